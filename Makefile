@@ -32,11 +32,11 @@ test: $(STAMP)
 
 # Library tests only, without the notebooks (fast inner loop while developing).
 test-fast: $(STAMP)
-	@$(BIN)/python -m pytest tests -p no:nbval -m "not slow" $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest tests -m "not slow" $(PYTEST_ARGS)
 
 # Coverage simulations over many seeds (minutes); run by hand and before a release.
 test-slow: $(STAMP)
-	@$(BIN)/python -m pytest tests -p no:nbval -m slow $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest tests -m slow $(PYTEST_ARGS)
 
 benchmarks: $(STAMP)
 	@$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
