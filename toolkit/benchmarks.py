@@ -301,14 +301,14 @@ def read_cps_table11(path: str | Path, year: int | None = None) -> pd.DataFrame:
     layout = "flattened one-row header" if first_data - head == 1 else "multi-row header"
     header_years = {int(v) for r in block for v in r[1:] if _is_number(v) and 1900 < v < 2200}
     name_year = re.search(r"cpsaat11_(\d{4})", path.name)
-    detected = (header_years.pop() if len(header_years) == 1
+    detected = (next(iter(header_years)) if len(header_years) == 1
                 else int(name_year.group(1)) if name_year else None)
     if year is None:
         if detected is None:
             raise SchemaError(f"{path.name}: the survey year is not in the header or the file name; "
                               "pass year=")
         year = detected
-    elif header_years and year not in header_years | {detected}:
+    elif header_years and year not in header_years:
         raise DataValidationError(f"{path.name}: year={year} but the header says {sorted(header_years)}")
 
     records, dropped = [], {"blank separator row": 0, "table note": 0}
@@ -624,6 +624,7 @@ def _conform_shares(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = pd.to_numeric(out[col], errors="raise").astype("Float64")
         else:
             out[col] = out[col].astype(dtype)
+    out["note"] = out["note"].replace("", pd.NA)
     return out.sort_values(["year", "soc_code"], kind="stable").reset_index(drop=True)
 
 
