@@ -323,7 +323,6 @@ def test_women_share_by_soc_from_raw_files_matches_shipped(benchmarks_dir):
 
 
 @pytest.mark.realdata
-@pytest.mark.slow
 def test_shipped_table_equals_fresh_derivation(shared_data):
     sys.path.insert(0, str(ROOT / "tools"))
     try:
