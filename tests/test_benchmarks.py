@@ -236,7 +236,7 @@ def test_fallback_levels(code, level, share):
     out = bm.resolve_soc([code], _linked_case()).iloc[0]
     assert out["match_level"] == level, out["note"]
     assert out["women_share"] == pytest.approx(share)
-    assert out["source"].startswith("BLS, Current Population Survey annual averages 2022, Table 11")
+    assert out["source"].startswith("BLS CPS 2022 annual averages, Table 11")
 
 
 def test_fallback_unmatched_and_bad_codes():
@@ -268,8 +268,7 @@ def test_shipped_table_columns_and_ranges():
         s = t["women_share"].dropna()
         assert ((s >= 0) & (s <= 1)).all()
         assert t["match_level"].isin(bm.MATCH_LEVELS).all()
-        assert t["source"].str.startswith(f"BLS, Current Population Survey annual averages {year}, "
-                                          "Table 11: Employed persons by detailed occupation").all()
+        assert t["source"].str.startswith(f"BLS CPS {year} annual averages, Table 11 (cpsaat11_{year}.xlsx").all()
         assert (t["women_share"].notna() == t["women_share_se"].notna()).all()
 
 

@@ -116,11 +116,8 @@ PUBLISHED_COLUMNS: dict[str, str] = {
 #: error (conservative). Replace it when BLS publishes annual-average parameters for Table 11.
 GVF_B_APPROX = 2.0 * 131_200_000 / 55_500
 
-GVF_SOURCE = (
-    f"SE: se(p) = sqrt(b/x p(100-p)), x = employed persons, b = {GVF_B_APPROX:.0f}: a conservative "
-    "approximation (toolkit.benchmarks.GVF_B_APPROX), as BLS publishes no GVF parameters for Table 11 "
-    "annual averages (McIllece 2019)"
-)
+#: Short SE note carried by every shipped row; the full reasoning is in ``GVF_B_APPROX`` above.
+GVF_SOURCE = f"SE: approx. GVF b={GVF_B_APPROX:.0f}"
 
 _DASHES = {"\u2013", "\u2014", "\u2012", "\u2212", "-", "--"}
 _SOC_RE = re.compile(r"^\d\d-\d{4}$")
@@ -609,9 +606,8 @@ def resolve_soc(soc_codes: Iterable[str], linked: pd.DataFrame) -> pd.DataFrame:
                                          res["employed_thousands"].astype(float).to_numpy())
     lines = res["_source_row"].map(lambda r: "" if pd.isna(r) else f", row {int(r)}")
     res["source"] = [
-        f"{cps11_citation(year)}; CPS line: {t if isinstance(t, str) else 'none'}"
-        f"{r} of {linked.attrs.get('source_file', 'cpsaat11')}; {GVF_SOURCE}"
-        for t, r in zip(res["cps_title"], lines)]
+        f"BLS CPS {year} annual averages, Table 11 ({linked.attrs.get('source_file', 'cpsaat11')}{r}); "
+        f"{GVF_SOURCE}" for r in lines]
     res["year"] = year
     res = res.drop(columns="_source_row")[list(SHARE_COLUMNS)]
     return _conform_shares(res)
