@@ -28,7 +28,7 @@ report: $(STAMP)
 	@$(BIN)/h2gender report --data synthetic --program all --lang en,es --format both --out reports/out
 
 test: $(STAMP)
-	@$(BIN)/python -m pytest --nbval --nbval-current-env $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Library tests only, without the notebooks (fast inner loop while developing).
 test-fast: $(STAMP)
