@@ -1,0 +1,233 @@
+"""toolkit.segregation against hand-computed values, identities, invariances and PySAL."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit import segregation as sg
+
+
+def long(table: dict[str, list[float]], units=None) -> pd.DataFrame:
+    """{group: counts per unit} -> long data with columns g, u, n."""
+    units = units or list(range(len(next(iter(table.values())))))
+    return pd.DataFrame([{"g": g, "u": u, "n": n} for g, col in table.items() for u, n in zip(units, col)])
+
+
+# Two units, women 30/10, men 10/50 (N = 100).
+HAND = long({"F": [30, 10], "M": [10, 50]})
+
+
+def test_dissimilarity_hand_computed():
+    # f = (.75, .25), m = (1/6, 5/6): D = 1/2 (|.75 - 1/6| + |.25 - 5/6|) = 0.58333...
+    assert sg.dissimilarity(HAND, "g", "u", "n").loc["D", "est"] == pytest.approx(7 / 12)
+
+
+def test_mutual_information_hand_computed():
+    # p_ug = (.3, .1; .1, .5); p_u = (.4, .6); p_g = (.4, .6)
+    p = np.array([[0.3, 0.1], [0.1, 0.5]])
+    pu, pg = p.sum(1), p.sum(0)
+    m = sum(p[i, j] * math.log(p[i, j] / (pu[i] * pg[j])) for i in range(2) for j in range(2))
+    e = -sum(x * math.log(x) for x in pg)
+    res = sg.mutual_total(HAND, "g", "u", "n")
+    assert res.loc["M", "est"] == pytest.approx(m)
+    assert res.loc["H", "est"] == pytest.approx(m / e)
+    assert sg.mutual_total(HAND, "g", "u", "n", base=2).loc["M", "est"] == pytest.approx(m / math.log(2))
+    assert sg.entropy(HAND, "g", "n") == pytest.approx(e)
+
+
+def test_no_segregation_is_zero_and_complete_is_one():
+    even = long({"F": [10, 20], "M": [30, 60]})
+    assert sg.dissimilarity(even, "g", "u", "n").loc["D", "est"] == pytest.approx(0)
+    assert sg.mutual_total(even, "g", "u", "n").loc["H", "est"] == pytest.approx(0, abs=1e-12)
+    full = long({"F": [10, 0], "M": [0, 60]})
+    assert sg.dissimilarity(full, "g", "u", "n").loc["D", "est"] == pytest.approx(1)
+    assert sg.mutual_total(full, "g", "u", "n").loc["H", "est"] == pytest.approx(1)
+
+
+def random_table(seed: int, units: int = 40, groups=("F", "M")) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"u": np.repeat(np.arange(units), len(groups)),
+                         "g": np.tile(groups, units),
+                         "n": rng.integers(0, 60, units * len(groups))})
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_agrees_with_pysal(seed):
+    singlegroup = pytest.importorskip("segregation.singlegroup")
+    multigroup = pytest.importorskip("segregation.multigroup")
+    df = random_table(seed)
+    wide = df.pivot(index="u", columns="g", values="n").reset_index()
+    wide["T"] = wide["F"] + wide["M"]
+    ours = sg.occupational_indices(df, "g", "u", "n", focal="F")["est"]
+    assert ours["D"] == pytest.approx(singlegroup.Dissim(wide, "F", "T").statistic, rel=1e-10)
+    assert ours["Gini"] == pytest.approx(singlegroup.Gini(wide, "F", "T").statistic, rel=1e-10)
+    assert ours["Atkinson"] == pytest.approx(singlegroup.Atkinson(wide, "F", "T").statistic, rel=1e-10)
+    assert ours["H"] == pytest.approx(singlegroup.Entropy(wide, "F", "T").statistic, rel=1e-10)
+    multi = random_table(seed, groups=("a", "b", "c", "d"))
+    mw = multi.pivot(index="u", columns="g", values="n").reset_index()
+    h = multigroup.MultiInfoTheory(mw, ["a", "b", "c", "d"]).statistic
+    assert sg.mutual_total(multi, "g", "u", "n").loc["H", "est"] == pytest.approx(h, rel=1e-10)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_identities(seed):
+    df = random_table(seed)
+    idx = sg.occupational_indices(df, "g", "u", "n")["est"]
+    a = df.loc[df.g == "F", "n"].sum() / df["n"].sum()
+    assert idx["IP"] == pytest.approx(2 * a * (1 - a) * idx["D"])  # Karmel & MacLachlan 1988
+    mt = sg.mutual_total(df, "g", "u", "n")["est"]
+    assert mt["M"] == pytest.approx(mt["H"] * sg.entropy(df, "g", "n"))
+    loc = sg.mutual_local(df, "g", "u", "n")
+    assert (loc["p"] * loc["ls"]).sum() == pytest.approx(mt["M"])
+    assert loc["p"].sum() == pytest.approx(1)
+
+
+def test_invariance_to_relabelling_and_scaling():
+    df = random_table(11, groups=("F", "M", "X"))
+    base = sg.mutual_total(df, "g", "u", "n")["est"]
+    relabelled = df.assign(u=df["u"].map(lambda x: f"unit-{(x * 7) % 40}"), g=df["g"].map({"F": "z", "M": "a", "X": "m"}))
+    pd.testing.assert_series_equal(sg.mutual_total(relabelled, "g", "u", "n")["est"], base)
+    scaled = df.assign(n=df["n"] * 13)
+    pd.testing.assert_series_equal(sg.mutual_total(scaled, "g", "u", "n")["est"], base)
+    # one row per person gives the same as weights
+    people = df.loc[df.index.repeat(df["n"])].drop(columns="n")
+    pd.testing.assert_series_equal(sg.mutual_total(people, "g", "u")["est"], base)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50)), min_size=2, max_size=12))
+def test_bounds_property(cells):
+    f = [c[0] for c in cells]
+    m = [c[1] for c in cells]
+    if sum(f) == 0 or sum(m) == 0:
+        return
+    df = long({"F": f, "M": m})
+    d = sg.dissimilarity(df, "g", "u", "n").loc["D", "est"]
+    h = sg.mutual_total(df, "g", "u", "n").loc["H", "est"]
+    assert -1e-12 <= d <= 1 + 1e-12
+    assert -1e-12 <= h <= 1 + 1e-12
+
+
+def test_within_is_weighted_average_of_strata():
+    a, b = random_table(1), random_table(2)
+    df = pd.concat([a.assign(s="A"), b.assign(s="B")])
+    res = sg.mutual_total(df, "g", "u", "n", within="s")["est"]
+    ma, mb = (sg.mutual_total(x, "g", "u", "n")["est"]["M"] for x in (a, b))
+    wa = a["n"].sum() / df["n"].sum()
+    assert res["M"] == pytest.approx(wa * ma + (1 - wa) * mb)
+    ea, eb = sg.entropy(a, "g", "n"), sg.entropy(b, "g", "n")
+    assert res["H"] == pytest.approx(res["M"] / (wa * ea + (1 - wa) * eb))
+
+
+def test_nested_decomposition_sums_to_total():
+    df = random_table(5).assign(top=lambda x: x["u"] % 4, mid=lambda x: x["u"] % 8)
+    nested = sg.mutual_total_nested(df, "g", ["top", "mid", "u"], "n")
+    m = nested[nested.stat == "M"]
+    assert list(m["between"]) == ["top", "mid", "u"]
+    assert list(m["within"]) == ["", "top", "top, mid"]
+    total = sg.mutual_total(df, "g", ["top", "mid", "u"], "n").loc["M", "est"]
+    assert m["est"].sum() == pytest.approx(total)
+    assert (m["est"] >= -1e-12).all()
+
+
+def test_mutual_difference_components_sum_to_diff():
+    d1 = random_table(3, units=30)
+    d2 = random_table(4, units=35)  # 5 units added, none removed
+    d1 = d1[d1["u"] != 0]  # unit 0 only in d2 as well
+    res = sg.mutual_difference(d1, d2, "g", "u", "n")["est"]
+    parts = res[["additions", "removals", "group_marginal", "unit_marginal", "structural"]].sum()
+    assert parts == pytest.approx(res["diff"])
+    assert res["diff"] == pytest.approx(res["M2"] - res["M1"])
+    assert res["removals"] == pytest.approx(0, abs=1e-12)  # no unit of d1 is missing from d2
+    # identical tables: every component is zero
+    same = sg.mutual_difference(d1, d1, "g", "u", "n")["est"]
+    assert np.allclose(same.drop(["M1", "M2"]), 0, atol=1e-12)
+
+
+def test_mutual_difference_pure_group_marginal_change():
+    # same structure (odds ratios) and unit sizes ... only the group margin moves:
+    # structural must be ~0 when table 2 is table 1 refitted by IPF to new margins.
+    d1 = random_table(8, units=10)
+    target = d1.assign(n=np.where(d1["g"] == "F", d1["n"] * 3, d1["n"]))
+    fitted = sg.ipf(d1, target, "g", "u", "n")
+    res = sg.mutual_difference(d1, fitted, "g", "u", "n")["est"]
+    assert res["structural"] == pytest.approx(0, abs=1e-8)
+
+
+def test_ipf_reaches_target_margins_and_keeps_odds_ratios():
+    src, tgt = random_table(1, units=6), random_table(2, units=6)
+    src["n"] += 1
+    tgt["n"] += 1
+    out = sg.ipf(src, tgt, "g", "u", "n")
+    wide = out.pivot(index="u", columns="g", values="n")
+    tw = tgt.pivot(index="u", columns="g", values="n")
+    sw = src.pivot(index="u", columns="g", values="n")
+    np.testing.assert_allclose(wide.sum(1), tw.sum(1), rtol=1e-8)
+    np.testing.assert_allclose(wide.sum(0), tw.sum(0), rtol=1e-8)
+    or_fit = wide["F"] / wide["M"] / (wide["F"].iloc[0] / wide["M"].iloc[0])
+    or_src = sw["F"] / sw["M"] / (sw["F"].iloc[0] / sw["M"].iloc[0])
+    np.testing.assert_allclose(or_fit, or_src, rtol=1e-8)
+
+
+def test_bootstrap_reproducible_and_covers():
+    df = random_table(21, units=50)
+    a = sg.mutual_total(df, "g", "u", "n", se=True, n_bootstrap=200, seed=5)
+    b = sg.mutual_total(df, "g", "u", "n", se=True, n_bootstrap=200, seed=5)
+    pd.testing.assert_frame_equal(a, b)
+    assert list(a.columns) == ["est", "se", "ci_low", "ci_high", "bias"]
+    assert (a["ci_low"] < a["est"]).all() and (a["est"] < a["ci_high"]).all()
+    assert (a["bias"] > 0).all()  # M is biased upward in finite samples
+    # the bootstrap se of D is close to the spread of D over samples from the same population
+    rng = np.random.default_rng(0)
+    pop = df.pivot(index="u", columns="g", values="n").to_numpy().astype(float)
+    p = (pop / pop.sum()).ravel()
+    draws = rng.multinomial(int(pop.sum()), p, size=400).reshape(400, *pop.shape)
+    spread = np.std([0.5 * np.abs(t[:, 0] / t[:, 0].sum() - t[:, 1] / t[:, 1].sum()).sum() for t in draws])
+    se = sg.dissimilarity(df, "g", "u", "n", se=True, n_bootstrap=400, seed=1).loc["D", "se"]
+    assert se == pytest.approx(spread, rel=0.25)
+
+
+def test_expected_values_under_random_allocation():
+    # no segregation in the population: observed D is about its random-allocation baseline
+    rng = np.random.default_rng(4)
+    sizes = rng.integers(2, 12, 300)
+    women = rng.binomial(sizes, 0.3)
+    df = long({"F": list(women), "M": list(sizes - women)})
+    observed = sg.dissimilarity(df, "g", "u", "n").loc["D", "est"]
+    expected = sg.dissimilarity_expected(df, "g", "u", "n", n_sim=100, seed=2)
+    assert expected.loc["D under 0", "est"] > 0.2  # small units inflate D
+    assert abs(observed - expected.loc["D under 0", "est"]) < 4 * expected.loc["D under 0", "se"]
+    m_exp = sg.mutual_total_expected(df, "g", "u", "n", n_sim=50, seed=2)
+    assert list(m_exp.index) == ["M under 0", "H under 0"]
+    # margins are fixed in every simulated table
+    sims = sg._random_allocation(df.pivot(index="u", columns="g", values="n").to_numpy(), 3,
+                                 np.random.default_rng(0))
+    np.testing.assert_array_equal(sims.sum(axis=2)[0], sizes)
+    np.testing.assert_array_equal(sims.sum(axis=1)[1], [women.sum(), (sizes - women).sum()])
+
+
+def test_bad_inputs_have_clear_errors():
+    with pytest.raises(KeyError, match="'sex'"):
+        sg.mutual_total(HAND, "sex", "u", "n")
+    with pytest.raises(ValueError, match="non-negative"):
+        sg.mutual_total(HAND.assign(n=-HAND["n"]), "g", "u", "n")
+    with pytest.raises(ValueError, match="exactly two groups"):
+        sg.dissimilarity(random_table(1, groups=("F", "M", "X")), "g", "u", "n")
+    with pytest.raises(ValueError, match="integer counts"):
+        sg.mutual_total(HAND.assign(n=HAND["n"] + 0.5), "g", "u", "n", se=True)
+    with pytest.raises(ValueError, match="missing values"):
+        sg.mutual_total(HAND.assign(u=[0, None, 1, 1]), "g", "u", "n")
+    with pytest.raises(ValueError, match="focal group 'W'"):
+        sg.occupational_indices(HAND, "g", "u", "n", focal="W")
+    with pytest.raises(ValueError, match="shapley"):
+        sg.mutual_difference(HAND, HAND, "g", "u", "n", method="exact")
+    # single unit and single group are defined (zero), not NaN
+    one_unit = long({"F": [5], "M": [7]})
+    assert sg.mutual_total(one_unit, "g", "u", "n").loc["M", "est"] == 0
+    one_group = long({"F": [5, 9]})
+    assert sg.mutual_total(one_group, "g", "u", "n").loc["H", "est"] == 0
