@@ -1,0 +1,211 @@
+"""toolkit.discrimination against court/textbook values, scipy/statsmodels oracles and planted effects."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import special, stats
+from statsmodels.stats.contingency_tables import StratifiedTable
+from statsmodels.stats.multitest import multipletests
+
+from toolkit import discrimination as dz
+from toolkit import synth
+
+
+# --- availability ---------------------------------------------------------------------------
+def test_castaneda_v_partida():
+    # Castaneda v. Partida, 430 U.S. 482 (1977), n. 17: 339 of 870 grand jurors Mexican-American
+    # against 79.1% of the population; expected ~688, "approximately 29 standard deviations".
+    r = dz.availability(339, 870, 0.791).iloc[0]
+    assert r["expected"] == pytest.approx(688.17, abs=0.01)
+    assert r["sd"] == pytest.approx(29.1, abs=0.1)
+    assert r["p_value"] < 1e-100
+
+
+def test_hazelwood():
+    # Hazelwood School District v. United States, 433 U.S. 299 (1977), n. 17: 15 Black teachers
+    # among 405 hired. With 15.4% availability about 63 were expected and the difference exceeds
+    # six standard deviations; with 5.7% about 23 were expected and the difference is under two.
+    r154 = dz.availability(15, 405, 0.154).iloc[0]
+    assert r154["expected"] == pytest.approx(62.37, abs=0.01)
+    assert r154["sd"] == pytest.approx((405 * 0.154 - 15) / np.sqrt(405 * 0.154 * 0.846), rel=1e-9)
+    assert r154["sd"] > 6
+    r057 = dz.availability(15, 405, 0.057).iloc[0]
+    assert r057["expected"] == pytest.approx(23.085, abs=0.001)
+    assert 1.5 < r057["sd"] < 2
+
+
+def test_availability_matches_scipy_and_grouped_rows():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"soc": list("abcde"), "n": rng.integers(20, 400, 5)})
+    df["p"] = rng.uniform(0.05, 0.6, 5)
+    df["k"] = rng.binomial(df["n"], df["p"] * 0.6)
+    out = dz.availability("k", "n", "p", by="soc", data=df)
+    assert list(out["soc"]) == [*"abcde", "all"]
+    for i, row in df.iterrows():
+        r = out.iloc[i]
+        assert r["p_value"] == pytest.approx(stats.binom.cdf(row.k, row.n, row.p))
+        ci = stats.binomtest(int(row.k), int(row.n)).proportion_ci(method="exact")
+        assert (r["ci_low"], r["ci_high"]) == pytest.approx((ci.low, ci.high))
+    allrow = out.iloc[-1]
+    assert allrow["observed"] == df["k"].sum()
+    assert allrow["expected"] == pytest.approx((df["n"] * df["p"]).sum())
+    assert allrow["shortfall"] == pytest.approx(out.iloc[:-1]["shortfall"].sum())
+
+
+def test_benchmark_error_widens_and_published_share():
+    a = dz.availability(30, 1000, 0.25, expected_share_se=0.03).iloc[0]
+    assert 0 < a["sd_with_benchmark_error"] < a["sd"]
+    pub = dz.availability_from_published(0.03, 10_000, 0.265).iloc[0]
+    assert pub["observed"] == 300 and pub["derived_from_published"]
+    assert pub["shortfall"] == pytest.approx(2650 - 300)
+    with pytest.raises(ValueError, match="between 0 and total"):
+        dz.availability(11, 10, 0.5)
+
+
+# --- adverse impact ---------------------------------------------------------------------------
+def test_four_fifths_uniform_guidelines_example():
+    # Uniform Guidelines Q&A no. 12 style example: 80 of 120 (66.7%) vs 12 of 40 (30%);
+    # ratio 0.30 / 0.667 = 0.45 < 0.8 -> adverse impact.
+    df = pd.DataFrame({"g": ["W"] * 120 + ["B"] * 40,
+                       "sel": [True] * 80 + [False] * 40 + [True] * 12 + [False] * 28})
+    out = dz.adverse_impact(df, "g", "sel").set_index("group")
+    assert out.loc["B", "impact_ratio"] == pytest.approx(0.45)
+    assert out.loc["B", "four_fifths_flag"] and not out.loc["W", "four_fifths_flag"]
+    assert out.loc["B", "fisher_p"] == pytest.approx(stats.fisher_exact([[12, 28], [80, 40]]).pvalue)
+    # a 0.85 ratio is not flagged
+    df2 = pd.DataFrame({"g": ["A"] * 100 + ["B"] * 100, "sel": [True] * 50 + [False] * 50 + [True] * 43 + [False] * 57})
+    out2 = dz.adverse_impact(df2, "g", "sel").set_index("group")
+    assert out2.loc["B", "impact_ratio"] == pytest.approx(0.86) and not out2.loc["B", "four_fifths_flag"]
+
+
+def test_impact_ratio_ci_katz():
+    df = pd.DataFrame({"g": ["F"] * 50 + ["M"] * 80, "sel": [True] * 10 + [False] * 40 + [True] * 40 + [False] * 40})
+    r = dz.adverse_impact(df, "g", "sel", reference="M").set_index("group").loc["F"]
+    se = np.sqrt(1 / 10 - 1 / 50 + 1 / 40 - 1 / 80)
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((0.4 * np.exp(-1.959964 * se), 0.4 * np.exp(1.959964 * se)), rel=1e-5)
+
+
+def test_cmh_agrees_with_statsmodels():
+    rng = np.random.default_rng(3)
+    rows = []
+    for s in range(6):
+        for sex, p in (("F", 0.3), ("M", 0.5)):
+            n = rng.integers(20, 80)
+            sel = rng.random(n) < p
+            rows += [{"stratum": s, "sex": sex, "sel": x} for x in sel]
+    df = pd.DataFrame(rows)
+    out = dz.cmh(df, "sex", "sel", "stratum").loc["odds_ratio_mh"]
+    tables = []
+    for _, g in df.groupby("stratum"):
+        f, m = g.sex == "F", g.sex == "M"
+        tables.append(np.array([[(f & g.sel).sum(), (f & ~g.sel).sum()], [(m & g.sel).sum(), (m & ~g.sel).sum()]]))
+    st = StratifiedTable(tables)
+    assert out["est"] == pytest.approx(st.oddsratio_pooled)
+    assert out["breslow_day_p"] == pytest.approx(st.test_equal_odds(adjust=True).pvalue)
+
+
+# --- selection model and planted effects ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def syn():
+    return synth.generate(seed=5, programs=("H-2B",))
+
+
+def test_selection_model_recovers_planted_odds_ratio(syn):
+    # case fixed effects are too many for a logit here; Mantel-Haenszel by case is the consistent
+    # estimator, and the cluster-robust logit with occupation controls agrees in direction.
+    true = syn.truth["selection_odds_ratio"]
+    mh = dz.cmh(syn.workers, "sex", "selected", "case_number").loc["odds_ratio_mh"]
+    assert mh["ci_low"] < true < mh["ci_high"]
+    fit = dz.selection_model(syn.workers, "selected", "sex", ["soc_code"], cluster="employer_name")
+    assert fit.loc["sex=F", "odds_ratio"] < 1 and fit.loc["sex=F", "n_clusters"] > 50
+
+
+def _simulate(rng, n=600, beta=np.log(0.5)):
+    x = rng.integers(0, 3, n)
+    female = rng.random(n) < 0.4
+    eta = -0.2 + 0.4 * x + beta * female
+    y = rng.random(n) < special.expit(eta)
+    return pd.DataFrame({"sel": y, "sex": np.where(female, "F", "M"), "x": x, "emp": rng.integers(0, 60, n)})
+
+
+def test_selection_model_agrees_with_direct_statsmodels():
+    import statsmodels.api as sm
+
+    df = _simulate(np.random.default_rng(1))
+    ours = dz.selection_model(df, "sel", "sex", ["x"]).loc["sex=F"]
+    X = pd.get_dummies(df["x"].astype(str), drop_first=True, dtype=float)
+    X["F"] = (df["sex"] == "F").astype(float)
+    X = sm.add_constant(X)
+    ref = sm.Logit(df["sel"].astype(float), X).fit(disp=0)
+    assert ours["odds_ratio"] == pytest.approx(np.exp(ref.params["F"]), rel=1e-6)
+    assert ours["se"] == pytest.approx(ref.bse["F"], rel=1e-6)
+
+
+@pytest.mark.slow
+def test_selection_model_ci_coverage_over_seeds():
+    # 200 simulated datasets with a true odds ratio of 0.5: the 95% CI covers it in 90-99% of them.
+    rng = np.random.default_rng(2024)
+    hits = 0
+    for _ in range(200):
+        df = _simulate(rng)
+        r = dz.selection_model(df, "sel", "sex", ["x"], cluster="emp").loc["sex=F"]
+        hits += r["ci_low"] < 0.5 < r["ci_high"]
+    assert 0.90 <= hits / 200 <= 0.99, hits
+
+
+# --- wages ------------------------------------------------------------------------------------
+def test_wage_gap_matches_statsmodels_oaxaca():
+    from statsmodels.stats.oaxaca import OaxacaBlinder
+
+    rng = np.random.default_rng(7)
+    n = 800
+    df = pd.DataFrame({"sex": np.where(rng.random(n) < 0.4, "F", "M"), "soc": rng.integers(0, 3, n)})
+    df["wage"] = np.exp(2.5 + 0.1 * df["soc"] + np.where(df["sex"] == "F", -0.08, 0) + rng.normal(0, 0.1, n)
+                        + np.where(df["sex"] == "F", 0.05 * (df["soc"] == 2), 0))
+    ours = dz.wage_gap(df, "wage", "sex", ["soc"], method="threefold", n_bootstrap=20, seed=1)["est"]
+    X = pd.get_dummies(df["soc"].astype(str), drop_first=True, dtype=float)
+    X.insert(0, "const", 1.0)
+    X["male"] = (df["sex"] == "M").astype(float)
+    ob = OaxacaBlinder(np.log(df["wage"]), X, "male", hasconst=True)
+    three = ob.three_fold().params  # (endowment, coefficient, interaction, gap)
+    assert ours["gap"] == pytest.approx(three[3], rel=1e-8)
+    assert ours["endowments"] == pytest.approx(three[0], rel=1e-6)
+    assert ours["coefficients"] == pytest.approx(three[1], rel=1e-6)
+    two = dz.wage_gap(df, "wage", "sex", ["soc"], n_bootstrap=20, seed=1)["est"]
+    pooled = ob.two_fold(two_fold_type="pooled").params  # (unexplained, explained, gap)
+    assert two["explained"] == pytest.approx(pooled[1], rel=1e-6)
+    assert two["unexplained"] == pytest.approx(pooled[0], rel=1e-6)
+
+
+def test_wage_gap_recovers_planted_penalty(syn):
+    adm = syn.workers[syn.workers["selected"].astype(bool)]
+    out = dz.wage_gap(adm, controls=("soc_code", "worksite_state"), n_bootstrap=50, seed=0)
+    penalty = -syn.truth["wage_penalty_log"]
+    assert out.loc["unexplained", "ci_low"] < penalty < out.loc["unexplained", "ci_high"]
+    with pytest.raises(ValueError, match="method must be one of"):
+        dz.wage_gap(adm, method="neumark")
+
+
+def test_offered_wage_by_typing(syn):
+    from toolkit import benchmarks
+
+    out = dz.offered_wage_by_typing(syn.cases, benchmarks.women_share_by_soc(2022), n_bootstrap=50, seed=0)
+    assert set(out.index) == {"female_typed", "male_typed", "difference"}
+    assert out.loc["difference", "est"] == pytest.approx(out.loc["male_typed", "est"] - out.loc["female_typed", "est"])
+
+
+# --- screening ----------------------------------------------------------------------------------
+def test_screen_entities_bh_and_shrinkage_order():
+    df = pd.DataFrame({"employer": ["tiny", "big", "mid", "fair"],
+                       "women": [0, 150, 20, 250], "total": [3, 3000, 200, 1000],
+                       "expected_share": [0.25, 0.25, 0.25, 0.25]})
+    out = dz.screen_entities(df, "employer")
+    assert list(out["employer"][:2]) == ["big", "mid"]  # tiny (0 of 3) is not ranked first
+    p = stats.binom.cdf(df["women"], df["total"], 0.25)
+    q = multipletests(p, method="fdr_bh")[1]
+    got = out.set_index("employer").loc[df["employer"], "q_value"].to_numpy()
+    np.testing.assert_allclose(got, q)
+    assert out.set_index("employer").loc["big", "credible"]
+    printable = dz.screen_entities(df, "employer", printable=True).set_index("employer")
+    assert printable.loc["tiny", "suppressed"] and pd.isna(printable.loc["tiny", "total"])
