@@ -1,0 +1,251 @@
+"""toolkit.dol on every real DOL file (totals checked against independent raw sums) and on
+small files written in each era's header layout, including bad inputs."""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from toolkit import dol, schema
+from toolkit.errors import DataValidationError, SchemaError
+
+# file -> (program, fiscal year, layout, raw column with workers certified (None: derived), data rows)
+REAL = {
+    "H-2A_Disclosure_Data_FY15_Q4.xlsx": ("H-2A", 2015, "icert-2015", "NBR_WORKERS_CERTIFIED"),
+    "H-2A_Disclosure_Data_FY17.xlsx": ("H-2A", 2017, "icert-2015", "NBR_WORKERS_CERTIFIED"),
+    "H-2A_Disclosure_Data_FY2022_Q1.xlsx": ("H-2A", 2022, "form-2019", "TOTAL_WORKERS_H2A_CERTIFIED"),
+    "H-2A_FY14_Q4.xlsx": ("H-2A", 2014, "fy2014", "NBR_WORKERS_CERTIFIED"),
+    "H-2A_FY2020_Q3_extract.xlsx": ("H-2A", 2020, "form-2019", "TOTAL_WORKERS_H-2A_CERTIFIED"),
+    "H-2B_Disclosure_Data_FY15_Q4.xlsx": ("H-2B", 2015, "icert-2015", "NBR_WORKERS_CERTIFIED"),
+    "H-2B_Disclosure_Data_FY17.xlsx": ("H-2B", 2017, "icert-2015", "NBR_WORKERS_CERTIFIED"),
+    "H-2B_FY14_Q4.xlsx": ("H-2B", 2014, None, "NBR_WORKERS_CERTIFIED"),
+    "H-2B_FY2000.csv": ("H-2B", 2000, "legacy-h2b-csv", None),
+    "H-2B_FY2003.csv": ("H-2B", 2003, "legacy-h2b-csv", None),
+    "H-2B_FY2008.xlsx": ("H-2B", 2008, "nbr-2007", "NBR_WORKERS_CERTIFIED"),
+    "H-2B_FY2011.xlsx": ("H-2B", 2011, "nbr-2007", "NBR_WORKERS_CERTIFIED"),
+    "H-2B_FY2013.xls": ("H-2B", 2013, "nbr-2007", "NBR_WORKERS_CERTIFIED"),
+    "H2A_FY2008.xlsx": ("H-2A", 2008, "nbr-2007", "NBR_WORKERS_CERTIFIED"),
+    "H2A_FY2013.xls": ("H-2A", 2013, "nbr-2007", "NBR_WORKERS_CERTIFIED"),
+    "H2B_Disclosure_Data_FY2021_Q1.xlsx": ("H-2B", 2021, "form-2019", "TOTAL_WORKERS_CERTIFIED"),
+    "H2a_FY2006.csv": ("H-2A", 2006, "legacy-h2a-csv", "Nbr_Workers_Certified"),
+}
+
+
+def _raw(path: Path) -> pd.DataFrame:
+    if path.suffix == ".csv":
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pd.read_excel(path, engine="calamine", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def real(dol_dir):
+    return {name: (dol.read_disclosure(dol_dir / name), _raw(dol_dir / name)) for name in REAL
+            if (dol_dir / name).exists()}
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", sorted(REAL))
+def test_real_file_matches_independent_raw_sums(real, name):
+    if name not in real:
+        pytest.skip(f"{name} not in the shared folder")
+    df, raw = real[name]
+    program, fy, layout, col = REAL[name]
+    acc = df.attrs["accounting"]
+    assert list(df.columns[: len(schema.CASE_COLUMNS)]) == list(schema.CASE_COLUMNS)
+    assert (df["program"] == program).all() and (df["fiscal_year"] == fy).all()
+    if layout:
+        assert acc["layout"] == layout
+    # every row read is accounted for
+    assert acc["rows_read"] == len(raw)
+    assert acc["rows_read"] == acc["rows_kept"] + sum(acc["rows_dropped"].values())
+    assert len(df) == acc["rows_kept"]
+    # worker totals against a sum computed here, from the raw column by name
+    if col is not None:
+        raw_total = pd.to_numeric(raw[col].str.replace(",", ""), errors="coerce").sum()
+        assert acc["workers_certified_raw"] == raw_total
+        assert int(df["workers_certified"].sum()) + acc.get("workers_certified_in_dropped_rows", 0) == raw_total
+    else:  # FY2000-2006 H-2B: Num_Aliens of certified cases
+        status = raw["Last_Sig_Event"].str.upper()
+        certified = status.str.contains("CERTIF") & ~status.str.contains("PARTIAL|WITHDRAWN|DENIED")
+        assert df["workers_certified"].sum() == pd.to_numeric(raw.loc[certified, "Num_Aliens"]).sum()
+        assert df["workers_requested"].sum() == pd.to_numeric(raw["Num_Aliens"]).sum()
+    assert df["case_status"].dropna().isin(schema.CASE_STATUSES).all()
+    soc = df["soc_code"].dropna()
+    assert soc.str.fullmatch(r"\d{2}-\d{4}").all()
+    states = df["worksite_state"].dropna()
+    assert states.str.fullmatch(r"[A-Z]{2}").all()
+    assert df["source_row"].min() >= 2 and (df["source_file"] == name).all()
+
+
+@pytest.mark.realdata
+def test_master_sub_rows_flagged_once(real):
+    if "H-2A_Disclosure_Data_FY17.xlsx" not in real:
+        pytest.skip("FY2017 H-2A file absent")
+    df, raw = real["H-2A_Disclosure_Data_FY17.xlsx"]
+    assert df["is_duplicate"].sum() >= (raw["PRIMARY/SUB"] == "SUB").sum()
+    primaries = df[~df["is_duplicate"]]
+    assert primaries["case_number"].is_unique
+
+
+@pytest.mark.realdata
+def test_companion_files(dol_dir):
+    rec = dol.read_recruiters(dol_dir / "H2B_Appendix_C_FY2021_Q1.xlsx")
+    raw = _raw(dol_dir / "H2B_Appendix_C_FY2021_Q1.xlsx")
+    assert len(rec) == len(raw) and rec.attrs["accounting"]["rows_read"] == len(raw)
+    assert {"case_number", "recruiter_name", "recruiter_country"} <= set(rec.columns)
+    assert not any("FIRST_NAME" in c.upper() or "LAST_NAME" in c.upper() for c in rec.columns)
+    ws = dol.read_worksites(dol_dir / "H-2A_Addendum_B_Employment_Record_FY2022_Q1.xlsx")
+    assert ws["workers"].sum() == pd.to_numeric(
+        _raw(dol_dir / "H-2A_Addendum_B_Employment_Record_FY2022_Q1.xlsx")["TOTAL_WORKERS"]).sum()
+    kind, table = dol.read_any(dol_dir / "H-2A_Addendum_B_Housing_FY2022_Q1.xlsx")
+    assert kind == "housing" and "occupancy" in table
+
+
+# ---------------------------------------------------------------------------- fixtures by era
+ERA_HEADERS = {
+    "icert-2015": ["CASE_NUMBER", "DECISION_DATE", "VISA_CLASS", "CASE_STATUS", "EMPLOYER_NAME", "EMPLOYER_STATE",
+                   "SOC_CODE", "NBR_WORKERS_REQUESTED", "NBR_WORKERS_CERTIFIED", "BASIC_RATE_OF_PAY",
+                   "BASIC_UNIT_OF_PAY", "WORKSITE_STATE", "EMP_EXP_NUM_MONTHS", "SWA_NAME", "JOB_IDNUMBER"],
+    "form-2019": ["CASE_NUMBER", "CASE_STATUS", "DECISION_DATE", "TYPE_OF_EMPLOYER_APPLICATION", "EMPLOYER_NAME",
+                  "EMPLOYER_STATE", "SOC_CODE", "TOTAL_WORKERS_H-2A_REQUESTED", "TOTAL_WORKERS_H-2A_CERTIFIED",
+                  "WAGE_OFFER", "PER", "WORKSITE_STATE", "SPECIAL_REQUIREMENTS"],
+    "nbr-2007": ["CASE_NO", "DECISION_DATE", "NPC_SUBMITTED_DATE", "CASE_STATUS", "ALIEN_WORK_STATE", "EMPLOYER_NAME",
+                 "EMPLOYER_STATE", "NBR_WORKERS_CERTIFIED", "PREVIALING_WAGE", "BASIC_RATE_OF_PAY", "BASIC_UNIT_OF_PAY"],
+}
+ROWS = {
+    "icert-2015": [["H-400-15001-1", "2015-03-01", "H-2B", "Certification", "A LLC", "TX", "37-3011.00", "10", "8",
+                    "12.5", "Hour", "TX", "3", "TX", "1"],
+                   ["H-400-15001-2", "2015-04-01", "H-2B", "Denied", "B Inc", "LA", "51-3022", "5", "0", "500",
+                    "Week", "Louisiana", "", "LA", "2"]],
+    "form-2019": [["H-300-20001-1", "Determination Issued - Partial Certification", "2020-05-01",
+                   "Association - Agent", "C Farms", "GA", "452092", "40", "30", "11.71", "Hour", "GA",
+                   "Male workers only"],
+                  ["H-300-20001-2", "Determination Issued - Certification (Expired)", "2020-06-01",
+                   "Individual Employer", "D Farms", "FL", "45-2092.02", "12", "12", "2200", "Month", "FL", ""]],
+    "nbr-2007": [["C-1", "2008-01-01", "2007-12-01", "PARTIAL CERTIFIED", "NC", "E Co", "NC", "7", "9.1", "9.5", "HR"],
+                 ["C-2", "2008-02-01", "2007-12-01", "CERTIFIED", "VA", "F Co", "VA", "3", "9.1", "380", "WK"]],
+}
+
+
+def _write(path: Path, headers, rows):
+    df = pd.DataFrame(rows, columns=headers)
+    if path.suffix == ".csv":
+        df.to_csv(path, index=False)
+    else:
+        df.to_excel(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("era", sorted(ERA_HEADERS))
+def test_era_fixtures(tmp_path, era):
+    program = "H-2A" if era == "form-2019" else "H-2B"
+    path = _write(tmp_path / f"{program}_Disclosure_Data_FY2015.xlsx", ERA_HEADERS[era], ROWS[era])
+    df = dol.read_disclosure(path)
+    assert df.attrs["accounting"]["layout"] == era
+    assert df.attrs["accounting"]["rows_kept"] == 2
+    if era == "icert-2015":
+        assert list(df["soc_code"]) == ["37-3011", "51-3022"]
+        assert list(df["case_status"]) == ["certified", "denied"]
+        assert list(df["worksite_state"]) == ["TX", "LA"]  # full state name mapped
+        assert df["wage_hourly"].tolist() == pytest.approx([12.5, 500 / 40])
+        assert df["experience_months"].iloc[0] == 3
+    if era == "form-2019":
+        assert list(df["soc_code"]) == ["45-2092", "45-2092"]
+        assert list(df["case_status"]) == ["partially certified", "certified"]
+        assert list(df["application_type"]) == ["association", "individual"]
+        assert df["wage_hourly"].iloc[1] == pytest.approx(2200 / (40 * 52 / 12))
+        assert df["requirements_text"].iloc[0] == "Male workers only"
+        assert df["workers_requested"].sum() == 52
+    if era == "nbr-2007":
+        assert df["soc_code"].isna().all()  # this era has no SOC codes: NA, never invented
+        assert list(df["case_status"]) == ["partially certified", "certified"]
+
+
+def test_blank_tail_rows_are_dropped_and_counted(tmp_path):
+    rows = ROWS["icert-2015"] + [[" "] * len(ERA_HEADERS["icert-2015"])] * 500  # whitespace-only tail
+    path = _write(tmp_path / "H-2B_FY2015.xlsx", ERA_HEADERS["icert-2015"], rows)
+    df = dol.read_disclosure(path)
+    acc = df.attrs["accounting"]
+    assert acc["rows_read"] == 502 and acc["rows_kept"] == 2 and acc["rows_dropped"] == {"blank_row": 500}
+
+
+def test_cp1252_csv(tmp_path):
+    path = tmp_path / "H2a_FY2006.csv"
+    text = ("Case_Number,Employer_Name,Employer_State,Job_Title,Nbr_Workers_Requsted,Nbr_Workers_Certified,"
+            "Basic_Nbr_Hours,Basic_Rate_of_Pay,Wage_Rate_Per,Case_Status\n"
+            "A-1,Cañada Farms,NM,Farmworker,4,4,40,8.5,Hourly,Certified - Full\n")
+    path.write_bytes(text.encode("cp1252"))
+    df = dol.read_disclosure(path)
+    assert df["employer_name"].iloc[0] == "Cañada Farms"
+    assert df.attrs["accounting"]["encoding"] == "cp1252"
+
+
+def test_unknown_layout_names_file_fields_and_closest_era(tmp_path):
+    path = _write(tmp_path / "H-2B_FY2030.csv", ["CASE_NUMBER", "CASE_STATUS", "EMPLOYER_NAME", "HEADCOUNT"],
+                  [["X-1", "Certified", "G", "3"]])
+    with pytest.raises(SchemaError) as err:
+        dol.read_disclosure(path)
+    msg = str(err.value)
+    assert "H-2B_FY2030.csv" in msg and "workers_certified" in msg and "closest layout" in msg
+
+
+def test_non_numeric_counts_name_rows(tmp_path):
+    rows = [r.copy() for r in ROWS["icert-2015"]]
+    rows[1][8] = "eight"
+    path = _write(tmp_path / "H-2B_FY2015.csv", ERA_HEADERS["icert-2015"], rows)
+    with pytest.raises(DataValidationError, match=r"NBR_WORKERS_CERTIFIED.*'eight'.*rows \[3\]"):
+        dol.read_disclosure(path)
+
+
+def test_header_only_truncated_and_wrong_sheet(tmp_path):
+    header_only = _write(tmp_path / "H-2B_FY2015.xlsx", ERA_HEADERS["icert-2015"], [])
+    df = dol.read_disclosure(header_only)
+    assert len(df) == 0 and df.attrs["accounting"]["rows_read"] == 0
+    good = _write(tmp_path / "H-2B_FY2016.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"])
+    truncated = tmp_path / "H-2B_FY2017.xlsx"
+    truncated.write_bytes(good.read_bytes()[:600])
+    with pytest.raises(SchemaError, match="H-2B_FY2017.xlsx: cannot open"):
+        dol.read_disclosure(truncated)
+    with pytest.raises(SchemaError, match="no sheet named 'Cases'"):
+        dol.read_disclosure(good, sheet="Cases")
+    assert zipfile.is_zipfile(good)
+
+
+def test_program_and_year_inference_and_conflicts(tmp_path):
+    path = _write(tmp_path / "disclosure.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"])
+    df = dol.read_disclosure(path)  # VISA_CLASS says H-2B; decision dates say FY2015
+    assert df["program"].iloc[0] == "H-2B" and df["fiscal_year"].iloc[0] == 2015
+    with pytest.raises(DataValidationError, match="program='H-2A' given"):
+        dol.read_disclosure(path, program="H-2A")
+
+
+def test_duplicate_cases_across_files_and_quarters(tmp_path):
+    a = _write(tmp_path / "H-2B_FY2015_Q2.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"])
+    b = _write(tmp_path / "H-2B_FY2015_Q4.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"][:1])
+    c = _write(tmp_path / "H-2B_FY2016.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"])
+    assert [p.name for p in dol.latest_per_year([a, b, c])] == ["H-2B_FY2015_Q4.xlsx", "H-2B_FY2016.xlsx"]
+    both = pd.concat([dol.read_disclosure(b), dol.read_disclosure(c, fiscal_year=2016)], ignore_index=True)
+    out = dol.deduplicate_cases(both)
+    assert out["case_number"].is_unique and out.attrs["accounting"]["dropped_in_other_file"] == 1
+    # exact repeated rows in one file are kept and flagged, never summed twice
+    d = _write(tmp_path / "H-2B_FY2018.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"] + ROWS["icert-2015"][:1])
+    df = dol.read_disclosure(d)
+    assert len(df) == 3 and df["is_duplicate"].tolist() == [False, False, True]
+    assert df.loc[~df["is_duplicate"], "workers_certified"].sum() == 8
+
+
+def test_normalizers():
+    s = pd.Series(["45-2092", "45-2092.02", "452092", "45-2092.00", "189.117-030", None, "45-209"])
+    assert dol.normalize_soc(s).tolist()[:4] == ["45-2092"] * 4
+    assert dol.normalize_soc(s).isna().tolist()[4:] == [True, True, True]
+    units = pd.Series(["HR", "Hour", "MTH", "Bi-Weekly", "A", "Piece Rate", "Select Pay Range", "DAI", "WK"])
+    assert dol.normalize_wage_unit(units).tolist() == ["hour", "hour", "month", "bi-weekly", "year", "piece",
+                                                      pd.NA, "day", "week"]
+    st = pd.Series(["Certified - Full", "DETERMINATION ISSUED - PARTIAL CERTIFICATION EXPIRED", "Denied, Temporary",
+                    "Withdrawn", "Determination Issued - Rejected", "Received Regional Office", "CERTIFIED"])
+    assert dol.normalize_status(st).tolist() == ["certified", "partially certified", "denied", "withdrawn",
+                                                 "denied", "other", "certified"]
+    assert re.fullmatch(r"[0-9a-f]{64}", dol.sha256_file(__file__))

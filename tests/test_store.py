@@ -1,0 +1,75 @@
+"""toolkit.store: round trip, no-op re-ingest, replacement, partition filtering, atomicity."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from toolkit import schema, store, synth
+from toolkit.errors import StoreError
+
+
+def cases(program="H-2B", fy=2019, n=5, start=0):
+    df = pd.DataFrame({
+        "program": program, "fiscal_year": fy, "case_number": [f"C-{start + i}" for i in range(n)],
+        "case_status": "certified", "is_certified": True, "workers_certified": list(range(1, n + 1)),
+        "workers_requested": list(range(1, n + 1)), "is_duplicate": False, "soc_code": "37-3011",
+        "wage_hourly": 12.5, "decision_date": pd.Timestamp("2019-03-01"), "source_file": "f.xlsx",
+        "source_row": list(range(2, n + 2))})
+    out = schema.conform(df, schema.CASE_COLUMNS)
+    out.attrs["accounting"] = {"rows_read": n}
+    return out
+
+
+def test_round_trip_keeps_dtypes(tmp_path):
+    df = cases()
+    res = store.write_cases(df, source_sha256="a" * 64, source_file="f.xlsx", root=tmp_path)
+    assert res == {"status": "added", "rows": 5, "partitions": ["H-2B 2019"]}
+    back = store.read_cases(root=tmp_path)
+    pd.testing.assert_frame_equal(back, df, check_like=False)
+    assert store.manifest(tmp_path)["a" * 64]["workers_certified"] == 15
+
+
+def test_same_source_is_a_noop_and_changed_file_replaces(tmp_path):
+    store.write_cases(cases(), source_sha256="a" * 64, source_file="f.xlsx", root=tmp_path)
+    again = store.write_cases(cases(), source_sha256="a" * 64, source_file="f.xlsx", root=tmp_path)
+    assert again["status"] == "unchanged"
+    changed = store.write_cases(cases(n=3), source_sha256="b" * 64, source_file="f.xlsx", root=tmp_path)
+    assert changed["status"] == "replaced"
+    assert len(store.read_cases(root=tmp_path)) == 3
+    assert list(store.manifest(tmp_path)) == ["b" * 64]
+
+
+def test_partition_filters(tmp_path):
+    store.write_cases(cases("H-2A", 2019), source_sha256="a" * 64, source_file="a.xlsx", root=tmp_path)
+    store.write_cases(cases("H-2B", 2020, start=10), source_sha256="b" * 64, source_file="b.xlsx", root=tmp_path)
+    assert set(store.read_cases("H-2A", root=tmp_path)["program"]) == {"H-2A"}
+    assert set(store.read_cases(fiscal_years=[2020], root=tmp_path)["fiscal_year"]) == {2020}
+    with pytest.raises(StoreError, match="h2gender data ingest"):
+        store.read_cases("H-2A", [2001], root=tmp_path)
+    with pytest.raises(ValueError, match="program must be one of"):
+        store.read_cases("H2A", root=tmp_path)
+
+
+def test_interrupted_write_leaves_nothing(tmp_path, monkeypatch):
+    def boom(self, *a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", boom)
+    with pytest.raises(KeyboardInterrupt):
+        store.write_cases(cases(), source_sha256="a" * 64, source_file="f.xlsx", root=tmp_path)
+    assert not list(tmp_path.rglob("*.parquet")) and not list(tmp_path.rglob("*.part"))
+    assert store.manifest(tmp_path) == {}
+
+
+def test_synthetic_tables_are_refused(tmp_path):
+    d = synth.generate(seed=0, scale=0.05)
+    with pytest.raises(StoreError, match="synthetic"):
+        store.write_cases(d.cases, source_sha256="c" * 64, source_file="s", root=tmp_path)
+
+
+def test_companion_tables(tmp_path):
+    rec = pd.DataFrame({"case_number": ["C-1"], "recruiter_name": ["R"], "recruiter_country": ["MEXICO"]})
+    store.write_table("recruiters", rec, source_sha256="d" * 64, source_file="c.xlsx", root=tmp_path)
+    pd.testing.assert_frame_equal(store.read_table("recruiters", root=tmp_path), rec)
+    with pytest.raises(StoreError, match="no housing table"):
+        store.read_table("housing", root=tmp_path)

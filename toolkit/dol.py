@@ -1,0 +1,593 @@
+"""Read DOL OFLC H-2A/H-2B disclosure files of every layout era into the canonical case table.
+
+``read_disclosure(path)`` reads one csv/xlsx/xls file (python-calamine for spreadsheets), picks
+the layout by its columns (``toolkit.dol_layouts``), and returns ``schema.CASE_COLUMNS`` plus a
+few era-specific extras, with an accounting in ``df.attrs["accounting"]``:
+``rows_read == rows_kept + sum(rows_dropped.values())`` and worker totals before and after
+harmonization equal (checked; a mismatch raises).
+
+Harmonization rules (documented because analyses depend on them):
+
+- ``case_status``: one vocabulary (``schema.CASE_STATUSES``) by keywords of the raw status, in
+  this order: "PARTIAL" -> partially certified; "WITHDRAWN" -> withdrawn; "DENIED"/"REJECTED"
+  -> denied; "CERTIF" (Certified, Certification, Certified - Full, ... Expired, ... Returned)
+  -> certified; anything else (Received, Remand, Incomplete, Modification) -> other.
+  ``is_certified`` is True for certified and partially certified.
+- ``workers_certified`` in the FY2000-2006 H-2B export (which records only ``Num_Aliens``, the
+  number on the application): equal to ``Num_Aliens`` for certified cases, 0 for denied and
+  withdrawn, NA otherwise.
+- ``is_duplicate``: H-2A association filings list the master application and its
+  sub-applications under one case number, and the master's count already includes the subs'
+  (checked on FY2017: equal in 93% of cases). Sub rows (``PRIMARY/SUB`` = "SUB", or, where the
+  column is absent, rows that repeat a case number with a blank organization flag) are flagged
+  ``is_duplicate`` so totals count each worker once. They are kept: they carry the member
+  employers and worksites.
+- ``wage_hourly`` = ``wage_offer`` divided by hours per unit: hour 1, day 8, week 40,
+  bi-weekly 80, month 173.33 (40 x 52 / 12), year 2080; piece-rate and unknown units give NA.
+- ``soc_code``: the first ``NN-NNNN`` (or ``NNNNNN``) in the raw value, so "45-2092.02" and
+  "452092" both become "45-2092"; the raw value stays in ``soc_code_raw``.
+- States: two-letter USPS codes; full names are mapped; anything else becomes NA (counted).
+- Fully blank rows (spreadsheet tails) and rows without a case number are dropped and counted.
+  Rows repeated exactly are kept and flagged ``is_duplicate``. Nothing else is dropped.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit import schema
+from toolkit.dol_layouts import COMPANION_LAYOUTS, LAYOUTS, Layout, normalize_header
+from toolkit.errors import DataValidationError, SchemaError
+
+__all__ = ["read_disclosure", "read_recruiters", "read_worksites", "read_housing", "read_companion",
+           "read_any", "detect_layout", "infer_program", "infer_fiscal_year", "normalize_status",
+           "normalize_soc", "normalize_wage_unit", "latest_per_year", "deduplicate_cases", "load_cases",
+           "HOURS_PER_UNIT", "sha256_file"]
+
+HOURS_PER_UNIT = {"hour": 1.0, "day": 8.0, "week": 40.0, "bi-weekly": 80.0, "month": 40 * 52 / 12, "year": 2080.0}
+
+_UNIT_WORDS = {
+    "hour": ("H", "HR", "HOUR", "HOURLY", "HRS", "PER HOUR"),
+    "day": ("D", "DAI", "DAY", "DAILY"),
+    "week": ("W", "WK", "WEEK", "WEEKLY"),
+    "bi-weekly": ("B", "BI", "BI-WEEKLY", "BIWEEKLY", "BI WEEKLY"),
+    "month": ("M", "MTH", "MONTH", "MONTHLY"),
+    "year": ("A", "Y", "YR", "YEAR", "YEARLY", "ANNUAL", "ANNUALLY"),
+    "piece": ("P", "PIECE", "PIECE RATE", "PIECE-RATE"),
+}
+_UNIT_MAP = {w: unit for unit, words in _UNIT_WORDS.items() for w in words}
+
+_STATES = {
+    "ALABAMA": "AL", "ALASKA": "AK", "ARIZONA": "AZ", "ARKANSAS": "AR", "CALIFORNIA": "CA", "COLORADO": "CO",
+    "CONNECTICUT": "CT", "DELAWARE": "DE", "DISTRICT OF COLUMBIA": "DC", "FLORIDA": "FL", "GEORGIA": "GA",
+    "HAWAII": "HI", "IDAHO": "ID", "ILLINOIS": "IL", "INDIANA": "IN", "IOWA": "IA", "KANSAS": "KS",
+    "KENTUCKY": "KY", "LOUISIANA": "LA", "MAINE": "ME", "MARYLAND": "MD", "MASSACHUSETTS": "MA",
+    "MICHIGAN": "MI", "MINNESOTA": "MN", "MISSISSIPPI": "MS", "MISSOURI": "MO", "MONTANA": "MT",
+    "NEBRASKA": "NE", "NEVADA": "NV", "NEW HAMPSHIRE": "NH", "NEW JERSEY": "NJ", "NEW MEXICO": "NM",
+    "NEW YORK": "NY", "NORTH CAROLINA": "NC", "NORTH DAKOTA": "ND", "OHIO": "OH", "OKLAHOMA": "OK",
+    "OREGON": "OR", "PENNSYLVANIA": "PA", "RHODE ISLAND": "RI", "SOUTH CAROLINA": "SC", "SOUTH DAKOTA": "SD",
+    "TENNESSEE": "TN", "TEXAS": "TX", "UTAH": "UT", "VERMONT": "VT", "VIRGINIA": "VA", "WASHINGTON": "WA",
+    "WEST VIRGINIA": "WV", "WISCONSIN": "WI", "WYOMING": "WY", "PUERTO RICO": "PR", "GUAM": "GU",
+    "VIRGIN ISLANDS": "VI", "U.S. VIRGIN ISLANDS": "VI", "NORTHERN MARIANA ISLANDS": "MP",
+    "AMERICAN SAMOA": "AS", "FEDERATED STATES OF MICRONESIA": "FM", "MARSHALL ISLANDS": "MH", "PALAU": "PW",
+}
+_CODES = frozenset(_STATES.values())
+
+_APPLICATION_TYPE = (
+    ("ASSOCIATION", "association"), ("JOINT", "joint"), ("INDIVIDUAL", "individual"),
+    ("LABOR CONTRACTOR", "individual"), ("SOLE", "individual"),
+)
+_ORG_FLAG_LETTERS = {"S": "individual", "J": "joint", "A": "association", "M": "association"}
+
+
+# ------------------------------------------------------------------------------------------------
+# small normalizers (pure, vectorized)
+def normalize_status(raw: pd.Series) -> pd.Series:
+    """Map raw case statuses of any era to ``schema.CASE_STATUSES`` (see module docstring)."""
+    s = raw.astype("string").str.upper()
+    out = pd.Series("other", index=raw.index, dtype="string")
+    out[s.str.contains("CERTIF", na=False)] = "certified"
+    out[s.str.contains("DENIED|DENIAL|REJECTED", na=False, regex=True)] = "denied"
+    out[s.str.contains("WITHDRAWN", na=False)] = "withdrawn"
+    out[s.str.contains("PARTIAL", na=False)] = "partially certified"
+    out[raw.isna()] = pd.NA
+    return out
+
+
+def normalize_soc(raw: pd.Series) -> pd.Series:
+    """``45-2092``, ``45-2092.02``, ``452092``, ``45-2092.00`` -> ``45-2092``; else NA."""
+    s = raw.astype("string").str.strip()
+    m = s.str.extract(r"^(\d{2})-?(\d{4})(?:\.\d+)?$")
+    out = (m[0] + "-" + m[1]).astype("string")
+    return out
+
+
+def normalize_wage_unit(raw: pd.Series) -> pd.Series:
+    """Pay units of any era to ``schema.WAGE_UNITS`` ("Select Pay Range" and blanks -> NA)."""
+    s = raw.astype("string").str.strip().str.upper()
+    return s.map(lambda v: _UNIT_MAP.get(v, pd.NA) if isinstance(v, str) else pd.NA).astype("string")
+
+
+def normalize_state(raw: pd.Series) -> pd.Series:
+    s = raw.astype("string").str.strip().str.upper()
+    mapped = s.map(lambda v: v if v in _CODES else _STATES.get(v, pd.NA) if isinstance(v, str) else pd.NA)
+    return mapped.astype("string")
+
+
+def _application_type(raw: pd.Series) -> pd.Series:
+    s = raw.astype("string").str.strip().str.upper()
+
+    def one(v):
+        if not isinstance(v, str) or not v:
+            return pd.NA
+        if v in _ORG_FLAG_LETTERS:
+            return _ORG_FLAG_LETTERS[v]
+        for key, val in _APPLICATION_TYPE:
+            if key in v:
+                return val
+        return pd.NA
+
+    return s.map(one).astype("string")
+
+
+def _to_number(values: pd.Series) -> pd.Series:
+    s = values.astype("string").str.replace(r"[$,\s]", "", regex=True).replace("", pd.NA)
+    return pd.to_numeric(s, errors="coerce")
+
+
+def _to_date(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.astype("datetime64[ns]")
+    s = values.astype("string").str.strip().replace("", pd.NA)
+    num = pd.to_numeric(s, errors="coerce")
+    out = pd.to_datetime(s.where(num.isna()), errors="coerce", format="mixed")
+    serial = num.notna() & (num > 1000) & (num < 80000)  # Excel serial dates read as numbers
+    out[serial] = pd.to_datetime("1899-12-30") + pd.to_timedelta(num[serial], unit="D")
+    return out.astype("datetime64[ns]")
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------------------------------------
+# reading raw tables
+def _read_raw(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, dict]:
+    """All cells as strings (or datetimes), header row as read; no row dropped yet."""
+    meta: dict = {}
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        for encoding in ("utf-8", "cp1252", "latin-1"):
+            try:
+                df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
+                meta["encoding"] = encoding
+                break
+            except UnicodeDecodeError:
+                continue
+            except pd.errors.EmptyDataError as exc:
+                raise SchemaError(f"{path.name}: the file is empty") from exc
+    elif suffix in (".xlsx", ".xls", ".xlsm"):
+        from python_calamine import CalamineWorkbook
+
+        try:
+            wb = CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # calamine raises its own types for zip/OLE errors
+            raise SchemaError(f"{path.name}: cannot open as a spreadsheet ({type(exc).__name__}: {exc}); "
+                              "the file may be truncated or not an Excel file") from exc
+        names = wb.sheet_names
+        if sheet is None:
+            sheet_name = names[0]
+        elif isinstance(sheet, int):
+            if not 0 <= sheet < len(names):
+                raise SchemaError(f"{path.name}: no sheet number {sheet}; sheets: {names}")
+            sheet_name = names[sheet]
+        else:
+            if sheet not in names:
+                raise SchemaError(f"{path.name}: no sheet named {sheet!r}; sheets: {names}")
+            sheet_name = sheet
+        try:
+            rows = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise SchemaError(f"{path.name}: cannot read sheet {sheet_name!r} ({exc})") from exc
+        if not rows:
+            raise SchemaError(f"{path.name}: sheet {sheet_name!r} is empty (no header row)")
+        header = [str(h) if h is not None else "" for h in rows[0]]
+        body = [r + [""] * (len(header) - len(r)) if len(r) < len(header) else r[: len(header)] for r in rows[1:]]
+        df = pd.DataFrame(body, columns=header, dtype=object)
+        df = df.map(lambda v: "" if v is None else v)
+        meta["sheet"] = sheet_name
+    else:
+        raise SchemaError(f"{path.name}: unsupported file type {suffix!r}; expected .csv, .xlsx or .xls")
+    return df, meta
+
+
+def detect_layout(columns: Iterable[str], *, name: str = "file") -> Layout:
+    """The layout whose required fields are all present and which matches most headers.
+
+    Raises ``SchemaError`` naming the file, the canonical fields it could not find and the
+    closest known layout when no layout fits.
+    """
+    cols = {normalize_header(c) for c in columns}
+    best, best_score, fits = None, -1.0, []
+    for layout in LAYOUTS:
+        found = {f for f, cands in layout.fields.items() if any(c in cols for c in cands)}
+        sig = sum(s in cols for s in layout.signature) / len(layout.signature)
+        score = len(found) / len(layout.fields) + sig
+        missing = [f for f in layout.required if f not in found]
+        if not missing:
+            fits.append((score, layout))
+        if score > best_score:
+            best, best_score, best_missing = layout, score, missing
+    if fits:
+        return max(fits, key=lambda t: t[0])[1]
+    raise SchemaError(
+        f"{name}: unrecognized DOL disclosure layout; no column found for {', '.join(best_missing)} "
+        f"(looked for {', '.join('/'.join(best.fields[f]) for f in best_missing)}); closest layout: "
+        f"{best.name} ({best.description}). Columns seen: {', '.join(sorted(cols)[:25])}"
+        f"{' ...' if len(cols) > 25 else ''}")
+
+
+def infer_program(path: Path, raw: pd.DataFrame | None = None) -> str | None:
+    """From the file name (``H-2A``, ``H2a``, ``H-2B``...) or a VISA_CLASS column."""
+    m = re.search(r"H-?2([AB])", path.name, flags=re.IGNORECASE)
+    if m:
+        return f"H-2{m.group(1).upper()}"
+    if raw is not None:
+        for col in raw.columns:
+            if normalize_header(col) in ("VISA_CLASS", "APPLICATION_TYPE"):
+                vals = raw[col].astype(str).str.upper().str.replace(" ", "")
+                for prog in ("H-2A", "H-2B"):
+                    if (vals == prog).mean() > 0.5:
+                        return prog
+    return None
+
+
+def infer_fiscal_year(path: Path, decision_dates: pd.Series | None = None) -> int | None:
+    """From ``FY2019``/``FY19`` in the file name, else the modal fiscal year of decision dates."""
+    m = re.search(r"FY[ _-]?(\d{4}|\d{2})(?!\d)", path.name, flags=re.IGNORECASE)
+    if m:
+        y = int(m.group(1))
+        return y + 2000 if y < 100 else y
+    if decision_dates is not None:
+        d = pd.to_datetime(decision_dates, errors="coerce").dropna()
+        if len(d):
+            fy = d.dt.year + (d.dt.month >= 10).astype(int)
+            return int(fy.mode().iloc[0])
+    return None
+
+
+def _pick(raw_norm: dict[str, str], candidates: tuple[str, ...] | str) -> str | None:
+    for c in (candidates,) if isinstance(candidates, str) else candidates:
+        if c in raw_norm:
+            return raw_norm[c]
+    return None
+
+
+def _blank(df: pd.DataFrame) -> pd.Series:
+    return df.apply(lambda col: col.astype(str).str.strip().eq("")).all(axis=1)
+
+
+def read_disclosure(path: str | Path, program: str | None = None, fiscal_year: int | None = None, *,
+                    sheet: str | int | None = None) -> pd.DataFrame:
+    """Read one DOL H-2A/H-2B disclosure file into the canonical case table.
+
+    Parameters
+    ----------
+    path : csv, xlsx or xls file as published by OFLC (any era since FY2000).
+    program : "H-2A" or "H-2B"; inferred from the file name or VISA_CLASS when omitted.
+    fiscal_year : inferred from the file name (``FY2019``, ``FY19``) or decision dates when omitted.
+    sheet : sheet name or number (default: the first sheet).
+
+    Returns
+    -------
+    DataFrame with ``schema.CASE_COLUMNS`` then extras (``layout``-specific: ``visa_class``,
+    ``dot_code``, ``prevailing_wage``, ...). ``attrs["accounting"]`` has ``rows_read``,
+    ``rows_kept``, ``rows_dropped`` (reason -> n), worker totals before/after, ``layout``,
+    ``sheet``/``encoding``, ``notes`` (values set to NA, by field).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    raw, meta = _read_raw(path, sheet)
+    layout = detect_layout(raw.columns, name=path.name)
+    norm = {}
+    for c in raw.columns:
+        norm.setdefault(normalize_header(c), c)
+    rows_read = len(raw)
+    dropped: dict[str, int] = {}
+    counts = _parse_counts(raw, norm, layout, path)
+    keep = pd.Series(True, index=raw.index)
+
+    blank = _blank(raw) if rows_read else pd.Series(dtype=bool)
+    if blank.any():
+        dropped["blank_row"] = int(blank.sum())
+    keep &= ~blank
+    if rows_read and not keep.any():
+        raise SchemaError(f"{path.name}: only blank rows under the header")
+    case_col = _pick(norm, layout.fields["case_number"])
+    no_case = keep & raw[case_col].astype(str).str.strip().eq("")
+    if no_case.any():
+        dropped["missing_case_number"] = int(no_case.sum())
+    keep &= ~no_case
+    exact = (keep & raw.astype(str).duplicated()).loc[keep]  # kept, flagged is_duplicate below
+    workers_dropped = {f: int(c[~keep].sum()) for f, c in counts.items()}
+    raw = raw.loc[keep]
+
+    got_program = infer_program(path, raw)
+    if program is None:
+        program = got_program
+    elif got_program and got_program != program:
+        raise DataValidationError(f"{path.name}: program={program!r} given, but the file says {got_program}")
+    if program not in schema.PROGRAMS:
+        raise SchemaError(f"{path.name}: cannot tell H-2A from H-2B; pass program='H-2A' or 'H-2B'")
+
+    out = pd.DataFrame(index=raw.index)
+    used = {}
+    for field_, cands in layout.fields.items():
+        col = _pick(norm, cands)
+        if col is not None:
+            out[field_] = raw[col]
+            used[field_] = col
+    for extra, cands in layout.extras.items():
+        col = _pick(norm, cands)
+        if col is not None:
+            out[extra] = raw[col].astype("string").str.strip().replace("", pd.NA)
+
+    text_fields = ["case_number", "case_status_raw", "employer_name", "employer_city", "agent_name",
+                   "worksite_county", "worksite_city", "soc_code_raw", "soc_title", "naics_code", "job_title",
+                   "requirements_text"]
+    for f in text_fields:
+        if f in out:
+            out[f] = out[f].astype("string").str.strip().replace("", pd.NA)
+    if "naics_code" in out:
+        out["naics_code"] = out["naics_code"].str.replace(r"\.0$", "", regex=True)
+
+    before = {}
+    for f, c in counts.items():
+        out[f] = c.loc[out.index]
+        before[f] = int(out[f].sum())
+    out["program"] = program
+    out["case_status"] = normalize_status(out["case_status_raw"])
+    if layout.name == "legacy-h2b-csv":
+        n = out["workers_requested"]
+        out["workers_certified"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
+        out.loc[out["case_status"] == "certified", "workers_certified"] = n
+        out.loc[out["case_status"].isin(["denied", "withdrawn"]), "workers_certified"] = 0
+        before["workers_certified"] = int(out["workers_certified"].sum())
+    out["is_certified"] = out["case_status"].isin(["certified", "partially certified"]).astype("boolean")
+    out.loc[out["case_status"].isna(), "is_certified"] = pd.NA
+
+    for f in ("decision_date", "begin_date", "end_date"):
+        if f in out:
+            out[f] = _to_date(out[f])
+    if fiscal_year is None:
+        fiscal_year = infer_fiscal_year(path, out.get("decision_date"))
+    if fiscal_year is None:
+        raise SchemaError(f"{path.name}: cannot infer the fiscal year; pass fiscal_year=")
+    out["fiscal_year"] = int(fiscal_year)
+
+    notes: dict[str, int] = {}
+    for f in ("employer_state", "worksite_state"):
+        if f in out:
+            rawv = out[f].astype("string").str.strip().replace("", pd.NA)
+            out[f] = normalize_state(rawv)
+            lost = int((rawv.notna() & out[f].isna()).sum())
+            if lost:
+                notes[f"{f}_unrecognized"] = lost
+    if "worksite_state" not in out and "employer_state" in out:
+        notes["worksite_state_absent_in_layout"] = len(out)
+    if "soc_code_raw" in out:
+        out["soc_code"] = normalize_soc(out["soc_code_raw"])
+        lost = int((out["soc_code_raw"].notna() & out["soc_code"].isna()).sum())
+        if lost:
+            notes["soc_code_unparsed"] = lost
+    if "application_type" in out:
+        out["application_type"] = _application_type(out["application_type"])
+    if "wage_offer" in out:
+        out["wage_offer"] = _to_number(out["wage_offer"]).astype("Float64")
+    if "wage_unit" in out:
+        rawu = out["wage_unit"].astype("string").str.strip().replace("", pd.NA)
+        out["wage_unit"] = normalize_wage_unit(rawu)
+        lost = int((rawu.notna() & out["wage_unit"].isna()).sum())
+        if lost:
+            notes["wage_unit_unrecognized"] = lost
+        hours = out["wage_unit"].map(HOURS_PER_UNIT).astype("Float64")
+        out["wage_hourly"] = (out["wage_offer"] / hours).astype("Float64")
+    if "experience_months" in out:
+        out["experience_months"] = _to_number(out["experience_months"]).astype("Float64")
+    if "experience_required" in out:
+        e = out["experience_required"].astype("string").str.strip().str.upper()
+        out["experience_required"] = e.map({"Y": True, "YES": True, "N": False, "NO": False}).astype("boolean")
+    elif "experience_months" in out:
+        out["experience_required"] = (out["experience_months"] > 0).astype("boolean")
+
+    out["is_duplicate"] = _duplicates(out, raw, norm, program) | exact.astype("boolean")
+    out["source_file"] = path.name
+    out["source_row"] = (out.index.to_numpy() + 2).astype("int64")  # 1-based, header is row 1
+    extras = [c for c in out.columns if c not in schema.CASE_COLUMNS]
+    result = schema.conform(out.reset_index(drop=True), schema.CASE_COLUMNS, name=path.name)
+    result = result[list(schema.CASE_COLUMNS) + extras]
+
+    after = {f: int(result[f].sum()) for f in before}
+    if after != before:
+        raise DataValidationError(f"{path.name}: worker totals changed during harmonization: {before} -> {after}")
+    rows_kept = len(result)
+    accounting = {
+        "source_file": path.name, "layout": layout.name, "program": program, "fiscal_year": int(fiscal_year),
+        "rows_read": rows_read, "rows_kept": rows_kept, "rows_dropped": dropped,
+        **{f"{k}_raw": v + workers_dropped.get(k, 0) for k, v in before.items()},
+        **{f"{k}_in_dropped_rows": v for k, v in workers_dropped.items()}, **after,
+        "duplicate_rows_flagged": int(result["is_duplicate"].sum()),
+        "exact_duplicate_rows_flagged": int(exact.sum()), "notes": notes, **meta,
+    }
+    assert rows_read == rows_kept + sum(dropped.values())
+    result.attrs["accounting"] = accounting
+    return result
+
+
+def _parse_counts(raw: pd.DataFrame, norm: dict, layout: Layout, path: Path) -> dict[str, pd.Series]:
+    """Worker counts as Int64; a value that is not a whole non-negative number raises, naming rows."""
+    counts = {}
+    for f in ("workers_requested", "workers_certified"):
+        col = _pick(norm, layout.fields.get(f, ()))
+        if col is None:
+            continue
+        s = raw[col].astype("string").str.strip().replace("", pd.NA)
+        num = pd.to_numeric(s.str.replace(",", "", regex=False), errors="coerce")
+        bad = s.notna() & (num.isna() | (num < 0) | (num % 1 != 0))
+        if bad.any():
+            rows = [int(i) + 2 for i in bad[bad].index[:5]]
+            raise DataValidationError(
+                f"{path.name}: column {col!r} ({f}) must hold whole non-negative numbers; "
+                f"bad values {list(s[bad].head(5))} in spreadsheet rows {rows}")
+        counts[f] = num.astype("Int64")
+    return counts
+
+
+def _duplicates(out: pd.DataFrame, raw: pd.DataFrame, norm: dict, program: str) -> pd.Series:
+    """H-2A sub-application rows (see module docstring); False elsewhere."""
+    flag = pd.Series(False, index=out.index)
+    if program != "H-2A":
+        return flag.astype("boolean")
+    if "primary_sub" in out:
+        return out["primary_sub"].astype("string").str.upper().str.startswith("SUB").fillna(False).astype("boolean")
+    org = _pick(norm, ("ORGANIZATION_FLAG",))
+    if org is not None:
+        repeated = out["case_number"].duplicated(keep=False)
+        blank_org = raw[org].astype(str).str.strip().eq("")
+        flag = repeated & blank_org
+    return flag.astype("boolean")
+
+
+# ------------------------------------------------------------------------------------------------
+# companion files (FY2020+)
+def read_companion(path: str | Path, kind: str | None = None, *, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read an H-2A Addendum A/B or H-2B Appendix A/C/D file into a tidy linked table.
+
+    ``kind`` ("recruiters", "worksites", "housing", "crops", "employer_clients") is detected
+    from the columns when omitted. Person names, phones and e-mails are not carried over.
+    """
+    path = Path(path)
+    raw, meta = _read_raw(path, sheet)
+    norm = {}
+    for c in raw.columns:
+        norm.setdefault(normalize_header(c), c)
+    if kind is None:
+        kinds = [k for k, spec in COMPANION_LAYOUTS.items() if all(s in norm for s in spec["signature"])]
+        if not kinds:
+            raise SchemaError(f"{path.name}: not a known companion file (Addendum/Appendix); columns: "
+                              f"{', '.join(sorted(norm)[:20])}")
+        kind = kinds[0]
+    if kind not in COMPANION_LAYOUTS:
+        raise ValueError(f"kind must be one of {sorted(COMPANION_LAYOUTS)}, got {kind!r}")
+    spec = COMPANION_LAYOUTS[kind]
+    rows_read = len(raw)
+    blank = _blank(raw) if rows_read else pd.Series(dtype=bool)
+    raw = raw.loc[~blank]
+    out = pd.DataFrame(index=raw.index)
+    for field_, cands in spec["columns"].items():
+        col = _pick(norm, cands)
+        if col is None and field_ == "case_number":
+            raise SchemaError(f"{path.name}: no CASE_NUMBER column")
+        if col is not None:
+            out[field_] = raw[col].astype("string").str.strip().replace("", pd.NA)
+    for f in ("workers", "units", "occupancy"):
+        if f in out:
+            num = pd.to_numeric(out[f], errors="coerce")
+            bad = out[f].notna() & num.isna()
+            if bad.any():
+                raise DataValidationError(f"{path.name}: column for {f} has non-numeric values in rows "
+                                          f"{[int(i) + 2 for i in bad[bad].index[:5]]}")
+            out[f] = num.astype("Int64")
+    for f in ("worksite_state", "housing_state"):
+        if f in out:
+            out[f] = normalize_state(out[f])
+    if "wage_offer" in out:
+        out["wage_offer"] = _to_number(out["wage_offer"]).astype("Float64")
+    for f in ("begin_date", "end_date"):
+        if f in out:
+            out[f] = _to_date(out[f])
+    out["source_file"] = path.name
+    out["source_row"] = (out.index.to_numpy() + 2).astype("int64")
+    out = out.reset_index(drop=True)
+    out.attrs["accounting"] = {"source_file": path.name, "kind": kind, "rows_read": rows_read,
+                               "rows_kept": len(out), "rows_dropped": {"blank_row": int(blank.sum())} if blank.any() else {},
+                               **meta}
+    out.attrs["kind"] = kind
+    return out
+
+
+def read_recruiters(path: str | Path) -> pd.DataFrame:
+    """H-2B Appendix C: foreign labor recruiters per case (recruiter business name, city, country)."""
+    return read_companion(path, "recruiters")
+
+
+def read_worksites(path: str | Path) -> pd.DataFrame:
+    """H-2A Addendum B employment records or H-2B Appendix A worksites, per case."""
+    return read_companion(path, "worksites")
+
+
+def read_housing(path: str | Path) -> pd.DataFrame:
+    """H-2A Addendum B housing records, per case."""
+    return read_companion(path, "housing")
+
+
+def read_any(path: str | Path) -> tuple[str, pd.DataFrame]:
+    """("cases", table) for a disclosure file, (companion kind, table) for a companion file."""
+    path = Path(path)
+    try:
+        return "cases", read_disclosure(path)
+    except SchemaError as case_error:
+        try:
+            table = read_companion(path)
+        except SchemaError:
+            raise case_error from None
+        return table.attrs["kind"], table
+
+
+# ------------------------------------------------------------------------------------------------
+# several files
+def latest_per_year(paths: Iterable[str | Path]) -> list[Path]:
+    """One file per program and fiscal year: the latest quarter (quarterly files are cumulative
+    within a year, so they are never summed). A file without a quarter counts as the full year."""
+    best: dict[tuple, tuple[int, Path]] = {}
+    for p in map(Path, paths):
+        program, fy = infer_program(p), infer_fiscal_year(p)
+        m = re.search(r"_Q([1-4])", p.name, flags=re.IGNORECASE)
+        q = int(m.group(1)) if m else 5
+        kind = "companion" if re.search(r"Addendum|Appendix", p.name, re.IGNORECASE) else "cases"
+        key = (program, fy, kind, re.sub(r"_Q[1-4].*", "", p.stem) if kind == "companion" else "")
+        if key not in best or q > best[key][0]:
+            best[key] = (q, p)
+    return sorted(p for _, p in best.values())
+
+
+def deduplicate_cases(df: pd.DataFrame) -> pd.DataFrame:
+    """Drop rows of a case that also appear in a later file (same program and case number).
+
+    The latest ``fiscal_year`` / ``source_file`` wins; rows within one file are kept (sub
+    applications). ``attrs["accounting"]["dropped_in_other_file"]`` counts what was dropped.
+    """
+    key = ["program", "case_number"]
+    order = df.sort_values(["fiscal_year", "source_file"], kind="stable")
+    last_file = order.groupby(key, observed=True)["source_file"].transform("last")
+    keep = order["source_file"] == last_file
+    out = order[keep].sort_index()
+    out.attrs = dict(df.attrs)
+    out.attrs["accounting"] = {**df.attrs.get("accounting", {}), "dropped_in_other_file": int((~keep).sum())}
+    return out
+
+
+def load_cases(program: str | None = None, fiscal_years: Iterable[int] | None = None) -> pd.DataFrame:
+    """Canonical cases from the harmonized store (``h2gender data ingest`` fills it)."""
+    from toolkit import store
+
+    return store.read_cases(program=program, fiscal_years=fiscal_years)
