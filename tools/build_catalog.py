@@ -1,0 +1,140 @@
+"""Write data_catalog/*.yaml: one entry per source (DOL program x fiscal year, companions, BLS, Census, boundaries).
+
+    python tools/build_catalog.py [--shared ../shared/data]
+
+sha256 values are computed from the archived files in ../shared/data/dol when present (byte-for-byte
+copies of the published files); other DOL years carry sha256: null and url_verified: false until
+someone downloads and checks them. Re-running is idempotent.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "data_catalog"
+OFLC = "https://www.dol.gov/sites/dolgov/files/ETA/oflc/pdfs/"
+ARCHIVE = "https://github.com/BuzzFeedNews/H-2-certification-data/raw/master/data/raw/"
+LICENSE = "US Government work, public domain"
+PUBLISHER = "US Department of Labor, Employment and Training Administration, Office of Foreign Labor Certification"
+
+#: files archived in ../shared/data/dol: name -> (program, fiscal year, kind, layout, quirks)
+SHARED = {
+    "H-2B_FY2000.csv": ("H-2B", 2000, "dol-disclosure", "legacy-h2b-csv", ["Occ_Code is a DOT code, not SOC; Num_Aliens is the number on the application"]),
+    "H-2B_FY2003.csv": ("H-2B", 2003, "dol-disclosure", "legacy-h2b-csv", ["Occ_Code is a DOT code, not SOC"]),
+    "H2a_FY2006.csv": ("H-2A", 2006, "dol-disclosure", "legacy-h2a-csv", ["header misspelling Nbr_Workers_Requsted", "no worksite state"]),
+    "H2A_FY2008.xlsx": ("H-2A", 2008, "dol-disclosure", "nbr-2007", ["no SOC codes", "sub-applications repeat the master case number"]),
+    "H-2B_FY2008.xlsx": ("H-2B", 2008, "dol-disclosure", "nbr-2007", ["no SOC codes"]),
+    "H-2B_FY2011.xlsx": ("H-2B", 2011, "dol-disclosure", "nbr-2007", ["DOT and SOC codes both present"]),
+    "H2A_FY2013.xls": ("H-2A", 2013, "dol-disclosure", "nbr-2007", ["legacy .xls", "no SOC codes"]),
+    "H-2B_FY2013.xls": ("H-2B", 2013, "dol-disclosure", "nbr-2007", ["legacy .xls", "header misspelling PREVIALING_WAGE"]),
+    "H-2A_FY14_Q4.xlsx": ("H-2A", 2014, "dol-disclosure", "fy2014", ["SOC_CODE_ID header", "cumulative quarterly release; Q4 is the full year"]),
+    "H-2B_FY14_Q4.xlsx": ("H-2B", 2014, "dol-disclosure", "fy2014", ["RECENT_DECISION_DATE header", "PREVIALING_WAGE misspelling", "cumulative quarterly release"]),
+    "H-2A_Disclosure_Data_FY15_Q4.xlsx": ("H-2A", 2015, "dol-disclosure", "icert-2015", ["cumulative quarterly release; Q4 is the full year"]),
+    "H-2B_Disclosure_Data_FY15_Q4.xlsx": ("H-2B", 2015, "dol-disclosure", "icert-2015", ["cumulative quarterly release"]),
+    "H-2A_Disclosure_Data_FY17.xlsx": ("H-2A", 2017, "dol-disclosure", "icert-2015", ["PRIMARY/SUB column: sub rows repeat the master's workers"]),
+    "H-2B_Disclosure_Data_FY17.xlsx": ("H-2B", 2017, "dol-disclosure", "icert-2015", ["SOC_NAME and PAY_RANGE_UNIT headers"]),
+    "H-2A_FY2020_Q3_extract.xlsx": ("H-2A", 2020, "dol-disclosure", "form-2019", ["TOTAL_WORKERS_H-2A_* headers with a hyphen (FY2021+ drop it)", "extract archived by TRLegalAid/trla-H2Data-backend", "cumulative quarterly release"]),
+    "H2B_Disclosure_Data_FY2021_Q1.xlsx": ("H-2B", 2021, "dol-disclosure", "form-2019", ["Q1 release: a partial year", "statuses with (Returned)"]),
+    "H-2A_Disclosure_Data_FY2022_Q1.xlsx": ("H-2A", 2022, "dol-disclosure", "form-2019", ["Q1 release: a partial year"]),
+    "H-2A_Addendum_A_Disclosure_Data_FY2022_Q1.xlsx": ("H-2A", 2022, "dol-companion", "addendum-a-crops", ["crops and activities per case"]),
+    "H-2A_Addendum_B_Employment_Record_FY2022_Q1.xlsx": ("H-2A", 2022, "dol-companion", "addendum-b-worksites", ["worksites per case"]),
+    "H-2A_Addendum_B_Housing_FY2022_Q1.xlsx": ("H-2A", 2022, "dol-companion", "addendum-b-housing", ["housing per case"]),
+    "H2B_Appendix_A_FY2021_Q1.xlsx": ("H-2B", 2021, "dol-companion", "appendix-a-worksites", ["worksites per case"]),
+    "H2B_Appendix_C_FY2021_Q1.xlsx": ("H-2B", 2021, "dol-companion", "appendix-c-recruiters", ["foreign labor recruiters per case; recruiter person names are not carried into outputs"]),
+    "H2B_Appendix_D_FY2021_Q1.xlsx": ("H-2B", 2021, "dol-companion", "appendix-d-clients", ["employer-client information"]),
+}
+
+
+def era(year: int, program: str) -> str:
+    if year <= 2006:
+        return "legacy-h2b-csv" if program == "H-2B" else "legacy-h2a-csv"
+    if year <= 2013:
+        return "nbr-2007"
+    if year == 2014:
+        return "fy2014"
+    if year <= 2019:
+        return "icert-2015"
+    return "form-2019"
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def entries(shared: Path | None) -> list[dict]:
+    out = []
+    for name, (program, fy, kind, layout, quirks) in SHARED.items():
+        path = shared / "dol" / name if shared else None
+        slug = name.rsplit(".", 1)[0].lower().replace("_", "-")
+        archive = ("https://github.com/TRLegalAid/trla-H2Data-backend" if "extract" in name else ARCHIVE + name)
+        out.append({
+            "id": f"dol-{slug}", "kind": kind, "title": f"{program} {'disclosure data' if kind == 'dol-disclosure' else 'companion file'}, FY{fy} ({name})",
+            "publisher": PUBLISHER, "url": OFLC + name, "url_verified": False, "archive_url": archive,
+            "file_name": name, "program": program, "fiscal_year": fy, "layout": layout,
+            "sheet": None, "sha256": sha256(path) if path and path.exists() else None,
+            "license": LICENSE, "quirks": quirks + ["sha256 of the archived copy in ../shared/data/dol"],
+        })
+    have = {(e["program"], e["fiscal_year"]) for e in out if e["kind"] == "dol-disclosure"}
+    for program, first in (("H-2A", 2006), ("H-2B", 2000)):
+        for fy in range(first, 2025):
+            if (program, fy) in have:
+                continue
+            name = f"{program}_Disclosure_Data_FY{fy}.xlsx" if fy >= 2015 else f"{program}_FY{fy}.xlsx"
+            out.append({
+                "id": f"dol-{program.lower()}-fy{fy}", "kind": "dol-disclosure",
+                "title": f"{program} disclosure data, FY{fy}", "publisher": PUBLISHER, "url": OFLC + name,
+                "url_verified": False, "file_name": name, "program": program, "fiscal_year": fy,
+                "layout": era(fy, program), "sheet": None, "sha256": None, "license": LICENSE,
+                "quirks": ["file name and URL follow the OFLC pattern but were not verified offline; "
+                           "check the OFLC performance-data page (https://www.dol.gov/agencies/eta/foreign-labor/performance)"],
+            })
+    out += [
+        {"id": f"bls-cps-table11-{y}", "kind": "bls-cps11", "title": f"CPS annual averages {y}, Table 11: Employed persons by detailed occupation, sex, race, and Hispanic or Latino ethnicity",
+         "publisher": "US Bureau of Labor Statistics", "url": f"https://www.bls.gov/cps/aa{y}/cpsaat11.xlsx", "url_verified": False,
+         "file_name": f"cpsaat11_{y}.xlsx", "program": None, "fiscal_year": None, "year": y, "layout": "flattened one-row header" if y == 2021 else "two-row header",
+         "sheet": None, "sha256": sha256(shared / "benchmarks" / f"cpsaat11_{y}.xlsx") if shared and (shared / "benchmarks" / f"cpsaat11_{y}.xlsx").exists() else None,
+         "license": LICENSE, "quirks": ["a dash marks estimates not shown (base under 50,000)", "derived table shipped as toolkit/data/cps11_women_share_by_soc.csv"]}
+        for y in (2021, 2022)
+    ]
+    cw = "2018-occupation-code-list-and-crosswalk.xlsx"
+    out.append({"id": "census-occupation-crosswalk-2018", "kind": "census-crosswalk", "title": "2018 Census occupation code list with 2018 SOC codes, and the 2010-2018 crosswalk",
+                "publisher": "US Census Bureau", "url": f"https://www2.census.gov/programs-surveys/demo/guidance/industry-occupation/{cw}",
+                "url_verified": False, "file_name": cw, "program": None, "fiscal_year": None, "layout": "census-2018", "sheet": None,
+                "sha256": sha256(shared / "benchmarks" / cw) if shared and (shared / "benchmarks" / cw).exists() else None,
+                "license": LICENSE, "quirks": ["Census codes map to SOC codes with X wildcards (e.g. 45-20XX)"]})
+    out.append({"id": "boundaries-us-states-plotly-geo", "kind": "boundaries", "title": "US states (Census 2016 cartographic boundaries) bundled in the plotly-geo package",
+                "publisher": "US Census Bureau, via the plotly-geo PyPI package", "url": "https://pypi.org/project/plotly-geo/", "url_verified": True,
+                "file_name": "cb_2016_us_state_500k.shp", "program": None, "fiscal_year": None, "layout": "shapefile (NAD83, no .prj: EPSG:4269)",
+                "sheet": None, "sha256": None, "license": LICENSE, "quirks": ["installed with the toolkit; no download"]})
+    out.append({"id": "boundaries-mexico-states-libpysal", "kind": "boundaries", "title": "Mexico's 32 states (mexicojoin.shp) bundled in libpysal's examples",
+                "publisher": "PySAL developers (libpysal), from INEGI boundaries", "url": "https://pypi.org/project/libpysal/", "url_verified": True,
+                "file_name": "mexicojoin.shp", "program": None, "fiscal_year": None, "layout": "shapefile", "sheet": None, "sha256": None,
+                "license": "BSD-3-Clause (libpysal); boundaries from INEGI", "quirks": ["installed with the toolkit; no download"]})
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    args = ap.parse_args(argv)
+    shared = args.shared if args.shared.is_dir() else None
+    for old in OUT.glob("*.yaml"):
+        old.unlink()
+    items = entries(shared)
+    for e in items:
+        (OUT / f"{e['id']}.yaml").write_text(yaml.safe_dump(e, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    print(f"wrote {len(items)} entries to {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
