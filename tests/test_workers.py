@@ -1,0 +1,74 @@
+"""toolkit.workers.read_workers on messy user files: mapping, codes, rejections, identifiers."""
+from __future__ import annotations
+
+from importlib import resources
+
+import pandas as pd
+import pytest
+
+from toolkit import schema, synth, workers
+from toolkit.errors import DataValidationError, SchemaError
+
+SURVEY = pd.DataFrame({
+    "Nombre": ["Ana P.", "Luis R.", "Eva S.", "Juan T.", "Juan T.", "Rosa M.", "Pedro Q."],
+    "Pasaporte": ["G1", "G2", "G3", "G4", "G4", "G6", "G7"],
+    "Sexo": ["Mujer", "Hombre", "F", "Hombre", "Hombre", "¿?", "M"],
+    "Año": ["2019", "2019", "2019", "2019", "2019", "2019", "19"],
+    "Nacionalidad": ["MEX"] * 7,
+    "Estado de origen": ["Guanajuato", "Michoacán", "11", "Veracruz", "Veracruz", "Nayarit", "Atlantis"],
+    "Edad": ["25-34"] * 7, "Código SOC": ["45-2092", "452092", "45-2092.02", "45-2092", "45-2092", "x", "45-2092"],
+    "Empleador": ["A"] * 7, "Estado de trabajo": ["GA"] * 7, "Reclutador": ["R1"] * 7,
+    "Etapa": ["admitido", "admitido", "solicitante", "admitido", "admitido", "admitido", "admitido"],
+    "Seleccionado": ["sí", "sí", "no", "sí", "sí", "sí", "sí"], "Salario por hora": ["11.71"] * 7,
+})
+MAPPING = resources.files("toolkit").joinpath("data", "example_worker_mapping.yaml")
+
+
+def test_spanish_survey_with_example_mapping(tmp_path):
+    path = tmp_path / "encuesta.csv"
+    SURVEY.to_csv(path, index=False)
+    out = workers.read_workers(path, MAPPING)
+    acc = out.attrs["accounting"]
+    assert acc["rows_read"] == 7 and acc["rows_kept"] == 4
+    assert acc["rows_dropped"] == {"duplicate_row": 1, "unknown_sex_code": 1, "bad_fiscal_year": 1}
+    rej = out.attrs["rejected"].set_index("source_row")["reason"]
+    assert rej[6] == "duplicate_row" and rej[7] == "unknown_sex_code" and rej[8] == "bad_fiscal_year"
+    assert list(out.columns) == list(schema.WORKER_COLUMNS)  # identifiers gone
+    assert list(out["sex"]) == ["F", "M", "F", "M"] and list(out["origin_state"]) == ["11", "16", "11", "30"]
+    assert list(out["soc_code"]) == ["45-2092"] * 4
+    assert list(out["stage"]) == ["admitted", "admitted", "applied", "admitted"]
+    assert out["program"].eq("H-2A").all() and out["selected"].tolist() == [True, True, False, True]
+    assert "Nombre" not in out.attrs["rejected"].columns
+
+
+def test_unknown_origin_state_rejected(tmp_path):
+    df = SURVEY.iloc[[0, 6]].assign(Año="2019")
+    out = workers.read_workers(df, MAPPING)
+    assert out.attrs["rejected"]["reason"].tolist() == ["unknown_origin_state"]
+
+
+def test_strict_mode_and_missing_columns(tmp_path):
+    with pytest.raises(DataValidationError, match="row 7: unknown_sex_code"):
+        workers.read_workers(SURVEY, MAPPING, strict=True)
+    with pytest.raises(SchemaError, match="'Sexo', which is not in the file"):
+        workers.read_workers(SURVEY.drop(columns="Sexo"), MAPPING)
+    with pytest.raises(SchemaError, match="unknown canonical fields \\['gender'\\]"):
+        workers.read_workers(SURVEY, {"columns": {"gender": "Sexo"}})
+    with pytest.raises(SchemaError, match="no column for sex"):
+        workers.read_workers(SURVEY.drop(columns="Sexo"))
+
+
+def test_identifiers_kept_only_on_request():
+    out = workers.read_workers(SURVEY.iloc[:2], MAPPING, keep_identifiers=True)
+    assert "Nombre" in out.columns
+    assert workers.read_workers(SURVEY.iloc[:2], MAPPING).attrs["accounting"]["identifier_columns_dropped"] == ["Nombre", "Pasaporte"]
+
+
+def test_round_trip_of_synthetic_workers_as_xlsx(tmp_path):
+    w = synth.generate(seed=1, scale=0.02).workers.head(200)
+    path = tmp_path / "w.xlsx"
+    w.astype(object).where(w.notna(), "").to_excel(path, index=False)
+    back = workers.read_workers(path, source="synthetic")
+    dups = w.astype(str).duplicated().sum()
+    assert len(back) == len(w) - dups
+    assert back["sex"].tolist() == w.loc[~w.astype(str).duplicated(), "sex"].tolist()
