@@ -235,15 +235,16 @@ def cmh(data: pd.DataFrame, group: str, selected: str, strata: str | Sequence[st
 
     strata_cols = [strata] if isinstance(strata, str) else list(strata)
     _cols(data, [group, selected, *strata_cols], "cmh")
-    tables, dropped = [], 0
-    for _, part in data.groupby(strata_cols, observed=True):
-        sel = part[selected].astype(bool)
-        f, m = part[group] == focal, part[group] == reference
-        t = np.array([[(f & sel).sum(), (f & ~sel).sum()], [(m & sel).sum(), (m & ~sel).sum()]], float)
-        if t[0].sum() == 0 or t[1].sum() == 0 or t[:, 0].sum() == 0 or t[:, 1].sum() == 0:
-            dropped += 1  # a stratum without both groups or both outcomes carries no information
-            continue
-        tables.append(t)
+    d = pd.DataFrame({"_g": data[group].to_numpy(), "_s": data[selected].astype(bool).to_numpy()})
+    d = pd.concat([d, data[strata_cols].reset_index(drop=True)], axis=1)
+    d = d[d["_g"].isin([focal, reference])]
+    counts = d.groupby([*strata_cols, "_g", "_s"], observed=True).size().unstack(["_g", "_s"], fill_value=0)
+    cells = [(focal, True), (focal, False), (reference, True), (reference, False)]
+    arr = np.column_stack([counts[c].to_numpy() if c in counts.columns else np.zeros(len(counts), int) for c in cells])
+    t4 = arr.reshape(-1, 2, 2).astype(float)
+    informative = (t4.sum(axis=2) > 0).all(axis=1) & (t4.sum(axis=1) > 0).all(axis=1)
+    dropped = int((~informative).sum())  # strata without both groups or both outcomes carry no information
+    tables = list(t4[informative])
     if not tables:
         raise ValueError("no stratum has both groups and both outcomes; the common odds ratio is undefined")
     st = StratifiedTable(tables)

@@ -161,6 +161,14 @@ _PREFERENCE_REQ = {
 }
 
 
+class _Truth(dict):
+    """The planted parameters; pandas deep-copies ``attrs`` on every operation, this dict is
+    read-only by convention and returns itself instead of being copied."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 @dataclass(frozen=True)
 class SyntheticData:
     """Synthetic case and worker tables and the true parameters planted in them."""
@@ -292,8 +300,9 @@ def _cases_for(rng, program: str, fy: int, p: dict, bench: dict, scale: float) -
         "recruiter_country": np.array([c for _, c in _RECRUITERS])[rec_idx],
         "planted_sex_preference": pref_sex,
     })
-    titles_by_soc = benchmarks.women_share_by_soc(p["benchmark_year"]).set_index("soc_code")["soc_title"]
-    df["soc_title"] = df["soc_code"].map(titles_by_soc)
+    from toolkit import i18n
+
+    df["soc_title"] = df["soc_code"].map(lambda code: i18n.soc_title(code, None, "en"))
     return df
 
 
@@ -404,7 +413,7 @@ def generate(seed: int = 0, fiscal_years: Iterable[int] = (2019,), params: Mappi
             alphas[f"{program} {fy}"] = alpha
     cases = pd.concat(case_parts, ignore_index=True)
     workers = pd.concat(worker_parts, ignore_index=True)
-    truth = {
+    truth = _Truth({
         "women_share": dict(p["women_share"]),
         "channelling_log_odds": dict(p["channelling_log_odds"]),
         "selection_odds_ratio": p["selection_odds_ratio"],
@@ -416,7 +425,7 @@ def generate(seed: int = 0, fiscal_years: Iterable[int] = (2019,), params: Mappi
         "benchmark_year": p["benchmark_year"],
         "seed": seed, "fiscal_years": list(fiscal_years), "programs": list(programs), "scale": scale,
         "params": p,
-    }
+    })
     cases = schema.conform(cases, schema.CASE_COLUMNS, name="synthetic cases")
     workers = schema.conform(workers, schema.WORKER_COLUMNS, name="synthetic workers")
     for df in (cases, workers):

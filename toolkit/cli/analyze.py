@@ -1,10 +1,41 @@
-"""``h2gender analyze``: compute the evidence tables for a scope and write them as CSV."""
+"""``h2gender analyze``: compute the evidence tables and findings without rendering a report."""
 from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
 
 import click
 
 
 @click.command()
-def analyze() -> None:
-    """Compute segregation and discrimination tables (CSV) for a program, year and state."""
-    raise click.ClickException("analyze is not available yet")
+@click.option("--program", type=click.Choice(["H-2A", "H-2B", "all"]), default="all", show_default=True)
+@click.option("--fy", "fiscal_year", type=int, default=2019, show_default=True)
+@click.option("--state", default=None, help="Worksite state (USPS code); default all.")
+@click.option("--lang", type=click.Choice(["en", "es"]), default="en", show_default=True)
+@click.option("--data", type=click.Choice(["synthetic", "store"]), default="synthetic", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/out/analysis"),
+              show_default=True)
+@click.option("--k", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--seed", type=int, default=2019, show_default=True)
+@click.pass_context
+def analyze(ctx, program, fiscal_year, state, lang, data, out, k, seed) -> None:
+    """Write the evidence tables (CSV, small cells suppressed) and the findings (JSON)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from toolkit import evidence
+
+    obj = ctx.find_root().obj
+    if obj is not None and obj.data_dir is not None:
+        os.environ["H2GENDER_DATA_DIR"] = str(obj.data_dir)
+    cases, workers, files = evidence.load_data(data, program, fiscal_year, state=state and state.upper(), seed=seed)
+    ev = evidence.build_evidence(cases, workers, program=program, fiscal_year=fiscal_year, state=state, lang=lang,
+                                 k=k, seed=seed, data=data, files=files)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, table in ev.tables.items():
+        table.to_csv(out / f"{name}.csv", index=False)
+        click.echo(f"wrote {out / f'{name}.csv'}")
+    findings = {"synthetic": ev.synthetic, "findings": ev.findings, "provenance": ev.provenance}
+    (out / "findings.json").write_text(json.dumps(findings, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+    click.echo(f"wrote {out / 'findings.json'}")

@@ -1,0 +1,46 @@
+"""toolkit.i18n: both locales complete, Spanish really Spanish, numbers formatted per locale."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from toolkit import i18n
+
+PROPER = {"locale", "language_name", "col_sha256", "all_programs", "word_no"}  # "no" is Spanish too
+
+
+def test_same_keys_in_both_languages():
+    assert set(i18n.strings("en")) == set(i18n.strings("es"))
+
+
+def test_spanish_strings_are_translated():
+    en, es = i18n.strings("en"), i18n.strings("es")
+    same = [k for k in en if k not in PROPER and k != "soc_titles" and en[k] == es[k]]
+    assert not same, f"untranslated Spanish strings: {same}"
+    assert set(en["soc_titles"]) == set(es["soc_titles"])
+
+
+def test_placeholders_match():
+    en, es = i18n.strings("en"), i18n.strings("es")
+    for key in en:
+        if isinstance(en[key], str):
+            assert set(re.findall(r"{(\w+)}", en[key])) == set(re.findall(r"{(\w+)}", es[key])), key
+
+
+def test_number_formats():
+    assert i18n.fmt_number(12345.678, "es") == "12,345.7"  # es_MX style, as Mexican readers expect
+    assert i18n.fmt_int(1234567, "en") == "1,234,567"
+    assert i18n.fmt_percent(0.0312, "es") == "3.1%"
+    assert i18n.fmt_number(float("nan"), "en") == "—"
+    assert i18n.t("fewer_than", "es", k=10) == "menos de 10"
+    with pytest.raises(KeyError, match="no text 'nope'"):
+        i18n.t("nope", "en")
+    with pytest.raises(ValueError, match="lang must be one of"):
+        i18n.t("h_findings", "fr")
+
+
+def test_soc_titles():
+    assert i18n.soc_title("37-2012", "x", "es") == "Camaristas y personal de limpieza"
+    assert i18n.soc_title("45-2092", None, "en").startswith("Farmworkers and laborers")
+    assert i18n.soc_title("11-1011", "Chief executives", "es") == "Chief executives"

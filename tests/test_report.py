@@ -1,0 +1,71 @@
+"""Rendered reports in both languages and both formats, from the synthetic default."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from toolkit import report
+
+# English words that must not survive in the Spanish report (headings, labels, sentences).
+ENGLISH = ["Key findings", "Figures", "Tables", "Methods", "Provenance", "Women were", "workers admitted",
+           "Missing women", "Occupation", "Synthetic demonstration data", "standard deviations", "impact ratio",
+           "Employer", "Recruiter", "Input files", "Rendered", "expected", "the US workforce", " and ", " the "]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    return {lang: report.render(program="all", fiscal_year=2019, lang=lang, fmt="both", out=out) for lang in ("en", "es")}
+
+
+def visible_text(path):
+    html = path.read_text(encoding="utf-8")
+    html = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
+    html = re.sub(r'src="data:image/png;base64,[^"]+"', "", html)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_files_written(rendered):
+    for lang, paths in rendered.items():
+        assert [p.suffix for p in paths] == [".html", ".pdf"]
+        assert all(p.stat().st_size > 10_000 for p in paths)
+
+
+def test_spanish_report_has_no_english_left(rendered):
+    text = visible_text(rendered["es"][0])
+    left = [w for w in ENGLISH if w in text]
+    assert not left, f"English left in the Spanish report: {left}"
+    assert "Hallazgos principales" in text and "Datos sintéticos de demostración" in text
+
+
+def test_html_is_self_contained_with_banner_and_provenance(rendered):
+    html = rendered["en"][0].read_text(encoding="utf-8")
+    assert '<div class="banner">Synthetic demonstration data' in html
+    assert '<meta name="viewport"' in html and "overflow-x: auto" in html
+    assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) >= 5
+    assert not re.search(r'<img [^>]*src="(?!data:)', html) and "<script src" not in html
+    text = visible_text(rendered["en"][0])
+    assert "toolkit/synth.py" in text and "toolkit/data/cps11_women_share_by_soc.csv" in text
+    assert re.search(r"\b[0-9a-f]{64}\b", text)
+    assert "Counts below 10 are suppressed" in text
+
+
+def test_pdf_pages_and_text(rendered):
+    for lang, title in (("en", "Sex discrimination"), ("es", "Discriminación por sexo")):
+        reader = PdfReader(rendered[lang][1])
+        assert 4 <= len(reader.pages) <= 20
+        first = reader.pages[0].extract_text()
+        assert title in first
+        banner = "Synthetic demonstration data" if lang == "en" else "Datos sintéticos de demostración"
+        assert all(banner in p.extract_text() for p in reader.pages)  # on every page
+
+
+def test_cli_rejects_bad_options():
+    r = subprocess.run([sys.executable, "-m", "toolkit", "report", "--lang", "fr"], capture_output=True, text=True)
+    assert r.returncode == 2 and "use en, es or en,es" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "toolkit", "report", "--state", "Texas"], capture_output=True, text=True)
+    assert r.returncode == 2 and "two-letter" in r.stderr

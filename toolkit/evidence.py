@@ -1,0 +1,313 @@
+"""Assemble the evidence a report carries: findings in plain words, tables, figures, provenance.
+
+``build_evidence`` composes the library (``analysis``, ``segregation``, ``discrimination``,
+``language``, ``benchmarks``, ``figures``, ``geo``); it computes nothing of its own beyond
+formatting. Every count shown goes through ``privacy.suppress`` (k, default 10) and every
+sentence uses a count only when it is at least k. Evidence built from synthetic data says so.
+"""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from toolkit import __version__, analysis, benchmarks, discrimination, i18n, language, privacy, schema, segregation
+
+__all__ = ["Evidence", "build_evidence", "load_data", "git_commit"]
+
+
+@dataclass
+class Evidence:
+    params: dict
+    synthetic: bool
+    findings: list[dict] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    table_notes: dict[str, str] = field(default_factory=dict)
+    figures: dict[str, object] = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+    raw_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def git_commit() -> str:
+    root = Path(__file__).resolve().parents[1]
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                             text=True, timeout=5)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = None, seed: int = 2019):
+    """(cases, workers or None, provenance files) for ``data`` = "synthetic" or "store"."""
+    if data not in ("synthetic", "store"):
+        raise ValueError(f"data must be one of ['synthetic', 'store'], got {data!r}")
+    programs = schema.PROGRAMS if program == "all" else (program,)
+    if program != "all" and program not in schema.PROGRAMS:
+        raise ValueError(f"program must be one of ['H-2A', 'H-2B', 'all'], got {program!r}")
+    files = []
+    if data == "synthetic":
+        from toolkit import synth
+
+        d = synth.generate(seed=seed, fiscal_years=(fiscal_year,), programs=programs)
+        cases, workers = d.cases, d.workers
+        src = resources.files("toolkit").joinpath("synth.py").read_bytes()
+        files.append({"file": "toolkit/synth.py", "sha256": _sha256_bytes(src), "role": "role_generator"})
+    else:
+        from toolkit import dol, store
+
+        parts = [dol.load_cases(p, [fiscal_year]) for p in programs]
+        cases = pd.concat(parts, ignore_index=True)
+        workers = None
+        for sha, entry in sorted(store.manifest().items(), key=lambda kv: kv[1]["source_file"]):
+            if any(f"{p} {fiscal_year}" in entry.get("partitions", []) for p in programs):
+                files.append({"file": entry["source_file"], "sha256": sha, "role": "role_dol"})
+    table = resources.files("toolkit").joinpath("data", benchmarks.SHIPPED_TABLE).read_bytes()
+    files.append({"file": f"toolkit/data/{benchmarks.SHIPPED_TABLE}", "sha256": _sha256_bytes(table),
+                  "role": "role_benchmark"})
+    if state:
+        cases = schema.mark_synthetic(cases[cases["worksite_state"] == state].reset_index(drop=True), cases)
+        if workers is not None:
+            workers = schema.mark_synthetic(workers[workers["worksite_state"] == state].reset_index(drop=True), workers)
+    return cases, workers, files
+
+
+def _n(x, lang, k):
+    """A count for a sentence: the number when at least k (or zero), else 'fewer than k'."""
+    return i18n.t("fewer_than", lang, k=k) if 0 < x < k else i18n.fmt_int(x, lang)
+
+
+def build_evidence(cases: pd.DataFrame, workers: pd.DataFrame | None, *, program: str, fiscal_year: int,
+                   state: str | None = None, lang: str = "en", k: int = privacy.K_DEFAULT,
+                   benchmark_year: int = 2022, seed: int = 2019, data: str = "synthetic",
+                   files: list[dict] | None = None, n_bootstrap: int = 200) -> Evidence:
+    """Findings, tables, figures and provenance for one program x year (x state) in ``lang``."""
+    i18n.check_lang(lang)
+    synthetic = schema.is_synthetic(cases)
+    ev = Evidence(params={"program": program, "fiscal_year": fiscal_year, "state": state, "lang": lang, "k": k,
+                          "data": data, "seed": seed, "benchmark_year": benchmark_year}, synthetic=synthetic)
+    bench = benchmarks.women_share_by_soc(benchmark_year)
+    titles = bench.drop_duplicates("soc_code").set_index("soc_code")["soc_title"]
+    src = i18n.t("data_synthetic", lang, seed=seed) if synthetic else i18n.t("data_store", lang)
+    source = i18n.t("source_line", lang, source=src, year=benchmark_year)
+    occ_name = lambda code: i18n.soc_title(code, titles.get(code), lang)  # noqa: E731
+
+    if workers is not None and len(workers):
+        _worker_findings(ev, cases, workers, bench, occ_name, lang=lang, k=k, seed=seed, source=source,
+                         n_bootstrap=n_bootstrap, synthetic=synthetic)
+    else:
+        _case_only_findings(ev, cases, bench, occ_name, lang=lang, k=k, program=program, fiscal_year=fiscal_year,
+                            source=source, synthetic=synthetic)
+    _joborder_finding(ev, cases, lang=lang, k=k, source=source, synthetic=synthetic)
+    ev.provenance = {
+        "version": __version__, "commit": git_commit(),
+        "rendered": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "parameters": dict(ev.params), "files": files or [],
+    }
+    return ev
+
+
+def _suppressed_table(df, count_cols, dependent, k):
+    return privacy.suppress(df, count_cols, k=k, dependent=dependent)
+
+
+def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, source, n_bootstrap, synthetic):
+    from toolkit import figures, geo
+
+    admitted = workers[workers["stage"] == "admitted"]
+    # 1. shortfall against the occupational benchmark
+    ov = analysis.observed_vs_expected(workers, cases, bench, by=["soc_code"]).dropna(subset=["women_share"])
+    total, women = int(ov["total"].sum()), int(ov["women"].sum())
+    expected_share = float(ov["expected_women"].sum() / total)
+    se = float(np.sqrt((ov["total"] ** 2 * ov["women_share_se"].fillna(0) ** 2).sum()) / total)
+    a = discrimination.availability(women, total, expected_share, expected_share_se=se).iloc[0]
+    ev.findings.append({"key": "shortfall", "title": i18n.t("finding_shortfall_title", lang), "text": i18n.t(
+        "finding_shortfall", lang, share=i18n.fmt_percent(a["observed_share"], lang), total=_n(total, lang, k),
+        lo=i18n.fmt_percent(a["ci_low"], lang), hi=i18n.fmt_percent(a["ci_high"], lang),
+        expected=_n(a["expected"], lang, k), shortfall=_n(a["shortfall"], lang, k),
+        sd=i18n.fmt_number(a["sd"], lang), p=_p(a["p_value"], lang))})
+    ev.raw_tables["availability"] = pd.DataFrame([a])
+
+    # 2. channelling and segregation
+    ct = analysis.channelling_table(workers, bench, by=["soc_code"])
+    big = ct[(ct["women"] >= k) & (ct["total"] - ct["women"] >= k)].sort_values("log_odds_ratio", ascending=False)
+    counts = analysis.worker_counts(workers, ["soc_code"])
+    h = segregation.mutual_total(counts, "sex", "soc_code", "n", se=True, n_bootstrap=n_bootstrap, seed=seed)
+    exp = analysis.expected_counts(cases, bench, by=["soc_code"]).dropna(subset=["n"])
+    h_exp = segregation.mutual_total(exp, "sex", "soc_code", "n").loc["H", "est"]
+    if len(big):
+        top = big.iloc[0]
+        ev.findings.append({"key": "channelling", "title": i18n.t("finding_channelling_title", lang), "text": i18n.t(
+            "finding_channelling", lang, occupation=occ_name(top["soc_code"]),
+            obs=i18n.fmt_percent(top["women_share_observed"], lang), bench=i18n.fmt_percent(top["women_share"], lang),
+            h_obs=i18n.fmt_number(h.loc["H", "est"], lang, 3), h_lo=i18n.fmt_number(h.loc["H", "ci_low"], lang, 3),
+            h_hi=i18n.fmt_number(h.loc["H", "ci_high"], lang, 3), h_exp=i18n.fmt_number(h_exp, lang, 3))})
+    ev.raw_tables["segregation"] = h
+
+    # 3. selection
+    sel = workers.dropna(subset=["selected"])
+    if sel["selected"].astype(bool).nunique() == 2 and set(sel["sex"].dropna()) >= {"F", "M"}:
+        ai = discrimination.adverse_impact(sel[sel["sex"].isin(["F", "M"])], "sex", "selected", reference="M")
+        f = ai.set_index("group").loc["F"]
+        m = ai.set_index("group").loc["M"]
+        mh = discrimination.cmh(sel, "sex", "selected", "case_number").loc["odds_ratio_mh"]
+        if min(f["applicants"], m["applicants"], f["selected"]) >= k:
+            ev.findings.append({"key": "selection", "title": i18n.t("finding_selection_title", lang), "text": i18n.t(
+                "finding_selection", lang, rate_f=i18n.fmt_percent(f["rate"], lang),
+                rate_m=i18n.fmt_percent(m["rate"], lang), ratio=i18n.fmt_number(f["impact_ratio"], lang, 2),
+                lo=i18n.fmt_number(f["ci_low"], lang, 2), hi=i18n.fmt_number(f["ci_high"], lang, 2),
+                fourfifths=i18n.t("fourfifths_yes" if f["four_fifths_flag"] else "fourfifths_no", lang),
+                **{"or": i18n.fmt_number(mh["est"], lang, 2)}, or_lo=i18n.fmt_number(mh["ci_low"], lang, 2),
+                or_hi=i18n.fmt_number(mh["ci_high"], lang, 2))})
+            ev.figures["selection"] = figures.selection_figure(ai, lang=lang, synthetic=synthetic, source=source)
+        ev.raw_tables["adverse_impact"] = ai
+
+    # 4. wages
+    paid = admitted.dropna(subset=["wage_hourly"])
+    if (paid["sex"] == "F").sum() >= k and (paid["sex"] == "M").sum() >= k:
+        wg = discrimination.wage_gap(paid, n_bootstrap=min(n_bootstrap, 100), seed=seed)
+        pct = lambda x: 1 - np.exp(-x)  # noqa: E731  log gap (men - women) -> share women earn less
+        ev.findings.append({"key": "wages", "title": i18n.t("finding_wage_title", lang), "text": i18n.t(
+            "finding_wage", lang, gap=i18n.fmt_percent(pct(wg.loc["gap", "est"]), lang),
+            unexplained=i18n.fmt_percent(pct(wg.loc["unexplained", "est"]), lang),
+            lo=i18n.fmt_percent(pct(wg.loc["unexplained", "ci_low"]), lang),
+            hi=i18n.fmt_percent(pct(wg.loc["unexplained", "ci_high"]), lang))})
+        ev.raw_tables["wage_gap"] = wg
+
+    # tables: occupations, states, employers, recruiters
+    occ = ct.assign(occupation=ct["soc_code"].map(occ_name), shortfall=ct["expected_women"] - ct["women"])
+    occ = occ.sort_values("total", ascending=False, ignore_index=True)
+    occ_s = _suppressed_table(occ.assign(men=occ["total"] - occ["women"]), ["women", "men", "total"],
+                              ["women_share_observed", "expected_women", "shortfall", "log_odds_ratio"], k)
+    ev.tables["occupations"] = _present(occ_s, {
+        "soc_code": "col_soc", "occupation": "col_occupation", "total": "col_workers", "women": "col_women",
+        "women_share_observed": ("col_women_share", "pct"), "women_share": ("col_benchmark", "pct"),
+        "expected_women": ("col_expected", "int"), "shortfall": ("col_shortfall", "int")}, lang)
+    ev.figures["occupations"] = figures.occupations_figure(occ_s, lang=lang, synthetic=synthetic, source=source)
+
+    st = analysis.observed_vs_expected(workers, cases, bench, by=["worksite_state", "soc_code"])
+    st = st.groupby("worksite_state", observed=True)[["women", "total", "expected_women"]].sum().reset_index()
+    st["women_share_observed"] = st["women"] / st["total"]
+    st["shortfall"] = st["expected_women"] - st["women"]
+    st["missing_per_100"] = 100 * st["shortfall"] / st["total"]
+    st["men"] = st["total"] - st["women"]
+    st_s = _suppressed_table(st.sort_values("total", ascending=False, ignore_index=True), ["women", "men", "total"],
+                             ["women_share_observed", "expected_women", "shortfall", "missing_per_100"], k)
+    ev.tables["states"] = _present(st_s, {
+        "worksite_state": "col_state", "total": "col_workers", "women": "col_women",
+        "women_share_observed": ("col_women_share", "pct"), "expected_women": ("col_expected", "int"),
+        "shortfall": ("col_shortfall", "int")}, lang)
+    shapes = geo.us_states_for_map().merge(st_s, left_on="state", right_on="worksite_state", how="left")
+    ax = geo.choropleth(shapes, "missing_per_100", title=i18n.t("fig_states", lang),
+                        legend_label=i18n.t("axis_missing", lang), suppressed="suppressed",
+                        suppressed_label=i18n.t("suppressed_label", lang, k=k), no_data_label=i18n.t("no_data", lang),
+                        synthetic_label=i18n.t("synthetic_label", lang) if synthetic else None, source=source)
+    ev.figures["states"] = ax.figure
+
+    origin = admitted[(admitted["sex"] == "F") & admitted["origin_state"].notna()]
+    oc = origin.groupby("origin_state").size().rename("women").reset_index()
+    oc_s = privacy.suppress(oc, ["women"], k=k)
+    mx = geo.mexico_states().merge(oc_s, left_on="state_code", right_on="origin_state", how="left")
+    ax = geo.choropleth(mx, "women", title=i18n.t("fig_origin", lang), legend_label=i18n.t("axis_count", lang),
+                        suppressed="suppressed", suppressed_label=i18n.t("suppressed_label", lang, k=k),
+                        no_data_label=i18n.t("no_data", lang), cmap="magma_r",
+                        synthetic_label=i18n.t("synthetic_label", lang) if synthetic else None, source=source)
+    ev.figures["origin"] = ax.figure
+
+    for entity, key, col in (("employer_name", "employers", "col_employer"), ("recruiter", "recruiters", "col_recruiter")):
+        per = analysis.observed_vs_expected(workers, cases, bench, by=[entity, "soc_code"])
+        per = per.groupby(entity, observed=True)[["women", "total", "expected_women"]].sum().reset_index()
+        per["expected_share"] = per["expected_women"] / per["total"]
+        scr = discrimination.screen_entities(per, entity, k=k)
+        scr = scr[scr["total"] >= k]  # entities with fewer than k workers are never listed
+        scr = privacy.suppress(scr, ["women"], k=k, dependent=["observed_share", "shrunk_share"]).head(10)
+        ev.tables[key] = _present(scr, {
+            "rank": "col_rank", entity: col, "total": "col_workers", "women": "col_women",
+            "observed_share": ("col_women_share", "pct"), "shrunk_share": ("col_shrunk", "pct"),
+            "expected_share": ("col_benchmark", "pct"), "q_value": ("col_q", "num3"),
+            "credible": ("col_credible", "bool")}, lang)
+        ev.table_notes[key] = i18n.t("t_employers_note", lang)
+
+
+def _case_only_findings(ev, cases, bench, occ_name, *, lang, k, program, fiscal_year, source, synthetic):
+    exp = analysis.expected_counts(cases, bench, by=["soc_code"])
+    positions = int(cases.loc[~cases["is_duplicate"].fillna(False).astype(bool), "workers_certified"].sum())
+    ew = float(exp.loc[exp["sex"] == "F", "n"].sum())
+    pub = benchmarks.published_shares()
+    row = pub[(pub["program"] == program) & (pub["fiscal_year"] == fiscal_year)] if program != "all" else pub.iloc[0:0]
+    if len(row) and positions:
+        r = row.iloc[0]
+        a = discrimination.availability_from_published(float(r["women_share"]), positions, ew / positions).iloc[0]
+        ev.findings.append({"key": "shortfall", "title": i18n.t("finding_published_title", lang), "text": i18n.t(
+            "finding_published", lang, share=i18n.fmt_percent(r["women_share"], lang, 0), program=program,
+            year=fiscal_year, citation=str(r["citation"]).split("(")[0].strip(), positions=i18n.fmt_int(positions, lang),
+            expected=i18n.fmt_int(a["expected"], lang), shortfall=i18n.fmt_int(a["shortfall"], lang),
+            sd=i18n.fmt_number(a["sd"], lang))})
+    else:
+        ev.findings.append({"key": "shortfall", "title": i18n.t("finding_shortfall_title", lang), "text": i18n.t(
+            "finding_expected_only", lang, positions=i18n.fmt_int(positions, lang), expected=i18n.fmt_int(ew, lang),
+            expected_share=i18n.fmt_percent(ew / positions if positions else np.nan, lang))})
+    wide = exp.pivot_table(index="soc_code", columns="sex", values="n", aggfunc="sum").reset_index()
+    pos = analysis.certified_positions(cases, ["soc_code"])
+    occ = pos.merge(wide, on="soc_code", how="left")
+    occ["occupation"] = occ["soc_code"].map(occ_name)
+    occ["women_share"] = occ["soc_code"].map(bench.drop_duplicates("soc_code").set_index("soc_code")["women_share"])
+    occ = occ.sort_values("positions", ascending=False, ignore_index=True)
+    ev.tables["occupations"] = _present(privacy.suppress(occ, ["positions"], k=k, dependent=["F"]), {
+        "soc_code": "col_soc", "occupation": "col_occupation", "positions": "col_positions",
+        "women_share": ("col_benchmark", "pct"), "F": ("col_expected", "int")}, lang)
+
+
+def _joborder_finding(ev, cases, *, lang, k, source, synthetic):
+    from toolkit import figures
+
+    scan = language.scan_job_orders(cases, by="program", k=k)
+    orders = int(pd.to_numeric(scan["job_orders"], errors="coerce").sum())
+    flagged = int(pd.to_numeric(scan["flagged"], errors="coerce").fillna(0).sum())
+    text = cases[["job_title", "requirements_text"]].astype("string").fillna("").agg(" ".join, axis=1)
+    found = language.detect_sex_preference(text)
+    example = str(cases.loc[found["flag"].to_numpy(), "requirements_text"].dropna().head(1).str.slice(0, 100).squeeze()) \
+        .rstrip(".") if flagged else ""
+    if flagged:
+        ev.findings.append({"key": "joborders", "title": i18n.t("finding_joborders_title", lang), "text": i18n.t(
+            "finding_joborders", lang, flagged=_n(flagged, lang, k), orders=i18n.fmt_int(orders, lang),
+            rate=i18n.fmt_percent(flagged / orders, lang), example=example)})
+    else:
+        ev.findings.append({"key": "joborders", "title": i18n.t("finding_joborders_title", lang),
+                            "text": i18n.t("finding_joborders_none", lang, orders=i18n.fmt_int(orders, lang))})
+    ev.figures["joborders"] = figures.joborders_figure(scan, lang=lang, synthetic=synthetic, source=source)
+
+
+def _p(p, lang):
+    return "< 0.001" if p < 0.001 else i18n.fmt_number(p, lang, 3)
+
+
+def _present(df: pd.DataFrame, columns: dict, lang: str) -> pd.DataFrame:
+    """Display table: chosen columns, formatted for ``lang``, headers translated, NA as '—'."""
+    out = pd.DataFrame(index=df.index)
+    for col, spec in columns.items():
+        key, kind = (spec, "int") if isinstance(spec, str) else spec
+        values = df[col]
+        if col in ("soc_code", "occupation", "worksite_state", "employer_name", "recruiter"):
+            out[i18n.t(key, lang)] = values.astype("string").fillna("—")
+            continue
+        if kind == "pct":
+            f = lambda v: i18n.fmt_percent(v, lang)  # noqa: E731
+        elif kind == "num3":
+            f = lambda v: i18n.fmt_number(v, lang, 3)  # noqa: E731
+        elif kind == "bool":
+            f = lambda v: "—" if pd.isna(v) else i18n.t("word_yes" if v else "word_no", lang)  # noqa: E731
+        else:
+            f = lambda v: i18n.fmt_int(v, lang)  # noqa: E731
+        out[i18n.t(key, lang)] = [("—" if pd.isna(v) else f(v)) for v in values]
+    return out.reset_index(drop=True)

@@ -1,0 +1,82 @@
+"""Matplotlib figures for notebooks and reports, labelled in English or Spanish.
+
+Every function takes tidy results from the statistics modules, labels come from ``toolkit.i18n``,
+a source line sits at the bottom, and figures made from synthetic data carry the label
+"Synthetic demonstration data" / "Datos sintéticos de demostración" in red.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from toolkit import i18n
+
+__all__ = ["occupations_figure", "selection_figure", "joborders_figure", "finish"]
+
+_F, _M, _US = "#b5179e", "#3a86ff", "#8d99ae"
+
+
+def finish(fig, *, lang: str, synthetic: bool, source: str | None = None):
+    """Add the source line and, for synthetic data, the label; return the figure."""
+    if source:
+        fig.text(0.01, 0.005, source, fontsize=6.5, color="#555555", ha="left", va="bottom")
+    if synthetic:
+        fig.text(0.99, 0.995, i18n.t("synthetic_label", lang), fontsize=8, color="#b00020", ha="right",
+                 va="top", weight="bold")
+    return fig
+
+
+def occupations_figure(table: pd.DataFrame, *, lang: str, synthetic: bool, source: str | None = None, top: int = 12):
+    """Women's share among H-2 workers vs the US-workforce benchmark, by occupation.
+
+    ``table`` needs ``occupation``, ``women_share_observed`` (may be NA when suppressed or
+    unknown) and ``women_share`` (benchmark).
+    """
+    t = table.dropna(subset=["women_share"]).head(top).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7.5, 0.38 * len(t) + 1.4))
+    y = np.arange(len(t))
+    obs = pd.to_numeric(t["women_share_observed"], errors="coerce").to_numpy(dtype=float)
+    ax.barh(y + 0.2, np.nan_to_num(obs), height=0.38, color=_F, label=i18n.t("legend_h2", lang))
+    ax.barh(y - 0.2, t["women_share"].astype(float), height=0.38, color=_US, label=i18n.t("legend_us", lang))
+    ax.set_yticks(y, [str(o)[:48] for o in t["occupation"]], fontsize=8)
+    ax.xaxis.set_major_formatter(lambda v, _: i18n.fmt_percent(v, lang, 0))
+    ax.set_xlabel(i18n.t("axis_share", lang))
+    ax.set_title(i18n.t("fig_occupations", lang), fontsize=11)
+    ax.legend(fontsize=8, loc="lower right", frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
+    return finish(fig, lang=lang, synthetic=synthetic, source=source)
+
+
+def selection_figure(impact: pd.DataFrame, *, lang: str, synthetic: bool, source: str | None = None):
+    """Selection rates by sex with 95% Wilson intervals (``impact`` from ``adverse_impact``)."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    t = impact.set_index("group").reindex(["F", "M"]).dropna(subset=["applicants"])
+    lo, hi = proportion_confint(t["selected"], t["applicants"], method="wilson")
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    x = np.arange(len(t))
+    ax.bar(x, t["rate"], color=[_F if g == "F" else _M for g in t.index], yerr=[t["rate"] - lo, hi - t["rate"]],
+           capsize=4)
+    ax.set_xticks(x, [i18n.t(f"sex_{g}", lang) for g in t.index])
+    ax.yaxis.set_major_formatter(lambda v, _: i18n.fmt_percent(v, lang, 0))
+    ax.set_ylabel(i18n.t("axis_rate", lang))
+    ax.set_title(i18n.t("fig_selection", lang), fontsize=11)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    return finish(fig, lang=lang, synthetic=synthetic, source=source)
+
+
+def joborders_figure(scan: pd.DataFrame, by: str = "program", *, lang: str, synthetic: bool,
+                     source: str | None = None):
+    """Share of job orders with an explicit sex preference, by ``by`` (from ``scan_job_orders``)."""
+    t = scan.dropna(subset=["rate"])
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.bar(t[by].astype(str), t["rate"].astype(float), color="#6a4c93")
+    ax.yaxis.set_major_formatter(lambda v, _: i18n.fmt_percent(v, lang, 1))
+    ax.set_ylabel(i18n.t("axis_flagged", lang))
+    ax.set_title(i18n.t("fig_joborders", lang), fontsize=11)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    return finish(fig, lang=lang, synthetic=synthetic, source=source)
