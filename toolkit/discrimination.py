@@ -437,7 +437,8 @@ def screen_entities(data: pd.DataFrame, entity: str, *, women: str = "women", to
     Benjamini-Hochberg q-values across entities; an empirical-Bayes posterior mean share
     (beta-binomial, prior fitted by moments across entities: (k + a) / (n + a + b)), so a
     3-worker employer is not ranked above a 3,000-worker one on noise. Rows are ranked by the
-    shrunken shortfall n (p - shrunk share); ``credible`` is q < alpha. With ``printable=True``
+    shrunken ratio (shrunk share / expected share, lowest first), and ``shrunk_shortfall`` =
+    n (p - shrunk share) gives the size of the gap in people; ``credible`` is q < alpha. With ``printable=True``
     entities with counts below ``k`` are suppressed (``privacy.suppress``).
 
     References
@@ -458,13 +459,15 @@ def screen_entities(data: pd.DataFrame, entity: str, *, women: str = "women", to
     df["shrunk_share"] = (kf + a) / (n + a + b)
     df["shortfall"] = n * p - kf
     df["shrunk_shortfall"] = n * (p - df["shrunk_share"])
+    df["shrunk_ratio"] = df["shrunk_share"] / np.where(p > 0, p, np.nan)
     df["p_value"] = stats.binom.cdf(kf.astype(int), n.astype(int), p)
     df["q_value"] = multipletests(df["p_value"], method="fdr_bh")[1] if len(df) else []
     df["credible"] = df["q_value"] < alpha
-    df = df.sort_values(["shrunk_shortfall", entity], ascending=[False, True], ignore_index=True)
+    df = df.sort_values(["shrunk_ratio", entity], ascending=[True, True], ignore_index=True)
     df["rank"] = np.arange(1, len(df) + 1)
     df.attrs["prior"] = {"a": a, "b": b}
     if printable:
         df = privacy.suppress(df, [women, total], k=k,
-                              dependent=["observed_share", "shrunk_share", "shortfall", "shrunk_shortfall"])
+                              dependent=["observed_share", "shrunk_share", "shortfall", "shrunk_shortfall",
+                                         "shrunk_ratio"])
     return schema.mark_synthetic(df, data)

@@ -1,0 +1,259 @@
+"""Write the notebooks in notebooks/ from the cell lists below (then run tools/run_notebooks.py).
+
+Keeping the cells here makes review easy (one diff per change) and keeps every notebook in the
+same shape: title and question, a `parameters` cell, a synthetic-data banner, short cells that
+call `toolkit`, each followed by a sentence on what it shows.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat as nbf
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "notebooks"
+
+PARAMS = '''# Parameters (papermill can override them). data = "store" reads DOL files ingested with
+# `h2gender data ingest`; worker-level cells then explain what the DOL data cannot show.
+data = "synthetic"
+program = "all"
+fiscal_year = 2019
+seed = 2019
+lang = "en"
+k = 10'''
+
+SETUP = '''%matplotlib inline
+import pandas as pd
+
+from toolkit import evidence, schema, synth
+
+pd.set_option("display.precision", 4)
+pd.set_option("display.width", 120)
+cases, workers, files = evidence.load_data(data, program, fiscal_year, seed=seed)
+print(synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else "DOL disclosure data (no worker sex)")
+print(f"{len(cases):,} cases; worker records: {'none' if workers is None else f'{len(workers):,}'}")'''
+
+BANNER = ("> **Synthetic demonstration data.** With the default parameters every number below comes from "
+          "`toolkit.synth` (planted effects, fictitious employers and recruiters). Set `data = \"store\"` "
+          "to run on DOL files you have ingested.")
+
+NO_WORKERS = 'print("This section needs worker records with sex; DOL files have none.")'
+
+
+def md(text):
+    return nbf.v4.new_markdown_cell(text)
+
+
+def code(text, tags=()):
+    cell = nbf.v4.new_code_cell(text)
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
+
+
+def notebook(title, question, cells):
+    nb = nbf.v4.new_notebook()
+    nb.cells = [md(f"# {title}\n\n{question}"), code(PARAMS, ["parameters"]), md(BANNER), code(SETUP), *cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+NOTEBOOKS = {
+    "01_data_overview": notebook(
+        "01 · What the data hold, and what they cannot show",
+        "Which sources does the toolkit combine, what does each record, and why does no DOL file answer "
+        "*how many H-2 workers are women*?",
+        [
+            md("## The DOL case table\nOne row per labor-certification case, harmonized across every layout "
+               "era (`toolkit.dol`). Positions certified by program, duplicates (H-2A master/sub rows) excluded:"),
+            code('from toolkit import analysis\n\nanalysis.certified_positions(cases, ["program"])'),
+            md("The canonical columns and how complete they are in this table (share non-missing). "
+               "There is no column for sex: DOL does not collect it."),
+            code('cases[["soc_code", "worksite_state", "workers_certified", "wage_hourly", "requirements_text"]].notna().mean().round(3)'),
+            code('"sex" in schema.CASE_COLUMNS'),
+            md("## Layout eras the reader recognizes by their columns"),
+            code('from toolkit import dol_layouts\n\npd.DataFrame([(lay.name, lay.description, ", ".join(lay.required)) '
+                 'for lay in dol_layouts.LAYOUTS], columns=["layout", "description", "required fields"])'),
+            md("## Where sex enters\n1. Worker records users bring (`toolkit.workers.read_workers`).\n"
+               "2. Published shares, each with its citation:"),
+            code('from toolkit import benchmarks\n\nbenchmarks.published_shares()[["program", "fiscal_year", "population", "women_share"]]'),
+            md("3. Benchmarks: women's share of each occupation in the US workforce (BLS CPS Table 11), "
+               "with an approximate standard error:"),
+            code('core = ["45-2092", "45-2093", "37-3011", "37-2012", "51-3022", "45-4011", "35-2021", "39-3091"]\n'
+                 'bench = benchmarks.women_share_by_soc(2022)\n'
+                 'bench[bench["soc_code"].isin(core)][["soc_code", "cps_title", "women_share", "women_share_se", "match_level"]]'),
+            md("## The data catalog\nEvery source the toolkit can download, with checksums where known:"),
+            code('from toolkit import catalog\n\ncatalog.load_catalog().groupby("kind").size()'),
+            md("**What the data cannot show.** DOL files say which jobs were certified, not who filled them. "
+               "A shortfall of women against a benchmark is evidence about recruitment, not a count of women "
+               "turned away; applicant pools abroad are not recorded anywhere public."),
+        ]),
+    "02_occupational_segregation": notebook(
+        "02 · Occupational segregation",
+        "How unevenly are women and men spread across the occupations H-2 employers certify, and how does "
+        "that compare with the same occupations in the US workforce?",
+        [
+            code('from toolkit import analysis, benchmarks, segregation\n\n'
+                 'bench = benchmarks.women_share_by_soc(2022)\n'
+                 'expected = analysis.expected_counts(cases, bench, by=["soc_code"]).dropna(subset=["n"])\n'
+                 'segregation.mutual_total(expected, "sex", "soc_code", "n")'),
+            md("Segregation the H-2 job mix would carry if each occupation were staffed like the US workforce "
+               "(M: mutual information; H: Theil's information index)."),
+            code('if workers is None:\n    ' + NO_WORKERS + '\nelse:\n'
+                 '    counts = analysis.worker_counts(workers, ["program", "worksite_state", "soc_code"])\n'
+                 '    display(segregation.mutual_total(counts, "sex", "soc_code", "n", se=True, n_bootstrap=200, seed=seed))'),
+            md("Observed segregation of admitted workers across occupations, bias-corrected, with a bootstrap "
+               "interval: far above the benchmark value."),
+            code('if workers is not None:\n'
+                 '    display(segregation.occupational_indices(counts, "sex", "soc_code", "n", focal="F"))'),
+            md("The labour-economics family (D, Karmel-MacLachlan IP, size-standardized D, Gini, Hutchens, "
+               "Atkinson) tells the same story."),
+            code('if workers is not None:\n'
+                 '    display(segregation.mutual_total_nested(counts, "sex", ["program", "worksite_state", "soc_code"], "n"))'),
+            md("Most segregation lies between programs and between occupations within states, not between states."),
+            code('if workers is not None:\n'
+                 '    display(segregation.mutual_local(counts, "sex", "soc_code", "n").sort_values("ls", ascending=False).head(5))'),
+            md("Local segregation: the occupations that contribute most (housekeeping and seafood processing "
+               "concentrate women)."),
+            code('if workers is not None:\n'
+                 '    display(segregation.dissimilarity_expected(counts, "sex", "soc_code", "n", n_sim=50, seed=seed))'),
+            md("D expected under random allocation with these margins: the small-unit baseline."),
+            code('if workers is not None:\n'
+                 '    later = synth.generate(seed=seed + 1, fiscal_years=(fiscal_year + 1,))\n'
+                 '    counts2 = analysis.worker_counts(later.workers, ["soc_code"])\n'
+                 '    display(segregation.mutual_difference(analysis.worker_counts(workers, ["soc_code"]), counts2, "sex", "soc_code", "n"))'),
+            md("Change to the next (synthetic) year, split into marginal and structural parts (Elbers 2023)."),
+            code('from toolkit import figures\n\nif workers is not None:\n'
+                 '    table = analysis.channelling_table(workers, bench, by=["soc_code"]).assign(\n'
+                 '        occupation=lambda t: t["soc_code"]).sort_values("total", ascending=False)\n'
+                 '    figures.occupations_figure(table, lang=lang, synthetic=schema.is_synthetic(cases));'),
+            md("Women's share by occupation among H-2 workers against the US workforce."),
+        ]),
+    "03_recruitment_shortfall_and_selection": notebook(
+        "03 · Shortfall and selection",
+        "How many women are missing against the benchmark, and are women applicants selected less often "
+        "than men applying for the same job orders?",
+        [
+            code('from toolkit import analysis, benchmarks, discrimination\n\n'
+                 'bench = benchmarks.women_share_by_soc(2022)\n'
+                 'positions = int(analysis.certified_positions(cases, ["program"]).query("program == \'H-2A\'")["positions"].sum())\n'
+                 'share = bench.set_index("soc_code").loc["45-2092", "women_share"]\n'
+                 'discrimination.availability_from_published(0.03, positions, float(share))'),
+            md("The published 3% (H-2A, 2018, as cited in the 2021 USMCA petition) applied to these positions, "
+               "against crop farmworkers' 26.5% in the US workforce."),
+            code('if workers is None:\n    ' + NO_WORKERS + '\nelse:\n'
+                 '    ov = analysis.observed_vs_expected(workers, cases, bench, by=["soc_code"]).dropna(subset=["women_share"])\n'
+                 '    display(discrimination.availability("women", "total", "women_share", by="soc_code", data=ov,\n'
+                 '                                        expected_share_se="women_share_se").round(4))'),
+            md("By occupation and combined (last row): observed women, expected women, the shortfall, "
+               "Hazelwood standard deviations and the exact binomial p-value."),
+            code('if workers is not None:\n'
+                 '    applicants = workers[workers["sex"].isin(["F", "M"])]\n'
+                 '    display(discrimination.adverse_impact(applicants, "sex", "selected", reference="M"))'),
+            md("Selection rates and the four-fifths rule."),
+            code('if workers is not None:\n'
+                 '    display(discrimination.cmh(applicants, "sex", "selected", "case_number"))\n'
+                 '    if schema.is_synthetic(cases):\n'
+                 '        print("planted selection odds ratio:", cases.attrs["truth"]["selection_odds_ratio"])'),
+            md("Mantel-Haenszel odds ratio comparing women and men within job orders; on synthetic data it "
+               "recovers the planted value."),
+            code('if workers is not None:\n'
+                 '    display(discrimination.selection_model(applicants, "selected", "sex", ["soc_code"], cluster="recruiter").round(4))'),
+            md("Logistic regression with occupation controls and recruiter-clustered standard errors."),
+            code('if workers is not None:\n'
+                 '    per = analysis.observed_vs_expected(workers, cases, bench, by=["recruiter", "soc_code"])\n'
+                 '    per = per.groupby("recruiter")[["women", "total", "expected_women"]].sum().reset_index()\n'
+                 '    per["expected_share"] = per["expected_women"] / per["total"]\n'
+                 '    display(discrimination.screen_entities(per, "recruiter", printable=True, k=k)\n'
+                 '            [["rank", "recruiter", "women", "total", "shrunk_share", "expected_share", "shrunk_ratio", "q_value", "credible"]].head(6).round(4))'),
+            md("Recruiters ranked by their shrunken share of women relative to the benchmark, with FDR "
+               "control; on synthetic data the two planted excluding recruiters come first."),
+        ]),
+    "04_wage_gaps": notebook(
+        "04 · Wage gaps",
+        "Do women earn less than men in the same occupation and state, and do female-typed occupations "
+        "offer lower wages?",
+        [
+            code('from toolkit import benchmarks, discrimination\n\n'
+                 'bench = benchmarks.women_share_by_soc(2022)\n'
+                 'discrimination.offered_wage_by_typing(cases, bench, n_bootstrap=200, seed=seed).round(3)'),
+            md("Offered hourly wages (case data, no sex needed) in occupations where women are at least half of "
+               "the US workforce, against the others."),
+            code('if workers is None:\n    ' + NO_WORKERS + '\nelse:\n'
+                 '    paid = workers[workers["stage"] == "admitted"].dropna(subset=["wage_hourly"])\n'
+                 '    display(discrimination.wage_gap(paid, n_bootstrap=100, seed=seed).round(4))'),
+            md("Two-fold Oaxaca-Blinder decomposition of the log wage gap (men minus women), pooled "
+               "coefficients, bootstrap intervals."),
+            code('if workers is not None:\n'
+                 '    display(discrimination.wage_gap(paid, method="threefold", n_bootstrap=100, seed=seed).round(4))\n'
+                 '    if schema.is_synthetic(cases):\n'
+                 '        print("planted log wage penalty:", cases.attrs["truth"]["wage_penalty_log"])'),
+            md("Three-fold version; the coefficients part recovers the planted penalty on synthetic data."),
+        ]),
+    "05_job_order_language": notebook(
+        "05 · Job-order language",
+        "Do job orders state a sex preference, use gendered wording, or set requirements that screen women out?",
+        [
+            code('from toolkit import language\n\n'
+                 'examples = ["Male workers only for cutting tobacco.", "Men and women welcome.",\n'
+                 '            "Se requieren mujeres para la línea de empaque.", "Mr. Garcia, the owner, will train you.",\n'
+                 '            "Sin preferencia de sexo.", "Foreman for harvest crew"]\n'
+                 'language.detect_sex_preference(examples).assign(text=examples)'),
+            md("Rules find explicit preferences in English and Spanish and ignore phrases that welcome both sexes."),
+            code('language.scan_job_orders(cases, by="program", k=k)[["program", "job_orders", "flagged", "rate", "prefers_women", "prefers_men"]].round(4)'),
+            md("Share of job orders with an explicit sex preference, by program."),
+            code('reqs = language.sex_filter_requirements(cases["requirements_text"])\n'
+                 'reqs.assign(program=cases["program"]).groupby("program")[["strength"]].mean().join(\n'
+                 '    reqs.assign(program=cases["program"]).groupby("program")["lift_lbs"].median().rename("median_lift_lbs")).round(3)'),
+            md("Requirements that can act as sex filters: strength demands and lifting thresholds."),
+            code('language.gendered_wording(cases["requirements_text"]).assign(program=cases["program"]).groupby("program")[["masculine", "feminine", "score"]].mean().round(4)'),
+            md("Gendered wording (Gaucher, Friesen and Kay 2011 lists, adapted)."),
+            code('model = language.train_classifier(seed=0)\n{k_: round(v, 3) if isinstance(v, float) else v for k_, v in model.metrics.items()}'),
+            md("The classifier's precision and recall on held-out labelled sentences, with the rules' scores on "
+               "the same sentences for comparison."),
+        ]),
+    "06_geography": notebook(
+        "06 · Geography",
+        "Where are H-2 jobs, where are women missing, and where in Mexico do women workers come from?",
+        [
+            code('from toolkit import analysis, benchmarks, geo, privacy\n\n'
+                 'positions = analysis.certified_positions(cases, ["worksite_state"])\n'
+                 'shapes = geo.us_states_for_map().merge(positions, left_on="state", right_on="worksite_state", how="left")\n'
+                 'ax = geo.choropleth(shapes, "positions", title="Certified H-2 positions by worksite state", legend_label="positions",\n'
+                 '                    suppressed=None, synthetic_label=synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else None)'),
+            md("Certified positions by worksite state."),
+            code('bench = benchmarks.women_share_by_soc(2022)\n'
+                 'if workers is None:\n    ' + NO_WORKERS + '\nelse:\n'
+                 '    st = analysis.observed_vs_expected(workers, cases, bench, by=["worksite_state", "soc_code"])\n'
+                 '    st = st.groupby("worksite_state")[["women", "total", "expected_women"]].sum().reset_index()\n'
+                 '    st["missing_per_100"] = 100 * (st["expected_women"] - st["women"]) / st["total"]\n'
+                 '    st = privacy.suppress(st, ["women", "total"], k=k, dependent=["missing_per_100"])\n'
+                 '    geo.choropleth(geo.us_states_for_map().merge(st, left_on="state", right_on="worksite_state", how="left"),\n'
+                 '                   "missing_per_100", title="Missing women per 100 workers", legend_label="per 100",\n'
+                 '                   synthetic_label=synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else None);'),
+            md("Women missing against the occupational benchmark, per 100 workers; states with counts below k "
+               "are hatched."),
+            code('if workers is not None:\n'
+                 '    women = workers[(workers["stage"] == "admitted") & (workers["sex"] == "F")]\n'
+                 '    origin = women.groupby("origin_state").size().rename("women").reset_index()\n'
+                 '    origin = privacy.suppress(origin, ["women"], k=k)\n'
+                 '    geo.choropleth(geo.mexico_states().merge(origin, left_on="state_code", right_on="origin_state", how="left"),\n'
+                 '                   "women", title="Mexican states of origin of women workers", legend_label="women", cmap="magma_r",\n'
+                 '                   synthetic_label=synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else None);'),
+            md("Mexican states of origin (INEGI codes) of admitted women, small counts suppressed."),
+        ]),
+}
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    for name, nb in NOTEBOOKS.items():
+        nbf.write(nb, OUT / f"{name}.ipynb")
+        print(f"wrote notebooks/{name}.ipynb")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
