@@ -69,3 +69,21 @@ def test_cli_rejects_bad_options():
     assert r.returncode == 2 and "use en, es or en,es" in r.stderr
     r = subprocess.run([sys.executable, "-m", "toolkit", "report", "--state", "Texas"], capture_output=True, text=True)
     assert r.returncode == 2 and "two-letter" in r.stderr
+
+
+def test_missing_weasyprint_says_how_to_install(tmp_path, monkeypatch):
+    import builtins
+
+    from toolkit.errors import ReportError
+
+    real_import = builtins.__import__
+
+    def no_weasyprint(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise ImportError("No module named 'weasyprint'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_weasyprint)
+    with pytest.raises(ReportError, match=r"python -m pip install weasyprint.*the HTML report was written"):
+        report.write_pdf("<html><body>x</body></html>", tmp_path / "r.pdf")
+    assert not (tmp_path / "r.pdf").exists()

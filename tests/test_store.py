@@ -73,3 +73,17 @@ def test_companion_tables(tmp_path):
     pd.testing.assert_frame_equal(store.read_table("recruiters", root=tmp_path), rec)
     with pytest.raises(StoreError, match="no housing table"):
         store.read_table("housing", root=tmp_path)
+
+
+def test_load_cases_keeps_the_latest_release_of_a_case(monkeypatch, tmp_path):
+    from toolkit import dol
+
+    monkeypatch.setenv("H2GENDER_DATA_DIR", str(tmp_path))
+    q1 = cases(n=3).assign(source_file="H-2B_FY2019_Q1.xlsx")
+    q4 = cases(n=5).assign(source_file="H-2B_FY2019_Q4.xlsx")
+    store.write_cases(q1, source_sha256="a" * 64, source_file="H-2B_FY2019_Q1.xlsx")
+    store.write_cases(q4, source_sha256="b" * 64, source_file="H-2B_FY2019_Q4.xlsx")
+    both = dol.load_cases("H-2B", [2019])
+    assert len(both) == 5 and set(both["source_file"]) == {"H-2B_FY2019_Q4.xlsx"}
+    assert both.attrs["accounting"]["dropped_in_other_file"] == 3
+    assert len(dol.load_cases("H-2B", [2019], deduplicate=False)) == 8

@@ -586,8 +586,14 @@ def deduplicate_cases(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def load_cases(program: str | None = None, fiscal_years: Iterable[int] | None = None) -> pd.DataFrame:
-    """Canonical cases from the harmonized store (``h2gender data ingest`` fills it)."""
+def load_cases(program: str | None = None, fiscal_years: Iterable[int] | None = None, *,
+               deduplicate: bool = True) -> pd.DataFrame:
+    """Canonical cases from the harmonized store (``h2gender data ingest`` fills it).
+
+    When several stored files hold the same case (a Q1 and a Q4 release of one year, or a case
+    decided across years), ``deduplicate`` keeps the latest file's rows (``deduplicate_cases``).
+    """
     from toolkit import store
 
-    return store.read_cases(program=program, fiscal_years=fiscal_years)
+    cases = store.read_cases(program=program, fiscal_years=fiscal_years)
+    return deduplicate_cases(cases) if deduplicate else cases
