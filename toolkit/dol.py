@@ -32,7 +32,6 @@ Harmonization rules (documented because analyses depend on them):
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,6 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import schema
+from toolkit.checksum import sha256_file
 from toolkit.dol_layouts import COMPANION_LAYOUTS, LAYOUTS, Layout, normalize_header
 from toolkit.errors import DataValidationError, SchemaError
 
@@ -148,14 +148,6 @@ def _to_date(values: pd.Series) -> pd.Series:
     serial = num.notna() & (num > 1000) & (num < 80000)  # Excel serial dates read as numbers
     out[serial] = pd.to_datetime("1899-12-30") + pd.to_timedelta(num[serial], unit="D")
     return out.astype("datetime64[ns]")
-
-
-def sha256_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # ------------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ save it to. The transport is injectable (``opener``) so tests never touch the ne
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import socket
 import urllib.error
@@ -17,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from toolkit import catalog, config
+from toolkit.checksum import sha256_file
 from toolkit.errors import ChecksumError, FetchError
 
 __all__ = ["fetch", "target_path"]
@@ -29,18 +29,10 @@ def target_path(entry: dict, dest_dir: str | os.PathLike | None = None) -> Path:
     return (Path(dest_dir) if dest_dir else config.raw_dir()) / entry["file_name"]
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _verify(path: Path, expected: str | None) -> None:
     if expected is None:
         return
-    actual = _sha256(path)
+    actual = sha256_file(path)
     if actual != expected:
         bad = path.with_name(path.name + ".bad")
         os.replace(path, bad)

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import config, schema
+from toolkit.checksum import sha256_file
 from toolkit.errors import StoreError
 
 __all__ = ["write_cases", "read_cases", "write_table", "read_table", "manifest", "sha256_file", "store_root"]
@@ -32,12 +33,6 @@ MANIFEST = "manifest.json"
 
 def store_root(root: str | os.PathLike | None = None) -> Path:
     return Path(root) if root is not None else config.store_dir()
-
-
-def sha256_file(path: str | os.PathLike) -> str:
-    from toolkit.dol import sha256_file as _sha
-
-    return _sha(path)
 
 
 def _atomic_write_bytes(target: Path, write) -> None:
