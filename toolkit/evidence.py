@@ -189,6 +189,7 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
     occ = occ.sort_values("total", ascending=False, ignore_index=True)
     occ_s = _suppressed_table(occ.assign(men=occ["total"] - occ["women"]), ["women", "men", "total"],
                               ["women_share_observed", "expected_women", "shortfall", "log_odds_ratio"], k)
+    ev.raw_tables["occupations"] = occ_s.drop(columns=["men"])
     ev.tables["occupations"] = _present(occ_s, {
         "soc_code": "col_soc", "occupation": "col_occupation", "total": "col_workers", "women": "col_women",
         "women_share_observed": ("col_women_share", "pct"), "women_share": ("col_benchmark", "pct"),
@@ -203,6 +204,7 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
     st["men"] = st["total"] - st["women"]
     st_s = _suppressed_table(st.sort_values("total", ascending=False, ignore_index=True), ["women", "men", "total"],
                              ["women_share_observed", "expected_women", "shortfall", "missing_per_100"], k)
+    ev.raw_tables["states"] = st_s.drop(columns=["men"])
     ev.tables["states"] = _present(st_s, {
         "worksite_state": "col_state", "total": "col_workers", "women": "col_women",
         "women_share_observed": ("col_women_share", "pct"), "expected_women": ("col_expected", "int"),
@@ -231,6 +233,7 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
         scr = discrimination.screen_entities(per, entity, k=k)
         scr = scr[scr["total"] >= k]  # entities with fewer than k workers are never listed
         scr = privacy.suppress(scr, ["women"], k=k, dependent=["observed_share", "shrunk_share"]).head(10)
+        ev.raw_tables[key] = scr
         ev.tables[key] = _present(scr, {
             "rank": "col_rank", entity: col, "total": "col_workers", "women": "col_women",
             "observed_share": ("col_women_share", "pct"), "shrunk_share": ("col_shrunk", "pct"),
@@ -262,8 +265,10 @@ def _case_only_findings(ev, cases, bench, occ_name, *, lang, k, program, fiscal_
     occ = pos.merge(wide, on="soc_code", how="left")
     occ["occupation"] = occ["soc_code"].map(occ_name)
     occ["women_share"] = occ["soc_code"].map(bench.drop_duplicates("soc_code").set_index("soc_code")["women_share"])
-    occ = occ.sort_values("positions", ascending=False, ignore_index=True)
-    ev.tables["occupations"] = _present(privacy.suppress(occ, ["positions"], k=k, dependent=["F"]), {
+    occ = privacy.suppress(occ.sort_values("positions", ascending=False, ignore_index=True), ["positions"], k=k,
+                           dependent=["F", "M"])
+    ev.raw_tables["occupations"] = occ.rename(columns={"F": "expected_women", "M": "expected_men"})
+    ev.tables["occupations"] = _present(occ, {
         "soc_code": "col_soc", "occupation": "col_occupation", "positions": "col_positions",
         "women_share": ("col_benchmark", "pct"), "F": ("col_expected", "int")}, lang)
 

@@ -20,8 +20,9 @@ import click
 @click.option("--seed", type=int, default=2019, show_default=True)
 @click.pass_context
 def analyze(ctx, program, fiscal_year, state, lang, data, out, k, seed) -> None:
-    """Write the evidence tables (CSV, small cells suppressed) and the findings (JSON)."""
+    """Write the evidence tables (CSV, numbers unformatted, small cells suppressed) and the findings (JSON)."""
     import matplotlib
+    import pandas as pd
 
     matplotlib.use("Agg")
     from toolkit import evidence
@@ -33,8 +34,8 @@ def analyze(ctx, program, fiscal_year, state, lang, data, out, k, seed) -> None:
     ev = evidence.build_evidence(cases, workers, program=program, fiscal_year=fiscal_year, state=state, lang=lang,
                                  k=k, seed=seed, data=data, files=files)
     out.mkdir(parents=True, exist_ok=True)
-    for name, table in ev.tables.items():
-        table.to_csv(out / f"{name}.csv", index=False)
+    for name, table in ev.raw_tables.items():
+        table.to_csv(out / f"{name}.csv", index=not isinstance(table.index, pd.RangeIndex))
         click.echo(f"wrote {out / f'{name}.csv'}")
     findings = {"synthetic": ev.synthetic, "findings": ev.findings, "provenance": ev.provenance}
     (out / "findings.json").write_text(json.dumps(findings, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
