@@ -249,3 +249,16 @@ def test_normalizers():
     assert dol.normalize_status(st).tolist() == ["certified", "partially certified", "denied", "withdrawn",
                                                  "denied", "other", "certified"]
     assert re.fullmatch(r"[0-9a-f]{64}", dol.sha256_file(__file__))
+
+
+@pytest.mark.realdata
+def test_every_shared_file_is_read_and_accounted(dol_dir):
+    # every file in the folder, whatever its kind: nothing unread, nothing silently dropped
+    for path in sorted(dol_dir.iterdir()):
+        kind, table = dol.read_any(path)
+        acc = table.attrs["accounting"]
+        assert acc["rows_read"] == acc["rows_kept"] + sum(acc["rows_dropped"].values()), path.name
+        assert len(table) == acc["rows_kept"]
+        assert kind in {"cases", "recruiters", "worksites", "housing", "crops", "employer_clients"}
+        if kind != "cases":
+            assert not [c for c in table.columns if re.search(r"EMAIL|PHONE|FIRST_NAME|LAST_NAME", c.upper())]
