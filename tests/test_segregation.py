@@ -231,3 +231,20 @@ def test_bad_inputs_have_clear_errors():
     assert sg.mutual_total(one_unit, "g", "u", "n").loc["M", "est"] == 0
     one_group = long({"F": [5, 9]})
     assert sg.mutual_total(one_group, "g", "u", "n").loc["H", "est"] == 0
+
+
+def test_unit_bootstrap_option():
+    df = random_table(31, units=60)
+    a = sg.dissimilarity(df, "g", "u", "n", se=True, n_bootstrap=300, seed=3, resample="units")
+    b = sg.dissimilarity(df, "g", "u", "n", se=True, n_bootstrap=300, seed=3, resample="units")
+    pd.testing.assert_frame_equal(a, b)
+    assert 0 < a.loc["D", "se"] < 0.2
+    with pytest.raises(ValueError, match="resample must be one of"):
+        sg.mutual_total(df, "g", "u", "n", se=True, resample="rows")
+    with pytest.raises(ValueError, match="no within="):
+        sg.mutual_total(df.assign(s=df["u"] % 2), "g", "u", "n", within="s", se=True, resample="units")
+    # units resampling reproduces the spread of D over units drawn from the same population of units
+    wide = df.pivot(index="u", columns="g", values="n").to_numpy().astype(float)
+    rng = np.random.default_rng(9)
+    reps = [sg._d_counts(wide[rng.integers(0, 60, 60)]) for _ in range(300)]
+    assert a.loc["D", "se"] == pytest.approx(np.std(reps), rel=0.2)

@@ -48,6 +48,7 @@ __all__ = [
 ]
 
 _CHUNK_CELLS = 5_000_000  # replicate x cell values held in memory at once
+RESAMPLE = ("cells", "units")
 
 
 # --------------------------------------------------------------------------------------------
@@ -106,13 +107,26 @@ def _entropy_of(p: np.ndarray, axis: int = -1) -> np.ndarray:
         return -np.sum(np.where(p > 0, p * np.log(np.where(p > 0, p, 1)), 0.0), axis=axis)
 
 
+def _xlogx_sum(x: np.ndarray, axis) -> np.ndarray:
+    """sum of x log x over ``axis`` (0 log 0 = 0), in one log pass."""
+    logs = np.log(x, out=np.zeros_like(x, dtype=float), where=x > 0)
+    return (x * logs).sum(axis=axis)
+
+
 def _m_counts(n: np.ndarray) -> np.ndarray:
-    """Mutual information M (natural log) of count arrays (..., U, G)."""
-    total = n.sum(axis=(-2, -1), keepdims=True)
-    p = n / np.where(total > 0, total, 1)
-    pu = p.sum(axis=-1, keepdims=True)
-    pg = p.sum(axis=-2, keepdims=True)
-    return _xlogx_ratio(p, pu * pg).sum(axis=(-2, -1))
+    """Mutual information M (natural log) of count arrays (..., U, G).
+
+    M = [sum n_ug log n_ug - sum n_u log n_u - sum n_g log n_g + N log N] / N, the count form of
+    sum p_ug log(p_ug / (p_u p_g)), which needs one logarithm per cell.
+    """
+    n = np.asarray(n, dtype=float)
+    total = n.sum(axis=(-2, -1))
+    cells = _xlogx_sum(n, (-2, -1))
+    units = _xlogx_sum(n.sum(axis=-1), -1)
+    groups = _xlogx_sum(n.sum(axis=-2), -1)
+    safe = np.where(total > 0, total, 1.0)
+    m = (cells - units - groups + total * np.log(safe)) / safe
+    return np.maximum(m, 0.0)  # rounding can leave -1e-17 where M is 0
 
 
 def _eg_counts(n: np.ndarray) -> np.ndarray:
@@ -158,8 +172,24 @@ def _local_counts(n: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 # inference
 def _bootstrap(stat: Callable[[np.ndarray], np.ndarray], table: np.ndarray, n_bootstrap: int,
-               rng: np.random.Generator) -> np.ndarray:
-    """Replicates of ``stat`` on multinomial resamples of ``table`` (any shape), vectorized."""
+               rng: np.random.Generator, resample: str = "cells") -> np.ndarray:
+    """Replicates of ``stat`` on resampled tables, vectorized over replicates.
+
+    ``resample="cells"``: multinomial draws of the N individuals over the cells with the observed
+    cell shares (as the R package ``segregation``). ``"units"``: the rows (units) of a
+    units x groups table drawn with replacement (as PySAL's ``null_approach="bootstrap"``).
+    """
+    if resample not in RESAMPLE:
+        raise ValueError(f"resample must be one of {list(RESAMPLE)}, got {resample!r}")
+    if resample == "units":
+        if table.ndim != 2:
+            raise ValueError("resample='units' needs a plain units x groups table (no within=)")
+        chunk = max(1, _CHUNK_CELLS // max(1, table.size))
+        out = []
+        for start in range(0, n_bootstrap, chunk):
+            size = min(chunk, n_bootstrap - start)
+            out.append(stat(table[rng.integers(0, table.shape[0], size=(size, table.shape[0]))]))
+        return np.concatenate(out, axis=0)
     counts = _integer_counts(table)
     n = int(counts.sum())
     p = (counts / n).ravel()
@@ -224,13 +254,15 @@ def _within_array(data, group, unit, weight, within):
 
 def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weight: str | None = None, *,
                  within: str | Sequence[str] | None = None, base: float = math.e, se: bool = False,
-                 n_bootstrap: int = 100, ci: float = 0.95, seed: int | np.random.Generator | None = None
-                 ) -> pd.DataFrame:
+                 n_bootstrap: int = 100, ci: float = 0.95, seed: int | np.random.Generator | None = None,
+                 resample: Literal["cells", "units"] = "cells") -> pd.DataFrame:
     """Mutual information index M and Theil's information index H.
 
     M = sum_u sum_g p_ug log(p_ug / (p_u p_g)),  H = M / E(group),  E = -sum_g p_g log p_g.
     With ``within`` (strata w): M = sum_w p_w M_w and H = M / sum_w p_w E_w (Elbers 2023).
     ``unit`` may be a list: the units are then the combinations of those columns.
+    ``resample`` chooses the bootstrap: "cells" (multinomial over the table, default) or "units"
+    (units drawn with replacement; see ``_bootstrap``).
 
     Returns a DataFrame indexed by ``stat`` ("M", "H") with ``est`` (and ``se``, ``ci_low``,
     ``ci_high``, ``bias`` when ``se=True``; ``est`` is then bias-corrected).
@@ -252,7 +284,7 @@ def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weig
     boot = None
     if se:
         _check_inference(n_bootstrap, ci)
-        boot = _bootstrap(stat, table, n_bootstrap, np.random.default_rng(seed))
+        boot = _bootstrap(stat, table, n_bootstrap, np.random.default_rng(seed), resample)
     out = _summarise(est, boot, ci)
     frame = pd.DataFrame(out, index=pd.Index(["M", "H"], name="stat"))
     frame.loc["M"] = frame.loc["M"] / scale  # M is computed in nats; H does not depend on the base
@@ -315,7 +347,8 @@ def mutual_total_nested(data: pd.DataFrame, group: str, units: Sequence[str], we
 
 def dissimilarity(data: pd.DataFrame, group: str, unit: str | Sequence[str], weight: str | None = None, *,
                   se: bool = False, n_bootstrap: int = 100, ci: float = 0.95,
-                  seed: int | np.random.Generator | None = None) -> pd.DataFrame:
+                  seed: int | np.random.Generator | None = None,
+                  resample: Literal["cells", "units"] = "cells") -> pd.DataFrame:
     """Duncan and Duncan's index of dissimilarity between two groups across units.
 
     D = 1/2 * sum_u |n_ua / N_a - n_ub / N_b|
@@ -330,7 +363,7 @@ def dissimilarity(data: pd.DataFrame, group: str, unit: str | Sequence[str], wei
     boot = None
     if se:
         _check_inference(n_bootstrap, ci)
-        boot = _bootstrap(lambda a: _d_counts(a)[:, None], table, n_bootstrap, np.random.default_rng(seed))
+        boot = _bootstrap(lambda a: _d_counts(a)[:, None], table, n_bootstrap, np.random.default_rng(seed), resample)
     return pd.DataFrame(_summarise(est, boot, ci), index=pd.Index(["D"], name="stat"))
 
 
