@@ -529,8 +529,9 @@ def mutual_difference(data1: pd.DataFrame, data2: pd.DataFrame, group: str, unit
 
     rows = {"M1": m1, "M2": m2, "diff": m2 - m1, "additions": m2 - m2c, "removals": m1c - m1,
             "group_marginal": shapley(0), "unit_marginal": shapley(1), "structural": shapley(2)}
-    return pd.DataFrame({"est": [x / scale for x in rows.values()]},
-                        index=pd.Index(list(rows), name="stat"))
+    est = np.array([x / scale for x in rows.values()])
+    est[np.abs(est) < 1e-12] = 0.0  # floating-point residue of components that are exactly zero
+    return pd.DataFrame({"est": est}, index=pd.Index(list(rows), name="stat"))
 
 
 # --------------------------------------------------------------------------------------------
