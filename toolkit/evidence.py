@@ -268,6 +268,17 @@ def _case_only_findings(ev, cases, bench, occ_name, *, lang, k, program, fiscal_
     occ = privacy.suppress(occ.sort_values("positions", ascending=False, ignore_index=True), ["positions"], k=k,
                            dependent=["F", "M"])
     ev.raw_tables["occupations"] = occ.rename(columns={"F": "expected_women", "M": "expected_men"})
+    from toolkit import figures, geo
+
+    ev.figures["occupations"] = figures.occupations_figure(
+        occ.assign(women_share_observed=float("nan")), lang=lang, synthetic=synthetic, source=source)
+    by_state = privacy.suppress(analysis.certified_positions(cases, ["worksite_state"]), ["positions"], k=k)
+    shapes = geo.us_states_for_map().merge(by_state, left_on="state", right_on="worksite_state", how="left")
+    ax = geo.choropleth(shapes, "positions", title=i18n.t("fig_positions", lang),
+                        legend_label=i18n.t("axis_positions", lang), suppressed="suppressed",
+                        suppressed_label=i18n.t("suppressed_label", lang, k=k), no_data_label=i18n.t("no_data", lang),
+                        synthetic_label=i18n.t("synthetic_label", lang) if synthetic else None, source=source)
+    ev.figures["states"] = ax.figure
     ev.tables["occupations"] = _present(occ, {
         "soc_code": "col_soc", "occupation": "col_occupation", "positions": "col_positions",
         "women_share": ("col_benchmark", "pct"), "F": ("col_expected", "int")}, lang)
