@@ -1,7 +1,6 @@
 """toolkit.analysis: count tables, expected counts, and the planted channelling recovered."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 

@@ -2,7 +2,6 @@
 the labelled set, the classifier, and planted preferences in synthetic job orders."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from toolkit import language as lang

@@ -125,7 +125,6 @@ _RECRUITERS = [
     ("Reclutadora Quetzal", "GTM"), ("Servicios Laborales Maya", "GTM"),
     ("Caribbean Seasonal Labour Ltd", "JAM"), ("Karoo Seasonal Staffing", "ZAF"),
 ]
-_NATIONALITY_ORIGIN = {"MEX": "MEX", "GTM": "GTM", "JAM": "JAM", "ZAF": "ZAF"}
 _NAME_A = ("Sunny", "Green", "Blue", "Red", "Golden", "Silver", "Oak", "Pine", "River", "Valley",
            "Prairie", "Coastal", "Mountain", "Cedar", "Willow", "Maple", "Harvest", "Bright", "Eagle",
            "Stone")
