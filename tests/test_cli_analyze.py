@@ -18,3 +18,30 @@ def test_analyze_synthetic(tmp_path):
     assert not ((shown > 0) & (shown < 25)).any()
     findings = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
     assert findings["synthetic"] is True and len(findings["findings"]) >= 4
+
+
+def test_analyze_with_worker_records_the_user_holds(tmp_path):
+    # a survey-style file: Spanish headers, no stage column (visa holders), mapped by a YAML file
+    from toolkit import synth
+
+    w = synth.generate(seed=4, programs=("H-2B",)).workers
+    adm = w[w["selected"].astype(bool)]
+    survey = pd.DataFrame({"Sexo": adm["sex"].map({"F": "Mujer", "M": "Hombre"}), "Año": adm["fiscal_year"],
+                           "Código SOC": adm["soc_code"], "Estado de trabajo": adm["worksite_state"],
+                           "Empleador": adm["employer_name"], "Salario": adm["wage_hourly"]})
+    survey.to_csv(tmp_path / "encuesta.csv", index=False)
+    (tmp_path / "map.yaml").write_text(
+        "columns: {sex: Sexo, fiscal_year: Año, soc_code: Código SOC, worksite_state: Estado de trabajo,\n"
+        "          employer_name: Empleador, wage_hourly: Salario}\nprogram: H-2B\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "toolkit", "analyze", "--program", "H-2B", "--fy", "2019",
+                        "--workers", str(tmp_path / "encuesta.csv"), "--mapping", str(tmp_path / "map.yaml"),
+                        "--out", str(out), "--k", "1"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    keys = [f["key"] for f in findings["findings"]]
+    assert "shortfall" in keys and "wages" in keys and "selection" not in keys  # no applicants recorded
+    roles = {f["file"]: f["role"] for f in findings["provenance"]["files"]}
+    assert roles["encuesta.csv"] == "role_workers"
+    occ = pd.read_csv(out / "occupations.csv", dtype={"soc_code": str})
+    assert occ["total"].sum() == len(adm)

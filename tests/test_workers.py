@@ -69,6 +69,6 @@ def test_round_trip_of_synthetic_workers_as_xlsx(tmp_path):
     path = tmp_path / "w.xlsx"
     w.astype(object).where(w.notna(), "").to_excel(path, index=False)
     back = workers.read_workers(path, source="synthetic")
-    dups = w.astype(str).duplicated().sum()
-    assert len(back) == len(w) - dups
-    assert back["sex"].tolist() == w.loc[~w.astype(str).duplicated(), "sex"].tolist()
+    # no person identifiers in the file: identical rows may be different people and are kept
+    assert len(back) == len(w) and back["sex"].tolist() == w["sex"].tolist()
+    assert back.attrs["accounting"]["identical_rows_kept"] == int(w.astype(str).duplicated().sum())

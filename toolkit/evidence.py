@@ -48,8 +48,15 @@ def _sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = None, seed: int = 2019):
-    """(cases, workers or None, provenance files) for ``data`` = "synthetic" or "store"."""
+def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = None, seed: int = 2019,
+              workers_path: str | Path | None = None, mapping: str | Path | dict | None = None):
+    """(cases, workers or None, provenance files) for ``data`` = "synthetic" or "store".
+
+    ``workers_path`` (with a ``mapping`` for its column names, see ``toolkit.workers``) adds worker
+    records the user holds (survey, FOIA extract, case files); they replace the synthetic workers.
+    Records of another program or fiscal year are left out; records without a stage are treated
+    as admitted workers (visa holders), the usual content of such files.
+    """
     if data not in ("synthetic", "store"):
         raise ValueError(f"data must be one of ['synthetic', 'store'], got {data!r}")
     programs = schema.PROGRAMS if program == "all" else (program,)
@@ -72,6 +79,11 @@ def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = 
         for sha, entry in sorted(store.manifest().items(), key=lambda kv: kv[1]["source_file"]):
             if any(f"{p} {fiscal_year}" in entry.get("partitions", []) for p in programs):
                 files.append({"file": entry["source_file"], "sha256": sha, "role": "role_dol"})
+    if workers_path is not None:
+        workers = _user_workers(Path(workers_path), mapping, programs, fiscal_year)
+        from toolkit.checksum import sha256_file
+
+        files.append({"file": Path(workers_path).name, "sha256": sha256_file(workers_path), "role": "role_workers"})
     table = resources.files("toolkit").joinpath("data", benchmarks.SHIPPED_TABLE).read_bytes()
     files.append({"file": f"toolkit/data/{benchmarks.SHIPPED_TABLE}", "sha256": _sha256_bytes(table),
                   "role": "role_benchmark"})
@@ -80,6 +92,16 @@ def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = 
         if workers is not None:
             workers = schema.mark_synthetic(workers[workers["worksite_state"] == state].reset_index(drop=True), workers)
     return cases, workers, files
+
+
+def _user_workers(path: Path, mapping, programs, fiscal_year) -> pd.DataFrame:
+    from toolkit import workers as wk
+
+    w = wk.read_workers(path, mapping)
+    keep = (w["program"].isna() | w["program"].isin(programs)) & (w["fiscal_year"].isna() | (w["fiscal_year"] == fiscal_year))
+    w = w[keep.fillna(False).astype(bool)].reset_index(drop=True)
+    w["stage"] = w["stage"].fillna("admitted")
+    return w
 
 
 def _n(x, lang, k):
@@ -155,7 +177,7 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
     ev.raw_tables["segregation"] = h
 
     # 3. selection
-    sel = workers.dropna(subset=["selected"])
+    sel = workers.dropna(subset=["selected", "case_number"])
     if sel["selected"].astype(bool).nunique() == 2 and set(sel["sex"].dropna()) >= {"F", "M"}:
         ai = discrimination.adverse_impact(sel[sel["sex"].isin(["F", "M"])], "sex", "selected", reference="M")
         f = ai.set_index("group").loc["F"]
@@ -227,6 +249,8 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
     ev.figures["origin"] = ax.figure
 
     for entity, key, col in (("employer_name", "employers", "col_employer"), ("recruiter", "recruiters", "col_recruiter")):
+        if workers[entity].dropna().nunique() < 2:
+            continue  # the records do not name employers (or recruiters)
         per = analysis.observed_vs_expected(workers, cases, bench, by=[entity, "soc_code"])
         per = per.groupby(entity, observed=True)[["women", "total", "expected_women"]].sum().reset_index()
         per["expected_share"] = per["expected_women"] / per["total"]

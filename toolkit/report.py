@@ -39,12 +39,14 @@ def template_path() -> Path:
 
 # ------------------------------------------------------------------------------------------------
 # called from the template notebook
-def evidence_for(program: str, fiscal_year: int, state: str | None, lang: str, data: str, k: int, seed: int):
+def evidence_for(program: str, fiscal_year: int, state: str | None, lang: str, data: str, k: int, seed: int,
+                 workers_path: str | None = None, mapping_path: str | None = None):
     from toolkit import evidence
 
     import matplotlib.pyplot as plt
 
-    cases, workers, files = evidence.load_data(data, program, fiscal_year, state=state, seed=seed)
+    cases, workers, files = evidence.load_data(data, program, fiscal_year, state=state, seed=seed,
+                                               workers_path=workers_path, mapping=mapping_path)
     ev = evidence.build_evidence(cases, workers, program=program, fiscal_year=fiscal_year, state=state,
                                  lang=lang, k=k, seed=seed, data=data, files=files)
     # figures become embedded PNGs now, so the inline backend does not also show them here
@@ -217,7 +219,8 @@ def write_pdf(html_text: str, path: Path) -> Path:
 
 def render(*, program: str = "all", fiscal_year: int = 2019, state: str | None = None, lang: str = "en",
            fmt: str = "both", data: str = "synthetic", out: str | os.PathLike = "reports/out", k: int = 10,
-           seed: int = 2019) -> list[Path]:
+           seed: int = 2019, workers_path: str | os.PathLike | None = None,
+           mapping_path: str | os.PathLike | None = None) -> list[Path]:
     """Render one report (one language); return the paths written (HTML first)."""
     i18n.check_lang(lang)
     if fmt not in FORMATS:
@@ -229,7 +232,9 @@ def render(*, program: str = "all", fiscal_year: int = 2019, state: str | None =
     stem = f"evidence_report_{program.replace('-', '')}_FY{fiscal_year}{'_' + state if state else ''}_{data}_{lang}"
     nb_path = out / f"{stem}.ipynb"
     params = {"program": program, "fiscal_year": int(fiscal_year), "state": state, "lang": lang, "data": data,
-              "k": int(k), "seed": int(seed), "data_dir": os.environ.get("H2GENDER_DATA_DIR")}
+              "k": int(k), "seed": int(seed), "data_dir": os.environ.get("H2GENDER_DATA_DIR"),
+              "workers_path": str(Path(workers_path).resolve()) if workers_path else None,
+              "mapping_path": str(Path(mapping_path).resolve()) if mapping_path else None}
     _execute(params, nb_path)
     fragment = _to_html(nb_path)
     program_name = i18n.t("all_programs", lang) if program == "all" else program

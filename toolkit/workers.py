@@ -103,7 +103,9 @@ def read_workers(path_or_df, mapping: str | os.PathLike | Mapping | None = None,
     """Read user worker records into ``schema.WORKER_COLUMNS`` (see module docstring).
 
     Rejection reasons: ``unknown_sex_code``, ``bad_fiscal_year``, ``bad_soc_code``,
-    ``unknown_stage``, ``bad_selected``, ``bad_wage``, ``unknown_origin_state``, ``duplicate_row``.
+    ``unknown_stage``, ``bad_selected``, ``bad_wage``, ``unknown_origin_state``, ``duplicate_row``
+    (a repeated row in a file that identifies people; without identifiers identical rows may be
+    different people and are kept, counted in ``accounting["identical_rows_kept"]``).
     With ``strict=True`` the first rejections raise ``DataValidationError`` instead.
     """
     spec = load_mapping(mapping)
@@ -186,8 +188,11 @@ def read_workers(path_or_df, mapping: str | os.PathLike | Mapping | None = None,
 
     ids = [c for c in raw.columns if _fold(c).replace(" ", "_") in privacy.PERSON_IDENTIFIER_COLUMNS]
     ids += [c for c in spec.get("identifiers", []) if c in raw.columns and c not in ids]
-    dup = raw.astype(str).duplicated()
-    reject(dup, "duplicate_row")
+    # Identical rows are the same person only when the file identifies people; in an anonymous
+    # survey two people can give the same answers, so identical rows are kept and counted.
+    identical = raw.astype(str).duplicated()
+    if ids:
+        reject(identical, "duplicate_row")
 
     rejected = pd.DataFrame({"source_row": (reasons.index.to_numpy() + 2), "reason": reasons})[reasons.notna()]
     if strict and len(rejected):
@@ -202,6 +207,7 @@ def read_workers(path_or_df, mapping: str | os.PathLike | Mapping | None = None,
     table.attrs["rejected"] = rejected.reset_index(drop=True)
     table.attrs["accounting"] = {"source_file": name, "rows_read": rows_read, "rows_kept": len(table),
                                  "rows_dropped": {str(k): int(v) for k, v in dropped.items()},
-                                 "identifier_columns_dropped": [] if keep_identifiers else ids}
+                                 "identifier_columns_dropped": [] if keep_identifiers else ids,
+                                 "identical_rows_kept": 0 if ids else int(identical.sum())}
     assert rows_read == len(table) + sum(dropped.values())
     return table

@@ -18,8 +18,12 @@ import click
               show_default=True)
 @click.option("--k", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--seed", type=int, default=2019, show_default=True)
+@click.option("--workers", "workers_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Worker records you hold (CSV/xlsx: survey, FOIA extract, case files) with sex; see toolkit.workers.")
+@click.option("--mapping", "mapping_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="YAML mapping of your column names to the toolkit's (example: toolkit/data/example_worker_mapping.yaml).")
 @click.pass_context
-def analyze(ctx, program, fiscal_year, state, lang, data, out, k, seed) -> None:
+def analyze(ctx, program, fiscal_year, state, lang, data, out, k, seed, workers_path, mapping_path) -> None:
     """Write the evidence tables (CSV, numbers unformatted, small cells suppressed) and the findings (JSON)."""
     import matplotlib
     import pandas as pd
@@ -30,7 +34,8 @@ def analyze(ctx, program, fiscal_year, state, lang, data, out, k, seed) -> None:
     obj = ctx.find_root().obj
     if obj is not None and obj.data_dir is not None:
         os.environ["H2GENDER_DATA_DIR"] = str(obj.data_dir)
-    cases, workers, files = evidence.load_data(data, program, fiscal_year, state=state and state.upper(), seed=seed)
+    cases, workers, files = evidence.load_data(data, program, fiscal_year, state=state and state.upper(), seed=seed,
+                                               workers_path=workers_path, mapping=mapping_path)
     ev = evidence.build_evidence(cases, workers, program=program, fiscal_year=fiscal_year, state=state, lang=lang,
                                  k=k, seed=seed, data=data, files=files)
     out.mkdir(parents=True, exist_ok=True)

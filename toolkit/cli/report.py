@@ -29,8 +29,12 @@ def _langs(ctx, param, value: str) -> list[str]:
 @click.option("--k", type=click.IntRange(min=1), default=10, show_default=True,
               help="Suppress counts below k in every table, map and sentence.")
 @click.option("--seed", type=int, default=2019, show_default=True, help="Seed of the synthetic data.")
+@click.option("--workers", "workers_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Worker records you hold (CSV/xlsx: survey, FOIA extract, case files) with sex; see toolkit.workers.")
+@click.option("--mapping", "mapping_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="YAML mapping of your column names to the toolkit's (example: toolkit/data/example_worker_mapping.yaml).")
 @click.pass_context
-def report(ctx, program, fiscal_year, state, lang, fmt, data, out, k, seed) -> None:
+def report(ctx, program, fiscal_year, state, lang, fmt, data, out, k, seed, workers_path, mapping_path) -> None:
     """Render the evidence report (papermill template -> HTML -> PDF with WeasyPrint)."""
     from tqdm.auto import tqdm
 
@@ -49,7 +53,8 @@ def report(ctx, program, fiscal_year, state, lang, fmt, data, out, k, seed) -> N
         click.echo(f"==> rendering the {one.upper()} report ({program}, FY{fiscal_year}, {data} data)", err=True)
         try:
             written += rep.render(program=program, fiscal_year=fiscal_year, state=state, lang=one, fmt=fmt,
-                                  data=data, out=out, k=k, seed=seed)
+                                  data=data, out=out, k=k, seed=seed, workers_path=workers_path,
+                                  mapping_path=mapping_path)
         except ReportError as exc:
             if "WeasyPrint" not in str(exc):
                 raise
