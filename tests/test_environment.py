@@ -59,3 +59,16 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in readme and "make report" in readme
     assert "make test" in ci
+
+
+def test_runtime_folders_are_found_and_installed_with_the_wheel():
+    from toolkit import config
+
+    assert config.resource_dir("data_catalog") == ROOT / "data_catalog"
+    assert config.resource_dir("reports/templates") == ROOT / "reports" / "templates"
+    assert config.resource_dir("no-such-folder") is None
+    # a non-editable install gets copies under <prefix>/share/h2gender (pyproject data-files)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    data_files = project["tool"]["setuptools"]["data-files"]
+    assert data_files["share/h2gender/templates"] == ["reports/templates/evidence_report.ipynb"]
+    assert "data_catalog/*.yaml" in data_files["share/h2gender/data_catalog"]

@@ -749,7 +749,10 @@ def expected_share(soc_codes: Iterable[str] | str, year: int = 2022) -> pd.Serie
 
 
 def _default_published_path() -> Path:
-    return Path(__file__).resolve().parents[1] / "data_catalog" / "published_shares.csv"
+    from toolkit.config import resource_dir
+
+    folder = resource_dir("data_catalog") or Path(__file__).resolve().parents[1] / "data_catalog"
+    return folder / "published_shares.csv"
 
 
 def published_shares(path: str | Path | None = None) -> pd.DataFrame:

@@ -25,11 +25,15 @@ KINDS = ("dol-disclosure", "dol-companion", "bls-cps11", "census-crosswalk", "bo
 
 
 def catalog_dir(path: str | os.PathLike | None = None) -> Path:
-    """``path``, else ``$H2GENDER_CATALOG_DIR``, else ``data_catalog/`` of the source checkout."""
+    """``path``, else ``$H2GENDER_CATALOG_DIR``, else ``data_catalog/`` of the source checkout or
+    its installed copy (``config.resource_dir``)."""
     candidates = [Path(path)] if path else []
     if os.environ.get(ENV_CATALOG_DIR):
         candidates.append(Path(os.environ[ENV_CATALOG_DIR]))
-    candidates.append(Path(__file__).resolve().parents[1] / "data_catalog")
+    from toolkit.config import resource_dir
+
+    installed = resource_dir("data_catalog")
+    candidates.append(installed if installed is not None else Path(__file__).resolve().parents[1] / "data_catalog")
     for c in candidates:
         if c.is_dir():
             return c

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["ENV_DATA_DIR", "data_dir", "raw_dir", "store_dir", "cache_dir", "shared_data_dir"]
+__all__ = ["ENV_DATA_DIR", "data_dir", "raw_dir", "store_dir", "cache_dir", "shared_data_dir", "resource_dir"]
 
 ENV_DATA_DIR = "H2GENDER_DATA_DIR"
 
@@ -50,3 +50,20 @@ def shared_data_dir() -> Path | None:
     here = Path(__file__).resolve().parents[1]
     candidate = here.parent / "shared" / "data"
     return candidate if candidate.is_dir() else None
+
+
+def resource_dir(name: str) -> Path | None:
+    """A project folder the toolkit reads at run time (``data_catalog``, ``reports/templates``).
+
+    From a source checkout (editable install) the folder in the repository; from an installed
+    wheel the copy under ``<prefix>/share/h2gender/`` (``[tool.setuptools.data-files]``). None when
+    neither exists.
+    """
+    import sys
+
+    here = Path(__file__).resolve().parents[1] / name
+    if here.is_dir():
+        return here
+    installed = Path(sys.prefix) / "share" / "h2gender" / Path(name).name
+    return installed if installed.is_dir() else None
+

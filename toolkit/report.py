@@ -29,8 +29,12 @@ FORMATS = ("html", "pdf", "both")
 
 
 def template_path() -> Path:
-    """``reports/templates/evidence_report.ipynb`` of the source checkout (or $H2GENDER_TEMPLATES)."""
-    base = Path(os.environ.get("H2GENDER_TEMPLATES", Path(__file__).resolve().parents[1] / "reports" / "templates"))
+    """``reports/templates/evidence_report.ipynb`` ($H2GENDER_TEMPLATES, else the source checkout or
+    the installed copy, see ``config.resource_dir``)."""
+    from toolkit.config import resource_dir
+
+    default = resource_dir("reports/templates") or Path(__file__).resolve().parents[1] / "reports" / "templates"
+    base = Path(os.environ.get("H2GENDER_TEMPLATES", default))
     path = base / "evidence_report.ipynb"
     if not path.exists():
         raise ReportError(f"report template not found at {path}; set H2GENDER_TEMPLATES to reports/templates")
