@@ -184,7 +184,9 @@ def _execute(params: dict, out_nb: Path) -> None:
     env_backend = os.environ.pop("MPLBACKEND", None)  # an Agg backend here would drop the figures
     try:
         pm.execute_notebook(str(template_path()), str(out_nb), parameters=params, kernel_name="python3",
-                            progress_bar=False, log_output=False, cwd=str(out_nb.parent))
+                            progress_bar=False, log_output=False, cwd=str(out_nb.parent),
+                            # the kernel's start-up log (a TCP notice) is noise for report users
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except pm.PapermillExecutionError as exc:
         raise ReportError(f"the report template failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from exc
     finally:
