@@ -45,3 +45,10 @@ def test_analyze_with_worker_records_the_user_holds(tmp_path):
     assert roles["encuesta.csv"] == "role_workers"
     occ = pd.read_csv(out / "occupations.csv", dtype={"soc_code": str})
     assert occ["total"].sum() == len(adm)
+
+
+def test_unknown_state_is_a_one_line_error(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "toolkit", "analyze", "--state", "ZZ", "--out", str(tmp_path)],
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and r.stderr.startswith("error: no H-2A or H-2B cases with worksite state 'ZZ'")
+    assert "states present: AL" in r.stderr and "Traceback" not in r.stderr

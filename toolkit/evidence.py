@@ -88,6 +88,12 @@ def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = 
     files.append({"file": f"toolkit/data/{benchmarks.SHIPPED_TABLE}", "sha256": _sha256_bytes(table),
                   "role": "role_benchmark"})
     if state:
+        if not (cases["worksite_state"] == state).any():
+            from toolkit.errors import DataValidationError
+
+            label = "H-2A or H-2B" if program == "all" else program
+            raise DataValidationError(f"no {label} cases with worksite state {state!r} in FY{fiscal_year}; states "
+                                      f"present: {', '.join(sorted(cases['worksite_state'].dropna().unique())[:60])}")
         cases = schema.mark_synthetic(cases[cases["worksite_state"] == state].reset_index(drop=True), cases)
         if workers is not None:
             workers = schema.mark_synthetic(workers[workers["worksite_state"] == state].reset_index(drop=True), workers)
