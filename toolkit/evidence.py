@@ -126,8 +126,9 @@ def build_evidence(cases: pd.DataFrame, workers: pd.DataFrame | None, *, program
                           "data": data, "seed": seed, "benchmark_year": benchmark_year}, synthetic=synthetic)
     bench = benchmarks.women_share_by_soc(benchmark_year)
     titles = bench.drop_duplicates("soc_code").set_index("soc_code")["soc_title"]
-    src = i18n.t("data_synthetic", lang, seed=seed) if synthetic else i18n.t("data_store", lang)
-    source = i18n.t("source_line", lang, source=src, year=benchmark_year)
+    from toolkit import figures
+
+    source = figures.source_line(synthetic, lang=lang, seed=seed, benchmark_year=benchmark_year)
     occ_name = lambda code: i18n.soc_title(code, titles.get(code), lang)  # noqa: E731
 
     if workers is not None and len(workers):

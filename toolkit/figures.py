@@ -12,9 +12,16 @@ import pandas as pd
 
 from toolkit import i18n
 
-__all__ = ["occupations_figure", "selection_figure", "joborders_figure", "finish"]
+__all__ = ["occupations_figure", "selection_figure", "joborders_figure", "finish", "source_line"]
 
 _F, _M, _US = "#b5179e", "#3a86ff", "#8d99ae"
+
+
+def source_line(synthetic: bool, *, lang: str, seed: int | None = None, benchmark_year: int = 2022) -> str:
+    """The source line under every figure: the data (synthetic with its seed, or DOL files) and
+    the benchmark table year."""
+    data = i18n.t("data_synthetic", lang, seed=seed) if synthetic else i18n.t("data_store", lang)
+    return i18n.t("source_line", lang, source=data, year=benchmark_year)
 
 
 def finish(fig, *, lang: str, synthetic: bool, source: str | None = None):

@@ -26,13 +26,14 @@ k = 10'''
 SETUP = '''%matplotlib inline
 import pandas as pd
 
-from toolkit import evidence, schema, synth
+from toolkit import evidence, figures, schema, synth
 
 pd.set_option("display.precision", 4)
 pd.set_option("display.width", 120)
 cases, workers, files = evidence.load_data(data, program, fiscal_year, seed=seed)
 print(synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else "DOL disclosure data (no worker sex)")
-print(f"{len(cases):,} cases; worker records: {'none' if workers is None else f'{len(workers):,}'}")'''
+print(f"{len(cases):,} cases; worker records: {'none' if workers is None else f'{len(workers):,}'}")
+source = figures.source_line(schema.is_synthetic(cases), lang=lang, seed=seed)'''
 
 BANNER = ("> **Synthetic demonstration data.** With the default parameters every number below comes from "
           "`toolkit.synth` (planted effects, fictitious employers and recruiters). Set `data = \"store\"` "
@@ -125,10 +126,10 @@ NOTEBOOKS = {
                  '    counts2 = analysis.worker_counts(later.workers, ["soc_code"])\n'
                  '    display(segregation.mutual_difference(analysis.worker_counts(workers, ["soc_code"]), counts2, "sex", "soc_code", "n"))'),
             md("Change to the next (synthetic) year, split into marginal and structural parts (Elbers 2023)."),
-            code('from toolkit import figures\n\nif workers is not None:\n'
+            code('if workers is not None:\n'
                  '    table = analysis.channelling_table(workers, bench, by=["soc_code"]).assign(\n'
                  '        occupation=lambda t: t["soc_code"]).sort_values("total", ascending=False)\n'
-                 '    figures.occupations_figure(table, lang=lang, synthetic=schema.is_synthetic(cases));'),
+                 '    figures.occupations_figure(table, lang=lang, synthetic=schema.is_synthetic(cases), source=source);'),
             md("Women's share by occupation among H-2 workers against the US workforce."),
         ]),
     "03_recruitment_shortfall_and_selection": notebook(
@@ -222,7 +223,8 @@ NOTEBOOKS = {
                  'positions = analysis.certified_positions(cases, ["worksite_state"])\n'
                  'shapes = geo.us_states_for_map().merge(positions, left_on="state", right_on="worksite_state", how="left")\n'
                  'ax = geo.choropleth(shapes, "positions", title="Certified H-2 positions by worksite state", legend_label="positions",\n'
-                 '                    suppressed=None, synthetic_label=synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else None)'),
+                 '                    suppressed=None, synthetic_label=synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else None,\n'
+                 '                    source=source)'),
             md("Certified positions by worksite state."),
             code('bench = benchmarks.women_share_by_soc(2022)\n'
                  'if workers is None:\n    ' + NO_WORKERS + '\nelse:\n'
@@ -232,7 +234,8 @@ NOTEBOOKS = {
                  '    st = privacy.suppress(st, ["women", "total"], k=k, dependent=["missing_per_100"])\n'
                  '    geo.choropleth(geo.us_states_for_map().merge(st, left_on="state", right_on="worksite_state", how="left"),\n'
                  '                   "missing_per_100", title="Missing women per 100 workers", legend_label="per 100",\n'
-                 '                   synthetic_label=synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else None);'),
+                 '                   synthetic_label=synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else None,\n'
+                 '                    source=source);'),
             md("Women missing against the occupational benchmark, per 100 workers; states with counts below k "
                "are hatched."),
             code('if workers is not None:\n'
@@ -241,7 +244,8 @@ NOTEBOOKS = {
                  '    origin = privacy.suppress(origin, ["women"], k=k)\n'
                  '    geo.choropleth(geo.mexico_states().merge(origin, left_on="state_code", right_on="origin_state", how="left"),\n'
                  '                   "women", title="Mexican states of origin of women workers", legend_label="women", cmap="magma_r",\n'
-                 '                   synthetic_label=synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else None);'),
+                 '                   synthetic_label=synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else None,\n'
+                 '                    source=source);'),
             md("Mexican states of origin (INEGI codes) of admitted women, small counts suppressed."),
         ]),
 }
