@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 
 import pytest
 from pypdf import PdfReader
@@ -87,3 +88,55 @@ def test_missing_weasyprint_says_how_to_install(tmp_path, monkeypatch):
     with pytest.raises(ReportError, match=r"python -m pip install weasyprint.*the HTML report was written"):
         report.write_pdf("<html><body>x</body></html>", tmp_path / "r.pdf")
     assert not (tmp_path / "r.pdf").exists()
+
+
+class _Tables(HTMLParser):
+    """Collect every <table class="evidence-table"> as a list of rows of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._row, self._cell, self._in = [], None, None, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and "evidence-table" in (dict(attrs).get("class") or ""):
+            self._in = True
+            self.tables.append([])
+        elif self._in and tag == "tr":
+            self._row = []
+        elif self._in and tag in ("td", "th"):
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._in = False
+        elif self._in and tag in ("td", "th") and self._row is not None:
+            self._row.append(self._cell.strip())
+            self._cell = None
+        elif self._in and tag == "tr" and self._row is not None:
+            self.tables[-1].append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+
+@pytest.mark.parametrize("lang,count_headers", [("en", ("Workers", "Women")),
+                                                ("es", ("Personas trabajadoras", "Mujeres"))])
+def test_no_table_cell_below_k_in_rendered_html(rendered, lang, count_headers):
+    parser = _Tables()
+    parser.feed(rendered[lang][0].read_text(encoding="utf-8"))
+    checked = 0
+    for table in parser.tables:
+        header, rows = table[0], table[1:]
+        for name in count_headers:
+            if name not in header:
+                continue
+            j = header.index(name)
+            for row in rows:
+                value = row[j].replace(",", "")
+                if value != "—":
+                    assert not 0 < int(value) < 10, (name, row)
+                    checked += 1
+    assert checked > 20
+    assert any("—" in row for table in parser.tables for row in table)  # something was suppressed
