@@ -239,21 +239,15 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
         "women_share_observed": ("col_women_share", "pct"), "expected_women": ("col_expected", "int"),
         "shortfall": ("col_shortfall", "int")}, lang)
     shapes = geo.us_states_for_map().merge(st_s, left_on="state", right_on="worksite_state", how="left")
-    ax = geo.choropleth(shapes, "missing_per_100", title=i18n.t("fig_states", lang),
-                        legend_label=i18n.t("axis_missing", lang), suppressed="suppressed",
-                        suppressed_label=i18n.t("suppressed_label", lang, k=k), no_data_label=i18n.t("no_data", lang),
-                        synthetic_label=i18n.t("synthetic_label", lang) if synthetic else None, source=source)
-    ev.figures["states"] = ax.figure
+    ev.figures["states"] = _map(shapes, "missing_per_100", "fig_states", "axis_missing", lang=lang, k=k,
+                                synthetic=synthetic, source=source)
 
     origin = admitted[(admitted["sex"] == "F") & admitted["origin_state"].notna()]
     oc = origin.groupby("origin_state").size().rename("women").reset_index()
     oc_s = privacy.suppress(oc, ["women"], k=k)
     mx = geo.mexico_states().merge(oc_s, left_on="state_code", right_on="origin_state", how="left")
-    ax = geo.choropleth(mx, "women", title=i18n.t("fig_origin", lang), legend_label=i18n.t("axis_count", lang),
-                        suppressed="suppressed", suppressed_label=i18n.t("suppressed_label", lang, k=k),
-                        no_data_label=i18n.t("no_data", lang), cmap="magma_r",
-                        synthetic_label=i18n.t("synthetic_label", lang) if synthetic else None, source=source)
-    ev.figures["origin"] = ax.figure
+    ev.figures["origin"] = _map(mx, "women", "fig_origin", "axis_count", lang=lang, k=k, synthetic=synthetic,
+                                source=source, cmap="magma_r")
 
     for entity, key, col in (("employer_name", "employers", "col_employer"), ("recruiter", "recruiters", "col_recruiter")):
         if workers[entity].dropna().nunique() < 2:
@@ -305,11 +299,8 @@ def _case_only_findings(ev, cases, bench, occ_name, *, lang, k, program, fiscal_
         occ.assign(women_share_observed=float("nan")), lang=lang, synthetic=synthetic, source=source)
     by_state = privacy.suppress(analysis.certified_positions(cases, ["worksite_state"]), ["positions"], k=k)
     shapes = geo.us_states_for_map().merge(by_state, left_on="state", right_on="worksite_state", how="left")
-    ax = geo.choropleth(shapes, "positions", title=i18n.t("fig_positions", lang),
-                        legend_label=i18n.t("axis_positions", lang), suppressed="suppressed",
-                        suppressed_label=i18n.t("suppressed_label", lang, k=k), no_data_label=i18n.t("no_data", lang),
-                        synthetic_label=i18n.t("synthetic_label", lang) if synthetic else None, source=source)
-    ev.figures["states"] = ax.figure
+    ev.figures["states"] = _map(shapes, "positions", "fig_positions", "axis_positions", lang=lang, k=k,
+                                synthetic=synthetic, source=source)
     ev.tables["occupations"] = _present(occ, {
         "soc_code": "col_soc", "occupation": "col_occupation", "positions": "col_positions",
         "women_share": ("col_benchmark", "pct"), "F": ("col_expected", "int")}, lang)
@@ -333,6 +324,17 @@ def _joborder_finding(ev, cases, *, lang, k, source, synthetic):
         ev.findings.append({"key": "joborders", "title": i18n.t("finding_joborders_title", lang),
                             "text": i18n.t("finding_joborders_none", lang, orders=i18n.fmt_int(orders, lang))})
     ev.figures["joborders"] = figures.joborders_figure(scan, lang=lang, synthetic=synthetic, source=source)
+
+
+def _map(gdf, column, title_key, legend_key, *, lang, k, synthetic, source, cmap="viridis"):
+    """A choropleth labelled in ``lang``, suppressed areas hatched; returns the figure."""
+    from toolkit import geo
+
+    ax = geo.choropleth(gdf, column, title=i18n.t(title_key, lang), legend_label=i18n.t(legend_key, lang),
+                        suppressed="suppressed", suppressed_label=i18n.t("suppressed_label", lang, k=k),
+                        no_data_label=i18n.t("no_data", lang), cmap=cmap, source=source,
+                        synthetic_label=i18n.t("synthetic_label", lang) if synthetic else None)
+    return ax.figure
 
 
 def _p(p, lang):
