@@ -322,12 +322,10 @@ def read_disclosure(path: str | Path, program: str | None = None, fiscal_year: i
         raise SchemaError(f"{path.name}: cannot tell H-2A from H-2B; pass program='H-2A' or 'H-2B'")
 
     out = pd.DataFrame(index=raw.index)
-    used = {}
     for field_, cands in layout.fields.items():
         col = _pick(norm, cands)
         if col is not None:
             out[field_] = raw[col]
-            used[field_] = col
     for extra, cands in layout.extras.items():
         col = _pick(norm, cands)
         if col is not None:
