@@ -35,6 +35,50 @@ def test_hazelwood():
     assert 1.5 < r057["sd"] < 2
 
 
+def test_hazelwood_single_year():
+    # Hazelwood, 433 U.S. 299, n. 17: in 1972-1973, 10 Black teachers among 282 hired; with 15.4%
+    # availability the difference is "more than five standard deviations", with 5.7% under two.
+    r = dz.availability(10, 282, 0.154).iloc[0]
+    assert 5 < r["sd"] < 6
+    assert dz.availability(10, 282, 0.057).iloc[0]["sd"] < 2
+
+
+def test_combined_exact_is_binomial_when_shares_are_equal():
+    # a sum of independent binomials with one share p is Binomial(sum n, p): an exact oracle
+    df = pd.DataFrame({"g": list("abc"), "k": [3, 10, 0], "n": [40, 90, 12], "p": [0.2, 0.2, 0.2]})
+    out = dz.availability("k", "n", "p", by="g", data=df, combined="exact").iloc[-1]
+    assert out["p_value"] == pytest.approx(stats.binom.cdf(13, 142, 0.2), rel=1e-10)
+    normal = dz.availability("k", "n", "p", by="g", data=df).iloc[-1]
+    assert normal["p_value"] == pytest.approx(stats.norm.sf(normal["sd"]))
+    assert normal["p_value"] != pytest.approx(out["p_value"], rel=1e-3)  # the two methods differ
+
+
+def test_combined_exact_matches_monte_carlo_with_unequal_shares():
+    rng = np.random.default_rng(11)
+    n, p = np.array([30, 50, 200]), np.array([0.05, 0.3, 0.1])
+    df = pd.DataFrame({"g": list("xyz"), "k": [1, 10, 14], "n": n, "p": p})
+    exact = dz.availability("k", "n", "p", by="g", data=df, combined="exact").iloc[-1]["p_value"]
+    draws = rng.binomial(n, p, size=(200_000, 3)).sum(axis=1)
+    mc = (draws <= 25).mean()
+    assert exact == pytest.approx(mc, abs=4 * np.sqrt(mc * (1 - mc) / 200_000))
+
+
+def test_availability_options_are_checked_and_labels_carried():
+    df = pd.DataFrame({"soc": ["a", "b"], "k": [2, 5], "n": [50, 60], "p": [0.2, 0.3]})
+    df.attrs["synthetic"] = True
+    out = dz.availability("k", "n", "p", by="soc", data=df, expected_share_se=0.02)
+    assert out.attrs.get("synthetic") is True
+    assert out["sd_with_benchmark_error"].notna().all()  # a scalar se applies to every row
+    with pytest.raises(ValueError, match="combined must be one of"):
+        dz.availability(2, 50, 0.2, combined="poisson")
+    with pytest.raises(ValueError, match="by names columns of data"):
+        dz.availability([2, 5], [50, 60], [0.2, 0.3], by="soc")
+    with pytest.raises(ValueError, match="must not be missing"):
+        dz.availability([2, np.nan], [50, 60], 0.2)
+    two = dz.availability([2, 5], [50, 60], 0.2)  # arrays broadcast against a scalar share
+    assert list(two["expected"]) == pytest.approx([10, 12])
+
+
 def test_availability_matches_scipy_and_grouped_rows():
     rng = np.random.default_rng(0)
     df = pd.DataFrame({"soc": list("abcde"), "n": rng.integers(20, 400, 5)})

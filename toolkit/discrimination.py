@@ -43,8 +43,8 @@ def _clopper_pearson(k, n, ci):
 
 
 def availability(observed, total, expected_share, *, by: str | Sequence[str] | None = None,
-                 data: pd.DataFrame | None = None, expected_share_se=None, ci: float = 0.95
-                 ) -> pd.DataFrame:
+                 data: pd.DataFrame | None = None, expected_share_se=None, ci: float = 0.95,
+                 combined: Literal["normal", "exact"] = "normal") -> pd.DataFrame:
     """Observed women against the number expected from an availability benchmark.
 
     For a group with n positions (``total``), k women observed and benchmark share p:
@@ -59,23 +59,49 @@ def availability(observed, total, expected_share, *, by: str | Sequence[str] | N
     - sd_with_benchmark_error: when ``expected_share_se`` (s) is given, the benchmark's sampling
       error is added to the variance, Var(k - n p_hat) = n p (1 - p) + n^2 s^2.
 
-    With ``by`` (grouped rows) a combined row ``all`` comes last: observed and expected summed,
-    sd = sum(n p - k) / sqrt(sum n p (1 - p)) (the sum of independent binomials, normal
-    approximation) and the p-value from the normal approximation to that Poisson-binomial.
+    With ``by`` (grouped rows) a combined row ``all`` comes last. The total number of women is
+    then a sum of independent binomials with different shares (a Poisson-binomial), so observed
+    and expected are summed, sd = sum(n p - k) / sqrt(sum n p (1 - p)), and the combined
+    p-value is P(sum X_g <= sum k_g): by default (``combined="normal"``) from the normal
+    approximation, Phi(-sd); with ``combined="exact"`` by convolving the group binomial
+    distributions (truncated at sum k_g, so the cost grows with the number of women, not of
+    positions). Its ``expected_share`` is the position-weighted share sum(n p) / sum(n).
 
     Parameters
     ----------
     observed, total, expected_share
-        Scalars (one row), or column names in ``data`` (one row per row of ``data``, labelled by
-        ``by``).
-    by : column name(s) in ``data`` labelling the rows.
-    expected_share_se : scalar or column name, optional.
+        Scalars or equal-length arrays (one row each, no labels), or column names in ``data``
+        (one row per row of ``data``, labelled by ``by``).
+    by : column name(s) in ``data`` labelling the rows; requires ``data``.
+    data : DataFrame, optional
+        Table holding the named columns (e.g. women and positions per SOC from worker data,
+        with ``toolkit.benchmarks.women_share_by_soc`` merged in).
+    expected_share_se : scalar, array or column name, optional
+        Standard error of the benchmark share (``women_share_se``); adds the column
+        ``sd_with_benchmark_error``. ``sd`` itself always treats the benchmark as known.
+    ci : float
+        Confidence level of the Clopper-Pearson interval.
+    combined : {"normal", "exact"}
+        Method for the combined row's p-value (see above).
+
+    Returns
+    -------
+    DataFrame with the ``by`` columns, then observed, total, observed_share, expected_share,
+    expected, shortfall, sd, p_value, ci_low, ci_high (and sd_with_benchmark_error).
 
     References
     ----------
-    Clopper, C. J., & Pearson, E. S. (1934). The use of confidence or fiducial limits illustrated
-    in the case of the binomial. Biometrika, 26(4), 404-413.
+    Castaneda v. Partida, 430 U.S. 482 (1977). Hazelwood School District v. United States, 433 U.S.
+    299 (1977). Clopper, C. J., & Pearson, E. S. (1934). The use of confidence or fiducial limits
+    illustrated in the case of the binomial. Biometrika, 26(4), 404-413.
+
+    Examples
+    --------
+    >>> r = availability(339, 870, 0.791).iloc[0]   # Castaneda v. Partida
+    >>> round(float(r["sd"]), 1)
+    29.1
     """
+    _choice("combined", combined, ("normal", "exact"))
     if data is not None:
         by_cols = [by] if isinstance(by, str) else list(by or [])
         names = [observed, total, expected_share] + ([expected_share_se] if isinstance(expected_share_se, str) else [])
@@ -83,13 +109,22 @@ def availability(observed, total, expected_share, *, by: str | Sequence[str] | N
         k = data[observed].to_numpy(float)
         n = data[total].to_numpy(float)
         p = data[expected_share].to_numpy(float)
-        s = data[expected_share_se].to_numpy(float) if isinstance(expected_share_se, str) else None
+        if isinstance(expected_share_se, str):
+            s = data[expected_share_se].to_numpy(float)
+        else:
+            s = None if expected_share_se is None else np.broadcast_to(np.asarray(expected_share_se, float), k.shape)
         labels = data[by_cols].reset_index(drop=True) if by_cols else pd.DataFrame(index=range(len(data)))
     else:
-        k, n, p = (np.atleast_1d(np.asarray(x, float)) for x in (observed, total, expected_share))
-        s = None if expected_share_se is None else np.atleast_1d(np.asarray(expected_share_se, float))
+        if by is not None:
+            raise ValueError("by names columns of data; pass data=<DataFrame> with observed/total/"
+                             "expected_share as column names")
+        k, n, p = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, float)) for x in (observed, total, expected_share)))
+        s = None if expected_share_se is None else np.broadcast_to(np.asarray(expected_share_se, float), k.shape)
         labels = pd.DataFrame(index=range(len(k)))
         by_cols = []
+    bad = np.flatnonzero(np.isnan(k) | np.isnan(n) | np.isnan(p))
+    if len(bad):
+        raise ValueError(f"observed, total and expected_share must not be missing; rows {list(bad[:5])}")
     if np.any(k < 0) or np.any(k > n):
         raise ValueError("observed must be between 0 and total in every row")
     if np.any((p < 0) | (p > 1)):
@@ -100,18 +135,31 @@ def availability(observed, total, expected_share, *, by: str | Sequence[str] | N
     out = pd.concat([labels, rows], axis=1)
     if by_cols and len(out) > 1:
         var = n * p * (1 - p)
-        combined = {c: "all" for c in by_cols}
+        combined_row = {c: "all" for c in by_cols}
         short = float((n * p - k).sum())
         sd = short / np.sqrt(var.sum()) if var.sum() > 0 else np.nan
         lo, hi = _clopper_pearson(k.sum(), n.sum(), ci)
-        combined.update({"observed": k.sum(), "total": n.sum(), "observed_share": k.sum() / n.sum(),
-                         "expected_share": (n * p).sum() / n.sum(), "expected": (n * p).sum(),
-                         "shortfall": short, "sd": sd, "p_value": float(stats.norm.sf(sd)),
-                         "ci_low": float(lo), "ci_high": float(hi)})
+        p_all = float(stats.norm.sf(sd)) if combined == "normal" else _poisson_binomial_cdf(k.sum(), n, p)
+        combined_row.update({"observed": k.sum(), "total": n.sum(), "observed_share": k.sum() / n.sum(),
+                             "expected_share": (n * p).sum() / n.sum(), "expected": (n * p).sum(),
+                             "shortfall": short, "sd": sd, "p_value": p_all,
+                             "ci_low": float(lo), "ci_high": float(hi)})
         if s is not None:
-            combined["sd_with_benchmark_error"] = short / np.sqrt(var.sum() + (n**2 * s**2).sum())
-        out = pd.concat([out, pd.DataFrame([combined])], ignore_index=True)
-    return out
+            combined_row["sd_with_benchmark_error"] = short / np.sqrt(var.sum() + (n**2 * s**2).sum())
+        out = pd.concat([out, pd.DataFrame([combined_row])], ignore_index=True)
+    return schema.mark_synthetic(out, data) if data is not None else out
+
+
+def _poisson_binomial_cdf(k: float, n: np.ndarray, p: np.ndarray) -> float:
+    """P(sum_g X_g <= k) for independent X_g ~ Binomial(n_g, p_g), by truncated convolution."""
+    if np.any(n != np.round(n)):
+        raise ValueError("combined='exact' needs whole-number totals; use combined='normal'")
+    k = int(k)
+    dist = np.ones(1)
+    for n_g, p_g in zip(n.astype(int), p):
+        pmf = stats.binom.pmf(np.arange(min(n_g, k) + 1), n_g, p_g)
+        dist = np.convolve(dist, pmf)[: k + 1]
+    return float(min(dist.sum(), 1.0))
 
 
 def _availability_rows(k, n, p, s, ci) -> pd.DataFrame:
