@@ -220,6 +220,21 @@ def test_wage_gap_matches_statsmodels_oaxaca():
     pooled = ob.two_fold(two_fold_type="pooled").params  # (unexplained, explained, gap)
     assert two["explained"] == pytest.approx(pooled[1], rel=1e-6)
     assert two["unexplained"] == pytest.approx(pooled[0], rel=1e-6)
+    # the other non-discriminatory coefficient vectors, each against statsmodels' own name. With
+    # the men coded 0 statsmodels does not swap the groups: after a swap (men coded 1, as above)
+    # its "cotton" weights each group's coefficients by the other group's size (statsmodels 0.14).
+    X_f = X.drop(columns="male").assign(female=(df["sex"] == "F").astype(float))
+    ob_f = OaxacaBlinder(np.log(df["wage"]), X_f, "female", hasconst=True)
+    for ours_name, sm_name in (("neumark", "nuemark"), ("reimers", "reimers"), ("cotton", "cotton")):
+        alt = dz.wage_gap(df, "wage", "sex", ["soc"], nondiscriminatory=ours_name, n_bootstrap=2, seed=1)["est"]
+        ref = ob_f.two_fold(two_fold_type=sm_name).params
+        assert alt["explained"] == pytest.approx(ref[1], rel=1e-6), ours_name
+        assert alt["unexplained"] == pytest.approx(ref[0], rel=1e-6), ours_name
+        assert alt["gap"] == pytest.approx(two["gap"])
+    with pytest.raises(ValueError, match="nondiscriminatory must be one of"):
+        dz.wage_gap(df, "wage", "sex", ["soc"], nondiscriminatory="nuemark")
+    with pytest.raises(ValueError, match="twofold' only"):
+        dz.wage_gap(df, "wage", "sex", ["soc"], method="threefold", nondiscriminatory="neumark")
 
 
 def test_wage_gap_recovers_planted_penalty(syn):
