@@ -3,12 +3,19 @@ small cells, provenance lists the inputs, store data without sex say what they c
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.pyplot
 import pandas as pd
 import pytest
 
 from toolkit import evidence, i18n
 
 matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    matplotlib.pyplot.close("all")
 
 
 @pytest.fixture(scope="module")

@@ -110,6 +110,16 @@ def _user_workers(path: Path, mapping, programs, fiscal_year) -> pd.DataFrame:
     return w
 
 
+def _finding(key: str, lang: str, measure: str, value, ci=None, *, text_key: str | None = None,
+             title_key: str | None = None, **values) -> dict:
+    """One finding: its title and sentence in ``lang`` plus the number behind it (``measure``,
+    ``value``, ``ci`` as [low, high] or None) for readers and ``h2gender analyze``."""
+    num = lambda v: None if v is None or pd.isna(v) else float(v)  # noqa: E731
+    return {"key": key, "title": i18n.t(title_key or f"finding_{key}_title", lang),
+            "text": i18n.t(text_key or f"finding_{key}", lang, **values), "measure": measure, "value": num(value),
+            "ci": None if ci is None else [num(ci[0]), num(ci[1])]}
+
+
 def _n(x, lang, k):
     """A count for a sentence: the number when at least k (or zero), else 'fewer than k'."""
     return i18n.t("fewer_than", lang, k=k) if 0 < x < k else i18n.fmt_int(x, lang)
@@ -138,6 +148,8 @@ def build_evidence(cases: pd.DataFrame, workers: pd.DataFrame | None, *, program
         _case_only_findings(ev, cases, bench, occ_name, lang=lang, k=k, program=program, fiscal_year=fiscal_year,
                             source=source, synthetic=synthetic)
     _joborder_finding(ev, cases, lang=lang, k=k, source=source, synthetic=synthetic)
+    order = ["occupations", "shortfall", "states", "origin", "selection", "wages", "joborders"]
+    ev.figures = {name: ev.figures[name] for name in sorted(ev.figures, key=order.index)}
     ev.provenance = {
         "version": __version__, "commit": git_commit(),
         "rendered": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -160,27 +172,31 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
     expected_share = float(ov["expected_women"].sum() / total)
     se = float(np.sqrt((ov["total"] ** 2 * ov["women_share_se"].fillna(0) ** 2).sum()) / total)
     a = discrimination.availability(women, total, expected_share, expected_share_se=se).iloc[0]
-    ev.findings.append({"key": "shortfall", "title": i18n.t("finding_shortfall_title", lang), "text": i18n.t(
-        "finding_shortfall", lang, share=i18n.fmt_percent(a["observed_share"], lang), total=_n(total, lang, k),
+    ev.findings.append(_finding(
+        "shortfall", lang, "women_share", a["observed_share"], (a["ci_low"], a["ci_high"]),
+        share=i18n.fmt_percent(a["observed_share"], lang), total=_n(total, lang, k),
         lo=i18n.fmt_percent(a["ci_low"], lang), hi=i18n.fmt_percent(a["ci_high"], lang),
         expected=_n(a["expected"], lang, k), shortfall=_n(a["shortfall"], lang, k),
-        sd=i18n.fmt_number(a["sd"], lang), p=_p(a["p_value"], lang))})
+        sd=i18n.fmt_number(a["sd"], lang), p=_p(a["p_value"], lang)))
     ev.raw_tables["availability"] = pd.DataFrame([a])
 
     # 2. channelling and segregation
     ct = analysis.channelling_table(workers, bench, by=["soc_code"])
-    big = ct[(ct["women"] >= k) & (ct["total"] - ct["women"] >= k)].sort_values("log_odds_ratio", ascending=False)
     counts = analysis.worker_counts(workers, ["soc_code"])
     h = segregation.mutual_total(counts, "sex", "soc_code", "n", se=True, n_bootstrap=n_bootstrap, seed=seed)
     exp = analysis.expected_counts(cases, bench, by=["soc_code"]).dropna(subset=["n"])
     h_exp = segregation.mutual_total(exp, "sex", "soc_code", "n").loc["H", "est"]
-    if len(big):
-        top = big.iloc[0]
-        ev.findings.append({"key": "channelling", "title": i18n.t("finding_channelling_title", lang), "text": i18n.t(
-            "finding_channelling", lang, occupation=occ_name(top["soc_code"]),
+    by_women = ct[ct["women"] >= k].sort_values("women", ascending=False)
+    if len(by_women):
+        top = by_women.iloc[0]
+        ev.findings.append(_finding(
+            "channelling", lang, "theil_h", h.loc["H", "est"], (h.loc["H", "ci_low"], h.loc["H", "ci_high"]),
+            occupation=occ_name(top["soc_code"]), women=_n(top["women"], lang, k),
+            share_f=i18n.fmt_percent(top["women"] / ct["women"].sum(), lang, 0),
+            share_all=i18n.fmt_percent(top["total"] / ct["total"].sum(), lang, 0),
             obs=i18n.fmt_percent(top["women_share_observed"], lang), bench=i18n.fmt_percent(top["women_share"], lang),
             h_obs=i18n.fmt_number(h.loc["H", "est"], lang, 3), h_lo=i18n.fmt_number(h.loc["H", "ci_low"], lang, 3),
-            h_hi=i18n.fmt_number(h.loc["H", "ci_high"], lang, 3), h_exp=i18n.fmt_number(h_exp, lang, 3))})
+            h_hi=i18n.fmt_number(h.loc["H", "ci_high"], lang, 3), h_exp=i18n.fmt_number(h_exp, lang, 3)))
     ev.raw_tables["segregation"] = h
 
     # 3. selection
@@ -191,13 +207,14 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
         m = ai.set_index("group").loc["M"]
         mh = discrimination.cmh(sel, "sex", "selected", "case_number").loc["odds_ratio_mh"]
         if min(f["applicants"], m["applicants"], f["selected"]) >= k:
-            ev.findings.append({"key": "selection", "title": i18n.t("finding_selection_title", lang), "text": i18n.t(
-                "finding_selection", lang, rate_f=i18n.fmt_percent(f["rate"], lang),
-                rate_m=i18n.fmt_percent(m["rate"], lang), ratio=i18n.fmt_number(f["impact_ratio"], lang, 2),
-                lo=i18n.fmt_number(f["ci_low"], lang, 2), hi=i18n.fmt_number(f["ci_high"], lang, 2),
+            ev.findings.append(_finding(
+                "selection", lang, "impact_ratio", f["impact_ratio"], (f["ci_low"], f["ci_high"]),
+                rate_f=i18n.fmt_percent(f["rate"], lang), rate_m=i18n.fmt_percent(m["rate"], lang),
+                ratio=i18n.fmt_number(f["impact_ratio"], lang, 2), lo=i18n.fmt_number(f["ci_low"], lang, 2),
+                hi=i18n.fmt_number(f["ci_high"], lang, 2),
                 fourfifths=i18n.t("fourfifths_yes" if f["four_fifths_flag"] else "fourfifths_no", lang),
                 **{"or": i18n.fmt_number(mh["est"], lang, 2)}, or_lo=i18n.fmt_number(mh["ci_low"], lang, 2),
-                or_hi=i18n.fmt_number(mh["ci_high"], lang, 2))})
+                or_hi=i18n.fmt_number(mh["ci_high"], lang, 2)))
             ev.figures["selection"] = figures.selection_figure(ai, lang=lang, synthetic=synthetic, source=source)
         ev.raw_tables["adverse_impact"] = ai
 
@@ -206,11 +223,13 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
     if (paid["sex"] == "F").sum() >= k and (paid["sex"] == "M").sum() >= k:
         wg = discrimination.wage_gap(paid, n_bootstrap=min(n_bootstrap, 100), seed=seed)
         pct = lambda x: 1 - np.exp(-x)  # noqa: E731  log gap (men - women) -> share women earn less
-        ev.findings.append({"key": "wages", "title": i18n.t("finding_wage_title", lang), "text": i18n.t(
-            "finding_wage", lang, gap=i18n.fmt_percent(pct(wg.loc["gap", "est"]), lang),
-            unexplained=i18n.fmt_percent(pct(wg.loc["unexplained", "est"]), lang),
-            lo=i18n.fmt_percent(pct(wg.loc["unexplained", "ci_low"]), lang),
-            hi=i18n.fmt_percent(pct(wg.loc["unexplained", "ci_high"]), lang))})
+        u = wg.loc["unexplained"]
+        ev.findings.append(_finding(
+            "wages", lang, "unexplained_wage_gap", pct(u["est"]), (pct(u["ci_low"]), pct(u["ci_high"])),
+            title_key="finding_wage_title", text_key="finding_wage",
+            gap=i18n.fmt_percent(pct(wg.loc["gap", "est"]), lang), unexplained=i18n.fmt_percent(pct(u["est"]), lang),
+            lo=i18n.fmt_percent(pct(u["ci_low"]), lang), hi=i18n.fmt_percent(pct(u["ci_high"]), lang)))
+        ev.figures["wages"] = figures.wage_gap_figure(wg, lang=lang, synthetic=synthetic, source=source)
         ev.raw_tables["wage_gap"] = wg
 
     # tables: occupations, states, employers, recruiters
@@ -224,6 +243,11 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
         "women_share_observed": ("col_women_share", "pct"), "women_share": ("col_benchmark", "pct"),
         "expected_women": ("col_expected", "int"), "shortfall": ("col_shortfall", "int")}, lang)
     ev.figures["occupations"] = figures.occupations_figure(occ_s, lang=lang, synthetic=synthetic, source=source)
+    per_occ = discrimination.availability("women", "total", "women_share", by="soc_code",
+                                          data=ct.dropna(subset=["women_share"]))
+    per_occ = per_occ[per_occ["soc_code"] != "all"][["soc_code", "expected_share", "ci_low", "ci_high"]]
+    ev.figures["shortfall"] = figures.shortfall_figure(occ_s.merge(per_occ, on="soc_code"), lang=lang,
+                                                       synthetic=synthetic, source=source)
 
     st = analysis.observed_vs_expected(workers, cases, bench, by=["worksite_state", "soc_code"])
     st = st.groupby("worksite_state", observed=True)[["women", "total", "expected_women"]].sum().reset_index()
@@ -276,15 +300,17 @@ def _case_only_findings(ev, cases, bench, occ_name, *, lang, k, program, fiscal_
     if len(row) and positions:
         r = row.iloc[0]
         a = discrimination.availability_from_published(float(r["women_share"]), positions, ew / positions).iloc[0]
-        ev.findings.append({"key": "shortfall", "title": i18n.t("finding_published_title", lang), "text": i18n.t(
-            "finding_published", lang, share=i18n.fmt_percent(r["women_share"], lang, 0), program=program,
+        ev.findings.append(_finding(
+            "shortfall", lang, "published_women_share", r["women_share"], title_key="finding_published_title",
+            text_key="finding_published", share=i18n.fmt_percent(r["women_share"], lang, 0), program=program,
             year=fiscal_year, citation=str(r["citation"]).split("(")[0].strip(), positions=i18n.fmt_int(positions, lang),
             expected=i18n.fmt_int(a["expected"], lang), shortfall=i18n.fmt_int(a["shortfall"], lang),
-            sd=i18n.fmt_number(a["sd"], lang))})
+            sd=i18n.fmt_number(a["sd"], lang)))
     else:
-        ev.findings.append({"key": "shortfall", "title": i18n.t("finding_shortfall_title", lang), "text": i18n.t(
-            "finding_expected_only", lang, positions=i18n.fmt_int(positions, lang), expected=i18n.fmt_int(ew, lang),
-            expected_share=i18n.fmt_percent(ew / positions if positions else np.nan, lang))})
+        ev.findings.append(_finding(
+            "shortfall", lang, "expected_women_share", ew / positions if positions else None,
+            text_key="finding_expected_only", positions=i18n.fmt_int(positions, lang), expected=i18n.fmt_int(ew, lang),
+            expected_share=i18n.fmt_percent(ew / positions if positions else np.nan, lang)))
     wide = exp.pivot_table(index="soc_code", columns="sex", values="n", aggfunc="sum").reset_index()
     pos = analysis.certified_positions(cases, ["soc_code"])
     occ = pos.merge(wide, on="soc_code", how="left")
@@ -317,12 +343,18 @@ def _joborder_finding(ev, cases, *, lang, k, source, synthetic):
     example = str(cases.loc[found["flag"].to_numpy(), "requirements_text"].dropna().head(1).str.slice(0, 100).squeeze()) \
         .rstrip(".") if flagged else ""
     if flagged:
-        ev.findings.append({"key": "joborders", "title": i18n.t("finding_joborders_title", lang), "text": i18n.t(
-            "finding_joborders", lang, flagged=_n(flagged, lang, k), orders=i18n.fmt_int(orders, lang),
-            rate=i18n.fmt_percent(flagged / orders, lang), example=example)})
+        from statsmodels.stats.proportion import proportion_confint
+
+        shown = flagged >= k  # a share of a known total would reveal a small count
+        ci = proportion_confint(flagged, orders, method="wilson") if shown else None
+        ev.findings.append(_finding(
+            "joborders", lang, "flagged_share", flagged / orders if shown else None, ci,
+            flagged=_n(flagged, lang, k), orders=i18n.fmt_int(orders, lang),
+            rate=i18n.fmt_percent(flagged / orders, lang) if shown else "< " + i18n.fmt_percent(k / orders, lang),
+            example=example))
     else:
-        ev.findings.append({"key": "joborders", "title": i18n.t("finding_joborders_title", lang),
-                            "text": i18n.t("finding_joborders_none", lang, orders=i18n.fmt_int(orders, lang))})
+        ev.findings.append(_finding("joborders", lang, "flagged_share", 0.0, text_key="finding_joborders_none",
+                                    orders=i18n.fmt_int(orders, lang)))
     ev.figures["joborders"] = figures.joborders_figure(scan, lang=lang, synthetic=synthetic, source=source)
 
 

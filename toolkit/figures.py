@@ -12,20 +12,34 @@ import pandas as pd
 
 from toolkit import i18n
 
-__all__ = ["occupations_figure", "selection_figure", "joborders_figure", "finish", "source_line"]
+__all__ = ["occupations_figure", "shortfall_figure", "selection_figure", "wage_gap_figure", "joborders_figure",
+           "finish", "source_line"]
 
 _F, _M, _US = "#b5179e", "#3a86ff", "#8d99ae"
 
 
+def _short(label, width: int = 46) -> str:
+    """A tick label cut at a word boundary with an ellipsis when longer than ``width``."""
+    text = str(label)
+    return text if len(text) <= width else text[:width].rsplit(" ", 1)[0].rstrip(",;") + "…"
+
+
 def source_line(synthetic: bool, *, lang: str, seed: int | None = None, benchmark_year: int = 2022) -> str:
     """The source line under every figure: the data (synthetic with its seed, or DOL files) and
-    the benchmark table year."""
+    the benchmark table year.
+
+    Examples
+    --------
+    >>> source_line(True, lang="es", seed=7)
+    'Fuente: datos sintéticos de demostración (semilla 7). Referencias: BLS CPS, cuadro 11, 2022.'
+    """
     data = i18n.t("data_synthetic", lang, seed=seed) if synthetic else i18n.t("data_store", lang)
     return i18n.t("source_line", lang, source=data, year=benchmark_year)
 
 
 def finish(fig, *, lang: str, synthetic: bool, source: str | None = None):
-    """Add the source line and, for synthetic data, the label; return the figure."""
+    """Add the source line (bottom left) and, for synthetic data, the red label "Synthetic
+    demonstration data" in ``lang`` (top right); return the figure."""
     if source:
         fig.text(0.01, 0.005, source, fontsize=6.5, color="#555555", ha="left", va="bottom")
     if synthetic:
@@ -46,7 +60,7 @@ def occupations_figure(table: pd.DataFrame, *, lang: str, synthetic: bool, sourc
     obs = pd.to_numeric(t["women_share_observed"], errors="coerce").to_numpy(dtype=float)
     ax.barh(y + 0.2, np.nan_to_num(obs), height=0.38, color=_F, label=i18n.t("legend_h2", lang))
     ax.barh(y - 0.2, t["women_share"].astype(float), height=0.38, color=_US, label=i18n.t("legend_us", lang))
-    ax.set_yticks(y, [str(o)[:48] for o in t["occupation"]], fontsize=8)
+    ax.set_yticks(y, [_short(o) for o in t["occupation"]], fontsize=8)
     ax.xaxis.set_major_formatter(lambda v, _: i18n.fmt_percent(v, lang, 0))
     ax.set_xlabel(i18n.t("axis_share", lang))
     ax.set_title(i18n.t("fig_occupations", lang), fontsize=11)
@@ -56,8 +70,68 @@ def occupations_figure(table: pd.DataFrame, *, lang: str, synthetic: bool, sourc
     return finish(fig, lang=lang, synthetic=synthetic, source=source)
 
 
+def shortfall_figure(table: pd.DataFrame, *, lang: str, synthetic: bool, source: str | None = None,
+                     top: int = 12):
+    """Missing women by occupation (expected minus observed) with 95% intervals.
+
+    shortfall = n p - k for n workers, k women and benchmark share p; its interval is
+    n p - n [hi, lo], with [lo, hi] the Clopper-Pearson interval of k / n (Clopper and Pearson,
+    1934, Biometrika 26(4)), as ``discrimination.availability`` returns it per occupation.
+
+    ``table`` needs ``occupation``, ``total``, ``expected_share``, ``shortfall``, ``ci_low`` and
+    ``ci_high`` (rows with NA shortfall, e.g. suppressed, are left out); the ``top`` largest
+    shortfalls are drawn. Bars left of zero mean more women than the benchmark predicts.
+    """
+    t = table.dropna(subset=["shortfall"]).sort_values("shortfall", ascending=False).head(top).iloc[::-1]
+    n, p = t["total"].astype(float), t["expected_share"].astype(float)
+    est = t["shortfall"].astype(float).to_numpy()
+    lo, hi = (n * p - n * t["ci_high"]).to_numpy(dtype=float), (n * p - n * t["ci_low"]).to_numpy(dtype=float)
+    fig, ax = plt.subplots(figsize=(7.5, 0.34 * len(t) + 1.4))
+    y = np.arange(len(t))
+    ax.barh(y, est, color=_F, xerr=[est - lo, hi - est], capsize=3, error_kw={"elinewidth": 0.8},
+            label=i18n.t("legend_ci", lang))
+    ax.axvline(0, color="#333333", linewidth=0.6)
+    ax.set_yticks(y, [_short(o) for o in t["occupation"]], fontsize=8)
+    ax.xaxis.set_major_formatter(lambda v, _: i18n.fmt_int(v, lang))
+    ax.set_xlabel(i18n.t("col_shortfall", lang))
+    ax.set_title(i18n.t("fig_shortfall", lang), fontsize=11)
+    ax.legend(fontsize=8, loc="lower right", frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
+    return finish(fig, lang=lang, synthetic=synthetic, source=source)
+
+
+def wage_gap_figure(gap: pd.DataFrame, *, lang: str, synthetic: bool, source: str | None = None):
+    """The women-men hourly wage gap, total and its explained/unexplained parts, with intervals.
+
+    ``gap`` is ``discrimination.wage_gap`` (index ``gap``, ``explained``, ``unexplained``; log
+    points, men minus women). Each log gap g is drawn as the share women earn less,
+    1 - exp(-g) (Oaxaca 1973, International Economic Review 14(3); Blinder 1973, Journal of
+    Human Resources 8(4)).
+    """
+    parts = [s for s in ("gap", "explained", "unexplained") if s in gap.index]
+    t = gap.loc[parts]
+    pct = lambda x: 1 - np.exp(-np.asarray(x, dtype=float))  # noqa: E731
+    est, lo, hi = pct(t["est"]), pct(t["ci_low"]), pct(t["ci_high"])
+    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    x = np.arange(len(t))
+    ax.bar(x, est, color=[_F, _US, "#6a4c93"][:len(t)], yerr=[est - lo, hi - est], capsize=4)
+    ax.axhline(0, color="#333333", linewidth=0.6)
+    ax.set_xticks(x, [i18n.t(f"wage_{s}", lang) for s in parts], fontsize=8)
+    ax.yaxis.set_major_formatter(lambda v, _: i18n.fmt_percent(v, lang, 0))
+    ax.set_ylabel(i18n.t("axis_wage", lang))
+    ax.set_title(i18n.t("fig_wages", lang), fontsize=11)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    return finish(fig, lang=lang, synthetic=synthetic, source=source)
+
+
 def selection_figure(impact: pd.DataFrame, *, lang: str, synthetic: bool, source: str | None = None):
-    """Selection rates by sex with 95% Wilson intervals (``impact`` from ``adverse_impact``)."""
+    """Selection rates by sex with 95% Wilson intervals (``impact`` from ``adverse_impact``).
+
+    Wilson score interval for a rate s / n (Wilson, E. B., 1927, Probable inference, the law of
+    succession, and statistical inference, Journal of the American Statistical Association 22).
+    """
     from statsmodels.stats.proportion import proportion_confint
 
     t = impact.set_index("group").reindex(["F", "M"]).dropna(subset=["applicants"])
