@@ -269,3 +269,83 @@ def test_screen_entities_bh_and_shrinkage_order():
     assert out.set_index("employer").loc["big", "credible"]
     printable = dz.screen_entities(df, "employer", printable=True).set_index("employer")
     assert printable.loc["tiny", "suppressed"] and pd.isna(printable.loc["tiny", "total"])
+
+
+def _applicants(rng, sizes, odds_ratios, base=0.5):
+    """Applicant records per entity: women selected with odds ratio ``or_e`` against men."""
+    rows = []
+    for e, (n, or_e) in enumerate(zip(sizes, odds_ratios)):
+        female = rng.random(n) < 0.3
+        eta = np.log(base / (1 - base)) + np.log(or_e) * female
+        sel = rng.random(n) < special.expit(eta)
+        rows.append(pd.DataFrame({"recruiter": f"r{e:02d}", "sex": np.where(female, "F", "M"), "selected": sel}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_screen_impact_ratio_agrees_with_scipy_and_statsmodels():
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    rng = np.random.default_rng(8)
+    data = _applicants(rng, rng.integers(20, 300, 12), rng.choice([0.3, 1.0], 12))
+    out = dz.screen_entities(data, "recruiter", measure="impact_ratio").set_index("recruiter")
+    for name, g in data.groupby("recruiter"):
+        f, m = g["sex"] == "F", g["sex"] == "M"
+        table = [[(f & g.selected).sum(), (f & ~g.selected).sum()], [(m & g.selected).sum(), (m & ~g.selected).sum()]]
+        r = out.loc[name]
+        assert r["p_value"] == pytest.approx(stats.fisher_exact(table, alternative="less").pvalue, rel=1e-9)
+        assert r["impact_ratio"] == pytest.approx(g.selected[f].mean() / g.selected[m].mean())
+    np.testing.assert_allclose(out["q_value"], multipletests(out["p_value"], method="fdr_bh")[1])
+    # the prior: DerSimonian-Laird between-entity variance, as statsmodels' random-effects meta-analysis
+    xf, nf, xm, nm = (out[c].to_numpy(float) + 0.5 for c in ("selected_f", "applicants_f", "selected_m", "applicants_m"))
+    y, v = np.log(xf / nf) - np.log(xm / nm), 1 / xf - 1 / nf + 1 / xm - 1 / nm
+    meta = combine_effects(y, v, method_re="dl")
+    prior = out.attrs["prior"]
+    assert prior["tau2"] == pytest.approx(meta.tau2, rel=1e-9)
+    assert prior["mu"] == pytest.approx(meta.mean_effect_re, rel=1e-9)
+    # shrinkage moves every log ratio toward mu, never past it
+    shrunk, raw = np.log(out["shrunk_impact_ratio"].to_numpy()), y
+    assert np.all(np.abs(shrunk - prior["mu"]) <= np.abs(raw - prior["mu"]) + 1e-12)
+
+
+def test_screen_impact_ratio_ranks_large_credible_entity_above_tiny_noisy_one():
+    rng = np.random.default_rng(21)
+    data = _applicants(rng, [2000] + [300] * 10, [0.35] + [1.0] * 10)
+    tiny = pd.DataFrame({"recruiter": "tiny", "sex": ["F", "F", "M", "M", "M"], "selected": [False, False, True, True, True]})
+    out = dz.screen_entities(pd.concat([data, tiny], ignore_index=True), "recruiter", measure="impact_ratio")
+    assert out["recruiter"].iloc[0] == "r00"  # tiny has a raw impact ratio of 0, yet ranks below
+    ranked = out.set_index("recruiter")
+    assert ranked.loc["tiny", "impact_ratio"] == 0 and not ranked.loc["tiny", "credible"]
+    assert ranked.loc["r00", "credible"]
+    printable = dz.screen_entities(pd.concat([data, tiny]), "recruiter", measure="impact_ratio", printable=True)
+    row = printable.set_index("recruiter").loc["tiny"]
+    assert row["suppressed"] and pd.isna(row["applicants_f"]) and pd.isna(row["shrunk_impact_ratio"])
+    assert not printable.set_index("recruiter").loc["r00", "suppressed"]
+    with pytest.raises(ValueError, match="measure must be one of"):
+        dz.screen_entities(data, "recruiter", measure="odds_ratio")
+
+
+def test_screen_impact_ratio_finds_planted_entities():
+    # 8 of 30 recruiters select women with odds ratio 0.3; the others treat women like men. At
+    # alpha = 0.05 the flagged set is mostly planted (FDR) and the top of the ranking is planted.
+    rng = np.random.default_rng(4)
+    planted = np.arange(30) < 8
+    data = _applicants(rng, rng.integers(150, 600, 30), np.where(planted, 0.3, 1.0))
+    out = dz.screen_entities(data, "recruiter", measure="impact_ratio")
+    is_planted = out["recruiter"].str[1:].astype(int) < 8
+    assert is_planted.iloc[:6].all(), out.head(8)
+    flagged = out[out["credible"]]
+    assert len(flagged) >= 6 and is_planted[out["credible"]].mean() >= 0.8
+
+
+def test_screen_shortfall_finds_planted_recruiters(syn):
+    # synth plants recruiters that exclude women (truth["recruiter_exclusion"]); expected shares
+    # come from the benchmark share of each admitted worker's occupation.
+    adm = syn.workers[syn.workers["selected"].astype(bool)]
+    share = adm["soc_code"].map(syn.truth["benchmark_shares"]).astype(float)
+    per = (adm.assign(_w=(adm["sex"] == "F").astype(int), _p=share).groupby("recruiter")
+           .agg(women=("_w", "sum"), total=("_w", "size"), expected=("_p", "sum")).reset_index())
+    per["expected_share"] = per["expected"] / per["total"]
+    out = dz.screen_entities(per, "recruiter")
+    top = set(out["recruiter"].iloc[:len(syn.truth["recruiter_exclusion"])])
+    assert top == set(syn.truth["recruiter_exclusion"]), out.head()
+    assert out["credible"].iloc[:2].all()

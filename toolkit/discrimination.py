@@ -523,46 +523,137 @@ def _beta_binomial_prior(k: np.ndarray, n: np.ndarray) -> tuple[float, float]:
     return mu * common, (1 - mu) * common
 
 
-def screen_entities(data: pd.DataFrame, entity: str, *, women: str = "women", total: str = "total",
-                    expected_share: str = "expected_share", alpha: float = 0.05, k: int = privacy.K_DEFAULT,
+def screen_entities(data: pd.DataFrame, entity: str, *,
+                    measure: Literal["shortfall", "impact_ratio"] = "shortfall",
+                    women: str = "women", total: str = "total", expected_share: str = "expected_share",
+                    group: str = "sex", selected: str = "selected", focal: object = "F",
+                    reference: object = "M", alpha: float = 0.05, k: int = privacy.K_DEFAULT,
                     printable: bool = False) -> pd.DataFrame:
-    """Rank employers or recruiters by their shortfall of women, with FDR control and shrinkage.
+    """Rank employers or recruiters by a disparity against women, with FDR control and shrinkage.
 
-    For each entity: observed women k of n, expected share p; exact binomial lower-tail p-value;
-    Benjamini-Hochberg q-values across entities; an empirical-Bayes posterior mean share
-    (beta-binomial, prior fitted by moments across entities: (k + a) / (n + a + b)), so a
-    3-worker employer is not ranked above a 3,000-worker one on noise. Rows are ranked by the
-    shrunken ratio (shrunk share / expected share, lowest first), and ``shrunk_shortfall`` =
-    n (p - shrunk share) gives the size of the gap in people; ``credible`` is q < alpha. With ``printable=True``
-    entities with counts below ``k`` are suppressed (``privacy.suppress``).
+    ``measure="shortfall"`` (``data``: one row per entity with ``women``, ``total`` and
+    ``expected_share`` columns): observed women k of n against the expected share p; exact
+    binomial lower-tail p-value P(X <= k); an empirical-Bayes posterior mean share
+    (beta-binomial, prior Beta(a, b) fitted by moments across entities, see
+    ``_beta_binomial_prior``: shrunk share = (k + a) / (n + a + b)); rows ranked by the shrunken
+    ratio (shrunk share / expected share, lowest first); ``shrunk_shortfall`` = n (p - shrunk
+    share) gives the size of the gap in people.
+
+    ``measure="impact_ratio"`` (``data``: applicant records, one row per person, with ``group``
+    and ``selected``): per entity the women's and men's selection rates, the impact ratio
+    r_F / r_M, and the one-sided Fisher exact p-value for women being selected less often
+    (hypergeometric lower tail, P(X <= x_F) with X ~ Hypergeometric(n_F + n_M, x_F + x_M, n_F)).
+    Shrinkage is normal-normal on y = log impact ratio with 0.5 added to every count,
+    v = 1/(x_F+.5) - 1/(n_F+.5) + 1/(x_M+.5) - 1/(n_M+.5) (Katz et al. 1978), prior N(mu, tau^2)
+    fitted by the DerSimonian-Laird moment estimator; posterior mean
+    mu + tau^2 / (tau^2 + v) (y - mu), reported as ``shrunk_impact_ratio`` = exp(.), ranked
+    lowest first. Only entities with applicants of both groups are screened
+    (``attrs["entities_without_both_groups"]`` counts the others).
+
+    In both, q-values are Benjamini-Hochberg adjusted p-values across the entities screened,
+    ``credible`` is q < alpha, and a small, noisy entity is pulled toward the common value so a
+    3-worker employer is not ranked above a 3,000-worker one on noise. Ties in the shrunken
+    value are broken by p-value, then by name.
+
+    Parameters
+    ----------
+    printable : bool
+        If True, entities with a count below ``k`` (women, total; or applicants and selected of
+        either group) have their counts and every share or ratio computed from them set to
+        ``<NA>`` by ``privacy.suppress`` (column ``suppressed``); p- and q-values stay, as they
+        reveal no count. Use it for anything printed; keep ``printable=False`` for computation.
+
+    Returns
+    -------
+    DataFrame, one row per entity in rank order, with ``rank``; ``attrs["prior"]`` holds the
+    fitted prior ((a, b) or (mu, tau2)).
 
     References
     ----------
-    Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate. Journal of the
-    Royal Statistical Society B, 57(1), 289-300. Efron, B. (2010). Large-Scale Inference.
-    Cambridge University Press. Casella, G. (1985). An introduction to empirical Bayes data
-    analysis. The American Statistician, 39(2), 83-87.
+    Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate: a practical and
+    powerful approach to multiple testing. Journal of the Royal Statistical Society B, 57(1),
+    289-300. Efron, B. (2010). Large-Scale Inference. Cambridge University Press. Casella, G.
+    (1985). An introduction to empirical Bayes data analysis. The American Statistician, 39(2),
+    83-87. DerSimonian, R., & Laird, N. (1986). Meta-analysis in clinical trials. Controlled
+    Clinical Trials, 7(3), 177-188. Katz, D., Baptista, J., Azen, S. P., & Pike, M. C. (1978).
+    Obtaining confidence intervals for the risk ratio in cohort studies. Biometrics, 34(3),
+    469-474.
     """
+    _choice("measure", measure, ("shortfall", "impact_ratio"))
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
+    if measure == "shortfall":
+        df, counts, dependent = _screen_shortfall(data, entity, women, total, expected_share)
+    else:
+        df, counts, dependent = _screen_impact(data, entity, group, selected, focal, reference)
+    df["q_value"] = _bh(df["p_value"].to_numpy(float))
+    df["credible"] = df["q_value"] < alpha
+    key = "shrunk_ratio" if measure == "shortfall" else "shrunk_impact_ratio"
+    df = df.sort_values([key, "p_value", entity], ignore_index=True)
+    df["rank"] = np.arange(1, len(df) + 1)
+    if printable:
+        df = privacy.suppress(df, counts, k=k, dependent=dependent)
+    return schema.mark_synthetic(df, data)
+
+
+def _bh(p: np.ndarray) -> np.ndarray:
     from statsmodels.stats.multitest import multipletests
 
+    return multipletests(p, method="fdr_bh")[1] if len(p) else np.array([], float)
+
+
+def _screen_shortfall(data, entity, women, total, expected_share):
     _cols(data, [entity, women, total, expected_share], "screen_entities")
     df = data[[entity, women, total, expected_share]].copy()
-    df = df[df[total] > 0]
+    df = df[df[total] > 0].reset_index(drop=True)
     kf, n, p = (df[c].to_numpy(float) for c in (women, total, expected_share))
-    a, b = _beta_binomial_prior(kf, n)
+    a, b = _beta_binomial_prior(kf, n) if len(df) else (np.nan, np.nan)
     df["observed_share"] = kf / n
     df["shrunk_share"] = (kf + a) / (n + a + b)
     df["shortfall"] = n * p - kf
     df["shrunk_shortfall"] = n * (p - df["shrunk_share"])
     df["shrunk_ratio"] = df["shrunk_share"] / np.where(p > 0, p, np.nan)
     df["p_value"] = stats.binom.cdf(kf.astype(int), n.astype(int), p)
-    df["q_value"] = multipletests(df["p_value"], method="fdr_bh")[1] if len(df) else []
-    df["credible"] = df["q_value"] < alpha
-    df = df.sort_values(["shrunk_ratio", entity], ascending=[True, True], ignore_index=True)
-    df["rank"] = np.arange(1, len(df) + 1)
     df.attrs["prior"] = {"a": a, "b": b}
-    if printable:
-        df = privacy.suppress(df, [women, total], k=k,
-                              dependent=["observed_share", "shrunk_share", "shortfall", "shrunk_shortfall",
-                                         "shrunk_ratio"])
-    return schema.mark_synthetic(df, data)
+    return df, [women, total], ["observed_share", "shrunk_share", "shortfall", "shrunk_shortfall", "shrunk_ratio"]
+
+
+def _screen_impact(data, entity, group, selected, focal, reference):
+    _cols(data, [entity, group, selected], "screen_entities")
+    d = data.loc[data[group].isin([focal, reference]), [entity, group, selected]]
+    if d[selected].isna().any():
+        raise ValueError(f"column {selected!r} has missing values in rows {list(d.index[d[selected].isna()][:5])}")
+    d = d.assign(_f=(d[group] == focal).to_numpy(), _s=d[selected].astype(bool).to_numpy())
+    g = d.groupby(entity, observed=True)
+    df = pd.DataFrame({"applicants_f": g["_f"].sum(), "selected_f": (d["_f"] & d["_s"]).groupby(d[entity], observed=True).sum(),
+                       "applicants_m": (~d["_f"]).groupby(d[entity], observed=True).sum(),
+                       "selected_m": (~d["_f"] & d["_s"]).groupby(d[entity], observed=True).sum()}).astype(int)
+    both = (df["applicants_f"] > 0) & (df["applicants_m"] > 0)
+    df = df[both].reset_index()
+    xf, nf, xm, nm = (df[c].to_numpy(float) for c in ("selected_f", "applicants_f", "selected_m", "applicants_m"))
+    df["rate_f"], df["rate_m"] = xf / nf, xm / nm
+    df["impact_ratio"] = np.divide(df["rate_f"], df["rate_m"], out=np.full(len(df), np.nan), where=xm > 0)
+    y = np.log((xf + 0.5) / (nf + 0.5)) - np.log((xm + 0.5) / (nm + 0.5))
+    v = 1 / (xf + 0.5) - 1 / (nf + 0.5) + 1 / (xm + 0.5) - 1 / (nm + 0.5)
+    mu, tau2 = _dersimonian_laird(y, v) if len(df) else (np.nan, np.nan)
+    df["shrunk_impact_ratio"] = np.exp(mu + tau2 / (tau2 + v) * (y - mu))
+    df["p_value"] = stats.hypergeom.cdf(xf, nf + nm, xf + xm, nf)
+    df.attrs["prior"] = {"mu": mu, "tau2": tau2}
+    df.attrs["entities_without_both_groups"] = int((~both).sum())
+    counts = ["applicants_f", "selected_f", "applicants_m", "selected_m"]
+    return df, counts, ["rate_f", "rate_m", "impact_ratio", "shrunk_impact_ratio"]
+
+
+def _dersimonian_laird(y: np.ndarray, v: np.ndarray) -> tuple[float, float]:
+    """Random-effects mean and between-entity variance by DerSimonian & Laird's moments.
+
+    w = 1/v; Q = sum w (y - ybar_w)^2; tau2 = max(0, (Q - (m - 1)) / (sum w - sum w^2 / sum w));
+    mu = sum w* y / sum w* with w* = 1 / (v + tau2).
+    """
+    w = 1 / v
+    ybar = (w * y).sum() / w.sum()
+    q = (w * (y - ybar) ** 2).sum()
+    denom = w.sum() - (w**2).sum() / w.sum()
+    tau2 = max(0.0, (q - (len(y) - 1)) / denom) if denom > 0 else 0.0
+    ws = 1 / (v + tau2)
+    return float((ws * y).sum() / ws.sum()), float(tau2)
