@@ -254,6 +254,30 @@ def test_offered_wage_by_typing(syn):
     assert out.loc["difference", "est"] == pytest.approx(out.loc["male_typed", "est"] - out.loc["female_typed", "est"])
 
 
+def test_offered_wage_by_typing_hand_computed():
+    bench = pd.DataFrame({"soc_code": ["a", "b", "c", "d"], "women_share": [0.9, 0.6, 0.3, 0.05]})
+    cases = pd.DataFrame({"soc_code": ["a", "a", "b", "c", "d", "d", "zz"],
+                          "wage_hourly": [10.0, 12.0, 11.0, 14.0, 15.0, 17.0, 99.0],
+                          "workers_certified": [1, 3, 2, 4, 5, 5, 7]})
+    out = dz.offered_wage_by_typing(cases, bench, n_bootstrap=50, seed=0)
+    fem = (10 * 1 + 12 * 3 + 11 * 2) / 6          # a, a, b: share >= 0.5
+    male = (14 * 4 + 15 * 5 + 17 * 5) / 14         # c, d, d
+    assert out.loc["female_typed", "est"] == pytest.approx(fem)
+    assert out.loc["male_typed", "est"] == pytest.approx(male)
+    assert out.loc["difference", "est"] == pytest.approx(male - fem)
+    assert list(out["positions"]) == [6, 14, 20] and out.attrs["cases_left_out"] == 1  # "zz" has no benchmark
+    ter = dz.offered_wage_by_typing(cases, bench, typing="tertiles", n_bootstrap=50, seed=0)
+    # shares {0.05, 0.3, 0.6, 0.9}: linear tertile cuts at 0.3 and 0.6, a share on a cut goes up -> d | c | a, b
+    assert list(ter.index) == ["female_typed", "mixed", "male_typed", "difference"]
+    assert ter.loc["mixed", "est"] == pytest.approx(14.0)
+    assert ter.loc["male_typed", "est"] == pytest.approx(16.0)
+    assert ter.loc["difference", "est"] == pytest.approx(16.0 - fem)
+    with pytest.raises(ValueError, match="typing must be one of"):
+        dz.offered_wage_by_typing(cases, bench, typing="quartiles")
+    with pytest.raises(ValueError, match="every occupation type"):
+        dz.offered_wage_by_typing(cases, bench, threshold=0.95)
+
+
 # --- screening ----------------------------------------------------------------------------------
 def test_screen_entities_bh_and_shrinkage_order():
     df = pd.DataFrame({"employer": ["tiny", "big", "mid", "fair"],

@@ -468,38 +468,83 @@ def _oaxaca(y, x, is_f, method, nondiscriminatory="pooled") -> dict[str, float]:
 
 
 def offered_wage_by_typing(cases: pd.DataFrame, benchmark: pd.DataFrame, *, threshold: float = 0.5,
+                           typing: Literal["threshold", "tertiles"] = "threshold",
                            weight: str = "workers_certified", n_bootstrap: int = 200,
                            seed: int | np.random.Generator | None = None, ci: float = 0.95) -> pd.DataFrame:
     """Offered hourly wages in female-typed vs male-typed occupations (case data, no sex needed).
 
-    An occupation is female-typed when women's benchmark share is at least ``threshold``.
-    Reports the position-weighted mean offered wage in each type and the difference
-    (male-typed minus female-typed), with a case-bootstrap interval.
+    Each case's occupation is typed by women's share of it in the benchmark (``benchmark``:
+    ``soc_code``, ``women_share``, e.g. ``toolkit.benchmarks.women_share_by_soc``):
+
+    - ``typing="threshold"``: female-typed when the share is at least ``threshold``, else
+      male-typed.
+    - ``typing="tertiles"``: the distinct shares of the occupations present in ``cases`` are cut
+      at their tertiles (unweighted, so one dominant occupation does not fill a third on its
+      own): male-typed (lowest third), mixed, female-typed (highest third).
+
+    For each type the offered wage is the position-weighted mean
+    sum_c w_c wage_c / sum_c w_c (w = ``weight``, workers certified), and ``difference`` =
+    male-typed minus female-typed. Standard errors and percentile intervals come from
+    ``n_bootstrap`` resamples of cases (seeded); a replicate that draws no case of a type is
+    redrawn. Cases whose occupation is not in the benchmark, with no wage, or with no positions
+    are left out and counted in ``attrs["cases_left_out"]``.
+
+    Returns
+    -------
+    DataFrame indexed by ``stat`` (female_typed, [mixed,] male_typed, difference) with est, se,
+    ci_low, ci_high and positions.
+
+    References
+    ----------
+    England, P. (1992). Comparable Worth: Theories and Evidence. Aldine de Gruyter (the
+    devaluation of female-typed work). Efron, B., & Tibshirani, R. J. (1993). An Introduction to
+    the Bootstrap. Chapman & Hall.
     """
+    _choice("typing", typing, ("threshold", "tertiles"))
+    if not 0 < threshold < 1:
+        raise ValueError(f"threshold must be a share between 0 and 1, got {threshold}")
+    if n_bootstrap < 2:
+        raise ValueError(f"n_bootstrap must be at least 2 for a standard error, got {n_bootstrap}")
     _cols(cases, ["soc_code", "wage_hourly", weight], "offered_wage_by_typing")
-    share = benchmark.drop_duplicates("soc_code").set_index("soc_code")["women_share"]
-    df = cases.assign(_share=cases["soc_code"].map(share).astype(float),
-                      _w=cases[weight].astype(float), _wage=cases["wage_hourly"].astype(float))
-    df = df.dropna(subset=["_share", "_wage"])
-    df = df[df["_w"] > 0]
-    fem = (df["_share"] >= threshold).to_numpy()
+    _cols(benchmark, ["soc_code", "women_share"], "offered_wage_by_typing (benchmark)")
+    share = benchmark.dropna(subset=["women_share"]).drop_duplicates("soc_code").set_index("soc_code")["women_share"]
+    df = pd.DataFrame({"_share": cases["soc_code"].map(share).astype(float).to_numpy(),
+                       "_w": pd.to_numeric(cases[weight], errors="coerce").astype(float).to_numpy(),
+                       "_wage": pd.to_numeric(cases["wage_hourly"], errors="coerce").astype(float).to_numpy()})
+    keep = df["_share"].notna() & df["_wage"].notna() & (df["_w"] > 0)
+    df = df[keep]
+    if typing == "threshold":
+        labels = ["female_typed", "male_typed"]
+        kind = np.where(df["_share"] >= threshold, 0, 1)
+    else:
+        labels = ["female_typed", "mixed", "male_typed"]
+        cuts = np.quantile(np.unique(df["_share"]), [1 / 3, 2 / 3]) if len(df) else []
+        if len(np.unique(df["_share"])) < 3:
+            raise ValueError("typing='tertiles' needs occupations with at least three distinct benchmark shares")
+        kind = 2 - np.searchsorted(cuts, df["_share"].to_numpy(), side="right")
+    present = [i for i in range(len(labels)) if (kind == i).any()]
+    if present != list(range(len(labels))):
+        raise ValueError(f"need cases in every occupation type {labels}; found {[labels[i] for i in present]}")
     wage, w = df["_wage"].to_numpy(), df["_w"].to_numpy()
-    if fem.sum() == 0 or (~fem).sum() == 0:
-        raise ValueError("need cases in both female-typed and male-typed occupations")
 
     def means(i):
-        f, m = i[fem[i]], i[~fem[i]]
-        mf, mm = np.average(wage[f], weights=w[f]), np.average(wage[m], weights=w[m])
-        return mf, mm, mm - mf
+        m = [np.average(wage[i[kind[i] == t]], weights=w[i[kind[i] == t]]) for t in range(len(labels))]
+        return [*m, m[-1] - m[0]]
 
     est = means(np.arange(len(df)))
     rng = np.random.default_rng(seed)
-    boot = np.array([means(rng.integers(0, len(df), len(df))) for _ in range(n_bootstrap)])
+    boot = []
+    while len(boot) < n_bootstrap:
+        i = rng.integers(0, len(df), len(df))
+        if len(np.unique(kind[i])) == len(labels):
+            boot.append(means(i))
+    boot = np.array(boot)
     alpha = (1 - ci) / 2
     out = pd.DataFrame({"est": est, "se": boot.std(axis=0, ddof=1), "ci_low": np.quantile(boot, alpha, axis=0),
                         "ci_high": np.quantile(boot, 1 - alpha, axis=0)},
-                       index=pd.Index(["female_typed", "male_typed", "difference"], name="stat"))
-    out["positions"] = [w[fem].sum(), w[~fem].sum(), w.sum()]
+                       index=pd.Index([*labels, "difference"], name="stat"))
+    out["positions"] = [*(w[kind == t].sum() for t in range(len(labels))), w.sum()]
+    out.attrs["cases_left_out"] = int((~keep).sum())
     return schema.mark_synthetic(out, cases)
 
 
