@@ -362,10 +362,8 @@ def _map(gdf, column, title_key, legend_key, *, lang, k, synthetic, source, cmap
     """A choropleth labelled in ``lang``, suppressed areas hatched; returns the figure."""
     from toolkit import geo
 
-    ax = geo.choropleth(gdf, column, title=i18n.t(title_key, lang), legend_label=i18n.t(legend_key, lang),
-                        suppressed="suppressed", suppressed_label=i18n.t("suppressed_label", lang, k=k),
-                        no_data_label=i18n.t("no_data", lang), cmap=cmap, source=source,
-                        synthetic_label=i18n.t("synthetic_label", lang) if synthetic else None)
+    ax = geo.choropleth(gdf, column, lang=lang, k=k, title=i18n.t(title_key, lang),
+                        legend_label=i18n.t(legend_key, lang), cmap=cmap, source=source, synthetic=synthetic)
     return ax.figure
 
 

@@ -4,7 +4,10 @@
   ``plotly-geo`` package, with Alaska, Hawaii and Puerto Rico. It has no .prj; the Census
   publishes these files in NAD83 geographic coordinates, so the CRS is set to EPSG:4269.
 - ``mexico_states()``: the 32 Mexican states bundled with ``libpysal`` (``examples/mexico/
-  mexicojoin.shp``); its ``CODE`` ("MX02") carries the INEGI state code ("02").
+  mexicojoin.shp``, no download). Its ``CODE`` ("MX01".."MX32") numbers the states in
+  alphabetical order, which is *not* INEGI's order (INEGI puts Coahuila 05, Colima 06, Chiapas 07,
+  Chihuahua 08), so each state is matched by name to its INEGI code (``INEGI_STATES``, INEGI's
+  Marco Geoestadístico catalog of "claves de entidad federativa").
 
 ``choropleth`` draws a map with matplotlib/geopandas, shows suppressed areas (count below k)
 hatched, and adds the synthetic label when the data are synthetic.
@@ -19,7 +22,22 @@ import geopandas as gpd
 import pandas as pd
 from shapely.affinity import scale, translate
 
-__all__ = ["us_states", "mexico_states", "us_states_for_map", "choropleth"]
+__all__ = ["us_states", "mexico_states", "us_states_for_map", "choropleth", "INEGI_STATES"]
+
+#: INEGI state code -> official state name (INEGI, Marco Geoestadístico, catálogo de claves de
+#: entidades federativas; "Ciudad de México" was "Distrito Federal" until 2016).
+INEGI_STATES = {
+    "01": "Aguascalientes", "02": "Baja California", "03": "Baja California Sur", "04": "Campeche",
+    "05": "Coahuila de Zaragoza", "06": "Colima", "07": "Chiapas", "08": "Chihuahua", "09": "Ciudad de México",
+    "10": "Durango", "11": "Guanajuato", "12": "Guerrero", "13": "Hidalgo", "14": "Jalisco", "15": "México",
+    "16": "Michoacán de Ocampo", "17": "Morelos", "18": "Nayarit", "19": "Nuevo León", "20": "Oaxaca",
+    "21": "Puebla", "22": "Querétaro", "23": "Quintana Roo", "24": "San Luis Potosí", "25": "Sinaloa",
+    "26": "Sonora", "27": "Tabasco", "28": "Tamaulipas", "29": "Tlaxcala", "30": "Veracruz de Ignacio de la Llave",
+    "31": "Yucatán", "32": "Zacatecas",
+}
+#: Names in libpysal's mexicojoin.shp that differ from the INEGI names (accents aside).
+_LIBPYSAL_NAMES = {"Baja California Norte": "02", "Distrito Federal": "09", "Queretaro de Arteaga": "22",
+                   "Veracruz-Llave": "30"}
 
 #: Equal-area projection for maps of the lower 48 (CONUS Albers).
 ALBERS = "EPSG:5070"
@@ -44,8 +62,25 @@ def _us() -> gpd.GeoDataFrame:
 
 
 def us_states() -> gpd.GeoDataFrame:
-    """US states, DC and territories: columns ``state`` (USPS), ``fips``, ``name``, geometry (EPSG:4269)."""
+    """US states, DC and territories: columns ``state`` (USPS), ``fips``, ``name``, geometry.
+
+    Source: US Census Bureau, 2016 cartographic boundary file ``cb_2016_us_state_500k`` (1:500,000),
+    bundled in ``plotly-geo``; NAD83 geographic coordinates (EPSG:4269).
+    """
     return _us().copy()
+
+
+def _inegi_code(name: str) -> str:
+    """INEGI code of a libpysal state name (accents and case ignored)."""
+    import unicodedata
+
+    fold = lambda v: unicodedata.normalize("NFKD", v).encode("ascii", "ignore").decode().lower()  # noqa: E731
+    by_name = {fold(n): code for code, n in INEGI_STATES.items()}
+    code = _LIBPYSAL_NAMES.get(name) or by_name.get(fold(name))
+    if code is None:
+        raise ValueError(f"mexicojoin.shp: state name {name!r} matches no INEGI state; known: "
+                         f"{', '.join(INEGI_STATES.values())}")
+    return code
 
 
 @lru_cache(maxsize=1)
@@ -53,18 +88,20 @@ def _mx() -> gpd.GeoDataFrame:
     gdf = gpd.read_file(_package_file("libpysal", "examples", "mexico", "mexicojoin.shp"))
     if gdf.crs is None:
         gdf = gdf.set_crs(4326)
-    gdf["state_code"] = gdf["CODE"].str.replace("MX", "", regex=False).str.zfill(2)
-    out = gdf.rename(columns={"NAME": "name"})[["state_code", "name", "geometry"]]
-    return out.sort_values("state_code", ignore_index=True)
+    gdf["state_code"] = gdf["NAME"].map(_inegi_code)
+    gdf["name"] = gdf["state_code"].map(INEGI_STATES)
+    return gdf[["state_code", "name", "geometry"]].sort_values("state_code", ignore_index=True)
 
 
 def mexico_states() -> gpd.GeoDataFrame:
-    """Mexico's 32 states: ``state_code`` (INEGI, "01".."32"), ``name``, geometry."""
+    """Mexico's 32 states: ``state_code`` (INEGI, "01".."32"), ``name`` (INEGI's official name),
+    geometry (geographic coordinates as shipped by libpysal)."""
     return _mx().copy()
 
 
 def us_states_for_map() -> gpd.GeoDataFrame:
-    """Lower 48 + DC in Albers, with Alaska, Hawaii and Puerto Rico moved and scaled as insets."""
+    """Lower 48 + DC in CONUS Albers (EPSG:5070), with Alaska (scaled to 35%), Hawaii and Puerto
+    Rico (enlarged 1.5x) moved next to them as insets; the other territories are left out."""
     states = us_states()
     main = states[~states["state"].isin(["AK", "HI", "PR", "GU", "VI", "MP", "AS"])].to_crs(ALBERS)
     parts = [main]
@@ -78,14 +115,43 @@ def us_states_for_map() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=ALBERS)
 
 
-def choropleth(gdf: gpd.GeoDataFrame, column: str, *, ax=None, title: str = "", legend_label: str = "",
-               suppressed: str | None = "suppressed", suppressed_label: str = "suppressed (fewer than k)",
-               no_data_label: str = "no data", cmap: str = "viridis", synthetic_label: str | None = None,
-               source: str | None = None):
-    """Map ``column``; rows where ``suppressed`` is True are hatched and never coloured."""
+def choropleth(gdf: gpd.GeoDataFrame, column: str, *, lang: str = "en", title: str = "", k: int | None = None,
+               legend_label: str = "", suppressed: str | None = "suppressed", suppressed_label: str | None = None,
+               no_data_label: str | None = None, cmap: str = "viridis", synthetic: bool = False,
+               synthetic_label: str | None = None, source: str | None = None, ax=None):
+    """Map ``column`` by area; areas whose count was suppressed are hatched and never coloured.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame with ``column`` and, when given, the boolean ``suppressed`` column that
+        ``privacy.suppress`` adds (True where a count fell below k).
+    column : the value to colour (areas with NA are grey, "no data").
+    lang : "en" or "es": language of the default legend labels.
+    title, legend_label : text for the title and the colour bar.
+    k : the suppression threshold, named in the hatched category's legend ("suppressed (fewer
+        than 10)"); without it the legend says "fewer than k".
+    suppressed_label, no_data_label : override the default legend labels.
+    synthetic : add the label "Synthetic demonstration data" in ``lang`` (or pass the text as
+        ``synthetic_label``).
+    source : source line under the map.
+
+    Returns
+    -------
+    matplotlib Axes.
+    """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
+    from toolkit import i18n
+
+    i18n.check_lang(lang)
+    if suppressed_label is None:
+        suppressed_label = i18n.t("suppressed_label", lang, k=k if k is not None else "k")
+    no_data_label = i18n.t("no_data", lang) if no_data_label is None else no_data_label
+    if synthetic and synthetic_label is None:
+        synthetic_label = i18n.t("synthetic_label", lang)
+    if column not in gdf:
+        raise KeyError(f"choropleth: no column {column!r}; columns are {', '.join(map(str, gdf.columns))}")
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 5))
     base = gdf.copy()
