@@ -130,6 +130,53 @@ def test_impact_ratio_ci_katz():
     assert (r["ci_low"], r["ci_high"]) == pytest.approx((0.4 * np.exp(-1.959964 * se), 0.4 * np.exp(1.959964 * se)), rel=1e-5)
 
 
+def test_adverse_impact_random_tables_against_scipy_and_statsmodels():
+    from statsmodels.stats.proportion import proportions_ztest
+
+    rng = np.random.default_rng(12)
+    for _ in range(20):
+        n = rng.integers(5, 200, 2)
+        x = rng.binomial(n, rng.uniform(0.1, 0.9, 2))
+        df = pd.DataFrame({"sex": ["F"] * n[0] + ["M"] * n[1],
+                           "sel": np.r_[np.arange(n[0]) < x[0], np.arange(n[1]) < x[1]],
+                           "soc": "s1"})
+        r = dz.adverse_impact(df, "sex", "sel", "soc", reference="M").set_index("group").loc["F"]
+        assert r["soc"] == "s1"  # by, given positionally, labels the rows
+        assert r["fisher_p"] == pytest.approx(stats.fisher_exact([[x[0], n[0] - x[0]], [x[1], n[1] - x[1]]]).pvalue)
+        if 0 < x.sum() < n.sum():
+            assert r["z_p"] == pytest.approx(proportions_ztest(x, n)[1])
+        assert r["impact_ratio"] == pytest.approx((x[0] / n[0]) / (x[1] / n[1]) if x[1] else np.nan, nan_ok=True)
+
+
+def test_adverse_impact_by_group_and_missing_group():
+    df = pd.DataFrame({"soc": ["a"] * 6 + ["b"] * 6,
+                       "sex": ["F", "F", "M", "M", "M", None, "F", "F", "F", "M", "M", "M"],
+                       "sel": [1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 0, 0]})
+    out = dz.adverse_impact(df, "sex", "sel", by="soc", reference="M")
+    assert out.attrs["rows_missing_group"] == 1
+    got = out.set_index(["soc", "group"])["impact_ratio"]
+    assert got[("a", "F")] == pytest.approx(0.5 / (2 / 3))
+    assert got[("b", "F")] == pytest.approx((2 / 3) / (1 / 3))
+    with pytest.raises(ValueError, match="reference group 'X' not found"):
+        dz.adverse_impact(df, "sex", "sel", reference="X")
+
+
+def test_cmh_single_stratum_is_table2x2():
+    # with one stratum the Mantel-Haenszel odds ratio and its Robins-Breslow-Greenland interval are
+    # the sample odds ratio and Woolf's interval (statsmodels Table2x2)
+    from statsmodels.stats.contingency_tables import Table2x2
+
+    rng = np.random.default_rng(5)
+    for _ in range(10):
+        a, b, c, d = rng.integers(1, 60, 4)
+        df = pd.DataFrame({"sex": ["F"] * (a + b) + ["M"] * (c + d),
+                           "sel": [True] * a + [False] * b + [True] * c + [False] * d, "s": 0})
+        r = dz.cmh(df, "sex", "sel", "s").loc["odds_ratio_mh"]
+        ref = Table2x2(np.array([[a, b], [c, d]]))
+        assert r["est"] == pytest.approx(ref.oddsratio)
+        assert (r["ci_low"], r["ci_high"]) == pytest.approx(ref.oddsratio_confint())
+
+
 def test_cmh_agrees_with_statsmodels():
     rng = np.random.default_rng(3)
     rows = []
@@ -184,6 +231,12 @@ def test_selection_model_agrees_with_direct_statsmodels():
     ref = sm.Logit(df["sel"].astype(float), X).fit(disp=0)
     assert ours["odds_ratio"] == pytest.approx(np.exp(ref.params["F"]), rel=1e-6)
     assert ours["se"] == pytest.approx(ref.bse["F"], rel=1e-6)
+    clustered = dz.selection_model(df, "sel", "sex", ["x"], "emp").loc["sex=F"]  # cluster positionally
+    refc = sm.Logit(df["sel"].astype(float), X).fit(disp=0, cov_type="cluster", cov_kwds={"groups": df["emp"]})
+    assert clustered["se"] == pytest.approx(refc.bse["F"], rel=1e-6)
+    assert clustered["n"] == 600 and clustered["n_clusters"] == df["emp"].nunique()
+    with pytest.raises(ValueError, match="reference 'W' not among"):
+        dz.selection_model(df, "sel", "sex", ["x"], reference="W")
 
 
 @pytest.mark.slow

@@ -194,25 +194,57 @@ def availability_from_published(published_share: float, positions: float, expect
 
 # ------------------------------------------------------------------------------------------------
 # selection disparities
-def adverse_impact(data: pd.DataFrame, group: str, selected: str, *, by: str | Sequence[str] | None = None,
+def adverse_impact(data: pd.DataFrame, group: str, selected: str, by: str | Sequence[str] | None = None, *,
                    reference: object | None = None, ci: float = 0.95) -> pd.DataFrame:
     """Selection rates, impact ratios and tests by group (the four-fifths rule and beyond).
 
-    rate_g = selected_g / applicants_g; impact_ratio_g = rate_g / rate_ref with ``reference``
-    the highest-rate group unless given. CI of the ratio by the Katz log method,
-    se(log RR) = sqrt(1/x_g - 1/n_g + 1/x_r - 1/n_r). ``four_fifths_flag``: impact ratio below
-    0.8 (29 CFR 1607.4(D), Uniform Guidelines on Employee Selection Procedures, 1978).
-    ``fisher_p``: two-sided Fisher exact test of the group against the reference;
-    ``z_p``: two-proportion z-test (pooled variance).
+    For group g with x_g selected of n_g applicants: rate_g = x_g / n_g and
+    impact_ratio_g = rate_g / rate_ref, with ``reference`` the highest-rate group unless given.
+    The interval of the ratio is Katz's log method,
+    log RR +/- z sqrt(1/x_g - 1/n_g + 1/x_r - 1/n_r), undefined (NaN) when a group has no one
+    selected. ``four_fifths_flag``: impact ratio below 0.8, "generally regarded by the Federal
+    enforcement agencies as evidence of adverse impact" (29 CFR 1607.4(D), Uniform Guidelines on
+    Employee Selection Procedures, 1978). ``fisher_p``: two-sided Fisher exact test of the group
+    against the reference; ``z_p``: two-sided two-proportion z-test with pooled variance
+    (statsmodels ``proportions_ztest``). The reference row has ratio 1 and no tests. Rows with a
+    missing ``group`` are left out and counted in ``attrs["rows_missing_group"]``.
+
+    Parameters
+    ----------
+    data : applicant records, one row per person.
+    group : column of the group (e.g. ``sex``).
+    selected : boolean column, True when the applicant was selected (no missing values).
+    by : column(s) to compute the table within (e.g. ``soc_code``); one block of rows each.
+    reference : group the others are compared with; default the highest-rate group.
+    ci : confidence level of the Katz interval.
+
+    Returns
+    -------
+    DataFrame, one row per (by, group): group, applicants, selected, rate, reference,
+    impact_ratio, ci_low, ci_high, four_fifths_flag, fisher_p, z_p.
 
     References
     ----------
+    Equal Employment Opportunity Commission et al. (1978). Uniform Guidelines on Employee
+    Selection Procedures, 29 CFR 1607.4(D); and (1979) Questions and Answers, 44 Fed. Reg. 11996.
     Katz, D., Baptista, J., Azen, S. P., & Pike, M. C. (1978). Obtaining confidence intervals for
-    the risk ratio in cohort studies. Biometrics, 34(3), 469-474.
+    the risk ratio in cohort studies. Biometrics, 34(3), 469-474. Fisher, R. A. (1935). The
+    logic of inductive inference. Journal of the Royal Statistical Society, 98(1), 39-82.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"g": ["W"] * 120 + ["B"] * 40,
+    ...                    "sel": [True] * 80 + [False] * 40 + [True] * 12 + [False] * 28})
+    >>> round(float(adverse_impact(df, "g", "sel").set_index("group").loc["B", "impact_ratio"]), 2)
+    0.45
     """
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1, got {ci}")
     by_cols = [by] if isinstance(by, str) else list(by or [])
     _cols(data, [*by_cols, group, selected], "adverse_impact")
-    parts = data.groupby(by_cols, observed=True) if by_cols else [((), data)]
+    missing = int(data[group].isna().sum())
+    data_ok = data[data[group].notna()]
+    parts = data_ok.groupby(by_cols, observed=True) if by_cols else [((), data_ok)]
     out = []
     for key, part in parts:
         table = _selection_table(part, group, selected)
@@ -220,7 +252,11 @@ def adverse_impact(data: pd.DataFrame, group: str, selected: str, *, by: str | S
         for c, v in zip(by_cols, key if isinstance(key, tuple) else (key,)):
             res.insert(0, c, v)
         out.append(res)
-    return schema.mark_synthetic(pd.concat(out, ignore_index=True), data)
+    if not out:
+        raise ValueError(f"adverse_impact: no rows with a value of {group!r}")
+    result = pd.concat(out, ignore_index=True)
+    result.attrs["rows_missing_group"] = missing
+    return schema.mark_synthetic(result, data)
 
 
 def _selection_table(data: pd.DataFrame, group: str, selected: str) -> pd.DataFrame:
@@ -305,15 +341,32 @@ def cmh(data: pd.DataFrame, group: str, selected: str, strata: str | Sequence[st
                         index=pd.Index(["odds_ratio_mh"], name="stat"))
 
 
-def selection_model(data: pd.DataFrame, selected: str, group: str = "sex", controls: Sequence[str] = (), *,
-                    cluster: str | None = None, reference: object = "M", ci: float = 0.95) -> pd.DataFrame:
+def selection_model(data: pd.DataFrame, selected: str, group: str = "sex", controls: Sequence[str] = (),
+                    cluster: str | None = None, *, reference: object = "M", ci: float = 0.95) -> pd.DataFrame:
     """Logistic regression of selection on group with categorical controls, odds ratios with CIs.
 
-    logit P(selected) = b0 + sum_g b_g [group = g] + controls; exp(b_g) is the odds ratio of the
-    group against ``reference``. With ``cluster`` (employer or recruiter) the standard errors are
-    cluster-robust (Liang & Zeger 1986, "Longitudinal data analysis using generalized linear
-    models", Biometrika 73(1), 13-22).
+    logit P(selected_i = 1) = b0 + sum_g b_g [group_i = g] + sum_c gamma_c[control_i] (every
+    control categorical, one dummy per level but the first); exp(b_g) is the odds ratio of
+    selection for group g against ``reference`` among applicants with the same controls, with
+    the Wald interval exp(b_g +/- z se). With ``cluster`` (employer or recruiter) the standard
+    errors are cluster-robust (sandwich with the small-sample factor
+    G/(G-1) (N-1)/(N-K) of statsmodels), which allows applicants of one employer to share
+    unobserved influences; prefer it whenever selection is decided by entity. Rows with a
+    missing value in any column used are dropped (``n`` counts the rows used).
+
+    Returns
+    -------
+    DataFrame indexed by ``term`` ("sex=F", ...) with odds_ratio, ci_low, ci_high, log_odds, se,
+    p_value, n, n_clusters.
+
+    References
+    ----------
+    Liang, K.-Y., & Zeger, S. L. (1986). Longitudinal data analysis using generalized linear
+    models. Biometrika, 73(1), 13-22. Cameron, A. C., & Miller, D. L. (2015). A practitioner's
+    guide to cluster-robust inference. Journal of Human Resources, 50(2), 317-372.
     """
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1, got {ci}")
     import statsmodels.formula.api as smf
 
     controls = list(controls)
