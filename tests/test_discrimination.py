@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import special, stats
 from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.multitest import multipletests
@@ -95,6 +97,33 @@ def test_availability_matches_scipy_and_grouped_rows():
     assert allrow["observed"] == df["k"].sum()
     assert allrow["expected"] == pytest.approx((df["n"] * df["p"]).sum())
     assert allrow["shortfall"] == pytest.approx(out.iloc[:-1]["shortfall"].sum())
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 5000), frac=st.floats(0, 1), p=st.floats(0.001, 0.999))
+def test_availability_properties(n, frac, p):
+    k = int(round(frac * n))
+    r = dz.availability(k, n, p).iloc[0]
+    assert r["ci_low"] <= k / n <= r["ci_high"]           # the exact interval holds the estimate
+    assert np.sign(r["sd"]) == np.sign(r["shortfall"])    # positive exactly when women are missing
+    assert r["shortfall"] == pytest.approx(n * p - k)
+    assert 0 <= r["p_value"] <= 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(counts=st.lists(st.tuples(st.integers(1, 80), st.integers(0, 80)), min_size=2, max_size=4))
+def test_adverse_impact_relabelling_and_row_order_change_nothing(counts):
+    rows = []
+    for g, (n, x) in enumerate(counts):
+        x = min(x, n)
+        rows += [{"g": f"g{g}", "sel": i < x} for i in range(n)]
+    df = pd.DataFrame(rows)
+    a = dz.adverse_impact(df, "g", "sel").set_index("group")
+    shuffled = df.sample(frac=1, random_state=0).assign(g=lambda d: "x" + d["g"])
+    b = dz.adverse_impact(shuffled, "g", "sel").set_index("group").rename(index=lambda s: s[1:])
+    b["reference"] = b["reference"].str[1:]
+    pd.testing.assert_frame_equal(a.sort_index(), b.sort_index())
+    assert (a["impact_ratio"].dropna() <= 1 + 1e-12).all()  # the default reference has the highest rate
 
 
 def test_benchmark_error_widens_and_published_share():

@@ -180,12 +180,31 @@ def availability_from_published(published_share: float, positions: float, expect
                                 expected_share_se: float | None = None, ci: float = 0.95) -> pd.DataFrame:
     """Availability analysis when only a published women's share of visas exists.
 
-    observed = round(published_share x positions): an approximation (published shares are rounded,
-    e.g. "3%", and may cover visas issued rather than positions certified); the row carries
-    ``derived_from_published = True`` so reports say so.
+    observed = round(published_share x positions), then ``availability(observed, positions,
+    expected_share)``. This is an approximation, and the row carries
+    ``derived_from_published = True`` so reports say so: published shares are rounded (a "3%"
+    may be anything from 2.5% to 3.5%, i.e. +/- 0.005 x positions women), and they usually
+    count visas issued by the State Department while ``positions`` are certified by DOL (not
+    every certified position is filled, and one worker may fill several). The sd and p-value
+    treat the derived count as observed.
+
+    Parameters
+    ----------
+    published_share : share of women in the published statistic (0-1).
+    positions : positions (e.g. workers certified) the share is applied to; positive.
+    expected_share : benchmark women's share (e.g. CPS Table 11 share of the occupation mix).
+    expected_share_se, ci : as in ``availability``.
+
+    Examples
+    --------
+    >>> r = availability_from_published(0.03, 10_000, 0.25).iloc[0]
+    >>> int(r["observed"]), float(r["shortfall"])
+    (300, 2200.0)
     """
     if not 0 <= published_share <= 1:
         raise ValueError(f"published_share must be a proportion, got {published_share}")
+    if not positions > 0:
+        raise ValueError(f"positions must be positive, got {positions}")
     k = round(published_share * positions)
     out = availability(k, positions, expected_share, expected_share_se=expected_share_se, ci=ci)
     out["derived_from_published"] = True
