@@ -69,4 +69,20 @@ def test_store_data_without_sex(tmp_path, monkeypatch, dol_dir):
     ev = evidence.build_evidence(cases, None, program="H-2B", fiscal_year=2021, lang="en", data="store", files=files)
     assert not ev.synthetic
     assert "do not record sex" in ev.findings[0]["text"]
-    assert "occupations" in ev.tables
+    assert [f["key"] for f in ev.findings] == ["shortfall", "concentration", "joborders"]
+    assert set(ev.tables) == {"occupations", "states", "employers"}
+    # every certified position is counted once: shown cells plus suppressed ones (each below k)
+    # add up to the file's total
+    occ = ev.raw_tables["occupations"]
+    total = int(cases.loc[~cases["is_duplicate"].fillna(False), "workers_certified"].sum())
+    assert 0 < total - occ["positions"].sum() < 10 * occ["suppressed"].sum()
+    assert len(ev.tables["occupations"]) == evidence.TOP_ROWS < len(occ)
+    assert "The 25 largest of" in ev.table_notes["occupations"]
+    assert occ.loc[occ["suppressed"], "expected_women"].isna().all()
+
+    monkeypatch.setattr(evidence, "TOP_ROWS", 100)  # show every occupation, some without a Spanish title
+    es = evidence.build_evidence(cases, None, program="H-2B", fiscal_year=2021, lang="es", data="store", files=files)
+    titles = es.tables["occupations"]["Ocupación"]
+    english = titles[titles.str.endswith(" *")]
+    assert len(english) and "Título oficial del SOC en inglés" in es.table_notes["occupations"]
+    assert "«Trabajadores de jardinería y mantenimiento de terrenos»" in es.findings[1]["text"]

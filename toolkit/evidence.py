@@ -129,17 +129,54 @@ def build_evidence(cases: pd.DataFrame, workers: pd.DataFrame | None, *, program
                    state: str | None = None, lang: str = "en", k: int = privacy.K_DEFAULT,
                    benchmark_year: int = 2022, seed: int = 2019, data: str = "synthetic",
                    files: list[dict] | None = None, n_bootstrap: int = 200) -> Evidence:
-    """Findings, tables, figures and provenance for one program x year (x state) in ``lang``."""
+    """Findings, tables, figures and provenance for one program x year (x state) in ``lang``.
+
+    Parameters
+    ----------
+    cases : canonical case table (``schema.CASE_COLUMNS``), e.g. from ``load_data``.
+    workers : canonical worker table (``schema.WORKER_COLUMNS``) or None. Without it (DOL files
+        record no sex) the findings are the women expected from the occupational benchmark, any
+        published share for the program and year, where the jobs are, and job-order language.
+    program, fiscal_year, state : the scope, as shown in the report.
+    lang : "en" or "es": every title, sentence, table header and figure label.
+    k : counts below k are suppressed in every table, map and sentence (``privacy.suppress``).
+    benchmark_year : year of the BLS CPS Table 11 benchmark (``benchmarks.women_share_by_soc``).
+    seed : seed of the synthetic data (shown in the provenance) and of the bootstraps.
+    data : "synthetic" or "store", for the provenance.
+    files : the input files with their sha256 (from ``load_data``).
+    n_bootstrap : replicates for the segregation interval (the wage decomposition uses at most 100).
+
+    Returns
+    -------
+    Evidence
+        ``findings``: dicts with ``key``, ``title``, ``text`` (the sentence in ``lang``),
+        ``measure``, ``value`` and ``ci`` ([low, high] or None); ``tables`` (display, formatted,
+        suppressed) and ``raw_tables`` (numeric, suppressed); ``figures`` (matplotlib);
+        ``provenance`` (toolkit version, git commit, date, parameters, files).
+
+    Notes
+    -----
+    The statistics fit many small least-squares problems; they run with one BLAS thread
+    (``threadpoolctl``), which is fastest for them and avoids oversubscribing a shared machine.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return _build(cases, workers, program=program, fiscal_year=fiscal_year, state=state, lang=lang, k=k,
+                      benchmark_year=benchmark_year, seed=seed, data=data, files=files, n_bootstrap=n_bootstrap)
+
+
+def _build(cases, workers, *, program, fiscal_year, state, lang, k, benchmark_year, seed, data, files, n_bootstrap):
     i18n.check_lang(lang)
     synthetic = schema.is_synthetic(cases)
     ev = Evidence(params={"program": program, "fiscal_year": fiscal_year, "state": state, "lang": lang, "k": k,
                           "data": data, "seed": seed, "benchmark_year": benchmark_year}, synthetic=synthetic)
     bench = benchmarks.women_share_by_soc(benchmark_year)
-    titles = bench.drop_duplicates("soc_code").set_index("soc_code")["soc_title"]
+    titles = _english_titles(bench, cases)
     from toolkit import figures
 
     source = figures.source_line(synthetic, lang=lang, seed=seed, benchmark_year=benchmark_year)
-    occ_name = lambda code: i18n.soc_title(code, titles.get(code), lang)  # noqa: E731
+    occ_name = lambda code: i18n.soc_title(code, titles.get(code), lang, mark_english=True)  # noqa: E731
 
     if workers is not None and len(workers):
         _worker_findings(ev, cases, workers, bench, occ_name, lang=lang, k=k, seed=seed, source=source,
@@ -148,6 +185,7 @@ def build_evidence(cases: pd.DataFrame, workers: pd.DataFrame | None, *, program
         _case_only_findings(ev, cases, bench, occ_name, lang=lang, k=k, program=program, fiscal_year=fiscal_year,
                             source=source, synthetic=synthetic)
     _joborder_finding(ev, cases, lang=lang, k=k, source=source, synthetic=synthetic)
+    _limit_rows(ev, lang)
     order = ["occupations", "shortfall", "states", "origin", "selection", "wages", "joborders"]
     ev.figures = {name: ev.figures[name] for name in sorted(ev.figures, key=order.index)}
     ev.provenance = {
@@ -156,6 +194,34 @@ def build_evidence(cases: pd.DataFrame, workers: pd.DataFrame | None, *, program
         "parameters": dict(ev.params), "files": files or [],
     }
     return ev
+
+
+#: Rows shown per table in a report (the largest first); ``h2gender analyze`` writes every row.
+TOP_ROWS = 25
+
+
+def _english_titles(bench: pd.DataFrame, cases: pd.DataFrame) -> pd.Series:
+    """SOC code -> official English title: the benchmark's, else the most frequent title in the cases."""
+    titles = bench.drop_duplicates("soc_code").set_index("soc_code")["soc_title"].dropna()
+    if "soc_title" in cases:
+        named = cases.dropna(subset=["soc_code", "soc_title"])
+        from_cases = named.groupby("soc_code", observed=True)["soc_title"].agg(lambda s: s.mode().iloc[0])
+        titles = titles.combine_first(from_cases.str.strip().str.capitalize())
+    return titles
+
+
+def _limit_rows(ev: Evidence, lang: str) -> None:
+    """Keep the first ``TOP_ROWS`` rows of each display table, say so, and explain English titles."""
+    for key, table in ev.tables.items():
+        notes = [ev.table_notes[key]] if key in ev.table_notes else []
+        if len(table) > TOP_ROWS:
+            notes.append(i18n.t("t_top_rows", lang, n=TOP_ROWS, total=i18n.fmt_int(len(table), lang)))
+            ev.tables[key] = table.head(TOP_ROWS)
+        occupation = i18n.t("col_occupation", lang)
+        if occupation in table and ev.tables[key][occupation].str.endswith(i18n.ENGLISH_MARK).any():
+            notes.append(i18n.t("t_english_titles", lang))
+        if notes:
+            ev.table_notes[key] = " ".join(notes)
 
 
 def _suppressed_table(df, count_cols, dependent, k):
@@ -191,7 +257,7 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
         top = by_women.iloc[0]
         ev.findings.append(_finding(
             "channelling", lang, "theil_h", h.loc["H", "est"], (h.loc["H", "ci_low"], h.loc["H", "ci_high"]),
-            occupation=occ_name(top["soc_code"]), women=_n(top["women"], lang, k),
+            occupation=i18n.t("quote", lang, text=occ_name(top["soc_code"])), women=_n(top["women"], lang, k),
             share_f=i18n.fmt_percent(top["women"] / ct["women"].sum(), lang, 0),
             share_all=i18n.fmt_percent(top["total"] / ct["total"].sum(), lang, 0),
             obs=i18n.fmt_percent(top["women_share_observed"], lang), bench=i18n.fmt_percent(top["women_share"], lang),
@@ -311,25 +377,68 @@ def _case_only_findings(ev, cases, bench, occ_name, *, lang, k, program, fiscal_
             "shortfall", lang, "expected_women_share", ew / positions if positions else None,
             text_key="finding_expected_only", positions=i18n.fmt_int(positions, lang), expected=i18n.fmt_int(ew, lang),
             expected_share=i18n.fmt_percent(ew / positions if positions else np.nan, lang)))
-    wide = exp.pivot_table(index="soc_code", columns="sex", values="n", aggfunc="sum").reset_index()
-    pos = analysis.certified_positions(cases, ["soc_code"])
-    occ = pos.merge(wide, on="soc_code", how="left")
-    occ["occupation"] = occ["soc_code"].map(occ_name)
-    occ["women_share"] = occ["soc_code"].map(bench.drop_duplicates("soc_code").set_index("soc_code")["women_share"])
-    occ = privacy.suppress(occ.sort_values("positions", ascending=False, ignore_index=True), ["positions"], k=k,
-                           dependent=["F", "M"])
-    ev.raw_tables["occupations"] = occ.rename(columns={"F": "expected_women", "M": "expected_men"})
     from toolkit import figures, geo
 
+    occ = _positions_table(cases, bench, ["soc_code"], k)
+    occ["occupation"] = occ["soc_code"].map(occ_name)
+    occ["women_share"] = occ["soc_code"].map(bench.drop_duplicates("soc_code").set_index("soc_code")["women_share"])
+    ev.raw_tables["occupations"] = occ
+    top = occ[~occ["suppressed"]].head(3)
+    if len(top) and positions:
+        top_states = _positions_table(cases, bench, ["worksite_state"], k)
+        top_states = top_states[~top_states["suppressed"]].head(3)
+        ev.findings.append(_finding(
+            "concentration", lang, "top3_positions_share", top["positions"].sum() / positions,
+            occupations=_join([i18n.t("quote", lang, text=occ_name(c)) for c in top["soc_code"]], lang),
+            share=i18n.fmt_percent(top["positions"].sum() / positions, lang, 0), positions=i18n.fmt_int(positions, lang),
+            bench=i18n.fmt_percent((top["expected_women"].sum() / top["positions"].sum()), lang, 0),
+            states=_join(top_states["worksite_state"].tolist(), lang),
+            state_share=i18n.fmt_percent(top_states["positions"].sum() / positions, lang, 0)))
     ev.figures["occupations"] = figures.occupations_figure(
         occ.assign(women_share_observed=float("nan")), lang=lang, synthetic=synthetic, source=source)
-    by_state = privacy.suppress(analysis.certified_positions(cases, ["worksite_state"]), ["positions"], k=k)
+    ev.tables["occupations"] = _present(occ, {
+        "soc_code": "col_soc", "occupation": "col_occupation", "positions": "col_positions",
+        "women_share": ("col_benchmark", "pct"), "expected_women": ("col_expected", "int")}, lang)
+    by_state = _positions_table(cases, bench, ["worksite_state"], k)
+    ev.raw_tables["states"] = by_state
+    ev.tables["states"] = _present(by_state, {
+        "worksite_state": "col_state", "positions": "col_positions", "expected_women": ("col_expected", "int"),
+        "expected_share": ("col_benchmark", "pct")}, lang)
     shapes = geo.us_states_for_map().merge(by_state, left_on="state", right_on="worksite_state", how="left")
     ev.figures["states"] = _map(shapes, "positions", "fig_positions", "axis_positions", lang=lang, k=k,
                                 synthetic=synthetic, source=source)
-    ev.tables["occupations"] = _present(occ, {
-        "soc_code": "col_soc", "occupation": "col_occupation", "positions": "col_positions",
-        "women_share": ("col_benchmark", "pct"), "F": ("col_expected", "int")}, lang)
+    employers = _positions_table(cases, bench, ["employer_name"], k)
+    employers = employers[~employers["suppressed"]].head(10)
+    if len(employers):
+        ev.raw_tables["employers"] = employers
+        ev.tables["employers"] = _present(employers, {
+            "employer_name": "col_employer", "positions": "col_positions", "expected_women": ("col_expected", "int"),
+            "expected_share": ("col_benchmark", "pct")}, lang)
+        ev.table_notes["employers"] = i18n.t("t_employers_positions_note", lang)
+
+
+def _positions_table(cases: pd.DataFrame, bench: pd.DataFrame, by: list[str], k: int) -> pd.DataFrame:
+    """Certified positions by ``by`` with the women expected from the benchmark, largest first,
+    cells below k suppressed (rows with no certified position left out).
+
+    expected_share = expected women / positions in occupations with a benchmark share.
+    """
+    pos = analysis.certified_positions(cases, by)
+    pos = pos[pos["positions"] > 0]
+    exp = analysis.expected_counts(cases, bench, by=list(dict.fromkeys([*by, "soc_code"])))
+    women = exp[exp["sex"] == "F"].assign(covered=lambda d: d["positions"].where(d["n"].notna()))
+    women = women.groupby(by, observed=True).agg(expected_women=("n", "sum"), covered=("covered", "sum")).reset_index()
+    out = pos.merge(women, on=by, how="left")
+    out["expected_share"] = (out["expected_women"] / out["covered"].where(out["covered"] > 0)).astype(float)
+    out = out.drop(columns="covered").sort_values(["positions", *by], ascending=[False] + [True] * len(by),
+                                                  ignore_index=True)
+    return privacy.suppress(out, ["positions"], k=k, dependent=["expected_women", "expected_share"])
+
+
+def _join(items: list[str], lang: str) -> str:
+    """"a, b and c" / "a, b y c"."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + i18n.t("word_and", lang) + items[-1]
 
 
 def _joborder_finding(ev, cases, *, lang, k, source, synthetic):

@@ -156,6 +156,7 @@ def joborders_figure(scan: pd.DataFrame, by: str = "program", *, lang: str, synt
     fig, ax = plt.subplots(figsize=(5, 3))
     ax.bar(t[by].astype(str), t["rate"].astype(float), color="#6a4c93")
     ax.yaxis.set_major_formatter(lambda v, _: i18n.fmt_percent(v, lang, 1))
+    ax.set_ylim(bottom=0, top=max(0.01, float(t["rate"].max() if len(t) else 0) * 1.15))
     ax.set_ylabel(i18n.t("axis_flagged", lang))
     ax.set_title(i18n.t("fig_joborders", lang), fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
