@@ -513,7 +513,12 @@ def wage_gap(data: pd.DataFrame, wage: str = "wage_hourly", group: str = "sex",
 
 
 def _ols(y, x):
-    return np.linalg.lstsq(x, y, rcond=None)[0]
+    """Minimum-norm least squares through the normal equations (x'x is small: one column a level).
+
+    The solutions of x'x b = x'y are exactly the least-squares solutions, and both share the null
+    space of x, so the minimum-norm solution of the small system is that of the large one.
+    """
+    return np.linalg.lstsq(x.T @ x, x.T @ y, rcond=None)[0]
 
 
 def _oaxaca(y, x, is_f, method, nondiscriminatory="pooled") -> dict[str, float]:
