@@ -24,7 +24,10 @@ def rendered(tmp_path_factory):
 
 
 def visible_text(path):
-    html = path.read_text(encoding="utf-8")
+    return visible_text_of(path.read_text(encoding="utf-8"))
+
+
+def visible_text_of(html: str) -> str:
     html = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
     html = re.sub(r'src="data:image/png;base64,[^"]+"', "", html)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
@@ -53,6 +56,8 @@ def test_html_is_self_contained_with_banner_and_provenance(rendered):
     assert "toolkit/synth.py" in text and "toolkit/data/cps11_women_share_by_soc.csv" in text
     assert re.search(r"\b[0-9a-f]{64}\b", text)
     assert "Counts below 10 are suppressed" in text
+    # the exact command that reproduces the report
+    assert "h2gender report --program all --fy 2019 --lang en --data synthetic --k 10 --seed 2019" in text
 
 
 def test_pdf_pages_and_text(rendered):
@@ -140,3 +145,25 @@ def test_no_table_cell_below_k_in_rendered_html(rendered, lang, count_headers):
                     checked += 1
     assert checked > 20
     assert any("—" in row for table in parser.tables for row in table)  # something was suppressed
+
+
+@pytest.mark.realdata
+def test_store_report_in_spanish(tmp_path, monkeypatch, dol_dir):
+    # a report from a real DOL file: no synthetic banner, findings that need sex say DOL files
+    # do not record it, provenance lists the source file with its sha256, Spanish throughout
+    from toolkit import dol, store
+
+    monkeypatch.setenv("H2GENDER_DATA_DIR", str(tmp_path / "data"))
+    path = dol_dir / "H2B_Disclosure_Data_FY2021_Q1.xlsx"
+    sha = dol.sha256_file(path)
+    store.write_cases(dol.read_disclosure(path), source_sha256=sha, source_file=path.name)
+    (html,) = report.render(program="H-2B", fiscal_year=2021, lang="es", fmt="html", data="store", out=tmp_path)
+    page = html.read_text(encoding="utf-8")
+    assert 'class="banner"' not in page and "sintéticos" not in page
+    no_tables = re.sub(r"<table.*?</table>", " ", page, flags=re.S)  # official SOC titles may be English
+    text = visible_text_of(no_tables)
+    assert "Los archivos del DOL no registran el sexo" in text and "Dónde están los empleos certificados" in text
+    left = [w for w in ENGLISH if w in text and w != "Synthetic demonstration data"]
+    assert not left, f"English left in the Spanish store report: {left}"
+    assert path.name in page and sha in page
+    assert "h2gender report --program H-2B --fy 2021 --lang es --data store --k 10" in text

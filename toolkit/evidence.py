@@ -19,7 +19,7 @@ import pandas as pd
 
 from toolkit import __version__, analysis, benchmarks, discrimination, i18n, language, privacy, schema, segregation
 
-__all__ = ["Evidence", "build_evidence", "load_data", "git_commit"]
+__all__ = ["Evidence", "build_evidence", "load_data", "git_commit", "command_line", "TOP_ROWS"]
 
 
 @dataclass
@@ -29,6 +29,7 @@ class Evidence:
     findings: list[dict] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     table_notes: dict[str, str] = field(default_factory=dict)
+    table_titles: dict[str, str] = field(default_factory=dict)
     figures: dict[str, object] = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
     raw_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -42,6 +43,19 @@ def git_commit() -> str:
         return out.stdout.strip() or "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"
+
+
+def command_line(params: dict, files: list[dict] = ()) -> str:
+    """The ``h2gender report`` command that reproduces a report with ``params`` (user worker files
+    by name, as listed in the provenance)."""
+    parts = ["h2gender report", f"--program {params['program']}", f"--fy {params['fiscal_year']}"]
+    if params.get("state"):
+        parts.append(f"--state {params['state']}")
+    parts += [f"--lang {params['lang']}", f"--data {params['data']}", f"--k {params['k']}"]
+    if params.get("data") == "synthetic":
+        parts.append(f"--seed {params['seed']}")
+    parts += [f"--workers {f['file']}" for f in files if f.get("role") == "role_workers"]
+    return " ".join(parts)
 
 
 def _sha256_bytes(data: bytes) -> str:
@@ -189,7 +203,7 @@ def _build(cases, workers, *, program, fiscal_year, state, lang, k, benchmark_ye
     order = ["occupations", "shortfall", "states", "origin", "selection", "wages", "joborders"]
     ev.figures = {name: ev.figures[name] for name in sorted(ev.figures, key=order.index)}
     ev.provenance = {
-        "version": __version__, "commit": git_commit(),
+        "version": __version__, "commit": git_commit(), "command": command_line(ev.params, files or []),
         "rendered": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "parameters": dict(ev.params), "files": files or [],
     }
@@ -415,6 +429,7 @@ def _case_only_findings(ev, cases, bench, occ_name, *, lang, k, program, fiscal_
             "employer_name": "col_employer", "positions": "col_positions", "expected_women": ("col_expected", "int"),
             "expected_share": ("col_benchmark", "pct")}, lang)
         ev.table_notes["employers"] = i18n.t("t_employers_positions_note", lang)
+    ev.table_titles.update(states=i18n.t("t_states_positions", lang), employers=i18n.t("t_employers_positions", lang))
 
 
 def _positions_table(cases: pd.DataFrame, bench: pd.DataFrame, by: list[str], k: int) -> pd.DataFrame:

@@ -114,7 +114,8 @@ def show_tables(ev) -> None:
               "recruiters": "t_recruiters"}
     parts = [f'<h2>{_e(i18n.t("h_tables", lang))}</h2>']
     for key, table in ev.tables.items():
-        parts.append(f'<h3>{_e(i18n.t(titles[key], lang))}</h3><div class="table-wrap">{_table_html(table)}</div>')
+        title = ev.table_titles.get(key) or i18n.t(titles[key], lang)
+        parts.append(f'<h3>{_e(title)}</h3><div class="table-wrap">{_table_html(table)}</div>')
         if key in ev.table_notes:
             parts.append(f'<p class="note">{_e(ev.table_notes[key])}</p>')
     _display_html("\n".join(parts))
@@ -131,12 +132,13 @@ def show_provenance(ev) -> None:
     lang, prov = ev.params["lang"], ev.provenance
     files = pd.DataFrame([{i18n.t("col_file", lang): f["file"], i18n.t("col_sha256", lang): f["sha256"],
                            i18n.t("col_role", lang): i18n.t(f["role"], lang)} for f in prov["files"]])
-    params = ", ".join(f"{k}={v}" for k, v in prov["parameters"].items())
+    params = ", ".join(f"{k}={'—' if v is None else v}" for k, v in prov["parameters"].items())
     _display_html(
         f'<h2>{_e(i18n.t("h_provenance", lang))}</h2><div class="provenance">'
         f'<p>{_e(i18n.t("provenance_version", lang, version=prov["version"], commit=prov["commit"]))} '
         f'{_e(i18n.t("provenance_rendered", lang, date=prov["rendered"]))}</p>'
         f'<p>{_e(i18n.t("provenance_parameters", lang, params=params))}</p>'
+        f'<p>{_e(i18n.t("provenance_command", lang))}</p><pre class="command">{_e(prov.get("command", ""))}</pre>'
         f'<h3>{_e(i18n.t("provenance_files", lang))}</h3><div class="table-wrap">{_table_html(files)}</div></div>')
 
 
@@ -162,6 +164,7 @@ table.evidence-table th, table.evidence-table td { padding: 0.25rem 0.4rem; bord
 table.evidence-table th { background: #f3eef7; }
 table.evidence-table td:first-child, table.evidence-table th:first-child { text-align: left; }
 .provenance { font-size: 0.8rem; word-break: break-all; }
+pre.command { white-space: pre-wrap; background: #f6f6f6; padding: 0.4rem 0.6rem; font-size: 0.8rem; }
 @media (max-width: 600px) { body { font-size: 14px; } h1.title { font-size: 1.3rem; } }
 @page { size: A4; margin: 20mm 14mm 16mm;
         @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #666; } }
