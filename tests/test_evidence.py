@@ -86,3 +86,25 @@ def test_store_data_without_sex(tmp_path, monkeypatch, dol_dir):
     english = titles[titles.str.endswith(" *")]
     assert len(english) and "Título oficial del SOC en inglés" in es.table_notes["occupations"]
     assert "«Trabajadores de jardinería y mantenimiento de terrenos»" in es.findings[1]["text"]
+
+
+def test_analyze_writes_json_tables_and_findings_with_numbers(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    r = CliRunner().invoke(main, ["analyze", "--program", "H-2B", "--format", "json", "--k", "25", "--out",
+                                  str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    occ = pd.read_json(tmp_path / "occupations.json", orient="records", dtype={"soc_code": str})
+    shown = occ.loc[~occ["suppressed"], "women"]
+    assert len(shown) and not ((shown > 0) & (shown < 25)).any()
+    assert occ.loc[occ["suppressed"], "women"].isna().all()
+    findings = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))["findings"]
+    by_key = {f["key"]: f for f in findings}
+    # women are planted to be selected less often (odds ratio 0.4): the impact ratio's interval lies below 1
+    low, high = by_key["selection"]["ci"]
+    assert by_key["selection"]["measure"] == "impact_ratio" and low < by_key["selection"]["value"] < high < 1
+    assert 0 < by_key["shortfall"]["value"] < 0.2

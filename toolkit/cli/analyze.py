@@ -16,15 +16,19 @@ import click
 @click.option("--data", type=click.Choice(["synthetic", "store"]), default="synthetic", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/out/analysis"),
               show_default=True)
-@click.option("--k", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="Format of the tables (the findings are always findings.json).")
+@click.option("--k", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Suppress counts below k in every table and sentence.")
 @click.option("--seed", type=int, default=2019, show_default=True)
 @click.option("--workers", "workers_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Worker records you hold (CSV/xlsx: survey, FOIA extract, case files) with sex; see toolkit.workers.")
 @click.option("--mapping", "mapping_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="YAML mapping of your column names to the toolkit's (example: toolkit/data/example_worker_mapping.yaml).")
 @click.pass_context
-def analyze(ctx, program, fiscal_year, state, lang, data, out, k, seed, workers_path, mapping_path) -> None:
-    """Write the evidence tables (CSV, numbers unformatted, small cells suppressed) and the findings (JSON)."""
+def analyze(ctx, program, fiscal_year, state, lang, data, out, fmt, k, seed, workers_path, mapping_path) -> None:
+    """Write the evidence tables (CSV or JSON, numbers unformatted, small cells suppressed) and the
+    findings with their numbers and intervals (findings.json)."""
     import matplotlib
     import pandas as pd
 
@@ -40,8 +44,13 @@ def analyze(ctx, program, fiscal_year, state, lang, data, out, k, seed, workers_
                                  k=k, seed=seed, data=data, files=files)
     out.mkdir(parents=True, exist_ok=True)
     for name, table in ev.raw_tables.items():
-        table.to_csv(out / f"{name}.csv", index=not isinstance(table.index, pd.RangeIndex))
-        click.echo(f"wrote {out / f'{name}.csv'}")
+        path = out / f"{name}.{fmt}"
+        keep_index = not isinstance(table.index, pd.RangeIndex)
+        if fmt == "csv":
+            table.to_csv(path, index=keep_index)
+        else:
+            (table.reset_index() if keep_index else table).to_json(path, orient="records", indent=1, force_ascii=False)
+        click.echo(f"wrote {path}")
     findings = {"synthetic": ev.synthetic, "findings": ev.findings, "provenance": ev.provenance}
     (out / "findings.json").write_text(json.dumps(findings, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
     click.echo(f"wrote {out / 'findings.json'}")
