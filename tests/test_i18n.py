@@ -44,3 +44,25 @@ def test_soc_titles():
     assert i18n.soc_title("37-2012", "x", "es") == "Camaristas y personal de limpieza"
     assert i18n.soc_title("45-2092", None, "en").startswith("Farmworkers and laborers")
     assert i18n.soc_title("11-1011", "Chief executives", "es") == "Chief executives"
+
+
+def test_missing_values_and_intervals():
+    import pandas as pd
+
+    assert i18n.fmt_int(pd.NA, "es") == i18n.fmt_percent(None, "en") == "—"
+    assert i18n.fmt_ci(0.0312, 0.0455, "es", percent=True) == ("3.1%", "4.6%")
+    assert i18n.fmt_ci(1234.56, 2345.67, "en", digits=0) == ("1,235", "2,346")
+
+
+def test_english_titles_are_marked_in_spanish_only():
+    assert i18n.soc_title("11-1011", "Chief executives", "es", mark_english=True) == "Chief executives *"
+    assert i18n.soc_title("11-1011", "Chief executives", "en", mark_english=True) == "Chief executives"
+    assert i18n.soc_title("37-2012", "x", "es", mark_english=True) == "Camaristas y personal de limpieza"
+    assert i18n.soc_title("99-9999", None, "es", mark_english=True) == "99-9999"
+    assert i18n.t("t_english_titles", "es").startswith(i18n.ENGLISH_MARK.strip())
+
+
+def test_every_spanish_occupation_title_is_translated():
+    en, es = i18n.strings("en")["soc_titles"], i18n.strings("es")["soc_titles"]
+    same = [code for code in en if en[code] == es[code]]
+    assert not same, f"Spanish titles identical to English: {same}"

@@ -230,7 +230,32 @@ def render(*, program: str = "all", fiscal_year: int = 2019, state: str | None =
            fmt: str = "both", data: str = "synthetic", out: str | os.PathLike = "reports/out", k: int = 10,
            seed: int = 2019, workers_path: str | os.PathLike | None = None,
            mapping_path: str | os.PathLike | None = None) -> list[Path]:
-    """Render one report (one language); return the paths written (HTML first)."""
+    """Render one report (one language); return the paths written (HTML first).
+
+    Steps: papermill executes the template with these parameters in the ``python3`` kernel (the
+    Jupyter kernel of this environment), nbconvert's ``basic`` template turns the executed
+    notebook into HTML with inputs and prompts hidden, the fragment is wrapped in a page with
+    the CSS (phone-friendly, tables scroll sideways) and, for synthetic data, a banner at the top
+    of the screen and of every printed page; WeasyPrint prints it to PDF (UTF-8).
+
+    Parameters
+    ----------
+    program : "H-2A", "H-2B" or "all".
+    fiscal_year : federal fiscal year (October-September).
+    state : worksite state (USPS code) or None for all.
+    lang : "en" or "es".
+    fmt : "html", "pdf" or "both".
+    data : "synthetic" (generated with ``seed``) or "store" (DOL files ingested in the store).
+    out : output folder; files are named ``evidence_report_<program>_FY<year>[_<state>]_<data>_<lang>``.
+    k : counts below k are suppressed everywhere.
+    workers_path, mapping_path : worker records the user holds and their column mapping.
+
+    Raises
+    ------
+    ReportError
+        The template failed (the message names the cell and the error), or WeasyPrint could not
+        be loaded (the HTML is written and the message says how to install it).
+    """
     i18n.check_lang(lang)
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {list(FORMATS)}, got {fmt!r}")
