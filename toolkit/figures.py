@@ -48,6 +48,21 @@ def finish(fig, *, lang: str, synthetic: bool, source: str | None = None):
     return fig
 
 
+def _decorate(fig, ax, *, lang: str, synthetic: bool, source: str | None, title: str, value_axis: str,
+              label: str, formatter, legend: bool = False, rect=(0, 0.04, 1, 0.95)):
+    """Title, the value axis (``"x"`` or ``"y"``) labelled and formatted for ``lang``, a quiet
+    frame, then ``finish``: the shared ending of every figure here."""
+    axis = ax.xaxis if value_axis == "x" else ax.yaxis
+    axis.set_major_formatter(formatter)
+    (ax.set_xlabel if value_axis == "x" else ax.set_ylabel)(i18n.t(label, lang))
+    ax.set_title(i18n.t(title, lang), fontsize=11)
+    if legend:
+        ax.legend(fontsize=8, loc="lower right", frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout(rect=rect)
+    return finish(fig, lang=lang, synthetic=synthetic, source=source)
+
+
 def occupations_figure(table: pd.DataFrame, *, lang: str, synthetic: bool, source: str | None = None, top: int = 12):
     """Women's share among H-2 workers vs the US-workforce benchmark, by occupation.
 
@@ -61,13 +76,9 @@ def occupations_figure(table: pd.DataFrame, *, lang: str, synthetic: bool, sourc
     ax.barh(y + 0.2, np.nan_to_num(obs), height=0.38, color=_F, label=i18n.t("legend_h2", lang))
     ax.barh(y - 0.2, t["women_share"].astype(float), height=0.38, color=_US, label=i18n.t("legend_us", lang))
     ax.set_yticks(y, [_short(o) for o in t["occupation"]], fontsize=8)
-    ax.xaxis.set_major_formatter(lambda v, _: i18n.fmt_percent(v, lang, 0))
-    ax.set_xlabel(i18n.t("axis_share", lang))
-    ax.set_title(i18n.t("fig_occupations", lang), fontsize=11)
-    ax.legend(fontsize=8, loc="lower right", frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
-    return finish(fig, lang=lang, synthetic=synthetic, source=source)
+    return _decorate(fig, ax, lang=lang, synthetic=synthetic, source=source, title="fig_occupations", value_axis="x",
+                     label="axis_share", formatter=lambda v, _: i18n.fmt_percent(v, lang, 0), legend=True,
+                     rect=(0, 0.03, 1, 0.97))
 
 
 def shortfall_figure(table: pd.DataFrame, *, lang: str, synthetic: bool, source: str | None = None,
@@ -92,13 +103,9 @@ def shortfall_figure(table: pd.DataFrame, *, lang: str, synthetic: bool, source:
             label=i18n.t("legend_ci", lang))
     ax.axvline(0, color="#333333", linewidth=0.6)
     ax.set_yticks(y, [_short(o) for o in t["occupation"]], fontsize=8)
-    ax.xaxis.set_major_formatter(lambda v, _: i18n.fmt_int(v, lang))
-    ax.set_xlabel(i18n.t("col_shortfall", lang))
-    ax.set_title(i18n.t("fig_shortfall", lang), fontsize=11)
-    ax.legend(fontsize=8, loc="lower right", frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
-    return finish(fig, lang=lang, synthetic=synthetic, source=source)
+    return _decorate(fig, ax, lang=lang, synthetic=synthetic, source=source, title="fig_shortfall", value_axis="x",
+                     label="col_shortfall", formatter=lambda v, _: i18n.fmt_int(v, lang), legend=True,
+                     rect=(0, 0.03, 1, 0.97))
 
 
 def wage_gap_figure(gap: pd.DataFrame, *, lang: str, synthetic: bool, source: str | None = None):
@@ -118,12 +125,8 @@ def wage_gap_figure(gap: pd.DataFrame, *, lang: str, synthetic: bool, source: st
     ax.bar(x, est, color=[_F, _US, "#6a4c93"][:len(t)], yerr=[est - lo, hi - est], capsize=4)
     ax.axhline(0, color="#333333", linewidth=0.6)
     ax.set_xticks(x, [i18n.t(f"wage_{s}", lang) for s in parts], fontsize=8)
-    ax.yaxis.set_major_formatter(lambda v, _: i18n.fmt_percent(v, lang, 0))
-    ax.set_ylabel(i18n.t("axis_wage", lang))
-    ax.set_title(i18n.t("fig_wages", lang), fontsize=11)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
-    return finish(fig, lang=lang, synthetic=synthetic, source=source)
+    return _decorate(fig, ax, lang=lang, synthetic=synthetic, source=source, title="fig_wages", value_axis="y",
+                     label="axis_wage", formatter=lambda v, _: i18n.fmt_percent(v, lang, 0))
 
 
 def selection_figure(impact: pd.DataFrame, *, lang: str, synthetic: bool, source: str | None = None):
@@ -141,24 +144,17 @@ def selection_figure(impact: pd.DataFrame, *, lang: str, synthetic: bool, source
     ax.bar(x, t["rate"], color=[_F if g == "F" else _M for g in t.index], yerr=[t["rate"] - lo, hi - t["rate"]],
            capsize=4)
     ax.set_xticks(x, [i18n.t(f"sex_{g}", lang) for g in t.index])
-    ax.yaxis.set_major_formatter(lambda v, _: i18n.fmt_percent(v, lang, 0))
-    ax.set_ylabel(i18n.t("axis_rate", lang))
-    ax.set_title(i18n.t("fig_selection", lang), fontsize=11)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
-    return finish(fig, lang=lang, synthetic=synthetic, source=source)
+    return _decorate(fig, ax, lang=lang, synthetic=synthetic, source=source, title="fig_selection", value_axis="y",
+                     label="axis_rate", formatter=lambda v, _: i18n.fmt_percent(v, lang, 0))
 
 
 def joborders_figure(scan: pd.DataFrame, by: str = "program", *, lang: str, synthetic: bool,
                      source: str | None = None):
-    """Share of job orders with an explicit sex preference, by ``by`` (from ``scan_job_orders``)."""
+    """Share of job orders with an explicit sex preference, by ``by`` (``scan`` from
+    ``language.scan_job_orders``, whose ``rate`` is NA where the flagged count was suppressed)."""
     t = scan.dropna(subset=["rate"])
     fig, ax = plt.subplots(figsize=(5, 3))
     ax.bar(t[by].astype(str), t["rate"].astype(float), color="#6a4c93")
-    ax.yaxis.set_major_formatter(lambda v, _: i18n.fmt_percent(v, lang, 1))
     ax.set_ylim(bottom=0, top=max(0.01, float(t["rate"].max() if len(t) else 0) * 1.15))
-    ax.set_ylabel(i18n.t("axis_flagged", lang))
-    ax.set_title(i18n.t("fig_joborders", lang), fontsize=11)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
-    return finish(fig, lang=lang, synthetic=synthetic, source=source)
+    return _decorate(fig, ax, lang=lang, synthetic=synthetic, source=source, title="fig_joborders", value_axis="y",
+                     label="axis_flagged", formatter=lambda v, _: i18n.fmt_percent(v, lang, 1))
