@@ -121,3 +121,13 @@ def test_numbers_on_axes_follow_the_locale():
 def test_occupation_labels_cut_at_a_word():
     assert figures._short("Farmworkers and laborers, crop, nursery, and greenhouse", 30) == "Farmworkers and laborers…"
     assert figures._short("Cooks", 30) == "Cooks"
+
+
+def test_suppressed_share_draws_no_bar():
+    ax = figures.occupations_figure(OCC, lang="en", synthetic=False).axes[0]
+    widths = sorted(b.get_width() for b in _bars(ax))
+    assert widths == pytest.approx([0.02, 0.265, 0.881])  # the NA share has no bar, not a zero one
+    assert "—" in [t.get_text() for t in ax.texts]
+    only_benchmark = figures.occupations_figure(OCC.assign(women_share_observed=np.nan), lang="es", synthetic=False)
+    labels = [t.get_text() for t in only_benchmark.axes[0].get_legend().get_texts()]
+    assert labels == [i18n.t("legend_us", "es")]

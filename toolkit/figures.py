@@ -73,7 +73,11 @@ def occupations_figure(table: pd.DataFrame, *, lang: str, synthetic: bool, sourc
     fig, ax = plt.subplots(figsize=(7.5, 0.38 * len(t) + 1.4))
     y = np.arange(len(t))
     obs = pd.to_numeric(t["women_share_observed"], errors="coerce").to_numpy(dtype=float)
-    ax.barh(y + 0.2, np.nan_to_num(obs), height=0.38, color=_F, label=i18n.t("legend_h2", lang))
+    shown = ~np.isnan(obs)  # a suppressed share draws "—", never a bar at zero
+    if shown.any():  # store data without worker records have no observed share at all
+        ax.barh(y[shown] + 0.2, obs[shown], height=0.38, color=_F, label=i18n.t("legend_h2", lang))
+        for yi in y[~shown]:
+            ax.text(0.002, yi + 0.2, "—", va="center", fontsize=7, color="#555555")
     ax.barh(y - 0.2, t["women_share"].astype(float), height=0.38, color=_US, label=i18n.t("legend_us", lang))
     ax.set_yticks(y, [_short(o) for o in t["occupation"]], fontsize=8)
     return _decorate(fig, ax, lang=lang, synthetic=synthetic, source=source, title="fig_occupations", value_axis="x",
