@@ -108,3 +108,14 @@ def test_analyze_writes_json_tables_and_findings_with_numbers(tmp_path):
     low, high = by_key["selection"]["ci"]
     assert by_key["selection"]["measure"] == "impact_ratio" and low < by_key["selection"]["value"] < high < 1
     assert 0 < by_key["shortfall"]["value"] < 0.2
+
+
+def test_small_counts_in_sentences_are_words_not_numbers():
+    # Maryland in the synthetic default has fewer than 10 job orders stating a sex preference:
+    # the sentence says "Fewer than 10" and the finding carries no number that would reveal it
+    cases, workers, files = evidence.load_data("synthetic", "all", 2019, state="MD")
+    ev = evidence.build_evidence(cases, workers, program="all", fiscal_year=2019, state="MD", lang="en",
+                                 files=files, n_bootstrap=20)
+    orders = {f["key"]: f for f in ev.findings}["joborders"]
+    assert orders["text"].startswith("Fewer than 10 of ") and orders["value"] is None and orders["ci"] is None
+    assert ev.params["state"] == "MD" and set(cases["worksite_state"]) == {"MD"}

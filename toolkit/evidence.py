@@ -129,8 +129,9 @@ def _finding(key: str, lang: str, measure: str, value, ci=None, *, text_key: str
     """One finding: its title and sentence in ``lang`` plus the number behind it (``measure``,
     ``value``, ``ci`` as [low, high] or None) for readers and ``h2gender analyze``."""
     num = lambda v: None if v is None or pd.isna(v) else float(v)  # noqa: E731
+    text = i18n.t(text_key or f"finding_{key}", lang, **values)
     return {"key": key, "title": i18n.t(title_key or f"finding_{key}_title", lang),
-            "text": i18n.t(text_key or f"finding_{key}", lang, **values), "measure": measure, "value": num(value),
+            "text": text[:1].upper() + text[1:], "measure": measure, "value": num(value),
             "ci": None if ci is None else [num(ci[0]), num(ci[1])]}
 
 
