@@ -14,7 +14,9 @@ from toolkit import report
 # English words that must not survive in the Spanish report (headings, labels, sentences).
 ENGLISH = ["Key findings", "Figures", "Tables", "Methods", "Provenance", "Women were", "workers admitted",
            "Missing women", "Occupation", "Synthetic demonstration data", "standard deviations", "impact ratio",
-           "Employer", "Recruiter", "Input files", "Rendered", "expected", "the US workforce", " and ", " the "]
+           "Employer", "Recruiter", "Input files", "Rendered", "expected", "the US workforce", " and ", " the ",
+           "To reproduce", "Women are", "job orders", "Certified positions", "Where the certified jobs", "Official SOC",
+           "largest", "rows are shown", "Counts below", "Source:"]
 
 
 @pytest.fixture(scope="module")
