@@ -52,8 +52,13 @@ def test_no_printed_count_below_k(k):
 
 
 def test_provenance_lists_inputs(ev_en):
-    files = {f["file"] for f in ev_en.provenance["files"]}
-    assert files == {"toolkit/synth.py", "toolkit/data/cps11_women_share_by_soc.csv"}
+    roles = {f["role"]: f["file"] for f in ev_en.provenance["files"]}
+    assert roles == {"role_generator": "toolkit/synth.py", "role_benchmark": "toolkit/data/cps11_women_share_by_soc.csv",
+                     "role_params": "synth.generate(seed=2019, fiscal_years=(2019,), programs=('H-2A', 'H-2B'))"
+                                    ".truth['params']"}
+    # the planted effects are stated next to the findings that should recover them
+    assert "odds of selection for women 0.40 times" in ev_en.provenance["planted"]
+    assert "83 job orders" in ev_en.provenance["planted"]
     assert all(len(f["sha256"]) == 64 for f in ev_en.provenance["files"])
     assert ev_en.provenance["parameters"]["seed"] == 2019
 

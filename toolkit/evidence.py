@@ -8,6 +8,7 @@ sentence uses a count only when it is at least k. Evidence built from synthetic 
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -84,6 +85,10 @@ def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = 
         cases, workers = d.cases, d.workers
         src = resources.files("toolkit").joinpath("synth.py").read_bytes()
         files.append({"file": "toolkit/synth.py", "sha256": _sha256_bytes(src), "role": "role_generator"})
+        params = json.dumps(d.truth.get("params", {}), sort_keys=True, default=str).encode("utf-8")
+        files.append({"file": f"synth.generate(seed={seed}, fiscal_years=({fiscal_year},), "
+                              f"programs={tuple(programs)}).truth['params']", "sha256": _sha256_bytes(params),
+                      "role": "role_params"})
     else:
         from toolkit import dol, store
 
@@ -206,6 +211,7 @@ def _build(cases, workers, *, program, fiscal_year, state, lang, k, benchmark_ye
     ev.provenance = {
         "version": __version__, "commit": git_commit(), "command": command_line(ev.params, files or []),
         "rendered": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "planted": _planted(cases.attrs.get("truth"), lang) if synthetic else None,
         "parameters": dict(ev.params), "files": files or [],
     }
     return ev
@@ -455,6 +461,17 @@ def _join(items: list[str], lang: str) -> str:
     """"a, b and c" / "a, b y c"."""
     items = [str(i) for i in items]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + i18n.t("word_and", lang) + items[-1]
+
+
+def _planted(truth: dict | None, lang: str) -> str | None:
+    """The effects planted in synthetic data, in words: what the findings should recover."""
+    if not truth:
+        return None
+    shares = _join([f"{p} {i18n.fmt_percent(v, lang, 0)}" for p, v in sorted(truth["women_share"].items())], lang)
+    penalty = truth["wage_penalty_log"]
+    return i18n.t("provenance_planted", lang, shares=shares, odds=i18n.fmt_number(truth["selection_odds_ratio"], lang, 2),
+                  wage=i18n.fmt_number(penalty, lang, 2), wage_pct=i18n.fmt_percent(1 - np.exp(penalty), lang),
+                  orders=i18n.fmt_int(len(truth.get("sex_preference_cases", [])), lang))
 
 
 def _joborder_finding(ev, cases, *, lang, k, source, synthetic):

@@ -138,6 +138,7 @@ def show_provenance(ev) -> None:
         f'<p>{_e(i18n.t("provenance_version", lang, version=prov["version"], commit=prov["commit"]))} '
         f'{_e(i18n.t("provenance_rendered", lang, date=prov["rendered"]))}</p>'
         f'<p>{_e(i18n.t("provenance_parameters", lang, params=params))}</p>'
+        + (f'<p>{_e(prov["planted"])}</p>' if prov.get("planted") else "") +
         f'<p>{_e(i18n.t("provenance_command", lang))}</p><pre class="command">{_e(prov.get("command", ""))}</pre>'
         f'<h3>{_e(i18n.t("provenance_files", lang))}</h3><div class="table-wrap">{_table_html(files)}</div></div>')
 
