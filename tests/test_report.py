@@ -169,3 +169,23 @@ def test_store_report_in_spanish(tmp_path, monkeypatch, dol_dir):
     assert not left, f"English left in the Spanish store report: {left}"
     assert path.name in page and sha in page
     assert "h2gender report --program H-2B --fy 2021 --lang es --data store --k 10" in text
+
+
+def test_cli_without_weasyprint_prints_the_html_written(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+    from toolkit.errors import ReportError
+
+    def html_only(**kw):
+        html = report.output_path(program=kw["program"], fiscal_year=kw["fiscal_year"], state=kw["state"],
+                                  data=kw["data"], lang=kw["lang"], out=kw["out"])
+        html.write_text("<html></html>", encoding="utf-8")
+        raise ReportError("PDF needs WeasyPrint, which could not be loaded (x). Install it with "
+                          "`python -m pip install weasyprint`; the HTML report was written")
+
+    monkeypatch.setattr(report, "render", html_only)
+    r = CliRunner().invoke(main, ["report", "--lang", "en,es", "--format", "both", "--out", str(tmp_path)])
+    for lang in ("en", "es"):
+        assert f"Report written: {tmp_path / f'evidence_report_all_FY2019_synthetic_{lang}.html'}" in r.output
+    assert isinstance(r.exception, ReportError) and "pip install weasyprint" in str(r.exception)

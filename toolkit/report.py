@@ -22,7 +22,7 @@ import pandas as pd
 from toolkit import i18n
 from toolkit.errors import ReportError
 
-__all__ = ["render", "template_path", "evidence_for", "show_header", "show_findings", "show_figures",
+__all__ = ["render", "output_path", "write_pdf", "template_path", "evidence_for", "show_header", "show_findings", "show_figures",
            "show_tables", "show_methods", "show_provenance", "CSS"]
 
 FORMATS = ("html", "pdf", "both")
@@ -227,6 +227,13 @@ def write_pdf(html_text: str, path: Path) -> Path:
     return path
 
 
+def output_path(*, program: str, fiscal_year: int, state: str | None, data: str, lang: str,
+                out: str | os.PathLike) -> Path:
+    """The HTML file ``render`` writes (the PDF and the executed notebook sit beside it)."""
+    stem = f"evidence_report_{program.replace('-', '')}_FY{fiscal_year}{'_' + state if state else ''}_{data}_{lang}"
+    return Path(out) / f"{stem}.html"
+
+
 def render(*, program: str = "all", fiscal_year: int = 2019, state: str | None = None, lang: str = "en",
            fmt: str = "both", data: str = "synthetic", out: str | os.PathLike = "reports/out", k: int = 10,
            seed: int = 2019, workers_path: str | os.PathLike | None = None,
@@ -264,8 +271,8 @@ def render(*, program: str = "all", fiscal_year: int = 2019, state: str | None =
         raise ValueError(f"k must be a positive integer, got {k}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    stem = f"evidence_report_{program.replace('-', '')}_FY{fiscal_year}{'_' + state if state else ''}_{data}_{lang}"
-    nb_path = out / f"{stem}.ipynb"
+    html_path = output_path(program=program, fiscal_year=fiscal_year, state=state, data=data, lang=lang, out=out)
+    nb_path = html_path.with_suffix(".ipynb")
     params = {"program": program, "fiscal_year": int(fiscal_year), "state": state, "lang": lang, "data": data,
               "k": int(k), "seed": int(seed), "data_dir": os.environ.get("H2GENDER_DATA_DIR"),
               "workers_path": str(Path(workers_path).resolve()) if workers_path else None,
@@ -276,12 +283,11 @@ def render(*, program: str = "all", fiscal_year: int = 2019, state: str | None =
     synthetic = data == "synthetic"
     page = _page(fragment, lang=lang, title=i18n.t("report_title", lang, program=program_name), synthetic=synthetic)
     written = []
-    html_path = out / f"{stem}.html"
     html_path.write_text(page, encoding="utf-8")
     if fmt in ("html", "both"):
         written.append(html_path)
     if fmt in ("pdf", "both"):
-        written.append(write_pdf(page, out / f"{stem}.pdf"))
+        written.append(write_pdf(page, html_path.with_suffix(".pdf")))
     if fmt == "pdf":
         html_path.unlink()
     return written

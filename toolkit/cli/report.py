@@ -58,8 +58,9 @@ def report(ctx, program, fiscal_year, state, lang, fmt, data, out, k, seed, work
         except ReportError as exc:
             if "WeasyPrint" not in str(exc):
                 raise
-            pdf_error = exc
-            written.append(Path(out) / f"(HTML only for {one})")
+            pdf_error = exc  # the HTML was written; the PDF needs WeasyPrint
+            written.append(rep.output_path(program=program, fiscal_year=fiscal_year, state=state, data=data,
+                                           lang=one, out=out))
     for path in written:
         click.echo(f"Report written: {path}")
     if pdf_error:
