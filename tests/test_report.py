@@ -46,6 +46,8 @@ def test_spanish_report_has_no_english_left(rendered):
     left = [w for w in ENGLISH if w in text]
     assert not left, f"English left in the Spanish report: {left}"
     assert "Hallazgos principales" in text and "Datos sintéticos de demostración" in text
+    alts = re.findall(r'<img alt="([^"]*)"', rendered["es"][0].read_text(encoding="utf-8"))
+    assert "Mujeres faltantes por ocupación" in alts and all(a and a[0].isupper() for a in alts)
 
 
 def test_html_is_self_contained_with_banner_and_provenance(rendered):

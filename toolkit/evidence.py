@@ -31,6 +31,7 @@ class Evidence:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     table_notes: dict[str, str] = field(default_factory=dict)
     table_titles: dict[str, str] = field(default_factory=dict)
+    figure_titles: dict[str, str] = field(default_factory=dict)
     figures: dict[str, object] = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
     raw_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -208,6 +209,7 @@ def _build(cases, workers, *, program, fiscal_year, state, lang, k, benchmark_ye
     _limit_rows(ev, lang)
     order = ["occupations", "shortfall", "states", "origin", "selection", "wages", "joborders"]
     ev.figures = {name: ev.figures[name] for name in sorted(ev.figures, key=order.index)}
+    ev.figure_titles = {name: fig.axes[0].get_title() for name, fig in ev.figures.items()}  # alt text
     ev.provenance = {
         "version": __version__, "commit": git_commit(), "command": command_line(ev.params, files or []),
         "rendered": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

@@ -99,7 +99,7 @@ def _png(fig) -> str:
 
 def show_figures(ev) -> None:
     lang = ev.params["lang"]
-    imgs = "".join(f'<figure><img alt="{_e(name)}" src="data:image/png;base64,'
+    imgs = "".join(f'<figure><img alt="{_e(ev.figure_titles.get(name, name))}" src="data:image/png;base64,'
                    f'{fig if isinstance(fig, str) else _png(fig)}"/></figure>' for name, fig in ev.figures.items())
     _display_html(f'<h2>{_e(i18n.t("h_figures", lang))}</h2>{imgs}')
 
