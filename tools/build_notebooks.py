@@ -141,9 +141,13 @@ NOTEBOOKS = {
                  'bench = benchmarks.women_share_by_soc(2022)\n'
                  'positions = int(analysis.certified_positions(cases, ["program"]).query("program == \'H-2A\'")["positions"].sum())\n'
                  'share = bench.set_index("soc_code").loc["45-2092", "women_share"]\n'
-                 'discrimination.availability_from_published(0.03, positions, float(share))'),
+                 'if positions > 0:\n'
+                 '    display(discrimination.availability_from_published(0.03, positions, float(share)))\n'
+                 'else:\n'
+                 '    print("No certified H-2A positions in this selection: the published H-2A share does not apply.")'),
             md("The published 3% (H-2A, 2018, as cited in the 2021 USMCA petition) applied to these positions, "
-               "against crop farmworkers' 26.5% in the US workforce."),
+               "against crop farmworkers' 26.5% in the US workforce. A selection without H-2A positions "
+               "(for example H-2B store data) skips this step."),
             code('if workers is None:\n    ' + NO_WORKERS + '\nelse:\n'
                  '    ov = analysis.observed_vs_expected(workers, cases, bench, by=["soc_code"]).dropna(subset=["women_share"])\n'
                  '    display(discrimination.availability("women", "total", "women_share", by="soc_code", data=ov,\n'
@@ -254,6 +258,8 @@ NOTEBOOKS = {
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     for name, nb in NOTEBOOKS.items():
+        for i, cell in enumerate(nb.cells):  # stable ids: a rebuild changes only what changed
+            cell.id = f"{name[:2]}-{i:02d}"
         nbf.write(nb, OUT / f"{name}.ipynb")
         print(f"wrote notebooks/{name}.ipynb")
     return 0
