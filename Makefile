@@ -11,6 +11,10 @@ PYTEST_ARGS ?=
 # Jupyter's platformdirs migration warning would otherwise break nbval under -W error.
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# One BLAS thread: the models fit small matrices, where threads only contend (wage_gap ran 10-50x
+# slower under load), and a fixed thread count keeps floating-point sums, hence notebook outputs, stable.
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
 
 .PHONY: report test test-fast test-slow env benchmarks clean-env
 
