@@ -13,6 +13,10 @@ POSITIVE = [
     ("Se requieren hombres fuertes para el campo.", "M"), ("Mujeres solamente para el área de proceso.", "F"),
     ("Solo hombres. Experiencia de 3 meses.", "M"), ("Sexo: femenino.", "F"), ("Debe ser hombre.", "M"),
     ("Employer seeks strong men to load trucks.", "M"), ("Only women will be hired for crab picking.", "F"),
+    # exclusion wording: turning women (or men) away is a preference for the other sex
+    ("No women. Work starts at 5 am.", "M"), ("Women need not apply.", "M"),
+    ("No se aceptan mujeres.", "M"), ("Preference will be given to male applicants.", "M"),
+    ("Hombres.", "M"), ("Mujeres", "F"), ("No men for the picking line.", "F"),
 ]
 NEGATIVE = [
     "No gender preference; applicants must be 18 or older.", "Men and women welcome.",
@@ -21,6 +25,8 @@ NEGATIVE = [
     "Contact human resources in Manchester.", "Women's shoes department is closed.",
     "Male and female applicants are equally considered.", "La Sra. López supervisará la línea.",
     "Must be able to lift 50 lbs.",
+    "No men or women under 18 may operate the forklift.", "No women's restroom on site; portable units provided.",
+    "No se aceptan menores de edad.", "Hombres y mujeres.", "No mentions of overtime are made in this order.",
 ]
 
 

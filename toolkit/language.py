@@ -65,6 +65,15 @@ _STRONG = [  # (pattern, sex) - explicit and not cancelled by a both-sexes phras
     (rf"\b{_F_ES}\s+(?:solamente|únicamente|unicamente)\b", "F"),
     (r"\bdebe\s+ser\s+(?:un\s+)?(?:hombre|varón)\b", "M"), (r"\bdebe\s+ser\s+(?:una\s+)?mujer\b", "F"),
     (r"\bsexo\s*:\s*masculino\b", "M"), (r"\bsexo\s*:\s*femenino\b", "F"),
+    # exclusions: turning one sex away is a preference for the other
+    (r"\bno\s+(?:women|females|ladies|girls)\b(?!['’])(?!\s+(?:(?:and|or)\b|&))", "M"),
+    (r"\bno\s+(?:men|males|guys|boys)\b(?!['’])(?!\s+(?:(?:and|or)\b|&))", "F"),
+    (rf"\b{_F_EN}\s+(?:{_W_EN}\s+)?need\s+not\s+apply\b", "M"),
+    (rf"\b{_M_EN}\s+(?:{_W_EN}\s+)?need\s+not\s+apply\b", "F"),
+    (rf"\bno\s+se\s+(?:aceptan|admiten|contratan|reciben)\s+(?:a\s+)?{_F_ES}\b", "M"),
+    (rf"\bno\s+se\s+(?:aceptan|admiten|contratan|reciben)\s+(?:a\s+)?{_M_ES}\b", "F"),
+    # a text that is nothing but the word (a title or requirements cell reading "Hombres.")
+    (rf"^\W*{_M_ES}\W*$", "M"), (rf"^\W*{_F_ES}\W*$", "F"),
 ]
 _WEAK = [  # flag unless the text also welcomes both sexes
     (rf"\b{_M_EN}\s+(?:{_W_EN}\s+)?(?:are\s+|is\s+)?(?:preferred|wanted|needed|required)\b", "M"),
@@ -76,6 +85,8 @@ _WEAK = [  # flag unless the text also welcomes both sexes
     (r"\bpersonal\s+masculino\b", "M"), (r"\bpersonal\s+femenino\b", "F"),
     (rf"\bse\s+(?:requieren|buscan|necesitan|solicitan|contratan|ocupan)\s+(?:\w+\s+)?{_M_ES}\b", "M"),
     (rf"\bse\s+(?:requieren|buscan|necesitan|solicitan|contratan|ocupan)\s+(?:\w+\s+)?{_F_ES}\b", "F"),
+    (rf"\bpreference\s+(?:will\s+be\s+|is\s+)?given\s+to\s+{_M_EN}\b", "M"),
+    (rf"\bpreference\s+(?:will\s+be\s+|is\s+)?given\s+to\s+{_F_EN}\b", "F"),
     (rf"\bpreferencia\s+(?:por|a)\s+(?:\w+\s+)?{_M_ES}\b", "M"),
     (rf"\bpreferencia\s+(?:por|a)\s+(?:\w+\s+)?{_F_ES}\b", "F"),
 ]
