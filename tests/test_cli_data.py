@@ -34,6 +34,7 @@ def test_ingest_and_status(dol_dir, tmp_path):
     assert "unchanged" in again.stdout
     st = run("--data-dir", str(tmp_path), "data", "status")
     assert "H-2B 2021" in st.stdout and "2 sources" in st.stdout
+    assert "program  fiscal_year  files  rows" in st.stdout and "H-2B         2021      1  1159" in st.stdout, st.stdout
     from toolkit import dol, store
 
     cases = store.read_cases("H-2B", [2021], root=tmp_path / "store")

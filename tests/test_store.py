@@ -87,3 +87,20 @@ def test_load_cases_keeps_the_latest_release_of_a_case(monkeypatch, tmp_path):
     assert len(both) == 5 and set(both["source_file"]) == {"H-2B_FY2019_Q4.xlsx"}
     assert both.attrs["accounting"]["dropped_in_other_file"] == 3
     assert len(dol.load_cases("H-2B", [2019], deduplicate=False)) == 8
+
+
+def test_summary_counts_each_case_once_and_accounts_for_every_row(tmp_path):
+    q1 = cases(n=3).assign(source_file="H-2B_FY2019_Q1.xlsx")
+    q4 = cases(n=5).assign(source_file="H-2B_FY2019_Q4.xlsx")
+    q4.loc[4, "is_duplicate"] = True  # a sub application: a row, but its workers are not counted again
+    h2a = cases(program="H-2A", fy=2020, n=2).assign(source_file="H-2A_FY2020.xlsx", is_certified=[True, False])
+    for sha, df in zip("abc", (q1, q4, h2a)):
+        store.write_cases(df, source_sha256=sha * 64, source_file=df["source_file"].iloc[0], root=tmp_path)
+    got = store.summary(tmp_path).set_index("program")
+    b, a = got.loc["H-2B"], got.loc["H-2A"]
+    # H-2B 2019: five rows kept from Q4, three Q1 rows set aside, workers 1+2+3+4 (row 5 is a duplicate)
+    assert (b["fiscal_year"], b["files"], b["rows"], b["rows_in_earlier_files"]) == (2019, 2, 5, 3)
+    assert (b["certified_rows"], b["workers_certified"]) == (5, 10)
+    assert (a["rows"], a["certified_rows"], a["workers_certified"], a["rows_in_earlier_files"]) == (2, 1, 3, 0)
+    assert got["rows"].sum() + got["rows_in_earlier_files"].sum() == 10  # every stored row accounted for
+    assert store.summary(tmp_path / "empty").empty

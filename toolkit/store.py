@@ -26,7 +26,8 @@ from toolkit import config, schema
 from toolkit.checksum import sha256_file
 from toolkit.errors import StoreError
 
-__all__ = ["write_cases", "read_cases", "write_table", "read_table", "manifest", "sha256_file", "store_root"]
+__all__ = ["write_cases", "read_cases", "write_table", "read_table", "manifest", "summary", "sha256_file",
+           "store_root"]
 
 MANIFEST = "manifest.json"
 
@@ -163,3 +164,41 @@ def read_table(kind: str, *, root: str | os.PathLike | None = None) -> pd.DataFr
     if not files:
         raise StoreError(f"no {kind} table in the store; ingest the companion files first")
     return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+
+
+def summary(root: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Cases in the store by program and fiscal year, counted as analyses count them.
+
+    A case held by several stored files (quarterly releases are cumulative) counts once, from
+    the latest file (``dol.deduplicate_cases``); ``rows_in_earlier_files`` says how many rows
+    that set aside. ``workers_certified`` leaves out rows flagged ``is_duplicate`` (H-2A
+    master/sub double counting). Columns: ``program``, ``fiscal_year``, ``files``, ``rows`` (case
+    rows kept), ``certified_rows``, ``workers_certified``, ``rows_in_earlier_files``; together
+    ``rows`` and ``rows_in_earlier_files`` account for every stored row.
+    """
+    from toolkit import dol
+
+    base = store_root(root) / "cases"
+    cols = ["program", "fiscal_year", "case_number", "source_file", "is_certified", "is_duplicate",
+            "workers_certified"]
+    files = sorted(base.glob("program=*/fiscal_year=*/*.parquet")) if base.exists() else []
+    out_cols = ["program", "fiscal_year", "files", "rows", "certified_rows", "workers_certified",
+                "rows_in_earlier_files"]
+    if not files:
+        return pd.DataFrame(columns=out_cols)
+    table = pd.concat([pd.read_parquet(f, columns=cols) for f in files], ignore_index=True)
+    kept = dol.deduplicate_cases(table)
+    dropped = table.loc[table.index.difference(kept.index), ["program", "fiscal_year"]]
+    once = ~kept["is_duplicate"].fillna(False).astype(bool)
+    grouped = kept.assign(certified=kept["is_certified"].fillna(False).astype(bool),
+                          workers=kept["workers_certified"].where(once, 0).fillna(0))
+    out = grouped.groupby(["program", "fiscal_year"], observed=True).agg(
+        files=("source_file", "nunique"), rows=("program", "size"),
+        certified_rows=("certified", "sum"), workers_certified=("workers", "sum"))
+    earlier = dropped.groupby(["program", "fiscal_year"], observed=True).size()
+    out["rows_in_earlier_files"] = earlier.reindex(out.index, fill_value=0)
+    # files counted over every stored file of the year, not only those that kept rows
+    out["files"] = table.groupby(["program", "fiscal_year"], observed=True)["source_file"].nunique()
+    return out.reset_index().astype({"fiscal_year": int, "files": int, "rows": int, "certified_rows": int,
+                                     "workers_certified": int, "rows_in_earlier_files": int})[out_cols]
+

@@ -99,3 +99,7 @@ def status() -> None:
         parts = ", ".join(e.get("partitions", [])) or e.get("kind")
         click.echo(f"{e['source_file']:<50} {sha[:12]}  {e['rows']:>7} rows  {parts}")
     click.echo(f"{len(entries)} sources in {config.store_dir()}")
+    table = store.summary()
+    if len(table):
+        click.echo("\ncases by program and fiscal year (a case in several files counted once, from the latest):")
+        click.echo(table.to_string(index=False))
