@@ -10,7 +10,8 @@ PySAL runs fewer iterations; its time is scaled to 1,000 iterations. Point estim
 equal first. toolkit's default bootstrap resamples the contingency table (multinomial over all cells, as the R
 package `segregation`); PySAL resamples units (rows) with replacement, which toolkit also offers
 (`resample="units"`): those rows compare equal procedures. The multinomial draw over 50,000 cells
-dominates the time of the default bootstrap in the first case.
+dominates the time of the default bootstrap in the first case; the units bootstrap of M and H
+works on unit draw counts and never builds the resampled tables.
 """
 from __future__ import annotations
 

@@ -248,3 +248,20 @@ def test_unit_bootstrap_option():
     rng = np.random.default_rng(9)
     reps = [sg._d_counts(wide[rng.integers(0, 60, 60)]) for _ in range(300)]
     assert a.loc["D", "se"] == pytest.approx(np.std(reps), rel=0.2)
+
+
+def test_units_bootstrap_of_m_and_h_equals_recomputing_each_resampled_table():
+    # the closed form on unit draw counts must give what the index gives on the resampled tables
+    df = random_table(41, units=80, groups=("a", "b", "c"))
+    df.loc[df["u"] == 7, "n"] = 0  # an empty unit
+    wide = df.pivot(index="u", columns="g", values="n").to_numpy().astype(float)
+    got = sg.mutual_total(df, "g", "u", "n", se=True, n_bootstrap=200, seed=5, resample="units")
+    rng = np.random.default_rng(5)
+    idx = rng.integers(0, 80, size=(200, 80))
+    reps = np.array([[sg.mutual_total(pd.DataFrame({"u": np.repeat(np.arange(80), 3), "g": np.tile(["a", "b", "c"], 80),
+                                                   "n": wide[row].ravel()}), "g", "u", "n").loc[s, "est"]
+                      for s in ("M", "H")] for row in idx])
+    assert got.loc["M", "se"] == pytest.approx(reps[:, 0].std(ddof=1), rel=1e-9)
+    assert got.loc["H", "se"] == pytest.approx(reps[:, 1].std(ddof=1), rel=1e-9)
+    assert got.loc["M", "bias"] == pytest.approx(reps[:, 0].mean() - sg.mutual_total(df, "g", "u", "n").loc["M", "est"],
+                                                 rel=1e-9)

