@@ -72,3 +72,11 @@ def test_runtime_folders_are_found_and_installed_with_the_wheel():
     data_files = project["tool"]["setuptools"]["data-files"]
     assert data_files["share/h2gender/templates"] == ["reports/templates/evidence_report.ipynb"]
     assert "data_catalog/*.yaml" in data_files["share/h2gender/data_catalog"]
+
+
+def test_citation_file_matches_the_package():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert cff["cff-version"] == "1.2.0" and cff["type"] == "software"
+    assert str(cff["version"]) == project["version"] and cff["license"] == project["license"]
+    assert cff["title"].startswith(project["name"])
