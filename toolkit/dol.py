@@ -45,8 +45,8 @@ from toolkit.errors import DataValidationError, SchemaError
 
 __all__ = ["read_disclosure", "read_recruiters", "read_worksites", "read_housing", "read_companion",
            "read_any", "detect_layout", "infer_program", "infer_fiscal_year", "normalize_status",
-           "normalize_soc", "normalize_wage_unit", "latest_per_year", "deduplicate_cases", "load_cases",
-           "HOURS_PER_UNIT", "sha256_file"]
+           "normalize_soc", "normalize_wage_unit", "release_rank", "latest_per_year", "deduplicate_cases",
+           "load_cases", "HOURS_PER_UNIT", "sha256_file"]
 
 HOURS_PER_UNIT = {"hour": 1.0, "day": 8.0, "week": 40.0, "bi-weekly": 80.0, "month": 40 * 52 / 12, "year": 2080.0}
 
@@ -545,14 +545,20 @@ def read_any(path: str | Path) -> tuple[str, pd.DataFrame]:
 
 # ------------------------------------------------------------------------------------------------
 # several files
+def release_rank(name: str | Path) -> int:
+    """How complete a release is, from its file name: 1-4 for a quarterly (cumulative) release
+    ``_Q1``..``_Q4``, 5 for a file without a quarter (a full-year or end-of-year file)."""
+    m = re.search(r"_Q([1-4])(?![0-9])", Path(name).name, flags=re.IGNORECASE)
+    return int(m.group(1)) if m else 5
+
+
 def latest_per_year(paths: Iterable[str | Path]) -> list[Path]:
     """One file per program and fiscal year: the latest quarter (quarterly files are cumulative
     within a year, so they are never summed). A file without a quarter counts as the full year."""
     best: dict[tuple, tuple[int, Path]] = {}
     for p in map(Path, paths):
         program, fy = infer_program(p), infer_fiscal_year(p)
-        m = re.search(r"_Q([1-4])", p.name, flags=re.IGNORECASE)
-        q = int(m.group(1)) if m else 5
+        q = release_rank(p)
         kind = "companion" if re.search(r"Addendum|Appendix", p.name, re.IGNORECASE) else "cases"
         key = (program, fy, kind, re.sub(r"_Q[1-4].*", "", p.stem) if kind == "companion" else "")
         if key not in best or q > best[key][0]:
@@ -563,11 +569,15 @@ def latest_per_year(paths: Iterable[str | Path]) -> list[Path]:
 def deduplicate_cases(df: pd.DataFrame) -> pd.DataFrame:
     """Drop rows of a case that also appear in a later file (same program and case number).
 
-    The latest ``fiscal_year`` / ``source_file`` wins; rows within one file are kept (sub
-    applications). ``attrs["accounting"]["dropped_in_other_file"]`` counts what was dropped.
+    The file of the latest ``fiscal_year`` wins, and within a year the most complete release
+    (``release_rank``: a full-year file over Q4 over Q1; file names decide only ties); rows
+    within one file are kept (sub applications). ``attrs["accounting"]["dropped_in_other_file"]``
+    counts what was dropped.
     """
     key = ["program", "case_number"]
-    order = df.sort_values(["fiscal_year", "source_file"], kind="stable")
+    ranks = {f: release_rank(f) for f in df["source_file"].dropna().unique()}
+    order = (df.assign(_release=df["source_file"].map(ranks))
+             .sort_values(["fiscal_year", "_release", "source_file"], kind="stable").drop(columns="_release"))
     last_file = order.groupby(key, observed=True)["source_file"].transform("last")
     keep = order["source_file"] == last_file
     out = order[keep].sort_index()
