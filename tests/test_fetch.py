@@ -76,3 +76,14 @@ def test_offline_message_says_what_to_do(tmp_path):
     msg = str(err.value)
     assert "https://example.org/H-2B_FY2019.xlsx" in msg and str(tmp_path / "H-2B_FY2019.xlsx") in msg
     assert "by hand" in msg
+
+
+def test_an_entry_without_direct_download_says_where_to_get_it(tmp_path):
+    def never(req, timeout):  # pragma: no cover - must not be called
+        raise AssertionError("no request for an entry without a direct download")
+
+    e = {**entry(), "url": "https://github.com/TRLegalAid/trla-H2Data-backend", "direct_download": False}
+    with pytest.raises(FetchError, match="not a direct download; get it from https://github.com/TRLegalAid"):
+        fetch(e, dest_dir=tmp_path, opener=never, progress=False)
+    (tmp_path / "H-2B_FY2019.xlsx").write_bytes(PAYLOAD)  # placed by hand: accepted
+    assert fetch(e, dest_dir=tmp_path, opener=never, progress=False) == tmp_path / "H-2B_FY2019.xlsx"

@@ -17,11 +17,14 @@ import yaml
 from toolkit import schema
 from toolkit.errors import CatalogError
 
-__all__ = ["catalog_dir", "load_catalog", "validate_catalog", "get_entry", "find", "REQUIRED_KEYS", "KINDS"]
+__all__ = ["catalog_dir", "load_catalog", "validate_catalog", "get_entry", "find", "most_complete",
+           "REQUIRED_KEYS", "KINDS", "RELEASES"]
 
 ENV_CATALOG_DIR = "H2GENDER_CATALOG_DIR"
 REQUIRED_KEYS = ("id", "kind", "title", "publisher", "url", "file_name", "license", "sha256", "quirks")
 KINDS = ("dol-disclosure", "dol-companion", "bls-cps11", "census-crosswalk", "boundaries")
+#: DOL releases, least to most complete (quarterly files are cumulative within a fiscal year)
+RELEASES = ("Q1", "Q2", "Q3", "Q4", "full year")
 
 
 def catalog_dir(path: str | os.PathLike | None = None) -> Path:
@@ -87,6 +90,10 @@ def validate_catalog(path: str | os.PathLike | None = None) -> int:
             fy = e.get("fiscal_year")
             if not isinstance(fy, int) or not 2000 <= fy <= 2100:
                 problems.append(f"{f.name}: fiscal_year {fy!r} is not a plausible year")
+            if "release" in e and e["release"] not in RELEASES:
+                problems.append(f"{f.name}: release {e['release']!r} not in {list(RELEASES)}")
+        if not isinstance(e.get("direct_download", True), bool):
+            problems.append(f"{f.name}: direct_download must be true or false")
         if not isinstance(e.get("quirks", []), list):
             problems.append(f"{f.name}: quirks must be a list")
     if problems:
@@ -125,3 +132,20 @@ def find(program: str | None = None, fiscal_year: int | None = None, kind: str |
             continue
         out.append(e)
     return out
+
+
+def most_complete(entries: list[dict]) -> list[dict]:
+    """Per kind, program and fiscal year, the entry of the most complete release that can be
+    downloaded directly: a full-year file over Q4 over Q1 (``RELEASES``), since quarterly files
+    are cumulative and a year is never assembled from quarters. Use it on disclosure entries;
+    companion files of one year are different tables, not releases of one table."""
+    best: dict[tuple, tuple[int, dict]] = {}
+    for e in entries:
+        if e.get("direct_download") is False:
+            continue
+        key = (e.get("kind"), e.get("program"), e.get("fiscal_year"))
+        rank = RELEASES.index(e.get("release", "full year"))
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, e)
+    return [e for _, e in best.values()]
+

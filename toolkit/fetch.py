@@ -45,6 +45,9 @@ def fetch(entry_or_id: dict | str, *, dest_dir: str | os.PathLike | None = None,
     """Download one catalog entry; return the local path (see module docstring)."""
     entry = catalog.get_entry(entry_or_id) if isinstance(entry_or_id, str) else entry_or_id
     target = target_path(entry, dest_dir)
+    if entry.get("direct_download") is False and not target.exists():
+        raise FetchError(f"{entry['file_name']} is not a direct download; get it from {entry['url']} and save it "
+                         f"as {target}")
     expected = entry.get("sha256")
     if target.exists() and not force:
         _verify(target, expected)

@@ -16,11 +16,13 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from toolkit.checksum import sha256_file  # noqa: E402
+from toolkit.dol import release_rank  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data_catalog"
 OFLC = "https://www.dol.gov/sites/dolgov/files/ETA/oflc/pdfs/"
 ARCHIVE = "https://github.com/BuzzFeedNews/H-2-certification-data/raw/master/data/raw/"
+TRLA = "https://github.com/TRLegalAid/trla-H2Data-backend"
 LICENSE = "US Government work, public domain"
 PUBLISHER = "US Department of Labor, Employment and Training Administration, Office of Foreign Labor Certification"
 
@@ -52,6 +54,53 @@ SHARED = {
 }
 
 
+#: where a published file name is corroborated (none of these is a download by this project)
+NAME_SOURCES = {
+    "buzzfeed": "BuzzFeedNews/H-2-certification-data, data/raw: files saved under the names linked from the "
+                "OFLC performance-data page (scripts/fetch-oflc-recent-data.py)",
+    "doleta": "the same name under OFLC's former site foreignlaborcert.doleta.gov/docs (public analysis "
+              "scripts, 2016)",
+    "scripts": "public download scripts and READMEs indexing the OFLC performance-data page (2025-2026)",
+}
+
+#: (program, fiscal year) -> (published file name, corroborating sources) for years not archived in
+#: ../shared. Quarterly releases are cumulative; the name is the year's most complete release.
+OFFICIAL = {
+    ("H-2A", 2009): ("H2A_FY2009.xlsx", ["buzzfeed", "doleta", "scripts"]),
+    ("H-2A", 2010): ("H-2A_FY2010.xlsx", ["buzzfeed", "doleta", "scripts"]),
+    ("H-2A", 2011): ("H-2A_FY2011.xlsx", ["doleta", "scripts"]),
+    ("H-2A", 2012): ("H-2A_FY2012.xlsx", ["doleta", "scripts"]),
+    ("H-2A", 2016): ("H-2A_Disclosure_Data_FY16_updated.xlsx", ["buzzfeed", "scripts"]),
+    ("H-2A", 2018): ("H-2A_Disclosure_Data_FY2018_EOY.xlsx", ["scripts"]),
+    ("H-2A", 2019): ("H-2A_Disclosure_Data_FY2019.xlsx", ["buzzfeed", "scripts"]),
+    ("H-2A", 2020): ("H-2A_Disclosure_Data_FY2020.xlsx", ["scripts"]),
+    ("H-2A", 2021): ("H-2A_Disclosure_Data_FY2021.xlsx", ["scripts"]),
+    ("H-2A", 2022): ("H-2A_Disclosure_Data_FY2022_Q4.xlsx", ["scripts"]),
+    ("H-2A", 2023): ("H-2A_Disclosure_Data_FY2023_Q4.xlsx", ["scripts"]),
+    ("H-2A", 2024): ("H-2A_Disclosure_Data_FY2024_Q4.xlsx", ["scripts"]),
+    ("H-2A", 2025): ("H-2A_Disclosure_Data_FY2025_Q4.xlsx", ["scripts"]),
+    ("H-2B", 2009): ("H-2B_FY2009.xlsx", ["buzzfeed", "doleta"]),
+    ("H-2B", 2010): ("H-2B_FY2010.xlsx", ["doleta"]),
+    ("H-2B", 2012): ("H-2B_FY2012.xlsx", ["doleta"]),
+    ("H-2B", 2016): ("H-2B_Disclosure_Data_FY16.xlsx", ["buzzfeed"]),
+    ("H-2B", 2018): ("H-2B_Disclosure_Data_FY2018_EOY.xlsx", ["buzzfeed", "scripts"]),
+    ("H-2B", 2019): ("H-2B_Disclosure_Data_FY2019.xlsx", ["buzzfeed", "scripts"]),
+    ("H-2B", 2020): ("H2B_Disclosure_Data_FY2020.xlsx", ["scripts"]),
+    ("H-2B", 2021): ("H-2B_Disclosure_Data_FY2021.xlsx", ["scripts"]),
+    ("H-2B", 2022): ("H-2B_Disclosure_Data_FY2022_Q4.xlsx", ["scripts"]),
+    ("H-2B", 2023): ("H-2B_Disclosure_Data_FY2023_Q4.xlsx", ["scripts"]),
+    ("H-2B", 2024): ("H-2B_Disclosure_FY2024_Q4.xlsx", ["scripts"]),
+    ("H-2B", 2025): ("H-2B_Disclosure_Data_FY2025_Q4.xlsx", ["scripts"]),
+}
+LAST_FY = 2025
+
+
+def release(name: str) -> str:
+    """'Q1'..'Q4' for a quarterly (cumulative) release, 'full year' otherwise."""
+    rank = release_rank(name)
+    return f"Q{rank}" if rank < 5 else "full year"
+
+
 def era(year: int, program: str) -> str:
     if year <= 2006:
         return "legacy-h2b-csv" if program == "H-2B" else "legacy-h2a-csv"
@@ -73,27 +122,38 @@ def entries(shared: Path | None) -> list[dict]:
     for name, (program, fy, kind, layout, quirks) in SHARED.items():
         path = shared / "dol" / name if shared else None
         slug = name.rsplit(".", 1)[0].lower().replace("_", "-")
-        archive = ("https://github.com/TRLegalAid/trla-H2Data-backend" if "extract" in name else ARCHIVE + name)
-        out.append({
+        extract = "extract" in name
+        entry = {
             "id": f"dol-{slug}", "kind": kind, "title": f"{program} {'disclosure data' if kind == 'dol-disclosure' else 'companion file'}, FY{fy} ({name})",
-            "publisher": PUBLISHER, "url": OFLC + name, "url_verified": False, "archive_url": archive,
-            "file_name": name, "program": program, "fiscal_year": fy, "layout": layout,
+            "publisher": PUBLISHER, "url": TRLA if extract else OFLC + name, "url_verified": False,
+            "archive_url": TRLA if extract else ARCHIVE + name,
+            "file_name": name, "program": program, "fiscal_year": fy, "release": release(name), "layout": layout,
             "sheet": None, "sha256": sha256(path) if path and path.exists() else None,
             "license": LICENSE, "quirks": quirks + ["sha256 of the archived copy in ../shared/data/dol"],
-        })
-    have = {(e["program"], e["fiscal_year"]) for e in out if e["kind"] == "dol-disclosure"}
+        }
+        if extract:  # not an OFLC file: an extract kept in TRLA's repository, no direct download
+            entry["direct_download"] = False
+        out.append(entry)
+    complete = {(e["program"], e["fiscal_year"]) for e in out
+                if e["kind"] == "dol-disclosure" and e["release"] in ("Q4", "full year")}
     for program, first in (("H-2A", 2006), ("H-2B", 2000)):
-        for fy in range(first, 2025):
-            if (program, fy) in have:
+        for fy in range(first, LAST_FY + 1):
+            if (program, fy) in complete:
                 continue
-            name = f"{program}_Disclosure_Data_FY{fy}.xlsx" if fy >= 2015 else f"{program}_FY{fy}.xlsx"
+            name, sources = OFFICIAL.get((program, fy), (None, []))
+            if name is None:
+                name = f"{program}_Disclosure_Data_FY{fy}.xlsx" if fy >= 2015 else f"{program}_FY{fy}.xlsx"
+                quirks = ["file name and URL follow the OFLC pattern but were not verified offline; check the OFLC "
+                          "performance-data page (https://www.dol.gov/agencies/eta/foreign-labor/performance)"]
+            else:
+                quirks = ["published file name corroborated by: " + "; ".join(NAME_SOURCES[k] for k in sources),
+                          "not downloaded by this project (no network here): sha256 unknown until someone does"]
             out.append({
                 "id": f"dol-{program.lower()}-fy{fy}", "kind": "dol-disclosure",
                 "title": f"{program} disclosure data, FY{fy}", "publisher": PUBLISHER, "url": OFLC + name,
-                "url_verified": False, "file_name": name, "program": program, "fiscal_year": fy,
-                "layout": era(fy, program), "sheet": None, "sha256": None, "license": LICENSE,
-                "quirks": ["file name and URL follow the OFLC pattern but were not verified offline; "
-                           "check the OFLC performance-data page (https://www.dol.gov/agencies/eta/foreign-labor/performance)"],
+                "url_verified": False, "name_corroborated": bool(sources), "file_name": name, "program": program,
+                "fiscal_year": fy, "release": release(name), "layout": era(fy, program), "sheet": None, "sha256": None,
+                "license": LICENSE, "quirks": quirks,
             })
     out += [
         {"id": f"bls-cps-table11-{y}", "kind": "bls-cps11", "title": f"CPS annual averages {y}, Table 11: Employed persons by detailed occupation, sex, race, and Hispanic or Latino ethnicity",

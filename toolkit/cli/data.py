@@ -37,8 +37,10 @@ def catalog_cmd(program, fiscal_year, kind, as_json) -> None:
         click.echo(json.dumps(entries, indent=1, default=str))
         return
     for e in entries:
-        sha = "sha256 ok" if e.get("sha256") else "no sha256"
-        verified = "" if e.get("url_verified", True) else " (URL not verified)"
+        sha = "sha256 known" if e.get("sha256") else "no sha256"
+        verified = ("" if e.get("url_verified", True) else
+                    " (URL not verified; published name corroborated)" if e.get("name_corroborated") else
+                    " (URL not verified)")
         click.echo(f"{e['id']:<52} {e['kind']:<15} {sha:<10} {e['url']}{verified}")
     click.echo(f"{len(entries)} entries")
 
@@ -47,15 +49,23 @@ def catalog_cmd(program, fiscal_year, kind, as_json) -> None:
 @click.option("--program", type=click.Choice(["H-2A", "H-2B"]), required=True)
 @click.option("--fy", "fiscal_year", type=int, required=True, help="Fiscal year, e.g. 2019.")
 @click.option("--companions/--no-companions", default=False, help="Also fetch the year's companion files.")
+@click.option("--all-releases", is_flag=True,
+              help="Every catalogued release of the year (e.g. Q1 and Q4), not only the most complete one.")
 @click.option("--force", is_flag=True, help="Download again even if the file is present.")
-def fetch(program, fiscal_year, companions, force) -> None:
-    """Download DOL disclosure files into the data directory (the only command that uses the network)."""
+def fetch(program, fiscal_year, companions, all_releases, force) -> None:
+    """Download DOL disclosure files into the data directory (the only command that uses the network).
+
+    By default the year's most complete release: quarterly files are cumulative, so the full-year
+    (or Q4) file holds every case of the earlier quarters.
+    """
     from toolkit import catalog
     from toolkit.errors import CatalogError
     from toolkit.fetch import fetch as fetch_one
 
-    kinds = ["dol-disclosure"] + (["dol-companion"] if companions else [])
-    entries = [e for k in kinds for e in catalog.find(program=program, fiscal_year=fiscal_year, kind=k)]
+    disclosure = catalog.find(program=program, fiscal_year=fiscal_year, kind="dol-disclosure")
+    entries = disclosure if all_releases else catalog.most_complete(disclosure)
+    if companions:
+        entries += catalog.find(program=program, fiscal_year=fiscal_year, kind="dol-companion")
     if not entries:
         raise CatalogError(f"no catalog entry for {program} FY{fiscal_year}; `h2gender data catalog` lists them")
     for e in entries:
