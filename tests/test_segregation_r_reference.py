@@ -10,8 +10,10 @@ R's argument order is ``f(data, group, unit, weight)``, as the toolkit's. R's
 ``matrix_to_long(m)`` makes one row per matrix row (unit) and one column per matrix column (group),
 and R fills ``matrix(c(...), ncol = k)`` column by column; ``matrix_long`` below does the same.
 
-Where the toolkit disagrees with R, the test is ``xfail(strict=True)`` with the numbers in the
-reason; ``toolkit/segregation.py`` is not changed here.
+These tests first found three differences, now fixed in the toolkit to follow R: H with
+``within=`` divides by the whole table's group entropy (R 0.0590922 on ``TEST_DATA``; the toolkit
+gave 0.0813879 by dividing by sum_w p_w E_w); ``ipf`` returns counts at the source's total; and
+empty cells become tiny counts before IPF, so ``mutual_difference`` decomposes tables with zeros.
 """
 from __future__ import annotations
 
@@ -100,17 +102,10 @@ def test_mutual_total_within_m_r_identities():
 
 
 # R: H_within = H_total - H_between = M_within / E(group), E over the whole table
-# (R/mutual.R mutual_total_within_compute, commit 03dc2aeb00324624ee8748389c0b00d77ee86570).
-# Toolkit: H_within = M_within / sum_w p_w E_w. On TEST_DATA: R 0.0590922, toolkit 0.0813879.
-WITHIN_H_REASON = (
-    "mutual_total(within=) H: R defines H_within = M_within / E(group over the whole table) = "
-    "H_total - H_between (tests/testthat/test_mutual_total.R 'between + within = total'; "
-    "test_mutual_within.R 'between + within = total': H = sum p * ent_ratio * H_w; "
-    "mutual_total_nested.R test). On R's test_data: R 0.0590922 (0.3330356 - 0.2739434); "
-    "toolkit divides by sum_w p_w E_w and gives 0.0813879, so between + within = 0.3553313 != 0.3330356")
+# (R/mutual.R mutual_total_within_compute, commit 03dc2aeb00324624ee8748389c0b00d77ee86570);
+# R's definition evaluated on TEST_DATA: 0.0590922 = 0.3330356 - 0.2739434 (regression pin).
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=WITHIN_H_REASON)
 def test_mutual_total_within_h_is_total_minus_between():
     # tests/testthat/test_mutual_total.R (NOT_CRAN version with the stat == "H" check),
     # test_that("between + within = total"), H part
@@ -118,9 +113,9 @@ def test_mutual_total_within_h_is_total_minus_between():
     between = sg.mutual_total(TEST_DATA, "u", "supergroup", "n").loc["H", "est"]
     within = sg.mutual_total(TEST_DATA, "u", "g", "n", within="supergroup").loc["H", "est"]
     assert between + within == pytest.approx(total)
+    assert (total, between, within) == pytest.approx((0.3330356, 0.2739434, 0.0590922), abs=1e-7)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=WITHIN_H_REASON)
 def test_mutual_within_h_uses_entropy_ratio():
     # tests/testthat/test_mutual_within.R (NOT_CRAN version), test_that("between + within = total"):
     # H_within = sum_w p_w * ent_ratio_w * H_w with ent_ratio_w = E_w / E, H_w = M_w / E_w
@@ -245,12 +240,6 @@ def test_ipf_karmel_maclachlan_1988():
                                        check_exact=False, rtol=1e-8)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "ipf total: R's ipf returns counts that sum to the source total ('the values returned sum to the "
-    "observations of the source data frame, not the target data frame', reference/ipf.md at commit "
-    "c42eecc3012273c4e303bd58a0ccd3512b72f9c2; test_ipf.R 'returns same number of observations as "
-    "before'); the toolkit returns the target scale: 600 here, R 400 (a convention, cells are "
-    "proportional)"))
 def test_ipf_sums_to_source_total():
     out = sg.ipf(KM_SOURCE, KM_TARGET, "occ", "gender", "n")
     assert out["n"].sum() == pytest.approx(KM_SOURCE["n"].sum())
@@ -322,11 +311,6 @@ ZERO2 = pd.DataFrame({"u": ["a"] * 4 + ["b"] * 4 + ["d"] * 4, "g": [1, 2, 3, 4] 
                       "n": [40, 20, 20, 15, 5, 10, 10, 0, 1, 2, 3, 4]})
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeError, reason=(
-    "mutual_difference with zero cells: R returns a decomposition whose M1 and M2 equal "
-    "mutual_total (test_mutual_difference.R 'difference same as mutual_total (zero weights)'; R's "
-    "IPF replaces empty cells by 1e-4, R/ipf.R create_common_data); the toolkit keeps the zeros "
-    "and raises RuntimeError 'IPF did not converge in 10000 iterations' on these tables"))
 def test_mutual_difference_zero_cells():
     res = sg.mutual_difference(ZERO1, ZERO2, "g", "u", "n")["est"]
     assert res["M1"] == pytest.approx(sg.mutual_total(ZERO1, "g", "u", "n").loc["M", "est"])

@@ -164,11 +164,15 @@ def _mh_unit_weights(n: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 
 def _mh_within(n: np.ndarray) -> np.ndarray:
-    """M and H within strata: arrays (..., W, U, G); M = sum_w p_w M_w, H = M / sum_w p_w E_w."""
+    """M and H within strata: arrays (..., W, U, G); M = sum_w p_w M_w, H = M / E(group).
+
+    E is the group entropy of the whole table, so that H(between strata) + H(within) = H(total),
+    as in the R package ``segregation`` (equivalently sum_w p_w (E_w / E) H_w).
+    """
     tw = n.sum(axis=(-2, -1))
     pw = tw / tw.sum(axis=-1, keepdims=True)
     m = (pw * _m_counts(n)).sum(axis=-1)
-    e = (pw * _eg_counts(n)).sum(axis=-1)
+    e = _eg_counts(n.sum(axis=-3))
     h = np.divide(m, e, out=np.zeros_like(m), where=e > 0)
     return np.stack([m, h], axis=-1)
 
@@ -291,7 +295,8 @@ def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weig
     """Mutual information index M and Theil's information index H.
 
     M = sum_u sum_g p_ug log(p_ug / (p_u p_g)),  H = M / E(group),  E = -sum_g p_g log p_g.
-    With ``within`` (strata w): M = sum_w p_w M_w and H = M / sum_w p_w E_w (Elbers 2023).
+    With ``within`` (strata w): M = sum_w p_w M_w and H = M / E(group) with the group entropy of
+    the whole table, so between and within H add up to the total H (Elbers 2023; the R package).
     ``unit`` may be a list: the units are then the combinations of those columns.
     ``resample`` chooses the bootstrap: "cells" (multinomial over the table, default) or "units"
     (units drawn with replacement; see ``_bootstrap``).
@@ -480,13 +485,25 @@ def _ipf_array(seed_table: np.ndarray, row_target: np.ndarray, col_target: np.nd
                        "table may make the target margins unreachable)")
 
 
+def _fill_zeros(*tables: np.ndarray, fill: float = 1e-10) -> list[np.ndarray]:
+    """Empty cells set to a tiny count (``fill``, or a thousandth of the smallest positive count
+    if that is smaller), as the R package ``segregation`` does before IPF, so a zero pattern never
+    makes the target margins unreachable."""
+    positive = [t[t > 0] for t in tables if (t > 0).any()]
+    smallest = min(float(x.min()) for x in positive) if positive else 1.0
+    fill = min(fill, smallest / 1000)
+    return [np.where(t > 0, t, fill).astype(float) for t in tables]
+
+
 def ipf(source: pd.DataFrame, target: pd.DataFrame, group: str, unit: str, weight: str | None = None, *,
         tol: float = 1e-10, max_iter: int = 10_000) -> pd.DataFrame:
-    """Iterative proportional fitting: ``source`` rescaled to the group and unit margins of ``target``.
+    """Iterative proportional fitting: ``source`` adjusted to the group and unit margins of ``target``.
 
-    The association structure (odds ratios) of ``source`` is kept; its margins become those of
-    ``target``. Only units and groups present in both are used (others would make the margins
-    unreachable). Returns long data with ``group``, ``unit`` and ``n`` (the fitted weights).
+    The association structure (odds ratios) of ``source`` is kept; its margins become the
+    proportions of ``target``'s, and the fitted counts sum to the source total (as the R
+    package ``segregation``: IPF does not change the number of observations). Only units and
+    groups present in both are used; empty cells are first set to a tiny count (``_fill_zeros``).
+    Returns long data with ``group``, ``unit`` and ``n`` (the fitted weights).
 
     References
     ----------
@@ -501,7 +518,9 @@ def ipf(source: pd.DataFrame, target: pd.DataFrame, group: str, unit: str, weigh
     if len(units) == 0 or len(groups) == 0:
         raise ValueError("source and target share no units or no groups")
     s, t = s.loc[units, groups], t.loc[units, groups]
-    fitted = _ipf_array(s.to_numpy(), t.sum(axis=1).to_numpy(), t.sum(axis=0).to_numpy(), tol=tol, max_iter=max_iter)
+    src, tgt = _fill_zeros(s.to_numpy(), t.to_numpy())
+    tgt = tgt / tgt.sum() * src.sum()
+    fitted = _ipf_array(src, tgt.sum(axis=1), tgt.sum(axis=0), tol=tol, max_iter=max_iter)
     wide = pd.DataFrame(fitted, index=units, columns=groups)
     return wide.stack().rename("n").reset_index()
 
@@ -536,11 +555,12 @@ def mutual_difference(data1: pd.DataFrame, data2: pd.DataFrame, group: str, unit
     c2 = c2 / c2.sum()
     m1c, m2c = float(_m_counts(c1)), float(_m_counts(c2))
     tables = {1: c1, 2: c2}
+    seeds = dict(zip((1, 2), _fill_zeros(c1, c2)))  # IPF seeds: empty cells as tiny counts, as R
 
     def value(g: int, u: int, s: int) -> float:
         if g == s and u == s:
             return float(_m_counts(tables[s]))
-        fitted = _ipf_array(tables[s], tables[u].sum(axis=1), tables[g].sum(axis=0))
+        fitted = _ipf_array(seeds[s], tables[u].sum(axis=1), tables[g].sum(axis=0))
         return float(_m_counts(fitted))
 
     v = {(g, u, s): value(g, u, s) for g in (1, 2) for u in (1, 2) for s in (1, 2)}
