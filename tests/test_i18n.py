@@ -66,3 +66,53 @@ def test_every_spanish_occupation_title_is_translated():
     en, es = i18n.strings("en")["soc_titles"], i18n.strings("es")["soc_titles"]
     same = [code for code in en if en[code] == es[code]]
     assert not same, f"Spanish titles identical to English: {same}"
+
+
+# Common English job words that must not appear in a Spanish occupation title (whole words).
+ENGLISH_JOB_WORDS = re.compile(r"\b(worker|workers|laborer|operator|cleaner|helper|and|of)\b", re.IGNORECASE)
+
+
+def test_spanish_soc_titles_are_spanish():
+    import pandas as pd
+    from importlib import resources
+
+    es, en = i18n.strings("es")["soc_titles"], i18n.strings("en")["soc_titles"]
+    table = resources.files("toolkit").joinpath("data", "cps11_women_share_by_soc.csv")
+    with table.open(encoding="utf-8") as f:
+        cps = pd.read_csv(f, dtype=str, usecols=["soc_code", "soc_title"]).dropna()
+    english: dict[str, set[str]] = {}
+    for code, title in [*en.items(), *zip(cps["soc_code"], cps["soc_title"])]:
+        english.setdefault(code, set()).add(title.strip().casefold())
+    assert all(re.fullmatch(r"\d\d-\d{4}", code) for code in es), "SOC codes are NN-NNNN strings"
+    empty = [code for code, title in es.items() if not isinstance(title, str) or not title.strip()]
+    assert not empty, f"empty Spanish SOC titles: {empty}"
+    same = [code for code, title in es.items() if title.strip().casefold() in english.get(code, set())]
+    assert not same, f"Spanish SOC titles equal to the English title: {same}"
+    words = {code: title for code, title in es.items() if ENGLISH_JOB_WORDS.search(title)}
+    assert not words, f"English job words in Spanish SOC titles: {words}"
+
+
+@pytest.mark.realdata
+def test_spanish_soc_titles_cover_real_dol_workers(dol_dir):
+    """Spanish occupation titles cover at least 99% of the certified workers with a SOC code in the
+    archived DOL disclosure files (every file in ../shared/data/dol except the Addendum/Appendix
+    companions; sub-applications flagged ``is_duplicate`` are left out so each worker counts once)."""
+    import pandas as pd
+
+    from toolkit.dol import read_disclosure
+
+    paths = sorted(p for p in dol_dir.iterdir() if p.suffix.lower() in {".csv", ".xlsx", ".xls"}
+                   and not any(w in p.name.lower() for w in ("addendum", "appendix")))
+    assert paths, f"no DOL disclosure files in {dol_dir}"
+    parts = []
+    for path in paths:
+        df = read_disclosure(path)
+        parts.append(df.loc[df["soc_code"].notna() & ~df["is_duplicate"].fillna(False).astype(bool),
+                            ["soc_code", "workers_certified"]])
+    cases = pd.concat(parts, ignore_index=True)
+    workers = cases.groupby("soc_code")["workers_certified"].sum()
+    assert workers.sum() > 0
+    titled = workers[workers.index.isin(i18n.strings("es")["soc_titles"])].sum()
+    share = titled / workers.sum()
+    missing = workers[~workers.index.isin(i18n.strings("es")["soc_titles"])].sort_values(ascending=False)
+    assert share >= 0.99, f"Spanish titles cover {share:.2%} of certified workers; largest missing: {missing.head(10).to_dict()}"
