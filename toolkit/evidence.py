@@ -484,6 +484,11 @@ def _joborder_finding(ev, cases, *, lang, k, source, synthetic):
     flagged = int(pd.to_numeric(scan["flagged"], errors="coerce").fillna(0).sum())
     text = cases[["job_title", "requirements_text"]].astype("string").fillna("").agg(" ".join, axis=1)
     found = language.detect_sex_preference(text)
+    perf = language.rules_performance("blind")
+    rules_note = i18n.t("joborders_rules_note", lang, n=i18n.fmt_int(int(perf["n"].sum()), lang),
+                        recall_low=i18n.fmt_percent(perf["recall"].min(), lang, 0),
+                        recall_high=i18n.fmt_percent(perf["recall"].max(), lang, 0),
+                        precision_low=i18n.fmt_percent(perf["precision"].min(), lang, 0))
     example = str(cases.loc[found["flag"].to_numpy(), "requirements_text"].dropna().head(1).str.slice(0, 100).squeeze()) \
         .rstrip(".") if flagged else ""
     if flagged:
@@ -495,10 +500,10 @@ def _joborder_finding(ev, cases, *, lang, k, source, synthetic):
             "joborders", lang, "flagged_share", flagged / orders if shown else None, ci,
             flagged=_n(flagged, lang, k), orders=i18n.fmt_int(orders, lang),
             rate=i18n.fmt_percent(flagged / orders, lang) if shown else "< " + i18n.fmt_percent(k / orders, lang),
-            example=example))
+            example=example, rules_note=rules_note))
     else:
         ev.findings.append(_finding("joborders", lang, "flagged_share", 0.0, text_key="finding_joborders_none",
-                                    orders=i18n.fmt_int(orders, lang)))
+                                    orders=i18n.fmt_int(orders, lang), rules_note=rules_note))
     ev.figures["joborders"] = figures.joborders_figure(scan, lang=lang, synthetic=synthetic, source=source)
 
 
