@@ -488,7 +488,9 @@ def _joborder_finding(ev, cases, *, lang, k, source, synthetic):
     rules_note = i18n.t("joborders_rules_note", lang, n=i18n.fmt_int(int(perf["n"].sum()), lang),
                         recall_low=i18n.fmt_percent(perf["recall"].min(), lang, 0),
                         recall_high=i18n.fmt_percent(perf["recall"].max(), lang, 0),
-                        precision_low=i18n.fmt_percent(perf["precision"].min(), lang, 0))
+                        precision_clause=i18n.t("joborders_precision_all", lang) if perf["precision"].min() == 1 else
+                        i18n.t("joborders_precision_some", lang,
+                               precision_low=i18n.fmt_percent(perf["precision"].min(), lang, 0)))
     example = str(cases.loc[found["flag"].to_numpy(), "requirements_text"].dropna().head(1).str.slice(0, 100).squeeze()) \
         .rstrip(".") if flagged else ""
     if flagged:
