@@ -79,6 +79,10 @@ def test_store_data_without_sex(tmp_path, monkeypatch, dol_dir):
     assert not ev.synthetic
     assert "do not record sex" in ev.findings[0]["text"]
     assert [f["key"] for f in ev.findings] == ["shortfall", "concentration", "joborders"]
+    with_text = int((~cases["requirements_text"].astype("string").fillna("").str.strip().str.upper()
+                     .isin(["", "NONE", "N/A", "NA"])).sum())
+    assert 0 < with_text < len(cases)
+    assert f"{with_text:,} of them carry requirements or duties text" in ev.findings[2]["text"]
     assert set(ev.tables) == {"occupations", "states", "employers"}
     # every certified position is counted once: shown cells plus suppressed ones (each below k)
     # add up to the file's total

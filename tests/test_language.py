@@ -2,6 +2,7 @@
 the labelled set, the classifier, and planted preferences in synthetic job orders."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from toolkit import language as lang
@@ -98,3 +99,12 @@ def test_planted_preferences_in_synthetic_job_orders():
     assert scan.loc["H-2B", "rate"] > scan.loc["H-2A", "rate"]
     small = lang.scan_job_orders(d.cases.head(30), by="employer_name")
     assert small["suppressed"].all() and (small["examples"] == "").all()
+
+
+def test_scan_counts_job_orders_with_more_than_a_title():
+    cases = pd.DataFrame({"program": ["H-2B"] * 12, "job_title": ["Crab picker"] * 12,
+                          "requirements_text": ["NONE", None, " ", "n/a", "Must lift 50 lbs.", "Women only."] * 2})
+    scan = lang.scan_job_orders(cases, k=10).iloc[0]
+    assert (scan["job_orders"], scan["with_text"], scan["flagged"], scan["prefers_women"]) == (12, 4, 2, 2)
+    titles_only = lang.scan_job_orders(cases, text_cols=("job_title",), k=10).iloc[0]
+    assert titles_only["with_text"] == 0 and titles_only["flagged"] == 0

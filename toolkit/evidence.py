@@ -482,10 +482,14 @@ def _joborder_finding(ev, cases, *, lang, k, source, synthetic):
     scan = language.scan_job_orders(cases, by="program", k=k)
     orders = int(pd.to_numeric(scan["job_orders"], errors="coerce").sum())
     flagged = int(pd.to_numeric(scan["flagged"], errors="coerce").fillna(0).sum())
+    with_text = int(pd.to_numeric(scan["with_text"], errors="coerce").fillna(0).sum())
     text = cases[["job_title", "requirements_text"]].astype("string").fillna("").agg(" ".join, axis=1)
     found = language.detect_sex_preference(text)
+    coverage = ("" if with_text == orders else
+                i18n.t("joborders_titles_only", lang) if with_text == 0 else
+                i18n.t("joborders_some_text", lang, with_text=i18n.fmt_int(with_text, lang)))
     perf = language.rules_performance("blind")
-    rules_note = i18n.t("joborders_rules_note", lang, n=i18n.fmt_int(int(perf["n"].sum()), lang),
+    rules_note = coverage + i18n.t("joborders_rules_note", lang, n=i18n.fmt_int(int(perf["n"].sum()), lang),
                         recall_low=i18n.fmt_percent(perf["recall"].min(), lang, 0),
                         recall_high=i18n.fmt_percent(perf["recall"].max(), lang, 0),
                         precision_clause=i18n.t("joborders_precision_all", lang) if perf["precision"].min() == 1 else

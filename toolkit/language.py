@@ -485,6 +485,9 @@ def classify(texts, model: Classifier, *, threshold: float = 0.5) -> pd.DataFram
     return pd.DataFrame({"probability": p, "flag": p >= threshold}, index=_as_series(texts).index)
 
 
+_PLACEHOLDERS = ("", "NONE", "N/A", "NA", "NOT APPLICABLE", "-", ".")
+
+
 def scan_job_orders(cases: pd.DataFrame, *, text_cols: Sequence[str] = ("job_title", "requirements_text"),
                     by: str = "program", model: Classifier | None = None, k: int = privacy.K_DEFAULT,
                     examples: int = 2) -> pd.DataFrame:
@@ -494,26 +497,33 @@ def scan_job_orders(cases: pd.DataFrame, *, text_cols: Sequence[str] = ("job_tit
     (or, with ``model``, when its probability is at least 0.5). Returns ``by``, ``job_orders``,
     ``flagged``, ``rate``, ``prefers_women``, ``prefers_men`` and up to ``examples`` example
     snippets (job-order text is a public record; no worker data). Groups with fewer than ``k``
-    job orders are suppressed (``privacy.suppress``).
+    job orders are suppressed (``privacy.suppress``). ``with_text`` counts the job orders that
+    carry more than a title: text in a column of ``text_cols`` other than ``job_title`` that is not
+    a placeholder such as "NONE" (most DOL files before FY2020 have titles only).
     """
     missing = [c for c in [*text_cols, by] if c not in cases.columns]
     if missing:
         raise KeyError(f"scan_job_orders: column(s) {missing} not in cases")
     text = cases[list(text_cols)].astype("string").fillna("").agg(" ".join, axis=1).str.strip()
+    details = [c for c in text_cols if c != "job_title"]
+    detail = cases[details].astype("string").fillna("").apply(lambda col: col.str.strip()) if details else None
+    has_text = (~detail.apply(lambda col: col.str.upper().isin(_PLACEHOLDERS)).all(axis=1)).to_numpy() \
+        if details else np.zeros(len(cases), dtype=bool)
     found = detect_sex_preference(text)
     flag = found["flag"].to_numpy()
     if model is not None:
         flag = flag | (model.predict_proba(text) >= 0.5)
     df = pd.DataFrame({by: cases[by].to_numpy(), "flag": flag, "sex": found["preferred_sex"].to_numpy(),
-                       "text": text.to_numpy()})
+                       "text": text.to_numpy(), "has_text": has_text})
     rows = []
     for key, g in df.groupby(by, observed=True, sort=True):
         hit = g[g["flag"]]
-        rows.append({by: key, "job_orders": len(g), "flagged": int(g["flag"].sum()),
-                     "rate": g["flag"].mean(), "prefers_women": int((hit["sex"] == "F").sum()),
-                     "prefers_men": int((hit["sex"] == "M").sum()),
+        rows.append({by: key, "job_orders": len(g), "with_text": int(g["has_text"].sum()),
+                     "flagged": int(g["flag"].sum()), "rate": g["flag"].mean(),
+                     "prefers_women": int((hit["sex"] == "F").sum()), "prefers_men": int((hit["sex"] == "M").sum()),
                      "examples": " | ".join(hit["text"].head(examples).str.slice(0, 120))})
     out = pd.DataFrame(rows)
-    out = privacy.suppress(out, ["job_orders"], k=k, dependent=["flagged", "rate", "prefers_women", "prefers_men"])
+    out = privacy.suppress(out, ["job_orders"], k=k,
+                           dependent=["with_text", "flagged", "rate", "prefers_women", "prefers_men"])
     out.loc[out["suppressed"], "examples"] = ""
     return schema.mark_synthetic(out, cases)
