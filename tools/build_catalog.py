@@ -123,9 +123,14 @@ def entries(shared: Path | None) -> list[dict]:
         path = shared / "dol" / name if shared else None
         slug = name.rsplit(".", 1)[0].lower().replace("_", "-")
         extract = "extract" in name
+        converted = name.endswith(".csv")  # OFLC published these years as Access databases (flcdatacenter.com)
+        if converted:
+            quirks = quirks + ["CSV converted by BuzzFeed News from the OFLC Access database (scripts/"
+                               "fetch-oflc-archived-data.py); the URL is that archive, not an OFLC file"]
         entry = {
             "id": f"dol-{slug}", "kind": kind, "title": f"{program} {'disclosure data' if kind == 'dol-disclosure' else 'companion file'}, FY{fy} ({name})",
-            "publisher": PUBLISHER, "url": TRLA if extract else OFLC + name, "url_verified": False,
+            "publisher": PUBLISHER, "url": TRLA if extract else ARCHIVE + name if converted else OFLC + name,
+            "url_verified": False,
             "archive_url": TRLA if extract else ARCHIVE + name,
             "file_name": name, "program": program, "fiscal_year": fy, "release": release(name), "layout": layout,
             "sheet": None, "sha256": sha256(path) if path and path.exists() else None,
