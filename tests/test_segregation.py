@@ -267,3 +267,27 @@ def test_units_bootstrap_of_m_and_h_equals_recomputing_each_resampled_table():
     assert got.loc["H", "se"] == pytest.approx(reps[:, 1].std(ddof=1), rel=1e-9)
     assert got.loc["M", "bias"] == pytest.approx(reps[:, 0].mean() - sg.mutual_total(df, "g", "u", "n").loc["M", "est"],
                                                  rel=1e-9)
+
+
+def test_mutual_within_per_stratum_hand_computed_and_adds_up():
+    # stratum A fully segregated (M = log 2, H = 1), stratum B not at all; half the people in each
+    df = pd.DataFrame({"s": ["A", "A", "B", "B", "B", "B"], "u": [1, 2, 1, 1, 2, 2],
+                       "g": ["F", "M", "F", "M", "F", "M"], "n": [10, 10, 5, 5, 5, 5]})
+    w = sg.mutual_within(df, "g", "u", "s", "n", wide=True).set_index("s")
+    assert list(w.columns) == ["M", "p", "H", "ent_ratio"]
+    assert w.loc["A"].tolist() == pytest.approx([math.log(2), 0.5, 1.0, 1.0])
+    assert w.loc["B"].tolist() == pytest.approx([0.0, 0.5, 0.0, 1.0])
+    assert sg.mutual_within(df, "g", "u", "s", "n", base=2, wide=True).set_index("s").loc["A", "M"] == pytest.approx(1)
+    # on random strata the parts add up to mutual_total(within=), as R's mutual_within documents
+    a, b, c = random_table(11), random_table(12), random_table(13, groups=("F", "M"))
+    big = pd.concat([a.assign(s="A", t=1), b.assign(s="B", t=1), c.assign(s="B", t=2)])
+    for within in ("s", ["s", "t"]):
+        parts = sg.mutual_within(big, "g", "u", within, "n", wide=True)
+        total = sg.mutual_total(big, "g", "u", "n", within=within)["est"]
+        assert (parts["p"] * parts["M"]).sum() == pytest.approx(total["M"])
+        assert (parts["p"] * parts["ent_ratio"] * parts["H"]).sum() == pytest.approx(total["H"])
+    long = sg.mutual_within(big, "g", "u", ["s", "t"], "n", se=True, n_bootstrap=40, seed=2)
+    assert list(long.columns) == ["s", "t", "stat", "est", "se", "ci_low", "ci_high", "bias"]
+    assert len(long) == 3 * 4 and (long["se"] > 0).all()
+    pd.testing.assert_frame_equal(long, sg.mutual_within(big, "g", "u", ["s", "t"], "n", se=True, n_bootstrap=40,
+                                                         seed=2))

@@ -37,6 +37,7 @@ __all__ = [
     "entropy",
     "mutual_total",
     "mutual_local",
+    "mutual_within",
     "mutual_total_nested",
     "mutual_difference",
     "dissimilarity",
@@ -285,7 +286,7 @@ def _within_array(data, group, unit, weight, within):
     s_idx = strata.get_indexer(wide.index.droplevel(-1))
     u_idx = units.get_indexer(wide.index.get_level_values(-1))
     arr[s_idx, u_idx, :] = wide.to_numpy()
-    return arr
+    return arr, strata
 
 
 def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weight: str | None = None, *,
@@ -315,7 +316,7 @@ def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weig
         table = count_table(data, group, unit, weight).to_numpy()
         stat = _mh_counts
     else:
-        table = _within_array(data, group, unit, weight, list(within) if not isinstance(within, str) else within)
+        table, _ = _within_array(data, group, unit, weight, list(within) if not isinstance(within, str) else within)
         stat = _mh_within
     est = stat(table)
     boot = None
@@ -354,6 +355,60 @@ def mutual_local(data: pd.DataFrame, group: str, unit: str, weight: str | None =
         for key in ("se", "ci_low", "ci_high", "bias"):
             out[f"ls_{key}"] = summ[key] / scale
     return out
+
+
+def _per_stratum(n: np.ndarray) -> np.ndarray:
+    """Per stratum of count arrays (..., W, U, G): M_w, p_w, H_w = M_w / E_w and ent_ratio_w = E_w / E."""
+    tw = n.sum(axis=(-2, -1))
+    pw = tw / tw.sum(axis=-1, keepdims=True)
+    m, e_w = _m_counts(n), _eg_counts(n)
+    e = np.broadcast_to(_eg_counts(n.sum(axis=-3))[..., None], e_w.shape)
+    h = np.divide(m, e_w, out=np.zeros_like(m), where=e_w > 0)
+    ratio = np.divide(e_w, e, out=np.zeros_like(e_w), where=e > 0)
+    return np.stack([m, pw, h, ratio], axis=-1)
+
+
+def mutual_within(data: pd.DataFrame, group: str, unit: str | Sequence[str], within: str | Sequence[str],
+                  weight: str | None = None, *, base: float = math.e, se: bool = False, n_bootstrap: int = 100,
+                  ci: float = 0.95, seed: int | np.random.Generator | None = None, wide: bool = False
+                  ) -> pd.DataFrame:
+    """Segregation within each stratum (e.g. within each program or state), as R's ``mutual_within``.
+
+    For stratum w: ``M`` = M_w, ``p`` = p_w (its share of the total), ``H`` = M_w / E_w and
+    ``ent_ratio`` = E_w / E, with E_w the group entropy within the stratum and E the overall one.
+    They add up to the ``within=`` totals of ``mutual_total``: M = sum_w p_w M_w and
+    H = sum_w p_w ent_ratio_w H_w.
+
+    Returns long data (``within`` columns, ``stat``, ``est`` and, with ``se=True``, ``se``,
+    ``ci_low``, ``ci_high``, ``bias`` from the multinomial bootstrap of the whole table), or with
+    ``wide=True`` one row per stratum with columns ``M``, ``p``, ``H``, ``ent_ratio`` (estimates).
+
+    References
+    ----------
+    Elbers, B. (2023). A method for studying differences in segregation across time and space.
+    Sociological Methods & Research, 52(1), 5-42. Mora, R., & Ruiz-Castillo, J. (2011).
+    """
+    scale = _log_base(base)
+    within = [within] if isinstance(within, str) else list(within)
+    table, strata = _within_array(data, group, unit, weight, within if len(within) > 1 else within[0])
+    est = _per_stratum(table)
+    boot = None
+    if se:
+        _check_inference(n_bootstrap, ci)
+        boot = _bootstrap(_per_stratum, table, n_bootstrap, np.random.default_rng(seed))
+    parts = _summarise(est, boot, ci)
+    stats = ["M", "p", "H", "ent_ratio"]
+    keys = strata.to_frame(index=False) if isinstance(strata, pd.MultiIndex) else pd.DataFrame({within[0]: strata})
+    keys.columns = within
+    frames = []
+    for j, name in enumerate(stats):
+        values = {k: v[:, j] / (scale if name == "M" else 1.0) for k, v in parts.items()}  # M in ``base``
+        frames.append(keys.assign(stat=name, **values))
+    out = pd.concat(frames, ignore_index=True)
+    if wide:
+        return out.pivot_table(index=within, columns="stat", values="est", observed=True)[stats].reset_index() \
+            .rename_axis(columns=None)
+    return out.sort_values(within, kind="stable", ignore_index=True)
 
 
 def mutual_total_nested(data: pd.DataFrame, group: str, units: Sequence[str], weight: str | None = None, *,
