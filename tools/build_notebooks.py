@@ -115,6 +115,10 @@ NOTEBOOKS = {
                  '    display(segregation.mutual_total_nested(counts, "sex", ["program", "worksite_state", "soc_code"], "n"))'),
             md("Most segregation lies between programs and between occupations within states, not between states."),
             code('if workers is not None:\n'
+                 '    display(segregation.mutual_within(counts, "sex", "soc_code", "program", "n", wide=True).round(4))'),
+            md("Within each program: M and H across occupations, the program's share of workers (p) and its "
+               "sex mix's entropy relative to the whole (ent_ratio); sum(p M) is the within-program M."),
+            code('if workers is not None:\n'
                  '    display(segregation.mutual_local(counts, "sex", "soc_code", "n").sort_values("ls", ascending=False).head(5))'),
             md("Local segregation: the occupations that contribute most (housekeeping and seafood processing "
                "concentrate women)."),
