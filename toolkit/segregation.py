@@ -164,18 +164,25 @@ def _mh_unit_weights(n: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.stack([m, h], axis=-1)
 
 
+def _per_stratum(n: np.ndarray) -> np.ndarray:
+    """Per stratum of count arrays (..., W, U, G): M_w, p_w, H_w = M_w / E_w and ent_ratio_w = E_w / E."""
+    tw = n.sum(axis=(-2, -1))
+    pw = tw / tw.sum(axis=-1, keepdims=True)
+    m, e_w = _m_counts(n), _eg_counts(n)
+    e = np.broadcast_to(_eg_counts(n.sum(axis=-3))[..., None], e_w.shape)
+    h = np.divide(m, e_w, out=np.zeros_like(m), where=e_w > 0)
+    ratio = np.divide(e_w, e, out=np.zeros_like(e_w), where=e > 0)
+    return np.stack([m, pw, h, ratio], axis=-1)
+
+
 def _mh_within(n: np.ndarray) -> np.ndarray:
     """M and H within strata: arrays (..., W, U, G); M = sum_w p_w M_w, H = M / E(group).
 
     E is the group entropy of the whole table, so that H(between strata) + H(within) = H(total),
     as in the R package ``segregation`` (equivalently sum_w p_w (E_w / E) H_w).
     """
-    tw = n.sum(axis=(-2, -1))
-    pw = tw / tw.sum(axis=-1, keepdims=True)
-    m = (pw * _m_counts(n)).sum(axis=-1)
-    e = _eg_counts(n.sum(axis=-3))
-    h = np.divide(m, e, out=np.zeros_like(m), where=e > 0)
-    return np.stack([m, h], axis=-1)
+    m_w, p_w, h_w, ratio_w = np.moveaxis(_per_stratum(n), -1, 0)
+    return np.stack([(p_w * m_w).sum(axis=-1), (p_w * ratio_w * h_w).sum(axis=-1)], axis=-1)
 
 
 def _d_counts(n: np.ndarray) -> np.ndarray:
@@ -279,7 +286,9 @@ def entropy(data: pd.DataFrame, col: str, weight: str | None = None, base: float
 
 
 def _within_array(data, group, unit, weight, within):
-    wide = count_table(data, group, [*within, unit] if isinstance(within, list) else [within, unit], weight)
+    """Counts as an array (W, U, G) over strata ``within`` (a column or a list), and the strata index."""
+    within = [within] if isinstance(within, str) else list(within)
+    wide = count_table(data, group, [*within, unit], weight)
     strata = wide.index.droplevel(-1).unique()
     units = wide.index.get_level_values(-1).unique().sort_values()
     arr = np.zeros((len(strata), len(units), wide.shape[1]))
@@ -316,7 +325,7 @@ def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weig
         table = count_table(data, group, unit, weight).to_numpy()
         stat = _mh_counts
     else:
-        table, _ = _within_array(data, group, unit, weight, list(within) if not isinstance(within, str) else within)
+        table, _ = _within_array(data, group, unit, weight, within)
         stat = _mh_within
     est = stat(table)
     boot = None
@@ -357,17 +366,6 @@ def mutual_local(data: pd.DataFrame, group: str, unit: str, weight: str | None =
     return out
 
 
-def _per_stratum(n: np.ndarray) -> np.ndarray:
-    """Per stratum of count arrays (..., W, U, G): M_w, p_w, H_w = M_w / E_w and ent_ratio_w = E_w / E."""
-    tw = n.sum(axis=(-2, -1))
-    pw = tw / tw.sum(axis=-1, keepdims=True)
-    m, e_w = _m_counts(n), _eg_counts(n)
-    e = np.broadcast_to(_eg_counts(n.sum(axis=-3))[..., None], e_w.shape)
-    h = np.divide(m, e_w, out=np.zeros_like(m), where=e_w > 0)
-    ratio = np.divide(e_w, e, out=np.zeros_like(e_w), where=e > 0)
-    return np.stack([m, pw, h, ratio], axis=-1)
-
-
 def mutual_within(data: pd.DataFrame, group: str, unit: str | Sequence[str], within: str | Sequence[str],
                   weight: str | None = None, *, base: float = math.e, se: bool = False, n_bootstrap: int = 100,
                   ci: float = 0.95, seed: int | np.random.Generator | None = None, wide: bool = False
@@ -390,7 +388,7 @@ def mutual_within(data: pd.DataFrame, group: str, unit: str | Sequence[str], wit
     """
     scale = _log_base(base)
     within = [within] if isinstance(within, str) else list(within)
-    table, strata = _within_array(data, group, unit, weight, within if len(within) > 1 else within[0])
+    table, strata = _within_array(data, group, unit, weight, within)
     est = _per_stratum(table)
     boot = None
     if se:
@@ -398,7 +396,7 @@ def mutual_within(data: pd.DataFrame, group: str, unit: str | Sequence[str], wit
         boot = _bootstrap(_per_stratum, table, n_bootstrap, np.random.default_rng(seed))
     parts = _summarise(est, boot, ci)
     stats = ["M", "p", "H", "ent_ratio"]
-    keys = strata.to_frame(index=False) if isinstance(strata, pd.MultiIndex) else pd.DataFrame({within[0]: strata})
+    keys = strata.to_frame(index=False)
     keys.columns = within
     frames = []
     for j, name in enumerate(stats):
