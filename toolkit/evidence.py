@@ -489,12 +489,13 @@ def _joborder_finding(ev, cases, *, lang, k, source, synthetic):
                 i18n.t("joborders_titles_only", lang) if with_text == 0 else
                 i18n.t("joborders_some_text", lang, with_text=i18n.fmt_int(with_text, lang)))
     perf = language.rules_performance("blind")
+    precision = perf["precision"].min()
+    precision_clause = (i18n.t("joborders_precision_all", lang) if precision == 1 else
+                        i18n.t("joborders_precision_some", lang, precision_low=i18n.fmt_percent(precision, lang, 0)))
     rules_note = coverage + i18n.t("joborders_rules_note", lang, n=i18n.fmt_int(int(perf["n"].sum()), lang),
-                        recall_low=i18n.fmt_percent(perf["recall"].min(), lang, 0),
-                        recall_high=i18n.fmt_percent(perf["recall"].max(), lang, 0),
-                        precision_clause=i18n.t("joborders_precision_all", lang) if perf["precision"].min() == 1 else
-                        i18n.t("joborders_precision_some", lang,
-                               precision_low=i18n.fmt_percent(perf["precision"].min(), lang, 0)))
+                                   recall_low=i18n.fmt_percent(perf["recall"].min(), lang, 0),
+                                   recall_high=i18n.fmt_percent(perf["recall"].max(), lang, 0),
+                                   precision_clause=precision_clause)
     example = str(cases.loc[found["flag"].to_numpy(), "requirements_text"].dropna().head(1).str.slice(0, 100).squeeze()) \
         .rstrip(".") if flagged else ""
     if flagged:

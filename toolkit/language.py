@@ -371,17 +371,21 @@ def evaluation_table(model: "Classifier | None" = None, *, seed: int = 0) -> pd.
             **{name: load_challenge(name=name) for name in EVALUATION_SETS}}
     rows = []
     for name, data in sets.items():
-        label = data["label"].astype(int).to_numpy()
         flags = {"rules": detect_sex_preference(data["text"])["flag"].to_numpy(),
                  "classifier": classify(data["text"], model)["flag"].to_numpy()}
         for method, flag in flags.items():
-            for code in ("en", "es"):
-                keep = (data["lang"] == code).to_numpy()
-                est = evaluate(flag[keep], label[keep])["est"]
+            for code, est in _by_language(flag, data).items():
                 rows.append({"set": name, "method": method, "lang": code, "n": int(est["n"]),
-                             "positives": int(label[keep].sum()), "precision": est["precision"],
+                             "positives": int(est["tp"] + est["fn"]), "precision": est["precision"],
                              "recall": est["recall"], "f1": est["f1"]})
     return pd.DataFrame(rows)
+
+
+def _by_language(flag: np.ndarray, data: pd.DataFrame) -> dict[str, pd.Series]:
+    """``evaluate`` of ``flag`` against ``data["label"]`` for the English and the Spanish rows."""
+    label = data["label"].astype(int).to_numpy()
+    return {code: evaluate(flag[keep], label[keep])["est"]
+            for code in ("en", "es") for keep in [(data["lang"] == code).to_numpy()]}
 
 
 def rules_performance(name: str = "blind") -> pd.DataFrame:
@@ -390,10 +394,7 @@ def rules_performance(name: str = "blind") -> pd.DataFrame:
     rules miss: a count of flagged job orders is a lower bound."""
     data = load_challenge(name=name)
     flag = detect_sex_preference(data["text"])["flag"].to_numpy()
-    label = data["label"].to_numpy()
-    out = {code: evaluate(flag[(data["lang"] == code).to_numpy()], label[(data["lang"] == code).to_numpy()])["est"]
-           for code in ("en", "es")}
-    return pd.DataFrame(out).T.rename_axis("lang")
+    return pd.DataFrame(_by_language(flag, data)).T.rename_axis("lang")
 
 
 def _confusion(label, pred) -> dict:
@@ -505,10 +506,9 @@ def scan_job_orders(cases: pd.DataFrame, *, text_cols: Sequence[str] = ("job_tit
     if missing:
         raise KeyError(f"scan_job_orders: column(s) {missing} not in cases")
     text = cases[list(text_cols)].astype("string").fillna("").agg(" ".join, axis=1).str.strip()
-    details = [c for c in text_cols if c != "job_title"]
-    detail = cases[details].astype("string").fillna("").apply(lambda col: col.str.strip()) if details else None
-    has_text = (~detail.apply(lambda col: col.str.upper().isin(_PLACEHOLDERS)).all(axis=1)).to_numpy() \
-        if details else np.zeros(len(cases), dtype=bool)
+    details = cases[[c for c in text_cols if c != "job_title"]].astype("string").fillna("")
+    placeholder = details.apply(lambda col: col.str.strip().str.upper().isin(_PLACEHOLDERS))
+    has_text = (~placeholder.all(axis=1)).to_numpy()  # no detail column: all True, so nobody has text
     found = detect_sex_preference(text)
     flag = found["flag"].to_numpy()
     if model is not None:

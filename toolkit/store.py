@@ -132,6 +132,11 @@ def write_table(kind: str, df: pd.DataFrame, *, source_sha256: str, source_file:
     return {"status": prior or "added", "rows": len(df), "partitions": []}
 
 
+def _case_files(base: Path) -> list[Path]:
+    """The stored case partitions under ``<store>/cases``, sorted; none when it does not exist."""
+    return sorted(base.glob("program=*/fiscal_year=*/*.parquet")) if base.exists() else []
+
+
 def read_cases(program: str | None = None, fiscal_years: Iterable[int] | None = None, *,
                root: str | os.PathLike | None = None) -> pd.DataFrame:
     """Canonical cases from the store, filtered by program and fiscal years (partition pruning)."""
@@ -141,7 +146,7 @@ def read_cases(program: str | None = None, fiscal_years: Iterable[int] | None = 
         raise ValueError(f"program must be one of {list(schema.PROGRAMS)}, got {program!r}")
     years = None if fiscal_years is None else {int(y) for y in fiscal_years}
     files = []
-    for f in sorted(base.glob("program=*/fiscal_year=*/*.parquet")) if base.exists() else []:
+    for f in _case_files(base):
         prog = f.parent.parent.name.split("=", 1)[1]
         fy = int(f.parent.name.split("=", 1)[1])
         if (program is None or prog == program) and (years is None or fy in years):
@@ -181,7 +186,7 @@ def summary(root: str | os.PathLike | None = None) -> pd.DataFrame:
     base = store_root(root) / "cases"
     cols = ["program", "fiscal_year", "case_number", "source_file", "is_certified", "is_duplicate",
             "workers_certified"]
-    files = sorted(base.glob("program=*/fiscal_year=*/*.parquet")) if base.exists() else []
+    files = _case_files(base)
     out_cols = ["program", "fiscal_year", "files", "rows", "certified_rows", "workers_certified",
                 "rows_in_earlier_files"]
     if not files:
