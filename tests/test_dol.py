@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from toolkit import dol, schema
+from toolkit import dol, releases, schema, store
 from toolkit.errors import DataValidationError, SchemaError
 
 # file -> (program, fiscal year, layout, raw column with workers certified (None: derived), data rows)
@@ -226,9 +226,9 @@ def test_duplicate_cases_across_files_and_quarters(tmp_path):
     a = _write(tmp_path / "H-2B_FY2015_Q2.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"])
     b = _write(tmp_path / "H-2B_FY2015_Q4.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"][:1])
     c = _write(tmp_path / "H-2B_FY2016.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"])
-    assert [p.name for p in dol.latest_per_year([a, b, c])] == ["H-2B_FY2015_Q4.xlsx", "H-2B_FY2016.xlsx"]
+    assert [p.name for p in releases.latest_per_year([a, b, c])] == ["H-2B_FY2015_Q4.xlsx", "H-2B_FY2016.xlsx"]
     both = pd.concat([dol.read_disclosure(b), dol.read_disclosure(c, fiscal_year=2016)], ignore_index=True)
-    out = dol.deduplicate_cases(both)
+    out = store.deduplicate_cases(both)
     assert out["case_number"].is_unique and out.attrs["accounting"]["dropped_in_other_file"] == 1
     # exact repeated rows in one file are kept and flagged, never summed twice
     d = _write(tmp_path / "H-2B_FY2018.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"] + ROWS["icert-2015"][:1])

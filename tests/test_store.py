@@ -76,17 +76,17 @@ def test_companion_tables(tmp_path):
 
 
 def test_load_cases_keeps_the_latest_release_of_a_case(monkeypatch, tmp_path):
-    from toolkit import dol
+    from toolkit import releases
 
     monkeypatch.setenv("H2GENDER_DATA_DIR", str(tmp_path))
     q1 = cases(n=3).assign(source_file="H-2B_FY2019_Q1.xlsx")
     q4 = cases(n=5).assign(source_file="H-2B_FY2019_Q4.xlsx")
     store.write_cases(q1, source_sha256="a" * 64, source_file="H-2B_FY2019_Q1.xlsx")
     store.write_cases(q4, source_sha256="b" * 64, source_file="H-2B_FY2019_Q4.xlsx")
-    both = dol.load_cases("H-2B", [2019])
+    both = store.load_cases("H-2B", [2019])
     assert len(both) == 5 and set(both["source_file"]) == {"H-2B_FY2019_Q4.xlsx"}
     assert both.attrs["accounting"]["dropped_in_other_file"] == 3
-    assert len(dol.load_cases("H-2B", [2019], deduplicate=False)) == 8
+    assert len(store.load_cases("H-2B", [2019], deduplicate=False)) == 8
 
 
 def test_summary_counts_each_case_once_and_accounts_for_every_row(tmp_path):
@@ -108,13 +108,14 @@ def test_summary_counts_each_case_once_and_accounts_for_every_row(tmp_path):
 
 def test_a_full_year_file_wins_over_a_quarter_whatever_the_names(monkeypatch, tmp_path):
     # 'H-2B_...' sorts before 'H2B_...', so ordering by file name alone would keep the Q1 release
-    from toolkit import dol
+    from toolkit import releases
 
     monkeypatch.setenv("H2GENDER_DATA_DIR", str(tmp_path))
     q1 = cases(fy=2021, n=3).assign(source_file="H2B_Disclosure_Data_FY2021_Q1.xlsx")
     year = cases(fy=2021, n=5).assign(source_file="H-2B_Disclosure_Data_FY2021.xlsx")
     store.write_cases(q1, source_sha256="a" * 64, source_file=q1["source_file"].iloc[0])
     store.write_cases(year, source_sha256="b" * 64, source_file=year["source_file"].iloc[0])
-    kept = dol.load_cases("H-2B", [2021])
+    kept = store.load_cases("H-2B", [2021])
     assert set(kept["source_file"]) == {"H-2B_Disclosure_Data_FY2021.xlsx"} and len(kept) == 5
-    assert [dol.release_rank(n) for n in ("X_FY15_Q4.xlsx", "X_FY2021_Q1.xlsx", "X_FY2018_EOY.xlsx", "X_FY2019.xlsx")] == [4, 1, 5, 5]
+    assert [releases.release_from_name(n) for n in ("X_FY15_Q4.xlsx", "X_FY2021_Q1.xlsx", "X_FY2018_EOY.xlsx", "X_FY2019.xlsx")] == [
+        "Q4", "Q1", "full year", "full year"]

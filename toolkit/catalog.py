@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import pandas as pd
 import yaml
 
-from toolkit import schema
+from toolkit import releases, schema
 from toolkit.errors import CatalogError
 
 __all__ = ["catalog_dir", "load_catalog", "validate_catalog", "get_entry", "find", "most_complete",
@@ -23,8 +23,7 @@ __all__ = ["catalog_dir", "load_catalog", "validate_catalog", "get_entry", "find
 ENV_CATALOG_DIR = "H2GENDER_CATALOG_DIR"
 REQUIRED_KEYS = ("id", "kind", "title", "publisher", "url", "file_name", "license", "sha256", "quirks")
 KINDS = ("dol-disclosure", "dol-companion", "bls-cps11", "census-crosswalk", "boundaries")
-#: DOL releases, least to most complete (quarterly files are cumulative within a fiscal year)
-RELEASES = ("Q1", "Q2", "Q3", "Q4", "full year")
+RELEASES = releases.RELEASES
 
 
 def catalog_dir(path: str | os.PathLike | None = None) -> Path:
@@ -136,7 +135,7 @@ def find(program: str | None = None, fiscal_year: int | None = None, kind: str |
 
 def most_complete(entries: list[dict]) -> list[dict]:
     """Per kind, program and fiscal year, the entry of the most complete release that can be
-    downloaded directly: a full-year file over Q4 over Q1 (``RELEASES``), since quarterly files
+    downloaded directly: a full-year file over Q4 over Q1 (``releases.rank``), since quarterly files
     are cumulative and a year is never assembled from quarters. Use it on disclosure entries;
     companion files of one year are different tables, not releases of one table."""
     best: dict[tuple, tuple[int, dict]] = {}
@@ -144,7 +143,7 @@ def most_complete(entries: list[dict]) -> list[dict]:
         if e.get("direct_download") is False:
             continue
         key = (e.get("kind"), e.get("program"), e.get("fiscal_year"))
-        rank = RELEASES.index(e.get("release", "full year"))
+        rank = releases.rank(e.get("release", "full year"))
         if key not in best or rank > best[key][0]:
             best[key] = (rank, e)
     return [e for _, e in best.values()]

@@ -45,8 +45,7 @@ from toolkit.errors import DataValidationError, SchemaError
 
 __all__ = ["read_disclosure", "read_recruiters", "read_worksites", "read_housing", "read_companion",
            "read_any", "detect_layout", "infer_program", "infer_fiscal_year", "normalize_status",
-           "normalize_soc", "normalize_wage_unit", "release_rank", "latest_per_year", "deduplicate_cases",
-           "load_cases", "HOURS_PER_UNIT", "sha256_file"]
+           "normalize_soc", "normalize_wage_unit", "HOURS_PER_UNIT", "sha256_file"]
 
 HOURS_PER_UNIT = {"hour": 1.0, "day": 8.0, "week": 40.0, "bi-weekly": 80.0, "month": 40 * 52 / 12, "year": 2080.0}
 
@@ -541,59 +540,3 @@ def read_any(path: str | Path) -> tuple[str, pd.DataFrame]:
         except SchemaError:
             raise case_error from None
         return table.attrs["kind"], table
-
-
-# ------------------------------------------------------------------------------------------------
-# several files
-def release_rank(name: str | Path) -> int:
-    """How complete a release is, from its file name: 1-4 for a quarterly (cumulative) release
-    ``_Q1``..``_Q4``, 5 for a file without a quarter (a full-year or end-of-year file)."""
-    m = re.search(r"_Q([1-4])(?![0-9])", Path(name).name, flags=re.IGNORECASE)
-    return int(m.group(1)) if m else 5
-
-
-def latest_per_year(paths: Iterable[str | Path]) -> list[Path]:
-    """One file per program and fiscal year: the latest quarter (quarterly files are cumulative
-    within a year, so they are never summed). A file without a quarter counts as the full year."""
-    best: dict[tuple, tuple[int, Path]] = {}
-    for p in map(Path, paths):
-        program, fy = infer_program(p), infer_fiscal_year(p)
-        q = release_rank(p)
-        kind = "companion" if re.search(r"Addendum|Appendix", p.name, re.IGNORECASE) else "cases"
-        key = (program, fy, kind, re.sub(r"_Q[1-4].*", "", p.stem) if kind == "companion" else "")
-        if key not in best or q > best[key][0]:
-            best[key] = (q, p)
-    return sorted(p for _, p in best.values())
-
-
-def deduplicate_cases(df: pd.DataFrame) -> pd.DataFrame:
-    """Drop rows of a case that also appear in a later file (same program and case number).
-
-    The file of the latest ``fiscal_year`` wins, and within a year the most complete release
-    (``release_rank``: a full-year file over Q4 over Q1; file names decide only ties); rows
-    within one file are kept (sub applications). ``attrs["accounting"]["dropped_in_other_file"]``
-    counts what was dropped.
-    """
-    key = ["program", "case_number"]
-    ranks = {f: release_rank(f) for f in df["source_file"].dropna().unique()}
-    order = (df.assign(_release=df["source_file"].map(ranks))
-             .sort_values(["fiscal_year", "_release", "source_file"], kind="stable").drop(columns="_release"))
-    last_file = order.groupby(key, observed=True)["source_file"].transform("last")
-    keep = order["source_file"] == last_file
-    out = order[keep].sort_index()
-    out.attrs = dict(df.attrs)
-    out.attrs["accounting"] = {**df.attrs.get("accounting", {}), "dropped_in_other_file": int((~keep).sum())}
-    return out
-
-
-def load_cases(program: str | None = None, fiscal_years: Iterable[int] | None = None, *,
-               deduplicate: bool = True) -> pd.DataFrame:
-    """Canonical cases from the harmonized store (``h2gender data ingest`` fills it).
-
-    When several stored files hold the same case (a Q1 and a Q4 release of one year, or a case
-    decided across years), ``deduplicate`` keeps the latest file's rows (``deduplicate_cases``).
-    """
-    from toolkit import store
-
-    cases = store.read_cases(program=program, fiscal_years=fiscal_years)
-    return deduplicate_cases(cases) if deduplicate else cases

@@ -91,9 +91,9 @@ def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = 
                               f"programs={tuple(programs)}).truth['params']", "sha256": _sha256_bytes(params),
                       "role": "role_params"})
     else:
-        from toolkit import dol, store
+        from toolkit import store
 
-        parts = [dol.load_cases(p, [fiscal_year]) for p in programs]
+        parts = [store.load_cases(p, [fiscal_year]) for p in programs]
         cases = pd.concat(parts, ignore_index=True)
         workers = None
         for sha, entry in sorted(store.manifest().items(), key=lambda kv: kv[1]["source_file"]):

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit import config, schema
+from toolkit import config, releases, schema
 from toolkit.checksum import sha256_file
 from toolkit.errors import StoreError
 
-__all__ = ["write_cases", "read_cases", "write_table", "read_table", "manifest", "summary", "sha256_file",
-           "store_root"]
+__all__ = ["write_cases", "read_cases", "load_cases", "deduplicate_cases", "sources", "write_table", "read_table",
+           "manifest", "summary", "sha256_file", "store_root"]
 
 MANIFEST = "manifest.json"
 
@@ -162,6 +162,50 @@ def read_cases(program: str | None = None, fiscal_years: Iterable[int] | None = 
     return out
 
 
+def deduplicate_cases(df: pd.DataFrame) -> pd.DataFrame:
+    """Drop rows of a case that also appear in a later file (same program and case number).
+
+    The file of the latest ``fiscal_year`` wins, and within a year the most complete release
+    (``releases.rank_file``: a full-year file over Q4 over Q1; file names decide only ties); rows
+    within one file are kept (sub applications). ``attrs["accounting"]["dropped_in_other_file"]``
+    counts what was dropped.
+    """
+    key = ["program", "case_number"]
+    ranks = {f: releases.rank_file(f) for f in df["source_file"].dropna().unique()}
+    order = (df.assign(_release=df["source_file"].map(ranks))
+             .sort_values(["fiscal_year", "_release", "source_file"], kind="stable").drop(columns="_release"))
+    last_file = order.groupby(key, observed=True)["source_file"].transform("last")
+    keep = order["source_file"] == last_file
+    out = order[keep].sort_index()
+    out.attrs = dict(df.attrs)
+    out.attrs["accounting"] = {**df.attrs.get("accounting", {}), "dropped_in_other_file": int((~keep).sum())}
+    return out
+
+
+def load_cases(program: str | None = None, fiscal_years: Iterable[int] | None = None, *,
+               root: str | os.PathLike | None = None, deduplicate: bool = True) -> pd.DataFrame:
+    """Canonical cases as analyses count them: ``read_cases`` then, when several stored files hold
+    the same case (a Q1 and a Q4 release of one year, or a case decided across years), the rows of
+    the most complete, latest file only (``deduplicate_cases``)."""
+    cases = read_cases(program=program, fiscal_years=fiscal_years, root=root)
+    return deduplicate_cases(cases) if deduplicate else cases
+
+
+def sources(programs: Iterable[str], fiscal_years: Iterable[int], *,
+            root: str | os.PathLike | None = None) -> list[dict]:
+    """The stored source files that hold cases of ``programs`` x ``fiscal_years``, sorted by name:
+    dicts with ``file``, ``sha256``, ``release`` (``releases.release_from_name``) and
+    ``partitions`` ("H-2A 2019", ...)."""
+    wanted = {f"{p} {int(y)}" for p in programs for y in fiscal_years}
+    out = []
+    for sha, entry in manifest(root).items():
+        parts = [part for part in entry.get("partitions", []) if part in wanted]
+        if parts:
+            out.append({"file": entry["source_file"], "sha256": sha,
+                        "release": releases.release_from_name(entry["source_file"]), "partitions": parts})
+    return sorted(out, key=lambda f: f["file"])
+
+
 def read_table(kind: str, *, root: str | os.PathLike | None = None) -> pd.DataFrame:
     """A linked companion table from every stored source of that kind."""
     base = store_root(root) / "tables" / kind
@@ -175,14 +219,12 @@ def summary(root: str | os.PathLike | None = None) -> pd.DataFrame:
     """Cases in the store by program and fiscal year, counted as analyses count them.
 
     A case held by several stored files (quarterly releases are cumulative) counts once, from
-    the latest file (``dol.deduplicate_cases``); ``rows_in_earlier_files`` says how many rows
+    the latest file (``deduplicate_cases``); ``rows_in_earlier_files`` says how many rows
     that set aside. ``workers_certified`` leaves out rows flagged ``is_duplicate`` (H-2A
     master/sub double counting). Columns: ``program``, ``fiscal_year``, ``files``, ``rows`` (case
     rows kept), ``certified_rows``, ``workers_certified``, ``rows_in_earlier_files``; together
     ``rows`` and ``rows_in_earlier_files`` account for every stored row.
     """
-    from toolkit import dol
-
     base = store_root(root) / "cases"
     cols = ["program", "fiscal_year", "case_number", "source_file", "is_certified", "is_duplicate",
             "workers_certified"]
@@ -192,7 +234,7 @@ def summary(root: str | os.PathLike | None = None) -> pd.DataFrame:
     if not files:
         return pd.DataFrame(columns=out_cols)
     table = pd.concat([pd.read_parquet(f, columns=cols) for f in files], ignore_index=True)
-    kept = dol.deduplicate_cases(table)
+    kept = deduplicate_cases(table)
     dropped = table.loc[table.index.difference(kept.index), ["program", "fiscal_year"]]
     once = ~kept["is_duplicate"].fillna(False).astype(bool)
     grouped = kept.assign(certified=kept["is_certified"].fillna(False).astype(bool),

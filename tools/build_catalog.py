@@ -16,7 +16,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from toolkit.checksum import sha256_file  # noqa: E402
-from toolkit.dol import release_rank  # noqa: E402
+from toolkit.releases import release_from_name  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data_catalog"
@@ -97,8 +97,7 @@ LAST_FY = 2025
 
 def release(name: str) -> str:
     """'Q1'..'Q4' for a quarterly (cumulative) release, 'full year' otherwise."""
-    rank = release_rank(name)
-    return f"Q{rank}" if rank < 5 else "full year"
+    return release_from_name(name)
 
 
 def era(year: int, program: str) -> str:

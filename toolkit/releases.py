@@ -1,0 +1,83 @@
+"""The one release rule: how complete a DOL disclosure release is, and which one wins.
+
+OFLC publishes cumulative quarterly releases of each fiscal year under near-identical names
+(``H-2A_Disclosure_Data_FY2022_Q1.xlsx`` holds October-December 2021 only; ``..._Q4`` and the
+end-of-year file hold the whole year). A year is never assembled by adding quarters: the most
+complete release wins (full year over Q4 over Q3 over Q2 over Q1).
+
+The catalog (``catalog.most_complete``), the store (``store.deduplicate_cases``) and the file
+chooser (``latest_per_year``) all rank releases with ``rank`` below, so the rule exists once.
+
+Examples
+--------
+>>> release_from_name("H-2A_Disclosure_Data_FY2022_Q1.xlsx")
+'Q1'
+>>> release_from_name("H-2B_Disclosure_Data_FY2018_EOY.xlsx")
+'full year'
+>>> rank("Q4") < rank("full year")
+True
+>>> months("Q1")
+('October', 'December')
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from toolkit.dol import infer_fiscal_year, infer_program
+
+__all__ = ["RELEASES", "release_from_name", "rank", "rank_file", "months", "is_partial", "latest_per_year"]
+
+#: DOL releases, least to most complete (quarterly files are cumulative within a fiscal year)
+RELEASES = ("Q1", "Q2", "Q3", "Q4", "full year")
+
+_LAST_MONTH = {"Q1": "December", "Q2": "March", "Q3": "June", "Q4": "September", "full year": "September"}
+
+
+def _check(release: str) -> str:
+    if release not in RELEASES:
+        raise ValueError(f"release must be one of {list(RELEASES)}, got {release!r}")
+    return release
+
+
+def release_from_name(name: str | Path) -> str:
+    """'Q1'..'Q4' for a quarterly release named ``..._Q<n>``, else 'full year' (a file without a
+    quarter: a full-year or end-of-year file)."""
+    m = re.search(r"_Q([1-4])(?![0-9])", Path(name).name, flags=re.IGNORECASE)
+    return f"Q{m.group(1)}" if m else "full year"
+
+
+def rank(release: str) -> int:
+    """0 (Q1) to 4 (full year): higher is more complete."""
+    return RELEASES.index(_check(release))
+
+
+def rank_file(name: str | Path) -> int:
+    """``rank`` of the release a file name states."""
+    return rank(release_from_name(name))
+
+
+def months(release: str) -> tuple[str, str]:
+    """First and last month a release covers (federal fiscal years start in October)."""
+    return "October", _LAST_MONTH[_check(release)]
+
+
+def is_partial(release: str) -> bool:
+    """True for Q1-Q3 releases, which hold only part of the fiscal year."""
+    return rank(release) < rank("Q4")
+
+
+def latest_per_year(paths: Iterable[str | Path]) -> list[Path]:
+    """One file per program, fiscal year and table: the most complete release (quarterly files
+    are cumulative within a year, so they are never summed). Program and year come from the names
+    (``dol.infer_program``, ``dol.infer_fiscal_year``)."""
+    best: dict[tuple, tuple[int, Path]] = {}
+    for p in map(Path, paths):
+        kind = "companion" if re.search(r"Addendum|Appendix", p.name, re.IGNORECASE) else "cases"
+        key = (infer_program(p), infer_fiscal_year(p), kind,
+               re.sub(r"_Q[1-4].*", "", p.stem) if kind == "companion" else "")
+        r = rank_file(p)
+        if key not in best or r > best[key][0]:
+            best[key] = (r, p)
+    return sorted(p for _, p in best.values())
