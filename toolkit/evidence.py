@@ -195,8 +195,8 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     ov = analysis.observed_vs_expected(workers, cases, bench, by=["soc_code"]).dropna(subset=["women_share"])
     pooled = analysis.pooled_expected_share(ov)
     women, total = int(ov["women"].sum()), int(ov["total"].sum())
-    a = discrimination.availability(women, total, pooled["expected_share"],
-                                    expected_share_se=pooled["expected_share_se"]).iloc[0]
+    a = discrimination.availability_counts(women, total, pooled["expected_share"],
+                                           expected_share_se=pooled["expected_share_se"], wide=True).iloc[0]
     ev.findings.append(_finding(
         "shortfall", "women_share", a["observed_share"], (a["ci_low"], a["ci_high"]),
         share=("pct", a["observed_share"]), total=("count", total), lo=("pct", a["ci_low"]),
@@ -228,7 +228,7 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
         ai = discrimination.adverse_impact(sel[sel["sex"].isin(["F", "M"])], "sex", "selected", reference="M")
         f = ai.set_index("group").loc["F"]
         m = ai.set_index("group").loc["M"]
-        mh = discrimination.cmh(sel, "sex", "selected", "case_number").loc["odds_ratio_mh"]
+        mh = discrimination.cmh(sel, "sex", "selected", within="case_number").loc["odds_ratio_mh"]
         if min(f["applicants"], m["applicants"], f["selected"]) >= k:
             ev.findings.append(_finding(
                 "selection", "impact_ratio", f["impact_ratio"], (f["ci_low"], f["ci_high"]),
@@ -264,8 +264,8 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
         "women_share": ("col_benchmark", "pct"), "expected_women": ("col_expected", "int"),
         "shortfall": ("col_shortfall", "int")}, "t_occupations")
     ev.figures["occupations"] = FigureSpec("occupations", occ_s)
-    per_occ = discrimination.availability("women", "total", "women_share", by="soc_code",
-                                          data=ct.dropna(subset=["women_share"]))
+    per_occ = discrimination.availability(ct.dropna(subset=["women_share"]), "women", "total", "women_share",
+                                          within="soc_code", wide=True)
     per_occ = per_occ[per_occ["soc_code"] != "all"][["soc_code", "expected_share", "ci_low", "ci_high"]]
     ev.figures["shortfall"] = FigureSpec("shortfall", occ_s.merge(per_occ, on="soc_code"))
 
@@ -317,7 +317,8 @@ def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years):
     ew = float(exp.loc[exp["sex"] == "F", "n"].sum())
     row = _published_share(programs, years)
     if row is not None and positions:
-        a = discrimination.availability_from_published(float(row["women_share"]), positions, ew / positions).iloc[0]
+        a = discrimination.availability_from_published(float(row["women_share"]), positions, ew / positions,
+                                                       wide=True).iloc[0]
         ev.findings.append(_finding(
             "shortfall", "published_women_share", row["women_share"], title_key="finding_published_title",
             text_key="finding_published", share=("pct", row["women_share"], 0), program=("text", programs[0]),
