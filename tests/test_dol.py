@@ -142,7 +142,8 @@ def _write(path: Path, headers, rows):
 @pytest.mark.parametrize("era", sorted(ERA_HEADERS))
 def test_era_fixtures(tmp_path, era):
     program = "H-2A" if era == "form-2019" else "H-2B"
-    path = _write(tmp_path / f"{program}_Disclosure_Data_FY2015.xlsx", ERA_HEADERS[era], ROWS[era])
+    fy = {"icert-2015": 2015, "form-2019": 2020, "nbr-2007": 2008}[era]  # the rows' decision dates
+    path = _write(tmp_path / f"{program}_Disclosure_Data_FY{fy}.xlsx", ERA_HEADERS[era], ROWS[era])
     df = dol.read_disclosure(path)
     assert df.attrs["accounting"]["layout"] == era
     assert df.attrs["accounting"]["rows_kept"] == 2
@@ -225,13 +226,18 @@ def test_program_and_year_inference_and_conflicts(tmp_path):
 def test_duplicate_cases_across_files_and_quarters(tmp_path):
     a = _write(tmp_path / "H-2B_FY2015_Q2.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"])
     b = _write(tmp_path / "H-2B_FY2015_Q4.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"][:1])
-    c = _write(tmp_path / "H-2B_FY2016.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"])
+    # the FY2016 file repeats a case decided in FY2015 (kept in the file's year, and counted)
+    later = [[f"H-400-16001-{i}", date, *ROWS["icert-2015"][0][2:]] for i, date in ((1, "2015-11-01"), (2, "2016-02-01"))]
+    c = _write(tmp_path / "H-2B_FY2016.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"][:1] + later)
     assert [p.name for p in releases.latest_per_year([a, b, c])] == ["H-2B_FY2015_Q4.xlsx", "H-2B_FY2016.xlsx"]
-    both = pd.concat([dol.read_disclosure(b), dol.read_disclosure(c, fiscal_year=2016)], ignore_index=True)
+    c_df = dol.read_disclosure(c, fiscal_year=2016)
+    assert (c_df["fiscal_year"] == 2016).all() and c_df.attrs["accounting"]["rows_decided_outside_fiscal_year"] == 1
+    both = pd.concat([dol.read_disclosure(b), c_df], ignore_index=True)
     out = store.deduplicate_cases(both)
     assert out["case_number"].is_unique and out.attrs["accounting"]["dropped_in_other_file"] == 1
     # exact repeated rows in one file are kept and flagged, never summed twice
-    d = _write(tmp_path / "H-2B_FY2018.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"] + ROWS["icert-2015"][:1])
+    d = _write(tmp_path / "H-2B_FY2015_all.xlsx", ERA_HEADERS["icert-2015"],
+               ROWS["icert-2015"] + ROWS["icert-2015"][:1])
     df = dol.read_disclosure(d)
     assert len(df) == 3 and df["is_duplicate"].tolist() == [False, False, True]
     assert df.loc[~df["is_duplicate"], "workers_certified"].sum() == 8

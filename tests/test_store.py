@@ -29,14 +29,22 @@ def test_round_trip_keeps_dtypes(tmp_path):
     assert store.manifest(tmp_path)["a" * 64]["workers_certified"] == 15
 
 
-def test_same_source_is_a_noop_and_changed_file_replaces(tmp_path):
+def test_same_source_is_a_noop_and_a_changed_file_is_refused_unless_replace(tmp_path):
     store.write_cases(cases(), source_sha256="a" * 64, source_file="f.xlsx", root=tmp_path)
     again = store.write_cases(cases(), source_sha256="a" * 64, source_file="f.xlsx", root=tmp_path)
     assert again["status"] == "unchanged"
-    changed = store.write_cases(cases(n=3), source_sha256="b" * 64, source_file="f.xlsx", root=tmp_path)
+    # a different file under a stored name: a clear error naming both versions, nothing changed
+    with pytest.raises(StoreError, match=r"f\.xlsx: a different file.*aaaaaaaaaaaa.*bbbbbbbbbbbb.*--replace"):
+        store.write_cases(cases(n=3), source_sha256="b" * 64, source_file="f.xlsx", root=tmp_path)
+    assert len(store.read_cases(root=tmp_path)) == 5 and store.verify(tmp_path) == []
+    changed = store.write_cases(cases(n=3), source_sha256="b" * 64, source_file="f.xlsx", root=tmp_path,
+                                replace=True)
     assert changed["status"] == "replaced"
     assert len(store.read_cases(root=tmp_path)) == 3
     assert list(store.manifest(tmp_path)) == ["b" * 64]
+    assert store.verify(tmp_path) == []  # the old partition was removed after the commit
+    with pytest.raises(ValueError, match="replace must be True or False"):
+        store.write_cases(cases(), source_sha256="c" * 64, source_file="g.xlsx", root=tmp_path, replace="yes")
 
 
 def test_partition_filters(tmp_path):
