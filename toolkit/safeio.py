@@ -87,7 +87,13 @@ def _named_write(path: str | os.PathLike, write) -> Path:
 
 
 def write_csv(df: pd.DataFrame, path: str | os.PathLike, **kwargs) -> Path:
-    """``neutralize(df).to_csv(path, **kwargs)``; returns the path. An I/O error names the file."""
+    """``neutralize(df).to_csv(path, **kwargs)``; returns the path. An I/O error names the file.
+
+    Lines end in CRLF unless ``lineterminator`` says otherwise (RFC 4180): the csv writer then
+    quotes every field holding a CR or LF, so a stray carriage return in employer text cannot
+    split a row (with "\\n" endings a lone CR is written unquoted and spreadsheets break the row).
+    """
+    kwargs.setdefault("lineterminator", "\r\n")
     safe = neutralize(df)
     return _named_write(path, lambda p: safe.to_csv(p, **kwargs))
 

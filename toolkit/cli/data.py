@@ -107,6 +107,7 @@ def ingest(ctx, paths, replace) -> None:
     from tqdm.auto import tqdm
 
     from toolkit import config
+    from toolkit.errors import ToolkitError
 
     root = config.store_dir(_data_dir(ctx))
     failed = []
@@ -129,9 +130,8 @@ def ingest(ctx, paths, replace) -> None:
         cells = f"; {coerced} cells emptied (accounting cells_coerced)" if coerced else ""
         click.echo(f"{path.name}: {kind} ({acc.get('layout', acc.get('kind', ''))}) {res['status']}; rows read "
                    f"{acc.get('rows_read')}, kept {acc.get('rows_kept')}, dropped: {dropped}{workers}{cells}")
-    if failed:
-        click.echo(f"error: {len(failed)} of {len(paths)} files failed: {', '.join(failed)}", err=True)
-        ctx.exit(1)
+    if failed:  # the run's one-line cause; exit 1 (toolkit.cli.run)
+        raise ToolkitError(f"{len(failed)} of {len(paths)} files failed: {', '.join(failed)}")
 
 
 @data.command()
@@ -165,6 +165,7 @@ def verify(ctx, repair) -> None:
     it does not list (left by an interrupted write). Exits 1 when problems are found and not
     repaired."""
     from toolkit import config, dol, store
+    from toolkit.errors import StoreError
 
     data_dir = _data_dir(ctx)
     root = config.store_dir(data_dir)
@@ -177,13 +178,12 @@ def verify(ctx, repair) -> None:
         click.echo(f"the store at {root} is sound: {len(store.manifest(root))} sources, every file readable")
         return
     if not repair:
-        click.echo(f"error: {len(problems)} problems in the store at {root}; "
-                   "`h2gender data verify --repair` fixes them", err=True)
-        ctx.exit(1)
+        raise StoreError(f"{len(problems)} problems in the store at {root}; `h2gender data verify --repair` "
+                         "fixes them")
     for a in store.repair(root, raw_dir=config.raw_dir(data_dir), reader=dol.read_any):
         click.echo(f"repaired   {a['file']}: {a['action']}")
     left = store.verify(root)
     if left:
-        click.echo(f"error: {len(left)} problems remain: {', '.join(p['file'] for p in left)}", err=True)
-        ctx.exit(1)
+        raise StoreError(f"{len(left)} problems remain in the store at {root}: "
+                         f"{', '.join(p['file'] for p in left)}")
     click.echo(f"the store at {root} is sound after repair")
