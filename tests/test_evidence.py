@@ -43,6 +43,7 @@ def test_findings_present_and_synthetic(ev_en):
     low, high = (i18n.fmt_percent(v, "en", 0) for v in (perf["recall"].min(), perf["recall"].max()))
     orders = ev_en.findings[-1]["text"]
     assert f"caught {low} to {high} of the explicit preferences" in orders and "lower bound" in orders
+    assert ("not a strict lower bound" in orders) == (perf["precision"].min() < 1)
     claim = "every line they flagged was a real preference" in orders
     assert claim == (perf["precision"].min() == 1), "the 'every line' claim only when the measured precision is 1"
     assert "{" not in orders
