@@ -143,3 +143,12 @@ def test_xlsx_export(tmp_path):
     assert list(flagged["place"]) == ["GA"] and list(flagged["lang"]) == ["es"]
     summary = pd.read_csv(tmp_path / "out_summary.csv")
     assert list(summary["place"]) == ["GA", "NC"] and list(summary["preferences"]) == [1, 0]
+
+
+def test_one_column_and_tab_separated_tables(tmp_path):
+    one = tmp_path / "one.csv"
+    one.write_text("text\nSolo hombres\nHola\n", encoding="utf-8")  # no delimiter to sniff: not split on a letter
+    assert list(read_messages(one)["text"]) == ["Solo hombres", "Hola"]
+    tabs = tmp_path / "posts.tsv"
+    tabs.write_text("id\tmessage\n1\tDamas abstenerse\n2\tSe buscan trabajadores\n", encoding="cp1252")
+    assert list(read_messages(tabs)["text"]) == ["Damas abstenerse", "Se buscan trabajadores"]

@@ -8,6 +8,7 @@ cell that a spreadsheet would read as a formula gets a leading apostrophe.
 """
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -40,11 +41,15 @@ def _read_table(path: Path) -> pd.DataFrame:
     if suffix in (".xlsx", ".xlsm", ".xls"):
         return pd.read_excel(path, dtype=str).fillna("")
     for encoding in ("utf-8-sig", "cp1252"):
-        try:  # sep=None sniffs commas, semicolons (Spanish-locale Excel) and tabs
-            return pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python",
-                               encoding=encoding)
+        try:
+            sample = path.read_text(encoding=encoding)[:65536]
         except UnicodeDecodeError:
             continue
+        try:  # commas, semicolons (Spanish-locale Excel), tabs or pipes; a one-column file has none
+            sep = csv.Sniffer().sniff(sample.split("\n", 1)[0] or ",", delimiters=",;\t|").delimiter
+        except csv.Error:
+            sep = "\t" if path.suffix.lower() == ".tsv" else ","
+        return pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding=encoding)
     raise SchemaError(f"{path.name}: not UTF-8 or Windows-1252 text")
 
 
