@@ -30,7 +30,8 @@ the band for M and H there (what the flag claims), and that the default beats R'
 Two documented limitations under weak segregation are checked as such (``KNOWN``).
 
 Cost: about 60 s of one core (measured 63 s user time; the grid, N_SAMPLES and N_BOOTSTRAP were
-chosen for it). ``python tests/test_segregation_coverage.py`` prints the table.
+chosen for it). ``python tests/test_segregation_coverage.py [samples bootstrap seed]`` prints the
+table (defaults 400, 200, 100).
 """
 from __future__ import annotations
 
@@ -122,8 +123,11 @@ def study_case(units, groups, size, strength, *, n_samples=N_SAMPLES, n_bootstra
     return rows
 
 
-def coverage_table(cases=CASES, **kwargs) -> pd.DataFrame:
-    return pd.DataFrame([row for i, case in enumerate(cases) for row in study_case(*case, seed=100 + i, **kwargs)])
+def coverage_table(cases=CASES, *, seed: int = 100, n_samples: int = N_SAMPLES, n_bootstrap: int = N_BOOTSTRAP
+                   ) -> pd.DataFrame:
+    """The study's table: case i uses seed + i (population and samples)."""
+    return pd.DataFrame([row for i, case in enumerate(cases)
+                         for row in study_case(*case, n_samples=n_samples, n_bootstrap=n_bootstrap, seed=seed + i)])
 
 
 DEFAULTS = {"M": "jackknife", "H": "jackknife", "ls": "jackknife", "D": "percentile_bc"}  # as the verbs
@@ -240,6 +244,10 @@ def test_study_uses_what_the_verbs_return():
         sg.mutual_total(data, "g", "u", "n", method="bca")  # checked even without se=True
 
 
-if __name__ == "__main__":  # the study's table, regenerable: python tests/test_segregation_coverage.py
+if __name__ == "__main__":  # the study's table: python tests/test_segregation_coverage.py [samples bootstrap seed]
+    import sys
+
+    args = [int(a) for a in sys.argv[1:4]]
+    keys = ["n_samples", "n_bootstrap", "seed"][: len(args)]
     with pd.option_context("display.width", 200, "display.max_rows", 200):
-        print(coverage_table().round(4).to_string(index=False))
+        print(coverage_table(**dict(zip(keys, args))).round(4).to_string(index=False))
