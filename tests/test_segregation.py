@@ -181,7 +181,7 @@ def test_bootstrap_reproducible_and_covers():
     a = sg.mutual_total(df, "g", "u", "n", se=True, n_bootstrap=200, seed=5)
     b = sg.mutual_total(df, "g", "u", "n", se=True, n_bootstrap=200, seed=5)
     pd.testing.assert_frame_equal(a, b)
-    assert list(a.columns) == ["est", "se", "ci_low", "ci_high", "bias"]
+    assert list(a.columns) == ["est", "se", "ci_low", "ci_high", "bias", "sparse"]
     assert (a["ci_low"] < a["est"]).all() and (a["est"] < a["ci_high"]).all()
     assert (a["bias"] > 0).all()  # M is biased upward in finite samples
     # the bootstrap se of D is close to the spread of D over samples from the same population
@@ -257,7 +257,8 @@ def test_units_bootstrap_of_m_and_h_equals_recomputing_each_resampled_table():
     df = random_table(41, units=80, groups=("a", "b", "c"))
     df.loc[df["u"] == 7, "n"] = 0  # an empty unit
     wide = df.pivot(index="u", columns="g", values="n").to_numpy().astype(float)
-    got = sg.mutual_total(df, "g", "u", "n", se=True, n_bootstrap=200, seed=5, resample="units")
+    got = sg.mutual_total(df, "g", "u", "n", se=True, n_bootstrap=200, seed=5, resample="units",
+                          method="percentile_bc")
     rng = np.random.default_rng(5)
     idx = rng.integers(0, 80, size=(200, 80))
     reps = np.array([[sg.mutual_total(pd.DataFrame({"u": np.repeat(np.arange(80), 3), "g": np.tile(["a", "b", "c"], 80),
@@ -287,7 +288,7 @@ def test_mutual_within_per_stratum_hand_computed_and_adds_up():
         assert (parts["p"] * parts["M"]).sum() == pytest.approx(total["M"])
         assert (parts["p"] * parts["ent_ratio"] * parts["H"]).sum() == pytest.approx(total["H"])
     long = sg.mutual_within(big, "g", "u", ["s", "t"], "n", se=True, n_bootstrap=40, seed=2)
-    assert list(long.columns) == ["s", "t", "stat", "est", "se", "ci_low", "ci_high", "bias"]
+    assert list(long.columns) == ["s", "t", "stat", "est", "se", "ci_low", "ci_high", "bias", "sparse"]
     assert len(long) == 3 * 4 and (long["se"] > 0).all()
     pd.testing.assert_frame_equal(long, sg.mutual_within(big, "g", "u", ["s", "t"], "n", se=True, n_bootstrap=40,
                                                          seed=2))
