@@ -82,7 +82,7 @@ def test_identities(seed):
     assert idx["IP"] == pytest.approx(2 * a * (1 - a) * idx["D"])  # Karmel & MacLachlan 1988
     mt = sg.mutual_total(df, "g", "u", "n")["est"]
     assert mt["M"] == pytest.approx(mt["H"] * sg.entropy(df, "g", "n"))
-    loc = sg.mutual_local(df, "g", "u", "n")
+    loc = sg.mutual_local(df, "g", "u", "n", wide=True)
     assert (loc["p"] * loc["ls"]).sum() == pytest.approx(mt["M"])
     assert loc["p"].sum() == pytest.approx(1)
 
