@@ -1120,8 +1120,10 @@ def compress(data: pd.DataFrame, group: str, unit: str, weight: str | None = Non
     ``"local"`` (units within ``n_neighbors`` places of each other when sorted by local
     segregation ls_u) or a DataFrame whose two columns list the pairs allowed to merge.
     Ties go to the pair whose (sorted) labels come first; a merged unit keeps the smaller label
-    (R's order: labels compared as strings). Stops after ``max_iter`` merges or when no
-    candidate pair is left. See ``get_crosswalk``, ``merge_units`` and ``scree_plot``.
+    (R's order: unit labels become strings, as R coerces them, and are compared as strings).
+    Stops after ``max_iter`` merges or when no candidate pair is left. See ``get_crosswalk``,
+    ``merge_units`` and ``scree_plot``. Counts should be whole numbers (R's C++ code truncates
+    unit totals to integers; with fractional weights its losses differ from these exact ones).
 
     References
     ----------
