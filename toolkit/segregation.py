@@ -26,10 +26,10 @@ Sociological Review, 20(2), 210-217.
 """
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -353,23 +353,18 @@ def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weig
 
 
 def mutual_local(data: pd.DataFrame, group: str, unit: str, weight: str | None = None, *,
+                 wide: bool = False,
                  base: float = math.e, se: bool = False, n_bootstrap: int = 100, ci: float = 0.95,
-                 seed: int | np.random.Generator | None = None, wide: bool = False) -> pd.DataFrame:
+                 seed: int | np.random.Generator | None = None) -> pd.DataFrame:
     """Local segregation scores: ls_u = sum_g p_{g|u} log(p_{g|u} / p_g) and unit shares p_u.
 
-    M = sum_u p_u ls_u. Returns, as R's ``mutual_local``, long data with columns ``unit`` (named
-    after the argument), ``stat`` ("ls" rows for every unit, then "p" rows) and ``est`` (and
-    ``se``, ``ci_low``, ``ci_high``, ``bias`` with ``se=True``, from the multinomial bootstrap;
-    ``est`` is then bias-corrected). ``wide=True`` gives one row per unit instead (index named
-    after ``unit``) with columns ``ls`` and ``p`` (and, with ``se=True``, ``ls_se``,
-    ``ls_ci_low``, ``ls_ci_high``, ``ls_bias``; ``p`` stays the observed share). Units are sorted.
+    By default (``wide=False``, as R's ``mutual_local``) the result is long: columns ``unit``
+    (named after the argument), ``stat`` ("ls" rows for every unit, then "p" rows; units sorted)
+    and ``est`` (and, with ``se=True``, ``se``, ``ci_low``, ``ci_high``, ``bias`` for both
+    stats, from the same bootstrap replicates). ``wide=True`` gives the table described next.
 
-    References
-    ----------
-    Frankel, D. M., & Volij, O. (2011). Measuring school segregation. Journal of Economic Theory,
-    146(1), 1-38.
-    Elbers, B. (2023). A method for studying differences in segregation across time and space.
-    Sociological Methods & Research, 52(1), 5-42.
+    M = sum_u p_u ls_u. Returns one row per unit (index named after ``unit``) with columns
+    ``ls`` and ``p`` (and, with ``se=True``, ``ls_se``, ``ls_ci_low``, ``ls_ci_high``, ``ls_bias``).
 
     Examples
     --------
@@ -382,30 +377,49 @@ def mutual_local(data: pd.DataFrame, group: str, unit: str, weight: str | None =
     3  b    p  0.6000
     >>> mutual_local(d, "g", "u", "n", wide=True).round(4).to_dict("index")
     {'a': {'ls': 0.2526, 'p': 0.4}, 'b': {'ls': 0.1278, 'p': 0.6}}
+
+    References
+    ----------
+    Frankel, D. M., & Volij, O. (2011). Measuring school segregation. Journal of Economic Theory,
+    146(1), 1-38. Elbers (2023).
     """
+    if not wide:  # R's long form, built from the wide table below (``wide`` is then reused for it)
+        table = mutual_local(data, group, unit, weight, wide=True, base=base, se=se, n_bootstrap=n_bootstrap,
+                             ci=ci, seed=seed)
+        return _local_long(table, data, group, unit, weight, base=base, se=se, n_bootstrap=n_bootstrap,
+                           ci=ci, seed=seed)
     scale = _log_base(base)
+    wide = count_table(data, group, unit, weight)
+    table = wide.to_numpy()
+    est = _local_counts(table)
+    out = pd.DataFrame({"ls": est[:, 0] / scale, "p": est[:, 1]}, index=wide.index)
     if se:
         _check_inference(n_bootstrap, ci)
-    counts = count_table(data, group, unit, weight)
-    table = counts.to_numpy()
-    est = _local_counts(table)
-    boot = _bootstrap(_local_counts, table, n_bootstrap, np.random.default_rng(seed)) if se else None
-    if wide:
-        out = pd.DataFrame({"ls": est[:, 0] / scale, "p": est[:, 1]}, index=counts.index)
-        if se:
-            summ = _summarise(est[:, 0], boot[..., 0], ci)
-            out["ls"] = summ["est"] / scale
-            for key in ("se", "ci_low", "ci_high", "bias"):
-                out[f"ls_{key}"] = summ[key] / scale
-        return out
-    flat = est.T.ravel()  # ls of every unit, then p of every unit
-    parts = _summarise(flat, None if boot is None else np.swapaxes(boot, -1, -2).reshape(len(boot), -1), ci)
-    n_units = len(counts.index)
-    factor = np.r_[np.full(n_units, 1 / scale), np.ones(n_units)]
-    out = pd.DataFrame({unit: np.tile(counts.index.to_numpy(), 2), "stat": np.repeat(["ls", "p"], n_units)})
-    for key, values in parts.items():
-        out[key] = values * factor
+        boot = _bootstrap(_local_counts, table, n_bootstrap, np.random.default_rng(seed))[..., 0]
+        summ = _summarise(est[:, 0], boot, ci)
+        out["ls"] = summ["est"] / scale
+        for key in ("se", "ci_low", "ci_high", "bias"):
+            out[f"ls_{key}"] = summ[key] / scale
     return out
+
+
+def _local_long(table: pd.DataFrame, data, group, unit, weight, *, base, se, n_bootstrap, ci, seed) -> pd.DataFrame:
+    """``mutual_local``'s wide table as R's long one: "ls" rows (with the wide table's interval
+    columns), then "p" rows, whose interval comes from the same replicates (same seed, same
+    table, so the same draws) as the local scores'."""
+    units = table.index.to_numpy()
+    ls = pd.DataFrame({unit: units, "stat": "ls", "est": table["ls"].to_numpy()})
+    p = pd.DataFrame({unit: units, "stat": "p", "est": table["p"].to_numpy()})
+    if se:
+        counts = count_table(data, group, unit, weight).to_numpy()
+        boot = _bootstrap(_local_counts, counts, n_bootstrap, np.random.default_rng(seed))[..., 1]
+        parts = _summarise(_local_counts(counts)[:, 1], boot, ci)
+        p["est"] = parts["est"]  # bias-corrected, as every estimate with se=True
+        for key in [c[3:] for c in table.columns if c.startswith("ls_")]:
+            ls[key] = table[f"ls_{key}"].to_numpy()
+            if key in parts:
+                p[key] = parts[key]
+    return pd.concat([ls, p], ignore_index=True)
 
 
 def mutual_within(data: pd.DataFrame, group: str, unit: str | Sequence[str], within: str | Sequence[str],
@@ -1075,7 +1089,7 @@ def mutual_local_expected(data: pd.DataFrame, group: str, unit: str, weight: str
 
 # --------------------------------------------------------------------------------------------
 # compression: merge units while keeping as much segregation information as possible
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Compression:
     """Result of ``compress``: one row per merge in ``iterations`` (R's columns ``iter``,
     ``M_wgt`` (the loss of M), ``M``, ``N_units``, ``old_unit``, ``new_unit``, ``pct_M``),
