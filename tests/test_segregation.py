@@ -326,12 +326,13 @@ def test_mutual_local_long_and_wide_agree():
     assert (boot_long["se"] > 0).all()
 
 
-def test_mutual_total_nested_se_is_the_mutual_total_bootstrap_for_one_level():
+def test_mutual_total_nested_se_is_the_mutual_total_se_for_one_level():
     df = random_table(5, units=20)
     nested = sg.mutual_total_nested(df, "g", ["u"], "n", se=True, n_bootstrap=60, seed=9).set_index("stat")
     total = sg.mutual_total(df, "g", "u", "n", se=True, n_bootstrap=60, seed=9)
-    for col in ("est", "se", "ci_low", "ci_high", "bias"):
-        np.testing.assert_allclose(nested[col], total.loc[nested.index, col], atol=1e-14)
+    # the same replicates: the same standard errors (estimate and interval depend on the interval
+    # method, which mutual_total may choose differently)
+    np.testing.assert_allclose(nested["se"], total.loc[nested.index, "se"], atol=1e-14)
     two = df.assign(top=df["u"] % 3)
     res = sg.mutual_total_nested(two, "g", ["top", "u"], "n", se=True, n_bootstrap=60, seed=9)
     assert list(res.columns) == ["between", "within", "stat", "est", "se", "ci_low", "ci_high", "bias"]
