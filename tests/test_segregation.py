@@ -363,6 +363,10 @@ def test_mutual_difference_methods_add_up_and_validate():
         sg.mutual_difference(d1, d2, "g", "u", "n", precision=0)
     with pytest.raises(ValueError, match="n_bootstrap"):
         sg.mutual_difference(d1, d2, "g", "u", "n", se=True, n_bootstrap=1)
+    with pytest.raises(ValueError, match="ci must be"):  # options are checked without se=True too
+        sg.mutual_difference(d1, d2, "g", "u", "n", ci=1.5)
+    with pytest.raises(ValueError, match="ci must be"):
+        sg.mutual_total_nested(d1, "g", ["u"], "n", ci=1.5)
 
 
 def test_mutual_difference_se_columns_and_detail():

@@ -515,8 +515,7 @@ def mutual_total_nested(data: pd.DataFrame, group: str, units: Sequence[str], we
     if not units:
         raise ValueError("units must name at least one column")
     scale = _log_base(base)
-    if se:
-        _check_inference(n_bootstrap, ci)
+    _check_inference(n_bootstrap, ci)  # checked even without se=True
     wide = count_table(data, group, units, weight)
     index = wide.index if isinstance(wide.index, pd.MultiIndex) else pd.MultiIndex.from_arrays([wide.index])
     starts = []
@@ -909,8 +908,7 @@ def mutual_difference(data1: pd.DataFrame, data2: pd.DataFrame, group: str, unit
         raise ValueError(f"precision must be between 0 and 1, got {precision}")
     if int(max_iterations) < 1:
         raise ValueError(f"max_iterations must be at least 1, got {max_iterations}")
-    if se:
-        _check_inference(n_bootstrap, ci)
+    _check_inference(n_bootstrap, ci)  # checked even without se=True
     scale = _log_base(base)
     w1, w2 = count_table(data1, group, unit, weight), count_table(data2, group, unit, weight)
     rows, per_unit = _difference_parts(w1, w2, method, precision, int(max_iterations))
