@@ -121,7 +121,7 @@ NOTEBOOKS = {
             md("Within each program: M and H across occupations, the program's share of workers (p) and its "
                "sex mix's entropy relative to the whole (ent_ratio); sum(p M) is the within-program M."),
             code('if workers is not None:\n'
-                 '    display(segregation.mutual_local(counts, "sex", "soc_code", "n").sort_values("ls", ascending=False).head(5))'),
+                 '    display(segregation.mutual_local(counts, "sex", "soc_code", "n", wide=True).sort_values("ls", ascending=False).head(5))'),
             md("Local segregation: the occupations that contribute most (housekeeping and seafood processing "
                "concentrate women)."),
             code('if workers is not None:\n'
