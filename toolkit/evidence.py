@@ -384,17 +384,23 @@ def _case_only_findings(ev, cases, bench, occ_name, *, lang, k, program, fiscal_
     exp = analysis.expected_counts(cases, bench, by=["soc_code"])
     positions = int(cases.loc[~cases["is_duplicate"].fillna(False).astype(bool), "workers_certified"].sum())
     ew = float(exp.loc[exp["sex"] == "F", "n"].sum())
-    pub = benchmarks.published_shares()
-    row = pub[(pub["program"] == program) & (pub["fiscal_year"] == fiscal_year)] if program != "all" else pub.iloc[0:0]
+    row = benchmarks.published_share_for(program, int(fiscal_year)) if program != "all" else pd.DataFrame()
     if len(row) and positions:
         r = row.iloc[0]
-        a = discrimination.availability_from_published(float(r["women_share"]), positions, ew / positions).iloc[0]
+        pooled = bool(r["pooled"])
+        share = float(r["women_share"]) if pd.notna(r["women_share"]) else float(r["women_share_at_most"])
+        a = discrimination.availability_from_published(share, positions, ew / positions).iloc[0]
+        values = dict(share=i18n.fmt_percent(share, lang, 0), program=program, year=fiscal_year, years=r["years"],
+                      citation=str(r["citation"]).split("(")[0].strip(), positions=i18n.fmt_int(positions, lang),
+                      expected=i18n.fmt_int(a["expected"], lang), shortfall=i18n.fmt_int(a["shortfall"], lang),
+                      sd=i18n.fmt_number(a["sd"], lang))
+        if pd.notna(r["men_share"]):
+            values["men_share"] = i18n.fmt_percent(float(r["men_share"]), lang, 0)
+        text_key = ("finding_published" if not pooled and pd.notna(r["women_share"]) else
+                    "finding_published_pooled_men" if pd.isna(r["women_share"]) else "finding_published_pooled")
         ev.findings.append(_finding(
-            "shortfall", lang, "published_women_share", r["women_share"], title_key="finding_published_title",
-            text_key="finding_published", share=i18n.fmt_percent(r["women_share"], lang, 0), program=program,
-            year=fiscal_year, citation=str(r["citation"]).split("(")[0].strip(), positions=i18n.fmt_int(positions, lang),
-            expected=i18n.fmt_int(a["expected"], lang), shortfall=i18n.fmt_int(a["shortfall"], lang),
-            sd=i18n.fmt_number(a["sd"], lang)))
+            "shortfall", lang, "published_women_share" if pd.notna(r["women_share"]) else "published_women_share_at_most",
+            share, title_key="finding_published_title", text_key=text_key, **values))
     else:
         ev.findings.append(_finding(
             "shortfall", lang, "expected_women_share", ew / positions if positions else None,
