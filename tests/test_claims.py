@@ -84,12 +84,16 @@ def test_bad_options_name_the_allowed_values():
         claims.strongest(lv.assign(level="observed"))
 
 
+def _real_levels(path, program, year):
+    cases = dol.read_disclosure(path)
+    socs = set(benchmarks.women_share_by_soc()["soc_code"])
+    lv = claims.levels(cases, None, published=benchmarks.published_share_for(program, year), benchmark_socs=socs)
+    return cases, lv.set_index("finding")
+
+
 @pytest.mark.realdata
 def test_real_h2b_fy2017_titles_only(dol_dir):
-    cases = dol.read_disclosure(dol_dir / "H-2B_Disclosure_Data_FY17.xlsx")
-    socs = set(benchmarks.women_share_by_soc()["soc_code"])
-    lv = claims.levels(cases, None, published=benchmarks.published_share_for("H-2B", 2017),
-                       benchmark_socs=socs).set_index("finding")
+    _, lv = _real_levels(dol_dir / "H-2B_Disclosure_Data_FY17.xlsx", "H-2B", 2017)
     # FY2015-2019 iCERT layout: no requirements text, so no claim about job-order language
     assert tuple(lv.loc["joborders"]) == ("not_measurable", "titles_only")
     assert tuple(lv.loc["shortfall"]) == ("expected", "benchmark")
@@ -98,10 +102,7 @@ def test_real_h2b_fy2017_titles_only(dol_dir):
 
 @pytest.mark.realdata
 def test_real_h2a_fy2022_q1_reads_text_and_has_the_gao_figure(dol_dir):
-    cases = dol.read_disclosure(dol_dir / "H-2A_Disclosure_Data_FY2022_Q1.xlsx")
-    socs = set(benchmarks.women_share_by_soc()["soc_code"])
-    lv = claims.levels(cases, None, published=benchmarks.published_share_for("H-2A", 2022),
-                       benchmark_socs=socs).set_index("finding")
+    cases, lv = _real_levels(dol_dir / "H-2A_Disclosure_Data_FY2022_Q1.xlsx", "H-2A", 2022)
     assert cases["requirements_text"].notna().any()
     assert lv.loc["joborders", "level"] == "measured"
     assert tuple(lv.loc["shortfall"]) == ("measured", "published_share")  # GAO FY2018-2023, pooled
