@@ -26,6 +26,8 @@ def test_doctests():
     ("Smith Farms, L.L.C.", "SMITH FARMS"), ("SMITH FARMS LLC", "SMITH FARMS"), ("The Smith Farms Inc.", "SMITH FARMS"),
     ("Smith Farms Co., Inc.", "SMITH FARMS"), ("José Núñez & Sons", "JOSE NUNEZ AND SONS"),
     ("U.S.A. Berry Co", "USA BERRY"), ("Company Farms LLC", "COMPANY FARMS"), ("  ", None), ("Inc.", None),
+    ("Agencia X, S.C.", "AGENCIA X"), ("Reclutadora Y S.A. de C.V.", "RECLUTADORA Y"), ("A & M Clapp Farms", "A AND M CLAPP FARMS"),
+    ("J. L. Smith", "J L SMITH"),
 ])
 def test_normalize_name(raw, key):
     got = employers.normalize_name(pd.Series([raw])).iloc[0]

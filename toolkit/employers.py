@@ -8,9 +8,9 @@ two employers being merged by a guess. The matching rule, in order:
 1. **FEIN** where the layout has it (an ``employer_fein`` column; none of the public FY2000-2022
    layouts read today carries it): the identity is the 9-digit FEIN, ``F:<fein>``.
 2. Otherwise the **normalised name + employer state**, ``N:<name>|<state>``. ``normalize_name``:
-   Unicode NFKD with accents removed, upper case, "&" -> "AND", punctuation -> space, spaced
-   initials joined ("L L C" -> "LLC"), a leading "THE" and trailing legal forms (``LEGAL_FORMS``:
-   LLC, INC, CORP, CO, LTD, LP, LLP, PLLC, PC, ...) removed, spaces collapsed.
+   Unicode NFKD with accents removed, upper case, dotted initials joined ("L.L.C." -> "LLC"),
+   "&" -> "AND", punctuation -> space, a leading "THE" and trailing legal forms (``LEGAL_FORMS``:
+   LLC, INC, CORP, CO, LTD, LP, LLP, PLLC, PC, SA DE CV, SC, ...) removed, spaces collapsed.
    A row without FEIN whose name + state matches exactly one FEIN identity joins it.
 3. Nothing else is merged. What *might* be the same employer is reported in ``ambiguous``:
    ``similar_names`` (two name keys in one state with ``rapidfuzz`` token-sort similarity of at
@@ -43,11 +43,13 @@ __all__ = ["LEGAL_FORMS", "AMBIGUITY_KINDS", "EmployerMatch", "normalize_name", 
 
 #: Trailing legal-form words removed by ``normalize_name`` (after initials are joined).
 LEGAL_FORMS = ("LLC", "INC", "INCORPORATED", "CORP", "CORPORATION", "CO", "COMPANY", "LTD", "LIMITED", "LP",
-               "LLP", "LLLP", "PLLC", "PC", "PA", "PLC")
+               "LLP", "LLLP", "PLLC", "PC", "PA", "PLC",
+               # Mexican and Central American forms (recruiters): S.C., S.A. de C.V., S. de R.L. de C.V.
+               "S DE RL DE CV", "SAPI DE CV", "SA DE CV", "S DE RL", "SA", "SC")
 #: Kinds of possible merges that ``match_employers`` reports instead of making.
 AMBIGUITY_KINDS = ("similar_names", "several_feins", "no_fein_several_feins", "same_name_other_states")
 _FORBIDDEN = re.compile(r"poc|email|e_mail|phone|contact", re.IGNORECASE)
-_FORMS_RE = re.compile(r"(?:\s+(?:" + "|".join(LEGAL_FORMS) + r"))+$")
+_FORMS_RE = re.compile(r"(?:\s+(?:" + "|".join(sorted(LEGAL_FORMS, key=len, reverse=True)) + r"))+$")
 
 
 def normalize_name(names: pd.Series) -> pd.Series:
@@ -56,8 +58,9 @@ def normalize_name(names: pd.Series) -> pd.Series:
         if not isinstance(v, str) or not v.strip():
             return pd.NA
         s = "".join(c for c in unicodedata.normalize("NFKD", v) if not unicodedata.combining(c)).upper()
+        # dotted initials are one word: L.L.C. -> LLC, U.S.A. -> USA, S.C. -> SC (not "X S C" -> "XSC")
+        s = re.sub(r"\b(?:[A-Z]\.){2,}|\b(?:[A-Z]\.)+[A-Z]\b", lambda m: m.group(0).replace(".", ""), s)
         s = re.sub(r"[^A-Z0-9]+", " ", s.replace("&", " AND ")).strip()
-        s = re.sub(r"\b([A-Z])\s(?=[A-Z]\b)", r"\1", s)  # L L C -> LLC, U S A -> USA
         s = re.sub(r"^THE\s+", "", s)
         s = _FORMS_RE.sub("", " " + s).strip()
         return s or pd.NA
