@@ -90,6 +90,13 @@ def levels(cases: pd.DataFrame, workers: pd.DataFrame | None = None, *, publishe
       (no_wages_by_sex): offered wages do not differ by the sex of a worker nobody recorded.
     - joborders: any case with requirements/duties text -> measured (job_order_text); else
       not_measurable (titles_only).
+
+    Examples
+    --------
+    >>> cases = pd.DataFrame({"soc_code": ["45-2092"], "workers_certified": [30], "is_duplicate": [False]})
+    >>> workers = pd.DataFrame({"sex": ["F", "M"], "soc_code": ["45-2092"] * 2, "selected": [True, False]})
+    >>> levels(cases, workers, benchmark_socs={"45-2092"})["level"].tolist()
+    ['measured', 'measured', 'measured', 'not_measurable', 'not_measurable']
     """
     socs = set(benchmark_socs)
     dup = cases["is_duplicate"].fillna(False).astype(bool) if "is_duplicate" in cases else False
@@ -138,7 +145,13 @@ def _check_levels(table: pd.DataFrame) -> None:
 
 def strongest(table: pd.DataFrame, *, findings: Iterable[str] = ("shortfall", "segregation")) -> str:
     """The strongest level among ``findings`` (by default the two about women's numbers, which
-    set the report's title): 'measured' > 'expected' > 'not_measurable'."""
+    set the report's title): 'measured' > 'expected' > 'not_measurable'.
+
+    >>> lv = pd.DataFrame({"finding": ["shortfall", "segregation"], "level": ["expected", "measured"],
+    ...                    "basis": ["benchmark", "worker_records"]})
+    >>> strongest(lv), strongest(lv, findings=["shortfall"])
+    ('measured', 'expected')
+    """
     _check_levels(table)
     wanted = set(findings)
     unknown = sorted(wanted - set(FINDINGS))
@@ -151,19 +164,33 @@ def strongest(table: pd.DataFrame, *, findings: Iterable[str] = ("shortfall", "s
 def title_key(table: pd.DataFrame) -> str:
     """Locale key of the report title for the strongest level: ``report_title_<level>``.
     None of the three says "discrimination": a measured shortfall is evidence for a petition to
-    weigh, not a finding of discrimination."""
+    weigh, not a finding of discrimination.
+
+    >>> lv = pd.DataFrame({"finding": ["shortfall", "segregation"], "level": ["expected", "measured"],
+    ...                    "basis": ["benchmark", "worker_records"]})
+    >>> title_key(lv)
+    'report_title_measured'
+    """
     return f"report_title_{strongest(table)}"
 
 
 def heading(level: str, lang: str) -> str:
-    """Section heading of a level in ``lang`` (``claims_heading_<level>``)."""
+    """Section heading of a level in ``lang`` (``claims_heading_<level>``).
+
+    >>> heading("expected", "en")
+    'Expected from benchmarks (not observed)'
+    """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {list(LEVELS)}, got {level!r}")
     return i18n.t(f"claims_heading_{level}", lang)
 
 
 def basis_text(basis: str, lang: str) -> str:
-    """One sentence on what a level rests on (``claims_basis_<basis>``)."""
+    """One sentence on what a level rests on (``claims_basis_<basis>``).
+
+    >>> basis_text("titles_only", "en")[:40]
+    'The files carry job titles only; the req'
+    """
     if basis not in BASES:
         raise ValueError(f"basis must be one of {list(BASES)}, got {basis!r}")
     return i18n.t(f"claims_basis_{basis}", lang)
@@ -172,7 +199,13 @@ def basis_text(basis: str, lang: str) -> str:
 def shows_observed(table: pd.DataFrame, finding: str = "shortfall") -> bool:
     """True only when ``finding`` is measured from worker records: then tables may carry
     "observed" columns and figures observed bars. A published share is measured but pooled
-    over all occupations, so it gives no observed value per occupation, state or employer."""
+    over all occupations, so it gives no observed value per occupation, state or employer.
+
+    >>> lv = pd.DataFrame({"finding": ["shortfall", "segregation"], "level": ["expected", "measured"],
+    ...                    "basis": ["benchmark", "worker_records"]})
+    >>> shows_observed(lv), shows_observed(lv, "segregation")
+    (False, True)
+    """
     _check_levels(table)
     row = table[table["finding"] == finding]
     return bool(len(row)) and row.iloc[0]["level"] == "measured" and row.iloc[0]["basis"] == "worker_records"

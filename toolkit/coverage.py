@@ -120,6 +120,13 @@ def coverage_table(cases: pd.DataFrame, *, catalog: pd.DataFrame | None = None) 
     ------
     KeyError
         A required column is missing (named).
+
+    Examples
+    --------
+    >>> cases = pd.DataFrame({"program": "H-2B", "fiscal_year": 2017, "source_file": "H-2B_Disclosure_Data_FY17.xlsx",
+    ...                       "decision_date": pd.to_datetime(["2016-10-03", "2017-09-29"])})
+    >>> coverage_table(cases, catalog=pd.DataFrame())[["release", "kind", "partial", "rows"]].to_dict("records")
+    [{'release': 'full year', 'kind': 'full year', 'partial': False, 'rows': 2}]
     """
     missing = [c for c in ("program", "fiscal_year", "source_file") if c not in cases]
     if missing:
@@ -151,7 +158,13 @@ def coverage_table(cases: pd.DataFrame, *, catalog: pd.DataFrame | None = None) 
 
 def year_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
     """The governing row per program x fiscal year: the most complete release (``releases.rank``;
-    file names decide ties), with ``files`` = how many files of that year the analysis holds."""
+    file names decide ties), with ``files`` = how many files of that year the analysis holds.
+
+    >>> cov = pd.DataFrame({"program": "H-2B", "fiscal_year": 2021, "release": ["Q4", "Q1"],
+    ...                     "source_file": ["H2B_FY2021_Q4.xlsx", "H2B_FY2021_Q1.xlsx"]})
+    >>> year_coverage(cov)[["release", "files"]].to_dict("records")
+    [{'release': 'Q4', 'files': 2}]
+    """
     if coverage.empty:
         return coverage.assign(files=pd.Series(dtype=int))
     ranked = coverage.assign(_rank=coverage["release"].map(releases.rank))
@@ -195,6 +208,13 @@ def caveats(coverage: pd.DataFrame, lang: str, *, programs: Iterable[str] | None
     one per extract, one per release conflict with the catalog, one per year asked for but absent
     (when ``programs`` and ``fiscal_years`` are given), and one warning when partial and full years
     sit side by side (their counts are not comparable). Empty when every year is whole and present.
+
+    >>> cases = pd.DataFrame({"program": "H-2B", "fiscal_year": 2021, "source_file": ["H2B_FY2021_Q1.xlsx"]})
+    >>> cov = coverage_table(cases, catalog=pd.DataFrame())
+    >>> caveats(cov, "es")[0][:60]
+    'H-2B año fiscal 2021: H2B_FY2021_Q1.xlsx es la versión Q1; c'
+    >>> caveats(cov, "en", programs=["H-2B"], fiscal_years=[2020, 2021])[1][:40]
+    'H-2B FY2020: no file for this year is in'
     """
     i18n.check_lang(lang)
     out = []

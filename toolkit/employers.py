@@ -53,7 +53,11 @@ _FORMS_RE = re.compile(r"(?:\s+(?:" + "|".join(sorted(LEGAL_FORMS, key=len, reve
 
 
 def normalize_name(names: pd.Series) -> pd.Series:
-    """Employer names as matching keys (the rule is in the module docstring); blank -> NA."""
+    """Employer names as matching keys (the rule is in the module docstring); blank -> NA.
+
+    >>> normalize_name(pd.Series(["Agencia X, S.C.", "The U.S.A. Berry Co."])).tolist()
+    ['AGENCIA X', 'USA BERRY']
+    """
     def one(v):
         if not isinstance(v, str) or not v.strip():
             return pd.NA
@@ -223,6 +227,16 @@ def profiles(cases: pd.DataFrame, match: EmployerMatch, *, worksites: pd.DataFra
     ``wage_hourly_min``, ``wage_hourly_max``, ``worksites``, ``worksite_states``, ``housing_sites``,
     ``housing_units``, ``housing_occupancy``, ``agents``, ``recruiters``, ``recruiter_countries``.
     Counts are raw: a display must pass them through ``privacy.suppress``.
+
+    Examples
+    --------
+    >>> cases = pd.DataFrame({"employer_name": ["Smith Farms LLC", "SMITH FARMS"], "employer_state": "GA",
+    ...                       "fiscal_year": [2019, 2021], "case_number": ["A", "B"], "workers_certified": [10, 20],
+    ...                       "is_duplicate": False, "wage_hourly": [11.0, 13.0], "worksite_city": "Tifton",
+    ...                       "worksite_state": "GA", "agent_name": None})
+    >>> p = profiles(cases, match_employers(cases))
+    >>> p[["employer_id", "years", "positions", "wage_hourly_median", "worksites"]].to_dict("records")
+    [{'employer_id': 'N:SMITH FARMS|GA', 'years': '2019; 2021', 'positions': 30, 'wage_hourly_median': 12.0, 'worksites': 1}]
     """
     c = cases.assign(employer_id=match.ids.reindex(cases.index))
     c = c[c["employer_id"].notna()]
@@ -276,6 +290,12 @@ def occupations(cases: pd.DataFrame, match: EmployerMatch, benchmark: pd.DataFra
     Returns ``employer_id``, ``fiscal_year``, ``soc_code``, ``soc_title``, ``positions`` (and
     ``women_share``, ``expected_women``), sorted. Cases without a SOC code form their own row
     (``soc_code`` NA), never dropped.
+
+    >>> cases = pd.DataFrame({"employer_name": ["Smith Farms"] * 2, "employer_state": "GA", "fiscal_year": 2020,
+    ...                       "soc_code": ["45-2092", None], "soc_title": ["Farmworkers", None],
+    ...                       "workers_certified": [10, 5], "is_duplicate": False})
+    >>> occupations(cases, match_employers(cases))[["soc_code", "positions"]].to_dict("records")
+    [{'soc_code': '45-2092', 'positions': 10}, {'soc_code': nan, 'positions': 5}]
     """
     c = cases.assign(employer_id=match.ids.reindex(cases.index))
     c = c[c["employer_id"].notna() & ~c["is_duplicate"].fillna(False).astype(bool)]

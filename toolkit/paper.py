@@ -41,7 +41,11 @@ _DEFAULT = {"en": "letter", "es": "letter"}
 
 
 def check_paper(paper: str) -> str:
-    """``paper`` itself when it is "letter" or "a4"; else ValueError naming the allowed values."""
+    """``paper`` itself when it is "letter" or "a4"; else ValueError naming the allowed values.
+
+    >>> check_paper("a4")
+    'a4'
+    """
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {list(PAPERS)}, got {paper!r}")
     return paper
@@ -49,12 +53,20 @@ def check_paper(paper: str) -> str:
 
 def default_paper(lang: str) -> str:
     """The paper a report in ``lang`` is printed on unless ``--paper`` says otherwise (see the
-    module docstring for why Spanish is also Letter)."""
+    module docstring for why Spanish is also Letter).
+
+    >>> default_paper("en"), default_paper("es")
+    ('letter', 'letter')
+    """
     return _DEFAULT[i18n.check_lang(lang)]
 
 
 def table_class(n_columns: int) -> str:
-    """CSS classes of a report table with ``n_columns`` columns ("wide" above ``WIDE_COLUMNS``)."""
+    """CSS classes of a report table with ``n_columns`` columns ("wide" above ``WIDE_COLUMNS``).
+
+    >>> table_class(5), table_class(12)
+    ('evidence-table', 'evidence-table wide')
+    """
     if int(n_columns) < 1:
         raise ValueError(f"n_columns must be a positive number of columns, got {n_columns!r}")
     return "evidence-table wide" if n_columns > WIDE_COLUMNS else "evidence-table"
@@ -62,7 +74,11 @@ def table_class(n_columns: int) -> str:
 
 def page_css(paper: str, *, margins_mm: tuple[float, float, float] = (20, 14, 16)) -> str:
     """CSS for printing on ``paper``: page size, margins (top, sides, bottom in mm), page numbers,
-    and tables that fit the page width (wide tables on a landscape page of the same paper)."""
+    and tables that fit the page width (wide tables on a landscape page of the same paper).
+
+    >>> page_css("a4").splitlines()[1][:36]
+    '@page wide { size: A4 landscape; mar'
+    """
     check_paper(paper)
     top, side, bottom = (float(m) for m in margins_mm)
     if not all(0 <= m <= 50 for m in (top, side, bottom)):

@@ -60,6 +60,15 @@ def links(cases: pd.DataFrame, recruiters: pd.DataFrame, *, employer_ids: pd.Ser
     ``soc_title``, ``positions``, ``in_cases`` (False for an Appendix C row whose case is not in
     ``cases``, e.g. a case of another release: kept, with no employer or positions).
     Appendix C rows without a recruiter name are left out and counted in ``attrs["unnamed_rows"]``.
+
+    Examples
+    --------
+    >>> cases = pd.DataFrame({"case_number": ["A"], "employer_name": ["E1"], "soc_code": ["37-3011"],
+    ...                       "soc_title": [None], "workers_certified": [20], "is_duplicate": False})
+    >>> rec = pd.DataFrame({"case_number": ["A", "Z"], "recruiter_name": ["Rec 1", "Rec 1"], "recruiter_city": "X",
+    ...                     "recruiter_province": None, "recruiter_country": "MEXICO"})
+    >>> links(cases, rec)[["case_number", "positions", "in_cases"]].to_dict("records")
+    [{'case_number': 'A', 'positions': 20, 'in_cases': True}, {'case_number': 'Z', 'positions': 0, 'in_cases': False}]
     """
     rec = recruiters.assign(recruiter_id=recruiter_ids(recruiters))
     unnamed = int(rec["recruiter_id"].isna().sum())

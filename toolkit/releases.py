@@ -61,7 +61,11 @@ def release_from_name(name: str | Path) -> str:
 def kind_from_name(name: str | Path) -> str:
     """'extract' for a file named ``..._extract`` (a third party's copy, e.g. TRLA's H-2A FY2020
     Q3 extract), else 'cumulative' for a quarterly release (``release_from_name`` gives Q1-Q4),
-    else 'full year'."""
+    else 'full year'.
+
+    >>> kind_from_name("H-2A_FY2020_Q3_extract.xlsx"), kind_from_name("H2A_FY2013.xls")
+    ('extract', 'full year')
+    """
     if re.search(r"extract", Path(name).name, flags=re.IGNORECASE):
         return "extract"
     return "full year" if release_from_name(name) == "full year" else "cumulative"
@@ -84,7 +88,11 @@ def months(release: str) -> tuple[str, str]:
 
 def period(fiscal_year: int, release: str) -> tuple[tuple[int, int], tuple[int, int]]:
     """(year, month) of the first and last month a release of ``fiscal_year`` covers: federal
-    fiscal year N runs from October of N-1 to September of N."""
+    fiscal year N runs from October of N-1 to September of N.
+
+    >>> period(2020, "Q3"), period(2017, "full year")
+    (((2019, 10), (2020, 6)), ((2016, 10), (2017, 9)))
+    """
     last = {"December": 12, "March": 3, "June": 6, "September": 9}[months(release)[1]]
     fy = int(fiscal_year)
     return (fy - 1, 10), (fy - 1 if last == 12 else fy, last)

@@ -246,6 +246,16 @@ def segregation_change(cases: pd.DataFrame, benchmark: pd.DataFrame, *, by: Sequ
     DataFrame: ``by``, ``first_year``, ``last_year``, ``stat`` (M1, M2, diff, additions, removals,
     group_marginal, unit_marginal, structural), ``est`` (and ``first_partial``, ``last_partial``).
     Groups without both years, or sharing no occupation, are left out.
+
+    Examples
+    --------
+    >>> cases = pd.DataFrame({"program": "H-2B", "fiscal_year": [2019, 2019, 2020, 2020],
+    ...                       "soc_code": ["37-3011", "35-2014"] * 2, "workers_certified": [50, 50, 90, 10],
+    ...                       "is_duplicate": False})
+    >>> bench = pd.DataFrame({"soc_code": ["37-3011", "35-2014"], "women_share": [0.1, 0.4], "women_share_se": 0.0})
+    >>> ch = segregation_change(cases, bench).set_index("stat")["est"]
+    >>> bool(abs(ch["diff"] - (ch["M2"] - ch["M1"])) < 1e-12), float(ch["additions"])
+    (True, 0.0)
     """
     by = _by(by)
     keys = [*by, "fiscal_year"]
