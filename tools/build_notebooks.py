@@ -26,11 +26,13 @@ k = 10'''
 SETUP = '''%matplotlib inline
 import pandas as pd
 
-from toolkit import evidence, figures, schema, synth
+from toolkit import dataset, figures, schema, synth
 
 pd.set_option("display.precision", 4)
 pd.set_option("display.width", 120)
-cases, workers, files = evidence.load_data(data, program, fiscal_year, seed=seed)
+request = dataset.Request.build(data=data, program=program, fy=fiscal_year, seed=seed, k=k, lang=lang)
+ds = dataset.load(request)
+cases, workers = ds.cases, ds.workers
 print(synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else "DOL disclosure data (no worker sex)")
 print(f"{len(cases):,} cases; worker records: {'none' if workers is None else f'{len(workers):,}'}")
 source = figures.source_line(schema.is_synthetic(cases), lang=lang, seed=seed)'''
