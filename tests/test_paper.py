@@ -52,3 +52,19 @@ def test_pdf_pages_have_the_paper_size_and_wide_tables_turn_landscape(tmp_path, 
         "the wide table sits on a landscape page of the same paper"
     text = "".join(p.extract_text() for p in pages)
     assert "column 11" in text.replace("\n", " "), "the last column is printed, not cut off"
+
+
+def test_report_pdf_uses_the_paper_asked_for(tmp_path):
+    from pypdf import PdfReader
+
+    from toolkit import dataset, evidence, report
+
+    ev = evidence.build(dataset.load(dataset.Request.build(data="synthetic", program="H-2B", n_bootstrap=20)))
+    html = report.render_html(ev, "es")
+    assert "size: letter;" in html and "size: A4" not in html, "Spanish default is Letter"
+    assert "size: A4;" in report.render_html(ev, "en", paper_size="a4")
+    with pytest.raises(ValueError, match=r"paper must be one of \['letter', 'a4'\]"):
+        report.render(ev, lang="en", fmt="html", out=tmp_path, paper_size="legal")
+    pdf = report.render(ev, lang="en", fmt="pdf", out=tmp_path, paper_size="a4")[0]
+    first = PdfReader(str(pdf)).pages[0].mediabox
+    assert (round(float(first.width)), round(float(first.height))) == (595, 842)

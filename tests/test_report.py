@@ -186,7 +186,7 @@ def test_cli_without_weasyprint_prints_the_html_written(tmp_path, monkeypatch):
     from toolkit.cli import main
     from toolkit.errors import ReportError
 
-    def html_only(ev, *, lang, fmt, out):
+    def html_only(ev, *, lang, fmt, out, paper_size=None):
         html = report.output_path(ev, lang=lang, out=out)
         html.write_text("<html></html>", encoding="utf-8")
         raise ReportError("PDF needs WeasyPrint, which could not be loaded (x). Install it with "
