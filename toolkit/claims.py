@@ -49,7 +49,7 @@ LEVELS = ("measured", "expected", "not_measurable")
 #: The findings about women that a report may state, in report order.
 FINDINGS = ("shortfall", "segregation", "selection", "wages", "joborders")
 #: What a level rests on (``basis`` column; each has ``claims_basis_<name>`` text in the locales).
-BASES = ("worker_records", "published_share", "job_order_text", "benchmark", "no_sex", "no_applicants",
+BASES = ("worker_records", "published_share", "published_share_pooled", "job_order_text", "benchmark", "no_sex", "no_applicants",
          "no_wages_by_sex", "titles_only", "no_positions")
 
 
@@ -80,7 +80,8 @@ def levels(cases: pd.DataFrame, workers: pd.DataFrame | None = None, *, publishe
     Rules, per finding (the first that applies):
 
     - shortfall: worker records with sex -> measured (worker_records); a published share that
-      covers the year -> measured (published_share); certified positions in occupations with a
+      covers the year -> measured (published_share, or published_share_pooled when the figure
+      covers several years together, e.g. GAO-25-106389 for FY2018-2023); certified positions in occupations with a
       benchmark -> expected (benchmark); else not_measurable (no_positions).
     - segregation: worker records with sex and SOC code -> measured; positions with a benchmark ->
       expected; else not_measurable (no_positions).
@@ -110,7 +111,8 @@ def levels(cases: pd.DataFrame, workers: pd.DataFrame | None = None, *, publishe
     if len(fm):
         rows.append(("shortfall", "measured", "worker_records"))
     elif published is not None and len(published):
-        rows.append(("shortfall", "measured", "published_share"))
+        pooled = "pooled" in published and bool(published["pooled"].iloc[0])
+        rows.append(("shortfall", "measured", "published_share_pooled" if pooled else "published_share"))
     else:
         rows.append(("shortfall", "expected" if has_expected else "not_measurable",
                      "benchmark" if has_expected else "no_positions"))
@@ -162,8 +164,10 @@ def strongest(table: pd.DataFrame, *, findings: Iterable[str] = ("shortfall", "s
 
 
 def title_key(table: pd.DataFrame) -> str:
-    """Locale key of the report title for the strongest level: ``report_title_<level>``.
-    None of the three says "discrimination": a measured shortfall is evidence for a petition to
+    """Locale key of the report title for the strongest level: ``report_title_<level>``, except
+    that a level measured only by a published share (no worker records) gives
+    ``report_title_published``: the DOL files themselves still measure nothing about women.
+    None of the titles says "discrimination": a measured shortfall is evidence for a petition to
     weigh, not a finding of discrimination.
 
     >>> lv = pd.DataFrame({"finding": ["shortfall", "segregation"], "level": ["expected", "measured"],
@@ -171,7 +175,11 @@ def title_key(table: pd.DataFrame) -> str:
     >>> title_key(lv)
     'report_title_measured'
     """
-    return f"report_title_{strongest(table)}"
+    level = strongest(table)
+    measured = table[table["finding"].isin(["shortfall", "segregation"]) & (table["level"] == "measured")]
+    if level == "measured" and not (measured["basis"] == "worker_records").any():
+        return "report_title_published"
+    return f"report_title_{level}"
 
 
 def heading(level: str, lang: str) -> str:
