@@ -70,7 +70,7 @@ def test_html_is_self_contained_with_banner_and_provenance(rendered):
 
 
 def test_pdf_pages_and_text(rendered):
-    for lang, title in (("en", "Sex discrimination"), ("es", "Discriminación por sexo")):
+    for lang, title in (("en", "Women in H-2A and H-2B"), ("es", "Mujeres en el reclutamiento")):
         reader = PdfReader(rendered[lang][1])
         assert 4 <= len(reader.pages) <= 20
         first = reader.pages[0].extract_text()
