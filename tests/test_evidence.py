@@ -54,9 +54,9 @@ def test_findings_present_and_synthetic(ev_en):
     from toolkit import language
 
     perf = language.rules_performance("blind")
-    low, high = (i18n.fmt_percent(v, "en", 0) for v in (perf["recall"].min(), perf["recall"].max()))
+    en, es = (i18n.fmt_percent(perf.loc[lang, "recall"], "en", 0) for lang in ("en", "es"))
     orders = words["joborders"]
-    assert f"caught {low} to {high} of the explicit preferences" in orders and "lower bound" in orders
+    assert f"caught {en} of the explicit preferences in English and {es} in Spanish" in orders and "lower bound" in orders
     assert ("not a strict lower bound" in orders) == (perf["precision"].min() < 1)
     claim = "every line they flagged was a real preference" in orders
     assert claim == (perf["precision"].min() == 1), "the 'every line' claim only when the measured precision is 1"
@@ -180,3 +180,15 @@ def test_old_loader_warns_and_still_works():
     with pytest.warns(DeprecationWarning, match="dataset.load"):
         cases, workers, files = evidence.load_data("synthetic", "H-2B", 2019, state="tx")
     assert set(cases["worksite_state"]) == {"TX"} and workers is not None and files[0]["role"] == "role_generator"
+
+
+def test_an_interval_that_may_under_cover_says_so(ev_en):
+    # the synthetic default is dense: no caveat; a sparse H (segregation.SPARSE_MEAN_CELL) adds one
+    channelling = {f.key: f for f in ev_en.findings}["channelling"]
+    assert channelling.caveat is None and "may cover the true value" not in texts(ev_en)["channelling"]
+    import dataclasses
+
+    sparse = dataclasses.replace(channelling, caveat=("t", "interval_may_undercover", {}))
+    for lang, words in (("en", "may cover the true value less often"), ("es", "menos veces de lo prometido")):
+        assert present.finding_text(sparse, lang, k=10)[1].endswith(present.format_value(sparse.caveat, lang, k=10))
+        assert words in present.finding_text(sparse, lang, k=10)[1]

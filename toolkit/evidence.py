@@ -57,6 +57,8 @@ class Finding:
     text_key: str
     title_key: str
     values: dict = field(default_factory=dict)
+    #: a spec appended to the sentence (e.g. an interval that may under-cover in sparse data)
+    caveat: tuple | None = None
 
     def as_dict(self) -> dict:
         """The number behind the finding, for ``h2gender analyze``'s findings.json."""
@@ -191,11 +193,11 @@ def _english_titles(bench: pd.DataFrame, cases: pd.DataFrame) -> dict[str, str]:
 
 
 def _finding(key: str, measure: str, value, ci=None, *, text_key: str | None = None,
-             title_key: str | None = None, **values) -> Finding:
+             title_key: str | None = None, caveat: tuple | None = None, **values) -> Finding:
     num = lambda v: None if v is None or pd.isna(v) else float(v)  # noqa: E731
     return Finding(key=key, measure=measure, value=num(value), ci=None if ci is None else (num(ci[0]), num(ci[1])),
                    text_key=text_key or f"finding_{key}", title_key=title_key or f"finding_{key}_title",
-                   values=values)
+                   values=values, caveat=caveat)
 
 
 def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstrap):
@@ -224,6 +226,8 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
         top = by_women.iloc[0]
         ev.findings.append(_finding(
             "channelling", "theil_h", h.loc["H", "est"], (h.loc["H", "ci_low"], h.loc["H", "ci_high"]),
+            # segregation.SPARSE_MEAN_CELL: below it the coverage study found no interval holding 95%
+            caveat=("t", "interval_may_undercover", {}) if bool(h.loc["H"].get("sparse", False)) else None,
             occupation=("occ", top["soc_code"]), women=("count", top["women"]),
             share_f=("pct", top["women"] / ct["women"].sum(), 0), share_all=("pct", top["total"] / ct["total"].sum(), 0),
             obs=("pct", top["women_share_observed"]), bench=("pct", top["women_share"]),
@@ -397,8 +401,8 @@ def _joborder_finding(ev: Evidence, cases, *, k):
     precision_clause = (("t", "joborders_precision_all", {}) if precision == 1 else
                         ("t", "joborders_precision_some", {"precision_low": ("pct", precision, 0)}))
     rules_note = ("concat", [coverage, ("t", "joborders_rules_note", {
-        "n": ("int", int(perf["n"].sum())), "recall_low": ("pct", perf["recall"].min(), 0),
-        "recall_high": ("pct", perf["recall"].max(), 0), "precision_clause": precision_clause})])
+        "n": ("int", int(perf["n"].sum())), "recall_en": ("pct", perf.loc["en", "recall"], 0),
+        "recall_es": ("pct", perf.loc["es", "recall"], 0), "precision_clause": precision_clause})])
     ev.figures["joborders"] = FigureSpec("joborders", scan)
     if not flagged:
         ev.findings.append(_finding("joborders", "flagged_share", 0.0, text_key="finding_joborders_none",

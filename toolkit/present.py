@@ -85,6 +85,8 @@ def finding_text(finding: Finding, lang: str, *, k: int, occ_name: Callable[[str
     """(title, sentence) of a finding in ``lang``; the sentence starts with a capital."""
     values = {n: format_value(s, lang, k=k, occ_name=occ_name) for n, s in finding.values.items()}
     text = i18n.t(finding.text_key, lang, **values)
+    if finding.caveat is not None:
+        text = f"{text} {format_value(finding.caveat, lang, k=k, occ_name=occ_name)}"
     return i18n.t(finding.title_key, lang), text[:1].upper() + text[1:]
 
 
