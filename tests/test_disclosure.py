@@ -134,3 +134,26 @@ def test_bands_shares_and_scopes():
     assert not disclosure.share_allowed(54, 56, k=10)  # 2 rejected
     assert disclosure.share_allowed(0, 56, k=10) and disclosure.share_allowed(56, 56, k=10)
     assert not disclosure.scope_allows(54, 775, k=60)
+
+
+def test_protect_table_keeps_allowed_columns_and_audits_the_other_sex():
+    # employers: Planted Farm's 12 men are below k=60, its 3 women too; the table is written without
+    # any column that is not on the allow-list
+    t = pd.DataFrame({"employer_name": ["A", "B", "C"], "women": [20, 20, 3], "total": [320, 320, 15],
+                      "q_value": [1e-20, 1e-19, 0.2], "path": ["/x", "/y", "/z"]})
+    out = disclosure.protect_table("employers", t, k=10)
+    assert list(out.columns) == ["employer_name", "women", "total", "q_value", "suppressed"]
+    assert out["suppressed"].tolist() == [True, False, True]  # 3 women, then the first smallest other row
+    # men = total - women is audited: 20 women of 28 leaves 8 men, below k
+    t2 = pd.DataFrame({"employer_name": ["A", "B", "C"], "women": [20, 20, 30], "total": [28, 320, 330]})
+    out2 = disclosure.protect_table("employers", t2, k=10)
+    assert out2["suppressed"].tolist() == [True, True, False]
+
+
+def test_a_refused_scope_shows_no_number_from_worker_records():
+    av = pd.DataFrame({"observed": [54], "total": [829], "observed_share": [54 / 829], "expected_share": [.29]})
+    out = disclosure.protect_table("availability", av, k=60)
+    assert out[["observed", "total", "observed_share", "expected_share"]].isna().all().all()
+    seg = pd.DataFrame({"stat": ["H"], "est": [0.035], "se": [0.02]})
+    assert disclosure.protect_table("segregation", seg, k=60, refuse=True)["est"].isna().all()
+    assert disclosure.protect_table("segregation", seg, k=10)["est"].tolist() == [0.035]

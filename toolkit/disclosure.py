@@ -81,7 +81,8 @@ import pandas as pd
 from toolkit.errors import PrivacyError
 
 __all__ = ["Kind", "KINDS", "K_DEFAULT", "ALLOWED_COLUMNS", "primary_mask", "feasible_intervals", "protect_rows",
-           "band", "share_allowed", "scope_allows", "map_values", "publishable_columns"]
+           "band", "share_allowed", "scope_allows", "map_values", "publishable_columns", "protect_table",
+           "share_text"]
 
 Kind = Literal["protected", "public", "derived"]
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -355,3 +356,72 @@ def publishable_columns(name: str, table: pd.DataFrame) -> pd.DataFrame:
         raise PrivacyError(f"no allow-list for table {name!r}; known: {sorted(ALLOWED_COLUMNS)}")
     allowed = ALLOWED_COLUMNS[name]
     return table[[c for c in table.columns if c in allowed or c == "suppressed"]]
+
+
+def _complement_columns(name: str, table: pd.DataFrame) -> dict[str, pd.Series]:
+    """Protected counts a reader can compute from two printed ones (men = total - women,
+    rejected = applicants - selected), audited like the printed ones."""
+    out = {}
+    if {"women", "total"} <= set(table.columns) and "men" not in table:
+        out["men"] = pd.to_numeric(table["total"], errors="coerce") - pd.to_numeric(table["women"], errors="coerce")
+    if {"observed", "total"} <= set(table.columns):
+        out["men"] = pd.to_numeric(table["total"], errors="coerce") - pd.to_numeric(table["observed"], errors="coerce")
+    if {"applicants", "selected"} <= set(table.columns) and "rejected" not in table:
+        out["rejected"] = (pd.to_numeric(table["applicants"], errors="coerce")
+                           - pd.to_numeric(table["selected"], errors="coerce"))
+    return out
+
+
+def protect_table(name: str, table: pd.DataFrame, *, k: int = K_DEFAULT, shown: Sequence[bool] | None = None,
+                  refuse: bool = False) -> pd.DataFrame:
+    """An ``analyze``/report table made publishable: allow-listed columns only, each treated by its
+    kind (``ALLOWED_COLUMNS[name]``), primary and complementary suppression (``protect_rows``).
+
+    The counts a reader can compute from two printed ones (men = total - women, rejected =
+    applicants - selected) are audited as protected columns too, then left out. With
+    ``refuse=True`` (a scope whose women or men are below k, see ``scope_allows``) every protected
+    and derived value is hidden. A column the audit cannot protect hides its whole table's
+    protected and derived values (``attrs["column_disclosive"]``).
+
+    Examples
+    --------
+    Two rejected women are a small cell: both sexes' rows go, as the other row and the printed
+    totals would give them back.
+
+    >>> ai = pd.DataFrame({"group": ["F", "M"], "applicants": [56, 1000], "selected": [54, 775],
+    ...                    "rate": [54 / 56, .775], "debug": ["x", "y"]})
+    >>> protect_table("adverse_impact", ai, k=10)
+      group  applicants  selected  rate  suppressed
+    0     F        <NA>      <NA>  <NA>        True
+    1     M        <NA>      <NA>  <NA>        True
+    """
+    publish = publishable_columns(name, table.drop(columns=["suppressed"], errors="ignore"))
+    kinds = {c: ALLOWED_COLUMNS[name][c] for c in publish.columns}
+    extra = _complement_columns(name, publish)
+    work = publish.assign(**extra)
+    kinds.update({c: "protected" for c in extra})
+    if not refuse:
+        out = protect_rows(work, kinds, k=k, shown=shown).drop(columns=list(extra))
+        if not out.attrs["column_disclosive"]:
+            return out
+    out = publish.copy() if shown is None else publish[np.asarray(shown, dtype=bool)].copy()
+    for c in out.columns:
+        if kinds[c] != "public":
+            out[c] = pd.Series(pd.NA, index=out.index, dtype="object")
+    out["suppressed"] = True
+    out.attrs = {"suppression_k": k, "column_disclosive": ["refused" if refuse else "all"]}
+    return out
+
+
+def share_text(part: float, whole: float, *, k: int = K_DEFAULT, lang: str = "en", digits: int = 1) -> str | None:
+    """``part / whole`` formatted for a sentence, or None when it may not be printed
+    (``share_allowed``).
+
+    Examples
+    --------
+    >>> share_text(54, 829, k=10), share_text(3, 15, k=10)
+    ('6.5%', None)
+    """
+    from toolkit import i18n
+
+    return i18n.fmt_percent(part / whole, lang, digits) if whole and share_allowed(part, whole, k=k) else None
