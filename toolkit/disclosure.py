@@ -336,7 +336,7 @@ ALLOWED_COLUMNS: dict[str, dict[str, str]] = {
              "expected_share": "derived", "observed_share": "derived", "shrunk_share": "derived",
              "shortfall": "derived", "shrunk_shortfall": "derived", "shrunk_ratio": "derived", "p_value": "derived",
              "q_value": "derived", "credible": "derived", "rank": "derived", "positions": "public",
-             "expected_women": "public"}
+             "expected_women": "derived"}
        for key, entity in (("employers", "employer_name"), ("recruiters", "recruiter"))},
 }
 ALLOWED_COLUMNS["occupations"]["expected_share"] = "public"

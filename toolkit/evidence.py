@@ -2,8 +2,9 @@
 
 ``build_evidence`` composes the library (``analysis``, ``segregation``, ``discrimination``,
 ``language``, ``benchmarks``, ``figures``, ``geo``); it computes nothing of its own beyond
-formatting. Every count shown goes through ``privacy.suppress`` (k, default 10) and every
-sentence uses a count only when it is at least k. Evidence built from synthetic data says so.
+formatting. Every number from worker records goes through ``toolkit.disclosure`` (primary and
+complementary suppression with k, default 10; sentences with bands; a scope whose women or men
+are below k publishes nothing from the records); public DOL counts are shown as they are. Evidence built from synthetic data says so.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from toolkit import __version__, analysis, benchmarks, discrimination, i18n, language, privacy, schema, segregation
+from toolkit import __version__, analysis, benchmarks, disclosure, discrimination, i18n, language, schema, segregation
 
 __all__ = ["Evidence", "build_evidence", "load_data", "git_commit", "command_line", "TOP_ROWS"]
 
@@ -57,6 +58,7 @@ def command_line(params: dict, files: list[dict] = ()) -> str:
     if params.get("data") == "synthetic":
         parts.append(f"--seed {params['seed']}")
     parts += [f"--workers {f['file']}" for f in files if f.get("role") == "role_workers"]
+    parts += [f"--mapping {f['file']}" for f in files if f.get("role") == "role_mapping"]
     return " ".join(parts)
 
 
@@ -100,10 +102,16 @@ def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = 
             if any(f"{p} {fiscal_year}" in entry.get("partitions", []) for p in programs):
                 files.append({"file": entry["source_file"], "sha256": sha, "role": "role_dol"})
     if workers_path is not None:
-        workers = _user_workers(Path(workers_path), mapping, programs, fiscal_year)
-        from toolkit.checksum import sha256_file
+        records = _user_workers(Path(workers_path), mapping, programs, fiscal_year, state)
+        workers = records.table
+        acc = records.accounting
+        # the file's name and checksum only: its folder on the user's machine is never published
+        files.append({"file": acc.source_file, "sha256": acc.sha256, "role": "role_workers",
+                      "accounting": acc.as_dict()})
+        if mapping is not None and not isinstance(mapping, dict):
+            from toolkit.checksum import sha256_file
 
-        files.append({"file": Path(workers_path).name, "sha256": sha256_file(workers_path), "role": "role_workers"})
+            files.append({"file": Path(mapping).name, "sha256": sha256_file(mapping), "role": "role_mapping"})
     table = resources.files("toolkit").joinpath("data", benchmarks.SHIPPED_TABLE).read_bytes()
     files.append({"file": f"toolkit/data/{benchmarks.SHIPPED_TABLE}", "sha256": _sha256_bytes(table),
                   "role": "role_benchmark"})
@@ -115,19 +123,23 @@ def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = 
             raise DataValidationError(f"no {label} cases with worksite state {state!r} in FY{fiscal_year}; states "
                                       f"present: {', '.join(sorted(cases['worksite_state'].dropna().unique())[:60])}")
         cases = schema.mark_synthetic(cases[cases["worksite_state"] == state].reset_index(drop=True), cases)
-        if workers is not None:
+        if workers is not None and workers_path is None:
             workers = schema.mark_synthetic(workers[workers["worksite_state"] == state].reset_index(drop=True), workers)
     return cases, workers, files
 
 
-def _user_workers(path: Path, mapping, programs, fiscal_year) -> pd.DataFrame:
+def _user_workers(path: Path, mapping, programs, fiscal_year, state=None):
+    """The user's worker records of the request, accounted (``workers.WorkerRecords``); no row
+    left is an error. Rows without a stage are admitted workers (visa holders)."""
+    from dataclasses import replace
+
     from toolkit import workers as wk
 
-    w = wk.read_workers(path, mapping)
-    keep = (w["program"].isna() | w["program"].isin(programs)) & (w["fiscal_year"].isna() | (w["fiscal_year"] == fiscal_year))
-    w = w[keep.fillna(False).astype(bool)].reset_index(drop=True)
-    w["stage"] = w["stage"].fillna("admitted")
-    return w
+    records = wk.in_scope(wk.read_worker_records(path, mapping), programs=programs, fiscal_year=fiscal_year,
+                          state=state)
+    table = records.table.copy()
+    table["stage"] = table["stage"].fillna("admitted")
+    return replace(records, table=table)
 
 
 def _finding(key: str, lang: str, measure: str, value, ci=None, *, text_key: str | None = None,
@@ -141,13 +153,8 @@ def _finding(key: str, lang: str, measure: str, value, ci=None, *, text_key: str
             "ci": None if ci is None else [num(ci[0]), num(ci[1])]}
 
 
-def _n(x, lang, k):
-    """A count for a sentence: the number when at least k (or zero), else 'fewer than k'."""
-    return i18n.t("fewer_than", lang, k=k) if 0 < x < k else i18n.fmt_int(x, lang)
-
-
 def build_evidence(cases: pd.DataFrame, workers: pd.DataFrame | None, *, program: str, fiscal_year: int,
-                   state: str | None = None, lang: str = "en", k: int = privacy.K_DEFAULT,
+                   state: str | None = None, lang: str = "en", k: int = disclosure.K_DEFAULT,
                    benchmark_year: int = 2022, seed: int = 2019, data: str = "synthetic",
                    files: list[dict] | None = None, n_bootstrap: int = 200) -> Evidence:
     """Findings, tables, figures and provenance for one program x year (x state) in ``lang``.
@@ -160,7 +167,8 @@ def build_evidence(cases: pd.DataFrame, workers: pd.DataFrame | None, *, program
         published share for the program and year, where the jobs are, and job-order language.
     program, fiscal_year, state : the scope, as shown in the report.
     lang : "en" or "es": every title, sentence, table header and figure label.
-    k : counts below k are suppressed in every table, map and sentence (``privacy.suppress``).
+    k : counts of people below k are hidden in every table, map and sentence, with complements
+        (``toolkit.disclosure``); a scope with fewer than k women or men shows nothing from the records.
     benchmark_year : year of the BLS CPS Table 11 benchmark (``benchmarks.women_share_by_soc``).
     seed : seed of the synthetic data (shown in the provenance) and of the bootstraps.
     data : "synthetic" or "store", for the provenance.
@@ -199,10 +207,21 @@ def _build(cases, workers, *, program, fiscal_year, state, lang, k, benchmark_ye
     source = figures.source_line(synthetic, lang=lang, seed=seed, benchmark_year=benchmark_year)
     occ_name = lambda code: i18n.soc_title(code, titles.get(code), lang, mark_english=True)  # noqa: E731
 
-    if workers is not None and len(workers):
-        _worker_findings(ev, cases, workers, bench, occ_name, lang=lang, k=k, seed=seed, source=source,
+    accounting = next((f["accounting"] for f in files or [] if f.get("role") == "role_workers"), None)
+    admitted = workers[workers["stage"] == "admitted"] if workers is not None else None
+    allowed = admitted is not None and disclosure.scope_allows((admitted["sex"] == "F").sum(),
+                                                               (admitted["sex"] == "M").sum(), k=k)
+    if workers is not None and len(workers) and allowed:
+        worker_source = source
+        if accounting is not None:  # figures built from the user's records credit them, not the DOL files
+            worker_source = i18n.t("source_workers", lang, file=accounting["source_file"],
+                                   population=i18n.t(f"population_{accounting['population'].replace(' ', '_')}", lang),
+                                   year=benchmark_year)
+        _worker_findings(ev, cases, workers, bench, occ_name, lang=lang, k=k, seed=seed, source=worker_source,
                          n_bootstrap=n_bootstrap, synthetic=synthetic)
     else:
+        if workers is not None:  # fewer than k women or men: nothing from the records is published
+            ev.findings.append(_finding("workers_refused", lang, "workers_refused", None, k=k))
         _case_only_findings(ev, cases, bench, occ_name, lang=lang, k=k, program=program, fiscal_year=fiscal_year,
                             source=source, synthetic=synthetic)
     _joborder_finding(ev, cases, lang=lang, k=k, source=source, synthetic=synthetic)
@@ -214,7 +233,7 @@ def _build(cases, workers, *, program, fiscal_year, state, lang, k, benchmark_ye
         "version": __version__, "commit": git_commit(), "command": command_line(ev.params, files or []),
         "rendered": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "planted": _planted(cases.attrs.get("truth"), lang) if synthetic else None,
-        "parameters": dict(ev.params), "files": files or [],
+        "parameters": dict(ev.params), "files": files or [], "workers": accounting,
     }
     return ev
 
@@ -247,11 +266,12 @@ def _limit_rows(ev: Evidence, lang: str) -> None:
             ev.table_notes[key] = " ".join(notes)
 
 
-def _suppressed_table(df, count_cols, dependent, k):
-    return privacy.suppress(df, count_cols, k=k, dependent=dependent)
+def _visible(table: pd.DataFrame) -> pd.DataFrame:
+    return table[~table["suppressed"].astype(bool)]
 
 
 def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, source, n_bootstrap, synthetic):
+    """Findings, tables and figures from worker records; every number through ``toolkit.disclosure``."""
     from toolkit import figures, geo
 
     admitted = workers[workers["stage"] == "admitted"]
@@ -263,39 +283,48 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
     a = discrimination.availability(women, total, expected_share, expected_share_se=se).iloc[0]
     ev.findings.append(_finding(
         "shortfall", lang, "women_share", a["observed_share"], (a["ci_low"], a["ci_high"]),
-        share=i18n.fmt_percent(a["observed_share"], lang), total=_n(total, lang, k),
+        share=i18n.fmt_percent(a["observed_share"], lang), total=disclosure.band(total, k=k, lang=lang),
         lo=i18n.fmt_percent(a["ci_low"], lang), hi=i18n.fmt_percent(a["ci_high"], lang),
-        expected=_n(a["expected"], lang, k), shortfall=_n(a["shortfall"], lang, k),
+        expected=disclosure.band(a["expected"], k=k, lang=lang),
+        shortfall=disclosure.band(a["shortfall"], k=k, lang=lang),
         sd=i18n.fmt_number(a["sd"], lang), p=_p(a["p_value"], lang)))
-    ev.raw_tables["availability"] = pd.DataFrame([a])
+    ev.raw_tables["availability"] = disclosure.protect_table("availability", pd.DataFrame([a]), k=k)
 
     # 2. channelling and segregation
     ct = analysis.channelling_table(workers, bench, by=["soc_code"])
+    occ = ct.assign(occupation=ct["soc_code"].map(occ_name), shortfall=ct["expected_women"] - ct["women"])
+    occ_s = disclosure.protect_table("occupations", occ.sort_values("total", ascending=False, ignore_index=True), k=k)
     counts = analysis.worker_counts(workers, ["soc_code"])
     h = segregation.mutual_total(counts, "sex", "soc_code", "n", se=True, n_bootstrap=n_bootstrap, seed=seed)
     exp = analysis.expected_counts(cases, bench, by=["soc_code"]).dropna(subset=["n"])
     h_exp = segregation.mutual_total(exp, "sex", "soc_code", "n").loc["H", "est"]
-    by_women = ct[ct["women"] >= k].sort_values("women", ascending=False)
-    if len(by_women):
-        top = by_women.iloc[0]
+    # the sentence names an occupation only when its row is published, and its share of women and
+    # of all workers leaves no small rest (disclosure.share_allowed)
+    shown = ct.merge(_visible(occ_s)[["soc_code"]], on="soc_code")
+    shown = shown[[disclosure.share_allowed(w, t, k=k) and disclosure.share_allowed(w, women, k=k)
+                   for w, t in zip(shown["women"], shown["total"])]].sort_values("women", ascending=False)
+    if len(shown):
+        top = shown.iloc[0]
         ev.findings.append(_finding(
             "channelling", lang, "theil_h", h.loc["H", "est"], (h.loc["H", "ci_low"], h.loc["H", "ci_high"]),
-            occupation=i18n.t("quote", lang, text=occ_name(top["soc_code"])), women=_n(top["women"], lang, k),
-            share_f=i18n.fmt_percent(top["women"] / ct["women"].sum(), lang, 0),
-            share_all=i18n.fmt_percent(top["total"] / ct["total"].sum(), lang, 0),
+            occupation=i18n.t("quote", lang, text=occ_name(top["soc_code"])),
+            women=disclosure.band(top["women"], k=k, lang=lang),
+            share_f=i18n.fmt_percent(top["women"] / women, lang, 0),
+            share_all=i18n.fmt_percent(top["total"] / total, lang, 0),
             obs=i18n.fmt_percent(top["women_share_observed"], lang), bench=i18n.fmt_percent(top["women_share"], lang),
             h_obs=i18n.fmt_number(h.loc["H", "est"], lang, 3), h_lo=i18n.fmt_number(h.loc["H", "ci_low"], lang, 3),
             h_hi=i18n.fmt_number(h.loc["H", "ci_high"], lang, 3), h_exp=i18n.fmt_number(h_exp, lang, 3)))
-    ev.raw_tables["segregation"] = h
+    ev.raw_tables["segregation"] = disclosure.protect_table("segregation", h.reset_index(), k=k)
 
-    # 3. selection
+    # 3. selection: the four cells (women and men, selected and rejected) must all be publishable
     sel = workers.dropna(subset=["selected", "case_number"])
     if sel["selected"].astype(bool).nunique() == 2 and set(sel["sex"].dropna()) >= {"F", "M"}:
         ai = discrimination.adverse_impact(sel[sel["sex"].isin(["F", "M"])], "sex", "selected", reference="M")
-        f = ai.set_index("group").loc["F"]
-        m = ai.set_index("group").loc["M"]
-        mh = discrimination.cmh(sel, "sex", "selected", "case_number").loc["odds_ratio_mh"]
-        if min(f["applicants"], m["applicants"], f["selected"]) >= k:
+        ai_s = disclosure.protect_table("adverse_impact", ai, k=k)
+        if not ai_s["suppressed"].any():
+            f = ai.set_index("group").loc["F"]
+            m = ai.set_index("group").loc["M"]
+            mh = discrimination.cmh(sel, "sex", "selected", "case_number").loc["odds_ratio_mh"]
             ev.findings.append(_finding(
                 "selection", lang, "impact_ratio", f["impact_ratio"], (f["ci_low"], f["ci_high"]),
                 rate_f=i18n.fmt_percent(f["rate"], lang), rate_m=i18n.fmt_percent(m["rate"], lang),
@@ -305,7 +334,7 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
                 **{"or": i18n.fmt_number(mh["est"], lang, 2)}, or_lo=i18n.fmt_number(mh["ci_low"], lang, 2),
                 or_hi=i18n.fmt_number(mh["ci_high"], lang, 2)))
             ev.figures["selection"] = figures.selection_figure(ai, lang=lang, synthetic=synthetic, source=source)
-        ev.raw_tables["adverse_impact"] = ai
+        ev.raw_tables["adverse_impact"] = ai_s
 
     # 4. wages
     paid = admitted.dropna(subset=["wage_hourly"])
@@ -319,14 +348,10 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
             gap=i18n.fmt_percent(pct(wg.loc["gap", "est"]), lang), unexplained=i18n.fmt_percent(pct(u["est"]), lang),
             lo=i18n.fmt_percent(pct(u["ci_low"]), lang), hi=i18n.fmt_percent(pct(u["ci_high"]), lang)))
         ev.figures["wages"] = figures.wage_gap_figure(wg, lang=lang, synthetic=synthetic, source=source)
-        ev.raw_tables["wage_gap"] = wg
+        ev.raw_tables["wage_gap"] = disclosure.protect_table("wage_gap", wg.reset_index(), k=k)
 
-    # tables: occupations, states, employers, recruiters
-    occ = ct.assign(occupation=ct["soc_code"].map(occ_name), shortfall=ct["expected_women"] - ct["women"])
-    occ = occ.sort_values("total", ascending=False, ignore_index=True)
-    occ_s = _suppressed_table(occ.assign(men=occ["total"] - occ["women"]), ["women", "men", "total"],
-                              ["women_share_observed", "expected_women", "shortfall", "log_odds_ratio"], k)
-    ev.raw_tables["occupations"] = occ_s.drop(columns=["men"])
+    # tables: occupations, states, employers, recruiters (one margin each; protect_table audits them)
+    ev.raw_tables["occupations"] = occ_s
     ev.tables["occupations"] = _present(occ_s, {
         "soc_code": "col_soc", "occupation": "col_occupation", "total": "col_workers", "women": "col_women",
         "women_share_observed": ("col_women_share", "pct"), "women_share": ("col_benchmark", "pct"),
@@ -335,6 +360,7 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
     per_occ = discrimination.availability("women", "total", "women_share", by="soc_code",
                                           data=ct.dropna(subset=["women_share"]))
     per_occ = per_occ[per_occ["soc_code"] != "all"][["soc_code", "expected_share", "ci_low", "ci_high"]]
+    per_occ = per_occ[per_occ["soc_code"].isin(_visible(occ_s)["soc_code"])]  # intervals of published rows only
     ev.figures["shortfall"] = figures.shortfall_figure(occ_s.merge(per_occ, on="soc_code"), lang=lang,
                                                        synthetic=synthetic, source=source)
 
@@ -343,10 +369,8 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
     st["women_share_observed"] = st["women"] / st["total"]
     st["shortfall"] = st["expected_women"] - st["women"]
     st["missing_per_100"] = 100 * st["shortfall"] / st["total"]
-    st["men"] = st["total"] - st["women"]
-    st_s = _suppressed_table(st.sort_values("total", ascending=False, ignore_index=True), ["women", "men", "total"],
-                             ["women_share_observed", "expected_women", "shortfall", "missing_per_100"], k)
-    ev.raw_tables["states"] = st_s.drop(columns=["men"])
+    st_s = disclosure.protect_table("states", st.sort_values("total", ascending=False, ignore_index=True), k=k)
+    ev.raw_tables["states"] = st_s
     ev.tables["states"] = _present(st_s, {
         "worksite_state": "col_state", "total": "col_workers", "women": "col_women",
         "women_share_observed": ("col_women_share", "pct"), "expected_women": ("col_expected", "int"),
@@ -357,7 +381,8 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
 
     origin = admitted[(admitted["sex"] == "F") & admitted["origin_state"].notna()]
     oc = origin.groupby("origin_state").size().rename("women").reset_index()
-    oc_s = privacy.suppress(oc, ["women"], k=k)
+    shown_counts = disclosure.map_values(oc["women"], k=k)
+    oc_s = oc.assign(women=shown_counts.to_numpy(), suppressed=shown_counts.isna().to_numpy())
     mx = geo.mexico_states().merge(oc_s, left_on="state_code", right_on="origin_state", how="left")
     ev.figures["origin"] = _map(mx, "women", "fig_origin", "axis_count", lang=lang, k=k, synthetic=synthetic,
                                 source=source, cmap="magma_r")
@@ -369,10 +394,10 @@ def _worker_findings(ev, cases, workers, bench, occ_name, *, lang, k, seed, sour
         per = per.groupby(entity, observed=True)[["women", "total", "expected_women"]].sum().reset_index()
         per["expected_share"] = per["expected_women"] / per["total"]
         scr = discrimination.screen_entities(per, entity, k=k)
-        scr = scr[scr["total"] >= k]  # entities with fewer than k workers are never listed
-        scr = privacy.suppress(scr, ["women"], k=k, dependent=["observed_share", "shrunk_share"]).head(10)
+        # entities with fewer than k workers are never listed; the audit counts them as hidden rows
+        scr = disclosure.protect_table(key, scr, k=k, shown=(scr["total"] >= k).to_numpy())
         ev.raw_tables[key] = scr
-        ev.tables[key] = _present(scr, {
+        ev.tables[key] = _present(scr.head(10), {
             "rank": "col_rank", entity: col, "total": "col_workers", "women": "col_women",
             "observed_share": ("col_women_share", "pct"), "shrunk_share": ("col_shrunk", "pct"),
             "expected_share": ("col_benchmark", "pct"), "q_value": ("col_q", "num3"),
@@ -442,8 +467,8 @@ def _case_only_findings(ev, cases, bench, occ_name, *, lang, k, program, fiscal_
 
 
 def _positions_table(cases: pd.DataFrame, bench: pd.DataFrame, by: list[str], k: int) -> pd.DataFrame:
-    """Certified positions by ``by`` with the women expected from the benchmark, largest first,
-    cells below k suppressed (rows with no certified position left out).
+    """Certified positions by ``by`` with the women expected from the benchmark, largest first
+    (rows with no certified position left out). Positions are public records: nothing is hidden.
 
     expected_share = expected women / positions in occupations with a benchmark share.
     """
@@ -456,7 +481,8 @@ def _positions_table(cases: pd.DataFrame, bench: pd.DataFrame, by: list[str], k:
     out["expected_share"] = (out["expected_women"] / out["covered"].where(out["covered"] > 0)).astype(float)
     out = out.drop(columns="covered").sort_values(["positions", *by], ascending=[False] + [True] * len(by),
                                                   ignore_index=True)
-    return privacy.suppress(out, ["positions"], k=k, dependent=["expected_women", "expected_share"])
+    del k  # certified positions are public DOL records, not people: shown as they are (toolkit.disclosure)
+    return out.assign(suppressed=False)
 
 
 def _join(items: list[str], lang: str) -> str:
@@ -501,13 +527,12 @@ def _joborder_finding(ev, cases, *, lang, k, source, synthetic):
     if flagged:
         from statsmodels.stats.proportion import proportion_confint
 
-        shown = flagged >= k  # a share of a known total would reveal a small count
-        ci = proportion_confint(flagged, orders, method="wilson") if shown else None
+        # job orders are public DOL records, not people: their counts are shown as they are
+        ci = proportion_confint(flagged, orders, method="wilson")
         ev.findings.append(_finding(
-            "joborders", lang, "flagged_share", flagged / orders if shown else None, ci,
-            flagged=_n(flagged, lang, k), orders=i18n.fmt_int(orders, lang),
-            rate=i18n.fmt_percent(flagged / orders, lang) if shown else "< " + i18n.fmt_percent(k / orders, lang),
-            example=example, rules_note=rules_note))
+            "joborders", lang, "flagged_share", flagged / orders, ci,
+            flagged=i18n.fmt_int(flagged, lang), orders=i18n.fmt_int(orders, lang),
+            rate=i18n.fmt_percent(flagged / orders, lang), example=example, rules_note=rules_note))
     else:
         ev.findings.append(_finding("joborders", lang, "flagged_share", 0.0, text_key="finding_joborders_none",
                                     orders=i18n.fmt_int(orders, lang), rules_note=rules_note))
