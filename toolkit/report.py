@@ -15,6 +15,7 @@ import base64
 import html
 import io
 import os
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +24,7 @@ from toolkit import i18n
 from toolkit.errors import ReportError
 
 __all__ = ["render", "output_path", "write_pdf", "template_path", "evidence_for", "show_header", "show_findings", "show_figures",
-           "show_tables", "show_methods", "show_provenance", "CSS"]
+           "show_tables", "show_methods", "show_provenance", "workers_line", "CSS"]
 
 FORMATS = ("html", "pdf", "both")
 
@@ -128,6 +129,17 @@ def show_methods(ev) -> None:
     _display_html(f'<h2>{_e(i18n.t("h_methods", lang))}</h2>' + mistune.html(i18n.t("methods", lang)))
 
 
+def workers_line(accounting: dict, lang: str) -> str:
+    """The worker-record accounting in words (rows read, used, rejected by reason, out of scope)."""
+    rejected = accounting.get("rows_rejected", {})
+    reasons = ", ".join(f"{why} {i18n.fmt_int(n, lang)}" for why, n in sorted(rejected.items())) or "—"
+    return i18n.t("provenance_workers", lang, file=accounting["source_file"],
+                  population=i18n.t(f"population_{accounting['population'].replace(' ', '_')}", lang),
+                  read=i18n.fmt_int(accounting["rows_read"], lang), kept=i18n.fmt_int(accounting["rows_kept"], lang),
+                  rejected=i18n.fmt_int(sum(rejected.values()), lang), reasons=reasons,
+                  out=i18n.fmt_int(sum(accounting.get("rows_out_of_scope", {}).values()), lang))
+
+
 def show_provenance(ev) -> None:
     lang, prov = ev.params["lang"], ev.provenance
     files = pd.DataFrame([{i18n.t("col_file", lang): f["file"], i18n.t("col_sha256", lang): f["sha256"],
@@ -138,7 +150,8 @@ def show_provenance(ev) -> None:
         f'<p>{_e(i18n.t("provenance_version", lang, version=prov["version"], commit=prov["commit"]))} '
         f'{_e(i18n.t("provenance_rendered", lang, date=prov["rendered"]))}</p>'
         f'<p>{_e(i18n.t("provenance_parameters", lang, params=params))}</p>'
-        + (f'<p>{_e(prov["planted"])}</p>' if prov.get("planted") else "") +
+        + (f'<p>{_e(prov["planted"])}</p>' if prov.get("planted") else "")
+        + (f'<p class="workers">{_e(workers_line(prov["workers"], lang))}</p>' if prov.get("workers") else "") +
         f'<p>{_e(i18n.t("provenance_command", lang))}</p><pre class="command">{_e(prov.get("command", ""))}</pre>'
         f'<h3>{_e(i18n.t("provenance_files", lang))}</h3><div class="table-wrap">{_table_html(files)}</div></div>')
 
@@ -229,7 +242,7 @@ def write_pdf(html_text: str, path: Path) -> Path:
 
 def output_path(*, program: str, fiscal_year: int, state: str | None, data: str, lang: str,
                 out: str | os.PathLike) -> Path:
-    """The HTML file ``render`` writes (the PDF and the executed notebook sit beside it)."""
+    """The HTML file ``render`` writes (the PDF sits beside it)."""
     stem = f"evidence_report_{program.replace('-', '')}_FY{fiscal_year}{'_' + state if state else ''}_{data}_{lang}"
     return Path(out) / f"{stem}.html"
 
@@ -272,13 +285,19 @@ def render(*, program: str = "all", fiscal_year: int = 2019, state: str | None =
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     html_path = output_path(program=program, fiscal_year=fiscal_year, state=state, data=data, lang=lang, out=out)
-    nb_path = html_path.with_suffix(".ipynb")
+    # the executed notebook holds the parameters, among them the local path of the user's worker
+    # file: it is executed in a temporary folder and never kept beside the report
+    tmp = tempfile.TemporaryDirectory(prefix="h2gender-report-")
+    nb_path = Path(tmp.name) / html_path.with_suffix(".ipynb").name
     params = {"program": program, "fiscal_year": int(fiscal_year), "state": state, "lang": lang, "data": data,
               "k": int(k), "seed": int(seed), "data_dir": os.environ.get("H2GENDER_DATA_DIR"),
               "workers_path": str(Path(workers_path).resolve()) if workers_path else None,
               "mapping_path": str(Path(mapping_path).resolve()) if mapping_path else None}
-    _execute(params, nb_path)
-    fragment = _to_html(nb_path)
+    try:
+        _execute(params, nb_path)
+        fragment = _to_html(nb_path)
+    finally:
+        tmp.cleanup()
     program_name = i18n.t("all_programs", lang) if program == "all" else program
     synthetic = data == "synthetic"
     page = _page(fragment, lang=lang, title=i18n.t("report_title", lang, program=program_name), synthetic=synthetic)

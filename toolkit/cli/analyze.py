@@ -40,10 +40,19 @@ def analyze(ctx, program, fiscal_year, state, lang, data, out, fmt, k, seed, wor
         os.environ["H2GENDER_DATA_DIR"] = str(obj.data_dir)
     cases, workers, files = evidence.load_data(data, program, fiscal_year, state=state and state.upper(), seed=seed,
                                                workers_path=workers_path, mapping=mapping_path)
+    from toolkit import disclosure
+
+    for f in files:
+        if f.get("accounting"):
+            click.echo(f"worker records: {_describe(f['accounting'])}", err=True)
     ev = evidence.build_evidence(cases, workers, program=program, fiscal_year=fiscal_year, state=state, lang=lang,
                                  k=k, seed=seed, data=data, files=files)
     out.mkdir(parents=True, exist_ok=True)
     for name, table in ev.raw_tables.items():
+        if name not in disclosure.ALLOWED_COLUMNS:
+            click.echo(f"not written: {name} (no allow-list of publishable columns)", err=True)
+            continue
+        table = disclosure.publishable_columns(name, table)  # a column not on the allow-list is not written
         path = out / f"{name}.{fmt}"
         keep_index = not isinstance(table.index, pd.RangeIndex)
         if fmt == "csv":
@@ -54,3 +63,11 @@ def analyze(ctx, program, fiscal_year, state, lang, data, out, fmt, k, seed, wor
     findings = {"synthetic": ev.synthetic, "findings": ev.findings, "provenance": ev.provenance}
     (out / "findings.json").write_text(json.dumps(findings, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
     click.echo(f"wrote {out / 'findings.json'}")
+
+
+def _describe(accounting: dict) -> str:
+    """One line for the terminal from the accounting in the provenance (``workers.Accounting``)."""
+    from toolkit.workers import Accounting
+
+    fields = {**accounting, "identifier_columns_dropped": tuple(accounting.get("identifier_columns_dropped", ()))}
+    return Accounting(**fields).describe()

@@ -48,6 +48,13 @@ def report(ctx, program, fiscal_year, state, lang, fmt, data, out, k, seed, work
         state = state.strip().upper()
         if len(state) != 2 or not state.isalpha():
             raise click.BadParameter(f"state must be a two-letter USPS code such as TX, got {state!r}", param_hint="--state")
+    if workers_path is not None:  # account for the records before rendering (and fail early when none is left)
+        from toolkit import evidence
+        from toolkit.cli.analyze import _describe
+
+        programs = ("H-2A", "H-2B") if program == "all" else (program,)
+        records = evidence._user_workers(workers_path, mapping_path, programs, fiscal_year, state)
+        click.echo(f"worker records: {_describe(records.accounting.as_dict())}", err=True)
     written, pdf_error = [], None
     for one in tqdm(lang, desc="report", unit="language", disable=len(lang) < 2):
         click.echo(f"==> rendering the {one.upper()} report ({program}, FY{fiscal_year}, {data} data)", err=True)
