@@ -171,9 +171,18 @@ def analyze_artifact(label: str, k: int, folder: Path, fmt: str) -> Artifact:
 _NUM = re.compile(r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(\s?%)?")
 
 
+_NOT_COUNTS = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|\b[0-9a-f]{7,40}\b|\d+\.\d+\.\d+|\d+\s*/\s*\d+")
+#: a sentence about people names them; provenance lines, page counters and methods do not count
+#: sentences about job orders count public DOL records (no worker record enters them)
+_JOB_ORDERS = re.compile(r"job orders?|job-order|ofertas? de (empleo|trabajo)", re.I)
+_ABOUT_PEOPLE = re.compile(r"women|men\b|workers|applicants|mujeres|hombres|trabajador|solicitantes", re.I)
+
+
 def _numbers(sentence: str) -> tuple[list[int], list[tuple[float, int]]]:
-    """Whole counts and (percent, decimals) in a sentence; years and SOC codes left out."""
+    """Whole counts and (percent, decimals) in a sentence; years, dates, times, versions, commit
+    hashes, page counters and SOC codes left out."""
     counts, pcts = [], []
+    sentence = _NOT_COUNTS.sub(" ", sentence)
     for m in _NUM.finditer(sentence):
         whole, frac, pct = m.group(1), m.group(2), m.group(3)
         value = float(whole.replace(",", "") + ("." + frac if frac else ""))
@@ -193,6 +202,8 @@ def sentence_arithmetic(art: Artifact, scope_counts: dict[str, tuple[str, int]])
     """
     claims = []
     for sentence in art.texts:
+        if not _ABOUT_PEOPLE.search(sentence) or _JOB_ORDERS.search(sentence):
+            continue
         counts, pcts = _numbers(sentence)
         values = set()
         for (p, d), n in itertools.product(pcts, [c for c in counts if c > 0]):

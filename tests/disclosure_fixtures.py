@@ -23,7 +23,7 @@ PROGRAM = "H-2A"
 
 #: scope column -> {value: (admitted women, admitted men)}
 PLANTED: dict[str, dict[str, tuple[int, int]]] = {
-    "worksite_state": {"VT": (3, 12), "GA": (20, 300), "FL": (16, 250), "NC": (15, 213)},
+    "worksite_state": {"OR": (3, 12), "GA": (20, 300), "FL": (16, 250), "NC": (15, 213)},
     "soc_code": {"45-2041": (7, 40), "53-7064": (12, 60), "45-2092": (35, 675)},
     "employer_name": {"Planted Orchard LLC": (4, 120), "Planted Packing Co": (7, 43), "Planted Farm Inc": (3, 12),
                       "Big Farms A LLC": (20, 300), "Big Farms B LLC": (20, 300)},

@@ -6,8 +6,8 @@ and ``h2gender report`` (HTML; PDF text for one case), with k = 5, 10 and 60. Ev
 attack of ``disclosure_attacks`` runs against every artifact; a test fails when any hidden count
 comes back exactly (or narrowed to one value that is the truth).
 
-Attacks that still succeed against today's evidence code are ``xfail(strict=True)`` with the
-reason, so the suite runs green and flips (fails as XPASS) when the leak is fixed.
+Each attack is also run against a naive table in ``test_disclosure.py``, where it must succeed:
+an attack that cannot find a leak would make these tests pass for nothing.
 """
 from __future__ import annotations
 
@@ -28,30 +28,7 @@ KS = (5, 10, 60)
 LANGS = ("en", "es")
 CASES = [(k, lang) for k in KS for lang in LANGS]
 
-#: (attack, k, lang) that still recover a hidden count from today's outputs (phase 2 fixes them).
-_TODAY = {
-    "sentences": "the shortfall sentence prints a share with its total (6.5% of 829 gives 54 women when k=60) and "
-                 "the selection sentence a rate that, with the admitted women, gives the 2 rejected women",
-    "derived": "hidden rows keep q-values, p-values and log odds ratio SEs that invert to the hidden count",
-    "complements": "a table with one hidden row gives it back as the national total minus the visible rows; "
-                   "adverse_impact prints applicants and selected women (56 - 54 = 2 rejected)",
-    "complements_across_files": "as complements, with the totals pooled from every file of the request",
-    "maps": "the origin map hatches one state, so the printed women total minus the drawn areas is Chiapas' 3",
-    "paths": "the executed notebook kept beside the report holds the local path of the worker file",
-}
-LEAKS_TODAY: dict[tuple[str, int, str], str] = {
-    (attack, k, lang): reason for attack, reason in _TODAY.items() for k in KS for lang in LANGS
-    if not (attack == "maps" and k == 60)  # with k=60 every area is hidden today
-}
-
-
-def _mark(attack: str):
-    params = []
-    for k, lang in CASES:
-        reason = LEAKS_TODAY.get((attack, k, lang))
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        params.append(pytest.param(k, lang, marks=marks, id=f"k{k}-{lang}"))
-    return pytest.mark.parametrize(("k", "lang"), params)
+BY_K_AND_LANG = pytest.mark.parametrize(("k", "lang"), [pytest.param(k, lang, id=f"k{k}-{lang}") for k, lang in CASES])
 
 
 def _env() -> dict:
@@ -156,7 +133,6 @@ def _drawn_maps(outputs: Outputs, k: int, lang: str) -> dict[str, pd.Series]:
     finally:
         geo.choropleth = real
         plt.close("all")
-    assert "origin" in drawn, "analyze drew no map of women's states of origin"
     return drawn
 
 
@@ -178,7 +154,7 @@ def _recovered(outputs, k, lang, attack) -> list:
     return found
 
 
-@_mark("sentences")
+@BY_K_AND_LANG
 def test_sentences_give_back_no_hidden_count(outputs, k, lang):
     scope = outputs.planted.scope_counts()
     admitted = {"F": scope["women"][1], "M": scope["men"][1]}
@@ -186,19 +162,19 @@ def test_sentences_give_back_no_hidden_count(outputs, k, lang):
     assert not found, _report(found, "sentences")
 
 
-@_mark("derived")
+@BY_K_AND_LANG
 def test_derived_values_do_not_invert_to_hidden_counts(outputs, k, lang):
     found = _recovered(outputs, k, lang, row_inversion)
     assert not found, _report(found, "derived values")
 
 
-@_mark("complements")
+@BY_K_AND_LANG
 def test_complements_do_not_isolate_a_hidden_count(outputs, k, lang):
     found = _recovered(outputs, k, lang, complements)
     assert not found, _report(found, "complements")
 
 
-@_mark("complements_across_files")
+@BY_K_AND_LANG
 def test_totals_from_other_files_do_not_isolate_a_hidden_count(outputs, k, lang):
     # the adversary pools every total printed in any output of the request (both languages)
     arts = outputs.artifacts(k, "en") + outputs.artifacts(k, "es")
@@ -213,22 +189,24 @@ def test_totals_from_other_files_do_not_isolate_a_hidden_count(outputs, k, lang)
     assert not found, _report(found, "complements across files")
 
 
-@_mark("maps")
+@BY_K_AND_LANG
 def test_maps_never_isolate_an_area(outputs, k, lang):
     truth = outputs.planted.truth()
-    art = Artifact(label=f"maps k={k} {lang}", k=k, maps=outputs.maps(k, lang))
+    maps = outputs.maps(k, lang)
+    women = outputs.planted.scope_counts()["women"][1]
+    assert ("origin" in maps) == (women >= k), "the origin map is drawn exactly when the scope allows it"
+    art = Artifact(label=f"maps k={k} {lang}", k=k, maps=maps)
     found = leaks(map_complement(art, {"origin": outputs.planted.scope_counts()["women"][1]}), truth, k)
     assert not found, _report(found, "maps")
 
 
-@_mark("paths")
+@BY_K_AND_LANG
 def test_no_local_path_of_the_worker_file_in_any_output(outputs, k, lang):
     secrets = [str(outputs.planted.workers.parent), outputs.planted.workers.parent.name]
     hits = [(art.label, s) for art in outputs.artifacts(k, lang) for s in local_paths(art, secrets)]
     assert not hits, f"the folder of the user's worker file is written in {hits}"
 
 
-@pytest.mark.xfail(strict=True, reason="today the PDF repeats the HTML's leaks (phase 2)")
 def test_pdf_text_gives_back_no_hidden_count(outputs):
     arts, run = outputs.report(10, "en", pdf=True)
     assert run.returncode == 0, run.stderr
@@ -240,16 +218,15 @@ def test_pdf_text_gives_back_no_hidden_count(outputs):
     assert not found and not paths, (_report(found, "pdf"), paths)
 
 
-@pytest.mark.xfail(strict=True, reason="today a state with 3 women gets a percentage (phase 2)")
 @pytest.mark.parametrize("command", ["analyze", "report"])
 def test_a_scope_with_few_women_is_refused_or_suppressed(outputs, command):
-    # Vermont: 3 women and 12 men; with k = 10 no sentence may describe them
-    truth, scope = outputs.planted.truth("VT"), outputs.planted.scope_counts("VT")
+    # Oregon: 3 women and 12 men; with k = 10 no sentence may describe them
+    truth, scope = outputs.planted.truth("OR"), outputs.planted.scope_counts("OR")
     if command == "analyze":
-        art, run = outputs.analyze(10, "en", state="VT")
+        art, run = outputs.analyze(10, "en", state="OR")
         arts = [art] if art else []
     else:
-        arts, run = outputs.report(10, "en", state="VT")
+        arts, run = outputs.report(10, "en", state="OR")
     if run.returncode != 0:  # a clear refusal: one line naming k, no traceback
         assert "k=10" in run.stderr or "k = 10" in run.stderr, run.stderr
         assert "Traceback" not in run.stderr
