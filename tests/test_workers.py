@@ -105,11 +105,11 @@ def test_population_is_what_the_rows_are():
 def test_in_scope_counts_what_it_leaves_out_and_refuses_nothing_left():
     rec = workers.read_worker_records(SURVEY.iloc[[0, 1, 2]].assign(**{"Estado de trabajo": ["GA", "TX", "GA"]}),
                                       MAPPING)
-    kept = workers.in_scope(rec, programs=["H-2A"], fiscal_year=2019, state="GA")
+    kept = workers.in_scope(rec, programs=["H-2A"], fiscal_years=[2019], states=["GA"])
     assert len(kept.table) == 2 and kept.accounting.rows_out_of_scope == {"other_state": 1}
     assert kept.accounting.rows_kept == 2 and kept.accounting.rows_read == 3
     with pytest.raises(DataValidationError, match="no worker rows left for program H-2B, FY2019"):
-        workers.in_scope(rec, programs=["H-2B"], fiscal_year=2019)
+        workers.in_scope(rec, programs=["H-2B"], fiscal_years=[2019])
 
 
 def test_a_file_with_no_readable_row_is_an_error():

@@ -27,7 +27,6 @@ record admission (stage "admitted" or ``selected`` True) "admitted workers", any
 from __future__ import annotations
 
 import os
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,10 +35,10 @@ from typing import Literal, get_args
 import pandas as pd
 import yaml
 
-from toolkit import privacy, schema
+from toolkit import codes, privacy, schema
 from toolkit.errors import DataValidationError, SchemaError
 
-__all__ = ["read_workers", "read_worker_records", "in_scope", "load_mapping", "Accounting", "WorkerRecords",
+__all__ = ["read_workers", "read_worker_records", "in_scope", "describe_accounting", "load_mapping", "Accounting", "WorkerRecords",
            "Population", "POPULATIONS", "SEX_VALUES", "MEXICAN_STATES"]
 
 Population = Literal["applicants", "admitted workers", "respondents"]
@@ -99,6 +98,12 @@ class Accounting:
         return text
 
 
+def describe_accounting(accounting: Mapping) -> str:
+    """``Accounting.describe`` for the plain fields of ``Accounting.as_dict`` (as in the provenance)."""
+    fields = {**accounting, "identifier_columns_dropped": tuple(accounting.get("identifier_columns_dropped", ()))}
+    return Accounting(**fields).describe()
+
+
 @dataclass(frozen=True)
 class WorkerRecords:
     """A worker file read: the canonical ``table``, the ``rejected`` rows (source row, reason)
@@ -120,22 +125,11 @@ _STAGE = {"applied": "applied", "applicant": "applied", "solicitante": "applied"
           "recruited": "recruited", "reclutado": "recruited", "certified": "certified", "certificado": "certified",
           "admitted": "admitted", "admitido": "admitted", "visa": "admitted", "hired": "admitted",
           "contratado": "admitted"}
-#: INEGI codes of the Mexican states by name (accents and case ignored).
-MEXICAN_STATES = {
-    "aguascalientes": "01", "baja california": "02", "baja california sur": "03", "campeche": "04",
-    "coahuila": "05", "coahuila de zaragoza": "05", "colima": "06", "chiapas": "07", "chihuahua": "08",
-    "ciudad de mexico": "09", "cdmx": "09", "distrito federal": "09", "durango": "10", "guanajuato": "11",
-    "guerrero": "12", "hidalgo": "13", "jalisco": "14", "mexico": "15", "estado de mexico": "15",
-    "michoacan": "16", "michoacan de ocampo": "16", "morelos": "17", "nayarit": "18", "nuevo leon": "19",
-    "oaxaca": "20", "puebla": "21", "queretaro": "22", "quintana roo": "23", "san luis potosi": "24",
-    "sinaloa": "25", "sonora": "26", "tabasco": "27", "tamaulipas": "28", "tlaxcala": "29", "veracruz": "30",
-    "veracruz de ignacio de la llave": "30", "yucatan": "31", "zacatecas": "32",
-}
+#: INEGI codes of the Mexican states by name (accents and case ignored): ``codes.MEXICAN_STATE_CODES``.
+MEXICAN_STATES = codes.MEXICAN_STATE_CODES
 
 
-def _fold(value: object) -> str:
-    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().strip().split())
+_fold = codes.fold
 
 
 def load_mapping(mapping: str | os.PathLike | Mapping | None) -> dict:
@@ -261,8 +255,7 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
             _fold(v).replace(" ", "")) if isinstance(v, str) else None)
         out["program"] = prog
     if "soc_code" in out:
-        soc = out["soc_code"].str.extract(r"^(\d{2})-?(\d{4})(?:\.\d+)?$")
-        norm = soc[0] + "-" + soc[1]
+        norm = codes.normalize_soc(out["soc_code"])
         reject(~missing(out["soc_code"]) & norm.isna(), "bad_soc_code")
         out["soc_code"] = norm
     if "stage" in out:
@@ -283,10 +276,7 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
         def inegi(v):
             if not isinstance(v, str):
                 return None
-            f = _fold(v)
-            if f.isdigit() and 1 <= int(f) <= 32:
-                return f"{int(f):02d}"
-            return extra.get(f, MEXICAN_STATES.get(f))
+            return extra.get(_fold(v)) or codes.mexican_state_code(v)
 
         code = out["origin_state"].map(inegi)
         is_mex = out["nationality"].map(lambda v: _fold(v) in ("mex", "mexico", "mx", "mexicana", "mexicano")
@@ -330,30 +320,31 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
     return WorkerRecords(table=table, rejected=rejected.reset_index(drop=True), accounting=accounting)
 
 
-def in_scope(records: WorkerRecords, *, programs: Sequence[str], fiscal_year: int | None = None,
-             state: str | None = None) -> WorkerRecords:
-    """The rows of one request: ``programs``, ``fiscal_year`` and worksite ``state`` (None: any).
+def in_scope(records: WorkerRecords, *, programs: Sequence[str], fiscal_years: Sequence[int] | None = None,
+             states: Sequence[str] | None = None) -> WorkerRecords:
+    """The rows of one request: ``programs``, ``fiscal_years`` and worksite ``states`` (None: any).
 
     A row with the field missing is kept (a survey of one program and year often does not repeat
-    them). Rows left out are counted by reason in ``accounting.rows_out_of_scope``. No row left is
-    a ``DataValidationError`` naming the file and what was asked, never a silent fall-back.
+    them). Rows left out are counted by reason (``other_program``, ``other_fiscal_year``,
+    ``other_state``) in ``accounting.rows_out_of_scope``. No row left is a
+    ``DataValidationError`` naming the file and what was asked, never a silent fall-back.
 
     Examples
     --------
     >>> t = schema.conform(pd.DataFrame({"sex": ["F", "M", "M"], "program": ["H-2A", "H-2B", "H-2A"],
     ...                                  "fiscal_year": [2019, 2019, 2018]}), schema.WORKER_COLUMNS)
     >>> acc = Accounting("s.csv", None, 3, 3)
-    >>> r = in_scope(WorkerRecords(t, t.iloc[0:0], acc), programs=["H-2A"], fiscal_year=2019)
+    >>> r = in_scope(WorkerRecords(t, t.iloc[0:0], acc), programs=["H-2A"], fiscal_years=[2019])
     >>> len(r.table), r.accounting.rows_out_of_scope
     (1, {'other_program': 1, 'other_fiscal_year': 1})
     """
     t = records.table
     reason = pd.Series(pd.NA, index=t.index, dtype="string")
     checks = [("other_program", "program", list(programs))]
-    if fiscal_year is not None:
-        checks.append(("other_fiscal_year", "fiscal_year", [fiscal_year]))
-    if state is not None:
-        checks.append(("other_state", "worksite_state", [state]))
+    if fiscal_years is not None:
+        checks.append(("other_fiscal_year", "fiscal_year", [int(y) for y in fiscal_years]))
+    if states:
+        checks.append(("other_state", "worksite_state", list(states)))
     for why, col, allowed in checks:
         out = t[col].notna() & ~t[col].isin(allowed)
         reason[out.fillna(False).astype(bool) & reason.isna()] = why
@@ -361,8 +352,11 @@ def in_scope(records: WorkerRecords, *, programs: Sequence[str], fiscal_year: in
     counts = {**records.accounting.rows_out_of_scope, **{str(k): int(v) for k, v in reason.value_counts().items()}}
     acc = replace(records.accounting, rows_kept=int(keep.sum()), rows_out_of_scope=counts)
     if not keep.any():
-        wanted = f"program {'/'.join(programs)}" + (f", FY{fiscal_year}" if fiscal_year is not None else "") + \
-                 (f", worksite state {state}" if state else "")
+        wanted = f"program {'/'.join(programs)}"
+        if fiscal_years is not None:
+            wanted += ", FY" + "/".join(str(y) for y in fiscal_years)
+        if states:
+            wanted += ", worksite state " + "/".join(states)
         raise DataValidationError(f"{acc.source_file}: no worker rows left for {wanted}; {acc.describe()}")
     table = schema.mark_synthetic(t[keep.to_numpy()].reset_index(drop=True), t)
     return WorkerRecords(table=table, rejected=records.rejected, accounting=acc)
