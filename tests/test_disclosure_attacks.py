@@ -90,7 +90,7 @@ class Outputs:
         return arts, run
 
     def maps(self, k: int, lang: str) -> dict[str, pd.Series]:
-        """The origin map's values as drawn (library call, as analyze makes it): area -> count,
+        """The origin map's values as drawn by ``report`` (in this process): area -> count,
         NA for hatched areas, 0 for areas without data."""
         key = ("maps", k, lang)
         if key not in self._cache:
@@ -106,7 +106,7 @@ class Outputs:
 
 
 def _drawn_maps(outputs: Outputs, k: int, lang: str) -> dict[str, pd.Series]:
-    """Run ``analyze`` in this process with ``geo.choropleth`` wrapped, to read the map as drawn."""
+    """Run ``report`` in this process with ``geo.choropleth`` wrapped, to read the map as drawn."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -128,7 +128,7 @@ def _drawn_maps(outputs: Outputs, k: int, lang: str) -> dict[str, pd.Series]:
 
     geo.choropleth = capture
     try:
-        main.main(args=["analyze", *outputs.common(k), "--lang", lang, "--out",
+        main.main(args=["report", *outputs.common(k), "--lang", lang, "--format", "html", "--out",
                         str(outputs.folder / f"maps-{k}-{lang}")], standalone_mode=False)
     finally:
         geo.choropleth = real
