@@ -3,6 +3,8 @@ small cells, provenance lists the inputs, store data without sex say what they c
 Evidence is language-free; toolkit.present words it (tested here through ``texts``)."""
 from __future__ import annotations
 
+import re
+
 import matplotlib
 import matplotlib.pyplot
 import pandas as pd
@@ -125,12 +127,12 @@ def test_store_data_without_sex(tmp_path, monkeypatch, dol_dir):
                      .isin(["", "NONE", "N/A", "NA"])).sum())
     assert 0 < with_text < len(cases)
     assert f"{with_text:,} of them carry requirements or duties text" in words["joborders"]
-    assert set(ev.tables) == {"occupations", "states", "employers"}
-    # every certified position is counted once: shown cells plus suppressed ones (each below k)
-    # add up to the file's total
+    assert set(ev.tables) == {"occupations", "states", "employer_profiles"}
+    # certified positions are public DOL records, shown as they are: every position counted once,
+    # small occupations included
     occ = ev.raw_tables["occupations"]
     total = int(cases.loc[~cases["is_duplicate"].fillna(False), "workers_certified"].sum())
-    assert 0 < total - occ["positions"].sum() < 10 * occ["suppressed"].sum()
+    assert occ["positions"].sum() == total and not occ["suppressed"].any() and (occ["positions"] < 10).any()
     title, table, note = present.display_table(ev.tables["occupations"], "en",
                                                occ_name=present.occupation_namer(ev.soc_titles, "en"))
     assert len(table) == present.TOP_ROWS < len(occ)
@@ -167,12 +169,12 @@ def test_analyze_writes_json_tables_and_findings_with_numbers(tmp_path):
     assert by_key["shortfall"]["text"].startswith("Women were")
 
 
-def test_small_counts_in_sentences_are_words_not_numbers():
-    # Maryland in the synthetic default has fewer than 10 job orders stating a sex preference:
-    # the sentence says "Fewer than 10" and the finding carries no number that would reveal it
+def test_public_job_order_counts_are_shown_as_they_are():
+    # Maryland in the synthetic default has fewer than 10 job orders stating a sex preference; job
+    # orders are public DOL records, not people, so the sentence gives the number (toolkit.disclosure)
     ev = build(data="synthetic", program="all", fy=2019, state="md", n_bootstrap=20)
     orders = {f.key: f for f in ev.findings}["joborders"]
-    assert texts(ev)["joborders"].startswith("Fewer than 10 of ") and orders.value is None and orders.ci is None
+    assert re.match(r"[1-9] of \d+ job orders \(", texts(ev)["joborders"]) and 0 < orders.value < 1
     assert ev.request.states == ("MD",) and ev.provenance["parameters"]["states"] == "MD"
 
 

@@ -72,3 +72,53 @@ def test_round_trip_of_synthetic_workers_as_xlsx(tmp_path):
     # no person identifiers in the file: identical rows may be different people and are kept
     assert len(back) == len(w) and back["sex"].tolist() == w["sex"].tolist()
     assert back.attrs["accounting"]["identical_rows_kept"] == int(w.astype(str).duplicated().sum())
+
+
+def test_records_are_accounted_as_a_value(tmp_path):
+    folder = tmp_path / "private"
+    folder.mkdir()
+    path = folder / "encuesta.csv"
+    SURVEY.to_csv(path, index=False)
+    rec = workers.read_worker_records(path, MAPPING)
+    acc = rec.accounting
+    assert (acc.rows_read, acc.rows_kept) == (7, 4)
+    assert acc.rows_rejected == {"duplicate_row": 1, "unknown_sex_code": 1, "bad_fiscal_year": 1}
+    assert acc.source_file == "encuesta.csv" and "private" not in str(acc.as_dict())  # name and sha256 only
+    assert len(acc.sha256) == 64 and acc.population == "applicants"  # one row is an applicant not selected
+    assert acc.identifier_columns_dropped == ("Nombre", "Pasaporte")
+    assert "7 rows read, 4 kept (applicants); rejected: bad_fiscal_year 1, duplicate_row 1" in acc.describe()
+    assert rec.rejected["source_row"].tolist() == [6, 7, 8] and len(rec.table) == 4
+
+
+def test_population_is_what_the_rows_are():
+    admitted = SURVEY.iloc[[0, 1]]
+    assert workers.read_worker_records(admitted, MAPPING).accounting.population == "admitted workers"
+    bare = admitted.drop(columns=["Etapa", "Seleccionado"])
+    mapping = {"columns": {"sex": "Sexo"}}
+    assert workers.read_worker_records(bare, mapping).accounting.population == "respondents"
+    declared = {**mapping, "population": "admitted workers"}
+    assert workers.read_worker_records(bare, declared).accounting.population == "admitted workers"
+    with pytest.raises(SchemaError, match="population must be one of"):
+        workers.read_worker_records(bare, {**mapping, "population": "visa holders"})
+
+
+def test_in_scope_counts_what_it_leaves_out_and_refuses_nothing_left():
+    rec = workers.read_worker_records(SURVEY.iloc[[0, 1, 2]].assign(**{"Estado de trabajo": ["GA", "TX", "GA"]}),
+                                      MAPPING)
+    kept = workers.in_scope(rec, programs=["H-2A"], fiscal_years=[2019], states=["GA"])
+    assert len(kept.table) == 2 and kept.accounting.rows_out_of_scope == {"other_state": 1}
+    assert kept.accounting.rows_kept == 2 and kept.accounting.rows_read == 3
+    with pytest.raises(DataValidationError, match="no worker rows left for program H-2B, FY2019"):
+        workers.in_scope(rec, programs=["H-2B"], fiscal_years=[2019])
+
+
+def test_a_file_with_no_readable_row_is_an_error():
+    bad = SURVEY.iloc[[5]]  # sex "¿?"
+    with pytest.raises(DataValidationError, match="no worker row could be read .1 rows read; unknown_sex_code 1"):
+        workers.read_worker_records(bad, MAPPING)
+
+
+def test_module_doctests():
+    import doctest
+
+    assert doctest.testmod(workers).failed == 0

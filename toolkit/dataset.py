@@ -355,18 +355,17 @@ def _coverage(cases: pd.DataFrame, files: list[dict], synthetic: bool) -> pd.Dat
 
 
 def _user_workers(request: Request) -> tuple[pd.DataFrame, dict, dict]:
+    """The user's records of the request, accounted (``workers.Accounting``: rows read, kept,
+    rejected by reason, out of scope, population); no row left is a ``DataValidationError``."""
     from toolkit import workers as wk
 
-    w = wk.read_workers(request.workers_path, request.mapping_path)
-    read = dict(w.attrs.get("accounting", {}))
-    keep = ((w["program"].isna() | w["program"].isin(request.programs))
-            & (w["fiscal_year"].isna() | w["fiscal_year"].isin(request.fiscal_years)))
-    keep = keep.fillna(False).astype(bool)
-    out = w[keep].reset_index(drop=True)
+    records = wk.in_scope(wk.read_worker_records(request.workers_path, request.mapping_path),
+                          programs=request.programs, fiscal_years=request.fiscal_years, states=request.states or None)
+    out = records.table.copy()
     out["stage"] = out["stage"].fillna("admitted")  # such files usually hold admitted workers
-    accounting = {**read, "outside_programs_or_years": int((~keep).sum()), "in_scope": len(out)}
-    entry = {"file": request.workers_path.name, "sha256": sha256_file(request.workers_path), "role": "role_workers"}
-    return out, accounting, entry
+    acc = records.accounting
+    entry = {"file": acc.source_file, "sha256": acc.sha256, "role": "role_workers"}
+    return out, acc.as_dict(), entry
 
 
 def _in_states(df: pd.DataFrame, states: tuple[str, ...]) -> pd.DataFrame:
@@ -404,6 +403,9 @@ def load(request: Request) -> Dataset:
     if request.workers_path is not None:
         workers, accounting["workers"], entry = _user_workers(request)
         files.append(entry)
+        if request.mapping_path is not None:
+            files.append({"file": request.mapping_path.name, "sha256": sha256_file(request.mapping_path),
+                          "role": "role_mapping"})
         if workers.empty:
             raise DataValidationError(f"{request.workers_path.name}: no worker record is in scope "
                                       f"({request.program_label}, FY{request.years_label}); "

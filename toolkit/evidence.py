@@ -9,9 +9,14 @@ to show them, each figure the table it is drawn from. ``toolkit.present`` turns 
 formatted numbers and pictures in English or Spanish; ``toolkit.report`` lays them out as HTML
 and PDF; ``h2gender analyze`` writes the numeric tables.
 
-Counts of people below k are suppressed (``privacy.suppress``) in every table before it is
-stored here, and sentences carry counts with the kind "count", which ``present`` shows as
-"fewer than k" when below k.
+Every number from worker records goes through ``toolkit.disclosure`` before it is stored here:
+tables by ``disclosure.protect_table`` (primary suppression of counts of people 1..k-1 and of
+everything derived from them, complements audited so that no hidden count follows from totals,
+other rows, the other sex or the other outcome), the map of origins by ``disclosure.map_values``,
+sentences only with numbers of published rows and shares that leave no small rest
+(``disclosure.share_allowed``); a scope whose women or men are below k publishes nothing from
+the records (``disclosure.scope_allows``). Counts of people in sentences have the kind "count"
+("fewer than k" below k). Public DOL counts (certified positions, job orders) are shown as they are.
 
 Examples
 --------
@@ -30,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from toolkit import __version__, analysis, benchmarks, claims, discrimination, language, privacy, segregation
+from toolkit import __version__, analysis, benchmarks, claims, disclosure, discrimination, language, segregation
 from toolkit.dataset import Dataset, Request
 
 __all__ = ["Evidence", "Finding", "TableSpec", "FigureSpec", "build", "load_data", "FIGURE_ORDER"]
@@ -160,9 +165,15 @@ def _build(data: Dataset, *, commit: str, rendered: str) -> Evidence:
     ev = Evidence(request=req, synthetic=data.synthetic)
     bench = benchmarks.women_share_by_soc(req.benchmark_year)
     ev.soc_titles = _english_titles(bench, data.cases)
-    if data.workers is not None and len(data.workers):
-        _worker_findings(ev, data.cases, data.workers, bench, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap)
+    workers = data.workers
+    admitted = workers[workers["stage"] == "admitted"] if workers is not None else None
+    allowed = admitted is not None and disclosure.scope_allows(int((admitted["sex"] == "F").sum()),
+                                                               int((admitted["sex"] == "M").sum()), k=req.k)
+    if workers is not None and len(workers) and allowed:
+        _worker_findings(ev, data.cases, workers, bench, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap)
     else:
+        if workers is not None:  # fewer than k women or men: nothing from the records is published
+            ev.findings.append(_finding("workers_refused", "workers_refused", None, k=("int", req.k)))
         _case_only_findings(ev, data.cases, bench, k=req.k, programs=req.programs, years=req.fiscal_years)
     _joborder_finding(ev, data.cases, k=req.k)
     _employers_and_recruiters(ev, data, bench, k=req.k)
@@ -200,9 +211,14 @@ def _finding(key: str, measure: str, value, ci=None, *, text_key: str | None = N
                    values=values, caveat=caveat)
 
 
+def _visible(table: pd.DataFrame) -> pd.DataFrame:
+    return table[~table["suppressed"].astype(bool)]
+
+
 def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstrap):
+    """Findings, tables and figure data from worker records; every number through ``disclosure``."""
     admitted = workers[workers["stage"] == "admitted"]
-    # 1. shortfall against the occupational benchmark
+    # 1. shortfall against the occupational benchmark (the scope has at least k women and k men)
     ov = analysis.observed_vs_expected(workers, cases, bench, by=["soc_code"]).dropna(subset=["women_share"])
     pooled = analysis.pooled_expected_share(ov)
     women, total = int(ov["women"].sum()), int(ov["total"].sum())
@@ -213,44 +229,51 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
         share=("pct", a["observed_share"]), total=("count", total), lo=("pct", a["ci_low"]),
         hi=("pct", a["ci_high"]), expected=("count", a["expected"]), shortfall=("count", a["shortfall"]),
         sd=("num", a["sd"], 1), p=("p", a["p_value"])))
-    ev.raw_tables["availability"] = pd.DataFrame([a])
+    ev.raw_tables["availability"] = disclosure.protect_table("availability", pd.DataFrame([a]), k=k)
 
     # 2. channelling and segregation
     ct = analysis.channelling_table(workers, bench, by=["soc_code"])
+    occ = ct.assign(shortfall=ct["expected_women"] - ct["women"]).sort_values("total", ascending=False,
+                                                                              ignore_index=True)
+    occ_s = disclosure.protect_table("occupations", occ, k=k)
     counts = analysis.worker_counts(workers, ["soc_code"])
     h = segregation.mutual_total(counts, "sex", "soc_code", "n", se=True, n_bootstrap=n_bootstrap, seed=seed)
     exp = analysis.expected_counts(cases, bench, by=["soc_code"]).dropna(subset=["n"])
     h_exp = segregation.mutual_total(exp, "sex", "soc_code", "n").loc["H", "est"]
-    by_women = ct[ct["women"] >= k].sort_values("women", ascending=False)
-    if len(by_women):
-        top = by_women.iloc[0]
+    # the sentence names an occupation only when its row is published and its shares leave no small rest
+    named = ct.merge(_visible(occ_s)[["soc_code"]], on="soc_code")
+    named = named[[disclosure.share_allowed(w, t, k=k) and disclosure.share_allowed(w, women, k=k)
+                   for w, t in zip(named["women"], named["total"])]].sort_values("women", ascending=False)
+    if len(named):
+        top = named.iloc[0]
         ev.findings.append(_finding(
             "channelling", "theil_h", h.loc["H", "est"], (h.loc["H", "ci_low"], h.loc["H", "ci_high"]),
             # segregation.SPARSE_MEAN_CELL: below it the coverage study found no interval holding 95%
             caveat=("t", "interval_may_undercover", {}) if bool(h.loc["H"].get("sparse", False)) else None,
             occupation=("occ", top["soc_code"]), women=("count", top["women"]),
-            share_f=("pct", top["women"] / ct["women"].sum(), 0), share_all=("pct", top["total"] / ct["total"].sum(), 0),
+            share_f=("pct", top["women"] / women, 0), share_all=("pct", top["total"] / total, 0),
             obs=("pct", top["women_share_observed"]), bench=("pct", top["women_share"]),
             h_obs=("num", h.loc["H", "est"], 3), h_lo=("num", h.loc["H", "ci_low"], 3),
             h_hi=("num", h.loc["H", "ci_high"], 3), h_exp=("num", h_exp, 3)))
-    ev.raw_tables["segregation"] = h
+    ev.raw_tables["segregation"] = disclosure.protect_table("segregation", h.reset_index(), k=k)
 
-    # 3. selection
+    # 3. selection: the four cells (women and men, selected and rejected) must all be publishable
     sel = workers.dropna(subset=["selected", "case_number"])
     if sel["selected"].astype(bool).nunique() == 2 and set(sel["sex"].dropna()) >= {"F", "M"}:
         ai = discrimination.adverse_impact(sel[sel["sex"].isin(["F", "M"])], "sex", "selected", reference="M")
-        f = ai.set_index("group").loc["F"]
-        m = ai.set_index("group").loc["M"]
-        mh = discrimination.cmh(sel, "sex", "selected", within="case_number").loc["odds_ratio_mh"]
-        if min(f["applicants"], m["applicants"], f["selected"]) >= k:
+        ai_s = disclosure.protect_table("adverse_impact", ai, k=k)
+        if not ai_s["suppressed"].any():
+            f = ai.set_index("group").loc["F"]
+            m = ai.set_index("group").loc["M"]
+            mh = discrimination.cmh(sel, "sex", "selected", within="case_number").loc["odds_ratio_mh"]
             ev.findings.append(_finding(
                 "selection", "impact_ratio", f["impact_ratio"], (f["ci_low"], f["ci_high"]),
                 rate_f=("pct", f["rate"]), rate_m=("pct", m["rate"]), ratio=("num", f["impact_ratio"], 2),
                 lo=("num", f["ci_low"], 2), hi=("num", f["ci_high"], 2),
                 fourfifths=("t", "fourfifths_yes" if f["four_fifths_flag"] else "fourfifths_no", {}),
                 **{"or": ("num", mh["est"], 2)}, or_lo=("num", mh["ci_low"], 2), or_hi=("num", mh["ci_high"], 2)))
-            ev.figures["selection"] = FigureSpec("selection", ai)
-        ev.raw_tables["adverse_impact"] = ai
+            ev.figures["selection"] = FigureSpec("selection", ai, {"source": "workers"})
+        ev.raw_tables["adverse_impact"] = ai_s
 
     # 4. wages
     paid = admitted.dropna(subset=["wage_hourly"])
@@ -262,52 +285,50 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
             "wages", "unexplained_wage_gap", pct(u["est"]), (pct(u["ci_low"]), pct(u["ci_high"])),
             title_key="finding_wage_title", text_key="finding_wage", gap=("pct", pct(wg.loc["gap", "est"])),
             unexplained=("pct", pct(u["est"])), lo=("pct", pct(u["ci_low"])), hi=("pct", pct(u["ci_high"]))))
-        ev.figures["wages"] = FigureSpec("wages", wg)
-        ev.raw_tables["wage_gap"] = wg
+        ev.figures["wages"] = FigureSpec("wages", wg, {"source": "workers"})
+        ev.raw_tables["wage_gap"] = disclosure.protect_table("wage_gap", wg.reset_index(), k=k)
 
-    # tables: occupations, states, employers, recruiters
-    occ = ct.assign(shortfall=ct["expected_women"] - ct["women"]).sort_values("total", ascending=False,
-                                                                              ignore_index=True)
-    occ_s = privacy.suppress(occ.assign(men=occ["total"] - occ["women"]), ["women", "men", "total"], k=k,
-                             dependent=["women_share_observed", "expected_women", "shortfall", "log_odds_ratio"])
-    ev.raw_tables["occupations"] = occ_s.drop(columns=["men"])
+    # tables: occupations, states, employers, recruiters (one margin each; protect_table audits them)
+    ev.raw_tables["occupations"] = occ_s
     ev.tables["occupations"] = TableSpec(occ_s, {
         "soc_code": ("col_soc", "text"), "occupation": ("col_occupation", "occ"), "total": ("col_workers", "int"),
         "women": ("col_women", "int"), "women_share_observed": ("col_women_share", "pct"),
         "women_share": ("col_benchmark", "pct"), "expected_women": ("col_expected", "int"),
         "shortfall": ("col_shortfall", "int")}, "t_occupations")
-    ev.figures["occupations"] = FigureSpec("occupations", occ_s)
+    ev.figures["occupations"] = FigureSpec("occupations", occ_s, {"source": "workers"})
     per_occ = discrimination.availability(ct.dropna(subset=["women_share"]), "women", "total", "women_share",
                                           within="soc_code", wide=True)
-    per_occ = per_occ[per_occ["soc_code"] != "all"][["soc_code", "expected_share", "ci_low", "ci_high"]]
-    ev.figures["shortfall"] = FigureSpec("shortfall", occ_s.merge(per_occ, on="soc_code"))
+    per_occ = per_occ[per_occ["soc_code"].isin(_visible(occ_s)["soc_code"])]  # intervals of published rows only
+    per_occ = per_occ[["soc_code", "expected_share", "ci_low", "ci_high"]]
+    ev.figures["shortfall"] = FigureSpec("shortfall", occ_s.merge(per_occ, on="soc_code"), {"source": "workers"})
 
     st = analysis.shortfall_by(workers, cases, bench, "worksite_state")
-    st_s = privacy.suppress(st, ["women", "men", "total"], k=k,
-                            dependent=["women_share_observed", "expected_women", "shortfall", "missing_per_100"])
-    ev.raw_tables["states"] = st_s.drop(columns=["men"])
+    st_s = disclosure.protect_table("states", st, k=k)
+    ev.raw_tables["states"] = st_s
     ev.tables["states"] = TableSpec(st_s, {
         "worksite_state": ("col_state", "text"), "total": ("col_workers", "int"), "women": ("col_women", "int"),
         "women_share_observed": ("col_women_share", "pct"), "expected_women": ("col_expected", "int"),
         "shortfall": ("col_shortfall", "int")}, "t_states")
     ev.figures["states"] = FigureSpec("us_map", st_s, {"column": "missing_per_100", "title": "fig_states",
-                                                      "legend": "axis_missing"})
+                                                      "legend": "axis_missing", "source": "workers"})
 
     origin = admitted[(admitted["sex"] == "F") & admitted["origin_state"].notna()]
     oc = origin.groupby("origin_state").size().rename("women").reset_index()
-    ev.figures["origin"] = FigureSpec("mexico_map", privacy.suppress(oc, ["women"], k=k),
-                                      {"column": "women", "title": "fig_origin", "legend": "axis_count",
-                                       "cmap": "magma_r"})
+    drawn = disclosure.map_values(oc["women"], k=k)  # a map never isolates one area
+    oc = oc.assign(women=drawn.to_numpy(), suppressed=drawn.isna().to_numpy())
+    ev.figures["origin"] = FigureSpec("mexico_map", oc, {"column": "women", "title": "fig_origin",
+                                                         "legend": "axis_count", "cmap": "magma_r",
+                                                         "source": "workers"})
 
     for entity, key, col in (("employer_name", "employers", "col_employer"), ("recruiter", "recruiters", "col_recruiter")):
         if workers[entity].dropna().nunique() < 2:
             continue  # the records do not name employers (or recruiters)
         per = analysis.shortfall_by(workers, cases, bench, entity)
         scr = discrimination.screen_entities(per, entity, k=k)
-        scr = scr[scr["total"] >= k]  # entities with fewer than k workers are never listed
-        scr = privacy.suppress(scr, ["women"], k=k, dependent=["observed_share", "shrunk_share"])
+        # entities with fewer than k workers are never listed; the audit counts them as hidden rows
+        scr = disclosure.protect_table(key, scr, k=k, shown=(scr["total"] >= k).to_numpy())
         ev.raw_tables[key] = scr
-        ev.tables[key] = TableSpec(scr, {
+        ev.tables[key] = TableSpec(scr.head(10), {
             "rank": ("col_rank", "int"), entity: (col, "text"), "total": ("col_workers", "int"),
             "women": ("col_women", "int"), "observed_share": ("col_women_share", "pct"),
             "shrunk_share": ("col_shrunk", "pct"), "expected_share": ("col_benchmark", "pct"),
@@ -351,12 +372,11 @@ def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years):
             "shortfall", "expected_women_share", share, text_key="finding_expected_only",
             positions=("int", positions), expected=("int", ew), expected_share=("pct", share)))
 
-    occ = privacy.suppress(analysis.positions_table(cases, bench, ["soc_code"]), ["positions"], k=k,
-                           dependent=["expected_women", "expected_share"])
+    # certified positions are public DOL records, not people: shown as they are (toolkit.disclosure)
+    occ = analysis.positions_table(cases, bench, ["soc_code"]).assign(suppressed=False)
     occ["women_share"] = occ["soc_code"].map(bench.drop_duplicates("soc_code").set_index("soc_code")["women_share"])
     ev.raw_tables["occupations"] = occ
-    by_state = privacy.suppress(analysis.positions_table(cases, bench, ["worksite_state"]), ["positions"], k=k,
-                                dependent=["expected_women", "expected_share"])
+    by_state = analysis.positions_table(cases, bench, ["worksite_state"]).assign(suppressed=False)
     top = occ[~occ["suppressed"]].head(3)
     if len(top) and positions:
         top_states = by_state[~by_state["suppressed"]].head(3)
@@ -381,17 +401,15 @@ def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years):
 
 
 def _joborder_finding(ev: Evidence, cases, *, k):
-    scan = language.scan_job_orders(cases, by="program", k=k)
-    # totals from the unsuppressed counts: a suppressed cell is "fewer than k" in words ("count"),
-    # never a zero ("None of the 0 job orders")
-    counts = language.scan_job_orders(cases, by="program", k=1)
+    # job orders are public DOL records, not people: their counts are shown as they are (k=1)
+    counts = scan = language.scan_job_orders(cases, by="program", k=1)
     orders = int(pd.to_numeric(counts["job_orders"], errors="coerce").sum())
     flagged = int(pd.to_numeric(counts["flagged"], errors="coerce").fillna(0).sum())
     with_text = int(pd.to_numeric(counts["with_text"], errors="coerce").fillna(0).sum())
     if with_text == 0:
         # titles only (FY2015-2019 layouts): the text was not read, so nothing is claimed and no chart drawn
         ev.findings.append(_finding("joborders", "flagged_share", None, text_key="finding_joborders_not_read",
-                                    orders=("count", orders)))
+                                    orders=("int", orders)))
         return
     coverage = (("text", "") if with_text == orders else
                 ("t", "joborders_titles_only", {}) if with_text == 0 else
@@ -406,26 +424,25 @@ def _joborder_finding(ev: Evidence, cases, *, k):
     ev.figures["joborders"] = FigureSpec("joborders", scan)
     if not flagged:
         ev.findings.append(_finding("joborders", "flagged_share", 0.0, text_key="finding_joborders_none",
-                                    orders=("count", with_text), rules_note=rules_note))
+                                    orders=("int", with_text), rules_note=rules_note))
         return
     text = cases[["job_title", "requirements_text"]].astype("string").fillna("").agg(" ".join, axis=1)
     found = language.detect_sex_preference(text)
     example = str(cases.loc[found["flag"].to_numpy(), "requirements_text"].dropna().head(1).str.slice(0, 100)
                   .squeeze()).rstrip(".")
-    shown = flagged >= k  # a share of a known total would reveal a small count
-    ci = analysis.proportion_ci(flagged, orders) if shown else None
+    # job orders are public DOL records, not people: their counts are shown as they are
     ev.findings.append(_finding(
-        "joborders", "flagged_share", flagged / orders if shown else None, ci, flagged=("count", flagged),
-        orders=("int", orders),
-        rate=("pct", flagged / orders) if shown else ("concat", [("text", "< "), ("pct", k / orders)]),
+        "joborders", "flagged_share", flagged / orders, analysis.proportion_ci(flagged, orders),
+        flagged=("int", flagged), orders=("int", orders), rate=("pct", flagged / orders),
         example=("text", example), rules_note=rules_note))
 
 
 def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k):
     """Employer profiles across the years and files in scope (``employers``: one identity per
     employer, never merged by a guess) and, with H-2B Appendix C, the recruiters (``recruiters``).
-    Positions below k are suppressed with everything computed from them; ``raw_tables`` keep every
-    row (``h2gender analyze`` writes them all)."""
+    Certified positions and offered wages are public DOL records and shown as they are; counts of
+    people from worker records (recruiters' workers and women) go through ``disclosure.protect_rows``.
+    ``raw_tables`` keep every row (``h2gender analyze`` writes them all)."""
     from toolkit import employers, recruiters
 
     cases, ids = data.cases, None
@@ -435,13 +452,12 @@ def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k):
         match = employers.match_employers(cases)
         prof = employers.profiles(cases, match, worksites=data.companions.get("worksites"),
                                   housing=data.companions.get("housing"), recruiters=data.companions.get("recruiters"))
-        prof = privacy.suppress(prof, ["positions"], k=k, dependent=["wage_hourly_median", "wage_hourly_min",
-                                                                   "wage_hourly_max"])
-        ev.raw_tables["employers"] = prof
+        prof = prof.assign(suppressed=False)  # certified positions and wages are public DOL records
+        ev.raw_tables["employer_profiles"] = prof
         ev.raw_tables["employer_ambiguous_matches"] = match.ambiguous
         shown = prof[~prof["suppressed"]]
         if len(shown):
-            ev.tables["employers"] = TableSpec(shown, {
+            ev.tables["employer_profiles"] = TableSpec(shown, {
                 "employer_name": ("col_employer", "text"), "employer_state": ("col_state", "text"),
                 "years": ("col_years", "text"), "positions": ("col_positions", "int"),
                 "wage_hourly_median": ("col_wage_median", "num"), "worksites": ("col_worksites", "int"),
@@ -458,9 +474,13 @@ def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k):
     for col in ("expected_women", "expected_share"):
         if col not in table:
             table[col] = float("nan")
-    table = table.assign(men=table["workers"] - table["women"])
-    table = privacy.suppress(table, ["positions"], k=k, dependent=["expected_women", "expected_share"])
-    table = privacy.suppress(table, ["women", "men", "workers"], k=k, flag="suppressed_workers").drop(columns="men")
+    table = table.assign(men=table["workers"] - table["women"], suppressed=False)
+    people = table[["women", "men", "workers"]]
+    audited = disclosure.protect_rows(people, {c: "protected" for c in people.columns}, k=k,
+                                      flag="suppressed_workers")
+    table[["women", "workers"]] = audited[["women", "workers"]].to_numpy()
+    table["suppressed_workers"] = audited["suppressed_workers"].to_numpy()
+    table = table.drop(columns="men")
     ev.raw_tables["recruiters_appendix_c"] = table
     shown = table[~table["suppressed"]]
     if len(shown):
@@ -480,8 +500,7 @@ def _trends(ev: Evidence, data: Dataset, bench, *, k, seed, n_bootstrap):
 
     cov = data.coverage if {"partial", "months", "source_file"} <= set(data.coverage.columns) else None
     yearly = _months_covered(trends.yearly_positions(data.cases, bench, coverage=_coverage_rows(cov)), cov)
-    yearly = privacy.suppress(yearly, ["positions"], k=k, dependent=["expected_women", "expected_share",
-                                                                    "share_ge_25", "share_ge_50"])
+    yearly = yearly.assign(suppressed=False)  # positions are public DOL records
     ev.raw_tables["trend_positions"] = yearly
     covered = {"months_covered": ("col_coverage", "text")} if "months_covered" in yearly else {}
     ev.tables["trend_positions"] = TableSpec(yearly, {
@@ -491,8 +510,7 @@ def _trends(ev: Evidence, data: Dataset, bench, *, k, seed, n_bootstrap):
         "share_ge_25": ("col_share_ge_25", "pct"), "share_ge_50": ("col_share_ge_50", "pct")},
         "t_trend_positions", notes=(("t_trend_note", {}),))
     states = trends.yearly_positions(data.cases, bench, by=["program", "worksite_state"])
-    ev.raw_tables["trend_states"] = privacy.suppress(states, ["positions"], k=k, dependent=[
-        "expected_women", "expected_share", "share_ge_25", "share_ge_50"])
+    ev.raw_tables["trend_states"] = states.assign(suppressed=False)
     seg = _months_covered(trends.yearly_segregation(data.cases, bench, coverage=_coverage_rows(cov),
                                                     n_bootstrap=max(2, n_bootstrap), seed=seed), cov)
     ev.raw_tables["trend_segregation"] = seg

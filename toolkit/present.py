@@ -31,7 +31,7 @@ from toolkit import claims, coverage, i18n
 from toolkit.evidence import Evidence, FigureSpec, Finding, TableSpec
 
 __all__ = ["format_value", "finding_text", "occupation_namer", "display_table", "draw_figure", "figure_png",
-           "planted_text", "source_line", "view", "TOP_ROWS"]
+           "planted_text", "source_line", "workers_line", "view", "TOP_ROWS"]
 
 #: Rows shown per table in a report (the largest first); ``h2gender analyze`` writes every row.
 TOP_ROWS = 25
@@ -123,11 +123,28 @@ def display_table(spec: TableSpec, lang: str, *, occ_name, top: int = TOP_ROWS) 
     return i18n.t(spec.title_key, lang), out.reset_index(drop=True), " ".join(notes)
 
 
-def source_line(ev: Evidence, lang: str) -> str:
+def source_line(ev: Evidence, lang: str, *, of: str = "cases") -> str:
+    """The source line under a figure; ``of="workers"`` credits the user's worker records (a figure
+    built from them), else the DOL files (or the synthetic generator)."""
     from toolkit import figures
 
+    acc = ev.provenance.get("accounting", {}).get("workers")
+    if of == "workers" and acc:
+        return i18n.t("source_workers", lang, file=acc["source_file"], year=ev.request.benchmark_year,
+                      population=i18n.t(f"population_{acc['population'].replace(' ', '_')}", lang))
     return figures.source_line(ev.synthetic, lang=lang, seed=ev.request.seed,
                                benchmark_year=ev.request.benchmark_year)
+
+
+def workers_line(accounting: dict, lang: str) -> str:
+    """The worker-record accounting in words: rows read, used, rejected by reason, out of scope."""
+    rejected = accounting.get("rows_rejected", {})
+    reasons = ", ".join(f"{why} {i18n.fmt_int(n, lang)}" for why, n in sorted(rejected.items())) or "—"
+    return i18n.t("provenance_workers", lang, file=accounting["source_file"],
+                  population=i18n.t(f"population_{accounting['population'].replace(' ', '_')}", lang),
+                  read=i18n.fmt_int(accounting["rows_read"], lang), kept=i18n.fmt_int(accounting["rows_kept"], lang),
+                  rejected=i18n.fmt_int(sum(rejected.values()), lang), reasons=reasons,
+                  out=i18n.fmt_int(sum(accounting.get("rows_out_of_scope", {}).values()), lang))
 
 
 def draw_figure(spec: FigureSpec, lang: str, *, synthetic: bool, source: str, k: int, occ_name):
@@ -195,7 +212,8 @@ def view(ev: Evidence, lang: str) -> dict:
     source = source_line(ev, lang)
     figures = []
     for name, spec in ev.figures.items():
-        fig = draw_figure(spec, lang, synthetic=ev.synthetic, source=source, k=k, occ_name=occ_name)
+        credit = source_line(ev, lang, of="workers") if spec.options.get("source") == "workers" else source
+        fig = draw_figure(spec, lang, synthetic=ev.synthetic, source=credit, k=k, occ_name=occ_name)
         alt = fig.axes[0].get_title() if fig.axes else name
         figures.append({"name": name, "alt": alt, "png": figure_png(fig)})
     plt.close("all")
@@ -235,6 +253,8 @@ def view(ev: Evidence, lang: str) -> dict:
             "rendered": i18n.t("provenance_rendered", lang, date=prov["rendered"]),
             "parameters": i18n.t("provenance_parameters", lang, params=params),
             "planted": planted_text(prov.get("truth"), lang) if ev.synthetic else None,
+            "workers": (workers_line(prov["accounting"]["workers"], lang)
+                        if prov.get("accounting", {}).get("workers") else None),
             "command_label": i18n.t("provenance_command", lang),
             "command": req.command(lang),
             "files_label": i18n.t("provenance_files", lang),

@@ -11,16 +11,26 @@
       sex: {Mujer: F, Hombre: M}
     program: H-2A       # optional constant for a field the file does not have
 
-validates types and codes, and reports every row it rejects and why: ``attrs["rejected"]``
-(source row and reason, no identifiers) and ``attrs["accounting"]`` (rows read, kept, dropped
-by reason). Person identifiers (names, passport numbers, phone numbers; see
+validates types and codes, and accounts for every row: ``read_worker_records`` returns a
+``WorkerRecords`` value (``.table``, ``.rejected`` with source row and reason but no identifiers,
+``.accounting``: an ``Accounting`` with rows read, kept, rejected by reason, and the
+``population`` the rows describe). ``in_scope`` keeps the rows of one request (program, fiscal
+year, worksite state) and adds what it left out to the accounting; no row left is an error.
+``read_workers`` is the older form that returns the table alone (accounting in ``attrs``, kept
+for existing callers). Person identifiers (names, passport numbers, phone numbers; see
 ``privacy.PERSON_IDENTIFIER_COLUMNS``) are dropped at load unless ``keep_identifiers=True``.
+A mapping may say what the rows are (``population: respondents``); otherwise it is read from the
+data: rows with a stage before admission or ``selected`` False make them "applicants", rows that
+record admission (stage "admitted" or ``selected`` True) "admitted workers", anything else
+"respondents" (people who answered a survey, whatever their status).
 """
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal, get_args
 
 import pandas as pd
 import yaml
@@ -28,7 +38,80 @@ import yaml
 from toolkit import codes, privacy, schema
 from toolkit.errors import DataValidationError, SchemaError
 
-__all__ = ["read_workers", "load_mapping", "SEX_VALUES", "MEXICAN_STATES"]
+__all__ = ["read_workers", "read_worker_records", "in_scope", "describe_accounting", "load_mapping", "Accounting", "WorkerRecords",
+           "Population", "POPULATIONS", "SEX_VALUES", "MEXICAN_STATES"]
+
+Population = Literal["applicants", "admitted workers", "respondents"]
+POPULATIONS: tuple[str, ...] = get_args(Population)
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """What happened to every row of a worker file.
+
+    ``rows_read = rows_kept + sum(rows_rejected.values()) + sum(rows_out_of_scope.values())``.
+    ``source_file`` is the file name only (never its folder); ``sha256`` its checksum (None for an
+    in-memory table). ``rows_rejected``: reason -> rows that could not be read (see
+    ``read_workers``); ``rows_out_of_scope``: reason (``other_program``, ``other_fiscal_year``,
+    ``other_state``) -> valid rows outside the request (``in_scope``).
+    """
+
+    source_file: str
+    sha256: str | None
+    rows_read: int
+    rows_kept: int
+    rows_rejected: dict[str, int] = field(default_factory=dict)
+    rows_out_of_scope: dict[str, int] = field(default_factory=dict)
+    identifier_columns_dropped: tuple[str, ...] = ()
+    identical_rows_kept: int = 0
+    population: str = "respondents"
+
+    def __post_init__(self):
+        if self.population not in POPULATIONS:
+            raise ValueError(f"population must be one of {list(POPULATIONS)}, got {self.population!r}")
+        total = self.rows_kept + sum(self.rows_rejected.values()) + sum(self.rows_out_of_scope.values())
+        if total != self.rows_read:
+            raise ValueError(f"{self.source_file}: accounting does not add up: {self.rows_read} read, {total} "
+                             "kept, rejected or out of scope")
+
+    def as_dict(self) -> dict:
+        """Plain fields for the provenance (JSON)."""
+        return {"source_file": self.source_file, "sha256": self.sha256, "rows_read": self.rows_read,
+                "rows_kept": self.rows_kept, "rows_rejected": dict(self.rows_rejected),
+                "rows_out_of_scope": dict(self.rows_out_of_scope),
+                "identifier_columns_dropped": list(self.identifier_columns_dropped),
+                "identical_rows_kept": self.identical_rows_kept, "population": self.population}
+
+    def describe(self) -> str:
+        """One line for the terminal, e.g. ``survey.csv: 120 rows read, 118 kept (applicants);
+        rejected: unknown_sex_code 2``.
+
+        Examples
+        --------
+        >>> Accounting("s.csv", None, 10, 7, {"bad_wage": 2}, {"other_fiscal_year": 1}).describe()
+        's.csv: 10 rows read, 7 kept (respondents); rejected: bad_wage 2; out of scope: other_fiscal_year 1'
+        """
+        text = f"{self.source_file}: {self.rows_read:,} rows read, {self.rows_kept:,} kept ({self.population})"
+        for label, counts in (("rejected", self.rows_rejected), ("out of scope", self.rows_out_of_scope)):
+            if counts:
+                text += f"; {label}: " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()))
+        return text
+
+
+def describe_accounting(accounting: Mapping) -> str:
+    """``Accounting.describe`` for the plain fields of ``Accounting.as_dict`` (as in the provenance)."""
+    fields = {**accounting, "identifier_columns_dropped": tuple(accounting.get("identifier_columns_dropped", ()))}
+    return Accounting(**fields).describe()
+
+
+@dataclass(frozen=True)
+class WorkerRecords:
+    """A worker file read: the canonical ``table``, the ``rejected`` rows (source row, reason)
+    and the ``accounting``."""
+
+    table: pd.DataFrame
+    rejected: pd.DataFrame
+    accounting: Accounting
 
 SEX_VALUES = {
     "f": "F", "female": "F", "woman": "F", "women": "F", "w": "F", "mujer": "F", "femenino": "F", "fem": "F",
@@ -63,12 +146,16 @@ def load_mapping(mapping: str | os.PathLike | Mapping | None) -> dict:
     values = dict(mapping.get("values", {}))
     constants = {k: v for k, v in mapping.items() if k in schema.WORKER_COLUMNS}
     unknown = [k for k in [*columns, *values] if k not in schema.WORKER_COLUMNS]
-    extra_keys = [k for k in mapping if k not in ("columns", "values", "identifiers") and k not in schema.WORKER_COLUMNS]
+    extra_keys = [k for k in mapping if k not in ("columns", "values", "identifiers", "population")
+                  and k not in schema.WORKER_COLUMNS]
     if unknown or extra_keys:
         raise SchemaError(f"mapping names unknown canonical fields {unknown + extra_keys}; "
                           f"allowed: {list(schema.WORKER_COLUMNS)}")
+    population = mapping.get("population")
+    if population is not None and population not in POPULATIONS:
+        raise SchemaError(f"mapping: population must be one of {list(POPULATIONS)}, got {population!r}")
     return {"columns": columns, "values": values, "constants": constants,
-            "identifiers": list(mapping.get("identifiers", []))}
+            "identifiers": list(mapping.get("identifiers", [])), "population": population}
 
 
 def _read(path_or_df, sheet) -> tuple[pd.DataFrame, str]:
@@ -88,6 +175,35 @@ def _read(path_or_df, sheet) -> tuple[pd.DataFrame, str]:
 
 def read_workers(path_or_df, mapping: str | os.PathLike | Mapping | None = None, *, source: str | None = None,
                  keep_identifiers: bool = False, strict: bool = False, sheet: str | None = None) -> pd.DataFrame:
+    """The table of ``read_worker_records`` alone, with ``attrs["rejected"]`` and
+    ``attrs["accounting"]`` (a dict) for existing callers; new code uses ``read_worker_records``.
+    """
+    rec = read_worker_records(path_or_df, mapping, source=source, keep_identifiers=keep_identifiers, strict=strict,
+                              sheet=sheet)
+    table = rec.table.copy()
+    acc = rec.accounting
+    table.attrs["rejected"] = rec.rejected
+    table.attrs["accounting"] = {"source_file": acc.source_file, "rows_read": acc.rows_read,
+                                 "rows_kept": acc.rows_kept, "rows_dropped": dict(acc.rows_rejected),
+                                 "identifier_columns_dropped": list(acc.identifier_columns_dropped),
+                                 "identical_rows_kept": acc.identical_rows_kept, "population": acc.population}
+    return table
+
+
+def _population(table: pd.DataFrame, declared: str | None) -> str:
+    if declared is not None:
+        return declared
+    before = table["stage"].isin(["applied", "recruited"]).fillna(False) | table["selected"].eq(False).fillna(False)
+    if before.any():
+        return "applicants"
+    if (table["stage"].eq("admitted").fillna(False) | table["selected"].eq(True).fillna(False)).any():
+        return "admitted workers"
+    return "respondents"
+
+
+def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None = None, *,
+                        source: str | None = None, keep_identifiers: bool = False, strict: bool = False,
+                        sheet: str | None = None) -> WorkerRecords:
     """Read user worker records into ``schema.WORKER_COLUMNS`` (see module docstring).
 
     Rejection reasons: ``unknown_sex_code``, ``bad_fiscal_year``, ``bad_soc_code``,
@@ -182,16 +298,65 @@ def read_workers(path_or_df, mapping: str | os.PathLike | Mapping | None = None,
     if strict and len(rejected):
         head = "; ".join(f"row {r}: {why}" for r, why in rejected.head(10).itertuples(index=False))
         raise DataValidationError(f"{name}: {len(rejected)} row(s) rejected: {head}")
+    if not reasons.isna().any():
+        found = "; ".join(f"{why} {n}" for why, n in rejected["reason"].value_counts().items()) or "the file is empty"
+        raise DataValidationError(f"{name}: no worker row could be read ({rows_read} rows read; {found})")
     kept = out[reasons.isna()].reset_index(drop=True)
     table = schema.conform(kept, schema.WORKER_COLUMNS, name=name)
     if keep_identifiers and ids:
         for c in ids:
             table[c] = raw.loc[reasons.isna(), c].to_numpy()
     dropped = rejected["reason"].value_counts().to_dict()
-    table.attrs["rejected"] = rejected.reset_index(drop=True)
-    table.attrs["accounting"] = {"source_file": name, "rows_read": rows_read, "rows_kept": len(table),
-                                 "rows_dropped": {str(k): int(v) for k, v in dropped.items()},
-                                 "identifier_columns_dropped": [] if keep_identifiers else ids,
-                                 "identical_rows_kept": 0 if ids else int(identical.sum())}
-    assert rows_read == len(table) + sum(dropped.values())
-    return table
+    sha = None
+    if not isinstance(path_or_df, pd.DataFrame):
+        from toolkit.checksum import sha256_file
+
+        sha = sha256_file(path_or_df)
+    accounting = Accounting(source_file=name, sha256=sha, rows_read=rows_read, rows_kept=len(table),
+                            rows_rejected={str(k): int(v) for k, v in dropped.items()},
+                            identifier_columns_dropped=() if keep_identifiers else tuple(ids),
+                            identical_rows_kept=0 if ids else int(identical.sum()),
+                            population=_population(table, spec.get("population")))
+    return WorkerRecords(table=table, rejected=rejected.reset_index(drop=True), accounting=accounting)
+
+
+def in_scope(records: WorkerRecords, *, programs: Sequence[str], fiscal_years: Sequence[int] | None = None,
+             states: Sequence[str] | None = None) -> WorkerRecords:
+    """The rows of one request: ``programs``, ``fiscal_years`` and worksite ``states`` (None: any).
+
+    A row with the field missing is kept (a survey of one program and year often does not repeat
+    them). Rows left out are counted by reason (``other_program``, ``other_fiscal_year``,
+    ``other_state``) in ``accounting.rows_out_of_scope``. No row left is a
+    ``DataValidationError`` naming the file and what was asked, never a silent fall-back.
+
+    Examples
+    --------
+    >>> t = schema.conform(pd.DataFrame({"sex": ["F", "M", "M"], "program": ["H-2A", "H-2B", "H-2A"],
+    ...                                  "fiscal_year": [2019, 2019, 2018]}), schema.WORKER_COLUMNS)
+    >>> acc = Accounting("s.csv", None, 3, 3)
+    >>> r = in_scope(WorkerRecords(t, t.iloc[0:0], acc), programs=["H-2A"], fiscal_years=[2019])
+    >>> len(r.table), r.accounting.rows_out_of_scope
+    (1, {'other_program': 1, 'other_fiscal_year': 1})
+    """
+    t = records.table
+    reason = pd.Series(pd.NA, index=t.index, dtype="string")
+    checks = [("other_program", "program", list(programs))]
+    if fiscal_years is not None:
+        checks.append(("other_fiscal_year", "fiscal_year", [int(y) for y in fiscal_years]))
+    if states:
+        checks.append(("other_state", "worksite_state", list(states)))
+    for why, col, allowed in checks:
+        out = t[col].notna() & ~t[col].isin(allowed)
+        reason[out.fillna(False).astype(bool) & reason.isna()] = why
+    keep = reason.isna()
+    counts = {**records.accounting.rows_out_of_scope, **{str(k): int(v) for k, v in reason.value_counts().items()}}
+    acc = replace(records.accounting, rows_kept=int(keep.sum()), rows_out_of_scope=counts)
+    if not keep.any():
+        wanted = f"program {'/'.join(programs)}"
+        if fiscal_years is not None:
+            wanted += ", FY" + "/".join(str(y) for y in fiscal_years)
+        if states:
+            wanted += ", worksite state " + "/".join(states)
+        raise DataValidationError(f"{acc.source_file}: no worker rows left for {wanted}; {acc.describe()}")
+    table = schema.mark_synthetic(t[keep.to_numpy()].reset_index(drop=True), t)
+    return WorkerRecords(table=table, rejected=records.rejected, accounting=acc)

@@ -21,15 +21,22 @@ def analyze(ctx, out, fmt, **options) -> None:
     and the findings with their numbers, intervals and sentences (findings.json)."""
     import pandas as pd
 
-    from toolkit import dataset, evidence, present, runinfo
+    from toolkit import dataset, disclosure, evidence, present, runinfo, workers
 
     request = build_request(ctx, **options)
     if len(request.langs) != 1:
         raise click.UsageError("analyze writes one language; use --lang en or --lang es")
     lang = request.langs[0]
-    ev = evidence.build(dataset.load(request), commit=runinfo.git_commit(), rendered=runinfo.now_utc())
+    ds = dataset.load(request)
+    if "workers" in ds.accounting:
+        click.echo(f"worker records: {workers.describe_accounting(ds.accounting['workers'])}", err=True)
+    ev = evidence.build(ds, commit=runinfo.git_commit(), rendered=runinfo.now_utc())
     out.mkdir(parents=True, exist_ok=True)
     for name, table in ev.raw_tables.items():
+        if name not in disclosure.ALLOWED_COLUMNS:
+            click.echo(f"not written: {name} (no allow-list of publishable columns)", err=True)
+            continue
+        table = disclosure.publishable_columns(name, table)  # a column not on the allow-list is not written
         path = out / f"{name}.{fmt}"
         keep_index = not isinstance(table.index, pd.RangeIndex)
         if fmt == "csv":

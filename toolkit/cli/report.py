@@ -19,13 +19,16 @@ def report(ctx, fmt, out, paper_size, **options) -> None:
     """Render the evidence report (evidence -> HTML -> PDF with WeasyPrint; no Jupyter kernel)."""
     from tqdm.auto import tqdm
 
-    from toolkit import dataset, evidence, runinfo
+    from toolkit import dataset, evidence, runinfo, workers
     from toolkit import report as rep
     from toolkit.errors import ReportError
 
     request = build_request(ctx, **options)
     click.echo(f"==> loading {request.source} data ({request.program_label}, FY{request.years_label})", err=True)
-    ev = evidence.build(dataset.load(request), commit=runinfo.git_commit(), rendered=runinfo.now_utc())
+    ds = dataset.load(request)
+    if "workers" in ds.accounting:
+        click.echo(f"worker records: {workers.describe_accounting(ds.accounting['workers'])}", err=True)
+    ev = evidence.build(ds, commit=runinfo.git_commit(), rendered=runinfo.now_utc())
     written, pdf_error = [], None
     for lang in tqdm(request.langs, desc="report", unit="language", disable=len(request.langs) < 2):
         click.echo(f"==> rendering the {lang.upper()} report", err=True)
