@@ -481,15 +481,22 @@ def search_index_script(index: dict) -> str:
 # ------------------------------------------------------------------------------------------------
 # map
 def _ring_path(coords, x0: float, y1: float, scale: float) -> str:
-    pts = [(round((x - x0) * scale, 1), round((y1 - y) * scale, 1)) for x, y in coords]
-    out, last = [], None
-    for p in pts:
-        if p != last:
+    """SVG path data of one ring: absolute first point, then relative moves, in 0.1 px steps."""
+    pts = [(round((x - x0) * scale * 10), round((y1 - y) * scale * 10)) for x, y in coords]
+    out = [pts[0]]
+    for p in pts[1:]:
+        if p != out[-1]:
             out.append(p)
-            last = p
-    if len(out) < 3:
+    if len(out) < 4:  # fewer than three distinct corners: the ring is below the map's resolution
         return ""
-    return "M" + "L".join(f"{x:g},{y:g}" for x, y in out) + "Z"
+    steps = " ".join(f"{(x - px) / 10:g},{(y - py) / 10:g}" for (px, py), (x, y) in zip(out, out[1:]))
+    return f"M{out[0][0] / 10:g},{out[0][1] / 10:g}l{steps}z"
+
+
+def _polygons(geom, min_area: float) -> list:
+    """The polygons of ``geom`` with area at least ``min_area`` (the largest always kept)."""
+    polys = sorted(geom.geoms if geom.geom_type == "MultiPolygon" else [geom], key=lambda g: -g.area)
+    return [polys[0]] + [g for g in polys[1:] if g.area >= min_area]
 
 
 def us_map_svg(*, href: str = "state/{state}.html", names: Mapping[str, str] | None = None,
@@ -499,8 +506,8 @@ def us_map_svg(*, href: str = "state/{state}.html", names: Mapping[str, str] | N
 
     Geometry: ``toolkit.geo.us_states_for_map()`` (Census 2016 cartographic boundaries in CONUS
     Albers, Alaska, Hawaii and Puerto Rico as insets), simplified by Douglas-Peucker with
-    ``tolerance`` metres (topology preserved per state), scaled to ``width`` pixels, coordinates
-    rounded to 0.1 px. Each state is ``<a href="..."><path ...><title>Name</title></path></a>``;
+    ``tolerance`` metres (topology preserved per state), islands under 25 x tolerance² left out (a
+    state's largest part always kept), scaled to ``width`` pixels, coordinates rounded to 0.1 px. Each state is ``<a href="..."><path ...><title>Name</title></path></a>``;
     ``href`` is a format string with ``{state}`` (USPS code) and ``names`` maps codes to the
     accessible names (default: the Census names). Pure: the same arguments give the same string.
     """
@@ -513,6 +520,7 @@ def us_map_svg(*, href: str = "state/{state}.html", names: Mapping[str, str] | N
     gdf = geo.us_states_for_map()
     gdf = gdf[gdf["state"].isin(MAP_STATES)]
     x0, y0, x1, y1 = gdf.total_bounds
+    min_area = 25 * tolerance ** 2  # islands smaller than about 5 x 5 simplification steps are left out
     scale = width / (x1 - x0)
     height = round((y1 - y0) * scale)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
@@ -520,11 +528,9 @@ def us_map_svg(*, href: str = "state/{state}.html", names: Mapping[str, str] | N
              f'<title id="map-title">{html.escape(title)}</title>', f'<desc id="map-desc">{html.escape(description)}</desc>']
     for rec in gdf.sort_values("state").itertuples():
         geom = rec.geometry.simplify(tolerance, preserve_topology=True)
-        polys = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
-        d = "".join(_ring_path(p.exterior.coords, x0, y1, scale) for p in polys if not p.is_empty)
+        d = "".join(_ring_path(p.exterior.coords, x0, y1, scale) for p in _polygons(geom, min_area) if not p.is_empty)
         if not d:  # a state simplified away would be a missing link: keep its unsimplified outline
-            polys = list(rec.geometry.geoms) if rec.geometry.geom_type == "MultiPolygon" else [rec.geometry]
-            d = "".join(_ring_path(p.exterior.coords, x0, y1, scale) for p in polys)
+            d = "".join(_ring_path(p.exterior.coords, x0, y1, scale) for p in _polygons(rec.geometry, 0))
         name = (names or {}).get(rec.state, rec.name)
         link = html.escape(href.format(state=rec.state), quote=True)
         parts.append(f'<a href="{link}" aria-label="{html.escape(name, quote=True)}"><path id="map-{rec.state}" '
