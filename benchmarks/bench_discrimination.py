@@ -105,7 +105,7 @@ def main() -> int:
     print(row("toolkit screen_entities(measure='impact_ratio')", t_ours, m_ours, t_ref))
 
     strata = applicants(2_000, 40, 3)
-    ours, t_ours, m_ours = measure(dz.cmh, strata, "sex", "selected", "recruiter")
+    ours, t_ours, m_ours = measure(dz.cmh, strata, "sex", "selected", within="recruiter")
     ref, t_ref, m_ref = measure(stratified_loop, strata)
     assert np.isclose(ours.loc["odds_ratio_mh", "est"], ref)
     print(row("groupby loop + StratifiedTable, 2,000 strata (baseline)", t_ref, m_ref))

@@ -47,8 +47,30 @@ def test_analyze_with_worker_records_the_user_holds(tmp_path):
     assert occ["total"].sum() == len(adm)
 
 
-def test_unknown_state_is_a_one_line_error(tmp_path):
+def test_unknown_state_is_a_usage_error_and_an_empty_one_a_one_line_error(tmp_path):
     r = subprocess.run([sys.executable, "-m", "toolkit", "analyze", "--state", "ZZ", "--out", str(tmp_path)],
                        capture_output=True, text=True)
-    assert r.returncode == 1 and r.stderr.startswith("error: no H-2A or H-2B cases with worksite state 'ZZ'")
+    assert r.returncode == 2 and "state 'ZZ' is not a USPS state or territory code" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "toolkit", "analyze", "--state", "gu", "--out", str(tmp_path)],
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and r.stderr.startswith("error: no H-2A or H-2B cases with worksite state GU")
     assert "states present: AL" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_state_is_handled_alike_by_report_and_analyze(tmp_path):
+    # lower case in, upper case in the scope, the provenance and the reproduce command of both commands
+    import json
+
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    r = CliRunner().invoke(main, ["analyze", "--state", "tx", "--out", str(tmp_path / "a")])
+    assert r.exit_code == 0, r.output
+    prov = json.loads((tmp_path / "a" / "findings.json").read_text(encoding="utf-8"))["provenance"]
+    assert prov["parameters"]["states"] == "TX" and "--state TX" in prov["command"]
+    r = CliRunner().invoke(main, ["report", "--state", "tx", "--format", "html", "--out", str(tmp_path / "r")])
+    assert r.exit_code == 0, r.output
+    (page,) = (tmp_path / "r").glob("*_TX_synthetic_en.html")
+    html = page.read_text(encoding="utf-8")
+    assert "states=TX" in html and "--state TX" in html

@@ -14,11 +14,16 @@ from toolkit import discrimination as dz
 from toolkit import synth
 
 
+def _one(k, n, p, **kw):
+    """The one wide row of availability_counts."""
+    return dz.availability_counts(k, n, p, wide=True, **kw).iloc[0]
+
+
 # --- availability ---------------------------------------------------------------------------
 def test_castaneda_v_partida():
     # Castaneda v. Partida, 430 U.S. 482 (1977), n. 17: 339 of 870 grand jurors Mexican-American
     # against 79.1% of the population; expected ~688, "approximately 29 standard deviations".
-    r = dz.availability(339, 870, 0.791).iloc[0]
+    r = _one(339, 870, 0.791)
     assert r["expected"] == pytest.approx(688.17, abs=0.01)
     assert r["sd"] == pytest.approx(29.1, abs=0.1)
     assert r["p_value"] < 1e-100
@@ -28,11 +33,11 @@ def test_hazelwood():
     # Hazelwood School District v. United States, 433 U.S. 299 (1977), n. 17: 15 Black teachers
     # among 405 hired. With 15.4% availability about 63 were expected and the difference exceeds
     # six standard deviations; with 5.7% about 23 were expected and the difference is under two.
-    r154 = dz.availability(15, 405, 0.154).iloc[0]
+    r154 = _one(15, 405, 0.154)
     assert r154["expected"] == pytest.approx(62.37, abs=0.01)
     assert r154["sd"] == pytest.approx((405 * 0.154 - 15) / np.sqrt(405 * 0.154 * 0.846), rel=1e-9)
     assert r154["sd"] > 6
-    r057 = dz.availability(15, 405, 0.057).iloc[0]
+    r057 = _one(15, 405, 0.057)
     assert r057["expected"] == pytest.approx(23.085, abs=0.001)
     assert 1.5 < r057["sd"] < 2
 
@@ -40,17 +45,17 @@ def test_hazelwood():
 def test_hazelwood_single_year():
     # Hazelwood, 433 U.S. 299, n. 17: in 1972-1973, 10 Black teachers among 282 hired; with 15.4%
     # availability the difference is "more than five standard deviations", with 5.7% under two.
-    r = dz.availability(10, 282, 0.154).iloc[0]
+    r = _one(10, 282, 0.154)
     assert 5 < r["sd"] < 6
-    assert dz.availability(10, 282, 0.057).iloc[0]["sd"] < 2
+    assert _one(10, 282, 0.057)["sd"] < 2
 
 
 def test_combined_exact_is_binomial_when_shares_are_equal():
     # a sum of independent binomials with one share p is Binomial(sum n, p): an exact oracle
     df = pd.DataFrame({"g": list("abc"), "k": [3, 10, 0], "n": [40, 90, 12], "p": [0.2, 0.2, 0.2]})
-    out = dz.availability("k", "n", "p", by="g", data=df, combined="exact").iloc[-1]
+    out = dz.availability(df, "k", "n", "p", within="g", combined="exact", wide=True).iloc[-1]
     assert out["p_value"] == pytest.approx(stats.binom.cdf(13, 142, 0.2), rel=1e-10)
-    normal = dz.availability("k", "n", "p", by="g", data=df).iloc[-1]
+    normal = dz.availability(df, "k", "n", "p", within="g", wide=True).iloc[-1]
     assert normal["p_value"] == pytest.approx(stats.norm.sf(normal["sd"]))
     assert normal["p_value"] != pytest.approx(out["p_value"], rel=1e-3)  # the two methods differ
 
@@ -59,7 +64,7 @@ def test_combined_exact_matches_monte_carlo_with_unequal_shares():
     rng = np.random.default_rng(11)
     n, p = np.array([30, 50, 200]), np.array([0.05, 0.3, 0.1])
     df = pd.DataFrame({"g": list("xyz"), "k": [1, 10, 14], "n": n, "p": p})
-    exact = dz.availability("k", "n", "p", by="g", data=df, combined="exact").iloc[-1]["p_value"]
+    exact = dz.availability(df, "k", "n", "p", within="g", combined="exact", wide=True).iloc[-1]["p_value"]
     draws = rng.binomial(n, p, size=(200_000, 3)).sum(axis=1)
     mc = (draws <= 25).mean()
     assert exact == pytest.approx(mc, abs=4 * np.sqrt(mc * (1 - mc) / 200_000))
@@ -68,17 +73,23 @@ def test_combined_exact_matches_monte_carlo_with_unequal_shares():
 def test_availability_options_are_checked_and_labels_carried():
     df = pd.DataFrame({"soc": ["a", "b"], "k": [2, 5], "n": [50, 60], "p": [0.2, 0.3]})
     df.attrs["synthetic"] = True
-    out = dz.availability("k", "n", "p", by="soc", data=df, expected_share_se=0.02)
+    out = dz.availability(df, "k", "n", "p", within="soc", expected_share_se=0.02, wide=True)
     assert out.attrs.get("synthetic") is True
     assert out["sd_with_benchmark_error"].notna().all()  # a scalar se applies to every row
-    with pytest.raises(ValueError, match="combined must be one of"):
-        dz.availability(2, 50, 0.2, combined="poisson")
-    with pytest.raises(ValueError, match="by names columns of data"):
-        dz.availability([2, 5], [50, 60], [0.2, 0.3], by="soc")
+    with pytest.raises(ValueError, match=r"combined must be one of \['normal', 'exact'\], got 'poisson'"):
+        dz.availability(df, "k", "n", "p", within="soc", combined="poisson")
+    with pytest.raises(ValueError, match="has 2 rows; name the column"):
+        dz.availability(df, "k", "n", "p")  # several rows need their labels
     with pytest.raises(ValueError, match="must not be missing"):
-        dz.availability([2, np.nan], [50, 60], 0.2)
-    two = dz.availability([2, 5], [50, 60], 0.2)  # arrays broadcast against a scalar share
-    assert list(two["expected"]) == pytest.approx([10, 12])
+        dz.availability(df.assign(k=[2, np.nan]), "k", "n", "p", within="soc")
+    with pytest.raises(ValueError, match="one row per stratum"):
+        dz.availability(df.assign(soc=["a", "a"]), "k", "n", "p", within="soc")
+    with pytest.raises(KeyError, match=r"column\(s\) \['women', 'total', 'expected_share'\] not found"):
+        dz.availability(df, within="soc")
+    with pytest.raises(ValueError, match="women must be a number"):
+        dz.availability_counts("k", 50, 0.2)
+    with pytest.raises(ValueError, match="expected_share_se must be a non-negative number"):
+        dz.availability_counts(2, 50, 0.2, expected_share_se=-0.1)
 
 
 def test_availability_matches_scipy_and_grouped_rows():
@@ -86,7 +97,7 @@ def test_availability_matches_scipy_and_grouped_rows():
     df = pd.DataFrame({"soc": list("abcde"), "n": rng.integers(20, 400, 5)})
     df["p"] = rng.uniform(0.05, 0.6, 5)
     df["k"] = rng.binomial(df["n"], df["p"] * 0.6)
-    out = dz.availability("k", "n", "p", by="soc", data=df)
+    out = dz.availability(df, "k", "n", "p", within="soc", wide=True)
     assert list(out["soc"]) == [*"abcde", "all"]
     for i, row in df.iterrows():
         r = out.iloc[i]
@@ -103,7 +114,7 @@ def test_availability_matches_scipy_and_grouped_rows():
 @given(n=st.integers(1, 5000), frac=st.floats(0, 1), p=st.floats(0.001, 0.999))
 def test_availability_properties(n, frac, p):
     k = int(round(frac * n))
-    r = dz.availability(k, n, p).iloc[0]
+    r = _one(k, n, p)
     assert r["ci_low"] <= k / n <= r["ci_high"]           # the exact interval holds the estimate
     assert np.sign(r["sd"]) == np.sign(r["shortfall"])    # positive exactly when women are missing
     assert r["shortfall"] == pytest.approx(n * p - k)
@@ -118,22 +129,22 @@ def test_adverse_impact_relabelling_and_row_order_change_nothing(counts):
         x = min(x, n)
         rows += [{"g": f"g{g}", "sel": i < x} for i in range(n)]
     df = pd.DataFrame(rows)
-    a = dz.adverse_impact(df, "g", "sel").set_index("group")
+    a = dz.adverse_impact(df, "g", "sel", reference="highest_rate").set_index("group")
     shuffled = df.sample(frac=1, random_state=0).assign(g=lambda d: "x" + d["g"])
-    b = dz.adverse_impact(shuffled, "g", "sel").set_index("group").rename(index=lambda s: s[1:])
+    b = dz.adverse_impact(shuffled, "g", "sel", reference="highest_rate").set_index("group").rename(index=lambda s: s[1:])
     b["reference"] = b["reference"].str[1:]
     pd.testing.assert_frame_equal(a.sort_index(), b.sort_index())
     assert (a["impact_ratio"].dropna() <= 1 + 1e-12).all()  # the default reference has the highest rate
 
 
 def test_benchmark_error_widens_and_published_share():
-    a = dz.availability(30, 1000, 0.25, expected_share_se=0.03).iloc[0]
+    a = _one(30, 1000, 0.25, expected_share_se=0.03)
     assert 0 < a["sd_with_benchmark_error"] < a["sd"]
-    pub = dz.availability_from_published(0.03, 10_000, 0.265).iloc[0]
+    pub = dz.availability_from_published(0.03, 10_000, 0.265, wide=True).iloc[0]
     assert pub["observed"] == 300 and pub["derived_from_published"]
     assert pub["shortfall"] == pytest.approx(2650 - 300)
     with pytest.raises(ValueError, match="between 0 and total"):
-        dz.availability(11, 10, 0.5)
+        dz.availability_counts(11, 10, 0.5)
 
 
 # --- adverse impact ---------------------------------------------------------------------------
@@ -142,13 +153,13 @@ def test_four_fifths_uniform_guidelines_example():
     # ratio 0.30 / 0.667 = 0.45 < 0.8 -> adverse impact.
     df = pd.DataFrame({"g": ["W"] * 120 + ["B"] * 40,
                        "sel": [True] * 80 + [False] * 40 + [True] * 12 + [False] * 28})
-    out = dz.adverse_impact(df, "g", "sel").set_index("group")
+    out = dz.adverse_impact(df, "g", "sel", reference="highest_rate").set_index("group")
     assert out.loc["B", "impact_ratio"] == pytest.approx(0.45)
     assert out.loc["B", "four_fifths_flag"] and not out.loc["W", "four_fifths_flag"]
     assert out.loc["B", "fisher_p"] == pytest.approx(stats.fisher_exact([[12, 28], [80, 40]]).pvalue)
     # a 0.85 ratio is not flagged
     df2 = pd.DataFrame({"g": ["A"] * 100 + ["B"] * 100, "sel": [True] * 50 + [False] * 50 + [True] * 43 + [False] * 57})
-    out2 = dz.adverse_impact(df2, "g", "sel").set_index("group")
+    out2 = dz.adverse_impact(df2, "g", "sel", reference="highest_rate").set_index("group")
     assert out2.loc["B", "impact_ratio"] == pytest.approx(0.86) and not out2.loc["B", "four_fifths_flag"]
 
 
@@ -169,8 +180,8 @@ def test_adverse_impact_random_tables_against_scipy_and_statsmodels():
         df = pd.DataFrame({"sex": ["F"] * n[0] + ["M"] * n[1],
                            "sel": np.r_[np.arange(n[0]) < x[0], np.arange(n[1]) < x[1]],
                            "soc": "s1"})
-        r = dz.adverse_impact(df, "sex", "sel", "soc", reference="M").set_index("group").loc["F"]
-        assert r["soc"] == "s1"  # by, given positionally, labels the rows
+        r = dz.adverse_impact(df, "sex", "sel", within="soc", reference="M").set_index("group").loc["F"]
+        assert r["soc"] == "s1"  # within labels the rows
         assert r["fisher_p"] == pytest.approx(stats.fisher_exact([[x[0], n[0] - x[0]], [x[1], n[1] - x[1]]]).pvalue)
         if 0 < x.sum() < n.sum():
             assert r["z_p"] == pytest.approx(proportions_ztest(x, n)[1])
@@ -181,12 +192,12 @@ def test_adverse_impact_by_group_and_missing_group():
     df = pd.DataFrame({"soc": ["a"] * 6 + ["b"] * 6,
                        "sex": ["F", "F", "M", "M", "M", None, "F", "F", "F", "M", "M", "M"],
                        "sel": [1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 0, 0]})
-    out = dz.adverse_impact(df, "sex", "sel", by="soc", reference="M")
+    out = dz.adverse_impact(df, "sex", "sel", within="soc", reference="M")
     assert out.attrs["rows_missing_group"] == 1
     got = out.set_index(["soc", "group"])["impact_ratio"]
     assert got[("a", "F")] == pytest.approx(0.5 / (2 / 3))
     assert got[("b", "F")] == pytest.approx((2 / 3) / (1 / 3))
-    with pytest.raises(ValueError, match="reference group 'X' not found"):
+    with pytest.raises(ValueError, match=r"reference 'X' is not a value of column 'sex'; its values: \['F', 'M'\]"):
         dz.adverse_impact(df, "sex", "sel", reference="X")
 
 
@@ -200,7 +211,7 @@ def test_cmh_single_stratum_is_table2x2():
         a, b, c, d = rng.integers(1, 60, 4)
         df = pd.DataFrame({"sex": ["F"] * (a + b) + ["M"] * (c + d),
                            "sel": [True] * a + [False] * b + [True] * c + [False] * d, "s": 0})
-        r = dz.cmh(df, "sex", "sel", "s").loc["odds_ratio_mh"]
+        r = dz.cmh(df, "sex", "sel", within="s").loc["odds_ratio_mh"]
         ref = Table2x2(np.array([[a, b], [c, d]]))
         assert r["est"] == pytest.approx(ref.oddsratio)
         assert (r["ci_low"], r["ci_high"]) == pytest.approx(ref.oddsratio_confint())
@@ -215,7 +226,7 @@ def test_cmh_agrees_with_statsmodels():
             sel = rng.random(n) < p
             rows += [{"stratum": s, "sex": sex, "sel": x} for x in sel]
     df = pd.DataFrame(rows)
-    out = dz.cmh(df, "sex", "sel", "stratum").loc["odds_ratio_mh"]
+    out = dz.cmh(df, "sex", "sel", within="stratum").loc["odds_ratio_mh"]
     tables = []
     for _, g in df.groupby("stratum"):
         f, m = g.sex == "F", g.sex == "M"
@@ -235,10 +246,10 @@ def test_selection_model_recovers_planted_odds_ratio(syn):
     # case fixed effects are too many for a logit here; Mantel-Haenszel by case is the consistent
     # estimator, and the cluster-robust logit with occupation controls agrees in direction.
     true = syn.truth["selection_odds_ratio"]
-    mh = dz.cmh(syn.workers, "sex", "selected", "case_number").loc["odds_ratio_mh"]
+    mh = dz.cmh(syn.workers, "sex", "selected", within="case_number").loc["odds_ratio_mh"]
     assert mh["ci_low"] < true < mh["ci_high"]
-    fit = dz.selection_model(syn.workers, "selected", "sex", ["soc_code"], cluster="employer_name")
-    assert fit.loc["sex=F", "odds_ratio"] < 1 and fit.loc["sex=F", "n_clusters"] > 50
+    fit = dz.selection_model(syn.workers, "sex", "selected", controls=["soc_code"], cluster="employer_name")
+    assert fit.loc["odds_ratio_F_vs_M", "est"] < 1 and fit.loc["odds_ratio_F_vs_M", "n_clusters"] > 50
 
 
 def _simulate(rng, n=600, beta=np.log(0.5)):
@@ -253,19 +264,21 @@ def test_selection_model_agrees_with_direct_statsmodels():
     import statsmodels.api as sm
 
     df = _simulate(np.random.default_rng(1))
-    ours = dz.selection_model(df, "sel", "sex", ["x"]).loc["sex=F"]
+    ours = dz.selection_model(df, "sex", "sel", controls=["x"]).loc["odds_ratio_F_vs_M"]
     X = pd.get_dummies(df["x"].astype(str), drop_first=True, dtype=float)
     X["F"] = (df["sex"] == "F").astype(float)
     X = sm.add_constant(X)
     ref = sm.Logit(df["sel"].astype(float), X).fit(disp=0)
-    assert ours["odds_ratio"] == pytest.approx(np.exp(ref.params["F"]), rel=1e-6)
-    assert ours["se"] == pytest.approx(ref.bse["F"], rel=1e-6)
-    clustered = dz.selection_model(df, "sel", "sex", ["x"], "emp").loc["sex=F"]  # cluster positionally
+    assert ours["est"] == pytest.approx(np.exp(ref.params["F"]), rel=1e-6)
+    assert ours["log_odds_se"] == pytest.approx(ref.bse["F"], rel=1e-6)
+    assert ours["se"] == pytest.approx(ours["est"] * ref.bse["F"], rel=1e-6)  # delta method
+    assert ours["reference"] == "M" and ours["group"] == "F"
+    clustered = dz.selection_model(df, "sex", "sel", controls=["x"], cluster="emp").loc["odds_ratio_F_vs_M"]
     refc = sm.Logit(df["sel"].astype(float), X).fit(disp=0, cov_type="cluster", cov_kwds={"groups": df["emp"]})
-    assert clustered["se"] == pytest.approx(refc.bse["F"], rel=1e-6)
+    assert clustered["log_odds_se"] == pytest.approx(refc.bse["F"], rel=1e-6)
     assert clustered["n"] == 600 and clustered["n_clusters"] == df["emp"].nunique()
-    with pytest.raises(ValueError, match="reference 'W' not among"):
-        dz.selection_model(df, "sel", "sex", ["x"], reference="W")
+    with pytest.raises(ValueError, match="reference 'W' is not a value of column 'sex'"):
+        dz.selection_model(df, "sex", "sel", controls=["x"], reference="W")
 
 
 @pytest.mark.slow
@@ -275,7 +288,7 @@ def test_selection_model_ci_coverage_over_seeds():
     hits = 0
     for _ in range(200):
         df = _simulate(rng)
-        r = dz.selection_model(df, "sel", "sex", ["x"], cluster="emp").loc["sex=F"]
+        r = dz.selection_model(df, "sex", "sel", controls=["x"], cluster="emp").loc["odds_ratio_F_vs_M"]
         hits += r["ci_low"] < 0.5 < r["ci_high"]
     assert 0.90 <= hits / 200 <= 0.99, hits
 
@@ -289,7 +302,7 @@ def test_wage_gap_matches_statsmodels_oaxaca():
     df = pd.DataFrame({"sex": np.where(rng.random(n) < 0.4, "F", "M"), "soc": rng.integers(0, 3, n)})
     df["wage"] = np.exp(2.5 + 0.1 * df["soc"] + np.where(df["sex"] == "F", -0.08, 0) + rng.normal(0, 0.1, n)
                         + np.where(df["sex"] == "F", 0.05 * (df["soc"] == 2), 0))
-    ours = dz.wage_gap(df, "wage", "sex", ["soc"], method="threefold", n_bootstrap=20, seed=1)["est"]
+    ours = dz.wage_gap(df, "sex", "wage", controls=["soc"], method="threefold", n_bootstrap=20, seed=1)["est"]
     X = pd.get_dummies(df["soc"].astype(str), drop_first=True, dtype=float)
     X.insert(0, "const", 1.0)
     X["male"] = (df["sex"] == "M").astype(float)
@@ -298,7 +311,7 @@ def test_wage_gap_matches_statsmodels_oaxaca():
     assert ours["gap"] == pytest.approx(three[3], rel=1e-8)
     assert ours["endowments"] == pytest.approx(three[0], rel=1e-6)
     assert ours["coefficients"] == pytest.approx(three[1], rel=1e-6)
-    two = dz.wage_gap(df, "wage", "sex", ["soc"], n_bootstrap=20, seed=1)["est"]
+    two = dz.wage_gap(df, "sex", "wage", controls=["soc"], n_bootstrap=20, seed=1)["est"]
     pooled = ob.two_fold(two_fold_type="pooled").params  # (unexplained, explained, gap)
     assert two["explained"] == pytest.approx(pooled[1], rel=1e-6)
     assert two["unexplained"] == pytest.approx(pooled[0], rel=1e-6)
@@ -308,15 +321,15 @@ def test_wage_gap_matches_statsmodels_oaxaca():
     X_f = X.drop(columns="male").assign(female=(df["sex"] == "F").astype(float))
     ob_f = OaxacaBlinder(np.log(df["wage"]), X_f, "female", hasconst=True)
     for ours_name, sm_name in (("neumark", "nuemark"), ("reimers", "reimers"), ("cotton", "cotton")):
-        alt = dz.wage_gap(df, "wage", "sex", ["soc"], nondiscriminatory=ours_name, n_bootstrap=2, seed=1)["est"]
+        alt = dz.wage_gap(df, "sex", "wage", controls=["soc"], nondiscriminatory=ours_name, n_bootstrap=2, seed=1)["est"]
         ref = ob_f.two_fold(two_fold_type=sm_name).params
         assert alt["explained"] == pytest.approx(ref[1], rel=1e-6), ours_name
         assert alt["unexplained"] == pytest.approx(ref[0], rel=1e-6), ours_name
         assert alt["gap"] == pytest.approx(two["gap"])
     with pytest.raises(ValueError, match="nondiscriminatory must be one of"):
-        dz.wage_gap(df, "wage", "sex", ["soc"], nondiscriminatory="nuemark")
+        dz.wage_gap(df, "sex", "wage", controls=["soc"], nondiscriminatory="nuemark")
     with pytest.raises(ValueError, match="twofold' only"):
-        dz.wage_gap(df, "wage", "sex", ["soc"], method="threefold", nondiscriminatory="neumark")
+        dz.wage_gap(df, "sex", "wage", controls=["soc"], method="threefold", nondiscriminatory="neumark")
 
 
 def test_wage_gap_recovers_planted_penalty(syn):
@@ -455,3 +468,223 @@ def test_screen_shortfall_finds_planted_recruiters(syn):
     top = set(out["recruiter"].iloc[:len(syn.truth["recruiter_exclusion"])])
     assert top == set(syn.truth["recruiter_exclusion"]), out.head()
     assert out["credible"].iloc[:2].all()
+
+
+# --- the long (stat-indexed) availability result -------------------------------------------------
+def test_availability_long_form_matches_wide_and_hand_values():
+    df = pd.DataFrame({"soc": ["a", "b"], "women": [30, 5], "total": [400, 100], "expected_share": [0.25, 0.1]})
+    long = dz.availability(df, within="soc")
+    wide = dz.availability(df, within="soc", wide=True).set_index("soc")
+    assert list(long.index.names) == ["soc", "stat"]
+    assert list(long.index) == [(s, t) for s in ("a", "b", "all") for t in ("observed_share", "shortfall", "sd")]
+    for soc in ("a", "b", "all"):
+        w = wide.loc[soc]
+        assert long.loc[(soc, "observed_share"), "est"] == pytest.approx(w["observed_share"])
+        assert long.loc[(soc, "sd"), "est"] == pytest.approx(w["sd"])
+        short = long.loc[(soc, "shortfall")]
+        # the shortfall's interval is n p - n [hi, lo] from the Clopper-Pearson interval of the share
+        assert (short["ci_low"], short["ci_high"]) == pytest.approx(
+            (w["expected"] - w["total"] * w["ci_high"], w["expected"] - w["total"] * w["ci_low"]))
+        assert short["p_value"] == pytest.approx(w["p_value"])
+    assert long.loc[("a", "shortfall"), "est"] == pytest.approx(400 * 0.25 - 30)
+    assert long.loc[("a", "sd"), "est"] == pytest.approx(70 / np.sqrt(400 * 0.25 * 0.75))
+    one = dz.availability_counts(30, 400, 0.25, expected_share_se=0.01)
+    assert list(one.index) == ["observed_share", "shortfall", "sd", "sd_with_benchmark_error"]
+    assert one.loc["sd_with_benchmark_error", "est"] == pytest.approx(70 / np.sqrt(75 + 400**2 * 0.01**2))
+    pub = dz.availability_from_published(0.03, 10_000, 0.25, wide=False)
+    assert pub["derived_from_published"].all() and pub.loc["shortfall", "est"] == 2200
+    with pytest.warns(DeprecationWarning, match="availability_from_published: pass wide=True"):
+        old = dz.availability_from_published(0.03, 10_000, 0.25)
+    pd.testing.assert_frame_equal(old, dz.availability_from_published(0.03, 10_000, 0.25, wide=True))
+
+
+def test_availability_old_call_forms_warn_and_agree():
+    df = pd.DataFrame({"soc": ["a", "b"], "k": [2, 5], "n": [50, 60], "p": [0.2, 0.3], "se": [0.01, 0.02]})
+    new = dz.availability(df, "k", "n", "p", within="soc", expected_share_se="se", wide=True)
+    with pytest.warns(DeprecationWarning, match=r"availability\(data, women=..."):
+        old = dz.availability("k", "n", "p", by="soc", data=df, expected_share_se="se")
+    pd.testing.assert_frame_equal(old, new)
+    with pytest.warns(DeprecationWarning, match="by= is now within=") as caught:
+        renamed = dz.availability(df, "k", "n", "p", by="soc", expected_share_se="se", wide=True)
+    pd.testing.assert_frame_equal(renamed, new)
+    assert caught[0].filename == __file__  # the warning points at the caller, past both wrappers
+    with pytest.warns(DeprecationWarning, match="availability_counts"):
+        scalar = dz.availability(339, 870, 0.791)
+    pd.testing.assert_frame_equal(scalar, dz.availability_counts(339, 870, 0.791, wide=True))
+    with pytest.warns(DeprecationWarning):
+        arrays = dz.availability([2, 5], [50, 60], 0.2)  # arrays broadcast against a scalar share
+    assert list(arrays["expected"]) == pytest.approx([10, 12])
+    with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match="by names columns of data"):
+        dz.availability([2, 5], [50, 60], [0.2, 0.3], by="soc")
+    with pytest.raises(TypeError, match="within= only, not also by="):
+        dz.availability(df, "k", "n", "p", by="soc", within="soc")
+
+
+# --- options checked on every call -----------------------------------------------------------------
+def _records():
+    rng = np.random.default_rng(0)
+    n = 200
+    sex = np.where(rng.random(n) < 0.4, "F", "M")
+    return pd.DataFrame({"sex": sex, "sel": rng.random(n) < np.where(sex == "F", 0.3, 0.5),
+                         "soc": rng.choice(["a", "b"], n), "case": rng.integers(0, 8, n),
+                         "wage": np.exp(2.5 + rng.normal(0, 0.1, n))})
+
+
+@pytest.mark.parametrize("call", [
+    lambda d, **o: dz.availability_counts(3, 40, 0.2, **o),
+    lambda d, **o: dz.adverse_impact(d, "sex", "sel", reference="M", **o),
+    lambda d, **o: dz.cmh(d, "sex", "sel", within="case", **o),
+    lambda d, **o: dz.selection_model(d, "sex", "sel", **o),
+    lambda d, **o: dz.wage_gap(d, "sex", "wage", controls=["soc"], n_bootstrap=5, **o),
+], ids=["availability", "adverse_impact", "cmh", "selection_model", "wage_gap"])
+@pytest.mark.parametrize("bad", [1.5, 0, -0.1, "0.95", True, np.nan])
+def test_ci_is_checked_on_every_call(call, bad):
+    with pytest.raises(ValueError, match=r"ci must be (between 0 and 1 \(exclusive\)|a number), got"):
+        call(_records(), ci=bad)
+
+
+def test_other_options_and_labels_are_checked_whatever_the_other_options_say():
+    d = _records()
+    with pytest.raises(ValueError, match=r"n_bootstrap must be a whole number of at least 2, got 1"):
+        dz.wage_gap(d, "sex", "wage", controls=["soc"], n_bootstrap=1)
+    with pytest.raises(ValueError, match="n_bootstrap must be a whole number of at least 2, got 2.5"):
+        dz.wage_gap(d, "sex", "wage", controls=["soc"], n_bootstrap=2.5)
+    with pytest.raises(ValueError, match=r"method must be one of \['twofold', 'threefold'\], got 'neumark'"):
+        dz.wage_gap(d, "sex", "wage", controls=["soc"], method="neumark")
+    with pytest.raises(ValueError, match="focal 'W' is not a value of column 'sex'"):
+        dz.wage_gap(d, "sex", "wage", controls=["soc"], focal="W")
+    with pytest.raises(ValueError, match="focal and reference must be different groups"):
+        dz.cmh(d, "sex", "sel", within="case", focal="M")
+    with pytest.raises(ValueError, match="reference 'X' is not a value of column 'sex'"):
+        dz.cmh(d, "sex", "sel", within="case", reference="X")
+    with pytest.raises(ValueError, match="reference 'X' is not a value"):
+        dz.screen_entities(d, "soc", measure="impact_ratio", group="sex", selected="sel", reference="X")
+    shortfall = pd.DataFrame({"e": ["a", "b"], "women": [1, 2], "total": [10, 10], "expected_share": [0.3, 0.3]})
+    with pytest.raises(ValueError, match="alpha must be between 0 and 1"):
+        dz.screen_entities(shortfall, "e", alpha=0)
+    with pytest.raises(ValueError, match="k must be a whole number of at least 1"):
+        dz.screen_entities(shortfall, "e", k=0)  # checked although printable=False does not use it
+    with pytest.raises(ValueError, match=r"printable must be one of \[True, False\], got 'yes'"):
+        dz.screen_entities(shortfall, "e", printable="yes")
+    with pytest.raises(ValueError, match="threshold must be between 0 and 1"):
+        dz.offered_wage_by_typing(pd.DataFrame(columns=["soc_code", "wage_hourly", "workers_certified"]),
+                                  pd.DataFrame(columns=["soc_code", "women_share"]), threshold=1.2)
+    with pytest.raises(ValueError, match=r"wide must be one of \[True, False\], got 'yes'"):
+        dz.availability_counts(3, 40, 0.2, wide="yes")
+
+
+def test_selection_column_must_be_true_false_without_missing_values():
+    d = _records()
+    with pytest.raises(ValueError, match="column 'sel' has missing values"):
+        dz.cmh(d.assign(sel=d["sel"].astype(object).where(d.index != 3)), "sex", "sel", within="case")
+    with pytest.raises(ValueError, match=r"column 'sel' must hold True/False \(or 1/0\)"):
+        dz.adverse_impact(d.assign(sel=np.where(d["sel"], "yes", "no")), "sex", "sel", reference="M")
+
+
+# --- explicit references -----------------------------------------------------------------------
+def test_adverse_impact_reference_is_explicit_and_reported():
+    df = pd.DataFrame({"g": ["F"] * 50 + ["M"] * 80, "sel": [True] * 30 + [False] * 20 + [True] * 40 + [False] * 40})
+    by_m = dz.adverse_impact(df, "g", "sel", reference="M").set_index("group")
+    assert (by_m["reference"] == "M").all() and (by_m["reference_rule"] == "given").all()
+    assert by_m.loc["F", "impact_ratio"] == pytest.approx(0.6 / 0.5)  # above 1: no silent flip to F
+    top = dz.adverse_impact(df, "g", "sel", reference="highest_rate").set_index("group")
+    assert (top["reference"] == "F").all() and (top["reference_rule"] == "highest_rate").all()
+    with pytest.warns(DeprecationWarning, match="reference= not given"):
+        implicit = dz.adverse_impact(df, "g", "sel").set_index("group")
+    pd.testing.assert_frame_equal(implicit, top)
+    with pytest.raises(ValueError, match="group called 'highest_rate'"):
+        dz.adverse_impact(df.assign(g=df["g"].replace("F", "highest_rate")), "g", "sel", reference="highest_rate")
+
+
+def test_adverse_impact_reference_missing_in_a_block_is_named():
+    df = pd.DataFrame({"soc": ["a", "a", "b", "b"], "sex": ["F", "M", "F", "F"], "sel": [1, 0, 1, 0]})
+    with pytest.raises(ValueError, match=r"reference 'M' has no applicants in the block \{'soc': 'b'\}"):
+        dz.adverse_impact(df, "sex", "sel", within="soc", reference="M")
+
+
+def test_results_say_which_groups_they_compare():
+    d = _records()
+    mh = dz.cmh(d, "sex", "sel", within="case").loc["odds_ratio_mh"]
+    assert (mh["focal"], mh["reference"]) == ("F", "M")
+    wg = dz.wage_gap(d, "sex", "wage", controls=["soc"], n_bootstrap=5, seed=0)
+    assert (wg["focal"] == "F").all() and (wg["reference"] == "M").all() and (wg["nondiscriminatory"] == "pooled").all()
+    assert wg["n_focal"].iloc[0] == (d["sex"] == "F").sum() and wg["n_reference"].iloc[0] == (d["sex"] == "M").sum()
+    flipped = dz.wage_gap(d, "sex", "wage", controls=["soc"], focal="M", reference="F", n_bootstrap=5, seed=0)
+    assert flipped.loc["gap", "est"] == pytest.approx(-wg.loc["gap", "est"])
+    assert list(dz.selection_model(d, "sex", "sel", reference="F").index) == ["odds_ratio_M_vs_F"]
+
+
+# --- cmh without strata, old call forms ----------------------------------------------------------
+def test_cmh_without_within_is_the_crude_odds_ratio():
+    from statsmodels.stats.contingency_tables import Table2x2
+
+    d = _records()
+    r = dz.cmh(d, "sex", "sel").loc["odds_ratio_mh"]
+    f, m = d["sex"] == "F", d["sex"] == "M"
+    t = np.array([[(f & d.sel).sum(), (f & ~d.sel).sum()], [(m & d.sel).sum(), (m & ~d.sel).sum()]])
+    assert r["est"] == pytest.approx(Table2x2(t).oddsratio) and r["n_strata"] == 1
+
+
+def test_old_argument_orders_and_names_warn_and_agree():
+    d = _records()
+    new_ai = dz.adverse_impact(d, "sex", "sel", within="soc", reference="M")
+    with pytest.warns(DeprecationWarning, match="within given by position"):
+        pd.testing.assert_frame_equal(dz.adverse_impact(d, "sex", "sel", "soc", reference="M"), new_ai)
+    with pytest.warns(DeprecationWarning, match="by= is now within="):
+        pd.testing.assert_frame_equal(dz.adverse_impact(d, "sex", "sel", by="soc", reference="M"), new_ai)
+    new_mh = dz.cmh(d, "sex", "sel", within="case")
+    with pytest.warns(DeprecationWarning, match="within given by position"):
+        pd.testing.assert_frame_equal(dz.cmh(d, "sex", "sel", "case"), new_mh)
+    with pytest.warns(DeprecationWarning, match="strata= is now within="):
+        pd.testing.assert_frame_equal(dz.cmh(d, "sex", "sel", strata="case"), new_mh)
+    new_sm = dz.selection_model(d, "sex", "sel", controls=["soc"], cluster="case")
+    with pytest.warns(DeprecationWarning, match=r"the order is now selection_model\(data, group, selected"):
+        pd.testing.assert_frame_equal(dz.selection_model(d, "sel", "sex", ["soc"], "case"), new_sm)
+    with pytest.warns(DeprecationWarning):  # three positional, recognised by where the labels are
+        pd.testing.assert_frame_equal(dz.selection_model(d, "sel", "sex", controls=["soc"], cluster="case"), new_sm)
+    new_wg = dz.wage_gap(d, "sex", "wage", controls=["soc"], n_bootstrap=5, seed=0)
+    with pytest.warns(DeprecationWarning, match=r"the order is now wage_gap\(data, group, wage"):
+        pd.testing.assert_frame_equal(dz.wage_gap(d, "wage", "sex", ["soc"], n_bootstrap=5, seed=0), new_wg)
+    with pytest.warns(DeprecationWarning):
+        pd.testing.assert_frame_equal(dz.wage_gap(d, "wage", "sex", controls=["soc"], n_bootstrap=5, seed=0), new_wg)
+    with pytest.raises(TypeError, match="takes 4 positional arguments but 5 were given"):
+        dz.cmh(d, "sex", "sel", "case", "F")
+
+
+# --- bootstrap summaries come from toolkit.inference -------------------------------------------------
+def test_wage_gap_interval_is_the_percentile_interval_of_the_replicates():
+    from toolkit import inference
+
+    d = _records()
+    out = dz.wage_gap(d, "sex", "wage", controls=["soc"], n_bootstrap=30, seed=3, ci=0.9)
+    # the same replicates, drawn as wage_gap draws them
+    df = d[d["sex"].isin(["F", "M"])]
+    is_f = (df["sex"] == "F").to_numpy()
+    y = np.log(df["wage"].to_numpy())
+    rng = np.random.default_rng(3)
+    idx_f, idx_m = np.flatnonzero(is_f), np.flatnonzero(~is_f)
+    boot = []
+    for _ in range(30):
+        take = np.concatenate([rng.choice(idx_f, len(idx_f)), rng.choice(idx_m, len(idx_m))])
+        yb, fb = y[take], is_f[take]
+        boot.append(yb[~fb].mean() - yb[fb].mean())  # the raw gap needs no regression
+    boot = np.array(boot)
+    assert out.loc["gap", "ci_low"] == pytest.approx(np.quantile(boot, 0.05))
+    assert out.loc["gap", "ci_high"] == pytest.approx(np.quantile(boot, 0.95))
+    assert out.loc["gap", "se"] == pytest.approx(boot.std(ddof=1))
+    assert out.loc["gap", "bias"] == pytest.approx(boot.mean() - out.loc["gap", "est"])
+    assert inference.summarise(np.array([out.loc["gap", "est"]]), boot[:, None], 0.9)["ci_low"][0] == \
+        pytest.approx(out.loc["gap", "ci_low"])
+
+
+# --- the docstring examples run ---------------------------------------------------------------
+def test_docstring_examples_run():
+    import doctest
+
+    from toolkit import inference
+
+    for module in (dz, inference):
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0, f"{module.__name__}: {result.failed} of {result.attempted} examples failed"
+    public = [getattr(dz, n) for n in dz.__all__ if callable(getattr(dz, n))]
+    assert all(">>> " in (f.__doc__ or "") for f in public), [f.__name__ for f in public if ">>> " not in f.__doc__]

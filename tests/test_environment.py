@@ -70,7 +70,7 @@ def test_runtime_folders_are_found_and_installed_with_the_wheel():
     # a non-editable install gets copies under <prefix>/share/h2gender (pyproject data-files)
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     data_files = project["tool"]["setuptools"]["data-files"]
-    assert data_files["share/h2gender/templates"] == ["reports/templates/evidence_report.ipynb"]
+    assert data_files["share/h2gender/templates"] == ["reports/templates/evidence_report.html.j2"]
     assert "data_catalog/*.yaml" in data_files["share/h2gender/data_catalog"]
 
 

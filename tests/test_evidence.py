@@ -1,5 +1,6 @@
 """toolkit.evidence on the synthetic default: findings recover planted effects, tables suppress
-small cells, provenance lists the inputs, store data without sex say what they cannot show."""
+small cells, provenance lists the inputs, store data without sex say what they cannot show.
+Evidence is language-free; toolkit.present words it (tested here through ``texts``)."""
 from __future__ import annotations
 
 import matplotlib
@@ -7,7 +8,7 @@ import matplotlib.pyplot
 import pandas as pd
 import pytest
 
-from toolkit import evidence, i18n
+from toolkit import dataset, evidence, i18n, present
 
 matplotlib.use("Agg")
 
@@ -18,11 +19,23 @@ def _close_figures():
     matplotlib.pyplot.close("all")
 
 
+def build(**request) -> evidence.Evidence:
+    request.setdefault("n_bootstrap", 50)
+    return evidence.build(dataset.load(dataset.Request.build(**request)), commit="c0ffee", rendered="then")
+
+
+def texts(ev, lang="en") -> dict[str, str]:
+    occ = present.occupation_namer(ev.soc_titles, lang)
+    return {f.key: present.finding_text(f, lang, k=ev.k, occ_name=occ)[1] for f in ev.findings}
+
+
+def shown(ev, key, lang="en") -> pd.DataFrame:
+    return present.display_table(ev.tables[key], lang, occ_name=present.occupation_namer(ev.soc_titles, lang))[1]
+
+
 @pytest.fixture(scope="module")
 def ev_en():
-    cases, workers, files = evidence.load_data("synthetic", "all", 2019)
-    return evidence.build_evidence(cases, workers, program="all", fiscal_year=2019, lang="en", files=files,
-                                   n_bootstrap=50)
+    return build(data="synthetic", program="all", fy=2019)
 
 
 def _counts(series: pd.Series) -> list[int]:
@@ -31,74 +44,93 @@ def _counts(series: pd.Series) -> list[int]:
 
 def test_findings_present_and_synthetic(ev_en):
     assert ev_en.synthetic
-    assert [f["key"] for f in ev_en.findings] == ["shortfall", "channelling", "selection", "wages", "joborders"]
-    text = " ".join(f["text"] for f in ev_en.findings)
+    assert [f.key for f in ev_en.findings] == ["shortfall", "channelling", "selection", "wages", "joborders"]
+    words = texts(ev_en)
+    text = " ".join(words.values())
     assert "standard deviations" in text and "impact ratio" in text
     # the planted selection odds ratio (0.4) is what the selection finding reports
     assert "odds of selection for women were 0.4" in text
     # flagged job orders are a lower bound, with the rules' recall on the blind set (58% ES, 69% EN)
-    orders = ev_en.findings[-1]["text"]
+    orders = words["joborders"]
     assert "caught 58% to 69% of the explicit preferences" in orders and "lower bound" in orders
     assert "every line they flagged was a real preference" in orders and "{" not in orders
 
 
+def test_evidence_is_language_free_and_pure(ev_en):
+    # one evidence object serves both languages; the same request gives the same numbers
+    es = texts(ev_en, "es")
+    assert "desviaciones estándar" in es["shortfall"]
+    again = build(data="synthetic", program="all", fy=2019)
+    assert [f.as_dict() for f in again.findings] == [f.as_dict() for f in ev_en.findings]
+    assert again.provenance == ev_en.provenance  # the commit and time are inputs, not looked up
+    assert ev_en.provenance["commit"] == "c0ffee" and ev_en.provenance["rendered"] == "then"
+    assert all(isinstance(spec, evidence.FigureSpec) for spec in ev_en.figures.values())
+
+
 @pytest.mark.parametrize("k", [10, 50])
 def test_no_printed_count_below_k(k):
-    cases, workers, files = evidence.load_data("synthetic", "H-2B", 2019)
-    ev = evidence.build_evidence(cases, workers, program="H-2B", fiscal_year=2019, lang="es", k=k, files=files,
-                                 n_bootstrap=20)
-    for name, table in ev.tables.items():
+    ev = build(data="synthetic", program="H-2B", fy=2019, k=k, n_bootstrap=20)
+    for name in ev.tables:
+        table = shown(ev, name, "es")
         for col in (i18n.t("col_workers", "es"), i18n.t("col_women", "es"), i18n.t("col_positions", "es")):
             if col in table:
                 small = [v for v in _counts(table[col]) if 0 < v < k]
                 assert not small, (name, col, small)
-    assert any((t == "—").any().any() for t in ev.tables.values())
+    assert any((shown(ev, name, "es") == "—").any().any() for name in ev.tables)
 
 
 def test_provenance_lists_inputs(ev_en):
     roles = {f["role"]: f["file"] for f in ev_en.provenance["files"]}
     assert roles == {"role_generator": "toolkit/synth.py", "role_benchmark": "toolkit/data/cps11_women_share_by_soc.csv",
-                     "role_params": "synth.generate(seed=2019, fiscal_years=(2019,), programs=('H-2A', 'H-2B'))"
+                     "role_params": "synth.generate(seed=2019, fiscal_years=[2019], programs=['H-2A', 'H-2B'])"
                                     ".truth['params']"}
     # the planted effects are stated next to the findings that should recover them
-    assert "odds of selection for women 0.40 times" in ev_en.provenance["planted"]
-    assert "83 job orders" in ev_en.provenance["planted"]
+    planted = present.planted_text(ev_en.provenance["truth"], "en")
+    assert "odds of selection for women 0.40 times" in planted and "83 job orders" in planted
     assert all(len(f["sha256"]) == 64 for f in ev_en.provenance["files"])
     assert ev_en.provenance["parameters"]["seed"] == 2019
+    assert ev_en.provenance["coverage"][0] == {"program": "H-2A", "fiscal_year": 2019, "release": "synthetic",
+                                               "files": ""}
 
 
+@pytest.mark.realdata
 def test_store_data_without_sex(tmp_path, monkeypatch, dol_dir):
     from toolkit import dol, store
 
     monkeypatch.setenv("H2GENDER_DATA_DIR", str(tmp_path))
     path = dol_dir / "H2B_Disclosure_Data_FY2021_Q1.xlsx"
     store.write_cases(dol.read_disclosure(path), source_sha256=dol.sha256_file(path), source_file=path.name)
-    cases, workers, files = evidence.load_data("store", "H-2B", 2021)
-    assert workers is None and files[0]["file"] == path.name
-    ev = evidence.build_evidence(cases, None, program="H-2B", fiscal_year=2021, lang="en", data="store", files=files)
+    data = dataset.load(dataset.Request.build(data="store", program="H-2B", fy=2021))
+    assert data.workers is None and data.files[0]["file"] == path.name and data.files[0]["release"] == "Q1"
+    assert data.coverage.to_dict("records") == [{"program": "H-2B", "fiscal_year": 2021, "release": "Q1",
+                                                 "files": path.name}]
+    cases = data.cases
+    ev = evidence.build(data)
     assert not ev.synthetic
-    assert "do not record sex" in ev.findings[0]["text"]
-    assert [f["key"] for f in ev.findings] == ["shortfall", "concentration", "joborders"]
+    words = texts(ev)
+    assert "do not record sex" in words["shortfall"]
+    assert [f.key for f in ev.findings] == ["shortfall", "concentration", "joborders"]
     with_text = int((~cases["requirements_text"].astype("string").fillna("").str.strip().str.upper()
                      .isin(["", "NONE", "N/A", "NA"])).sum())
     assert 0 < with_text < len(cases)
-    assert f"{with_text:,} of them carry requirements or duties text" in ev.findings[2]["text"]
+    assert f"{with_text:,} of them carry requirements or duties text" in words["joborders"]
     assert set(ev.tables) == {"occupations", "states", "employers"}
     # every certified position is counted once: shown cells plus suppressed ones (each below k)
     # add up to the file's total
     occ = ev.raw_tables["occupations"]
     total = int(cases.loc[~cases["is_duplicate"].fillna(False), "workers_certified"].sum())
     assert 0 < total - occ["positions"].sum() < 10 * occ["suppressed"].sum()
-    assert len(ev.tables["occupations"]) == evidence.TOP_ROWS < len(occ)
-    assert "The 25 largest of" in ev.table_notes["occupations"]
+    title, table, note = present.display_table(ev.tables["occupations"], "en",
+                                               occ_name=present.occupation_namer(ev.soc_titles, "en"))
+    assert len(table) == present.TOP_ROWS < len(occ)
+    assert "The 25 largest of" in note
     assert occ.loc[occ["suppressed"], "expected_women"].isna().all()
-
-    monkeypatch.setattr(evidence, "TOP_ROWS", 100)  # show every occupation, some without a Spanish title
-    es = evidence.build_evidence(cases, None, program="H-2B", fiscal_year=2021, lang="es", data="store", files=files)
-    titles = es.tables["occupations"]["Ocupación"]
-    english = titles[titles.str.endswith(" *")]
-    assert len(english) and "Título oficial del SOC en inglés" in es.table_notes["occupations"]
-    assert "«Trabajadores de jardinería y mantenimiento de terrenos»" in es.findings[1]["text"]
+    # shown with every occupation, some have no Spanish title
+    _, es_table, es_note = present.display_table(ev.tables["occupations"], "es", top=100,
+                                                 occ_name=present.occupation_namer(ev.soc_titles, "es"))
+    titles = es_table["Ocupación"]
+    assert len(titles[titles.str.endswith(" *")]) and "Título oficial del SOC en inglés" in es_note
+    assert "«Trabajadores de jardinería y mantenimiento de terrenos»" in texts(ev, "es")["concentration"]
 
 
 def test_analyze_writes_json_tables_and_findings_with_numbers(tmp_path):
@@ -112,8 +144,8 @@ def test_analyze_writes_json_tables_and_findings_with_numbers(tmp_path):
                                   str(tmp_path)])
     assert r.exit_code == 0, r.output
     occ = pd.read_json(tmp_path / "occupations.json", orient="records", dtype={"soc_code": str})
-    shown = occ.loc[~occ["suppressed"], "women"]
-    assert len(shown) and not ((shown > 0) & (shown < 25)).any()
+    shown_women = occ.loc[~occ["suppressed"], "women"]
+    assert len(shown_women) and not ((shown_women > 0) & (shown_women < 25)).any()
     assert occ.loc[occ["suppressed"], "women"].isna().all()
     findings = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))["findings"]
     by_key = {f["key"]: f for f in findings}
@@ -121,14 +153,19 @@ def test_analyze_writes_json_tables_and_findings_with_numbers(tmp_path):
     low, high = by_key["selection"]["ci"]
     assert by_key["selection"]["measure"] == "impact_ratio" and low < by_key["selection"]["value"] < high < 1
     assert 0 < by_key["shortfall"]["value"] < 0.2
+    assert by_key["shortfall"]["text"].startswith("Women were")
 
 
 def test_small_counts_in_sentences_are_words_not_numbers():
     # Maryland in the synthetic default has fewer than 10 job orders stating a sex preference:
     # the sentence says "Fewer than 10" and the finding carries no number that would reveal it
-    cases, workers, files = evidence.load_data("synthetic", "all", 2019, state="MD")
-    ev = evidence.build_evidence(cases, workers, program="all", fiscal_year=2019, state="MD", lang="en",
-                                 files=files, n_bootstrap=20)
-    orders = {f["key"]: f for f in ev.findings}["joborders"]
-    assert orders["text"].startswith("Fewer than 10 of ") and orders["value"] is None and orders["ci"] is None
-    assert ev.params["state"] == "MD" and set(cases["worksite_state"]) == {"MD"}
+    ev = build(data="synthetic", program="all", fy=2019, state="md", n_bootstrap=20)
+    orders = {f.key: f for f in ev.findings}["joborders"]
+    assert texts(ev)["joborders"].startswith("Fewer than 10 of ") and orders.value is None and orders.ci is None
+    assert ev.request.states == ("MD",) and ev.provenance["parameters"]["states"] == "MD"
+
+
+def test_old_loader_warns_and_still_works():
+    with pytest.warns(DeprecationWarning, match="dataset.load"):
+        cases, workers, files = evidence.load_data("synthetic", "H-2B", 2019, state="tx")
+    assert set(cases["worksite_state"]) == {"TX"} and workers is not None and files[0]["role"] == "role_generator"

@@ -9,7 +9,11 @@ from html.parser import HTMLParser
 import pytest
 from pypdf import PdfReader
 
-from toolkit import report
+from toolkit import dataset, evidence, report
+
+
+def evidence_for(**request):
+    return evidence.build(dataset.load(dataset.Request.build(**request)), commit="c0ffee", rendered="2026-12-01 00:00 UTC")
 
 # English words that must not survive in the Spanish report (headings, labels, sentences).
 ENGLISH = ["Key findings", "Figures", "Tables", "Methods", "Provenance", "Women were", "workers admitted",
@@ -22,7 +26,8 @@ ENGLISH = ["Key findings", "Figures", "Tables", "Methods", "Provenance", "Women 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    return {lang: report.render(program="all", fiscal_year=2019, lang=lang, fmt="both", out=out) for lang in ("en", "es")}
+    ev = evidence_for(program="all", fy=2019)  # one evidence, both languages
+    return {lang: report.render(ev, lang=lang, fmt="both", out=out) for lang in ("en", "es")}
 
 
 def visible_text(path):
@@ -76,9 +81,11 @@ def test_pdf_pages_and_text(rendered):
 
 def test_cli_rejects_bad_options():
     r = subprocess.run([sys.executable, "-m", "toolkit", "report", "--lang", "fr"], capture_output=True, text=True)
-    assert r.returncode == 2 and "use en, es or en,es" in r.stderr
+    assert r.returncode == 2 and "language must be one of ['en', 'es'], got 'fr'" in r.stderr
     r = subprocess.run([sys.executable, "-m", "toolkit", "report", "--state", "Texas"], capture_output=True, text=True)
-    assert r.returncode == 2 and "two-letter" in r.stderr
+    assert r.returncode == 2 and "state 'TEXAS' is not a USPS state or territory code" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "toolkit", "report", "--fy", "2019-2010"], capture_output=True, text=True)
+    assert r.returncode == 2 and "runs backwards" in r.stderr
 
 
 def test_missing_weasyprint_says_how_to_install(tmp_path, monkeypatch):
@@ -161,7 +168,7 @@ def test_store_report_in_spanish(tmp_path, monkeypatch, dol_dir):
     path = dol_dir / "H2B_Disclosure_Data_FY2021_Q1.xlsx"
     sha = dol.sha256_file(path)
     store.write_cases(dol.read_disclosure(path), source_sha256=sha, source_file=path.name)
-    (html,) = report.render(program="H-2B", fiscal_year=2021, lang="es", fmt="html", data="store", out=tmp_path)
+    (html,) = report.render(evidence_for(data="store", program="H-2B", fy=2021), lang="es", fmt="html", out=tmp_path)
     page = html.read_text(encoding="utf-8")
     assert 'class="banner"' not in page and "sintéticos" not in page
     no_tables = re.sub(r"<table.*?</table>", " ", page, flags=re.S)  # official SOC titles may be English
@@ -179,9 +186,8 @@ def test_cli_without_weasyprint_prints_the_html_written(tmp_path, monkeypatch):
     from toolkit.cli import main
     from toolkit.errors import ReportError
 
-    def html_only(**kw):
-        html = report.output_path(program=kw["program"], fiscal_year=kw["fiscal_year"], state=kw["state"],
-                                  data=kw["data"], lang=kw["lang"], out=kw["out"])
+    def html_only(ev, *, lang, fmt, out):
+        html = report.output_path(ev, lang=lang, out=out)
         html.write_text("<html></html>", encoding="utf-8")
         raise ReportError("PDF needs WeasyPrint, which could not be loaded (x). Install it with "
                           "`python -m pip install weasyprint`; the HTML report was written")

@@ -1,9 +1,10 @@
 """h2gender toolkit: evidence of occupational segregation and recruitment discrimination by sex
 in US H-2A (agricultural) and H-2B (non-agricultural) temporary-visa data.
 
-Data flows one way (see README): data_catalog -> toolkit.catalog -> toolkit.dol / toolkit.workers /
-toolkit.benchmarks (canonical tidy tables) -> toolkit.store -> toolkit.analysis -> toolkit.segregation /
-toolkit.discrimination / toolkit.language -> toolkit.figures / toolkit.geo -> notebooks and toolkit.report.
+Data flows one way (see CONTRIBUTING.md): readers (``dol``, ``workers``, ``benchmarks``) -> ``store``
+-> ``dataset.Request`` / ``dataset.load`` -> ``evidence.build`` (pure statistics: ``analysis``,
+``segregation``, ``discrimination``, ``language``) -> ``present`` (words, numbers, figures) ->
+``report`` (HTML/PDF) and ``h2gender analyze``.
 
 Importing the package does no I/O and prints nothing; submodules are imported on demand.
 """

@@ -14,7 +14,8 @@ import pandas as pd
 from toolkit import schema
 
 __all__ = ["worker_counts", "certified_positions", "expected_counts", "channelling_table",
-           "observed_vs_expected", "segregation_summary"]
+           "observed_vs_expected", "segregation_summary", "pooled_expected_share", "shortfall_by",
+           "positions_table", "proportion_ci"]
 
 
 def _check(df: pd.DataFrame, cols: Sequence[str], name: str) -> None:
@@ -30,6 +31,13 @@ def worker_counts(workers: pd.DataFrame, by: Sequence[str] = ("program", "soc_co
     ``stage="admitted"`` keeps visa holders (``selected`` True where the source records it);
     ``None`` counts every row. Rows with sex missing or "X" are counted in
     ``attrs["accounting"]`` and left out of the F/M table.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"program": ["H-2B"] * 4, "soc_code": ["51-3022"] * 4, "sex": ["F", "F", "M", None],
+    ...                   "stage": ["admitted"] * 4})
+    >>> worker_counts(w)[["sex", "n"]].to_dict("records")
+    [{'sex': 'F', 'n': 2}, {'sex': 'M', 'n': 1}]
     """
     by = list(by)
     _check(workers, [*by, "sex"], "workers")
@@ -49,7 +57,15 @@ def worker_counts(workers: pd.DataFrame, by: Sequence[str] = ("program", "soc_co
 
 def certified_positions(cases: pd.DataFrame, by: Sequence[str] = ("program", "soc_code"), *,
                         count: str = "workers_certified") -> pd.DataFrame:
-    """Certified positions by ``by``, excluding duplicate (master/sub) cases."""
+    """Certified positions by ``by``, excluding duplicate (master/sub) cases.
+
+    Examples
+    --------
+    >>> cases = pd.DataFrame({"program": ["H-2A", "H-2A", "H-2A"], "soc_code": ["45-2092", "45-2092", "53-7064"],
+    ...                       "workers_certified": [30, 10, 20], "is_duplicate": [False, True, False]})
+    >>> certified_positions(cases)["positions"].tolist()
+    [30, 20]
+    """
     by = list(by)
     _check(cases, [*by, count, "is_duplicate"], "cases")
     dup = cases["is_duplicate"].fillna(False).astype(bool)
@@ -74,6 +90,15 @@ def expected_counts(cases: pd.DataFrame, benchmark: pd.DataFrame, *,
 
     Returns long data: ``by`` columns, ``sex``, ``n`` (float expected counts) and ``women_share``
     (the benchmark), ``women_share_se``.
+
+    Examples
+    --------
+    >>> cases = pd.DataFrame({"program": ["H-2A", "H-2A", "H-2A"], "soc_code": ["45-2092", "45-2092", "53-7064"],
+    ...                       "workers_certified": [30, 10, 20], "is_duplicate": [False, True, False]})
+    >>> bench = pd.DataFrame({"soc_code": ["45-2092", "53-7064"], "women_share": [0.25, 0.5],
+    ...                       "women_share_se": [0.01, 0.02]})
+    >>> expected_counts(cases, bench).query("sex == 'F'")["n"].tolist()
+    [7.5, 10.0]
     """
     by = list(by)
     if "soc_code" not in by:
@@ -100,6 +125,15 @@ def observed_vs_expected(workers: pd.DataFrame, cases: pd.DataFrame, benchmark: 
 
     Columns: ``by``, ``women``, ``total``, ``women_share_observed``, ``women_share`` (benchmark),
     ``women_share_se``, ``expected_women`` (= total x benchmark share).
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"program": "H-2B", "soc_code": ["51-3022"] * 3 + ["37-2012"] * 2,
+    ...                   "sex": ["F", "M", "M", "F", "F"], "stage": "admitted"})
+    >>> bench = pd.DataFrame({"soc_code": ["51-3022", "37-2012"], "women_share": [0.5, 0.9],
+    ...                       "women_share_se": [0.01, 0.01]})
+    >>> observed_vs_expected(w, None, bench)[["soc_code", "women", "total", "expected_women"]].to_dict("records")
+    [{'soc_code': '37-2012', 'women': 2, 'total': 2, 'expected_women': 1.8}, {'soc_code': '51-3022', 'women': 1, 'total': 3, 'expected_women': 1.5}]
     """
     by = list(by)
     wc = worker_counts(workers, by)
@@ -125,6 +159,15 @@ def channelling_table(workers: pd.DataFrame, benchmark: pd.DataFrame, *,
     into the occupation), negative where women are kept out. A 0.5 continuity correction
     (Haldane 1956) keeps cells with no women finite; its standard error is
     sqrt(1/(F+.5) + 1/(M+.5)), ignoring the benchmark's sampling error.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"program": "H-2B", "soc_code": ["51-3022"] * 3 + ["37-2012"] * 2,
+    ...                   "sex": ["F", "M", "M", "F", "F"], "stage": "admitted"})
+    >>> bench = pd.DataFrame({"soc_code": ["51-3022", "37-2012"], "women_share": [0.5, 0.9],
+    ...                       "women_share_se": [0.01, 0.01]})
+    >>> channelling_table(w, bench)["log_odds_ratio"].round(3).tolist()
+    [-0.588, -0.511]
     """
     ov = observed_vs_expected(workers, workers, benchmark, by=by)
     f, m = ov["women"] + 0.5, ov["total"] - ov["women"] + 0.5
@@ -142,6 +185,18 @@ def segregation_summary(workers: pd.DataFrame | None, cases: pd.DataFrame, bench
     exist) and of the *expected* women and men (certified positions x benchmark share), i.e. the
     segregation the H-2 job mix would carry if each occupation were staffed like the US
     workforce. Returns columns ``by``, ``source`` ("observed"/"expected"), ``stat``, ``est``.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"program": "H-2B", "soc_code": ["51-3022"] * 3 + ["37-2012"] * 2,
+    ...                   "sex": ["F", "M", "M", "F", "F"], "stage": "admitted"})
+    >>> bench = pd.DataFrame({"soc_code": ["51-3022", "37-2012"], "women_share": [0.5, 0.9],
+    ...                       "women_share_se": [0.01, 0.01]})
+    >>> cases = pd.DataFrame({"program": "H-2B", "soc_code": ["51-3022", "37-2012"], "workers_certified": [3, 2],
+    ...                       "is_duplicate": False})
+    >>> # by hand: observed D = 1/2 (|1/3 - 2/2| + |2/3 - 0/2|) = 2/3
+    >>> segregation_summary(w, cases, bench).query("stat == 'D'")[["source", "est"]].round(3).to_dict("records")
+    [{'source': 'observed', 'est': 0.667}, {'source': 'expected', 'est': 0.428}]
     """
     from toolkit import segregation
 
@@ -162,3 +217,107 @@ def segregation_summary(workers: pd.DataFrame | None, cases: pd.DataFrame, bench
                 rows.append({**dict(zip(by, key)), "source": name, "stat": stat, "est": est})
     out = pd.DataFrame(rows)
     return schema.mark_synthetic(out, cases)
+
+
+def pooled_expected_share(table: pd.DataFrame) -> dict[str, float]:
+    """Women's expected share over occupations, and its standard error from the benchmark's.
+
+    s = sum_j N_j s_j / N and SE(s) = sqrt(sum_j N_j^2 SE(s_j)^2) / N, with N_j the workers
+    (``total``) in occupation j, s_j its benchmark share (``women_share``) and SE(s_j) the
+    benchmark's standard error (``women_share_se``; missing counts as 0). The occupations' CPS
+    estimates are treated as independent.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"total": [100, 300], "women_share": [0.5, 0.1], "women_share_se": [0.02, 0.01]})
+    >>> r = pooled_expected_share(t)
+    >>> round(r["expected_share"], 4), round(r["expected_share_se"], 5)
+    (0.2, 0.00901)
+    """
+    _check(table, ["total", "women_share", "women_share_se"], "table")
+    n = table["total"].astype(float)
+    total = float(n.sum())
+    if total <= 0:
+        raise ValueError("pooled_expected_share: no workers in the table (total is 0)")
+    share = float((n * table["women_share"].astype(float)).sum() / total)
+    se = float(np.sqrt((n ** 2 * table["women_share_se"].astype(float).fillna(0) ** 2).sum()) / total)
+    return {"expected_share": share, "expected_share_se": se}
+
+
+def shortfall_by(workers: pd.DataFrame, cases: pd.DataFrame, benchmark: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Women admitted against the women the occupations would supply, per ``by`` (a state, an
+    employer, a recruiter), largest first.
+
+    expected_women = sum over occupations of total x benchmark share; shortfall = expected_women
+    - women; missing_per_100 = 100 x shortfall / total; expected_share = expected_women / total.
+    Columns: ``by``, ``women``, ``men``, ``total``, ``expected_women``, ``women_share_observed``,
+    ``shortfall``, ``missing_per_100``, ``expected_share``.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"program": "H-2B", "soc_code": ["51-3022"] * 3 + ["37-2012"] * 2,
+    ...                   "sex": ["F", "M", "M", "F", "F"], "stage": "admitted"})
+    >>> bench = pd.DataFrame({"soc_code": ["51-3022", "37-2012"], "women_share": [0.5, 0.9],
+    ...                       "women_share_se": [0.01, 0.01]})
+    >>> shortfall_by(w.assign(worksite_state=["TX", "TX", "GA", "GA", "GA"]), None, bench, "worksite_state")[
+    ...     ["worksite_state", "women", "total", "shortfall"]].round(2).to_dict("records")
+    [{'worksite_state': 'GA', 'women': 2, 'total': 3, 'shortfall': 0.3}, {'worksite_state': 'TX', 'women': 1, 'total': 2, 'shortfall': 0.0}]
+    """
+    per = observed_vs_expected(workers, cases, benchmark, by=[by, "soc_code"])
+    out = per.groupby(by, observed=True)[["women", "total", "expected_women"]].sum().reset_index()
+    out["men"] = out["total"] - out["women"]
+    out["women_share_observed"] = out["women"] / out["total"]
+    out["shortfall"] = out["expected_women"] - out["women"]
+    out["missing_per_100"] = 100 * out["shortfall"] / out["total"]
+    out["expected_share"] = out["expected_women"] / out["total"]
+    out = out.sort_values(["total", by], ascending=[False, True], ignore_index=True)
+    return schema.mark_synthetic(out, workers)
+
+
+def positions_table(cases: pd.DataFrame, benchmark: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Certified positions by ``by`` with the women expected from the benchmark, largest first
+    (rows with no certified position left out).
+
+    expected_share = expected women / positions in occupations with a benchmark share.
+    Columns: ``by``, ``positions``, ``expected_women``, ``expected_share``.
+
+    Examples
+    --------
+    >>> cases = pd.DataFrame({"program": ["H-2A", "H-2A", "H-2A"], "soc_code": ["45-2092", "45-2092", "53-7064"],
+    ...                       "workers_certified": [30, 10, 20], "is_duplicate": [False, True, False]})
+    >>> bench = pd.DataFrame({"soc_code": ["45-2092", "53-7064"], "women_share": [0.25, 0.5],
+    ...                       "women_share_se": [0.01, 0.02]})
+    >>> positions_table(cases, bench, ["soc_code"]).to_dict("records")
+    [{'soc_code': '45-2092', 'positions': 30, 'expected_women': 7.5, 'expected_share': 0.25}, {'soc_code': '53-7064', 'positions': 20, 'expected_women': 10.0, 'expected_share': 0.5}]
+    """
+    by = list(by)
+    pos = certified_positions(cases, by)
+    pos = pos[pos["positions"] > 0]
+    exp = expected_counts(cases, benchmark, by=list(dict.fromkeys([*by, "soc_code"])))
+    women = exp[exp["sex"] == "F"].assign(covered=lambda d: d["positions"].where(d["n"].notna()))
+    women = women.groupby(by, observed=True).agg(expected_women=("n", "sum"), covered=("covered", "sum")).reset_index()
+    out = pos.merge(women, on=by, how="left")
+    out["expected_share"] = (out["expected_women"] / out["covered"].where(out["covered"] > 0)).astype(float)
+    out = out.drop(columns="covered").sort_values(["positions", *by], ascending=[False] + [True] * len(by),
+                                                  ignore_index=True)
+    return schema.mark_synthetic(out, cases)
+
+
+def proportion_ci(successes: int, n: int, *, ci: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion (Wilson 1927, JASA 22:209-212), as
+    ``statsmodels.stats.proportion.proportion_confint(method="wilson")``.
+
+    Examples
+    --------
+    >>> lo, hi = proportion_ci(10, 100)
+    >>> round(lo, 4), round(hi, 4)
+    (0.0552, 0.1744)
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1, got {ci}")
+    if n <= 0 or not 0 <= successes <= n:
+        raise ValueError(f"proportion_ci needs 0 <= successes <= n and n > 0, got {successes} of {n}")
+    lo, hi = proportion_confint(successes, n, alpha=1 - ci, method="wilson")
+    return float(lo), float(hi)

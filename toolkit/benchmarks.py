@@ -629,6 +629,8 @@ def _conform_shares(df: pd.DataFrame) -> pd.DataFrame:
 
 
 SHIPPED_TABLE = "cps11_women_share_by_soc.csv"
+#: CPS Table 11 years in the shipped table (``tools/build_benchmarks.py``)
+CPS_YEARS = (2021, 2022)
 
 
 def _shipped() -> pd.DataFrame:

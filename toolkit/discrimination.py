@@ -1,12 +1,31 @@
 """Statistics of recruitment discrimination: shortfall, selection disparity, wage gaps, screening.
 
-Each function takes tidy tables (or scalars) and returns a tidy DataFrame with the estimate, its
-interval, a p-value and the n behind it. The methods are those courts and agencies already use
-(Hazelwood standard deviations, the four-fifths rule, Fisher's exact test, Mantel-Haenszel,
-Oaxaca-Blinder), so a number in a petition can be traced to a standard computation.
+The methods are those courts and agencies already use (Hazelwood standard deviations, the
+four-fifths rule, Fisher's exact test, Mantel-Haenszel, Oaxaca-Blinder), so a number in a
+petition can be traced to a standard computation.
+
+One vocabulary with ``toolkit.segregation``:
+
+- the table comes first, then the column of the group compared (``data, group, ...``); options
+  are keyword-only and checked on every call (``toolkit.inference``), whatever the others say;
+- ``within=`` names the strata (column or list of columns) everywhere: one block of rows per
+  stratum, or, for ``cmh``, the strata of the common odds ratio (it replaces ``by=`` and
+  ``strata=``, which still work for one release with a ``DeprecationWarning``);
+- a ratio or a difference between groups names its ``reference`` group explicitly (and its
+  ``focal`` group where there are two), and the result says which;
+- statistics come as a DataFrame indexed by ``stat`` with ``est`` (and ``se``, ``ci_low``,
+  ``ci_high``, ``bias`` where there is inference), plus descriptive columns; per-group tables
+  (``adverse_impact``, ``screen_entities``, ``availability(..., wide=True)``) have one row per
+  group;
+- bootstrap replicates are summarised by ``toolkit.inference.summarise``.
 """
 from __future__ import annotations
 
+import functools
+import inspect
+import numbers
+import sys
+import warnings
 from collections.abc import Sequence
 from typing import Literal
 
@@ -14,21 +33,95 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from toolkit import privacy, schema
+from toolkit import inference, privacy, schema
+from toolkit.inference import check_count, check_fraction, check_labels, check_level, check_number, check_option
 
-__all__ = ["availability", "availability_from_published", "adverse_impact", "cmh", "selection_model",
-           "wage_gap", "offered_wage_by_typing", "screen_entities"]
+__all__ = ["availability", "availability_counts", "availability_from_published", "adverse_impact", "cmh",
+           "selection_model", "wage_gap", "offered_wage_by_typing", "screen_entities", "HIGHEST_RATE"]
 
-
-def _choice(name: str, value: object, allowed: Sequence[object]) -> None:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")
+Combined = Literal["normal", "exact"]
+WageMethod = Literal["twofold", "threefold"]
+Nondiscriminatory = Literal["pooled", "neumark", "reimers", "cotton"]
+Typing = Literal["threshold", "tertiles"]
+Measure = Literal["shortfall", "impact_ratio"]
+HIGHEST_RATE = "highest_rate"
+"""``reference=HIGHEST_RATE`` in ``adverse_impact``: compare with the group selected most often
+(the Uniform Guidelines' comparison), chosen explicitly."""
+_BOOL = (True, False)
 
 
 def _cols(df: pd.DataFrame, cols: Sequence[str], what: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{what}: data must be a DataFrame, got {type(df).__name__}")
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise KeyError(f"{what}: column(s) {missing} not found (has {list(df.columns)})")
+
+
+def _columns(within: str | Sequence[str] | None) -> list[str]:
+    return [] if within is None else [within] if isinstance(within, str) else list(within)
+
+
+def _flags(values: pd.Series, column: str) -> np.ndarray:
+    """A selection column as booleans: True/False or 1/0 only, no missing value."""
+    if values.isna().any():
+        raise ValueError(f"column {column!r} has missing values in rows {list(values.index[values.isna()][:5])}")
+    odd = ~values.isin([True, False])
+    if odd.any():
+        raise ValueError(f"column {column!r} must hold True/False (or 1/0); rows {list(values.index[odd][:5])} "
+                         f"hold {list(pd.unique(values[odd]))[:5]}")
+    return values.astype(bool).to_numpy()
+
+
+def _two_labels(data: pd.DataFrame, group: str, focal: object, reference: object) -> None:
+    present = data[group].dropna().unique()
+    check_labels("focal", focal, present, column=group)
+    check_labels("reference", reference, present, column=group)
+    if focal == reference:
+        raise ValueError(f"focal and reference must be different groups, both are {focal!r}")
+
+
+# ------------------------------------------------------------------------------------------------
+# deprecations: renamed and reordered arguments keep working for one release, with a warning
+def _warn(message: str) -> None:
+    """A ``DeprecationWarning`` attributed to the first caller outside this module."""
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message + " (deprecated; it will stop working in the next release)", DeprecationWarning,
+                  stacklevel=level)
+
+
+def _renamed(positional: Sequence[str] = (), **renames: str):
+    """Accept old call forms of the decorated verb, with a ``DeprecationWarning`` each.
+
+    ``positional``: keyword-only arguments that used to be positional, in their old order after the
+    verb's positional parameters. ``renames``: old keyword -> new keyword (e.g. ``by="within"``).
+    """
+    def decorate(fn):
+        n_pos = sum(p.kind is p.POSITIONAL_OR_KEYWORD for p in inspect.signature(fn).parameters.values())
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if len(args) > n_pos:
+                extra, args = args[n_pos:], args[:n_pos]
+                if len(extra) > len(positional):
+                    raise TypeError(f"{fn.__name__}() takes {n_pos + len(positional)} positional arguments "
+                                    f"but {n_pos + len(extra)} were given")
+                for name, value in zip(positional, extra):
+                    if name in kwargs:
+                        raise TypeError(f"{fn.__name__}() got {name} both by position and by name")
+                    _warn(f"{fn.__name__}: {name} given by position; pass {name}=... by name")
+                    kwargs[name] = value
+            for old, new in renames.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(f"{fn.__name__}(): give {new}= only, not also {old}=")
+                    _warn(f"{fn.__name__}: {old}= is now {new}= (the stratification name of toolkit.segregation)")
+                    kwargs[new] = kwargs.pop(old)
+            return fn(*args, **kwargs)
+        return wrapper
+    return decorate
 
 
 # ------------------------------------------------------------------------------------------------
@@ -42,52 +135,75 @@ def _clopper_pearson(k, n, ci):
     return lo, hi
 
 
-def availability(observed, total, expected_share, *, by: str | Sequence[str] | None = None,
-                 data: pd.DataFrame | None = None, expected_share_se=None, ci: float = 0.95,
-                 combined: Literal["normal", "exact"] = "normal") -> pd.DataFrame:
+def _availability_dispatch(fn):
+    """Route the old call form ``availability(observed, total, expected_share, by=, data=)``."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        first = args[0] if args else kwargs.get("data")
+        if not isinstance(first, pd.DataFrame) or (args and "data" in kwargs) or "observed" in kwargs:
+            _warn("availability(observed, total, expected_share, by=..., data=...): call "
+                  "availability(data, women=..., total=..., expected_share=..., within=..., wide=True) "
+                  "for a table, or availability_counts(women, total, expected_share) for numbers")
+            return _availability_legacy(*args, **kwargs)
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+@_availability_dispatch
+@_renamed(by="within")
+def availability(data: pd.DataFrame, women: str = "women", total: str = "total",
+                 expected_share: str = "expected_share", *, within: str | Sequence[str] | None = None,
+                 expected_share_se: str | float | None = None, ci: float = 0.95, combined: Combined = "normal",
+                 wide: bool = False) -> pd.DataFrame:
     """Observed women against the number expected from an availability benchmark.
 
-    For a group with n positions (``total``), k women observed and benchmark share p:
+    For a stratum (e.g. an occupation) with n positions (``total``), k women observed and
+    benchmark share p:
 
-    - expected = n p; shortfall = n p - k (the "missing women")
-    - sd = (n p - k) / sqrt(n p (1 - p)): Hazelwood standard deviations, positive when women
+    - ``observed_share`` = k / n, with the Clopper-Pearson exact interval (``ci_low``, ``ci_high``).
+    - ``shortfall`` = n p - k, the "missing women" (expected = n p); its interval is
+      n p - n [hi, lo] from the share's interval (the benchmark taken as known); ``p_value`` =
+      P(X <= k), X ~ Binomial(n, p), the exact lower tail.
+    - ``sd`` = (n p - k) / sqrt(n p (1 - p)): Hazelwood standard deviations, positive when women
       are below expectation; more than two or three is the courts' rule of thumb for a
       disparity unlikely to arise by chance (Castaneda v. Partida, 430 U.S. 482, 1977, n. 17;
       Hazelwood School District v. United States, 433 U.S. 299, 1977, n. 14 and n. 17).
-    - p_value = P(X <= k), X ~ Binomial(n, p): exact lower tail.
-    - ci_low, ci_high: Clopper-Pearson exact interval for the observed share k / n.
-    - sd_with_benchmark_error: when ``expected_share_se`` (s) is given, the benchmark's sampling
-      error is added to the variance, Var(k - n p_hat) = n p (1 - p) + n^2 s^2.
+    - ``sd_with_benchmark_error`` (when ``expected_share_se`` = s is given): the benchmark's
+      sampling error added to the variance, Var(k - n p_hat) = n p (1 - p) + n^2 s^2.
 
-    With ``by`` (grouped rows) a combined row ``all`` comes last. The total number of women is
-    then a sum of independent binomials with different shares (a Poisson-binomial), so observed
-    and expected are summed, sd = sum(n p - k) / sqrt(sum n p (1 - p)), and the combined
-    p-value is P(sum X_g <= sum k_g): by default (``combined="normal"``) from the normal
-    approximation, Phi(-sd); with ``combined="exact"`` by convolving the group binomial
-    distributions (truncated at sum k_g, so the cost grows with the number of women, not of
-    positions). Its ``expected_share`` is the position-weighted share sum(n p) / sum(n).
+    With ``within`` (one row of ``data`` per stratum) a combined stratum ``all`` comes last. The
+    total number of women is then a sum of independent binomials with different shares (a
+    Poisson-binomial), so observed and expected are summed, sd = sum(n p - k) / sqrt(sum n p
+    (1 - p)), and the combined p-value is P(sum X_g <= sum k_g): by default (``combined="normal"``)
+    from the normal approximation, Phi(-sd); with ``combined="exact"`` by convolving the group
+    binomial distributions (truncated at sum k_g, so the cost grows with the number of women,
+    not of positions). Its ``expected_share`` is the position-weighted share sum(n p) / sum(n).
 
     Parameters
     ----------
-    observed, total, expected_share
-        Scalars or equal-length arrays (one row each, no labels), or column names in ``data``
-        (one row per row of ``data``, labelled by ``by``).
-    by : column name(s) in ``data`` labelling the rows; requires ``data``.
-    data : DataFrame, optional
-        Table holding the named columns (e.g. women and positions per SOC from worker data,
-        with ``toolkit.benchmarks.women_share_by_soc`` merged in).
-    expected_share_se : scalar, array or column name, optional
-        Standard error of the benchmark share (``women_share_se``); adds the column
-        ``sd_with_benchmark_error``. ``sd`` itself always treats the benchmark as known.
+    data : DataFrame
+        One row per stratum (or a single row), e.g. women and positions per SOC from worker data
+        with ``toolkit.benchmarks.women_share_by_soc`` merged in.
+    women, total, expected_share : str
+        Columns of ``data``: women observed, positions, benchmark share of women (0-1).
+    within : column name(s), optional
+        Columns labelling the strata (unique per row). Required when ``data`` has several rows.
+    expected_share_se : column name or number, optional
+        Standard error of the benchmark share (``women_share_se``), for ``sd_with_benchmark_error``.
     ci : float
         Confidence level of the Clopper-Pearson interval.
     combined : {"normal", "exact"}
-        Method for the combined row's p-value (see above).
+        Method for the combined stratum's p-value (see above).
+    wide : bool
+        False (default): long, indexed by (``within``..., ``stat``). True: one row per stratum
+        with columns observed, total, observed_share, expected_share, expected, shortfall, sd,
+        p_value, ci_low, ci_high (the share's interval) and sd_with_benchmark_error.
 
     Returns
     -------
-    DataFrame with the ``by`` columns, then observed, total, observed_share, expected_share,
-    expected, shortfall, sd, p_value, ci_low, ci_high (and sd_with_benchmark_error).
+    DataFrame indexed by (``within``..., ``stat``), stats ``observed_share``, ``shortfall``,
+    ``sd`` [, ``sd_with_benchmark_error``], with ``est``, ``ci_low``, ``ci_high``, ``p_value``
+    and the descriptive columns ``observed``, ``total``, ``expected_share``, ``expected``.
 
     References
     ----------
@@ -97,42 +213,100 @@ def availability(observed, total, expected_share, *, by: str | Sequence[str] | N
 
     Examples
     --------
-    >>> r = availability(339, 870, 0.791).iloc[0]   # Castaneda v. Partida
-    >>> round(float(r["sd"]), 1)
-    29.1
+    >>> jobs = pd.DataFrame({"soc": ["45-2092", "37-3011"], "women": [30, 5], "total": [400, 100],
+    ...                      "expected_share": [0.25, 0.10]})
+    >>> out = availability(jobs, within="soc")
+    >>> out.loc[("all", "shortfall"), ["est", "expected"]].round(1).tolist()   # 400 .25 + 100 .1 - 35
+    [75.0, 110.0]
+    >>> round(float(out.loc[("45-2092", "sd"), "est"]), 2)   # (100 - 30) / sqrt(400 .25 .75)
+    8.08
     """
-    _choice("combined", combined, ("normal", "exact"))
-    if data is not None:
-        by_cols = [by] if isinstance(by, str) else list(by or [])
-        names = [observed, total, expected_share] + ([expected_share_se] if isinstance(expected_share_se, str) else [])
-        _cols(data, [*by_cols, *names], "availability")
-        k = data[observed].to_numpy(float)
-        n = data[total].to_numpy(float)
-        p = data[expected_share].to_numpy(float)
-        if isinstance(expected_share_se, str):
-            s = data[expected_share_se].to_numpy(float)
-        else:
-            s = None if expected_share_se is None else np.broadcast_to(np.asarray(expected_share_se, float), k.shape)
-        labels = data[by_cols].reset_index(drop=True) if by_cols else pd.DataFrame(index=range(len(data)))
+    check_option("combined", combined, Combined)
+    level = check_level(ci)
+    check_option("wide", wide, _BOOL)
+    within_cols = _columns(within)
+    se_col = expected_share_se if isinstance(expected_share_se, str) else None
+    _cols(data, [*within_cols, women, total, expected_share, *([se_col] if se_col else [])], "availability")
+    if within_cols:
+        dup = data.duplicated(within_cols, keep=False)
+        if dup.any():
+            raise ValueError(f"availability: within={within_cols} must label one row per stratum; rows "
+                             f"{list(data.index[dup][:5])} repeat a label (sum them first)")
+        if (data[within_cols] == "all").any().any():
+            raise ValueError("availability: 'all' is the combined stratum's label; rename the stratum called 'all'")
+    elif len(data) != 1:
+        raise ValueError(f"availability: data has {len(data)} rows; name the column(s) that label them with "
+                         "within= (one row per stratum)")
+    k, n, p = (pd.to_numeric(data[c], errors="coerce").to_numpy(float) for c in (women, total, expected_share))
+    if se_col:
+        s = pd.to_numeric(data[se_col], errors="coerce").to_numpy(float)
+    elif expected_share_se is not None:
+        s = np.full(k.shape, _nonnegative("expected_share_se", expected_share_se))
     else:
-        if by is not None:
-            raise ValueError("by names columns of data; pass data=<DataFrame> with observed/total/"
-                             "expected_share as column names")
-        k, n, p = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, float)) for x in (observed, total, expected_share)))
-        s = None if expected_share_se is None else np.broadcast_to(np.asarray(expected_share_se, float), k.shape)
-        labels = pd.DataFrame(index=range(len(k)))
-        by_cols = []
+        s = None
+    labels = data[within_cols].reset_index(drop=True)
+    table = _availability_table(k, n, p, s, labels, level, combined)
+    if not wide:
+        table = _availability_long(table, within_cols)
+    return schema.mark_synthetic(table, data)
+
+
+def _nonnegative(name: str, value: object) -> float:
+    if not check_number(name, value) >= 0:
+        raise ValueError(f"{name} must be a non-negative number, got {value!r}")
+    return float(value)
+
+
+def availability_counts(women: float, total: float, expected_share: float, *,
+                        expected_share_se: float | None = None, ci: float = 0.95, wide: bool = False) -> pd.DataFrame:
+    """``availability`` for one set of numbers: k women among n positions against share p.
+
+    The formulas are those of ``availability`` (shortfall n p - k, Hazelwood sd, exact binomial
+    p-value, Clopper-Pearson interval); this is ``availability`` on a one-row table.
+
+    Parameters
+    ----------
+    women, total : numbers (0 <= women <= total).
+    expected_share : benchmark share of women (0-1).
+    expected_share_se, ci, wide : as in ``availability``.
+
+    References
+    ----------
+    Castaneda v. Partida, 430 U.S. 482 (1977), n. 17.
+
+    Examples
+    --------
+    Castaneda v. Partida: 339 of 870 grand jurors Mexican-American against 79.1% of the county,
+    "approximately 29 standard deviations":
+
+    >>> out = availability_counts(339, 870, 0.791)
+    >>> round(float(out.loc["sd", "est"]), 1), round(float(out.loc["shortfall", "est"]))
+    (29.1, 349)
+    """
+    for name, value in (("women", women), ("total", total), ("expected_share", expected_share)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ValueError(f"{name} must be a number, got {value!r}; for columns of a table use "
+                             "availability(data, women=..., total=..., expected_share=...)")
+    if expected_share_se is not None:
+        _nonnegative("expected_share_se", expected_share_se)
+    row = pd.DataFrame({"women": [women], "total": [total], "expected_share": [expected_share]})
+    return availability(row, expected_share_se=expected_share_se, ci=ci, wide=wide)
+
+
+def _availability_table(k, n, p, s, labels: pd.DataFrame, ci: float, combined: str) -> pd.DataFrame:
+    """The wide availability table: one row per row of ``labels`` and, with labels, ``all``."""
     bad = np.flatnonzero(np.isnan(k) | np.isnan(n) | np.isnan(p))
     if len(bad):
         raise ValueError(f"observed, total and expected_share must not be missing; rows {list(bad[:5])}")
     if np.any(k < 0) or np.any(k > n):
-        raise ValueError("observed must be between 0 and total in every row")
+        raise ValueError(f"observed must be between 0 and total in every row; rows "
+                         f"{list(np.flatnonzero((k < 0) | (k > n))[:5])}")
     if np.any((p < 0) | (p > 1)):
         raise ValueError("expected_share must be a proportion between 0 and 1")
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must be between 0 and 1, got {ci}")
-    rows = _availability_rows(k, n, p, s, ci)
-    out = pd.concat([labels, rows], axis=1)
+    if s is not None and np.any(~(s >= 0)):
+        raise ValueError(f"expected_share_se must be non-negative and not missing; rows {list(np.flatnonzero(~(s >= 0))[:5])}")
+    out = pd.concat([labels, _availability_rows(k, n, p, s, ci)], axis=1)
+    by_cols = list(labels.columns)
     if by_cols and len(out) > 1:
         var = n * p * (1 - p)
         combined_row = {c: "all" for c in by_cols}
@@ -147,6 +321,54 @@ def availability(observed, total, expected_share, *, by: str | Sequence[str] | N
         if s is not None:
             combined_row["sd_with_benchmark_error"] = short / np.sqrt(var.sum() + (n**2 * s**2).sum())
         out = pd.concat([out, pd.DataFrame([combined_row])], ignore_index=True)
+    return out
+
+
+_AVAILABILITY_STATS = ("observed_share", "shortfall", "sd", "sd_with_benchmark_error")
+
+
+def _availability_long(wide: pd.DataFrame, within_cols: list[str]) -> pd.DataFrame:
+    """The wide table as long rows (stratum, stat) with est, ci_low, ci_high, p_value."""
+    nan = np.full(len(wide), np.nan)
+    interval = {"observed_share": (wide["ci_low"], wide["ci_high"], nan),
+                "shortfall": (wide["expected"] - wide["total"] * wide["ci_high"],
+                              wide["expected"] - wide["total"] * wide["ci_low"], wide["p_value"]),
+                "sd": (nan, nan, wide["p_value"]), "sd_with_benchmark_error": (nan, nan, nan)}
+    keep = [*within_cols, "observed", "total", "expected_share", "expected"]
+    frames = []
+    for order, name in enumerate(s for s in _AVAILABILITY_STATS if s in wide.columns):
+        lo, hi, pv = interval[name]
+        frames.append(wide[keep].assign(stat=name, est=wide[name].to_numpy(float), ci_low=np.asarray(lo, float),
+                                        ci_high=np.asarray(hi, float), p_value=np.asarray(pv, float),
+                                        _row=np.arange(len(wide)), _order=order))
+    long = pd.concat(frames, ignore_index=True).sort_values(["_row", "_order"], kind="stable")
+    cols = ["est", "ci_low", "ci_high", "p_value", "observed", "total", "expected_share", "expected"]
+    return long.set_index([*within_cols, "stat"])[cols]
+
+
+def _availability_legacy(observed, total, expected_share, *, by=None, data=None, expected_share_se=None,
+                         ci: float = 0.95, combined: str = "normal") -> pd.DataFrame:
+    """The old call form (scalars/arrays, or column names with ``data=``), old wide result."""
+    check_option("combined", combined, Combined)
+    level = check_level(ci)
+    if data is not None:
+        by_cols = _columns(by)
+        names = [observed, total, expected_share] + ([expected_share_se] if isinstance(expected_share_se, str) else [])
+        _cols(data, [*by_cols, *names], "availability")
+        k, n, p = (data[c].to_numpy(float) for c in (observed, total, expected_share))
+        if isinstance(expected_share_se, str):
+            s = data[expected_share_se].to_numpy(float)
+        else:
+            s = None if expected_share_se is None else np.broadcast_to(np.asarray(expected_share_se, float), k.shape)
+        labels = data[by_cols].reset_index(drop=True) if by_cols else pd.DataFrame(index=range(len(data)))
+    else:
+        if by is not None:
+            raise ValueError("by names columns of data; pass data=<DataFrame> with observed/total/"
+                             "expected_share as column names")
+        k, n, p = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, float)) for x in (observed, total, expected_share)))
+        s = None if expected_share_se is None else np.broadcast_to(np.asarray(expected_share_se, float), k.shape)
+        labels = pd.DataFrame(index=range(len(k)))
+    out = _availability_table(k, n, p, s, labels, level, combined)
     return schema.mark_synthetic(out, data) if data is not None else out
 
 
@@ -177,11 +399,12 @@ def _availability_rows(k, n, p, s, ci) -> pd.DataFrame:
 
 
 def availability_from_published(published_share: float, positions: float, expected_share: float, *,
-                                expected_share_se: float | None = None, ci: float = 0.95) -> pd.DataFrame:
+                                expected_share_se: float | None = None, ci: float = 0.95,
+                                wide: bool | None = None) -> pd.DataFrame:
     """Availability analysis when only a published women's share of visas exists.
 
-    observed = round(published_share x positions), then ``availability(observed, positions,
-    expected_share)``. This is an approximation, and the row carries
+    observed = round(published_share x positions), then ``availability_counts(observed,
+    positions, expected_share)``. This is an approximation, and every row carries
     ``derived_from_published = True`` so reports say so: published shares are rounded (a "3%"
     may be anything from 2.5% to 3.5%, i.e. +/- 0.005 x positions women), and they usually
     count visas issued by the State Department while ``positions`` are certified by DOL (not
@@ -194,53 +417,72 @@ def availability_from_published(published_share: float, positions: float, expect
     positions : positions (e.g. workers certified) the share is applied to; positive.
     expected_share : benchmark women's share (e.g. CPS Table 11 share of the occupation mix).
     expected_share_se, ci : as in ``availability``.
+    wide : bool
+        As in ``availability``. Leaving it out (None) still gives the one-row wide table for one
+        release, with a ``DeprecationWarning``; the default then becomes ``wide=False`` (the
+        stat-indexed result).
+
+    References
+    ----------
+    Hazelwood School District v. United States, 433 U.S. 299 (1977).
 
     Examples
     --------
-    >>> r = availability_from_published(0.03, 10_000, 0.25).iloc[0]
-    >>> int(r["observed"]), float(r["shortfall"])
+    >>> out = availability_from_published(0.03, 10_000, 0.25, wide=False)
+    >>> int(out.loc["shortfall", "observed"]), float(out.loc["shortfall", "est"])
     (300, 2200.0)
     """
-    if not 0 <= published_share <= 1:
+    p_pub = check_number("published_share", published_share)
+    if not 0 <= p_pub <= 1:
         raise ValueError(f"published_share must be a proportion, got {published_share}")
-    if not positions > 0:
+    if not check_number("positions", positions) > 0:
         raise ValueError(f"positions must be positive, got {positions}")
-    k = round(published_share * positions)
-    out = availability(k, positions, expected_share, expected_share_se=expected_share_se, ci=ci)
+    if wide is None:
+        _warn("availability_from_published: pass wide=True for the one-row table it returned so far, or "
+              "wide=False for the stat-indexed result, which becomes the default")
+        wide = True
+    k = round(p_pub * positions)
+    out = availability_counts(k, positions, expected_share, expected_share_se=expected_share_se, ci=ci, wide=wide)
     out["derived_from_published"] = True
     return out
 
 
+
 # ------------------------------------------------------------------------------------------------
 # selection disparities
-def adverse_impact(data: pd.DataFrame, group: str, selected: str, by: str | Sequence[str] | None = None, *,
-                   reference: object | None = None, ci: float = 0.95) -> pd.DataFrame:
+@_renamed(positional=("within",), by="within")
+def adverse_impact(data: pd.DataFrame, group: str, selected: str, *,
+                   within: str | Sequence[str] | None = None, reference: object | None = None,
+                   ci: float = 0.95) -> pd.DataFrame:
     """Selection rates, impact ratios and tests by group (the four-fifths rule and beyond).
 
     For group g with x_g selected of n_g applicants: rate_g = x_g / n_g and
-    impact_ratio_g = rate_g / rate_ref, with ``reference`` the highest-rate group unless given.
-    The interval of the ratio is Katz's log method,
-    log RR +/- z sqrt(1/x_g - 1/n_g + 1/x_r - 1/n_r), undefined (NaN) when a group has no one
-    selected. ``four_fifths_flag``: impact ratio below 0.8, "generally regarded by the Federal
-    enforcement agencies as evidence of adverse impact" (29 CFR 1607.4(D), Uniform Guidelines on
-    Employee Selection Procedures, 1978). ``fisher_p``: two-sided Fisher exact test of the group
-    against the reference; ``z_p``: two-sided two-proportion z-test with pooled variance
-    (statsmodels ``proportions_ztest``). The reference row has ratio 1 and no tests. Rows with a
-    missing ``group`` are left out and counted in ``attrs["rows_missing_group"]``.
+    impact_ratio_g = rate_g / rate_ref. The reference is explicit: a group label (e.g. ``"M"``),
+    or ``reference="highest_rate"`` (``HIGHEST_RATE``), the group selected most often in each
+    block, which is the Uniform Guidelines' comparison. The interval of the ratio is Katz's log
+    method, log RR +/- z sqrt(1/x_g - 1/n_g + 1/x_r - 1/n_r), undefined (NaN) when a group has
+    no one selected. ``four_fifths_flag``: impact ratio below 0.8, "generally regarded by the
+    Federal enforcement agencies as evidence of adverse impact" (29 CFR 1607.4(D), Uniform
+    Guidelines on Employee Selection Procedures, 1978). ``fisher_p``: two-sided Fisher exact test
+    of the group against the reference; ``z_p``: two-sided two-proportion z-test with pooled
+    variance (statsmodels ``proportions_ztest``). The reference row has ratio 1 and no tests.
+    Rows with a missing ``group`` are left out and counted in ``attrs["rows_missing_group"]``.
 
     Parameters
     ----------
     data : applicant records, one row per person.
     group : column of the group (e.g. ``sex``).
-    selected : boolean column, True when the applicant was selected (no missing values).
-    by : column(s) to compute the table within (e.g. ``soc_code``); one block of rows each.
-    reference : group the others are compared with; default the highest-rate group.
+    selected : column, True (or 1) when the applicant was selected; no missing values.
+    within : column(s) to compute the table within (e.g. ``soc_code``); one block of rows each.
+    reference : a value of ``group``, or ``"highest_rate"``. Leaving it out (None) still means
+        the highest-rate group for one release, with a ``DeprecationWarning``.
     ci : confidence level of the Katz interval.
 
     Returns
     -------
-    DataFrame, one row per (by, group): group, applicants, selected, rate, reference,
-    impact_ratio, ci_low, ci_high, four_fifths_flag, fisher_p, z_p.
+    DataFrame, one row per (within, group): group, applicants, selected, rate, reference (the
+    label compared with), reference_rule ("given" or "highest_rate"), impact_ratio, ci_low,
+    ci_high, four_fifths_flag, fisher_p, z_p.
 
     References
     ----------
@@ -252,23 +494,40 @@ def adverse_impact(data: pd.DataFrame, group: str, selected: str, by: str | Sequ
 
     Examples
     --------
+    Uniform Guidelines, Q&A 12: 80 of 120 whites and 12 of 40 Blacks selected; 30% / 66.7% = 0.45:
+
     >>> df = pd.DataFrame({"g": ["W"] * 120 + ["B"] * 40,
     ...                    "sel": [True] * 80 + [False] * 40 + [True] * 12 + [False] * 28})
-    >>> round(float(adverse_impact(df, "g", "sel").set_index("group").loc["B", "impact_ratio"]), 2)
-    0.45
+    >>> out = adverse_impact(df, "g", "sel", reference="highest_rate").set_index("group")
+    >>> round(float(out.loc["B", "impact_ratio"]), 2), out.loc["B", "reference"], bool(out.loc["B", "four_fifths_flag"])
+    (0.45, 'W', True)
     """
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must be between 0 and 1, got {ci}")
-    by_cols = [by] if isinstance(by, str) else list(by or [])
-    _cols(data, [*by_cols, group, selected], "adverse_impact")
+    level = check_level(ci)
+    within_cols = _columns(within)
+    _cols(data, [*within_cols, group, selected], "adverse_impact")
+    if reference is None:
+        _warn("adverse_impact: reference= not given; pass a group label (e.g. reference='M') or "
+              "reference='highest_rate' (the group selected most often, as before)")
+        reference = HIGHEST_RATE
+    present = data[group].dropna().unique()
+    if isinstance(reference, str) and reference == HIGHEST_RATE:
+        if HIGHEST_RATE in set(present):
+            raise ValueError(f"column {group!r} has a group called {HIGHEST_RATE!r}, which is also the name of the "
+                             "highest-rate rule; relabel it")
+    else:
+        check_labels("reference", reference, present, column=group)
     missing = int(data[group].isna().sum())
     data_ok = data[data[group].notna()]
-    parts = data_ok.groupby(by_cols, observed=True) if by_cols else [((), data_ok)]
+    parts = data_ok.groupby(within_cols, observed=True) if within_cols else [((), data_ok)]
     out = []
     for key, part in parts:
+        key = key if isinstance(key, tuple) else (key,)
         table = _selection_table(part, group, selected)
-        res = _impact(table, reference, ci)
-        for c, v in zip(by_cols, key if isinstance(key, tuple) else (key,)):
+        if reference != HIGHEST_RATE and reference not in table.index:
+            raise ValueError(f"adverse_impact: reference {reference!r} has no applicants in the block "
+                             f"{dict(zip(within_cols, key))}; groups there: {list(table.index)}")
+        res = _impact(table, reference, level)
+        for c, v in zip(within_cols[::-1], key[::-1]):
             res.insert(0, c, v)
         out.append(res)
     if not out:
@@ -279,10 +538,7 @@ def adverse_impact(data: pd.DataFrame, group: str, selected: str, by: str | Sequ
 
 
 def _selection_table(data: pd.DataFrame, group: str, selected: str) -> pd.DataFrame:
-    sel = data[selected]
-    if sel.isna().any():
-        raise ValueError(f"column {selected!r} has missing values in rows {list(data.index[sel.isna()][:5])}")
-    sel = sel.astype(bool)
+    sel = pd.Series(_flags(data[selected], selected), index=data.index)
     g = data[group]
     table = pd.DataFrame({"applicants": g.groupby(g, observed=True).size(),
                           "selected": sel.groupby(g, observed=True).sum()})
@@ -295,9 +551,8 @@ def _impact(table: pd.DataFrame, reference, ci) -> pd.DataFrame:
 
     t = table.copy()
     t["rate"] = t["selected"] / t["applicants"]
-    ref = t["rate"].idxmax() if reference is None else reference
-    if ref not in t.index:
-        raise ValueError(f"reference group {ref!r} not found; groups: {list(t.index)}")
+    rule = "highest_rate" if reference == HIGHEST_RATE else "given"
+    ref = t["rate"].idxmax() if rule == "highest_rate" else reference
     xr, nr = t.loc[ref, "selected"], t.loc[ref, "applicants"]
     z = stats.norm.ppf(0.5 + ci / 2)
     rows = []
@@ -313,19 +568,28 @@ def _impact(table: pd.DataFrame, reference, ci) -> pd.DataFrame:
             if 0 < x + xr < n + nr:
                 zp = proportions_ztest([x, xr], [n, nr])[1]
         rows.append({"group": g, "applicants": int(n), "selected": int(x), "rate": r["rate"],
-                     "reference": ref, "impact_ratio": ratio, "ci_low": lo, "ci_high": hi,
+                     "reference": ref, "reference_rule": rule, "impact_ratio": ratio, "ci_low": lo, "ci_high": hi,
                      "four_fifths_flag": bool(ratio < 0.8) if not np.isnan(ratio) else False,
                      "fisher_p": fisher, "z_p": zp})
     return pd.DataFrame(rows)
 
 
-def cmh(data: pd.DataFrame, group: str, selected: str, strata: str | Sequence[str], *,
+@_renamed(positional=("within",), strata="within")
+def cmh(data: pd.DataFrame, group: str, selected: str, *, within: str | Sequence[str] | None = None,
         focal: object = "F", reference: object = "M", ci: float = 0.95) -> pd.DataFrame:
     """Mantel-Haenszel common odds ratio of selection (focal vs reference) across strata.
 
     OR_MH = sum_s (a_s d_s / n_s) / sum_s (b_s c_s / n_s), with a, b the focal group's selected
-    and not selected and c, d the reference group's, in stratum s; the CMH test of OR = 1 and
-    the Breslow-Day test of homogeneity across strata (Tarone's correction), via statsmodels.
+    and not selected and c, d the reference group's, in stratum s (each combination of the
+    ``within`` columns, e.g. each job order); the CMH test of OR = 1 and the Breslow-Day test of
+    homogeneity across strata (Tarone's correction), via statsmodels. Without ``within`` the
+    table is one stratum and OR_MH is the crude odds ratio a d / (b c). Strata without both groups
+    or both outcomes carry no information and are counted in ``n_strata_uninformative``.
+
+    Returns
+    -------
+    DataFrame indexed by ``stat`` ("odds_ratio_mh") with est, ci_low, ci_high, p_value,
+    breslow_day_p, n_strata, n_strata_uninformative, n, focal, reference.
 
     References
     ----------
@@ -333,102 +597,173 @@ def cmh(data: pd.DataFrame, group: str, selected: str, strata: str | Sequence[st
     retrospective studies of disease. Journal of the National Cancer Institute, 22(4), 719-748.
     Breslow, N. E., & Day, N. E. (1980). Statistical Methods in Cancer Research, vol. 1. IARC.
     Tarone, R. E. (1985). On heterogeneity tests based on efficient scores. Biometrika, 72(1), 91-95.
+
+    Examples
+    --------
+    Two job orders; in each, women are selected at lower odds (1/3 and 1/4 of men's):
+
+    >>> df = pd.DataFrame({"job": [1] * 16 + [2] * 20,
+    ...                    "sex": list("FFFFFFFFMMMMMMMM") + list("FFFFFFFFFFMMMMMMMMMM"),
+    ...                    "sel": [1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0]
+    ...                           + [1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0]})
+    >>> r = cmh(df, "sex", "sel", within="job", focal="F", reference="M").loc["odds_ratio_mh"]
+    >>> round(float(r["est"]), 3), int(r["n_strata"])   # (2*4/16 + 2*5/20) / (6*4/16 + 8*5/20) = 1/3.5
+    (0.286, 2)
     """
     from statsmodels.stats.contingency_tables import StratifiedTable
 
-    strata_cols = [strata] if isinstance(strata, str) else list(strata)
-    _cols(data, [group, selected, *strata_cols], "cmh")
-    d = pd.DataFrame({"_g": data[group].to_numpy(), "_s": data[selected].astype(bool).to_numpy()})
-    d = pd.concat([d, data[strata_cols].reset_index(drop=True)], axis=1)
-    d = d[d["_g"].isin([focal, reference])]
-    counts = d.groupby([*strata_cols, "_g", "_s"], observed=True).size().unstack(["_g", "_s"], fill_value=0)
+    level = check_level(ci)
+    within_cols = _columns(within)
+    _cols(data, [group, selected, *within_cols], "cmh")
+    _two_labels(data, group, focal, reference)
+    used = data[data[group].isin([focal, reference])]
+    d = pd.DataFrame({"_g": used[group].to_numpy(), "_s": _flags(used[selected], selected),
+                      "_one": 0})
+    d = pd.concat([d, used[within_cols].reset_index(drop=True)], axis=1)
+    keys = within_cols or ["_one"]
+    counts = d.groupby([*keys, "_g", "_s"], observed=True).size().unstack(["_g", "_s"], fill_value=0)
     cells = [(focal, True), (focal, False), (reference, True), (reference, False)]
     arr = np.column_stack([counts[c].to_numpy() if c in counts.columns else np.zeros(len(counts), int) for c in cells])
     t4 = arr.reshape(-1, 2, 2).astype(float)
     informative = (t4.sum(axis=2) > 0).all(axis=1) & (t4.sum(axis=1) > 0).all(axis=1)
-    dropped = int((~informative).sum())  # strata without both groups or both outcomes carry no information
+    dropped = int((~informative).sum())
     tables = list(t4[informative])
     if not tables:
         raise ValueError("no stratum has both groups and both outcomes; the common odds ratio is undefined")
     st = StratifiedTable(tables)
-    lo, hi = st.oddsratio_pooled_confint(alpha=1 - ci)
+    lo, hi = st.oddsratio_pooled_confint(alpha=1 - level)
     test = st.test_null_odds(correction=False)
     bd = st.test_equal_odds(adjust=True)
     return pd.DataFrame({"est": [st.oddsratio_pooled], "ci_low": [lo], "ci_high": [hi],
-                         "p_value": [test.pvalue], "breslow_day_p": [bd.pvalue], "strata": [len(tables)],
-                         "strata_uninformative": [dropped], "n": [int(sum(t.sum() for t in tables))]},
+                         "p_value": [test.pvalue], "breslow_day_p": [bd.pvalue], "n_strata": [len(tables)],
+                         "n_strata_uninformative": [dropped], "n": [int(sum(t.sum() for t in tables))],
+                         "focal": [focal], "reference": [reference]},
                         index=pd.Index(["odds_ratio_mh"], name="stat"))
 
 
-def selection_model(data: pd.DataFrame, selected: str, group: str = "sex", controls: Sequence[str] = (),
-                    cluster: str | None = None, *, reference: object = "M", ci: float = 0.95) -> pd.DataFrame:
+def _swapped_order(name: str, old: tuple[str, ...], new: tuple[str, ...], looks_old):
+    """Accept ``name``'s old positional order (data, *old) for one release, with a warning.
+
+    The old form is recognised when more positional arguments are given than the new signature
+    takes (data, *new), or when ``looks_old(args, kwargs)`` finds the columns the other way round
+    (e.g. the group's labels in the column given as ``selected``); it is then bound by the old
+    names, with a ``DeprecationWarning``, never silently.
+    """
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if len(args) > 1 + len(new) or (len(args) >= 2 and looks_old(args, kwargs)):
+                if len(args) > 1 + len(old):
+                    raise TypeError(f"{name}() takes at most {1 + len(old)} positional arguments")
+                bound = dict(zip(("data", *old), args))
+                if set(bound) & set(kwargs):
+                    raise TypeError(f"{name}() got {sorted(set(bound) & set(kwargs))} by position and by name")
+                _warn(f"{name}(data, {', '.join(old)}): the order is now {name}(data, {', '.join(new)}, *, ...), "
+                      "with the rest by name")
+                return fn(bound.pop("data"), **bound, **kwargs)
+            return fn(*args, **kwargs)
+        return wrapper
+    return decorate
+
+
+def _has_values(data, column, labels) -> bool:
+    return isinstance(data, pd.DataFrame) and column in data.columns and bool(data[column].isin(labels).any())
+
+
+@_swapped_order("selection_model", ("selected", "group", "controls", "cluster"), ("group", "selected"),
+                lambda a, kw: (len(a) == 2 and "selected" not in kw)
+                or (len(a) == 3 and not _has_values(a[0], a[1], [kw.get("reference", "M")])
+                    and _has_values(a[0], a[2], [kw.get("reference", "M")])))
+def selection_model(data: pd.DataFrame, group: str, selected: str, *, controls: Sequence[str] = (),
+                    cluster: str | None = None, reference: object = "M", ci: float = 0.95) -> pd.DataFrame:
     """Logistic regression of selection on group with categorical controls, odds ratios with CIs.
 
     logit P(selected_i = 1) = b0 + sum_g b_g [group_i = g] + sum_c gamma_c[control_i] (every
     control categorical, one dummy per level but the first); exp(b_g) is the odds ratio of
-    selection for group g against ``reference`` among applicants with the same controls, with
-    the Wald interval exp(b_g +/- z se). With ``cluster`` (employer or recruiter) the standard
-    errors are cluster-robust (sandwich with the small-sample factor
-    G/(G-1) (N-1)/(N-K) of statsmodels), which allows applicants of one employer to share
-    unobserved influences; prefer it whenever selection is decided by entity. Rows with a
-    missing value in any column used are dropped (``n`` counts the rows used).
+    selection for group g against ``reference`` (explicit; default ``"M"``) among applicants
+    with the same controls, with the Wald interval exp(b_g +/- z se_b) and the delta-method
+    standard error exp(b_g) se_b. With ``cluster`` (employer or recruiter) the standard errors
+    are cluster-robust (sandwich with the small-sample factor G/(G-1) (N-1)/(N-K) of
+    statsmodels), which allows applicants of one employer to share unobserved influences; prefer
+    it whenever selection is decided by entity. Rows with a missing value in any column used are
+    left out (``n`` counts the rows used).
 
     Returns
     -------
-    DataFrame indexed by ``term`` ("sex=F", ...) with odds_ratio, ci_low, ci_high, log_odds, se,
-    p_value, n, n_clusters.
+    DataFrame indexed by ``stat`` ("odds_ratio_F_vs_M", one row per group but the reference) with
+    est (odds ratio), se, ci_low, ci_high, p_value, log_odds, log_odds_se, group, reference, n,
+    n_clusters.
 
     References
     ----------
     Liang, K.-Y., & Zeger, S. L. (1986). Longitudinal data analysis using generalized linear
     models. Biometrika, 73(1), 13-22. Cameron, A. C., & Miller, D. L. (2015). A practitioner's
     guide to cluster-robust inference. Journal of Human Resources, 50(2), 317-372.
+
+    Examples
+    --------
+    Women selected 2 of 8 times and men 4 of 8 in each of two occupations: odds ratio (2/6)/(4/4):
+
+    >>> df = pd.DataFrame({"sex": (["F"] * 8 + ["M"] * 8) * 2, "soc": ["a"] * 16 + ["b"] * 16,
+    ...                    "sel": ([1, 1] + [0] * 6 + [1] * 4 + [0] * 4) * 2})
+    >>> r = selection_model(df, "sex", "sel", controls=["soc"], reference="M").loc["odds_ratio_F_vs_M"]
+    >>> round(float(r["est"]), 3), int(r["n"])
+    (0.333, 32)
     """
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must be between 0 and 1, got {ci}")
     import statsmodels.formula.api as smf
 
-    controls = list(controls)
-    _cols(data, [selected, group, *controls] + ([cluster] if cluster else []), "selection_model")
-    df = data[[selected, group, *controls] + ([cluster] if cluster else [])].dropna().copy()
-    if reference not in set(df[group]):
-        raise ValueError(f"reference {reference!r} not among the values of {group!r}: {sorted(set(df[group]))}")
-    df["_y"] = df[selected].astype(bool).astype(float)
+    level = check_level(ci)
+    controls = [controls] if isinstance(controls, str) else list(controls)
+    used = [selected, group, *controls] + ([cluster] if cluster else [])
+    _cols(data, used, "selection_model")
+    df = data[used].dropna().copy()
+    check_labels("reference", reference, df[group].unique(), column=group)
+    if df[group].nunique() < 2:
+        raise ValueError(f"selection_model: {group!r} has one group only ({reference!r}) in the rows used")
+    df["_y"] = _flags(df[selected], selected).astype(float)
     for c in [group, *controls]:
         df[c] = df[c].astype(str)
     terms = [f"C({group}, Treatment(reference={str(reference)!r}))"] + [f"C({c})" for c in controls]
     model = smf.logit("_y ~ " + " + ".join(terms), data=df)
     if cluster:
-        groups = pd.factorize(df[cluster])[0]
-        fit = model.fit(disp=0, cov_type="cluster", cov_kwds={"groups": groups})
+        fit = model.fit(disp=0, cov_type="cluster", cov_kwds={"groups": pd.factorize(df[cluster])[0]})
     else:
         fit = model.fit(disp=0)
-    z = stats.norm.ppf(0.5 + ci / 2)
+    z = stats.norm.ppf(0.5 + level / 2)
     rows = []
     for name in fit.params.index:
         if not name.startswith(f"C({group}"):
             continue
-        level = name.split("[T.")[-1].rstrip("]")
+        level_ = name.split("[T.")[-1].rstrip("]")
         b, se = fit.params[name], fit.bse[name]
-        rows.append({"term": f"{group}={level}", "odds_ratio": np.exp(b), "ci_low": np.exp(b - z * se),
-                     "ci_high": np.exp(b + z * se), "log_odds": b, "se": se, "p_value": fit.pvalues[name],
+        rows.append({"stat": f"odds_ratio_{level_}_vs_{reference}", "est": np.exp(b), "se": np.exp(b) * se,
+                     "ci_low": np.exp(b - z * se), "ci_high": np.exp(b + z * se), "p_value": fit.pvalues[name],
+                     "log_odds": b, "log_odds_se": se, "group": level_, "reference": reference,
                      "n": int(fit.nobs), "n_clusters": int(df[cluster].nunique()) if cluster else pd.NA})
-    return pd.DataFrame(rows).set_index("term")
+    return schema.mark_synthetic(pd.DataFrame(rows).set_index("stat"), data)
 
 
 # ------------------------------------------------------------------------------------------------
 # wages
-def wage_gap(data: pd.DataFrame, wage: str = "wage_hourly", group: str = "sex",
-             controls: Sequence[str] = ("soc_code", "worksite_state"), *,
-             method: Literal["twofold", "threefold"] = "twofold", reference: object = "M",
-             focal: object = "F",
-             nondiscriminatory: Literal["pooled", "neumark", "reimers", "cotton"] = "pooled",
+def _wage_order_is_old(args, kwargs) -> bool:
+    labels = [kwargs.get("focal", "F"), kwargs.get("reference", "M")]
+    data, first = args[0], args[1]
+    return (isinstance(data, pd.DataFrame) and first in data.columns and not _has_values(data, first, labels)
+            and pd.api.types.is_numeric_dtype(data[first])
+            and (len(args) == 2 or _has_values(data, args[2], labels)))
+
+
+@_swapped_order("wage_gap", ("wage", "group", "controls"), ("group", "wage"), _wage_order_is_old)
+def wage_gap(data: pd.DataFrame, group: str = "sex", wage: str = "wage_hourly", *,
+             controls: Sequence[str] = ("soc_code", "worksite_state"), method: WageMethod = "twofold",
+             focal: object = "F", reference: object = "M", nondiscriminatory: Nondiscriminatory = "pooled",
              n_bootstrap: int = 200, ci: float = 0.95,
              seed: int | np.random.Generator | None = None) -> pd.DataFrame:
-    """Oaxaca-Blinder decomposition of the log wage gap between men (reference) and women.
+    """Oaxaca-Blinder decomposition of the log wage gap between the reference group and the focal one.
 
-    gap = mean(ln w | M) - mean(ln w | F), the raw log gap (row ``gap``). With group means of the
-    regressors x_M, x_F (intercept and control dummies) and group OLS coefficients b_M, b_F:
+    gap = mean(ln w | reference) - mean(ln w | focal), the raw log gap (row ``gap``; with the
+    defaults, men minus women). With group means of the regressors x_M, x_F (intercept and
+    control dummies; M the reference group, F the focal one) and group OLS coefficients b_M, b_F:
 
     Two-fold, against a non-discriminatory coefficient vector b*:
     gap = (x_M - x_F)' b* (explained) + [x_M'(b_M - b*) + x_F'(b* - b_F)] (unexplained).
@@ -440,24 +775,26 @@ def wage_gap(data: pd.DataFrame, wage: str = "wage_hourly", group: str = "sex",
     - ``"reimers"``: b* = (b_M + b_F) / 2 (Reimers 1983).
     - ``"cotton"``: b* = (n_M b_M + n_F b_F) / (n_M + n_F) (Cotton 1988).
 
-    Three-fold, from the women's viewpoint (b_F as the reference coefficients; Jann 2008, eq. 3):
-    gap = (x_M - x_F)' b_F (endowments) + x_F'(b_M - b_F) (coefficients)
+    Three-fold, from the focal group's viewpoint (b_F as the reference coefficients; Jann 2008,
+    eq. 3): gap = (x_M - x_F)' b_F (endowments) + x_F'(b_M - b_F) (coefficients)
     + (x_M - x_F)'(b_M - b_F) (interaction).
 
     The terms are computed here with numpy least squares and equal statsmodels' ``OaxacaBlinder``
     (the tests use it as an oracle; it spells Neumark "nuemark" and silently runs "pooled" for an
     unknown name, and may swap the groups, so it is not called directly). Standard errors and
     percentile intervals come from ``n_bootstrap`` replicates resampling workers within each
-    group (seeded). A control level absent in one group has no coefficient there; the
-    minimum-norm least-squares solution sets it to zero, which moves that level's difference
-    into the explained part. The split of the unexplained part between individual dummies
-    depends on the omitted category (Oaxaca & Ransom 1999), so only aggregate terms are
-    reported.
+    group (seeded), summarised by ``toolkit.inference.summarise``. A control level absent in one
+    group has no coefficient there; the minimum-norm least-squares solution sets it to zero, which
+    moves that level's difference into the explained part. The split of the unexplained part
+    between individual dummies depends on the omitted category (Oaxaca & Ransom 1999), so only
+    aggregate terms are reported. Rows with a missing value in a column used, or of another group,
+    are left out.
 
     Returns
     -------
     DataFrame indexed by ``stat`` (gap, explained, unexplained | gap, endowments, coefficients,
-    interaction) with est, se, ci_low, ci_high, n_f, n_m, method; ``attrs["nondiscriminatory"]``.
+    interaction) with est, se, ci_low, ci_high, bias, and n_focal, n_reference, focal, reference,
+    method, nondiscriminatory.
 
     References
     ----------
@@ -473,21 +810,36 @@ def wage_gap(data: pd.DataFrame, wage: str = "wage_hourly", group: str = "sex",
     young adults in the United States. Journal of Human Resources, 43(4), 884-918. Oaxaca, R. L.,
     & Ransom, M. R. (1999). Identification in detailed wage decompositions. Review of Economics
     and Statistics, 81(1), 154-157.
+
+    Examples
+    --------
+    Women and men in two occupations, women paid 10% less within each, and more women in the
+    lower-paid one: part of the raw gap is explained by the occupation mix, the rest is not.
+
+    >>> df = pd.DataFrame({"sex": list("FFFFFFMMMMMM"), "soc": list("aaaabbaabbbb"),
+    ...                    "wage": [9.0, 9.0, 9.0, 9.0, 18.0, 18.0, 10.0, 10.0, 20.0, 20.0, 20.0, 20.0]})
+    >>> out = wage_gap(df, "sex", "wage", controls=["soc"], n_bootstrap=20, seed=0)
+    >>> out["est"].round(3).to_dict()
+    {'gap': 0.336, 'explained': 0.231, 'unexplained': 0.105}
+
+    The unexplained part is ln(10/9), the within-occupation gap; the explained part is the
+    difference in the share in the better-paid occupation (2/3 - 1/3) times ln 2.
     """
-    _choice("method", method, ("twofold", "threefold"))
-    _choice("nondiscriminatory", nondiscriminatory, ("pooled", "neumark", "reimers", "cotton"))
+    check_option("method", method, WageMethod)
+    check_option("nondiscriminatory", nondiscriminatory, Nondiscriminatory)
+    n_boot = check_count("n_bootstrap", n_bootstrap, minimum=2)
+    level = check_level(ci)
     if method == "threefold" and nondiscriminatory != "pooled":
         raise ValueError("nondiscriminatory applies to method='twofold' only; the three-fold "
-                         "decomposition uses the women's coefficients")
-    if n_bootstrap < 2:
-        raise ValueError(f"n_bootstrap must be at least 2 for a standard error, got {n_bootstrap}")
-    controls = list(controls)
+                         "decomposition uses the focal group's coefficients")
+    controls = [controls] if isinstance(controls, str) else list(controls)
     _cols(data, [wage, group, *controls], "wage_gap")
+    _two_labels(data, group, focal, reference)
     df = data[[wage, group, *controls]].dropna()
     df = df[df[group].isin([focal, reference])]
-    w = df[wage].astype(float)
-    if (w <= 0).any():
-        raise ValueError(f"{wage!r} must be positive to take logs; rows {list(df.index[w <= 0][:5])}")
+    w = pd.to_numeric(df[wage], errors="coerce").astype(float)
+    if not (w > 0).all():
+        raise ValueError(f"{wage!r} must be positive to take logs; rows {list(df.index[~(w > 0)][:5])}")
     y = np.log(w.to_numpy())
     x = pd.get_dummies(df[controls].astype(str), drop_first=True, dtype=float)
     x.insert(0, "const", 1.0)
@@ -499,16 +851,14 @@ def wage_gap(data: pd.DataFrame, wage: str = "wage_hourly", group: str = "sex",
     est = _oaxaca(y, xm, is_f, method, nondiscriminatory)
     rng = np.random.default_rng(seed)
     idx_f, idx_m = np.flatnonzero(is_f), np.flatnonzero(~is_f)
-    boot = np.empty((n_bootstrap, len(est)))
-    for b in range(n_bootstrap):  # one replicate per loop: a least-squares fit, not per observation
+    boot = np.empty((n_boot, len(est)))
+    for b in range(n_boot):  # one replicate per loop: a least-squares fit, not per observation
         take = np.concatenate([rng.choice(idx_f, n_f), rng.choice(idx_m, n_m)])
         boot[b] = list(_oaxaca(y[take], xm[take], is_f[take], method, nondiscriminatory).values())
-    alpha = (1 - ci) / 2
-    out = pd.DataFrame({"est": list(est.values()), "se": boot.std(axis=0, ddof=1),
-                        "ci_low": np.quantile(boot, alpha, axis=0), "ci_high": np.quantile(boot, 1 - alpha, axis=0)},
-                       index=pd.Index(list(est), name="stat"))
-    out["n_f"], out["n_m"], out["method"] = n_f, n_m, method
-    out.attrs["nondiscriminatory"] = nondiscriminatory
+    out = inference.stat_table(inference.summarise(np.array(list(est.values())), boot, level), list(est))
+    out = out.assign(n_focal=n_f, n_reference=n_m, focal=focal, reference=reference, method=method,
+                     nondiscriminatory=nondiscriminatory)
+    out.attrs["nondiscriminatory"] = nondiscriminatory  # kept one release; read the column
     return schema.mark_synthetic(out, data)
 
 
@@ -544,50 +894,62 @@ def _oaxaca(y, x, is_f, method, nondiscriminatory="pooled") -> dict[str, float]:
     return {"gap": gap, "endowments": endow, "coefficients": coef, "interaction": gap - endow - coef}
 
 
-def offered_wage_by_typing(cases: pd.DataFrame, benchmark: pd.DataFrame, *, threshold: float = 0.5,
-                           typing: Literal["threshold", "tertiles"] = "threshold",
-                           weight: str = "workers_certified", n_bootstrap: int = 200,
-                           seed: int | np.random.Generator | None = None, ci: float = 0.95) -> pd.DataFrame:
+
+
+def offered_wage_by_typing(data: pd.DataFrame, benchmark: pd.DataFrame, *, threshold: float = 0.5,
+                           typing: Typing = "threshold", weight: str = "workers_certified",
+                           n_bootstrap: int = 200, ci: float = 0.95,
+                           seed: int | np.random.Generator | None = None) -> pd.DataFrame:
     """Offered hourly wages in female-typed vs male-typed occupations (case data, no sex needed).
 
-    Each case's occupation is typed by women's share of it in the benchmark (``benchmark``:
-    ``soc_code``, ``women_share``, e.g. ``toolkit.benchmarks.women_share_by_soc``):
+    Each case's occupation (``data``: one row per case, ``soc_code``, ``wage_hourly`` and
+    ``weight``) is typed by women's share of it in the benchmark (``benchmark``: ``soc_code``,
+    ``women_share``, e.g. ``toolkit.benchmarks.women_share_by_soc``):
 
     - ``typing="threshold"``: female-typed when the share is at least ``threshold``, else
       male-typed.
-    - ``typing="tertiles"``: the distinct shares of the occupations present in ``cases`` are cut
+    - ``typing="tertiles"``: the distinct shares of the occupations present in ``data`` are cut
       at their tertiles (unweighted, so one dominant occupation does not fill a third on its
       own): male-typed (lowest third), mixed, female-typed (highest third).
 
     For each type the offered wage is the position-weighted mean
     sum_c w_c wage_c / sum_c w_c (w = ``weight``, workers certified), and ``difference`` =
-    male-typed minus female-typed. Standard errors and percentile intervals come from
-    ``n_bootstrap`` resamples of cases (seeded); a replicate that draws no case of a type is
-    redrawn. Cases whose occupation is not in the benchmark, with no wage, or with no positions
-    are left out and counted in ``attrs["cases_left_out"]``.
+    male-typed minus female-typed (female-typed is the reference). Standard errors and
+    percentile intervals come from ``n_bootstrap`` resamples of cases (seeded), summarised by
+    ``toolkit.inference.summarise``; a replicate that draws no case of a type is redrawn. Cases
+    whose occupation is not in the benchmark, with no wage, or with no positions are left out and
+    counted in ``attrs["cases_left_out"]``.
 
     Returns
     -------
     DataFrame indexed by ``stat`` (female_typed, [mixed,] male_typed, difference) with est, se,
-    ci_low, ci_high and positions.
+    ci_low, ci_high, bias and positions.
 
     References
     ----------
     England, P. (1992). Comparable Worth: Theories and Evidence. Aldine de Gruyter (the
     devaluation of female-typed work). Efron, B., & Tibshirani, R. J. (1993). An Introduction to
     the Bootstrap. Chapman & Hall.
+
+    Examples
+    --------
+    >>> bench = pd.DataFrame({"soc_code": ["a", "b"], "women_share": [0.8, 0.1]})
+    >>> cases = pd.DataFrame({"soc_code": ["a", "a", "b", "b"], "wage_hourly": [10.0, 12.0, 15.0, 16.0],
+    ...                       "workers_certified": [1, 1, 3, 1]})
+    >>> out = offered_wage_by_typing(cases, bench, n_bootstrap=20, seed=0)
+    >>> out["est"].round(2).to_dict()
+    {'female_typed': 11.0, 'male_typed': 15.25, 'difference': 4.25}
     """
-    _choice("typing", typing, ("threshold", "tertiles"))
-    if not 0 < threshold < 1:
-        raise ValueError(f"threshold must be a share between 0 and 1, got {threshold}")
-    if n_bootstrap < 2:
-        raise ValueError(f"n_bootstrap must be at least 2 for a standard error, got {n_bootstrap}")
-    _cols(cases, ["soc_code", "wage_hourly", weight], "offered_wage_by_typing")
+    check_option("typing", typing, Typing)
+    check_fraction("threshold", threshold)
+    n_boot = check_count("n_bootstrap", n_bootstrap, minimum=2)
+    level = check_level(ci)
+    _cols(data, ["soc_code", "wage_hourly", weight], "offered_wage_by_typing")
     _cols(benchmark, ["soc_code", "women_share"], "offered_wage_by_typing (benchmark)")
     share = benchmark.dropna(subset=["women_share"]).drop_duplicates("soc_code").set_index("soc_code")["women_share"]
-    df = pd.DataFrame({"_share": cases["soc_code"].map(share).astype(float).to_numpy(),
-                       "_w": pd.to_numeric(cases[weight], errors="coerce").astype(float).to_numpy(),
-                       "_wage": pd.to_numeric(cases["wage_hourly"], errors="coerce").astype(float).to_numpy()})
+    df = pd.DataFrame({"_share": data["soc_code"].map(share).astype(float).to_numpy(),
+                       "_w": pd.to_numeric(data[weight], errors="coerce").astype(float).to_numpy(),
+                       "_wage": pd.to_numeric(data["wage_hourly"], errors="coerce").astype(float).to_numpy()})
     keep = df["_share"].notna() & df["_wage"].notna() & (df["_w"] > 0)
     df = df[keep]
     if typing == "threshold":
@@ -595,9 +957,9 @@ def offered_wage_by_typing(cases: pd.DataFrame, benchmark: pd.DataFrame, *, thre
         kind = np.where(df["_share"] >= threshold, 0, 1)
     else:
         labels = ["female_typed", "mixed", "male_typed"]
-        cuts = np.quantile(np.unique(df["_share"]), [1 / 3, 2 / 3]) if len(df) else []
         if len(np.unique(df["_share"])) < 3:
             raise ValueError("typing='tertiles' needs occupations with at least three distinct benchmark shares")
+        cuts = np.quantile(np.unique(df["_share"]), [1 / 3, 2 / 3])
         kind = 2 - np.searchsorted(cuts, df["_share"].to_numpy(), side="right")
     present = [i for i in range(len(labels)) if (kind == i).any()]
     if present != list(range(len(labels))):
@@ -608,21 +970,17 @@ def offered_wage_by_typing(cases: pd.DataFrame, benchmark: pd.DataFrame, *, thre
         m = [np.average(wage[i[kind[i] == t]], weights=w[i[kind[i] == t]]) for t in range(len(labels))]
         return [*m, m[-1] - m[0]]
 
-    est = means(np.arange(len(df)))
+    est = np.array(means(np.arange(len(df))))
     rng = np.random.default_rng(seed)
     boot = []
-    while len(boot) < n_bootstrap:
+    while len(boot) < n_boot:
         i = rng.integers(0, len(df), len(df))
         if len(np.unique(kind[i])) == len(labels):
             boot.append(means(i))
-    boot = np.array(boot)
-    alpha = (1 - ci) / 2
-    out = pd.DataFrame({"est": est, "se": boot.std(axis=0, ddof=1), "ci_low": np.quantile(boot, alpha, axis=0),
-                        "ci_high": np.quantile(boot, 1 - alpha, axis=0)},
-                       index=pd.Index([*labels, "difference"], name="stat"))
+    out = inference.stat_table(inference.summarise(est, np.array(boot), level), [*labels, "difference"])
     out["positions"] = [*(w[kind == t].sum() for t in range(len(labels))), w.sum()]
     out.attrs["cases_left_out"] = int((~keep).sum())
-    return schema.mark_synthetic(out, cases)
+    return schema.mark_synthetic(out, data)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -646,7 +1004,7 @@ def _beta_binomial_prior(k: np.ndarray, n: np.ndarray) -> tuple[float, float]:
 
 
 def screen_entities(data: pd.DataFrame, entity: str, *,
-                    measure: Literal["shortfall", "impact_ratio"] = "shortfall",
+                    measure: Measure = "shortfall",
                     women: str = "women", total: str = "total", expected_share: str = "expected_share",
                     group: str = "sex", selected: str = "selected", focal: object = "F",
                     reference: object = "M", alpha: float = 0.05, k: int = privacy.K_DEFAULT,
@@ -700,10 +1058,24 @@ def screen_entities(data: pd.DataFrame, entity: str, *,
     Clinical Trials, 7(3), 177-188. Katz, D., Baptista, J., Azen, S. P., & Pike, M. C. (1978).
     Obtaining confidence intervals for the risk ratio in cohort studies. Biometrics, 34(3),
     469-474.
+
+    Examples
+    --------
+    A tiny employer with no woman among 3 workers is not ranked above a large one with 5% women
+    against a 25% benchmark:
+
+    >>> df = pd.DataFrame({"employer": ["tiny", "big", "fair"], "women": [0, 150, 250],
+    ...                    "total": [3, 3000, 1000], "expected_share": [0.25, 0.25, 0.25]})
+    >>> print(screen_entities(df, "employer")[["rank", "employer", "credible"]].to_string(index=False))
+     rank employer  credible
+        1      big      True
+        2     tiny     False
+        3     fair     False
     """
-    _choice("measure", measure, ("shortfall", "impact_ratio"))
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
+    check_option("measure", measure, Measure)
+    check_fraction("alpha", alpha)
+    check_count("k", k, minimum=1)
+    check_option("printable", printable, _BOOL)
     if measure == "shortfall":
         df, counts, dependent = _screen_shortfall(data, entity, women, total, expected_share)
     else:
@@ -742,10 +1114,9 @@ def _screen_shortfall(data, entity, women, total, expected_share):
 
 def _screen_impact(data, entity, group, selected, focal, reference):
     _cols(data, [entity, group, selected], "screen_entities")
+    _two_labels(data, group, focal, reference)
     d = data.loc[data[group].isin([focal, reference]), [entity, group, selected]]
-    if d[selected].isna().any():
-        raise ValueError(f"column {selected!r} has missing values in rows {list(d.index[d[selected].isna()][:5])}")
-    d = d.assign(_f=(d[group] == focal).to_numpy(), _s=d[selected].astype(bool).to_numpy())
+    d = d.assign(_f=(d[group] == focal).to_numpy(), _s=_flags(d[selected], selected))
     g = d.groupby(entity, observed=True)
     df = pd.DataFrame({"applicants_f": g["_f"].sum(), "selected_f": (d["_f"] & d["_s"]).groupby(d[entity], observed=True).sum(),
                        "applicants_m": (~d["_f"]).groupby(d[entity], observed=True).sum(),

@@ -39,6 +39,8 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import schema
+from toolkit.codes import normalize_soc
+from toolkit.codes import normalize_us_state as normalize_state
 from toolkit.checksum import sha256_file
 from toolkit.dol_layouts import COMPANION_LAYOUTS, LAYOUTS, Layout, normalize_header
 from toolkit.errors import DataValidationError, SchemaError
@@ -60,21 +62,6 @@ _UNIT_WORDS = {
 }
 _UNIT_MAP = {w: unit for unit, words in _UNIT_WORDS.items() for w in words}
 
-_STATES = {
-    "ALABAMA": "AL", "ALASKA": "AK", "ARIZONA": "AZ", "ARKANSAS": "AR", "CALIFORNIA": "CA", "COLORADO": "CO",
-    "CONNECTICUT": "CT", "DELAWARE": "DE", "DISTRICT OF COLUMBIA": "DC", "FLORIDA": "FL", "GEORGIA": "GA",
-    "HAWAII": "HI", "IDAHO": "ID", "ILLINOIS": "IL", "INDIANA": "IN", "IOWA": "IA", "KANSAS": "KS",
-    "KENTUCKY": "KY", "LOUISIANA": "LA", "MAINE": "ME", "MARYLAND": "MD", "MASSACHUSETTS": "MA",
-    "MICHIGAN": "MI", "MINNESOTA": "MN", "MISSISSIPPI": "MS", "MISSOURI": "MO", "MONTANA": "MT",
-    "NEBRASKA": "NE", "NEVADA": "NV", "NEW HAMPSHIRE": "NH", "NEW JERSEY": "NJ", "NEW MEXICO": "NM",
-    "NEW YORK": "NY", "NORTH CAROLINA": "NC", "NORTH DAKOTA": "ND", "OHIO": "OH", "OKLAHOMA": "OK",
-    "OREGON": "OR", "PENNSYLVANIA": "PA", "RHODE ISLAND": "RI", "SOUTH CAROLINA": "SC", "SOUTH DAKOTA": "SD",
-    "TENNESSEE": "TN", "TEXAS": "TX", "UTAH": "UT", "VERMONT": "VT", "VIRGINIA": "VA", "WASHINGTON": "WA",
-    "WEST VIRGINIA": "WV", "WISCONSIN": "WI", "WYOMING": "WY", "PUERTO RICO": "PR", "GUAM": "GU",
-    "VIRGIN ISLANDS": "VI", "U.S. VIRGIN ISLANDS": "VI", "NORTHERN MARIANA ISLANDS": "MP",
-    "AMERICAN SAMOA": "AS", "FEDERATED STATES OF MICRONESIA": "FM", "MARSHALL ISLANDS": "MH", "PALAU": "PW",
-}
-_CODES = frozenset(_STATES.values())
 
 _APPLICATION_TYPE = (
     ("ASSOCIATION", "association"), ("JOINT", "joint"), ("INDIVIDUAL", "individual"),
@@ -97,24 +84,10 @@ def normalize_status(raw: pd.Series) -> pd.Series:
     return out
 
 
-def normalize_soc(raw: pd.Series) -> pd.Series:
-    """``45-2092``, ``45-2092.02``, ``452092``, ``45-2092.00`` -> ``45-2092``; else NA."""
-    s = raw.astype("string").str.strip()
-    m = s.str.extract(r"^(\d{2})-?(\d{4})(?:\.\d+)?$")
-    out = (m[0] + "-" + m[1]).astype("string")
-    return out
-
-
 def normalize_wage_unit(raw: pd.Series) -> pd.Series:
     """Pay units of any era to ``schema.WAGE_UNITS`` ("Select Pay Range" and blanks -> NA)."""
     s = raw.astype("string").str.strip().str.upper()
     return s.map(lambda v: _UNIT_MAP.get(v, pd.NA) if isinstance(v, str) else pd.NA).astype("string")
-
-
-def normalize_state(raw: pd.Series) -> pd.Series:
-    s = raw.astype("string").str.strip().str.upper()
-    mapped = s.map(lambda v: v if v in _CODES else _STATES.get(v, pd.NA) if isinstance(v, str) else pd.NA)
-    return mapped.astype("string")
 
 
 def _application_type(raw: pd.Series) -> pd.Series:

@@ -11,6 +11,7 @@ __all__ = [
     "StoreError",
     "PrivacyError",
     "ReportError",
+    "RequestError",
 ]
 
 
@@ -48,3 +49,8 @@ class PrivacyError(ToolkitError):
 
 class ReportError(ToolkitError):
     """A report could not be rendered (template, kernel, converter)."""
+
+
+class RequestError(ToolkitError, ValueError):
+    """A request (program, years, states, languages, k, files) that cannot be served: the message
+    names the option, the bad value and what is allowed."""

@@ -22,22 +22,11 @@ import geopandas as gpd
 import pandas as pd
 from shapely.affinity import scale, translate
 
+from toolkit import codes
+
 __all__ = ["us_states", "mexico_states", "us_states_for_map", "choropleth", "INEGI_STATES"]
 
-#: INEGI state code -> official state name (INEGI, Marco Geoestadístico, catálogo de claves de
-#: entidades federativas; "Ciudad de México" was "Distrito Federal" until 2016).
-INEGI_STATES = {
-    "01": "Aguascalientes", "02": "Baja California", "03": "Baja California Sur", "04": "Campeche",
-    "05": "Coahuila de Zaragoza", "06": "Colima", "07": "Chiapas", "08": "Chihuahua", "09": "Ciudad de México",
-    "10": "Durango", "11": "Guanajuato", "12": "Guerrero", "13": "Hidalgo", "14": "Jalisco", "15": "México",
-    "16": "Michoacán de Ocampo", "17": "Morelos", "18": "Nayarit", "19": "Nuevo León", "20": "Oaxaca",
-    "21": "Puebla", "22": "Querétaro", "23": "Quintana Roo", "24": "San Luis Potosí", "25": "Sinaloa",
-    "26": "Sonora", "27": "Tabasco", "28": "Tamaulipas", "29": "Tlaxcala", "30": "Veracruz de Ignacio de la Llave",
-    "31": "Yucatán", "32": "Zacatecas",
-}
-#: Names in libpysal's mexicojoin.shp that differ from the INEGI names (accents aside).
-_LIBPYSAL_NAMES = {"Baja California Norte": "02", "Distrito Federal": "09", "Queretaro de Arteaga": "22",
-                   "Veracruz-Llave": "30"}
+INEGI_STATES = codes.INEGI_STATES
 
 #: Equal-area projection for maps of the lower 48 (CONUS Albers).
 ALBERS = "EPSG:5070"
@@ -71,12 +60,9 @@ def us_states() -> gpd.GeoDataFrame:
 
 
 def _inegi_code(name: str) -> str:
-    """INEGI code of a libpysal state name (accents and case ignored)."""
-    import unicodedata
-
-    fold = lambda v: unicodedata.normalize("NFKD", v).encode("ascii", "ignore").decode().lower()  # noqa: E731
-    by_name = {fold(n): code for code, n in INEGI_STATES.items()}
-    code = _LIBPYSAL_NAMES.get(name) or by_name.get(fold(name))
+    """INEGI code of a libpysal state name (accents and case ignored; ``codes.mexican_state_code``
+    knows libpysal's older names such as "Veracruz-Llave")."""
+    code = codes.mexican_state_code(name)
     if code is None:
         raise ValueError(f"mexicojoin.shp: state name {name!r} matches no INEGI state; known: "
                          f"{', '.join(INEGI_STATES.values())}")

@@ -43,35 +43,59 @@ def _check(release: str) -> str:
 
 def release_from_name(name: str | Path) -> str:
     """'Q1'..'Q4' for a quarterly release named ``..._Q<n>``, else 'full year' (a file without a
-    quarter: a full-year or end-of-year file)."""
+    quarter: a full-year or end-of-year file).
+
+    >>> release_from_name("H-2B_FY14_Q4.xlsx"), release_from_name("H2A_FY2013.xls")
+    ('Q4', 'full year')
+    """
     m = re.search(r"_Q([1-4])(?![0-9])", Path(name).name, flags=re.IGNORECASE)
     return f"Q{m.group(1)}" if m else "full year"
 
 
 def rank(release: str) -> int:
-    """0 (Q1) to 4 (full year): higher is more complete."""
+    """0 (Q1) to 4 (full year): higher is more complete.
+
+    >>> [rank(r) for r in ("Q1", "Q4", "full year")]
+    [0, 3, 4]
+    """
     return RELEASES.index(_check(release))
 
 
 def rank_file(name: str | Path) -> int:
-    """``rank`` of the release a file name states."""
+    """``rank`` of the release a file name states.
+
+    >>> rank_file("H-2B_FY14_Q4.xlsx"), rank_file("H-2B_Disclosure_Data_FY2019.xlsx")
+    (3, 4)
+    """
     return rank(release_from_name(name))
 
 
 def months(release: str) -> tuple[str, str]:
-    """First and last month a release covers (federal fiscal years start in October)."""
+    """First and last month a release covers (federal fiscal years start in October).
+
+    >>> months("Q3")
+    ('October', 'June')
+    """
     return "October", _LAST_MONTH[_check(release)]
 
 
 def is_partial(release: str) -> bool:
-    """True for Q1-Q3 releases, which hold only part of the fiscal year."""
+    """True for Q1-Q3 releases, which hold only part of the fiscal year.
+
+    >>> is_partial("Q1"), is_partial("Q4"), is_partial("full year")
+    (True, False, False)
+    """
     return rank(release) < rank("Q4")
 
 
 def latest_per_year(paths: Iterable[str | Path]) -> list[Path]:
     """One file per program, fiscal year and table: the most complete release (quarterly files
     are cumulative within a year, so they are never summed). Program and year come from the names
-    (``dol.infer_program``, ``dol.infer_fiscal_year``)."""
+    (``dol.infer_program``, ``dol.infer_fiscal_year``).
+
+    >>> [p.name for p in latest_per_year(["H-2B_FY2015_Q2.xlsx", "H-2B_FY2015_Q4.xlsx", "H-2A_FY2015_Q1.xlsx"])]
+    ['H-2A_FY2015_Q1.xlsx', 'H-2B_FY2015_Q4.xlsx']
+    """
     best: dict[tuple, tuple[int, Path]] = {}
     for p in map(Path, paths):
         kind = "companion" if re.search(r"Addendum|Appendix", p.name, re.IGNORECASE) else "cases"

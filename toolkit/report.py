@@ -1,19 +1,15 @@
-"""Render the evidence report: papermill template -> executed notebook -> HTML -> PDF.
+"""Render the evidence report: ``Evidence`` -> one self-contained HTML page -> PDF.
 
-``render(...)`` executes ``reports/templates/evidence_report.ipynb`` with papermill (kernel
-``python3``), converts it to one self-contained HTML file with nbconvert (basic template, inputs
-hidden, figures embedded as PNG), wraps it in a phone-friendly page with the synthetic banner,
-and prints it to PDF with WeasyPrint (installed from PyPI; renders offline). If WeasyPrint cannot
-be imported, the HTML is still written and the error says how to install it.
-
-The template is thin: each cell calls one ``show_*`` function below on the ``Evidence`` built by
-``toolkit.evidence``.
+The path is one-way and kernel-free: ``render(evidence, lang=...)`` asks ``toolkit.present``
+for the page's content in ``lang`` (translated strings, formatted tables, figures as embedded
+PNG), lays it out with the Jinja2 template ``reports/templates/evidence_report.html.j2`` (which
+only places what it is given), wraps it with the CSS (phone-friendly, a banner on every screen
+and printed page for synthetic data) and prints it to PDF with WeasyPrint (installed from PyPI;
+renders offline, UTF-8). If WeasyPrint cannot be imported, the HTML is still written and the
+error says how to install it.
 """
 from __future__ import annotations
 
-import base64
-import html
-import io
 import os
 from pathlib import Path
 
@@ -21,129 +17,26 @@ import pandas as pd
 
 from toolkit import i18n
 from toolkit.errors import ReportError
+from toolkit.evidence import Evidence
 
-__all__ = ["render", "output_path", "write_pdf", "template_path", "evidence_for", "show_header", "show_findings", "show_figures",
-           "show_tables", "show_methods", "show_provenance", "CSS"]
+__all__ = ["render", "render_html", "output_path", "write_pdf", "template_path", "CSS", "FORMATS"]
 
 FORMATS = ("html", "pdf", "both")
+TEMPLATE = "evidence_report.html.j2"
 
 
 def template_path() -> Path:
-    """``reports/templates/evidence_report.ipynb`` ($H2GENDER_TEMPLATES, else the source checkout or
-    the installed copy, see ``config.resource_dir``)."""
+    """``reports/templates/evidence_report.html.j2`` of the source checkout or its installed copy
+    (``config.resource_dir``)."""
     from toolkit.config import resource_dir
 
-    default = resource_dir("reports/templates") or Path(__file__).resolve().parents[1] / "reports" / "templates"
-    base = Path(os.environ.get("H2GENDER_TEMPLATES", default))
-    path = base / "evidence_report.ipynb"
+    base = resource_dir("reports/templates") or Path(__file__).resolve().parents[1] / "reports" / "templates"
+    path = base / TEMPLATE
     if not path.exists():
-        raise ReportError(f"report template not found at {path}; set H2GENDER_TEMPLATES to reports/templates")
+        raise ReportError(f"report template not found at {path}; reinstall the toolkit")
     return path
 
 
-# ------------------------------------------------------------------------------------------------
-# called from the template notebook
-def evidence_for(program: str, fiscal_year: int, state: str | None, lang: str, data: str, k: int, seed: int,
-                 workers_path: str | None = None, mapping_path: str | None = None):
-    from toolkit import evidence
-
-    import matplotlib.pyplot as plt
-
-    cases, workers, files = evidence.load_data(data, program, fiscal_year, state=state, seed=seed,
-                                               workers_path=workers_path, mapping=mapping_path)
-    ev = evidence.build_evidence(cases, workers, program=program, fiscal_year=fiscal_year, state=state,
-                                 lang=lang, k=k, seed=seed, data=data, files=files)
-    # figures become embedded PNGs now, so the inline backend does not also show them here
-    ev.figures = {name: _png(fig) for name, fig in ev.figures.items()}
-    plt.close("all")
-    return ev
-
-
-def _display_html(markup: str) -> None:
-    from IPython.display import HTML, display
-
-    display(HTML(markup))
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text))
-
-
-def show_header(ev) -> None:
-    lang, p = ev.params["lang"], ev.params
-    program = i18n.t("all_programs", lang) if p["program"] == "all" else p["program"]
-    data = i18n.t("data_synthetic", lang, seed=p["seed"]) if ev.synthetic else i18n.t("data_store", lang)
-    parts = [f'<h1 class="title">{_e(i18n.t("report_title", lang, program=program))}</h1>',
-             f'<p class="scope">{_e(i18n.t("scope", lang, program=program, fy=p["fiscal_year"], state=p["state"] or i18n.t("all_states", lang), data=data))}</p>']
-    if ev.synthetic:
-        parts.append(f'<p class="synthetic-note">{_e(i18n.t("synthetic_note", lang))}</p>')
-    parts.append(f'<p class="suppression-note">{_e(i18n.t("suppression_note", lang, k=p["k"]))}</p>')
-    _display_html("\n".join(parts))
-
-
-def show_findings(ev) -> None:
-    lang = ev.params["lang"]
-    items = "".join(f'<li class="finding"><strong>{_e(f["title"].rstrip("."))}.</strong> {_e(f["text"])}</li>'
-                    for f in ev.findings)
-    _display_html(f'<h2>{_e(i18n.t("h_findings", lang))}</h2><ol class="findings">{items}</ol>')
-
-
-def _png(fig) -> str:
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def show_figures(ev) -> None:
-    lang = ev.params["lang"]
-    imgs = "".join(f'<figure><img alt="{_e(ev.figure_titles.get(name, name))}" src="data:image/png;base64,'
-                   f'{fig if isinstance(fig, str) else _png(fig)}"/></figure>' for name, fig in ev.figures.items())
-    _display_html(f'<h2>{_e(i18n.t("h_figures", lang))}</h2>{imgs}')
-
-
-def _table_html(df: pd.DataFrame) -> str:
-    return df.to_html(index=False, escape=True, border=0, classes="evidence-table", na_rep="—")
-
-
-def show_tables(ev) -> None:
-    lang = ev.params["lang"]
-    titles = {"occupations": "t_occupations", "states": "t_states", "employers": "t_employers",
-              "recruiters": "t_recruiters"}
-    parts = [f'<h2>{_e(i18n.t("h_tables", lang))}</h2>']
-    for key, table in ev.tables.items():
-        title = ev.table_titles.get(key) or i18n.t(titles[key], lang)
-        parts.append(f'<h3>{_e(title)}</h3><div class="table-wrap">{_table_html(table)}</div>')
-        if key in ev.table_notes:
-            parts.append(f'<p class="note">{_e(ev.table_notes[key])}</p>')
-    _display_html("\n".join(parts))
-
-
-def show_methods(ev) -> None:
-    import mistune
-
-    lang = ev.params["lang"]
-    _display_html(f'<h2>{_e(i18n.t("h_methods", lang))}</h2>' + mistune.html(i18n.t("methods", lang)))
-
-
-def show_provenance(ev) -> None:
-    lang, prov = ev.params["lang"], ev.provenance
-    files = pd.DataFrame([{i18n.t("col_file", lang): f["file"], i18n.t("col_sha256", lang): f["sha256"],
-                           i18n.t("col_role", lang): i18n.t(f["role"], lang)} for f in prov["files"]])
-    params = ", ".join(f"{k}={'—' if v is None else v}" for k, v in prov["parameters"].items())
-    _display_html(
-        f'<h2>{_e(i18n.t("h_provenance", lang))}</h2><div class="provenance">'
-        f'<p>{_e(i18n.t("provenance_version", lang, version=prov["version"], commit=prov["commit"]))} '
-        f'{_e(i18n.t("provenance_rendered", lang, date=prov["rendered"]))}</p>'
-        f'<p>{_e(i18n.t("provenance_parameters", lang, params=params))}</p>'
-        + (f'<p>{_e(prov["planted"])}</p>' if prov.get("planted") else "") +
-        f'<p>{_e(i18n.t("provenance_command", lang))}</p><pre class="command">{_e(prov.get("command", ""))}</pre>'
-        f'<h3>{_e(i18n.t("provenance_files", lang))}</h3><div class="table-wrap">{_table_html(files)}</div></div>')
-
-
-# ------------------------------------------------------------------------------------------------
 CSS = """
 :root { --ink: #1d1d1f; --accent: #6a1b9a; --warn: #b00020; }
 body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: var(--ink); line-height: 1.45;
@@ -173,41 +66,33 @@ pre.command { white-space: pre-wrap; background: #f6f6f6; padding: 0.4rem 0.6rem
 """
 
 
-def _page(fragment: str, *, lang: str, title: str, synthetic: bool) -> str:
-    banner = f'<div class="banner">{_e(i18n.t("synthetic_banner", lang))}</div>' if synthetic else ""
-    page_banner = (f'@page {{ @top-center {{ content: "{i18n.t("synthetic_banner", lang)}"; color: #b00020; '
-                   'font-weight: bold; font-size: 9pt; }} }}') if synthetic else ""
-    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8"/>\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"/>\n<title>{_e(title)}</title>\n'
-            f"<style>{CSS}\n{page_banner}</style>\n</head>\n<body>\n{banner}\n<main>\n{fragment}\n</main>\n</body>\n</html>\n")
+def _page_css(synthetic: bool, lang: str) -> str:
+    if not synthetic:
+        return CSS
+    banner = i18n.t("synthetic_banner", lang).replace('"', "'")
+    return CSS + (f'\n@page {{ @top-center {{ content: "{banner}"; color: #b00020; font-weight: bold; '
+                  'font-size: 9pt; }} }}')
 
 
-def _execute(params: dict, out_nb: Path) -> None:
-    import papermill as pm
-
-    env_backend = os.environ.pop("MPLBACKEND", None)  # an Agg backend here would drop the figures
-    try:
-        pm.execute_notebook(str(template_path()), str(out_nb), parameters=params, kernel_name="python3",
-                            progress_bar=False, log_output=False, cwd=str(out_nb.parent),
-                            # the kernel's start-up log (a TCP notice) is noise for report users
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
-    except pm.PapermillExecutionError as exc:
-        raise ReportError(f"the report template failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from exc
-    finally:
-        if env_backend is not None:
-            os.environ["MPLBACKEND"] = env_backend
+def _table_html(df: pd.DataFrame) -> str:
+    return df.to_html(index=False, escape=True, border=0, classes="evidence-table", na_rep="—")
 
 
-def _to_html(nb_path: Path) -> str:
-    import nbformat
-    from nbconvert import HTMLExporter
+def render_html(ev: Evidence, lang: str) -> str:
+    """The report page in ``lang`` as one self-contained HTML string."""
+    import jinja2
+    import mistune
 
-    exporter = HTMLExporter(template_name="basic")
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nbformat.read(nb_path, as_version=4))
-    return body
+    from toolkit import present
+
+    v = present.view(ev, lang)
+    for t in v["tables"]:
+        t["html"] = _table_html(t["frame"])
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(template_path().parent)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return env.get_template(TEMPLATE).render(v=v, css=_page_css(ev.synthetic, lang),
+                                             methods_html=mistune.html(v["methods"]),
+                                             files_html=_table_html(v["provenance"]["files"]))
 
 
 def write_pdf(html_text: str, path: Path) -> Path:
@@ -227,67 +112,47 @@ def write_pdf(html_text: str, path: Path) -> Path:
     return path
 
 
-def output_path(*, program: str, fiscal_year: int, state: str | None, data: str, lang: str,
-                out: str | os.PathLike) -> Path:
-    """The HTML file ``render`` writes (the PDF and the executed notebook sit beside it)."""
-    stem = f"evidence_report_{program.replace('-', '')}_FY{fiscal_year}{'_' + state if state else ''}_{data}_{lang}"
+def output_path(ev: Evidence, *, lang: str, out: str | os.PathLike) -> Path:
+    """The HTML file ``render`` writes (the PDF sits beside it):
+    ``evidence_report_<program>_FY<years>[_<states>]_<data>_<lang>.html``."""
+    req = ev.request
+    program = req.program_label.replace("-", "").replace(",", "+")
+    states = "_" + req.states_label.replace(",", "+") if req.states else ""
+    stem = f"evidence_report_{program}_FY{req.years_label.replace(',', '+')}{states}_{req.source}_{lang}"
     return Path(out) / f"{stem}.html"
 
 
-def render(*, program: str = "all", fiscal_year: int = 2019, state: str | None = None, lang: str = "en",
-           fmt: str = "both", data: str = "synthetic", out: str | os.PathLike = "reports/out", k: int = 10,
-           seed: int = 2019, workers_path: str | os.PathLike | None = None,
-           mapping_path: str | os.PathLike | None = None) -> list[Path]:
-    """Render one report (one language); return the paths written (HTML first).
-
-    Steps: papermill executes the template with these parameters in the ``python3`` kernel (the
-    Jupyter kernel of this environment), nbconvert's ``basic`` template turns the executed
-    notebook into HTML with inputs and prompts hidden, the fragment is wrapped in a page with
-    the CSS (phone-friendly, tables scroll sideways) and, for synthetic data, a banner at the top
-    of the screen and of every printed page; WeasyPrint prints it to PDF (UTF-8).
+def render(ev: Evidence, *, lang: str, fmt: str = "both", out: str | os.PathLike = "reports/out") -> list[Path]:
+    """Write the report in ``lang``; return the paths written (HTML first).
 
     Parameters
     ----------
-    program : "H-2A", "H-2B" or "all".
-    fiscal_year : federal fiscal year (October-September).
-    state : worksite state (USPS code) or None for all.
+    ev : the ``Evidence`` from ``toolkit.evidence.build``.
     lang : "en" or "es".
     fmt : "html", "pdf" or "both".
-    data : "synthetic" (generated with ``seed``) or "store" (DOL files ingested in the store).
-    out : output folder; files are named ``evidence_report_<program>_FY<year>[_<state>]_<data>_<lang>``.
-    k : counts below k are suppressed everywhere.
-    workers_path, mapping_path : worker records the user holds and their column mapping.
+    out : output folder (created).
 
     Raises
     ------
     ReportError
-        The template failed (the message names the cell and the error), or WeasyPrint could not
-        be loaded (the HTML is written and the message says how to install it).
+        WeasyPrint could not be loaded (the HTML is written and the message says how to install it).
     """
     i18n.check_lang(lang)
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {list(FORMATS)}, got {fmt!r}")
-    if k < 1:
-        raise ValueError(f"k must be a positive integer, got {k}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    html_path = output_path(program=program, fiscal_year=fiscal_year, state=state, data=data, lang=lang, out=out)
-    nb_path = html_path.with_suffix(".ipynb")
-    params = {"program": program, "fiscal_year": int(fiscal_year), "state": state, "lang": lang, "data": data,
-              "k": int(k), "seed": int(seed), "data_dir": os.environ.get("H2GENDER_DATA_DIR"),
-              "workers_path": str(Path(workers_path).resolve()) if workers_path else None,
-              "mapping_path": str(Path(mapping_path).resolve()) if mapping_path else None}
-    _execute(params, nb_path)
-    fragment = _to_html(nb_path)
-    program_name = i18n.t("all_programs", lang) if program == "all" else program
-    synthetic = data == "synthetic"
-    page = _page(fragment, lang=lang, title=i18n.t("report_title", lang, program=program_name), synthetic=synthetic)
+    html_path = output_path(ev, lang=lang, out=out)
+    page = render_html(ev, lang)
     written = []
-    html_path.write_text(page, encoding="utf-8")
     if fmt in ("html", "both"):
+        html_path.write_text(page, encoding="utf-8")
         written.append(html_path)
     if fmt in ("pdf", "both"):
-        written.append(write_pdf(page, html_path.with_suffix(".pdf")))
-    if fmt == "pdf":
-        html_path.unlink()
+        try:
+            written.append(write_pdf(page, html_path.with_suffix(".pdf")))
+        except ReportError:
+            if fmt == "pdf":  # keep the HTML so the user has the report
+                html_path.write_text(page, encoding="utf-8")
+            raise
     return written

@@ -19,14 +19,13 @@ by reason). Person identifiers (names, passport numbers, phone numbers; see
 from __future__ import annotations
 
 import os
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from toolkit import privacy, schema
+from toolkit import codes, privacy, schema
 from toolkit.errors import DataValidationError, SchemaError
 
 __all__ = ["read_workers", "load_mapping", "SEX_VALUES", "MEXICAN_STATES"]
@@ -43,22 +42,11 @@ _STAGE = {"applied": "applied", "applicant": "applied", "solicitante": "applied"
           "recruited": "recruited", "reclutado": "recruited", "certified": "certified", "certificado": "certified",
           "admitted": "admitted", "admitido": "admitted", "visa": "admitted", "hired": "admitted",
           "contratado": "admitted"}
-#: INEGI codes of the Mexican states by name (accents and case ignored).
-MEXICAN_STATES = {
-    "aguascalientes": "01", "baja california": "02", "baja california sur": "03", "campeche": "04",
-    "coahuila": "05", "coahuila de zaragoza": "05", "colima": "06", "chiapas": "07", "chihuahua": "08",
-    "ciudad de mexico": "09", "cdmx": "09", "distrito federal": "09", "durango": "10", "guanajuato": "11",
-    "guerrero": "12", "hidalgo": "13", "jalisco": "14", "mexico": "15", "estado de mexico": "15",
-    "michoacan": "16", "michoacan de ocampo": "16", "morelos": "17", "nayarit": "18", "nuevo leon": "19",
-    "oaxaca": "20", "puebla": "21", "queretaro": "22", "quintana roo": "23", "san luis potosi": "24",
-    "sinaloa": "25", "sonora": "26", "tabasco": "27", "tamaulipas": "28", "tlaxcala": "29", "veracruz": "30",
-    "veracruz de ignacio de la llave": "30", "yucatan": "31", "zacatecas": "32",
-}
+#: INEGI codes of the Mexican states by name (accents and case ignored): ``codes.MEXICAN_STATE_CODES``.
+MEXICAN_STATES = codes.MEXICAN_STATE_CODES
 
 
-def _fold(value: object) -> str:
-    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().strip().split())
+_fold = codes.fold
 
 
 def load_mapping(mapping: str | os.PathLike | Mapping | None) -> dict:
@@ -151,8 +139,7 @@ def read_workers(path_or_df, mapping: str | os.PathLike | Mapping | None = None,
             _fold(v).replace(" ", "")) if isinstance(v, str) else None)
         out["program"] = prog
     if "soc_code" in out:
-        soc = out["soc_code"].str.extract(r"^(\d{2})-?(\d{4})(?:\.\d+)?$")
-        norm = soc[0] + "-" + soc[1]
+        norm = codes.normalize_soc(out["soc_code"])
         reject(~missing(out["soc_code"]) & norm.isna(), "bad_soc_code")
         out["soc_code"] = norm
     if "stage" in out:
@@ -173,10 +160,7 @@ def read_workers(path_or_df, mapping: str | os.PathLike | Mapping | None = None,
         def inegi(v):
             if not isinstance(v, str):
                 return None
-            f = _fold(v)
-            if f.isdigit() and 1 <= int(f) <= 32:
-                return f"{int(f):02d}"
-            return extra.get(f, MEXICAN_STATES.get(f))
+            return extra.get(_fold(v)) or codes.mexican_state_code(v)
 
         code = out["origin_state"].map(inegi)
         is_mex = out["nationality"].map(lambda v: _fold(v) in ("mex", "mexico", "mx", "mexicana", "mexicano")

@@ -26,11 +26,13 @@ k = 10'''
 SETUP = '''%matplotlib inline
 import pandas as pd
 
-from toolkit import evidence, figures, schema, synth
+from toolkit import dataset, figures, schema, synth
 
 pd.set_option("display.precision", 4)
 pd.set_option("display.width", 120)
-cases, workers, files = evidence.load_data(data, program, fiscal_year, seed=seed)
+request = dataset.Request.build(data=data, program=program, fy=fiscal_year, seed=seed, k=k, lang=lang)
+ds = dataset.load(request)
+cases, workers = ds.cases, ds.workers
 print(synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else "DOL disclosure data (no worker sex)")
 print(f"{len(cases):,} cases; worker records: {'none' if workers is None else f'{len(workers):,}'}")
 source = figures.source_line(schema.is_synthetic(cases), lang=lang, seed=seed)'''
@@ -146,7 +148,7 @@ NOTEBOOKS = {
                  'positions = int(analysis.certified_positions(cases, ["program"]).query("program == \'H-2A\'")["positions"].sum())\n'
                  'share = bench.set_index("soc_code").loc["45-2092", "women_share"]\n'
                  'if positions > 0:\n'
-                 '    display(discrimination.availability_from_published(0.03, positions, float(share)))\n'
+                 '    display(discrimination.availability_from_published(0.03, positions, float(share), wide=False))\n'
                  'else:\n'
                  '    print("No certified H-2A positions in this selection: the published H-2A share does not apply.")'),
             md("The published 3% (H-2A, 2018, as cited in the 2021 USMCA petition) applied to these positions, "
@@ -154,8 +156,8 @@ NOTEBOOKS = {
                "(for example H-2B store data) skips this step."),
             code('if workers is None:\n    ' + NO_WORKERS + '\nelse:\n'
                  '    ov = analysis.observed_vs_expected(workers, cases, bench, by=["soc_code"]).dropna(subset=["women_share"])\n'
-                 '    display(discrimination.availability("women", "total", "women_share", by="soc_code", data=ov,\n'
-                 '                                        expected_share_se="women_share_se").round(4))'),
+                 '    display(discrimination.availability(ov, "women", "total", "women_share", within="soc_code",\n'
+                 '                                        expected_share_se="women_share_se", wide=True).round(4))'),
             md("By occupation and combined (last row): observed women, expected women, the shortfall, "
                "Hazelwood standard deviations and the exact binomial p-value."),
             code('if workers is not None:\n'
@@ -163,13 +165,13 @@ NOTEBOOKS = {
                  '    display(discrimination.adverse_impact(applicants, "sex", "selected", reference="M"))'),
             md("Selection rates and the four-fifths rule."),
             code('if workers is not None:\n'
-                 '    display(discrimination.cmh(applicants, "sex", "selected", "case_number"))\n'
+                 '    display(discrimination.cmh(applicants, "sex", "selected", within="case_number"))\n'
                  '    if schema.is_synthetic(cases):\n'
                  '        print("planted selection odds ratio:", cases.attrs["truth"]["selection_odds_ratio"])'),
             md("Mantel-Haenszel odds ratio comparing women and men within job orders; on synthetic data it "
                "recovers the planted value."),
             code('if workers is not None:\n'
-                 '    display(discrimination.selection_model(applicants, "selected", "sex", ["soc_code"], cluster="recruiter").round(4))'),
+                 '    display(discrimination.selection_model(applicants, "sex", "selected", controls=["soc_code"], cluster="recruiter").round(4))'),
             md("Logistic regression with occupation controls and recruiter-clustered standard errors."),
             code('if workers is not None:\n'
                  '    per = analysis.observed_vs_expected(workers, cases, bench, by=["recruiter", "soc_code"])\n'

@@ -1,0 +1,415 @@
+"""One request, one loader: what to analyse (``Request``) and the data it names (``Dataset``).
+
+A ``Request`` is built once (by the CLI, a notebook's parameters or Python), validated once, and
+passed down unchanged: data source, programs, fiscal years, worksite states, seed, data
+directory, the user's worker file and its column mapping, the suppression threshold k and the
+languages. ``load(request)`` turns it into a ``Dataset``: the canonical cases and worker records,
+the companion tables of the cases (worksites, housing, recruiters), and the provenance (every
+input file with its sha256 and role, the release each year comes from, the accounting of what was
+read and kept). Nothing here reads or writes ``os.environ``; the data directory travels in the
+request.
+
+Examples
+--------
+>>> r = Request.build(program="all", fy="2017-2019", state="tx", lang="en,es")
+>>> r.programs, r.fiscal_years, r.states, r.langs
+(('H-2A', 'H-2B'), (2017, 2018, 2019), ('TX',), ('en', 'es'))
+>>> r.program_label, r.years_label
+('all', '2017-2019')
+>>> Request.build(state="XX")
+Traceback (most recent call last):
+...
+toolkit.errors.RequestError: state 'XX' is not a USPS state or territory code (e.g. TX, GA, PR)
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Literal, get_args
+
+import pandas as pd
+
+from toolkit import benchmarks, config, i18n, schema
+from toolkit.codes import USPS_CODES
+from toolkit.checksum import sha256_file
+from toolkit.errors import DataValidationError, RequestError
+
+__all__ = ["Request", "Dataset", "load", "Source", "SOURCES", "parse_years", "parse_states"]
+
+Source = Literal["synthetic", "store"]
+SOURCES: tuple[str, ...] = get_args(Source)
+
+
+_FIRST_FY, _LAST_FY = 2000, 2100
+
+
+def _tuple_of(value, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    if isinstance(value, Iterable):
+        return tuple(str(v).strip() for v in value)
+    raise RequestError(f"{what} must be a string or a list of strings, got {value!r}")
+
+
+def parse_years(value: int | str | Iterable[int | str]) -> tuple[int, ...]:
+    """Fiscal years from 2019, "2019", "2010-2019", "2013,2015" or a list; sorted, unique.
+
+    >>> parse_years("2013-2015,2019")
+    (2013, 2014, 2015, 2019)
+    """
+    parts = [value] if isinstance(value, int) else list(_tuple_of(value, "fiscal years"))
+    years: set[int] = set()
+    for part in parts:
+        text = str(part).strip()
+        m = re.fullmatch(r"(\d{4})\s*-\s*(\d{4})", text)
+        if m:
+            lo, hi = int(m.group(1)), int(m.group(2))
+            if lo > hi:
+                raise RequestError(f"fiscal year range {text!r} runs backwards; write it as {hi}-{lo}")
+            years.update(range(lo, hi + 1))
+        elif re.fullmatch(r"\d{4}", text):
+            years.add(int(text))
+        else:
+            raise RequestError(f"fiscal year {text!r} is not a year (2019), a range (2010-2019) or a list "
+                               "(2013,2015)")
+    bad = sorted(y for y in years if not _FIRST_FY <= y <= _LAST_FY)
+    if bad:
+        raise RequestError(f"fiscal year {bad[0]} is outside {_FIRST_FY}-{_LAST_FY}")
+    if not years:
+        raise RequestError("no fiscal year given")
+    return tuple(sorted(years))
+
+
+def parse_states(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Worksite states, upper-cased and checked against ``USPS_CODES``; () means all states.
+
+    >>> parse_states(" tx, ga")
+    ('GA', 'TX')
+    """
+    states = {s.upper() for s in _tuple_of(value, "states")}
+    for s in sorted(states):
+        if s not in USPS_CODES:
+            raise RequestError(f"state {s!r} is not a USPS state or territory code (e.g. TX, GA, PR)")
+    return tuple(sorted(states))
+
+
+def _programs(value) -> tuple[str, ...]:
+    names = _tuple_of(value, "program")
+    if not names or names == ("all",):
+        return tuple(schema.PROGRAMS)
+    out = []
+    for name in names:
+        canonical = name.upper().replace("H2", "H-2") if re.fullmatch(r"(?i)h-?2[ab]", name) else name
+        if canonical not in schema.PROGRAMS:
+            raise RequestError(f"program must be one of {[*schema.PROGRAMS, 'all']}, got {name!r}")
+        out.append(canonical)
+    return tuple(p for p in schema.PROGRAMS if p in out)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to analyse, validated once (see the module docstring).
+
+    Build it with ``Request.build(...)``, which accepts the loose forms users type ("all",
+    "2010-2019", "tx,ga", "en,es"); the fields hold the normalised values.
+
+    Fields
+    ------
+    source : "synthetic" (embedded demonstration data made with ``seed``) or "store" (DOL files
+        ingested with ``h2gender data ingest``).
+    programs, fiscal_years, states : the scope (states empty: all worksite states).
+    seed : seed of the synthetic data and of every bootstrap.
+    data_dir : the data directory (None: ``config.data_dir()``'s default).
+    workers_path, mapping_path : worker records the user holds and the YAML mapping of their columns.
+    k : counts of people below k are suppressed everywhere.
+    langs : report languages.
+    benchmark_year : year of the BLS CPS Table 11 occupation shares.
+    n_bootstrap : bootstrap replicates for intervals.
+    """
+
+    source: Source = "synthetic"
+    programs: tuple[str, ...] = tuple(schema.PROGRAMS)
+    fiscal_years: tuple[int, ...] = (2019,)
+    states: tuple[str, ...] = ()
+    seed: int = 2019
+    data_dir: Path | None = None
+    workers_path: Path | None = None
+    mapping_path: Path | None = None
+    k: int = 10
+    langs: tuple[str, ...] = ("en",)
+    benchmark_year: int = 2022
+    n_bootstrap: int = 200
+
+    def __post_init__(self) -> None:
+        if self.source not in SOURCES:
+            raise RequestError(f"data source must be one of {list(SOURCES)}, got {self.source!r}")
+        set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731  (frozen)
+        set_("programs", _programs(self.programs))
+        set_("fiscal_years", parse_years(self.fiscal_years))
+        set_("states", parse_states(self.states))
+        langs = _tuple_of(self.langs, "languages")
+        for lang in langs:
+            if lang not in i18n.LANGS:
+                raise RequestError(f"language must be one of {list(i18n.LANGS)}, got {lang!r}")
+        if not langs:
+            raise RequestError(f"no language given; use one of {list(i18n.LANGS)}")
+        set_("langs", tuple(dict.fromkeys(langs)))
+        for name in ("seed", "k", "benchmark_year", "n_bootstrap"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise RequestError(f"{name} must be a whole number, got {value!r}")
+        if self.k < 1:
+            raise RequestError(f"k must be at least 1, got {self.k}")
+        if self.n_bootstrap < 1:
+            raise RequestError(f"n_bootstrap must be at least 1, got {self.n_bootstrap}")
+        if self.benchmark_year not in benchmarks.CPS_YEARS:
+            raise RequestError(f"benchmark_year must be one of {list(benchmarks.CPS_YEARS)}, "
+                               f"got {self.benchmark_year}")
+        for name in ("data_dir", "workers_path", "mapping_path"):
+            value = getattr(self, name)
+            if value is not None:
+                set_(name, Path(value).expanduser())
+        if self.mapping_path is not None and self.workers_path is None:
+            raise RequestError("a column mapping was given without a worker file (--workers)")
+        for name in ("workers_path", "mapping_path"):
+            path = getattr(self, name)
+            if path is not None and not path.is_file():
+                raise RequestError(f"{name.replace('_path', '')} file not found: {path.name}")
+
+    @classmethod
+    def build(cls, *, data: str = "synthetic", program: str | Iterable[str] = "all",
+              fy: int | str | Iterable[int | str] = 2019, state: str | Iterable[str] | None = None,
+              lang: str | Iterable[str] = "en", **options) -> Request:
+        """A request from the loose forms users type (``program="all"``, ``fy="2010-2019"``,
+        ``state="tx"``, ``lang="en,es"``); other fields by name."""
+        return cls(source=data, programs=program, fiscal_years=fy, states=state, langs=lang, **options)
+
+    @property
+    def program_label(self) -> str:
+        """"all" for both programs, else the program ("H-2A")."""
+        return "all" if self.programs == tuple(schema.PROGRAMS) else ",".join(self.programs)
+
+    @property
+    def years_label(self) -> str:
+        """"2019", "2013-2017" for a run of years, "2013,2015" otherwise."""
+        ys = self.fiscal_years
+        if len(ys) == 1:
+            return str(ys[0])
+        if list(ys) == list(range(ys[0], ys[-1] + 1)):
+            return f"{ys[0]}-{ys[-1]}"
+        return ",".join(map(str, ys))
+
+    @property
+    def states_label(self) -> str | None:
+        return ",".join(self.states) or None
+
+    @property
+    def store_root(self) -> Path:
+        return config.store_dir(self.data_dir)
+
+    def with_lang(self, lang: str) -> Request:
+        """The same request in one language."""
+        from dataclasses import replace
+
+        return replace(self, langs=(lang,))
+
+    def command(self, lang: str | None = None) -> str:
+        """The ``h2gender report`` command that reproduces this request (user files by name)."""
+        parts = ["h2gender report", f"--program {self.program_label}", f"--fy {self.years_label}"]
+        if self.states:
+            parts.append(f"--state {self.states_label}")
+        parts += [f"--lang {lang or ','.join(self.langs)}", f"--data {self.source}", f"--k {self.k}"]
+        if self.source == "synthetic":
+            parts.append(f"--seed {self.seed}")
+        if self.workers_path is not None:
+            parts.append(f"--workers {self.workers_path.name}")
+        if self.mapping_path is not None:
+            parts.append(f"--mapping {self.mapping_path.name}")
+        return " ".join(parts)
+
+    def parameters(self) -> dict:
+        """The request as plain values for the provenance (file names only, never local paths)."""
+        return {"program": self.program_label, "fiscal_years": self.years_label, "states": self.states_label,
+                "data": self.source, "k": self.k, "seed": self.seed, "benchmark_year": self.benchmark_year,
+                "n_bootstrap": self.n_bootstrap,
+                "workers": self.workers_path.name if self.workers_path else None,
+                "mapping": self.mapping_path.name if self.mapping_path else None}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """What ``load`` returns: the tables a request names and where they came from.
+
+    Fields
+    ------
+    request : the ``Request``.
+    cases : canonical case table (``schema.CASE_COLUMNS``), scope applied.
+    workers : canonical worker table or None (DOL files record no sex).
+    companions : companion tables of the cases by kind ("recruiters", "worksites", "housing").
+    files : input files, dicts with ``file`` (name, never a local path), ``sha256``, ``role``
+        (an i18n key: role_dol, role_workers, role_generator, role_params, role_benchmark) and,
+        for DOL files, ``release``.
+    coverage : one row per program x fiscal year: ``program``, ``fiscal_year``, ``release``
+        ("full year", "Q1".., or "synthetic"), ``files``.
+    accounting : what was read and kept, by input ("cases", "workers").
+    synthetic : True when the data are synthetic (every output must say so).
+    truth : the planted effects of synthetic data (None for real data).
+    """
+
+    request: Request
+    cases: pd.DataFrame
+    workers: pd.DataFrame | None
+    companions: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    files: tuple[dict, ...] = ()
+    coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
+    accounting: Mapping[str, dict] = field(default_factory=dict)
+    synthetic: bool = False
+    truth: Mapping | None = None
+
+
+def _sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _synthetic(request: Request) -> tuple[pd.DataFrame, pd.DataFrame, list[dict], Mapping]:
+    from toolkit import synth
+
+    d = synth.generate(seed=request.seed, fiscal_years=request.fiscal_years, programs=request.programs)
+    src = resources.files("toolkit").joinpath("synth.py").read_bytes()
+    params = json.dumps(d.truth.get("params", {}), sort_keys=True, default=str).encode("utf-8")
+    files = [{"file": "toolkit/synth.py", "sha256": _sha256_bytes(src), "role": "role_generator"},
+             {"file": f"synth.generate(seed={request.seed}, fiscal_years={list(request.fiscal_years)}, "
+                      f"programs={list(request.programs)}).truth['params']", "sha256": _sha256_bytes(params),
+              "role": "role_params"}]
+    return d.cases, d.workers, files, d.truth
+
+
+def _store(request: Request) -> tuple[pd.DataFrame, list[dict], dict]:
+    from toolkit import store
+
+    root = request.store_root
+    parts, accounting = [], {}
+    for program in request.programs:
+        part = store.load_cases(program, request.fiscal_years, root=root)
+        accounting[program] = dict(part.attrs.get("accounting", {}))
+        parts.append(part)
+    cases = pd.concat(parts, ignore_index=True)
+    files = [{"file": f["file"], "sha256": f["sha256"], "role": "role_dol", "release": f["release"]}
+             for f in store.sources(request.programs, request.fiscal_years, root=root)]
+    return cases, files, accounting
+
+
+def _companions(request: Request, cases: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Stored companion tables, restricted to the cases in scope (by case number)."""
+    from toolkit import store
+    from toolkit.errors import StoreError
+
+    out = {}
+    numbers = set(cases["case_number"].dropna().astype(str))
+    for kind in ("recruiters", "worksites", "housing"):
+        try:
+            table = store.read_table(kind, root=request.store_root)
+        except StoreError:
+            continue  # that companion file was never ingested
+        if "case_number" in table:
+            table = table[table["case_number"].astype("string").isin(numbers).fillna(False).to_numpy()]
+        out[kind] = table.reset_index(drop=True)
+    return out
+
+
+def _coverage(cases: pd.DataFrame, files: list[dict], synthetic: bool) -> pd.DataFrame:
+    rows = []
+    years = cases[["program", "fiscal_year"]].drop_duplicates().sort_values(["program", "fiscal_year"])
+    for program, fy in years.itertuples(index=False):
+        if synthetic:
+            rows.append({"program": program, "fiscal_year": int(fy), "release": "synthetic", "files": ""})
+            continue
+        names = sorted(set(cases.loc[(cases["program"] == program) & (cases["fiscal_year"] == fy), "source_file"]
+                           .dropna().astype(str)))
+        release = {f["file"]: f.get("release") for f in files}
+        kept = [release.get(n) or "full year" for n in names]
+        from toolkit import releases
+
+        best = max(kept, key=releases.rank) if kept else "full year"
+        rows.append({"program": program, "fiscal_year": int(fy), "release": best, "files": ", ".join(names)})
+    return pd.DataFrame(rows, columns=["program", "fiscal_year", "release", "files"])
+
+
+def _user_workers(request: Request) -> tuple[pd.DataFrame, dict, dict]:
+    from toolkit import workers as wk
+
+    w = wk.read_workers(request.workers_path, request.mapping_path)
+    read = dict(w.attrs.get("accounting", {}))
+    keep = ((w["program"].isna() | w["program"].isin(request.programs))
+            & (w["fiscal_year"].isna() | w["fiscal_year"].isin(request.fiscal_years)))
+    keep = keep.fillna(False).astype(bool)
+    out = w[keep].reset_index(drop=True)
+    out["stage"] = out["stage"].fillna("admitted")  # such files usually hold admitted workers
+    accounting = {**read, "outside_programs_or_years": int((~keep).sum()), "in_scope": len(out)}
+    entry = {"file": request.workers_path.name, "sha256": sha256_file(request.workers_path), "role": "role_workers"}
+    return out, accounting, entry
+
+
+def _in_states(df: pd.DataFrame, states: tuple[str, ...]) -> pd.DataFrame:
+    keep = df["worksite_state"].isin(states).fillna(False).astype(bool)
+    return schema.mark_synthetic(df[keep.to_numpy()].reset_index(drop=True), df)
+
+
+def load(request: Request) -> Dataset:
+    """The ``Dataset`` a request names (see the module docstring).
+
+    Raises
+    ------
+    StoreError
+        ``source="store"`` and the store holds no cases of the programs and years.
+    DataValidationError
+        No case with a requested worksite state; a worker file with no record in scope.
+
+    Examples
+    --------
+    >>> ds = load(Request.build(data="synthetic", program="H-2A", fy=2019, state="GA"))
+    >>> ds.synthetic, sorted(ds.cases["worksite_state"].unique()), ds.coverage["release"].tolist()
+    (True, ['GA'], ['synthetic'])
+    >>> [f["role"] for f in ds.files]
+    ['role_generator', 'role_params', 'role_benchmark']
+    """
+    truth = None
+    accounting: dict = {}
+    if request.source == "synthetic":
+        cases, workers, files, truth = _synthetic(request)
+        companions = {}
+    else:
+        cases, files, accounting["cases"] = _store(request)
+        workers = None
+        companions = _companions(request, cases)
+    if request.workers_path is not None:
+        workers, accounting["workers"], entry = _user_workers(request)
+        files.append(entry)
+        if workers.empty:
+            raise DataValidationError(f"{request.workers_path.name}: no worker record is in scope "
+                                      f"({request.program_label}, FY{request.years_label}); "
+                                      f"accounting: {accounting['workers']}")
+    table = resources.files("toolkit").joinpath("data", benchmarks.SHIPPED_TABLE).read_bytes()
+    files.append({"file": f"toolkit/data/{benchmarks.SHIPPED_TABLE}", "sha256": _sha256_bytes(table),
+                  "role": "role_benchmark"})
+    synthetic = schema.is_synthetic(cases)
+    coverage = _coverage(cases, files, synthetic)
+    if request.states:
+        present = set(cases["worksite_state"].dropna())
+        if not present & set(request.states):
+            label = " or ".join(request.programs)
+            raise DataValidationError(
+                f"no {label} cases with worksite state {request.states_label} in FY{request.years_label}; "
+                f"states present: {', '.join(sorted(present)[:60])}")
+        cases = _in_states(cases, request.states)
+        if workers is not None:
+            workers = _in_states(workers, request.states)
+    return Dataset(request=request, cases=cases, workers=workers, companions=companions, files=tuple(files),
+                   coverage=coverage, accounting=accounting, synthetic=synthetic, truth=truth)

@@ -1,0 +1,231 @@
+"""Presentation: the evidence in words, formatted numbers and pictures, in English or Spanish.
+
+``toolkit.evidence`` returns language-free values; this module is the one place that turns them
+into text (``toolkit.i18n`` strings and Babel number formats), display tables and matplotlib
+figures. ``view(evidence, lang)`` gathers everything a report page lays out; renderers
+(``toolkit.report``) only place it.
+
+Counts of people in sentences (kind "count") below k read "fewer than k"; display tables show
+the first ``TOP_ROWS`` rows and say so; occupation titles left in English in a Spanish text are
+marked and explained.
+
+Examples
+--------
+>>> format_value(("count", 3), "en", k=10)
+'fewer than 10'
+>>> format_value(("pct", 0.031), "es", k=10)
+'3.1%'
+>>> format_value(("t", "fewer_than", {"k": ("int", 5)}), "es", k=10)
+'menos de 5'
+"""
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from toolkit import i18n
+from toolkit.evidence import Evidence, FigureSpec, Finding, TableSpec
+
+__all__ = ["format_value", "finding_text", "occupation_namer", "display_table", "draw_figure", "figure_png",
+           "planted_text", "source_line", "view", "TOP_ROWS"]
+
+#: Rows shown per table in a report (the largest first); ``h2gender analyze`` writes every row.
+TOP_ROWS = 25
+
+
+def occupation_namer(soc_titles: dict[str, str], lang: str) -> Callable[[str], str]:
+    """SOC code -> occupation title in ``lang`` (``i18n.soc_title``, English titles marked in Spanish)."""
+    return lambda code: i18n.soc_title(code, soc_titles.get(code), lang, mark_english=True)
+
+
+def _join(items: list[str], lang: str) -> str:
+    """"a, b and c" / "a, b y c"."""
+    items = [str(i) for i in items]
+    if not items:
+        return ""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + i18n.t("word_and", lang) + items[-1]
+
+
+def format_value(spec: tuple, lang: str, *, k: int, occ_name: Callable[[str], str] | None = None) -> str:
+    """One value of a sentence, from its spec ``(kind, value, ...)`` (see ``evidence.Finding``)."""
+    kind, value = spec[0], spec[1]
+    occ_name = occ_name or (lambda code: code)
+    if kind == "int":
+        return i18n.fmt_int(value, lang)
+    if kind == "count":
+        return i18n.t("fewer_than", lang, k=k) if 0 < value < k else i18n.fmt_int(value, lang)
+    if kind == "pct":
+        return i18n.fmt_percent(np.nan if value is None else value, lang, spec[2] if len(spec) > 2 else 1)
+    if kind == "num":
+        return i18n.fmt_number(value, lang, spec[2] if len(spec) > 2 else 1)
+    if kind == "p":
+        return "< 0.001" if value < 0.001 else i18n.fmt_number(value, lang, 3)
+    if kind == "occ":
+        return i18n.t("quote", lang, text=occ_name(value))
+    if kind == "occs":
+        return _join([i18n.t("quote", lang, text=occ_name(c)) for c in value], lang)
+    if kind == "list":
+        return _join(list(value), lang)
+    if kind == "text":
+        return str(value)
+    if kind == "t":
+        sub = spec[2] if len(spec) > 2 else {}
+        return i18n.t(value, lang, **{n: format_value(s, lang, k=k, occ_name=occ_name) for n, s in sub.items()})
+    if kind == "concat":
+        return "".join(format_value(s, lang, k=k, occ_name=occ_name) for s in value)
+    raise ValueError(f"unknown value kind {kind!r} in {spec!r}")
+
+
+def finding_text(finding: Finding, lang: str, *, k: int, occ_name: Callable[[str], str] | None = None
+                 ) -> tuple[str, str]:
+    """(title, sentence) of a finding in ``lang``; the sentence starts with a capital."""
+    values = {n: format_value(s, lang, k=k, occ_name=occ_name) for n, s in finding.values.items()}
+    text = i18n.t(finding.text_key, lang, **values)
+    return i18n.t(finding.title_key, lang), text[:1].upper() + text[1:]
+
+
+def _cell(kind: str, value, lang: str, occ_name) -> str:
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return "—"
+    if kind == "text":
+        return str(value)
+    if kind == "occ":
+        return occ_name(str(value))
+    if kind == "pct":
+        return i18n.fmt_percent(value, lang)
+    if kind == "num3":
+        return i18n.fmt_number(value, lang, 3)
+    if kind == "bool":
+        return i18n.t("word_yes" if value else "word_no", lang)
+    return i18n.fmt_int(value, lang)
+
+
+def display_table(spec: TableSpec, lang: str, *, occ_name, top: int = TOP_ROWS) -> tuple[str, pd.DataFrame, str]:
+    """(title, formatted table with translated headers, note) for a report; the first ``top`` rows."""
+    data = spec.data
+    out = pd.DataFrame(index=data.index[:top])
+    for col, (header, kind) in spec.columns.items():
+        source = "soc_code" if kind == "occ" and col not in data else col
+        out[i18n.t(header, lang)] = [_cell(kind, v, lang, occ_name) for v in data[source].iloc[:top]]
+    notes = [i18n.t(key, lang, **{n: format_value(s, lang, k=0) for n, s in values.items()})
+             for key, values in spec.notes]
+    if len(data) > top:
+        notes.append(i18n.t("t_top_rows", lang, n=top, total=i18n.fmt_int(len(data), lang)))
+    occupation = i18n.t("col_occupation", lang)
+    if occupation in out and out[occupation].str.endswith(i18n.ENGLISH_MARK).any():
+        notes.append(i18n.t("t_english_titles", lang))
+    return i18n.t(spec.title_key, lang), out.reset_index(drop=True), " ".join(notes)
+
+
+def source_line(ev: Evidence, lang: str) -> str:
+    from toolkit import figures
+
+    return figures.source_line(ev.synthetic, lang=lang, seed=ev.request.seed,
+                               benchmark_year=ev.request.benchmark_year)
+
+
+def draw_figure(spec: FigureSpec, lang: str, *, synthetic: bool, source: str, k: int, occ_name):
+    """The matplotlib figure for ``spec`` in ``lang``."""
+    from toolkit import figures, geo
+
+    data = spec.data
+    if "soc_code" in data and "occupation" not in data:
+        data = data.assign(occupation=data["soc_code"].map(occ_name))
+    common = {"lang": lang, "synthetic": synthetic, "source": source}
+    if spec.kind in ("us_map", "mexico_map"):
+        o = spec.options
+        shapes = (geo.us_states_for_map().merge(data, left_on="state", right_on=data.columns[0], how="left")
+                  if spec.kind == "us_map" else
+                  geo.mexico_states().merge(data, left_on="state_code", right_on=data.columns[0], how="left"))
+        ax = geo.choropleth(shapes, o["column"], k=k, title=i18n.t(o["title"], lang),
+                            legend_label=i18n.t(o["legend"], lang), cmap=o.get("cmap", "viridis"), **common)
+        return ax.figure
+    draw = {"occupations": figures.occupations_figure, "shortfall": figures.shortfall_figure,
+            "selection": figures.selection_figure, "wages": figures.wage_gap_figure,
+            "joborders": figures.joborders_figure}
+    if spec.kind not in draw:
+        raise ValueError(f"unknown figure kind {spec.kind!r}; known: {sorted([*draw, 'us_map', 'mexico_map'])}")
+    return draw[spec.kind](data, **common)
+
+
+def figure_png(fig, dpi: int = 110) -> str:
+    """The figure as a base64 PNG (for an HTML ``img``); the figure is closed."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def planted_text(truth: dict | None, lang: str) -> str | None:
+    """The effects planted in synthetic data, in words: what the findings should recover."""
+    if not truth:
+        return None
+    shares = _join([f"{p} {i18n.fmt_percent(v, lang, 0)}" for p, v in sorted(truth["women_share"].items())], lang)
+    penalty = truth["wage_penalty_log"]
+    return i18n.t("provenance_planted", lang, shares=shares, odds=i18n.fmt_number(truth["selection_odds_ratio"], lang, 2),
+                  wage=i18n.fmt_number(penalty, lang, 2), wage_pct=i18n.fmt_percent(1 - np.exp(penalty), lang),
+                  orders=i18n.fmt_int(len(truth.get("sex_preference_cases", [])), lang))
+
+
+def view(ev: Evidence, lang: str) -> dict:
+    """Everything a report page shows, in ``lang``, as plain strings and tables.
+
+    Keys: ``lang``, ``title``, ``scope``, ``synthetic``, ``synthetic_note``, ``suppression_note``,
+    ``findings`` (title, text), ``figures`` (name, alt, png), ``tables`` (title, frame, note),
+    ``methods`` (markdown), ``provenance`` (version, commit, rendered, parameters, planted,
+    command, files frame), and the section headings ``h``.
+    """
+    import matplotlib.pyplot as plt
+
+    i18n.check_lang(lang)
+    req, k = ev.request, ev.k
+    occ_name = occupation_namer(ev.soc_titles, lang)
+    program = i18n.t("all_programs", lang) if req.program_label == "all" else req.program_label
+    data = i18n.t("data_synthetic", lang, seed=req.seed) if ev.synthetic else i18n.t("data_store", lang)
+    source = source_line(ev, lang)
+    figures = []
+    for name, spec in ev.figures.items():
+        fig = draw_figure(spec, lang, synthetic=ev.synthetic, source=source, k=k, occ_name=occ_name)
+        alt = fig.axes[0].get_title() if fig.axes else name
+        figures.append({"name": name, "alt": alt, "png": figure_png(fig)})
+    plt.close("all")
+    tables = []
+    for spec in ev.tables.values():
+        title, frame, note = display_table(spec, lang, occ_name=occ_name)
+        tables.append({"title": title, "frame": frame, "note": note})
+    prov = ev.provenance
+    files = pd.DataFrame([{i18n.t("col_file", lang): f["file"], i18n.t("col_sha256", lang): f["sha256"],
+                           i18n.t("col_role", lang): i18n.t(f["role"], lang)} for f in prov["files"]])
+    params = ", ".join(f"{key}={'—' if v is None else v}" for key, v in prov["parameters"].items())
+    return {
+        "lang": lang,
+        "title": i18n.t("report_title", lang, program=program),
+        "scope": i18n.t("scope", lang, program=program, fy=req.years_label,
+                        state=req.states_label or i18n.t("all_states", lang), data=data),
+        "synthetic": ev.synthetic,
+        "synthetic_banner": i18n.t("synthetic_banner", lang),
+        "synthetic_note": i18n.t("synthetic_note", lang),
+        "suppression_note": i18n.t("suppression_note", lang, k=k),
+        "findings": [{"title": title.rstrip("."), "text": text}
+                     for title, text in (finding_text(f, lang, k=k, occ_name=occ_name) for f in ev.findings)],
+        "figures": figures,
+        "tables": tables,
+        "methods": i18n.t("methods", lang),
+        "provenance": {
+            "version": i18n.t("provenance_version", lang, version=prov["version"], commit=prov["commit"]),
+            "rendered": i18n.t("provenance_rendered", lang, date=prov["rendered"]),
+            "parameters": i18n.t("provenance_parameters", lang, params=params),
+            "planted": planted_text(prov.get("truth"), lang) if ev.synthetic else None,
+            "command_label": i18n.t("provenance_command", lang),
+            "command": req.command(lang),
+            "files_label": i18n.t("provenance_files", lang),
+            "files": files,
+        },
+        "h": {key: i18n.t(f"h_{key}", lang) for key in ("findings", "figures", "tables", "methods", "provenance")},
+    }
