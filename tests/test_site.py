@@ -366,3 +366,23 @@ def test_real_files_leave_no_contact_on_any_page(dol_dir, tmp_path):
             assert person not in shown, f"Appendix C: recruiter person {person!r} appears in the site"
             checked += 1
     assert checked > 1000, f"only {checked} contact values checked"
+
+
+def test_evidence_sections_are_the_reports_evidence_for_each_state(tmp_path):
+    import html as html_mod
+    from dataclasses import replace
+
+    from toolkit import dataset, evidence, present
+
+    request = dataset.Request.build(data="synthetic", program="H-2B", fy=2020, lang="es", n_bootstrap=20)
+    secs = site.evidence_sections(dataset.load(request), states=["GA"], commit="abc", pdf_dir=tmp_path / "pdf")
+    assert set(secs) == {("US", "es"), ("GA", "es")}
+    ga = html_mod.unescape(secs[("GA", "es")])
+    assert "H-2B: " in ga and "{top}pdf/" in ga
+    assert len(list((tmp_path / "pdf").glob("*.pdf"))) == 2, "one PDF per program x scope x language"
+    # the same findings as the report made for Georgia alone
+    alone = evidence.build(dataset.load(replace(request, states=("GA",))), commit="abc")
+    findings = present.view(replace(alone, figures={}), "es")["findings"]
+    assert findings and all(f["text"] in ga for f in findings)
+    us = html_mod.unescape(secs[("US", "es")])
+    assert not all(f["text"] in us for f in findings), "the national section is not Georgia's"

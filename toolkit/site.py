@@ -38,7 +38,6 @@ import html
 import json
 import re
 import shutil
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -48,11 +47,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from toolkit import i18n, schema
+from toolkit import codes, i18n, schema
 
 __all__ = ["fold", "employer_identity", "drop_contacts", "EmployerProfiles", "RecruiterProfiles",
            "employer_profiles", "recruiter_profiles", "entity_table", "search_index", "search_index_script",
-           "us_map_svg", "SitePages", "build_pages", "write_site", "text", "PROFILE_COLUMNS",
+           "us_map_svg", "SitePages", "build_pages", "evidence_sections", "write_site", "text", "PROFILE_COLUMNS",
            "MAP_STATES", "DIRECTORY_PAGE_ROWS"]
 
 #: The case columns an employer profile may use; everything else (contact persons, e-mails,
@@ -102,7 +101,7 @@ def text(key: str, lang: str, **values) -> str:
 
 
 def fold(name: object) -> str:
-    """Lower-case ASCII words of ``name``: accents removed (NFKD), punctuation to spaces.
+    """Lower-case ASCII words of ``name``: ``codes.fold`` (accents removed, NFKD), punctuation to spaces.
 
     The search script folds a query the same way, so "Gonzáles Farms, LLC" and "gonzales farms
     llc" are the same words.
@@ -116,8 +115,7 @@ def fold(name: object) -> str:
     """
     if name is None or (not isinstance(name, str) and pd.isna(name)):
         return ""
-    plain = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain.lower()).split())
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", codes.fold(name)).split())
 
 
 def _core_name(name: object) -> str:
@@ -555,9 +553,9 @@ class SitePages:
     ``employers``. ``coverage``: the same by program x fiscal year (national). ``state_occupations``
     and ``state_employers``: certified positions per state by SOC code and by employer.
     ``provenance``: ``source`` ("store" or "synthetic"), ``years``, ``files`` (dicts with ``file``,
-    ``sha256``), ``version``, ``commit``, ``command``. ``sections``: HTML fragments of the evidence,
-    keyed by (state code or "US", lang), already through the disclosure layer; ``pdfs``: relative
-    paths (from the site root) of the PDF of the same evidence, same keys.
+    ``sha256``), ``version``, ``commit``, ``command``. ``sections``: HTML fragments of the evidence
+    (``evidence_sections``), keyed by (state code or "US", lang), already through the disclosure
+    layer; ``{top}`` in them stands for the page's relative path to the site root.
     """
     employers: EmployerProfiles
     recruiters: RecruiterProfiles | None
@@ -569,12 +567,12 @@ class SitePages:
     k: int = 10
     synthetic: bool = False
     sections: Mapping[tuple[str, str], str] = field(default_factory=dict)
-    pdfs: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
 def build_pages(cases: pd.DataFrame, *, recruiters: pd.DataFrame | None = None, housing: pd.DataFrame | None = None,
                 identity: Callable[[pd.DataFrame], pd.Series] | None = None, provenance: Mapping | None = None,
-                k: int = 10, benchmark: pd.DataFrame | None = None) -> SitePages:
+                k: int = 10, benchmark: pd.DataFrame | None = None,
+                sections: Mapping[tuple[str, str], str] | None = None) -> SitePages:
     """The site's content from canonical cases (and, when given, Appendix C recruiters and
     Addendum B housing): entity profiles, state and national tables, provenance.
 
@@ -610,7 +608,80 @@ def build_pages(cases: pd.DataFrame, *, recruiters: pd.DataFrame | None = None, 
     prov = {"source": "synthetic" if schema.is_synthetic(cases) else "store",
             "years": _years(cases["fiscal_year"]), "files": [], "version": "", "commit": "unknown", "command": ""}
     prov.update(dict(provenance or {}))
-    return SitePages(emp, rec, by_state, coverage, occ, semp, prov, k=k, synthetic=schema.is_synthetic(cases))
+    return SitePages(emp, rec, by_state, coverage, occ, semp, prov, k=k, synthetic=schema.is_synthetic(cases),
+                     sections=dict(sections or {}))
+
+
+# ------------------------------------------------------------------------------------------------
+# the evidence of the reports, per program x state
+def _scoped(data, program: str, state: str | None):
+    """The dataset narrowed to one program and one worksite state (None: national), with the
+    matching ``Request`` (so the evidence's provenance and command name that scope)."""
+    from dataclasses import replace
+
+    req = replace(data.request, programs=(program,), states=(state,) if state else ())
+    keep = data.cases["program"] == program
+    if state:
+        keep &= data.cases["worksite_state"] == state
+    workers = data.workers
+    if workers is not None:
+        wkeep = workers["program"] == program
+        if state and "worksite_state" in workers:
+            wkeep &= workers["worksite_state"] == state
+        workers = workers[wkeep.fillna(False).to_numpy()]
+    return replace(data, request=req, cases=data.cases[keep.fillna(False).to_numpy()], workers=workers)
+
+
+def _view_html(view: dict, *, program: str, pdf: str | None) -> str:
+    """One program's evidence (``present.view``) as an HTML fragment: findings, tables, notes.
+
+    Figures are left to the PDF of the same evidence: drawn for every state they would cost
+    seconds per page and hundreds of KB; the page links the PDF instead. ``{top}`` in a link is
+    replaced by the page's path to the site root.
+    """
+    findings = "".join(f"<h4>{_e(f['title'])}</h4><p>{_e(f['text'])}</p>" for f in view["findings"])
+    tables = "".join(
+        f"<h4>{_e(t['title'])}</h4><div class=\"table-wrap\">"
+        + t["frame"].to_html(index=False, escape=True, border=0, na_rep="—", classes="evidence-table")
+        + f"</div><p class=\"note\">{_e(t['note'])}</p>" for t in view["tables"])
+    link = (f'<p><a href="{{top}}{_e(pdf)}">{_e(text("state_pdf", view["lang"]))}</a></p>' if pdf else "")
+    return (f'<section class="evidence"><h3>{_e(program)}: {_e(view["scope"])}</h3>{findings}{tables}'
+            f'<p class="note">{_e(view["suppression_note"])}</p>{link}</section>')
+
+
+def evidence_sections(data, *, states: Iterable[str] | None = None, commit: str = "unknown", rendered: str = "",
+                      pdf_dir: str | Path | None = None) -> dict[tuple[str, str], str]:
+    """The report's evidence for each program x state (and nationally, "US"), per language.
+
+    ``data`` is a ``dataset.Dataset`` (``dataset.load(request)``, loaded once); for each program
+    and each worksite state with cases (or only ``states``) the dataset is narrowed to that scope,
+    ``evidence.build`` computes the evidence (counts of people suppressed below the request's k)
+    and ``present.view`` words it in each of the request's languages. With ``pdf_dir`` the same
+    evidence is also printed to PDF there (``report.render``, no Jupyter kernel) and linked.
+    Returns {(state or "US", lang): HTML fragment}, ready for ``SitePages.sections``.
+    """
+    from dataclasses import replace
+
+    from toolkit import evidence, present, report
+
+    cases = data.cases
+    wanted = None if states is None else set(states)
+    out: dict[tuple[str, str], list[str]] = {}
+    for program in sorted(cases["program"].dropna().unique()):
+        present_states = sorted(cases.loc[cases["program"] == program, "worksite_state"].dropna().unique())
+        scopes = [None] + [st for st in present_states if wanted is None or st in wanted]
+        for state in scopes:
+            ev = evidence.build(_scoped(data, program, state), commit=commit, rendered=rendered)
+            for lang in data.request.langs:
+                pdf = None
+                if pdf_dir is not None:
+                    path = report.render(ev, lang=lang, fmt="pdf", out=pdf_dir)[0]
+                    pdf = f"{Path(pdf_dir).name}/{path.name}"
+                # empty tables are left out: present.display_table fails on a table with no rows
+                shown = {name: spec for name, spec in ev.tables.items() if len(spec.data)}
+                view = present.view(replace(ev, figures={}, tables=shown), lang)
+                out.setdefault((state or "US", lang), []).append(_view_html(view, program=program, pdf=pdf))
+    return {key: "".join(parts) for key, parts in out.items()}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -778,7 +849,7 @@ class _Writer:
         svg = us_map_svg(names=names, title=text("map_title", lang), description=text("map_desc", lang))
         states = "".join(f'<li><a href="state/{s}.html">{_e(names[s])}</a></li>'
                          for s in sorted(MAP_STATES, key=lambda s: fold(names[s])))
-        national = p.sections.get(("US", lang), "")
+        national = p.sections.get(("US", lang), "").replace("{top}", "../")
         body = (f'<h2>{_e(text("national_title", lang))}</h2>{table}{national}'
                 f'<h2 id="map">{_e(text("map_title", lang))}</h2><div class="map">{svg}</div>'
                 f'<h2 id="states">{_e(text("states_list", lang))}</h2><ul class="columns">{states}</ul>'
@@ -829,10 +900,7 @@ class _Writer:
                  for r in top.itertuples()], numeric=(1,)))
         section = p.sections.get((code, lang))
         if section:
-            parts.append(f'<h2>{_e(text("state_evidence", lang))}</h2>{section}')
-        pdf = p.pdfs.get((code, lang))
-        if pdf:
-            parts.append(f'<p><a href="../../{_e(pdf)}">{_e(text("state_pdf", lang))}</a></p>')
+            parts.append(f'<h2>{_e(text("state_evidence", lang))}</h2>{section.replace("{top}", "../../")}')
         self.page(f"state/{code}.html", text("state_title", lang, name=name), "".join(parts))
 
     def directory(self, kind: str, table: pd.DataFrame, row_html: Callable, headers: list[str],

@@ -1,7 +1,6 @@
 """``h2gender site``: write the offline evidence site (every state, employer and recruiter; es/en)."""
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -10,25 +9,14 @@ import click
 _LANGS = ("es", "en")
 
 
-def parse_years(value: str) -> list[int]:
-    """ "2015-2022" -> [2015, ..., 2022]; "2019" -> [2019]; "2015,2017" -> [2015, 2017].
+def _fy(ctx, param, value: str) -> tuple[int, ...]:
+    from toolkit.dataset import parse_years
+    from toolkit.errors import RequestError
 
-    Raises ``click.BadParameter`` naming the bad value (a year outside 2000-2099, an empty or
-    reversed range)."""
-    years: set[int] = set()
-    for part in (p.strip() for p in str(value).split(",")):
-        bounds = part.split("-")
-        if not part or len(bounds) > 2 or not all(b.strip().isdigit() for b in bounds):
-            raise click.BadParameter(f"use a year (2019), a range (2015-2022) or a list (2015,2017); got {value!r}")
-        lo, hi = int(bounds[0]), int(bounds[-1])
-        if lo > hi or not (2000 <= lo <= 2099 and 2000 <= hi <= 2099):
-            raise click.BadParameter(f"fiscal years must run forward within 2000-2099; got {part!r}")
-        years.update(range(lo, hi + 1))
-    return sorted(years)
-
-
-def _fy(ctx, param, value: str) -> list[int]:
-    return parse_years(value)
+    try:
+        return parse_years(value)
+    except RequestError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _langs(ctx, param, value: str) -> list[str]:
@@ -36,33 +24,6 @@ def _langs(ctx, param, value: str) -> list[str]:
     if not langs or any(v not in _LANGS for v in langs) or len(set(langs)) != len(langs):
         raise click.BadParameter(f"use es, en or es,en (got {value!r})")
     return langs
-
-
-def _store_inputs(programs: list[str], years: list[int]):
-    """(cases, recruiters or None, housing or None, input files) from the harmonized store."""
-    import pandas as pd
-
-    from toolkit import store
-    from toolkit.errors import StoreError
-
-    frames = []
-    for program in programs:
-        try:
-            frames.append(store.load_cases(program, years))
-        except StoreError:
-            continue  # a program without stored years: the coverage table shows it missing
-    if not frames:
-        raise StoreError(f"no cases in the store for {', '.join(programs)}, fiscal years {years[0]}-{years[-1]}; "
-                         "run `h2gender data ingest FILE...` first")
-    cases = pd.concat(frames, ignore_index=True)
-    companions = {}
-    for kind in ("recruiters", "housing"):
-        try:
-            companions[kind] = store.read_table(kind)
-        except StoreError:
-            companions[kind] = None
-    files = [{"file": f["file"], "sha256": f["sha256"]} for f in store.sources(programs, years)]
-    return cases, companions["recruiters"], companions["housing"], files
 
 
 @click.command()
@@ -76,35 +37,38 @@ def _store_inputs(programs: list[str], years: list[int]):
 @click.option("--k", type=click.IntRange(min=1), default=10, show_default=True,
               help="Withhold any count from worker records below k.")
 @click.option("--seed", type=int, default=2019, show_default=True, help="Seed of the synthetic data.")
+@click.option("--evidence/--no-evidence", default=True, show_default=True,
+              help="Add the report's evidence to each program x state page (evidence.build per scope).")
+@click.option("--pdf", is_flag=True, help="Also print each state's evidence to PDF (OUT/pdf) and link it.")
 @click.pass_context
-def site(ctx, data, years, program, lang, out, k, seed) -> None:
+def site(ctx, data, years, program, lang, out, k, seed, evidence, pdf) -> None:
     """Write the offline evidence site: open OUT/index.html from disk or publish OUT on any static host."""
-    from toolkit import __version__
+    from toolkit import __version__, dataset, runinfo
     from toolkit import site as site_mod
-    from toolkit.evidence import git_commit
 
     obj = ctx.find_root().obj
-    if obj is not None and obj.data_dir is not None:
-        os.environ["H2GENDER_DATA_DIR"] = str(obj.data_dir)
-    programs = ["H-2A", "H-2B"] if program == "all" else [program]
+    data_dir = obj.data_dir if obj is not None else None
     start = time.perf_counter()
-    if data == "store":
-        cases, recruiters, housing, files = _store_inputs(programs, years)
-    else:
-        from toolkit import synth
-
-        cases = synth.generate(seed, years, programs=programs).cases
-        recruiters, housing, files = None, None, []
-    span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
-    command = (f"h2gender site --data {data} --fy {span} --program {program} --lang {','.join(lang)} --k {k}"
-               + (f" --seed {seed}" if data == "synthetic" else "") + f" --out {out.as_posix()}")
-    click.echo(f"==> {len(cases):,} cases read ({time.perf_counter() - start:.1f} s)", err=True)
-    pages = site_mod.build_pages(cases, recruiters=recruiters, housing=housing, k=k,
-                                 provenance={"files": files, "version": __version__,
-                                             "commit": git_commit(), "command": command})
-    click.echo(f"==> {len(pages.employers.employers):,} employers, "
-               f"{0 if pages.recruiters is None else len(pages.recruiters.recruiters):,} recruiters "
-               f"({time.perf_counter() - start:.1f} s)", err=True)
+    request = dataset.Request.build(data=data, program=program, fy=years, lang=lang, k=k, seed=seed,
+                                    data_dir=data_dir)
+    ds = dataset.load(request)
+    say = lambda what: click.echo(f"==> {what} ({time.perf_counter() - start:.1f} s)", err=True)  # noqa: E731
+    say(f"{len(ds.cases):,} cases read")
+    commit = runinfo.git_commit()
+    sections = {}
+    if evidence:
+        sections = site_mod.evidence_sections(ds, commit=commit, pdf_dir=out / "pdf" if pdf else None)
+        say(f"evidence for {len(sections) // len(lang)} scopes")
+    command = (f"h2gender site --data {data} --fy {request.years_label} --program {program} --lang {','.join(lang)}"
+               f" --k {k}" + (f" --seed {seed}" if data == "synthetic" else "") + ("" if evidence else " --no-evidence")
+               + (" --pdf" if pdf else "") + f" --out {out.as_posix()}")
+    files = [{"file": f["file"], "sha256": f["sha256"]} for f in ds.files]
+    pages = site_mod.build_pages(ds.cases, recruiters=ds.companions.get("recruiters"),
+                                 housing=ds.companions.get("housing"), k=k, sections=sections,
+                                 provenance={"files": files, "version": __version__, "commit": commit,
+                                             "command": command})
+    say(f"{len(pages.employers.employers):,} employers, "
+        f"{0 if pages.recruiters is None else len(pages.recruiters.recruiters):,} recruiters")
     written = site_mod.write_site(pages, out, langs=lang)
-    click.echo(f"==> {len(written):,} files written ({time.perf_counter() - start:.1f} s)", err=True)
+    say(f"{len(written):,} files written")
     click.echo(f"Site written: {out / 'index.html'}")
