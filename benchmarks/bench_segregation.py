@@ -1,30 +1,51 @@
-"""Speed of toolkit.segregation inference against PySAL `segregation` on the same tables.
+"""Speed of toolkit.segregation inference against PySAL `segregation` and the R package `segregation`,
+equal work side by side.
 
     .venv/bin/python benchmarks/bench_segregation.py        (needs the bench extra: pip install -e .[bench])
 
-1. mutual_total(se=True, n_bootstrap=1000) on 10,000 units x 5 groups vs PySAL MultiInfoTheory
-   with SingleValueTest(null_approach="bootstrap").
-2. dissimilarity(se=True, n_bootstrap=1000) on 1,000 units x 2 groups vs PySAL Dissim with
+Every row of a block does the same number of bootstrap replicates on the same table; nothing is
+scaled from a shorter run. PySAL runs with ``n_jobs=-1`` (all cores; the toolkit uses one) and R
+(when ``Rscript`` with the package is installed: ../shared/vendor/README.md) is timed inside R
+around the call only, so R's start-up and data loading are not counted.
+
+1. M/H, 10,000 units x 5 groups, 200 replicates: toolkit cells bootstrap (multinomial over the
+   cells, R's procedure) vs R ``mutual_total(se = TRUE)``; toolkit units bootstrap (units drawn
+   with replacement, PySAL's procedure) vs PySAL MultiInfoTheory with
    SingleValueTest(null_approach="bootstrap").
-PySAL runs fewer iterations; its time is scaled to 1,000 iterations. Point estimates are checked
-equal first. toolkit's default bootstrap resamples the contingency table (multinomial over all cells, as the R
-package `segregation`); PySAL resamples units (rows) with replacement, which toolkit also offers
-(`resample="units"`): those rows compare equal procedures. The multinomial draw over 50,000 cells
-dominates the time of the default bootstrap in the first case; the units bootstrap of M and H
-works on unit draw counts and never builds the resampled tables.
+2. D, 1,000 units x 2 groups, 999 replicates: toolkit cells bootstrap vs R ``dissimilarity(se =
+   TRUE)``; toolkit units bootstrap vs PySAL Dissim with SingleValueTest(null_approach="bootstrap").
+
+Point estimates are checked equal first. The last lines show the floor of a cells bootstrap: the
+time numpy's exact multinomial draw alone takes per replicate and per cell.
 """
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import measure, row  # noqa: E402
+from _util import measure  # noqa: E402
 
 from toolkit import segregation as sg  # noqa: E402
+
+os.environ.setdefault("TQDM_DISABLE", "1")  # PySAL's progress bar would interleave with the table
+B_MH, B_D = 200, 999
+PYSAL_JOBS = -1
+
+R_SCRIPT = """
+suppressPackageStartupMessages(library(segregation))
+d <- read.csv("{path}")
+t <- system.time(invisible(capture.output(r <- {call}, type = "message")))[["elapsed"]]
+cat(sprintf("%.6f %.12f\\n", t, r$est[1]))
+"""
 
 
 def table(units, groups, seed):
@@ -35,44 +56,91 @@ def table(units, groups, seed):
     return pd.DataFrame(counts, columns=list(groups)).rename_axis("unit").reset_index()
 
 
+def r_available() -> bool:
+    if shutil.which("Rscript") is None:
+        return False
+    probe = subprocess.run(["Rscript", "-e", "library(segregation)"], capture_output=True)
+    return probe.returncode == 0
+
+
+def r_time(long: pd.DataFrame, call: str) -> tuple[float, float]:
+    """Seconds R spends in ``call`` (data frame ``d``; columns grp, unt, n), and its first estimate."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "d.csv"
+        long.rename(columns={"g": "grp", "unit": "unt"}).to_csv(path, index=False)
+        script = Path(tmp) / "bench.R"
+        script.write_text(R_SCRIPT.format(path=path.as_posix(), call=call))
+        out = subprocess.run(["Rscript", str(script)], capture_output=True, text=True, check=True)
+    seconds, est = out.stdout.split()
+    return float(seconds), float(est)
+
+
+def line(name: str, seconds: float, peak: float | None = None, baseline: float | None = None) -> str:
+    mem = f"{peak:9.1f} MiB" if peak is not None else " " * 13
+    ratio = f"{baseline / seconds:8.1f}x" if baseline else ""
+    return f"  {name:<62} {seconds:9.2f} s {mem} {ratio}"
+
+
+def block(verb, long: pd.DataFrame, pysal_index, replicates: int, r_call: str, with_r: bool) -> None:
+    """One case: toolkit cells bootstrap vs R, toolkit units bootstrap vs PySAL, same replicates."""
+    from segregation.inference import SingleValueTest
+    name = verb.__name__
+    _, t_cells, m_cells = measure(verb, long, "g", "unit", "n", se=True, n_bootstrap=replicates, seed=1)
+    cells = f"toolkit {name}(se=True), cells bootstrap (R's procedure)"
+    if with_r:
+        t_r, _ = r_time(long, r_call)
+        print(line(f"R {name}(se = TRUE), cells bootstrap", t_r))
+        print(line(cells, t_cells, m_cells, t_r))
+    else:
+        print("  R not installed (Rscript with the segregation package): R rows skipped")
+        print(line(cells, t_cells, m_cells))
+    _, t_ref, m_ref = measure(SingleValueTest, pysal_index, iterations_under_null=replicates,
+                              null_approach="bootstrap", n_jobs=PYSAL_JOBS)
+    _, t_units, m_units = measure(verb, long, "g", "unit", "n", se=True, n_bootstrap=replicates, seed=1,
+                                  resample="units")
+    print(line(f"PySAL {type(pysal_index).__name__} bootstrap (units), n_jobs={PYSAL_JOBS}", t_ref, m_ref))
+    print(line(f"toolkit {name}(resample='units') (PySAL's procedure)", t_units, m_units, t_ref))
+    print(line("toolkit cells bootstrap vs PySAL (other procedure)", t_cells, None, t_ref))
+
+
 def main() -> int:
     try:
-        from segregation.inference import SingleValueTest
         from segregation.multigroup import MultiInfoTheory
         from segregation.singlegroup import Dissim
     except ImportError:
         print("PySAL segregation is not installed: .venv/bin/python -m pip install -e '.[bench]'")
         return 1
-    print(f"{'case':<58} {'time':>11} {'peak mem':>13} {'speed-up':>9}")
+    with_r = r_available()
+    print(f"{'case':<64} {'time':>11} {'peak mem':>13} {'speed-up':>9}")
+    print("speed-up = baseline time / toolkit time for the same replicates (above 1: toolkit faster)")
+
     groups = ("a", "b", "c", "d", "e")
     wide = table(10_000, groups, 1)
     long = wide.melt(id_vars="unit", var_name="g", value_name="n")
-    ours, t_ours, m_ours = measure(sg.mutual_total, long, "g", "unit", "n", se=True, n_bootstrap=1000, seed=1)
-    pysal_iters = 20
-    ref, t_ref, m_ref = measure(SingleValueTest, MultiInfoTheory(wide, list(groups)), iterations_under_null=pysal_iters,
-                                null_approach="bootstrap", n_jobs=1)
-    assert np.isclose(sg.mutual_total(long, "g", "unit", "n").loc["H", "est"], MultiInfoTheory(wide, list(groups)).statistic)
-    t_ref_1000 = t_ref * 1000 / pysal_iters
-    print(row("toolkit mutual_total cells bootstrap, 10,000 x 5, B=1000", t_ours, m_ours, t_ref_1000))
-    _, t_u, m_u = measure(sg.mutual_total, long, "g", "unit", "n", se=True, n_bootstrap=1000, seed=1, resample="units")
-    print(row("toolkit mutual_total units bootstrap (PySAL's procedure), B=1000", t_u, m_u, t_ref_1000))
-    print(row(f"PySAL MultiInfoTheory bootstrap, B={pysal_iters} (x{1000 // pysal_iters} scaled)", t_ref_1000, m_ref))
+    pysal_mh = MultiInfoTheory(wide, list(groups))
+    assert np.isclose(sg.mutual_total(long, "g", "unit", "n").loc["H", "est"], pysal_mh.statistic)
+    print(f"\n1. M/H, 10,000 units x 5 groups, B = {B_MH} replicates")
+    block(sg.mutual_total, long, pysal_mh, B_MH,
+          f'mutual_total(d, "grp", "unt", weight = "n", se = TRUE, n_bootstrap = {B_MH})', with_r)
 
     two = table(1_000, ("F", "M"), 2)
     two["T"] = two["F"] + two["M"]
     long2 = two.melt(id_vars="unit", value_vars=["F", "M"], var_name="g", value_name="n")
-    ours, t_ours, m_ours = measure(sg.dissimilarity, long2, "g", "unit", "n", se=True, n_bootstrap=1000, seed=1)
-    assert np.isclose(sg.dissimilarity(long2, "g", "unit", "n").loc["D", "est"], Dissim(two, "F", "T").statistic)
-    pysal_iters = 100
-    ref, t_ref, m_ref = measure(SingleValueTest, Dissim(two, "F", "T"), iterations_under_null=pysal_iters,
-                                null_approach="bootstrap", n_jobs=1)
-    t_ref_1000 = t_ref * 1000 / pysal_iters
-    print(row("toolkit dissimilarity cells bootstrap, 1,000 x 2, B=1000", t_ours, m_ours, t_ref_1000))
-    _, t_u, m_u = measure(sg.dissimilarity, long2, "g", "unit", "n", se=True, n_bootstrap=1000, seed=1, resample="units")
-    print(row("toolkit dissimilarity units bootstrap (PySAL's procedure), B=1000", t_u, m_u, t_ref_1000))
-    print(row(f"PySAL Dissim bootstrap, B={pysal_iters} (x{1000 // pysal_iters} scaled)", t_ref_1000, m_ref))
-    print("speed-up = PySAL time / toolkit time (above 1: toolkit faster). Bootstraps differ: toolkit "
-          "resamples cells (multinomial), PySAL resamples units.")
+    pysal_d = Dissim(two, "F", "T")
+    assert np.isclose(sg.dissimilarity(long2, "g", "unit", "n").loc["D", "est"], pysal_d.statistic)
+    print(f"\n2. D, 1,000 units x 2 groups, B = {B_D} replicates")
+    block(sg.dissimilarity, long2, pysal_d, B_D,
+          f'dissimilarity(d, "grp", "unt", weight = "n", se = TRUE, n_bootstrap = {B_D})', with_r)
+
+    print("\nFloor of a cells bootstrap: numpy's exact multinomial draw alone (no statistic)")
+    rng = np.random.default_rng(1)
+    for name, frame_, reps in (("10,000 x 5", long, B_MH), ("1,000 x 2", long2, B_D)):
+        counts = frame_.groupby(["unit", "g"])["n"].sum().to_numpy()
+        start = time.perf_counter()
+        rng.multinomial(int(counts.sum()), counts / counts.sum(), size=reps)
+        seconds = time.perf_counter() - start
+        print(f"  {name}: {seconds:.2f} s for {reps} draws = {seconds / reps * 1e3:.2f} ms per replicate, "
+              f"{seconds / reps / counts.size * 1e9:.0f} ns per cell")
     return 0
 
 

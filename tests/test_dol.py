@@ -142,7 +142,8 @@ def _write(path: Path, headers, rows):
 @pytest.mark.parametrize("era", sorted(ERA_HEADERS))
 def test_era_fixtures(tmp_path, era):
     program = "H-2A" if era == "form-2019" else "H-2B"
-    path = _write(tmp_path / f"{program}_Disclosure_Data_FY2015.xlsx", ERA_HEADERS[era], ROWS[era])
+    fy = {"icert-2015": 2015, "form-2019": 2020, "nbr-2007": 2008}[era]  # the rows' decision dates
+    path = _write(tmp_path / f"{program}_Disclosure_Data_FY{fy}.xlsx", ERA_HEADERS[era], ROWS[era])
     df = dol.read_disclosure(path)
     assert df.attrs["accounting"]["layout"] == era
     assert df.attrs["accounting"]["rows_kept"] == 2
@@ -225,13 +226,18 @@ def test_program_and_year_inference_and_conflicts(tmp_path):
 def test_duplicate_cases_across_files_and_quarters(tmp_path):
     a = _write(tmp_path / "H-2B_FY2015_Q2.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"])
     b = _write(tmp_path / "H-2B_FY2015_Q4.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"][:1])
-    c = _write(tmp_path / "H-2B_FY2016.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"])
+    # the FY2016 file repeats a case decided in FY2015 (kept in the file's year, and counted)
+    later = [[f"H-400-16001-{i}", date, *ROWS["icert-2015"][0][2:]] for i, date in ((1, "2015-11-01"), (2, "2016-02-01"))]
+    c = _write(tmp_path / "H-2B_FY2016.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"][:1] + later)
     assert [p.name for p in releases.latest_per_year([a, b, c])] == ["H-2B_FY2015_Q4.xlsx", "H-2B_FY2016.xlsx"]
-    both = pd.concat([dol.read_disclosure(b), dol.read_disclosure(c, fiscal_year=2016)], ignore_index=True)
+    c_df = dol.read_disclosure(c, fiscal_year=2016)
+    assert (c_df["fiscal_year"] == 2016).all() and c_df.attrs["accounting"]["rows_decided_outside_fiscal_year"] == 1
+    both = pd.concat([dol.read_disclosure(b), c_df], ignore_index=True)
     out = store.deduplicate_cases(both)
     assert out["case_number"].is_unique and out.attrs["accounting"]["dropped_in_other_file"] == 1
     # exact repeated rows in one file are kept and flagged, never summed twice
-    d = _write(tmp_path / "H-2B_FY2018.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"] + ROWS["icert-2015"][:1])
+    d = _write(tmp_path / "H-2B_FY2015_all.xlsx", ERA_HEADERS["icert-2015"],
+               ROWS["icert-2015"] + ROWS["icert-2015"][:1])
     df = dol.read_disclosure(d)
     assert len(df) == 3 and df["is_duplicate"].tolist() == [False, False, True]
     assert df.loc[~df["is_duplicate"], "workers_certified"].sum() == 8
@@ -262,3 +268,131 @@ def test_every_shared_file_is_read_and_accounted(dol_dir):
         assert kind in {"cases", "recruiters", "worksites", "housing", "crops", "employer_clients"}
         if kind != "cases":
             assert not [c for c in table.columns if re.search(r"EMAIL|PHONE|FIRST_NAME|LAST_NAME", c.upper())]
+
+
+# ---------------------------------------------------------------------------- hostile cells and names
+def _icert(tmp_path, name, change=None, rows=None):
+    rows = [r.copy() for r in (rows or ROWS["icert-2015"])]
+    for (i, j), v in (change or {}).items():
+        rows[i][j] = v
+    return _write(tmp_path / name, ERA_HEADERS["icert-2015"], rows)
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("99999999999999999999", "over 66,000"), ("66001", "over 66,000"), ("-3", "negative"),
+    ("2.5", "not a whole number"), ("1,5", "a decimal comma"), ("=A1+1", "not a number"), ("eight", "not a number")])
+def test_counts_out_of_bounds_are_errors_naming_file_column_row_and_reason(tmp_path, value, reason):
+    path = _icert(tmp_path, "H-2B_FY2015.csv", {(1, 8): value})
+    with pytest.raises(DataValidationError) as err:
+        dol.read_disclosure(path)
+    msg = str(err.value)
+    assert "H-2B_FY2015.csv" in msg and "NBR_WORKERS_CERTIFIED" in msg and reason in msg and "rows [3]" in msg, msg
+    assert repr(value) in msg
+
+
+def test_thousands_are_read_and_a_decimal_comma_never_becomes_a_bigger_number(tmp_path):
+    path = _icert(tmp_path, "H-2B_FY2015.csv", {(0, 7): "1,234", (0, 8): "1,200", (0, 9): "1,5", (1, 9): "$1,234.50",
+                                                (1, 12): "1,5"})
+    df = dol.read_disclosure(path)
+    acc = df.attrs["accounting"]
+    assert df["workers_requested"].tolist() == [1234, 5] and df["workers_certified"].tolist() == [1200, 0]
+    assert pd.isna(df["wage_offer"].iloc[0]) and df["wage_offer"].iloc[1] == 1234.5  # "1,5" is not 15
+    assert pd.isna(df["experience_months"].iloc[1])
+    assert acc["cells_coerced"] == {"wage_offer: decimal comma (emptied)": 1,
+                                    "experience_months: decimal comma (emptied)": 1}
+
+
+def test_error_values_formulas_and_bad_dates_are_emptied_and_counted(tmp_path):
+    import openpyxl
+
+    # csv: an error value written as text, a formula as text in a number column, a date that is none
+    path = _icert(tmp_path, "H-2B_FY2015.csv", {(0, 4): "#REF!", (0, 9): "=B2*2", (1, 1): "2015-13-45"},
+                  rows=ROWS["icert-2015"] + [ROWS["icert-2015"][0]])
+    df = dol.read_disclosure(path)
+    acc = df.attrs["accounting"]
+    assert acc["cells_coerced"] == {"EMPLOYER_NAME: error value #REF! (emptied)": 1,
+                                    "wage_offer: not a number (emptied)": 1,
+                                    "decision_date: not a date (emptied)": 1}
+    assert pd.isna(df["employer_name"].iloc[0]) and pd.isna(df["decision_date"].iloc[1])
+    assert acc["rows_read"] == acc["rows_kept"] + sum(acc["rows_dropped"].values()) == 3
+    # xlsx: a stored error cell and a formula without a stored result (calamine reads both as empty)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(ERA_HEADERS["icert-2015"])
+    for r in ROWS["icert-2015"]:
+        ws.append(r)
+    ws["E2"] = "#N/A"      # openpyxl stores this as an error cell (t="e")
+    ws["J3"] = "=J2*2"     # a formula without a cached value
+    xlsx = tmp_path / "H-2B_FY2015.xlsx"
+    wb.save(xlsx)
+    acc = dol.read_disclosure(xlsx).attrs["accounting"]
+    assert acc["cells_coerced"] == {"EMPLOYER_NAME: error cell (emptied)": 1,
+                                    "BASIC_RATE_OF_PAY: formula without a stored result (emptied)": 1}
+
+
+def test_the_rows_decide_program_and_year_and_a_disagreeing_name_is_an_error(tmp_path):
+    with pytest.raises(DataValidationError, match=r"H-2A_FY2015\.xlsx: the file name says program H-2A, but the "
+                                                  r"rows say H-2B \(column VISA_CLASS"):
+        dol.read_disclosure(_icert(tmp_path, "H-2A_FY2015.xlsx"))
+    with pytest.raises(DataValidationError, match=r"H-2B_FY2019\.xlsx: the file name says fiscal year 2019, but the "
+                                                  r"rows say 2015"):
+        dol.read_disclosure(_icert(tmp_path, "H-2B_FY2019.xlsx"))
+    with pytest.raises(DataValidationError, match="fiscal_year=2016 given, but the decision dates say FY2015"):
+        dol.read_disclosure(_icert(tmp_path, "cases.xlsx"), fiscal_year=2016)
+    # October decisions belong to the next federal fiscal year
+    df = dol.read_disclosure(_icert(tmp_path, "H-2B_FY2016.xlsx", {(0, 1): "2015-10-01", (1, 1): "2016-09-30"}))
+    acc = df.attrs["accounting"]
+    assert (df["fiscal_year"] == 2016).all() and acc["fiscal_year_from"] == "decision dates"
+    assert acc["program_from"] == "rows" and acc["rows_decided_outside_fiscal_year"] == 0
+    # a row decided outside the modal year is kept, in the file's year, and counted
+    rows = ROWS["icert-2015"] + [ROWS["icert-2015"][0][:1] + ["2014-09-30"] + ROWS["icert-2015"][0][2:]]
+    df = dol.read_disclosure(_icert(tmp_path, "H-2B_FY2015_b.xlsx", rows=rows))
+    assert len(df) == 3 and (df["fiscal_year"] == 2015).all()
+    assert df.attrs["accounting"]["rows_decided_outside_fiscal_year"] == 1
+    # 2019 forms without a visa class: H-2A-only headers decide
+    form = _write(tmp_path / "H-2B_Disclosure_Data_FY2020.xlsx", ERA_HEADERS["form-2019"], ROWS["form-2019"])
+    with pytest.raises(DataValidationError, match="H-2A-only columns TOTAL_WORKERS_H_2A_CERTIFIED"):
+        dol.read_disclosure(form)
+
+
+# what the content says about each real file: (program from, fiscal year from, cells emptied)
+REAL_CONTENT = {
+    "H-2A_FY2020_Q3_extract.xlsx": ("rows", "decision dates", {"FREQUENCY_OF_PAY: error cell (emptied)": 624,
+                                                               "ADDITIONAL_JOB_REQUIREMENTS: error cell (emptied)": 1}),
+    "H-2A_Disclosure_Data_FY2022_Q1.xlsx": ("rows", "decision dates", {
+        "SPECIAL_REQUIREMENTS: error cell (emptied)": 1,
+        "ATTORNEY_AGENT_POSTAL_CODE: formula without a stored result (emptied)": 261}),
+    "H-2B_FY2008.xlsx": ("file name", "decision dates", {}),  # nbr-2007 H-2B: no column tells the program
+    "H2B_Disclosure_Data_FY2021_Q1.xlsx": ("rows", "decision dates", {}),
+    "H2a_FY2006.csv": ("rows", "file name", {"employer_state_unrecognized (emptied)": 62}),  # no decision dates
+}
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", sorted(REAL))
+def test_real_files_keep_their_program_and_year_from_the_content(real, name):
+    # every archived file: the content agrees with the name (else reading it would have raised),
+    # and no case was decided outside the file's fiscal year (checked on 2026-12-01)
+    if name not in real:
+        pytest.skip(f"{name} not in the shared folder")
+    acc = real[name][0].attrs["accounting"]
+    assert (acc["program"], acc["fiscal_year"]) == REAL[name][:2]
+    assert acc["rows_decided_outside_fiscal_year"] == 0
+    if name in REAL_CONTENT:
+        program_from, fy_from, coerced = REAL_CONTENT[name]
+        assert (acc["program_from"], acc["fiscal_year_from"]) == (program_from, fy_from)
+        assert {k: v for k, v in acc["cells_coerced"].items() if "unrecognized" not in k or "state" in k} == coerced
+    else:
+        assert (acc["program_from"], acc["fiscal_year_from"]) == ("rows", "decision dates")
+
+
+@pytest.mark.realdata
+def test_a_real_file_under_a_wrong_name_is_refused(dol_dir, tmp_path):
+    import shutil
+
+    for real_name, wrong, says in (("H2B_Disclosure_Data_FY2021_Q1.xlsx", "H-2A_Disclosure_Data_FY2021_Q1.xlsx",
+                                    "program H-2A, but the rows say H-2B"),
+                                   ("H-2B_FY2011.xlsx", "H-2B_FY2019.xlsx", "fiscal year 2019, but the rows say 2011")):
+        shutil.copy(dol_dir / real_name, tmp_path / wrong)
+        with pytest.raises(DataValidationError, match=f"{wrong}: the file name says {says}"):
+            dol.read_disclosure(tmp_path / wrong)

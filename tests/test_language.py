@@ -42,11 +42,121 @@ def test_tricky_negatives_do_not_flag(text):
     assert not lang.detect_sex_preference([text]).iloc[0]["flag"]
 
 
-def test_gendered_titles_are_marked_but_not_explicit():
-    out = lang.detect_sex_preference(["Foreman for harvest crew", "Se buscan empacadoras con experiencia"])
-    assert list(out["kind"]) == ["title", "title"]  # a feminine job title marks sex, not an explicit rule
-    t = lang.detect_sex_preference(["Empacadora de tomate"]).iloc[0]
-    assert t["kind"] == "title" and t["preferred_sex"] == "F" and not t["flag"]
+def test_gendered_titles_are_marked_and_a_call_for_a_feminine_title_is_a_preference():
+    out = lang.detect_sex_preference(["Foreman for harvest crew", "Empacadora de tomate",
+                                      "La empacadora Manzanas del Valle ofrece empleo"])
+    assert list(out["kind"]) == ["title", "title", "title"] and not out["flag"].any()
+    assert list(out["preferred_sex"]) == ["M", "F", "F"]
+    # issue 15: a call for workers in the feminine asks for women (the masculine plural is generic)
+    call = lang.detect_sex_preference(["Se buscan empacadoras con experiencia", "SE SOLICITAN RECAMARERAS",
+                                       "Waitresses wanted for the summer", "Se buscan empacadores con experiencia"])
+    assert list(call["flag"]) == [True, True, True, False]
+    assert list(call["rule"].fillna("")) == ["feminine_title"] * 3 + [""]
+
+
+# issue 15: the families the first rules missed or false-alarmed on, in the issue's own words
+ISSUE_POSITIVE = [
+    ("Requisitos: varón, 20-45 años", "M", "field"), ("Sexo: M", "M", "field"), ("Sex: M", "M", "field"),
+    ("Sex: F | Age: 21-45", "F", "field"), ("ocupo 30 hombres pa la pizca", "M", "recruiting"),
+    ("Se ocupan chavas pa la jaiba", "F", "recruiting"), ("Necesito caballeros para el corte", "M", "recruiting"),
+    ("Buscamos damas para la empacadora", "F", "recruiting"), ("busco muchachas pa empacar", "F", "recruiting"),
+    ("se solicitan empacadoras", "F", "feminine_title"),
+    ("only men's bathrooms, so women can't come", "M", "exclusion"), ("mujeres abstenerse", "M", "exclusion"),
+    ("SOLO VARONES!!! 🌶️", "M", "only"), ("✅ Mujeres ✅ 18 a 45 años", "F", "field"),
+]
+ISSUE_NEGATIVE = [
+    "Sexo: indistinto", "Sexo: M/F", "madres solteras bienvenidas", "Women are encouraged to apply",
+    'OJO: si un reclutador te dice "solo hombres", eso es ilegal', "Ads that say 'men only' are illegal",
+    "the contractor only took men", "Me dijeron que solo querían hombres",
+    "Separate housing for women and men", "Cuartos separados para hombres y para mujeres",
+    "Se buscan trabajadores para la pizca", "Ocupo 30 trabajadores pa la cosecha", "Se solicitan jornaleros",
+    "Man, this heat is brutal", "Hombre, qué calor hace hoy",
+]
+
+
+@pytest.mark.parametrize("text,sex,rule", ISSUE_POSITIVE)
+def test_issue_15_positives(text, sex, rule):
+    r = lang.detect_sex_preference([text]).iloc[0]
+    assert r["flag"] and r["preferred_sex"] == sex and r["rule"] == rule, r.to_dict()
+
+
+@pytest.mark.parametrize("text", ISSUE_NEGATIVE)
+def test_issue_15_hard_negatives(text):
+    r = lang.detect_sex_preference([text]).iloc[0]
+    assert not r["flag"], r.to_dict()
+
+
+SWAP = {"hombres": "mujeres", "varones": "damas", "men": "women", "male": "female", "guys": "ladies",
+        "caballeros": "damas", "muchachos": "muchachas", "chavos": "chavas"}
+
+
+@pytest.mark.parametrize("text", [
+    "Solo hombres para la pizca", "Se buscan varones de 20 a 45 años", "Men only, tobacco harvest",
+    "No men, sorry", "Requirements: male, 18-40", "Hombres abstenerse", "necesito 8 caballeros jalados",
+    "Preference will be given to male applicants", "No se aceptan hombres", "men need not apply",
+    "Se ocupan muchachos pa la chamba", "busco 5 chavos que le sepan al tractor"])
+def test_one_template_per_pair_swapping_the_sex_swaps_the_answer(text):
+    # the rules are one template expanded for each sex, so swapping the sex word swaps the result
+    swapped = " ".join(SWAP.get(w.lower().strip(","), w) for w in text.split())
+    a, b = lang.detect_sex_preference([text, swapped])["preferred_sex"]
+    assert {a, b} == {"M", "F"}, (text, swapped, a, b)
+    rules = {(r, s) for r, _, s, _ in lang._RULES}
+    assert {r for r, s in rules if s == "M"} - {"feminine_title"} == {r for r, s in rules if s == "F"} - {"feminine_title"}
+
+
+def test_folding_makes_accents_and_capitals_irrelevant():
+    out = lang.detect_sex_preference(["SÓLO VARÓN", "solo varon", "Sólo Varón", "REQUISITOS: MUJER"])
+    assert out["flag"].all() and list(out["preferred_sex"]) == ["M", "M", "M", "F"]
+    assert list(out["match"])[:2] == ["SÓLO VARÓN", "solo varon"], "the match is quoted as written"
+
+
+def test_sex_coded_requirements_apart_from_preferences():
+    texts = ["Debe poder levantar 50 libras", "Cargar costales de 25 kg", "Edad: de 18 a 45 años",
+             "Must be under 40 years old", "Workers must be at least 18 years old", "Gente fuerte para cargar sandía",
+             "the sun is strong here", "Minimum height 5'8\"", "Solo hombres", "Lift 10 lbs", "Trabajo de 6 am a 4 pm",
+             "Pago de 15 a 20 dólares"]
+    out = lang.sex_coded_requirements(texts)
+    assert list(out["sex_coded"]) == [True, True, True, True, False, True, False, True, False, False, False, False]
+    assert list(out["reasons"].fillna("")) == ["lifting", "lifting", "age_limit", "age_limit", "", "strength", "",
+                                               "height", "", "", "", ""]
+    assert out["match"].iloc[1] == "25 kg"  # 25 kg = 55.1 lb, above the 20 lb threshold
+    assert not lang.detect_sex_preference(texts[:8])["flag"].any(), "a sex-coded requirement is not a preference"
+    assert lang.sex_coded_requirements(["Lift 10 lbs"], min_lift_lbs=10)["sex_coded"].iloc[0]
+    with pytest.raises(ValueError, match="min_lift_lbs must be a positive number, got 0"):
+        lang.sex_coded_requirements(["x"], min_lift_lbs=0)
+
+
+def test_redact_and_guess_language():
+    red = lang.redact(["Llamar a Juan Pérez al (956) 555-0142 o juan.perez@example.com",
+                       "Sra. María de la Cruz: wa.me/5215551234567 @reclutas_mx", "Edad 20-45, $15.81, 2024-03-01",
+                       "me llamo Pedro y soy de Oaxaca"]).tolist()
+    assert red == ["Llamar a [name] al [phone] o [email]", "Sra. [name]: wa.me/[phone] [handle]",
+                   "Edad 20-45, $15.81, 2024-03-01", "me llamo [name] y soy de Oaxaca"]
+    assert lang.guess_language(["Ocupo hombres pa la pizca", "Men needed for the harvest", "Sexo: M"]).tolist() == \
+        ["es", "en", "es"]
+
+
+def test_scan_texts_redacts_everything_it_returns():
+    out = lang.scan_texts(["Solo hombres, llamar a Luis Gómez 956-555-0142", "Levantar 50 lbs, info@farm.com",
+                           "Hola"], lang="es")
+    assert list(out["preference"]) == [True, False, False] and list(out["sex_coded"]) == [False, True, False]
+    assert list(out["flagged"]) == [True, True, False]
+    written = " ".join(out.astype("string").fillna("").to_numpy().ravel())
+    for secret in ("Luis", "Gómez", "555", "info@farm.com"):
+        assert secret not in written
+    with pytest.raises(ValueError, match=r"lang must be one of \[None, 'en', 'es'\], got 'fr'"):
+        lang.scan_texts(["x"], lang="fr")
+
+
+def test_load_challenge_is_deprecated_for_the_named_loaders():
+    with pytest.warns(DeprecationWarning, match=r"use load_challenge_set\(\)"):
+        old = lang.load_challenge()
+    pd.testing.assert_frame_equal(old, lang.load_challenge_set())
+    with pytest.warns(DeprecationWarning, match=r"use load_job_order_blind_set\(\)"):
+        old = lang.load_challenge(name="blind")
+    pd.testing.assert_frame_equal(old, lang.load_job_order_blind_set())
+    with pytest.raises(ValueError, match=r"name must be one of \['challenge', 'blind'\], got 'x'"):
+        lang.load_challenge(name="x")
 
 
 def test_requirements_that_filter_by_sex():

@@ -1,6 +1,8 @@
-"""toolkit.language on the blind set: job-order lines written by an author who never saw the rules,
-the templates or the other labelled sets. Nothing may be tuned on it, so these are the honest scores;
-the floors catch regressions, and a rise above them is no reason to edit the set or the floors."""
+"""toolkit.language on the first blind set (``job_order_blind.csv``): job-order lines written by an author
+who never saw the rules, the templates or the other labelled sets. The rules of issue 15 were written on
+the development set and never revised on it; the floors catch regressions, and a rise above them is no
+reason to edit the set or the floors. (The blind set of issue 15 is scored in
+test_language_blind_recruitment.py.)"""
 from __future__ import annotations
 
 import pandas as pd
@@ -11,51 +13,59 @@ from toolkit import language as lang
 
 @pytest.fixture(scope="module")
 def table():
-    return lang.evaluation_table(seed=0).set_index(["set", "method", "lang"]).sort_index()
+    sets = ["templates", "challenge", "job_order_blind", "dev", "dev_heldout"]
+    return lang.evaluation_table(seed=0, sets=sets).set_index(["set", "method", "lang"]).sort_index()
 
 
 def test_blind_set_loads_and_is_independent():
-    blind = lang.load_challenge(name="blind")
+    blind = lang.load_job_order_blind_set()
     assert len(blind) == 175 and (blind["lang"] == "en").sum() == 88 and blind["label"].sum() == 72
 
     def norm(s):
         return set(s.str.lower().str.replace(r"\W+", " ", regex=True).str.strip())
 
-    others = pd.concat([lang.load_labelled()["text"], lang.load_challenge()["text"]])
+    others = pd.concat([lang.load_labelled()["text"], lang.load_challenge_set()["text"], lang.load_dev_set()["text"]])
     assert not norm(blind["text"]) & norm(others), "blind sentences must not come from the other sets"
-    with pytest.raises(ValueError, match=r"name must be one of \['challenge', 'blind'\]"):
-        lang.load_challenge(name="heldout")
+    with pytest.raises(ValueError, match=r"name must be one of \['challenge', 'job_order_blind', 'dev'"):
+        lang.load_evaluation_set("heldout")
 
 
 def test_evaluation_table_covers_every_set_method_and_language(table):
-    assert set(table.index) == {(s, m, c) for s in ("templates", "challenge", "blind")
-                                for m in ("rules", "classifier") for c in ("en", "es")}
-    assert (table.loc["blind", "n"].groupby("lang").first() == pd.Series({"en": 88, "es": 87})).all()
+    methods = {"templates": ("rules", "classifier"), "challenge": ("rules", "classifier"),
+               "job_order_blind": ("rules", "classifier"), "dev": ("rules", "classifier", "sex_coded"),
+               "dev_heldout": ("rules", "classifier", "sex_coded")}
+    assert set(table.index) == {(s, m, c) for s, ms in methods.items() for m in ms for c in ("en", "es")}
+    assert (table.loc["job_order_blind", "n"].groupby("lang").first() == pd.Series({"en": 88, "es": 87})).all()
     # the template split flatters the classifier: on unseen hand-written lines it does worse
-    assert table.loc[("templates", "classifier"), "f1"].min() > table.loc[("blind", "classifier"), "f1"].max()
+    assert table.loc[("templates", "classifier"), "f1"].min() > table.loc[("job_order_blind", "classifier"), "f1"].max()
+    with pytest.raises(ValueError, match=r"sets must be among .*got \['nope'\]"):
+        lang.evaluation_table(sets=["nope"])
 
 
-# Measured 2026-11-29, seed 0, one BLAS thread (precision / recall on the blind set):
-#   rules       EN 1.000 / 0.694 (25 of 36, no false alarm)   ES 1.000 / 0.583 (21 of 36, none)
-#   classifier  EN 0.829 / 0.806                               ES 0.625 / 0.972
-# The rules miss informal recruiter wording ("Ocupo 30 hombres pa' la pisca", "chavas"), preferences
-# inside requirement lists ("Requisitos: varón, 20-45 años") and "Sex: M"-style fields.
-BLIND_FLOORS = {("rules", "en"): (0.95, 0.64), ("rules", "es"): (0.95, 0.53),
+# Measured 2026-12-01, seed 0, one BLAS thread (precision / recall on the first blind set):
+#   rules of issue 15  EN 1.000 / 0.972 (35 of 36, no false alarm)   ES 0.923 / 1.000 (36 of 36, 3 false alarms)
+#   rules before       EN 1.000 / 0.694 (25 of 36)                    ES 1.000 / 0.583 (21 of 36)
+#   classifier         EN 0.829 / 0.806                               ES 0.625 / 0.972
+# The author of the rules of issue 15 read the first 40 lines of this set (all English) while exploring,
+# before writing the development set; six development lines that echoed them were reworded. The English
+# scores are therefore not fully blind; the Spanish ones are.
+BLIND_FLOORS = {("rules", "en"): (0.97, 0.95), ("rules", "es"): (0.90, 0.97),
                 ("classifier", "en"): (0.76, 0.74), ("classifier", "es"): (0.56, 0.92)}
 
 
 @pytest.mark.parametrize("method,code", list(BLIND_FLOORS))
 def test_blind_scores_stay_above_measured_floors(table, method, code):
     precision, recall = BLIND_FLOORS[method, code]
-    got = table.loc[("blind", method, code)]
+    got = table.loc[("job_order_blind", method, code)]
     assert got["precision"] >= precision and got["recall"] >= recall, (
         f"{method} on {code} blind lines fell below the measured floors: {got.round(3).to_dict()}")
 
 
-def test_rules_performance_is_what_reports_quote():
-    perf = lang.rules_performance("blind")
+def test_rules_performance_on_the_first_blind_set():
+    perf = lang.rules_performance("job_order_blind")
     assert list(perf.index) == ["en", "es"] and perf["n"].sum() == 175
-    assert perf.loc["en", "recall"] == pytest.approx(25 / 36) and perf.loc["es", "recall"] == pytest.approx(21 / 36)
+    assert perf.loc["en", "recall"] == pytest.approx(35 / 36) and perf.loc["es", "recall"] == 1.0
+    assert perf.loc["es", "precision"] == pytest.approx(36 / 39) and perf.loc["en", "precision"] == 1.0
 
 
 @pytest.mark.realdata

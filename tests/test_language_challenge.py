@@ -13,7 +13,7 @@ from toolkit import language as lang
 
 @pytest.fixture(scope="module")
 def challenge():
-    return lang.load_challenge()
+    return lang.load_challenge_set()
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def scores(challenge):
 
 def test_challenge_set_loads_and_is_balanced(challenge):
     assert list(challenge.columns) == ["text", "lang", "label", "preferred_sex", "note"]
-    # the counts stated in load_challenge's docstring
+    # the counts stated in load_challenge_set's docstring
     assert len(challenge) == 195 and (challenge["lang"] == "en").sum() == 98 and challenge["label"].sum() == 75
     assert 0.35 <= challenge["label"].mean() <= 0.45, "about 35-45% positives"
     for code in ("en", "es"):
@@ -64,17 +64,17 @@ def test_malformed_copy_names_the_line(challenge, tmp_path, column, value, messa
     bad.to_csv(path, index=False)
     line = row + 2  # header is line 1
     with pytest.raises(ValueError, match=message.replace("line 5", f"line {line}")):
-        lang.load_challenge(path=path)
+        lang.load_challenge_set(path=path)
 
 
 def test_malformed_copy_missing_column_or_repeated_text(challenge, tmp_path):
     path = tmp_path / "challenge.csv"
     challenge.drop(columns="note").to_csv(path, index=False)
     with pytest.raises(ValueError, match=r"missing column\(s\) \['note'\]"):
-        lang.load_challenge(path=path)
+        lang.load_challenge_set(path=path)
     pd.concat([challenge, challenge.head(1)]).to_csv(path, index=False)
     with pytest.raises(ValueError, match=f"line {len(challenge) + 2}: text repeated"):
-        lang.load_challenge(path=path)
+        lang.load_challenge_set(path=path)
 
 
 def test_evaluate_formulas_and_guards():
@@ -98,14 +98,16 @@ def test_scores_are_reported_for_each_method_and_language(scores):
     assert list(scores.loc["rules", "n"]) == [98, 97]
 
 
-# Measured with seed 0, one BLAS thread (precision / recall on the challenge set):
-#   rules       EN 0.974 / 1.000 (38 tp, 1 fp)   ES 1.000 / 1.000 (37 tp, 0 fp)
+# Measured with seed 0, one BLAS thread (precision / recall on the challenge set), rules of issue 15:
+#   rules       EN 1.000 / 1.000 (38 tp, 0 fp)   ES 0.974 / 1.000 (37 tp, 1 fp)
 #   classifier  EN 0.706 / 0.632 (24 tp, 10 fp)  ES 0.586 / 0.919 (34 tp, 24 fp)
-# The rules were revised after first scoring this set; before, they measured EN 0.905 / 0.500 and
-# ES 0.938 / 0.405, the fairer estimate for wording nobody has tuned them to. The classifier, trained on
-# the template sentences only (1.0 / 1.0 on their held-out split), was never tuned here: its scores are the
-# honest ones, and they show how optimistic the template held-out split is. Floors sit a few points below.
-FLOORS = {("rules", "en"): (0.92, 0.94), ("rules", "es"): (0.94, 0.94),
+# The one Spanish false alarm is "Se solicita cocinera para el comedor del campamento.", labelled 0 when the
+# set was made; under issue 15 a call for a feminine job title is a preference, so the rules flag it.
+# The rules of issues before 15 were revised after first scoring this set (EN 0.905 / 0.500, ES 0.938 / 0.405
+# before), and those of issue 15 were checked on it while they were written: it is not unseen for the rules.
+# The classifier, trained on the template sentences only (1.0 / 1.0 on their held-out split), was never
+# tuned here: its scores are the honest ones. Floors sit a little below.
+FLOORS = {("rules", "en"): (0.97, 0.97), ("rules", "es"): (0.95, 0.97),
           ("classifier", "en"): (0.62, 0.55), ("classifier", "es"): (0.50, 0.85)}
 
 
@@ -116,6 +118,12 @@ def test_scores_stay_above_measured_floors(scores, method, code):
     assert got["precision"] >= precision and got["recall"] >= recall, (
         f"{method} on {code} challenge sentences fell below the measured floors (precision >= {precision}, "
         f"recall >= {recall}): {got.round(3).to_dict()}")
+
+
+def test_rules_false_alarm_only_on_the_feminine_title_call(challenge):
+    found = lang.detect_sex_preference(challenge["text"])
+    false = challenge.loc[found["flag"].to_numpy() & (challenge["label"] == 0).to_numpy(), "text"]
+    assert list(false) == ["Se solicita cocinera para el comedor del campamento."]
 
 
 def test_rules_name_the_right_sex_on_flagged_positives(challenge):

@@ -82,7 +82,7 @@ def test_identities(seed):
     assert idx["IP"] == pytest.approx(2 * a * (1 - a) * idx["D"])  # Karmel & MacLachlan 1988
     mt = sg.mutual_total(df, "g", "u", "n")["est"]
     assert mt["M"] == pytest.approx(mt["H"] * sg.entropy(df, "g", "n"))
-    loc = sg.mutual_local(df, "g", "u", "n")
+    loc = sg.mutual_local(df, "g", "u", "n", wide=True)
     assert (loc["p"] * loc["ls"]).sum() == pytest.approx(mt["M"])
     assert loc["p"].sum() == pytest.approx(1)
 
@@ -181,7 +181,7 @@ def test_bootstrap_reproducible_and_covers():
     a = sg.mutual_total(df, "g", "u", "n", se=True, n_bootstrap=200, seed=5)
     b = sg.mutual_total(df, "g", "u", "n", se=True, n_bootstrap=200, seed=5)
     pd.testing.assert_frame_equal(a, b)
-    assert list(a.columns) == ["est", "se", "ci_low", "ci_high", "bias"]
+    assert list(a.columns) == ["est", "se", "ci_low", "ci_high", "bias", "sparse"]
     assert (a["ci_low"] < a["est"]).all() and (a["est"] < a["ci_high"]).all()
     assert (a["bias"] > 0).all()  # M is biased upward in finite samples
     # the bootstrap se of D is close to the spread of D over samples from the same population
@@ -257,7 +257,8 @@ def test_units_bootstrap_of_m_and_h_equals_recomputing_each_resampled_table():
     df = random_table(41, units=80, groups=("a", "b", "c"))
     df.loc[df["u"] == 7, "n"] = 0  # an empty unit
     wide = df.pivot(index="u", columns="g", values="n").to_numpy().astype(float)
-    got = sg.mutual_total(df, "g", "u", "n", se=True, n_bootstrap=200, seed=5, resample="units")
+    got = sg.mutual_total(df, "g", "u", "n", se=True, n_bootstrap=200, seed=5, resample="units",
+                          method="percentile_bc")
     rng = np.random.default_rng(5)
     idx = rng.integers(0, 80, size=(200, 80))
     reps = np.array([[sg.mutual_total(pd.DataFrame({"u": np.repeat(np.arange(80), 3), "g": np.tile(["a", "b", "c"], 80),
@@ -287,7 +288,183 @@ def test_mutual_within_per_stratum_hand_computed_and_adds_up():
         assert (parts["p"] * parts["M"]).sum() == pytest.approx(total["M"])
         assert (parts["p"] * parts["ent_ratio"] * parts["H"]).sum() == pytest.approx(total["H"])
     long = sg.mutual_within(big, "g", "u", ["s", "t"], "n", se=True, n_bootstrap=40, seed=2)
-    assert list(long.columns) == ["s", "t", "stat", "est", "se", "ci_low", "ci_high", "bias"]
+    assert list(long.columns) == ["s", "t", "stat", "est", "se", "ci_low", "ci_high", "bias", "sparse"]
     assert len(long) == 3 * 4 and (long["se"] > 0).all()
     pd.testing.assert_frame_equal(long, sg.mutual_within(big, "g", "u", ["s", "t"], "n", se=True, n_bootstrap=40,
                                                          seed=2))
+
+
+# --------------------------------------------------------------------------------------------
+# the R verbs added for issue 16 (values against R itself: tests/test_segregation_r_reference.py)
+def test_exposure_and_isolation_hand_computed():
+    # HAND: F 30/10, M 10/50; unit sizes 40, 60. F's exposure to F: 30/40 * 30/40 + 10/40 * 10/60
+    exp = sg.exposure(HAND, "g", "u", "n").set_index(["of", "to"])["exposure"]
+    assert exp[("F", "F")] == pytest.approx(0.75 * 0.75 + 0.25 * 10 / 60)
+    assert exp[("M", "F")] == pytest.approx(10 / 60 * 30 / 40 + 50 / 60 * 10 / 60)
+    assert exp.groupby(level="of").sum().to_numpy() == pytest.approx([1, 1])  # rows sum to 1
+    iso = sg.isolation(HAND, "g", "u", "n").set_index("g")["isolation"]
+    assert iso["F"] == pytest.approx(exp[("F", "F")])
+    assert iso["M"] == pytest.approx(exp[("M", "M")])
+    # groups that never share a unit have no exposure row (as R)
+    apart = long({"F": [5, 0], "M": [0, 7]})
+    assert set(sg.exposure(apart, "g", "u", "n")[["of", "to"]].itertuples(index=False, name=None)) == {
+        ("F", "F"), ("M", "M")}
+
+
+def test_mutual_local_long_and_wide_agree():
+    df = random_table(4, units=12)
+    longf = sg.mutual_local(df, "g", "u", "n")
+    wide = sg.mutual_local(df, "g", "u", "n", wide=True)
+    assert list(longf.columns) == ["u", "stat", "est"]
+    assert list(longf["stat"]) == ["ls"] * 12 + ["p"] * 12
+    pivot = longf.pivot(index="u", columns="stat", values="est")
+    np.testing.assert_allclose(pivot[["ls", "p"]], wide[["ls", "p"]], atol=1e-15)
+    boot_long = sg.mutual_local(df, "g", "u", "n", se=True, n_bootstrap=50, seed=3)
+    boot_wide = sg.mutual_local(df, "g", "u", "n", se=True, n_bootstrap=50, seed=3, wide=True)
+    ls = boot_long[boot_long["stat"] == "ls"].set_index("u")
+    np.testing.assert_allclose(ls["est"], boot_wide["ls"], atol=1e-15)
+    np.testing.assert_allclose(ls["se"], boot_wide["ls_se"], atol=1e-15)
+    assert (boot_long["se"] > 0).all()
+
+
+def test_mutual_total_nested_se_is_the_mutual_total_se_for_one_level():
+    df = random_table(5, units=20)
+    nested = sg.mutual_total_nested(df, "g", ["u"], "n", se=True, n_bootstrap=60, seed=9).set_index("stat")
+    total = sg.mutual_total(df, "g", "u", "n", se=True, n_bootstrap=60, seed=9)
+    # the same replicates: the same standard errors (estimate and interval depend on the interval
+    # method, which mutual_total may choose differently)
+    np.testing.assert_allclose(nested["se"], total.loc[nested.index, "se"], atol=1e-14)
+    two = df.assign(top=df["u"] % 3)
+    res = sg.mutual_total_nested(two, "g", ["top", "u"], "n", se=True, n_bootstrap=60, seed=9)
+    assert list(res.columns) == ["between", "within", "stat", "est", "se", "ci_low", "ci_high", "bias"]
+    point = sg.mutual_total_nested(two, "g", ["top", "u"], "n")
+    np.testing.assert_allclose(res["est"] + res["bias"], point["est"], atol=1e-12)  # est is bias-corrected
+
+
+def test_mutual_difference_methods_add_up_and_validate():
+    d1, d2 = random_table(6, units=15, groups=("F", "M", "X")), random_table(7, units=15, groups=("F", "M", "X"))
+    d2 = d2[d2["u"] != 3]
+    for method, parts in (("shapley", ["group_marginal", "unit_marginal", "structural"]),
+                          ("shapley_three_factor", ["group_marginal", "unit_marginal", "structural"]),
+                          ("km", ["group_marginal", "unit_marginal", "interaction", "structural"]),
+                          ("mrc", ["unit_marginal", "group_marginal", "structural"])):
+        res = sg.mutual_difference(d1, d2, "g", "u", "n", method=method)["est"]
+        assert res[["additions", "removals", *parts]].sum() == pytest.approx(res["diff"], abs=1e-9), method
+    # R's Shapley is symmetric: swapping the tables negates every component
+    fwd = sg.mutual_difference(d1, d2, "g", "u", "n")["est"]
+    back = sg.mutual_difference(d2, d1, "g", "u", "n")["est"]
+    for part in ("group_marginal", "unit_marginal", "structural"):
+        assert fwd[part] == pytest.approx(-back[part], abs=1e-9)
+    detailed = sg.mutual_difference(d1, d2, "g", "u", "n", method="shapley_detailed")
+    assert list(detailed.columns) == ["stat", "u", "est"]
+    assert detailed.loc[detailed["stat"] == "total", "est"].sum() == pytest.approx(fwd["structural"], abs=1e-8)
+    with pytest.raises(ValueError, match=r"method must be one of \['shapley', 'shapley_detailed'"):
+        sg.mutual_difference(d1, d2, "g", "u", "n", method="shapely")
+    with pytest.raises(ValueError, match="precision"):
+        sg.mutual_difference(d1, d2, "g", "u", "n", precision=0)
+    with pytest.raises(ValueError, match="n_bootstrap"):
+        sg.mutual_difference(d1, d2, "g", "u", "n", se=True, n_bootstrap=1)
+    with pytest.raises(ValueError, match="ci must be"):  # options are checked without se=True too
+        sg.mutual_difference(d1, d2, "g", "u", "n", ci=1.5)
+    with pytest.raises(ValueError, match="ci must be"):
+        sg.mutual_total_nested(d1, "g", ["u"], "n", ci=1.5)
+
+
+def test_mutual_difference_se_columns_and_detail():
+    d1, d2 = random_table(8, units=6), random_table(9, units=6)
+    res = sg.mutual_difference(d1, d2, "g", "u", "n", se=True, n_bootstrap=30, seed=1)
+    assert list(res.columns) == ["est", "se", "ci_low", "ci_high", "bias"]
+    point = sg.mutual_difference(d1, d2, "g", "u", "n")
+    np.testing.assert_allclose(res["est"] + res["bias"], point["est"], atol=1e-12)
+    assert (res.loc[["M1", "M2", "structural"], "se"] > 0).all()
+    detailed = sg.mutual_difference(d1, d2, "g", "u", "n", method="shapley_detailed", se=True, n_bootstrap=20, seed=1)
+    assert detailed["se"].notna().all()
+
+
+def test_compress_path_matches_merged_tables():
+    df = random_table(10, units=14, groups=("F", "M", "X"))
+    cmp = sg.compress(df, "g", "u", "n", neighbors="all")
+    it = cmp.iterations
+    assert list(it["N_units"]) == list(range(13, 0, -1))
+    assert cmp.initial_M == pytest.approx(sg.mutual_total(df, "g", "u", "n").loc["M", "est"])
+    assert (np.diff(np.r_[cmp.initial_M, it["M"]]) <= 1e-15).all()  # M never rises
+    assert it["M_wgt"].sum() == pytest.approx(cmp.initial_M)  # one unit left: no segregation
+    for k in (10, 6, 3):
+        merged = sg.merge_units(cmp, n_units=k)
+        assert merged["u"].nunique() == k
+        assert merged["n"].sum() == df["n"].sum()
+        m = sg.mutual_total(merged, "g", "u", "n").loc["M", "est"]
+        assert m == pytest.approx(it.loc[it["N_units"] == k, "M"].iloc[0], abs=1e-12)
+    # percent: the last step keeping more than that share of M
+    cw = sg.get_crosswalk(cmp, percent=0.5)
+    step = it[it["pct_M"] > 0.5].iloc[-1]
+    assert cw["new"].nunique() == step["N_units"]
+    # neighbors as pairs: only those may merge
+    pairs = pd.DataFrame({"a": [0, 2, 4], "b": [1, 3, 5]})
+    only = sg.compress(df, "g", "u", "n", neighbors=pairs)
+    assert len(only.iterations) == 3
+    assert {tuple(sorted(p)) for p in only.iterations[["old_unit", "new_unit"]].itertuples(index=False)} == {
+        ("0", "1"), ("2", "3"), ("4", "5")}
+    assert len(sg.compress(df, "g", "u", "n", neighbors="local", n_neighbors=2, max_iter=4).iterations) == 4
+
+
+def test_compress_and_crosswalk_validate():
+    df = random_table(11, units=6)
+    with pytest.raises(ValueError, match="neighbors must be one of"):
+        sg.compress(df, "g", "u", "n", neighbors="near")
+    with pytest.raises(ValueError, match="n_neighbors"):
+        sg.compress(df, "g", "u", "n", n_neighbors=0)
+    with pytest.raises(ValueError, match="not in 'u'"):
+        sg.compress(df, "g", "u", "n", neighbors=pd.DataFrame({"a": [0], "b": [99]}))
+    cmp = sg.compress(df, "g", "u", "n", neighbors="all")
+    with pytest.raises(ValueError, match="exactly one of n_units or percent"):
+        sg.get_crosswalk(cmp)
+    with pytest.raises(ValueError, match="exactly one of n_units or percent"):
+        sg.get_crosswalk(cmp, n_units=3, percent=0.5)
+    with pytest.raises(ValueError, match="n_units=20 is out of bounds"):
+        sg.get_crosswalk(cmp, n_units=20)
+    with pytest.raises(ValueError, match="percent must be"):
+        sg.get_crosswalk(cmp, percent=1.5)
+    assert (sg.get_crosswalk(cmp, n_units=1)["new"] == "M1").all()
+
+
+def test_segcurve_and_segplot_values_and_figures():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    curve = sg.segcurve_data(HAND, "g", "u", "n")
+    # units sorted by the share of F (unit 1: 10/60, unit 0: 30/40); x = cumulative M, y = cumulative F
+    np.testing.assert_allclose(curve[["cumul_prob_2", "cumul_prob_1"]], [[0, 0], [5 / 6, 1 / 4], [1, 1]])
+    seg = sg.segcurve_data(random_table(12).assign(s=lambda d: d["u"] % 2), "g", "u", "n", segment="s")
+    assert sorted(seg["segment"].unique()) == [0, 1]
+    with pytest.raises(ValueError, match="exactly two groups"):
+        sg.segcurve_data(random_table(1, groups=("F", "M", "X")), "g", "u", "n")
+    rects = sg.segplot_data(HAND, "g", "u", "n")
+    units = rects[rects["unit"].notna()]
+    assert units.groupby("unit")["ymax"].max().to_numpy() == pytest.approx([1, 1])
+    assert list(units["unit"].drop_duplicates()) == ["0", "1"]  # unit 0 has the higher ls
+    ref = sg.segplot_data(HAND, "g", "u", "n", reference_distribution=pd.DataFrame({"g": ["F", "M"], "p": [.5, .5]}))
+    assert ref.loc[ref["unit"].isna(), "ymax"].tolist() == [0.5, 1.0]
+    with pytest.raises(ValueError, match="order must be one of"):
+        sg.segplot_data(HAND, "g", "u", "n", order="size")
+    ax = sg.segplot(HAND, "g", "u", "n")
+    assert len(ax.patches) == len(rects)
+    assert sg.segcurve(HAND, "g", "u", "n").get_ylabel() == "Cumulative % F"
+    cmp = sg.compress(random_table(13, units=8), "g", "u", "n", neighbors="all")
+    assert len(sg.scree_plot(cmp).collections[0].get_offsets()) == 8  # initial M + 7 merges
+    assert len(sg.scree_plot(cmp, tail=3).collections[0].get_offsets()) == 3
+    plt.close("all")
+
+
+def test_mutual_local_expected_baseline():
+    # 10 units of 10 people, 1 woman each: random allocation makes small units look segregated
+    small = long({"F": [1] * 10, "M": [9] * 10})
+    res = sg.mutual_local_expected(small, "g", "u", "n", n_bootstrap=300, seed=2)
+    np.testing.assert_allclose(res["p_mean"], 0.1, atol=1e-12)
+    assert (res["est"] > 0.02).all()
+    observed = sg.mutual_local(small, "g", "u", "n", wide=True)["ls"]
+    assert observed.abs().max() == pytest.approx(0, abs=1e-12)  # the observed table is perfectly even
+    free = sg.mutual_local_expected(small, "g", "u", "n", n_bootstrap=300, seed=2, fixed_margins=False)
+    assert free["p_mean"].between(0.05, 0.15).all()
+    with pytest.raises(ValueError, match="fixed_margins"):
+        sg.mutual_local_expected(small, "g", "u", "n", fixed_margins="yes")

@@ -150,9 +150,9 @@ def test_mutual_total_nested_terms_are_between_and_within():
 def test_mutual_local_r_identities():
     # tests/testthat/test_mutual_local.R (commit 45777c52492ef87a273d2c4e63c89fbc8bd52246),
     # test_that("local calculation works") and test_that("option wide works")
-    local = sg.mutual_local(TEST_DATA, "u", "g", "n")
-    local2 = sg.mutual_local(TEST_DATA, "g", "u", "n")
-    base2 = sg.mutual_local(TEST_DATA, "g", "u", "n", base=2)
+    local = sg.mutual_local(TEST_DATA, "u", "g", "n", wide=True)
+    local2 = sg.mutual_local(TEST_DATA, "g", "u", "n", wide=True)
+    base2 = sg.mutual_local(TEST_DATA, "g", "u", "n", base=2, wide=True)
     assert local["p"].sum() == pytest.approx(1)
     assert local2["p"].sum() == pytest.approx(1)
     assert (local["p"] * local["ls"]).sum() == pytest.approx((local2["p"] * local2["ls"]).sum())
@@ -318,3 +318,215 @@ def test_mutual_difference_zero_cells():
     # very small weights: structural unchanged (tolerance = .001)
     small = sg.mutual_difference(ZERO1.assign(n=ZERO1["n"] / 1000), ZERO2, "g", "u", "n")["est"]
     assert small["structural"] == pytest.approx(res["structural"], rel=1e-3)
+
+
+# ============================================================================================
+# Values computed by the R package itself: tests/data/r_segregation_reference.json, written by
+# tools/r_reference/make_reference.R (R 4.2.2, segregation 1.1.0.9000 = commit 510a369 vendored in
+# ../shared/vendor; IPF at precision 1e-10, max_iterations 1e5) on 12 random tables (columns
+# grp, unt, st, n: never `group`/`unit`, which R's data.table code would misread) and on R's own
+# examples (schools00 -> schools05, tests/data/r_schools0*.csv.gz). Regenerate with
+# `Rscript tools/r_reference/make_reference.R`; CI reads the committed file and never needs R.
+# Tolerances: 1e-9 where the value is closed-form; 1e-8 where R stops IPF at precision 1e-10
+# (the largest gap seen is 5e-9); Monte Carlo values with stated tolerances.
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data"
+R_REF = json.loads((DATA / "r_segregation_reference.json").read_text())
+CASES = R_REF["cases"]
+CASE_IDS = [f"case{k + 1}-{int(c['shape'][0])}x{int(c['shape'][1])}" for k, c in enumerate(CASES)]
+IPF_TOL = 1e-8
+EXACT_TOL = 1e-9
+
+
+def frame(values: dict) -> pd.DataFrame:
+    return pd.DataFrame(values)
+
+
+def test_reference_file_names_its_r_version():
+    info = R_REF["info"]
+    assert info["r_version"].startswith("R version 4.2.2")
+    assert info["package_version"] == "1.1.0.9000"
+    assert info["precision"] == 1e-10
+    assert len(CASES) == 12
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_r_mutual_total_local_exposure_isolation_nested(case):
+    d1 = frame(case["data1"])
+    ref = frame(case["mutual_total"]).set_index("stat")["est"]
+    ours = sg.mutual_total(d1, "grp", "unt", "n")["est"]
+    np.testing.assert_allclose(ours[ref.index], ref, rtol=0, atol=EXACT_TOL)
+    for key, (g, u) in (("mutual_local", ("grp", "unt")), ("mutual_local_swapped", ("unt", "grp"))):
+        ref = frame(case[key]).set_index([u, "stat"])["est"].sort_index()
+        ours = sg.mutual_local(d1, g, u, "n").set_index([u, "stat"])["est"].sort_index()
+        assert list(ours.index) == list(ref.index)
+        np.testing.assert_allclose(ours, ref, rtol=0, atol=EXACT_TOL)
+    ref = frame(case["exposure"]).set_index(["of", "to"])["exposure"].sort_index()
+    ours = sg.exposure(d1, "grp", "unt", "n").set_index(["of", "to"])["exposure"].sort_index()
+    assert list(ours.index) == list(ref.index)
+    np.testing.assert_allclose(ours, ref, rtol=0, atol=EXACT_TOL)
+    ref = frame(case["isolation"]).set_index("grp")["isolation"].sort_index()
+    ours = sg.isolation(d1, "grp", "unt", "n").set_index("grp")["isolation"].sort_index()
+    np.testing.assert_allclose(ours, ref, rtol=0, atol=EXACT_TOL)
+    ref = frame(case["nested"])
+    ours = sg.mutual_total_nested(d1, "grp", ["st", "unt"], "n")
+    pd.testing.assert_frame_equal(ours[["between", "within", "stat"]], ref[["between", "within", "stat"]])
+    np.testing.assert_allclose(ours["est"], ref["est"], rtol=0, atol=EXACT_TOL)
+
+
+def assert_difference_equal(ours: pd.DataFrame, ref: pd.DataFrame, method: str, unit: str) -> None:
+    tol = EXACT_TOL if method == "mrc" else IPF_TOL
+    if method == "shapley_detailed":
+        assert list(ours["stat"]) == list(ref["stat"])
+        assert [None if pd.isna(x) else x for x in ours[unit]] == list(ref[unit])
+        np.testing.assert_allclose(ours["est"], ref["est"], rtol=0, atol=tol)
+        total = ours.loc[ours["stat"] == "total", "est"].sum()
+        assert total == pytest.approx(ours.loc[0:7].set_index("stat").loc["structural", "est"], abs=IPF_TOL)
+    else:
+        assert list(ours.index) == list(ref["stat"])  # R's rows, in R's order
+        np.testing.assert_allclose(ours["est"], ref["est"], rtol=0, atol=tol)
+
+
+@pytest.mark.parametrize("method", ["shapley", "shapley_detailed", "km", "mrc"])
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_r_mutual_difference(case, method):
+    # data2 drops one unit of data1 and adds one (removals, additions); every 4th case nearly
+    # removes a group from data2. Both orientations (group/unit swapped) as R computes them.
+    d1, d2 = frame(case["data1"]), frame(case["data2"])
+    for key, (g, u) in (("difference", ("grp", "unt")), ("difference_swapped", ("unt", "grp"))):
+        ours = sg.mutual_difference(d1, d2, g, u, "n", method=method)
+        assert_difference_equal(ours, frame(case[key][method]), method, u)
+
+
+SCHOOLS00 = DATA / "r_schools00.csv.gz"
+SCHOOLS05 = DATA / "r_schools05.csv.gz"
+
+
+@pytest.fixture(scope="module")
+def schools():
+    return pd.read_csv(SCHOOLS00), pd.read_csv(SCHOOLS05)
+
+
+def test_r_schools_examples(schools):
+    # man/mutual_difference.Rd, mutual_total_nested.Rd, mutual_total.Rd examples on schools00/05
+    s00, s05 = schools
+    ref = R_REF["schools"]
+    mt = sg.mutual_total(s00, "race", "school", "n")["est"]
+    np.testing.assert_allclose(mt[["M", "H"]], frame(ref["mutual_total"])["est"], atol=EXACT_TOL)
+    assert mt["M"] == pytest.approx(0.4255390, abs=5e-8)  # the value the vendored README quotes
+    nested = sg.mutual_total_nested(s00, "race", ["state", "district", "school"], "n")
+    np.testing.assert_allclose(nested["est"], frame(ref["nested"])["est"], atol=EXACT_TOL)
+    exp = sg.exposure(s00, "race", "school", "n").set_index(["of", "to"])["exposure"].sort_index()
+    np.testing.assert_allclose(exp, frame(ref["exposure"]).set_index(["of", "to"])["exposure"].sort_index(),
+                               atol=EXACT_TOL)
+    iso = sg.isolation(s00, "race", "school", "n").set_index("race")["isolation"].sort_index()
+    np.testing.assert_allclose(iso, frame(ref["isolation"]).set_index("race")["isolation"].sort_index(),
+                               atol=EXACT_TOL)
+    for key, (g, u) in (("difference_race_school", ("race", "school")), ("difference_school_race", ("school", "race"))):
+        for method, values in ref[key].items():
+            ours = sg.mutual_difference(s00, s05, g, u, "n", method=method)
+            assert_difference_equal(ours, frame(values), method, u)
+    reversed_km = sg.mutual_difference(s05, s00, "school", "race", "n", method="km")
+    assert_difference_equal(reversed_km, frame(ref["difference_km_reversed"]), "km", "race")
+    # the structural term of the issue: R 0.003154 (the three-factor Shapley gave 0.003217)
+    shapley = sg.mutual_difference(s00, s05, "race", "school", "n")["est"]
+    assert shapley["structural"] == pytest.approx(0.0031535, abs=1e-7)
+    three = sg.mutual_difference(s00, s05, "race", "school", "n", method="shapley_three_factor")["est"]
+    assert three["structural"] == pytest.approx(0.003217, abs=1e-6)
+
+
+def test_r_schools_compress_subset(schools):
+    # tests/testthat/test_compression.R: schools00[1:50, ], neighbors = "all"
+    sub = schools[0].iloc[:50]
+    ref = R_REF["schools"]["compress_subset"]
+    cmp = sg.compress(sub, "race", "school", "n", neighbors="all")
+    assert_iterations_equal(cmp, ref, labels=True)
+    assert len(cmp.iterations) == 16  # R: expect_equal(nrow(res_all$iterations), 16)
+
+
+def assert_iterations_equal(cmp, ref: dict, *, labels: bool) -> None:
+    it = frame(ref["iterations"])
+    assert cmp.initial_M == pytest.approx(ref["initial_M"], abs=EXACT_TOL)
+    assert list(cmp.iterations.columns) == list(it.columns)
+    assert list(cmp.iterations["N_units"]) == list(it["N_units"])
+    np.testing.assert_allclose(cmp.iterations[["M_wgt", "M", "pct_M"]], it[["M_wgt", "M", "pct_M"]], atol=EXACT_TOL)
+    if labels:
+        assert list(cmp.iterations["old_unit"]) == list(it["old_unit"])
+        assert list(cmp.iterations["new_unit"]) == list(it["new_unit"])
+
+
+@pytest.mark.parametrize("neighbors", ["all", "local"])
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_r_compress_crosswalk_merge_units(case, neighbors):
+    d1 = frame(case["data1"])
+    ref = case["compress"][neighbors]
+    cmp = sg.compress(d1, "grp", "unt", "n", neighbors=neighbors, n_neighbors=3)
+    # with "local", R orders units of equal ls by C++ std::sort (unspecified for ties), so the
+    # order of zero-loss merges among tied units may differ; the M path and crosswalks do not
+    assert_iterations_equal(cmp, ref, labels=neighbors == "all")
+    for key, kwargs in (("crosswalk", {"n_units": ref["n_units"], "parts": True}),
+                        ("crosswalk_percent", {"percent": 0.8})):
+        ours = sg.get_crosswalk(cmp, **kwargs).set_index("unt").sort_index()
+        theirs = frame(ref[key]).set_index("unt").sort_index()
+        assert list(ours.columns) == list(theirs.columns)
+        pd.testing.assert_frame_equal(ours.fillna(""), theirs.fillna(""), check_dtype=False)
+    merged = sg.merge_units(cmp, n_units=ref["n_units"]).sort_values(["unt", "grp"], ignore_index=True)
+    theirs = frame(ref["merged"]).sort_values(["unt", "grp"], ignore_index=True)
+    pd.testing.assert_frame_equal(merged[["unt", "grp", "n"]], theirs[["unt", "grp", "n"]], check_dtype=False)
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_r_segcurve_and_segplot_values(case):
+    d1 = frame(case["data1"])
+    two = d1[d1["grp"].isin(["g1", "g2"])]
+    ours = sg.segcurve_data(two, "grp", "unt", "n")
+    theirs = frame(case["plots"]["segcurve"])  # R appends the origin at the end
+    key = ["cumul_prob_2", "cumul_prob_1"]
+    np.testing.assert_allclose(ours[key].sort_values(key), theirs[key].sort_values(key), atol=1e-12)
+    for order, values in case["plots"]["segplot"].items():
+        ours = sg.segplot_data(d1, "grp", "unt", "n", order=order)
+        ours = ours[ours["unit"].notna()].sort_values(["xmin", "group"], kind="stable", ignore_index=True)
+        theirs = frame(values).sort_values(["xmin", "group"], kind="stable", ignore_index=True)
+        # rectangles of each unit (group shares) and unit widths agree exactly
+        cells = ["unit", "group", "ymin", "ymax"]
+        a = ours.assign(w=ours.xmax - ours.xmin)[[*cells, "w"]].sort_values(["unit", "group"], ignore_index=True)
+        b = theirs.assign(w=theirs.xmax - theirs.xmin)[[*cells, "w"]].sort_values(["unit", "group"], ignore_index=True)
+        pd.testing.assert_frame_equal(a, b, check_exact=False, atol=1e-12, rtol=0)
+        # the unit order agrees except among units whose sort key ties (R's floating-point sum
+        # order decides those): positions differ only inside blocks of equal width sums
+        same = (ours["unit"] == theirs["unit"]).mean()
+        assert same > 0.8, f"order {order!r}: only {same:.0%} of rectangles in R's position"
+
+
+@pytest.mark.parametrize("key", ["small", "small_x10"])
+def test_r_mutual_local_expected(key):
+    # man/mutual_local_expected.Rd example `small` (10 schools, 1 and 9 pupils per school and
+    # race, then x10), R with n_bootstrap = 4000: Monte Carlo, so means agree to ~4 standard
+    # errors of the difference of two 4000-draw means
+    small = pd.DataFrame({"school": list(range(1, 11)) * 2, "race": ["r1"] * 10 + ["r2"] * 10,
+                          "n": [1] * 10 + [9] * 10})
+    if key == "small_x10":
+        small["n"] *= 10
+    ref = frame(R_REF["local_expected"][key]).set_index("school")
+    ours = sg.mutual_local_expected(small, "race", "school", "n", n_bootstrap=4000, seed=3).set_index("school")
+    assert list(ours.columns) == ["stat", "est", "se", "p_mean"]
+    assert (ours["stat"] == "LS under 0").all()
+    tol = 4 * np.sqrt(2 / 4000) * ref["se"]
+    assert (np.abs(ours["est"] - ref["est"]) < tol).all()
+    np.testing.assert_allclose(ours["se"], ref["se"], rtol=0.1)
+    np.testing.assert_allclose(ours["p_mean"], ref["p_mean"], atol=1e-12)
+
+
+def test_r_mutual_difference_bootstrap_se():
+    # R: mutual_difference(se = TRUE, n_bootstrap = 400) on an 8 x 3 random table pair. Standard
+    # errors from 400 replicates each way agree within sampling error (ratio 0.75-1.33).
+    ref = R_REF["difference_se"]
+    ours = sg.mutual_difference(frame(ref["data1"]), frame(ref["data2"]), "grp", "unt", "n", se=True,
+                                n_bootstrap=400, seed=5)
+    theirs = frame(ref["result"]).set_index("stat")
+    ratio = ours.loc[theirs.index, "se"] / theirs["se"]
+    assert ratio.between(0.75, 1.33).all(), ratio.to_dict()

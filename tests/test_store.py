@@ -29,14 +29,22 @@ def test_round_trip_keeps_dtypes(tmp_path):
     assert store.manifest(tmp_path)["a" * 64]["workers_certified"] == 15
 
 
-def test_same_source_is_a_noop_and_changed_file_replaces(tmp_path):
+def test_same_source_is_a_noop_and_a_changed_file_is_refused_unless_replace(tmp_path):
     store.write_cases(cases(), source_sha256="a" * 64, source_file="f.xlsx", root=tmp_path)
     again = store.write_cases(cases(), source_sha256="a" * 64, source_file="f.xlsx", root=tmp_path)
     assert again["status"] == "unchanged"
-    changed = store.write_cases(cases(n=3), source_sha256="b" * 64, source_file="f.xlsx", root=tmp_path)
+    # a different file under a stored name: a clear error naming both versions, nothing changed
+    with pytest.raises(StoreError, match=r"f\.xlsx: a different file.*aaaaaaaaaaaa.*bbbbbbbbbbbb.*--replace"):
+        store.write_cases(cases(n=3), source_sha256="b" * 64, source_file="f.xlsx", root=tmp_path)
+    assert len(store.read_cases(root=tmp_path)) == 5 and store.verify(tmp_path) == []
+    changed = store.write_cases(cases(n=3), source_sha256="b" * 64, source_file="f.xlsx", root=tmp_path,
+                                replace=True)
     assert changed["status"] == "replaced"
     assert len(store.read_cases(root=tmp_path)) == 3
     assert list(store.manifest(tmp_path)) == ["b" * 64]
+    assert store.verify(tmp_path) == []  # the old partition was removed after the commit
+    with pytest.raises(ValueError, match="replace must be True or False"):
+        store.write_cases(cases(), source_sha256="c" * 64, source_file="g.xlsx", root=tmp_path, replace="yes")
 
 
 def test_partition_filters(tmp_path):
@@ -119,3 +127,30 @@ def test_a_full_year_file_wins_over_a_quarter_whatever_the_names(monkeypatch, tm
     assert set(kept["source_file"]) == {"H-2B_Disclosure_Data_FY2021.xlsx"} and len(kept) == 5
     assert [releases.release_from_name(n) for n in ("X_FY15_Q4.xlsx", "X_FY2021_Q1.xlsx", "X_FY2018_EOY.xlsx", "X_FY2019.xlsx")] == [
         "Q4", "Q1", "full year", "full year"]
+
+
+def test_manifest_records_release_and_decision_coverage_per_partition(tmp_path):
+    df = cases(n=3).assign(decision_date=pd.to_datetime(["2018-10-02", "2018-12-31", "2018-12-01"]))
+    store.write_cases(df, source_sha256="a" * 64, source_file="H-2B_FY2019_Q1.xlsx", root=tmp_path)
+    entry = store.manifest(tmp_path)["a" * 64]
+    assert entry["release"] == "Q1" and entry["file_rows"] == {entry["files"][0]: 3}
+    # October and December 2018: two calendar months with a decision
+    assert entry["coverage"] == {"H-2B 2019": {"first_decision": "2018-10-02", "last_decision": "2018-12-31",
+                                               "months_covered": 2}}
+
+
+def test_readers_read_only_listed_files_and_name_a_bad_one(tmp_path):
+    store.write_cases(cases(), source_sha256="a" * 64, source_file="f.xlsx", root=tmp_path)
+    # an orphan left by an interrupted write is never read (nor double-counted)
+    stray = tmp_path / "cases" / "program=H-2B" / "fiscal_year=2019" / ("e" * 64 + ".parquet")
+    cases(n=2, start=100).to_parquet(stray, index=False)
+    assert len(store.read_cases(root=tmp_path)) == 5 and store.summary(tmp_path)["rows"].sum() == 5
+    assert [p["problem"] for p in store.verify(tmp_path)] == ["orphan"]
+    rec = pd.DataFrame({"case_number": ["C-1"], "recruiter_name": ["R"]})
+    store.write_table("recruiters", rec, source_sha256="d" * 64, source_file="c.xlsx", root=tmp_path)
+    part = tmp_path / store.manifest(tmp_path)["d" * 64]["files"][0]
+    part.write_bytes(b"not parquet")
+    with pytest.raises(StoreError, match=f"{part.name}: cannot read this stored partition"):
+        store.read_table("recruiters", root=tmp_path)
+    with store.lock(tmp_path):  # re-entrant within a thread: a writer may read under its own lock
+        assert len(store.read_cases(root=tmp_path)) == 5

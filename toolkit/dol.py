@@ -29,6 +29,35 @@ Harmonization rules (documented because analyses depend on them):
 - States: two-letter USPS codes; full names are mapped; anything else becomes NA (counted).
 - Fully blank rows (spreadsheet tails) and rows without a case number are dropped and counted.
   Rows repeated exactly are kept and flagged ``is_duplicate``. Nothing else is dropped.
+
+Content is the authority (the file name only corroborates):
+
+- ``program`` comes from the rows: the majority of a visa-class column (``VISA_CLASS``), else a
+  layout that exists for one program only (the FY2000-2006 H-2B export, the FY2006 H-2A csv),
+  else headers found in one program's files only (``dol_layouts.PROGRAM_HEADERS``:
+  ``TOTAL_WORKERS_H2A_CERTIFIED``, ``CAP_EXEMPT``...). Only when the rows say
+  nothing does the file name decide (``accounting["program_from"]`` says which). A file name that
+  names the other program is a ``DataValidationError`` naming both.
+- ``fiscal_year`` is the modal federal fiscal year of the decision dates (FY = calendar year + 1
+  for decisions in October-December: FY2017 runs from 1 October 2016 to 30 September 2017). The
+  ``FY`` in the file name must equal it, else a ``DataValidationError`` naming both. Rows decided
+  outside that year (late entries of a cumulative release) are kept, in the file's year, and
+  counted (``accounting["rows_decided_outside_fiscal_year"]``). Files without decision dates
+  (FY2006 H-2A csv) take the year from the name (``accounting["fiscal_year_from"]``).
+
+Bounds and coerced cells:
+
+- Worker counts must be whole numbers from 0 to ``MAX_WORKERS_PER_CASE`` (66,000: the annual
+  statutory H-2B cap, INA 214(g)(1)(B), which no single certification can exceed; about 30 times
+  the largest case, 2,034 workers, in the 17 archived disclosure files). "1,234" is read as a
+  thousands grouping; "1,5" (a decimal comma), negatives, fractions, text and values over the
+  bound raise ``DataValidationError`` naming the file, column, values, rows and reason.
+- Every cell set to empty is counted in ``accounting["cells_coerced"]`` ("<column>: <reason>" ->
+  n): spreadsheet error cells (``#REF!``, ``#N/A``, ``#NAME?``..., stored as errors or as text;
+  real FY2020-2022 H-2A files hold ``#NAME?`` where a requirement started with "-"), formulas
+  without a stored result, dates that do not parse, wages with a decimal comma ("1,5" is never
+  15) or that are not numbers, unrecognized states, pay units and SOC codes. Formula cells with
+  a stored result are read as that result (``accounting["formula_cells"]``).
 """
 from __future__ import annotations
 
@@ -42,12 +71,20 @@ from toolkit import schema
 from toolkit.codes import normalize_soc
 from toolkit.codes import normalize_us_state as normalize_state
 from toolkit.checksum import sha256_file
-from toolkit.dol_layouts import COMPANION_LAYOUTS, LAYOUTS, Layout, normalize_header
+from toolkit.dol_layouts import COMPANION_LAYOUTS, LAYOUTS, PROGRAM_HEADERS, Layout, normalize_header
 from toolkit.errors import DataValidationError, SchemaError
 
 __all__ = ["read_disclosure", "read_recruiters", "read_worksites", "read_housing", "read_companion",
-           "read_any", "detect_layout", "infer_program", "infer_fiscal_year", "normalize_status",
-           "normalize_soc", "normalize_wage_unit", "HOURS_PER_UNIT", "sha256_file"]
+           "read_any", "detect_layout", "infer_program", "infer_fiscal_year", "fiscal_year_of",
+           "normalize_status", "normalize_soc", "normalize_wage_unit", "HOURS_PER_UNIT",
+           "MAX_WORKERS_PER_CASE", "sha256_file"]
+
+#: the largest worker count a single case may hold (see the module docstring for the bound)
+MAX_WORKERS_PER_CASE = 66_000
+
+#: spreadsheet error values (stored as error cells, or as text in csv exports): emptied and counted
+ERROR_LITERALS = frozenset({"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+                            "#CALC!", "#GETTING_DATA", "#N/A N/A"})
 
 HOURS_PER_UNIT = {"hour": 1.0, "day": 8.0, "week": 40.0, "bi-weekly": 80.0, "month": 40 * 52 / 12, "year": 2080.0}
 
@@ -106,12 +143,32 @@ def _application_type(raw: pd.Series) -> pd.Series:
     return s.map(one).astype("string")
 
 
-def _to_number(values: pd.Series) -> pd.Series:
-    s = values.astype("string").str.replace(r"[$,\s]", "", regex=True).replace("", pd.NA)
-    return pd.to_numeric(s, errors="coerce")
+_NUMBER = r"[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d*)?(?:[eE][+-]?\d+)?|[+-]?\.\d+"
+_DECIMAL_COMMA = r"[+-]?\d+,\d+"
 
 
-def _to_date(values: pd.Series) -> pd.Series:
+def _to_number(values: pd.Series, coerced: dict | None = None, field: str = "value") -> pd.Series:
+    """Numbers from text: "$1,234.50" -> 1234.5 (US thousands grouping); "1,5" (a decimal comma,
+    never 15) and other text -> NA, counted in ``coerced`` by reason."""
+    s = values.astype("string").str.strip().str.lstrip("$").str.strip().replace("", pd.NA)
+    ok = s.str.fullmatch(_NUMBER).fillna(False).astype(bool)
+    out = pd.to_numeric(s.where(ok).str.replace(",", "", regex=False), errors="coerce")
+    if coerced is not None:
+        comma = s.notna() & ~ok & s.str.fullmatch(_DECIMAL_COMMA).fillna(False).astype(bool)
+        other = s.notna() & ~ok & ~comma
+        _count(coerced, f"{field}: decimal comma (emptied)", comma)
+        _count(coerced, f"{field}: not a number (emptied)", other)
+    return out
+
+
+def _count(coerced: dict, reason: str, mask: pd.Series) -> None:
+    n = int(mask.sum())
+    if n:
+        coerced[reason] = coerced.get(reason, 0) + n
+
+
+def _to_date(values: pd.Series, coerced: dict | None = None, field: str = "date") -> pd.Series:
+    """Dates from datetimes, text or Excel serial numbers; a value that is none -> NA (counted)."""
     if pd.api.types.is_datetime64_any_dtype(values):
         return values.astype("datetime64[ns]")
     s = values.astype("string").str.strip().replace("", pd.NA)
@@ -119,7 +176,20 @@ def _to_date(values: pd.Series) -> pd.Series:
     out = pd.to_datetime(s.where(num.isna()), errors="coerce", format="mixed")
     serial = num.notna() & (num > 1000) & (num < 80000)  # Excel serial dates read as numbers
     out[serial] = pd.to_datetime("1899-12-30") + pd.to_timedelta(num[serial], unit="D")
-    return out.astype("datetime64[ns]")
+    out = out.astype("datetime64[ns]")
+    if coerced is not None:
+        _count(coerced, f"{field}: not a date (emptied)", s.notna() & out.isna())
+    return out
+
+
+def fiscal_year_of(dates: pd.Series) -> pd.Series:
+    """Federal fiscal year of each date: the calendar year, plus one for October-December.
+
+    >>> fiscal_year_of(pd.Series(pd.to_datetime(["2016-09-30", "2016-10-01"]))).tolist()
+    [2016, 2017]
+    """
+    d = pd.to_datetime(dates, errors="coerce")
+    return (d.dt.year + (d.dt.month >= 10).astype(int)).astype("Int64")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -128,6 +198,7 @@ def _read_raw(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, dict]:
     """All cells as strings (or datetimes), header row as read; no row dropped yet."""
     meta: dict = {}
     suffix = path.suffix.lower()
+    coerced: dict[str, int] = {}
     if suffix in (".csv", ".txt"):
         for encoding in ("utf-8", "cp1252", "latin-1"):
             try:
@@ -138,6 +209,10 @@ def _read_raw(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, dict]:
                 continue
             except pd.errors.EmptyDataError as exc:
                 raise SchemaError(f"{path.name}: the file is empty") from exc
+            except pd.errors.ParserError as exc:
+                raise SchemaError(f"{path.name}: cannot parse as CSV ({exc})") from exc
+            except OSError as exc:
+                raise SchemaError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     elif suffix in (".xlsx", ".xls", ".xlsm"):
         from python_calamine import CalamineWorkbook
 
@@ -168,9 +243,62 @@ def _read_raw(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, dict]:
         df = pd.DataFrame(body, columns=header, dtype=object)
         df = df.map(lambda v: "" if v is None else v)
         meta["sheet"] = sheet_name
+        if suffix in (".xlsx", ".xlsm"):
+            meta["formula_cells"] = _count_xlsx_cells(path, sheet_name, df, coerced)
     else:
         raise SchemaError(f"{path.name}: unsupported file type {suffix!r}; expected .csv, .xlsx or .xls")
+    for col in df.columns:  # error values written as text (csv exports): emptied and counted
+        hit = df[col].isin(ERROR_LITERALS)
+        if hit.any():
+            _count(coerced, f"{col}: error value {'/'.join(sorted(set(df.loc[hit, col])))} (emptied)", hit)
+            df.loc[hit, col] = ""
+    meta["cells_coerced"] = coerced
     return df, meta
+
+
+_XL_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _count_xlsx_cells(path: Path, sheet_name: str, df: pd.DataFrame, coerced: dict) -> int:
+    """Count error cells and formulas without a stored result in an .xlsx sheet (calamine reads
+    both as empty) into ``coerced`` by column; returns the number of formula cells read as their
+    stored result. Scans the sheet XML for ``t="e"`` and ``<f>`` only."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = ET.fromstring(z.read("xl/workbook.xml"))
+            rid = next(sh.get(f"{{{_XL_NS['r']}}}id") for sh in book.iter(f"{{{_XL_NS['m']}}}sheet")
+                       if sh.get("name") == sheet_name)
+            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+            xml = z.read(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+    except (KeyError, StopIteration, zipfile.BadZipFile, ET.ParseError, OSError):
+        return 0  # a workbook without the usual parts: nothing to scan (calamine read it)
+    errors = set(re.findall(rb'<c r="([A-Z]+)(\d+)"[^>]*?\st="e"', xml)) if b't="e"' in xml else set()
+    formulas = set(re.findall(rb'<c r="([A-Z]+)(\d+)"[^>]*><f[ >/]', xml)) if b"<f" in xml else set()
+    results, columns = 0, list(df.columns)
+    for (letters, row), kind in [*((c, "error") for c in errors), *((c, "formula") for c in formulas - errors)]:
+        i, j = int(row) - 2, _column_index(letters)
+        if not (0 <= i < len(df) and 0 <= j < len(columns)):
+            continue
+        empty = df.iat[i, j] == ""
+        if kind == "formula" and not empty:
+            results += 1
+        else:
+            reason = "error cell" if kind == "error" else "formula without a stored result"
+            coerced[f"{columns[j]}: {reason} (emptied)"] = coerced.get(f"{columns[j]}: {reason} (emptied)", 0) + 1
+            df.iat[i, j] = ""
+    return results
 
 
 def detect_layout(columns: Iterable[str], *, name: str = "file") -> Layout:
@@ -200,32 +328,57 @@ def detect_layout(columns: Iterable[str], *, name: str = "file") -> Layout:
 
 
 def infer_program(path: Path, raw: pd.DataFrame | None = None) -> str | None:
-    """From the file name (``H-2A``, ``H2a``, ``H-2B``...) or a VISA_CLASS column."""
-    m = re.search(r"H-?2([AB])", path.name, flags=re.IGNORECASE)
+    """From the file name (``H-2A``, ``H2a``, ``H-2B``...) or a VISA_CLASS column (the file
+    chooser's rule; ``read_disclosure`` trusts the rows first, see the module docstring)."""
+    m = re.search(r"H-?2([AB])", Path(path).name, flags=re.IGNORECASE)
     if m:
         return f"H-2{m.group(1).upper()}"
-    if raw is not None:
-        for col in raw.columns:
-            if normalize_header(col) in ("VISA_CLASS", "APPLICATION_TYPE"):
-                vals = raw[col].astype(str).str.upper().str.replace(" ", "")
-                for prog in ("H-2A", "H-2B"):
-                    if (vals == prog).mean() > 0.5:
-                        return prog
-    return None
+    return _program_from_rows(raw)[0] if raw is not None else None
+
+
+#: layouts that exist for one program only
+_LAYOUT_PROGRAM = {"legacy-h2b-csv": "H-2B", "legacy-h2a-csv": "H-2A"}
+
+
+def _program_from_rows(raw: pd.DataFrame, layout: Layout | None = None) -> tuple[str | None, str]:
+    """(program, evidence) from the content: a visa-class column's majority, a one-program
+    layout, or headers naming the program; (None, "") when the content says nothing."""
+    for col in raw.columns:
+        if normalize_header(col) in ("VISA_CLASS", "APPLICATION_TYPE"):
+            vals = raw[col].astype(str).str.upper().str.replace(r"[\s-]", "", regex=True)
+            vals = vals[vals.ne("")]
+            for prog in ("H-2A", "H-2B"):
+                if len(vals) and (vals == prog.replace("-", "")).mean() > 0.5:
+                    return prog, f"column {col} says {prog} in {int((vals == prog.replace('-', '')).sum())} rows"
+    if layout is not None and layout.name in _LAYOUT_PROGRAM:
+        return _LAYOUT_PROGRAM[layout.name], f"layout {layout.name} exists for {_LAYOUT_PROGRAM[layout.name]} only"
+    headers = {normalize_header(c) for c in raw.columns}
+    named = {prog: sorted(headers & cols) for prog, cols in PROGRAM_HEADERS.items() if headers & cols}
+    if len(named) == 1:
+        (prog, cols), = named.items()
+        return prog, f"{prog}-only columns {', '.join(cols[:3])}"
+    return None, ""
 
 
 def infer_fiscal_year(path: Path, decision_dates: pd.Series | None = None) -> int | None:
-    """From ``FY2019``/``FY19`` in the file name, else the modal fiscal year of decision dates."""
-    m = re.search(r"FY[ _-]?(\d{4}|\d{2})(?!\d)", path.name, flags=re.IGNORECASE)
+    """From ``FY2019``/``FY19`` in the file name, else the modal fiscal year of decision dates
+    (the file chooser's rule; ``read_disclosure`` trusts the dates first)."""
+    m = re.search(r"FY[ _-]?(\d{4}|\d{2})(?!\d)", Path(path).name, flags=re.IGNORECASE)
     if m:
         y = int(m.group(1))
         return y + 2000 if y < 100 else y
     if decision_dates is not None:
-        d = pd.to_datetime(decision_dates, errors="coerce").dropna()
-        if len(d):
-            fy = d.dt.year + (d.dt.month >= 10).astype(int)
+        fy = fiscal_year_of(decision_dates).dropna()
+        if len(fy):
             return int(fy.mode().iloc[0])
     return None
+
+
+def _check_name(path: Path, what: str, named, found, evidence: str) -> None:
+    if named is not None and found is not None and named != found:
+        raise DataValidationError(
+            f"{path.name}: the file name says {what} {named}, but the rows say {found} ({evidence}); "
+            "the content decides: rename the file, or check that it is the file you meant")
 
 
 def _pick(raw_norm: dict[str, str], candidates: tuple[str, ...] | str) -> str | None:
@@ -285,11 +438,18 @@ def read_disclosure(path: str | Path, program: str | None = None, fiscal_year: i
     workers_dropped = {f: int(c[~keep].sum()) for f, c in counts.items()}
     raw = raw.loc[keep]
 
-    got_program = infer_program(path, raw)
-    if program is None:
-        program = got_program
-    elif got_program and got_program != program:
-        raise DataValidationError(f"{path.name}: program={program!r} given, but the file says {got_program}")
+    content_program, evidence = _program_from_rows(raw, layout)
+    named = re.search(r"H-?2([AB])", path.name, flags=re.IGNORECASE)
+    named_program = f"H-2{named.group(1).upper()}" if named else None
+    _check_name(path, "program", named_program, content_program, evidence)
+    if program is not None and program not in schema.PROGRAMS:
+        raise ValueError(f"program must be one of {list(schema.PROGRAMS)}, got {program!r}")
+    if program is not None and content_program and content_program != program:
+        raise DataValidationError(f"{path.name}: program={program!r} given, but the rows say {content_program} "
+                                  f"({evidence})")
+    program_from = ("rows" if content_program else "argument" if program else "file name" if named_program
+                    else None)
+    program = program or content_program or named_program
     if program not in schema.PROGRAMS:
         raise SchemaError(f"{path.name}: cannot tell H-2A from H-2B; pass program='H-2A' or 'H-2B'")
 
@@ -327,14 +487,25 @@ def read_disclosure(path: str | Path, program: str | None = None, fiscal_year: i
     out["is_certified"] = out["case_status"].isin(["certified", "partially certified"]).astype("boolean")
     out.loc[out["case_status"].isna(), "is_certified"] = pd.NA
 
+    coerced: dict[str, int] = meta.pop("cells_coerced")
     for f in ("decision_date", "begin_date", "end_date"):
         if f in out:
-            out[f] = _to_date(out[f])
-    if fiscal_year is None:
-        fiscal_year = infer_fiscal_year(path, out.get("decision_date"))
+            out[f] = _to_date(out[f], coerced, f)
+    fy_rows = fiscal_year_of(out["decision_date"]) if "decision_date" in out else pd.Series(dtype="Int64")
+    content_fy = int(fy_rows.dropna().mode().iloc[0]) if fy_rows.notna().any() else None
+    named_fy = infer_fiscal_year(path)
+    _check_name(path, "fiscal year", named_fy, content_fy,
+                f"modal federal fiscal year of {int(fy_rows.notna().sum())} decision dates")
+    if fiscal_year is not None and content_fy is not None and int(fiscal_year) != content_fy:
+        raise DataValidationError(f"{path.name}: fiscal_year={fiscal_year} given, but the decision dates say "
+                                  f"FY{content_fy} (their modal federal fiscal year)")
+    fiscal_year_from = ("decision dates" if content_fy is not None else "argument" if fiscal_year is not None
+                        else "file name" if named_fy is not None else None)
+    fiscal_year = fiscal_year if fiscal_year is not None else content_fy if content_fy is not None else named_fy
     if fiscal_year is None:
         raise SchemaError(f"{path.name}: cannot infer the fiscal year; pass fiscal_year=")
     out["fiscal_year"] = int(fiscal_year)
+    outside = int((fy_rows.notna() & (fy_rows != int(fiscal_year))).sum())
 
     notes: dict[str, int] = {}
     for f in ("employer_state", "worksite_state"):
@@ -354,7 +525,7 @@ def read_disclosure(path: str | Path, program: str | None = None, fiscal_year: i
     if "application_type" in out:
         out["application_type"] = _application_type(out["application_type"])
     if "wage_offer" in out:
-        out["wage_offer"] = _to_number(out["wage_offer"]).astype("Float64")
+        out["wage_offer"] = _to_number(out["wage_offer"], coerced, "wage_offer").astype("Float64")
     if "wage_unit" in out:
         rawu = out["wage_unit"].astype("string").str.strip().replace("", pd.NA)
         out["wage_unit"] = normalize_wage_unit(rawu)
@@ -364,7 +535,8 @@ def read_disclosure(path: str | Path, program: str | None = None, fiscal_year: i
         hours = out["wage_unit"].map(HOURS_PER_UNIT).astype("Float64")
         out["wage_hourly"] = (out["wage_offer"] / hours).astype("Float64")
     if "experience_months" in out:
-        out["experience_months"] = _to_number(out["experience_months"]).astype("Float64")
+        out["experience_months"] = _to_number(out["experience_months"], coerced,
+                                              "experience_months").astype("Float64")
     if "experience_required" in out:
         e = out["experience_required"].astype("string").str.strip().str.upper()
         out["experience_required"] = e.map({"Y": True, "YES": True, "N": False, "NO": False}).astype("boolean")
@@ -384,7 +556,11 @@ def read_disclosure(path: str | Path, program: str | None = None, fiscal_year: i
     rows_kept = len(result)
     accounting = {
         "source_file": path.name, "layout": layout.name, "program": program, "fiscal_year": int(fiscal_year),
+        "program_from": program_from, "fiscal_year_from": fiscal_year_from,
+        "rows_decided_outside_fiscal_year": outside,
         "rows_read": rows_read, "rows_kept": rows_kept, "rows_dropped": dropped,
+        "cells_coerced": {**coerced, **{f"{k} (emptied)": v for k, v in notes.items()
+                                        if k != "worksite_state_absent_in_layout"}},
         **{f"{k}_raw": v + workers_dropped.get(k, 0) for k, v in before.items()},
         **{f"{k}_in_dropped_rows": v for k, v in workers_dropped.items()}, **after,
         "duplicate_rows_flagged": int(result["is_duplicate"].sum()),
@@ -396,20 +572,27 @@ def read_disclosure(path: str | Path, program: str | None = None, fiscal_year: i
 
 
 def _parse_counts(raw: pd.DataFrame, norm: dict, layout: Layout, path: Path) -> dict[str, pd.Series]:
-    """Worker counts as Int64; a value that is not a whole non-negative number raises, naming rows."""
+    """Worker counts as Int64. A value that is not a whole number from 0 to
+    ``MAX_WORKERS_PER_CASE`` raises, naming the file, column, reason, values and rows."""
     counts = {}
     for f in ("workers_requested", "workers_certified"):
         col = _pick(norm, layout.fields.get(f, ()))
         if col is None:
             continue
         s = raw[col].astype("string").str.strip().replace("", pd.NA)
-        num = pd.to_numeric(s.str.replace(",", "", regex=False), errors="coerce")
-        bad = s.notna() & (num.isna() | (num < 0) | (num % 1 != 0))
-        if bad.any():
-            rows = [int(i) + 2 for i in bad[bad].index[:5]]
+        num = _to_number(s)
+        comma = s.notna() & s.str.fullmatch(_DECIMAL_COMMA).fillna(False).astype(bool) & num.isna()
+        reasons = {"not a number": s.notna() & num.isna() & ~comma, "a decimal comma": comma,
+                   "negative": num < 0, "not a whole number": (num % 1 != 0) & (num >= 0),
+                   f"over {MAX_WORKERS_PER_CASE:,} (MAX_WORKERS_PER_CASE)": num > MAX_WORKERS_PER_CASE}
+        found = [(why, m.fillna(False).astype(bool)) for why, m in reasons.items()]
+        found = [(why, m) for why, m in found if m.any()]
+        if found:
+            detail = "; ".join(f"{why}: values {list(s[m].head(5))} in spreadsheet rows "
+                               f"{[int(i) + 2 for i in m[m].index[:5]]}" for why, m in found)
             raise DataValidationError(
-                f"{path.name}: column {col!r} ({f}) must hold whole non-negative numbers; "
-                f"bad values {list(s[bad].head(5))} in spreadsheet rows {rows}")
+                f"{path.name}: column {col!r} ({f}) must hold whole numbers from 0 to "
+                f"{MAX_WORKERS_PER_CASE:,}; {detail}")
         counts[f] = num.astype("Int64")
     return counts
 
@@ -472,17 +655,18 @@ def read_companion(path: str | Path, kind: str | None = None, *, sheet: str | in
     for f in ("worksite_state", "housing_state"):
         if f in out:
             out[f] = normalize_state(out[f])
+    coerced = meta.pop("cells_coerced")
     if "wage_offer" in out:
-        out["wage_offer"] = _to_number(out["wage_offer"]).astype("Float64")
+        out["wage_offer"] = _to_number(out["wage_offer"], coerced, "wage_offer").astype("Float64")
     for f in ("begin_date", "end_date"):
         if f in out:
-            out[f] = _to_date(out[f])
+            out[f] = _to_date(out[f], coerced, f)
     out["source_file"] = path.name
     out["source_row"] = (out.index.to_numpy() + 2).astype("int64")
     out = out.reset_index(drop=True)
     out.attrs["accounting"] = {"source_file": path.name, "kind": kind, "rows_read": rows_read,
                                "rows_kept": len(out), "rows_dropped": {"blank_row": int(blank.sum())} if blank.any() else {},
-                               **meta}
+                               "cells_coerced": coerced, **meta}
     out.attrs["kind"] = kind
     return out
 

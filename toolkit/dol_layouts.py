@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Layout", "LAYOUTS", "COMPANION_LAYOUTS", "normalize_header"]
+__all__ = ["Layout", "LAYOUTS", "COMPANION_LAYOUTS", "PROGRAM_HEADERS", "normalize_header"]
 
 
 def normalize_header(name: object) -> str:
@@ -157,6 +157,17 @@ LAYOUTS: tuple[Layout, ...] = (
                 "h2a_labor_contractor": ("H2A_LABOR_CONTRACTOR", "H_2A_LABOR_CONTRACTOR")},
     ),
 )
+
+#: Headers (normalized) found in one program's disclosure files only: evidence of the program when
+#: a file has no visa-class column (2019 forms: H-2B's ETA-9142B asks about the statutory cap and
+#: Appendix D, H-2A's ETA-9142A about housing and counts "H-2A" workers). Checked on the archived
+#: FY2020 and FY2022 H-2A and FY2021 H-2B files.
+PROGRAM_HEADERS: dict[str, frozenset[str]] = {
+    "H-2A": frozenset({"TOTAL_WORKERS_H2A_CERTIFIED", "TOTAL_WORKERS_H_2A_CERTIFIED", "TOTAL_WORKERS_H2A_REQUESTED",
+                       "TOTAL_WORKERS_H_2A_REQUESTED", "ADDENDUM_B_HOUSING_ATTACHED", "790A_ADDENDUM_A_ATTACHED",
+                       "HOUSING_TRANSPORTATION"}),
+    "H-2B": frozenset({"CAP_EXEMPT", "APPENDIX_D_COMPLETED", "EMP_CLIENT_APPENDIX_B_ATTACHED"}),
+}
 
 #: Companion (FY2020+) files: kind -> (signature headers, column map).
 COMPANION_LAYOUTS: dict[str, dict] = {

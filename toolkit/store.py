@@ -4,19 +4,45 @@ Layout under ``config.store_dir()``::
 
     cases/program=H-2A/fiscal_year=2019/<sha256-of-source>.parquet
     tables/<kind>/<sha256-of-source>.parquet        (recruiters, worksites, housing, ...)
-    manifest.json                                  one entry per ingested source file
+    manifest.json                                  one entry per ingested source file: the list of live files
+    .lock                                          the store lock (``fcntl.flock``)
 
 Files are keyed by the sha256 of the source file, so ingesting the same file again is a no-op
-("unchanged"); a changed file with the same name replaces what the old version wrote
-("replaced"). Every write goes to a temporary file first and is renamed into place (atomic on
-POSIX), so an interrupted ingest never leaves half a partition.
+("unchanged"). A different file under a name already stored is refused (``StoreError`` naming
+both sha256s) unless the caller asks for ``replace=True`` ("replaced"): never a silent replacement.
+
+Crash safety (the write protocol)
+---------------------------------
+Every writer holds the store lock (exclusive ``flock`` on ``<store>/.lock``), so writers are
+serialised across processes. A write then goes:
+
+1. write the new partitions, each to a temporary file renamed into place (fsynced); they are
+   new paths (named by the new sha256), so nothing live is touched;
+2. swap ``manifest.json`` atomically (temporary file, fsync, ``os.replace``, fsync of the
+   directory): **the commit point**;
+3. remove the files of the version it replaced.
+
+The manifest is the list of live files: readers (``read_cases``, ``read_table``, ``summary``)
+read only the files it lists, under a shared lock, and ignore any other file. So at every
+instant the store holds the old or the new version, never neither: a crash before step 2 leaves
+the old version plus orphan files, a crash after it the new version plus orphans. ``verify``
+finds orphan, missing and unreadable files and ``repair`` fixes them (``h2gender data verify
+--repair``).
+
+Test hook: ``_step_hook`` (None in normal use) is called with the name of each step
+(``"before_partition"``; ``"file_written"``: a temporary file written, not yet renamed;
+``"partition_written"``; ``"before_manifest"``; ``"after_manifest"``; ``"after_cleanup"``).
+The fault-injection tests (``tests/test_store_faults.py``) set it in a child process to kill
+that process at a step; nothing else reads it.
 """
 from __future__ import annotations
 
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -26,136 +52,300 @@ from toolkit import config, releases, schema
 from toolkit.checksum import sha256_file
 from toolkit.errors import StoreError
 
+try:  # POSIX; elsewhere writers are not serialised across processes (documented)
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None
+
 __all__ = ["write_cases", "read_cases", "load_cases", "deduplicate_cases", "sources", "write_table", "read_table",
-           "manifest", "summary", "sha256_file", "store_root"]
+           "manifest", "summary", "verify", "repair", "sha256_file", "store_root", "lock"]
 
 MANIFEST = "manifest.json"
+LOCK = ".lock"
+
+#: called with each write step's name; only the fault-injection tests set it (see module docstring)
+_step_hook: Callable[[str], None] | None = None
+
+_held = threading.local()  # roots this thread holds the lock of (the lock is re-entrant per thread)
 
 
 def store_root(root: str | os.PathLike | None = None) -> Path:
     return Path(root) if root is not None else config.store_dir()
 
 
-def _atomic_write_bytes(target: Path, write) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    os.close(fd)
+def _step(name: str) -> None:
+    if _step_hook is not None:
+        _step_hook(name)
+
+
+@contextmanager
+def lock(root: str | os.PathLike | None = None, *, exclusive: bool = True):
+    """Hold the store lock: exclusive for writers, shared for readers (``fcntl.flock`` on
+    ``<store>/.lock``; blocks until granted). Re-entrant within a thread. A reader of a store it
+    cannot write (read-only folder) reads without the lock."""
+    root = store_root(root)
+    held = getattr(_held, "roots", None)
+    if held is None:
+        held = _held.roots = {}
+    key = str(root.resolve()) if root.exists() else str(root)
+    if key in held and (held[key] or not exclusive):
+        yield root
+        return
+    if fcntl is None or (not exclusive and not root.exists()):
+        yield root
+        return
+    path = root / LOCK
     try:
+        if exclusive:
+            root.mkdir(parents=True, exist_ok=True)
+            key = str(root.resolve())
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        if not exclusive:
+            yield root
+            return
+        raise StoreError(f"{path}: cannot open the store lock ({exc.strerror or exc})") from exc
+    previous = held.get(key)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        held[key] = exclusive
+        yield root
+    finally:
+        if previous is None:
+            held.pop(key, None)
+        else:
+            held[key] = previous
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def _atomic_write(target: Path, write: Callable[[str], None]) -> None:
+    """``write(tmp)`` to a temporary file beside ``target``, fsync, rename into place. Any I/O
+    error is a ``StoreError`` naming ``target``; the temporary file is removed."""
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        os.close(fd)
         write(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        _step("file_written")
         os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _fsync_dir(target.parent)
+    except BaseException as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise StoreError(f"{target}: cannot write ({exc.strerror or exc})") from exc
         raise
 
 
-def manifest(root: str | os.PathLike | None = None) -> dict:
-    """{source_sha256: entry}; entries have source_file, kind, rows, partitions, accounting, ingested_at."""
-    path = store_root(root) / MANIFEST
-    if not path.exists():
-        return {}
+def _read_manifest(root: Path) -> dict:
+    path = root / MANIFEST
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the store manifest ({exc.strerror or exc})") from exc
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise StoreError(f"{path}: the store manifest is corrupt ({exc}); delete the store and ingest again") from exc
 
 
+def manifest(root: str | os.PathLike | None = None) -> dict:
+    """{source_sha256: entry}: every committed source and its live files.
+
+    Entries have ``source_file``, ``kind``, ``rows``, ``partitions`` ("H-2A 2019", ...),
+    ``files`` (paths relative to the store), ``file_rows`` (path -> rows), ``release``
+    (``releases.release_from_name``), ``accounting``, ``ingested_at``; case entries also
+    ``workers_certified`` and ``coverage``: partition -> ``first_decision``, ``last_decision``
+    (ISO dates or None) and ``months_covered`` (distinct calendar months with a decision).
+    """
+    return _read_manifest(store_root(root))
+
+
 def _save_manifest(entries: dict, root: Path) -> None:
     text = json.dumps(entries, indent=1, sort_keys=True, default=str)
-    _atomic_write_bytes(root / MANIFEST, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    _step("before_manifest")
+    _atomic_write(root / MANIFEST, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    _step("after_manifest")
 
 
-def _remove_source(entries: dict, sha: str, root: Path) -> None:
-    for rel in entries.get(sha, {}).get("files", []):
-        (root / rel).unlink(missing_ok=True)
-    entries.pop(sha, None)
+def _remove_files(rels: Iterable[str], root: Path) -> None:
+    for rel in rels:
+        try:
+            (root / rel).unlink(missing_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{root / rel}: cannot remove ({exc.strerror or exc}); "
+                             "`h2gender data verify --repair` removes it later") from exc
 
 
-def _prepare(entries: dict, source_sha256: str, source_file: str, root: Path) -> str | None:
-    """'unchanged' if this exact source is stored; remove an older version of the same file."""
-    if source_sha256 in entries:
-        return "unchanged"
-    status = None
-    for sha, entry in list(entries.items()):
-        if entry.get("source_file") == source_file:
-            _remove_source(entries, sha, root)
-            status = "replaced"
-    return status
+def _same_name(entries: dict, source_sha256: str, source_file: str, replace: bool) -> list[str]:
+    """The sha256s of stored versions of ``source_file`` a new version replaces; refused (a
+    clear error) unless ``replace``."""
+    others = [sha for sha, e in entries.items() if e.get("source_file") == source_file and sha != source_sha256]
+    if others and not replace:
+        old = entries[others[0]]
+        raise StoreError(
+            f"{source_file}: a different file with this name is already stored (sha256 {others[0][:12]}, "
+            f"{old.get('rows')} rows, ingested {old.get('ingested_at')}); this one has sha256 "
+            f"{source_sha256[:12]}. Nothing was changed: rename the file to keep both, or ingest with "
+            "--replace (replace=True) to replace the stored version")
+    return others
+
+
+def _intact(entry: dict, root: Path) -> bool:
+    return all((root / rel).is_file() for rel in entry.get("files", []))
+
+
+def _coverage(dates: pd.Series) -> dict:
+    d = pd.to_datetime(dates, errors="coerce").dropna()
+    if d.empty:
+        return {"first_decision": None, "last_decision": None, "months_covered": 0}
+    return {"first_decision": d.min().date().isoformat(), "last_decision": d.max().date().isoformat(),
+            "months_covered": int(d.dt.to_period("M").nunique())}
+
+
+def _commit(entries: dict, sha: str, entry: dict, replaced: list[str], root: Path) -> None:
+    """Steps 2 and 3 of the write protocol: swap the manifest, then remove replaced files."""
+    live = set(entry["files"])
+    old_files = [rel for s in replaced for rel in entries[s].get("files", []) if rel not in live]
+    new = {s: e for s, e in entries.items() if s not in replaced}
+    new[sha] = entry
+    _save_manifest(new, root)
+    _remove_files(old_files, root)
+    _step("after_cleanup")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def write_cases(df: pd.DataFrame, *, source_sha256: str, source_file: str,
-                root: str | os.PathLike | None = None) -> dict:
+                root: str | os.PathLike | None = None, replace: bool = False) -> dict:
     """Store a canonical case table from one source file. Returns {status, rows, partitions}.
 
-    ``status`` is "added", "replaced" (same file name, new content) or "unchanged".
+    ``status`` is "added", "unchanged" (this exact source is stored), "restored" (stored, but
+    files were missing: written again) or "replaced" (``replace=True`` and a different file of
+    the same name was stored). Without ``replace`` a different file of a stored name raises
+    ``StoreError`` and changes nothing. Crash-safe (module docstring).
     """
     if schema.is_synthetic(df):
         raise StoreError("synthetic tables are not stored with real data; use toolkit.synth directly")
-    root = store_root(root)
-    entries = manifest(root)
-    prior = _prepare(entries, source_sha256, source_file, root)
-    if prior == "unchanged":
-        return {"status": "unchanged", "rows": entries[source_sha256]["rows"],
-                "partitions": entries[source_sha256]["partitions"]}
-    table = schema.conform(df, schema.CASE_COLUMNS, name=source_file)
-    files, parts = [], []
-    for (program, fy), part in table.groupby(["program", "fiscal_year"], observed=True, dropna=False):
-        rel = f"cases/program={program}/fiscal_year={int(fy)}/{source_sha256}.parquet"
-        _atomic_write_bytes(root / rel, lambda tmp, p=part: p.to_parquet(tmp, index=False))
-        files.append(rel)
-        parts.append(f"{program} {int(fy)}")
-    entries[source_sha256] = {
-        "source_file": source_file, "kind": "cases", "rows": len(table), "partitions": parts, "files": files,
-        "workers_certified": int(table["workers_certified"].sum()),
-        "accounting": df.attrs.get("accounting", {}),
-        "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
-    _save_manifest(entries, root)
-    return {"status": prior or "added", "rows": len(table), "partitions": parts}
+    if not isinstance(replace, bool):
+        raise ValueError(f"replace must be True or False, got {replace!r}")
+    with lock(root) as root:
+        entries = _read_manifest(root)
+        if source_sha256 in entries and _intact(entries[source_sha256], root):
+            e = entries[source_sha256]
+            return {"status": "unchanged", "rows": e["rows"], "partitions": e["partitions"]}
+        restored = source_sha256 in entries
+        replaced = _same_name(entries, source_sha256, source_file, replace)
+        table = schema.conform(df, schema.CASE_COLUMNS, name=source_file)
+        files, parts, file_rows, coverage = [], [], {}, {}
+        for (program, fy), part in table.groupby(["program", "fiscal_year"], observed=True, dropna=False):
+            if pd.isna(program) or pd.isna(fy):
+                raise StoreError(f"{source_file}: {len(part)} rows without a program or fiscal year; not stored")
+            rel = f"cases/program={program}/fiscal_year={int(fy)}/{source_sha256}.parquet"
+            _step("before_partition")
+            _atomic_write(root / rel, lambda tmp, p=part: p.to_parquet(tmp, index=False))
+            _step("partition_written")
+            files.append(rel)
+            file_rows[rel] = len(part)
+            parts.append(f"{program} {int(fy)}")
+            coverage[parts[-1]] = _coverage(part["decision_date"])
+        entry = {
+            "source_file": source_file, "kind": "cases", "rows": len(table), "partitions": parts, "files": files,
+            "file_rows": file_rows, "release": releases.release_from_name(source_file), "coverage": coverage,
+            "workers_certified": int(table["workers_certified"].sum()),
+            "accounting": df.attrs.get("accounting", {}), "ingested_at": _now(),
+        }
+        _commit(entries, source_sha256, entry, replaced, root)
+    status = "restored" if restored else "replaced" if replaced else "added"
+    return {"status": status, "rows": len(table), "partitions": parts}
 
 
 def write_table(kind: str, df: pd.DataFrame, *, source_sha256: str, source_file: str,
-                root: str | os.PathLike | None = None) -> dict:
-    """Store a linked companion table (recruiters, worksites, housing, ...) from one source file."""
-    if not kind.isidentifier():
+                root: str | os.PathLike | None = None, replace: bool = False) -> dict:
+    """Store a linked companion table (recruiters, worksites, housing, ...) from one source file;
+    the same protocol and statuses as ``write_cases``."""
+    if not isinstance(kind, str) or not kind.isidentifier():
         raise ValueError(f"kind must be a simple name, got {kind!r}")
-    root = store_root(root)
-    entries = manifest(root)
-    prior = _prepare(entries, source_sha256, source_file, root)
-    if prior == "unchanged":
-        return {"status": "unchanged", "rows": entries[source_sha256]["rows"], "partitions": []}
-    rel = f"tables/{kind}/{source_sha256}.parquet"
-    _atomic_write_bytes(root / rel, lambda tmp: df.to_parquet(tmp, index=False))
-    entries[source_sha256] = {"source_file": source_file, "kind": kind, "rows": len(df), "partitions": [],
-                              "files": [rel], "accounting": df.attrs.get("accounting", {}),
-                              "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    _save_manifest(entries, root)
-    return {"status": prior or "added", "rows": len(df), "partitions": []}
+    if not isinstance(replace, bool):
+        raise ValueError(f"replace must be True or False, got {replace!r}")
+    with lock(root) as root:
+        entries = _read_manifest(root)
+        if source_sha256 in entries and _intact(entries[source_sha256], root):
+            return {"status": "unchanged", "rows": entries[source_sha256]["rows"], "partitions": []}
+        restored = source_sha256 in entries
+        replaced = _same_name(entries, source_sha256, source_file, replace)
+        rel = f"tables/{kind}/{source_sha256}.parquet"
+        _step("before_partition")
+        _atomic_write(root / rel, lambda tmp: df.to_parquet(tmp, index=False))
+        _step("partition_written")
+        entry = {"source_file": source_file, "kind": kind, "rows": len(df), "partitions": [], "files": [rel],
+                 "file_rows": {rel: len(df)}, "release": releases.release_from_name(source_file),
+                 "accounting": df.attrs.get("accounting", {}), "ingested_at": _now()}
+        _commit(entries, source_sha256, entry, replaced, root)
+    return {"status": "restored" if restored else "replaced" if replaced else "added", "rows": len(df),
+            "partitions": []}
 
 
-def _case_files(base: Path) -> list[Path]:
-    """The stored case partitions under ``<store>/cases``, sorted; none when it does not exist."""
-    return sorted(base.glob("program=*/fiscal_year=*/*.parquet")) if base.exists() else []
+def _read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """One stored file; any failure (missing, truncated, not Parquet) is a ``StoreError`` naming it."""
+    try:
+        return pd.read_parquet(path, columns=columns)
+    except Exception as exc:  # OSError, pyarrow.ArrowInvalid, ...: name the file, whatever the engine raised
+        raise StoreError(f"{path}: cannot read this stored partition ({type(exc).__name__}: {exc}); "
+                         "run `h2gender data verify --repair`") from exc
+
+
+def _case_files(entries: dict, root: Path) -> list[Path]:
+    """The live case partitions (listed in the manifest), sorted; orphans are never read."""
+    return sorted(root / rel for e in entries.values() if e.get("kind") == "cases" for rel in e.get("files", []))
+
+
+def _partition_of(path: Path) -> tuple[str, int]:
+    return path.parent.parent.name.split("=", 1)[1], int(path.parent.name.split("=", 1)[1])
 
 
 def read_cases(program: str | None = None, fiscal_years: Iterable[int] | None = None, *,
                root: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Canonical cases from the store, filtered by program and fiscal years (partition pruning)."""
-    root = store_root(root)
-    base = root / "cases"
+    """Canonical cases from the store, filtered by program and fiscal years (partition pruning).
+
+    Reads the files the manifest lists, under the shared store lock, so a concurrent writer's
+    half-written version is never seen. A stored file that cannot be read raises ``StoreError``
+    naming it.
+    """
     if program is not None and program not in schema.PROGRAMS:
         raise ValueError(f"program must be one of {list(schema.PROGRAMS)}, got {program!r}")
     years = None if fiscal_years is None else {int(y) for y in fiscal_years}
-    files = []
-    for f in _case_files(base):
-        prog = f.parent.parent.name.split("=", 1)[1]
-        fy = int(f.parent.name.split("=", 1)[1])
-        if (program is None or prog == program) and (years is None or fy in years):
-            files.append(f)
-    if not files:
-        where = f"{program or 'any program'}, fiscal years {sorted(years) if years else 'any'}"
-        raise StoreError(f"no cases in the store at {root} for {where}; run `h2gender data ingest FILE...` "
-                         "(or `h2gender data fetch` first)")
-    frames = [pd.read_parquet(f) for f in files]
+    with lock(root, exclusive=False) as root:
+        files = []
+        for f in _case_files(_read_manifest(root), root):
+            prog, fy = _partition_of(f)
+            if (program is None or prog == program) and (years is None or fy in years):
+                files.append(f)
+        if not files:
+            where = f"{program or 'any program'}, fiscal years {sorted(years) if years else 'any'}"
+            raise StoreError(f"no cases in the store at {root} for {where}; run `h2gender data ingest FILE...` "
+                             "(or `h2gender data fetch` first)")
+        frames = [_read_parquet(f) for f in files]
     out = pd.concat(frames, ignore_index=True)
     out = schema.conform(out, schema.CASE_COLUMNS, name="store")
     out.attrs["sources"] = sorted({f.stem for f in files})
@@ -207,12 +397,13 @@ def sources(programs: Iterable[str], fiscal_years: Iterable[int], *,
 
 
 def read_table(kind: str, *, root: str | os.PathLike | None = None) -> pd.DataFrame:
-    """A linked companion table from every stored source of that kind."""
-    base = store_root(root) / "tables" / kind
-    files = sorted(base.glob("*.parquet")) if base.exists() else []
-    if not files:
-        raise StoreError(f"no {kind} table in the store; ingest the companion files first")
-    return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    """A linked companion table from every stored source of that kind (the files the manifest lists)."""
+    with lock(root, exclusive=False) as root:
+        files = sorted(root / rel for e in _read_manifest(root).values() if e.get("kind") == kind
+                       for rel in e.get("files", []))
+        if not files:
+            raise StoreError(f"no {kind} table in the store; ingest the companion files first")
+        return pd.concat([_read_parquet(f) for f in files], ignore_index=True)
 
 
 def summary(root: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -225,15 +416,15 @@ def summary(root: str | os.PathLike | None = None) -> pd.DataFrame:
     rows kept), ``certified_rows``, ``workers_certified``, ``rows_in_earlier_files``; together
     ``rows`` and ``rows_in_earlier_files`` account for every stored row.
     """
-    base = store_root(root) / "cases"
     cols = ["program", "fiscal_year", "case_number", "source_file", "is_certified", "is_duplicate",
             "workers_certified"]
-    files = _case_files(base)
     out_cols = ["program", "fiscal_year", "files", "rows", "certified_rows", "workers_certified",
                 "rows_in_earlier_files"]
-    if not files:
-        return pd.DataFrame(columns=out_cols)
-    table = pd.concat([pd.read_parquet(f, columns=cols) for f in files], ignore_index=True)
+    with lock(root, exclusive=False) as root:
+        files = _case_files(_read_manifest(root), root)
+        if not files:
+            return pd.DataFrame(columns=out_cols)
+        table = pd.concat([_read_parquet(f, columns=cols) for f in files], ignore_index=True)
     kept = deduplicate_cases(table)
     dropped = table.loc[table.index.difference(kept.index), ["program", "fiscal_year"]]
     once = ~kept["is_duplicate"].fillna(False).astype(bool)
@@ -249,3 +440,93 @@ def summary(root: str | os.PathLike | None = None) -> pd.DataFrame:
     return out.reset_index().astype({"fiscal_year": int, "files": int, "rows": int, "certified_rows": int,
                                      "workers_certified": int, "rows_in_earlier_files": int})[out_cols]
 
+
+# ------------------------------------------------------------------------------------------------
+# verify and repair
+def _rows_in(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path).num_rows  # reads every page: a corrupt page fails here, not only the footer
+
+
+def _verify(root: Path) -> list[dict]:
+    entries = _read_manifest(root)
+    problems, live = [], set()
+    for sha, e in sorted(entries.items(), key=lambda kv: kv[1].get("source_file", "")):
+        for rel in e.get("files", []):
+            live.add(rel)
+            where = {"file": rel, "source_file": e.get("source_file"), "sha256": sha}
+            path = root / rel
+            if not path.is_file():
+                problems.append({"problem": "missing", **where})
+                continue
+            try:
+                n = _rows_in(path)
+            except Exception as exc:  # any Arrow or OS error: the file cannot be read
+                problems.append({"problem": "unreadable", **where, "detail": f"{type(exc).__name__}: {exc}"})
+                continue
+            expected = e.get("file_rows", {}).get(rel)
+            if expected is not None and n != expected:
+                problems.append({"problem": "row count", **where, "detail": f"{n} rows, manifest says {expected}"})
+    for sub in ("cases", "tables"):
+        base = root / sub
+        for path in sorted(base.rglob("*")) if base.exists() else []:
+            rel = path.relative_to(root).as_posix()
+            if path.is_file() and rel not in live:
+                problems.append({"problem": "orphan", "file": rel, "source_file": None, "sha256": None})
+    for path in sorted(root.glob(f".{MANIFEST}.*.part")):
+        problems.append({"problem": "orphan", "file": path.name, "source_file": None, "sha256": None})
+    return problems
+
+
+def verify(root: str | os.PathLike | None = None) -> list[dict]:
+    """Problems in the store, one dict per file: ``problem`` ("missing": listed in the manifest but
+    absent; "unreadable": not a readable Parquet file; "row count": not the rows the manifest
+    recorded; "orphan": a file the manifest does not list, e.g. left by an interrupted write),
+    ``file`` (relative to the store), ``source_file`` and ``sha256`` of the entry (None for
+    orphans) and, for unreadable files, ``detail``. An empty list: the store is sound."""
+    with lock(root, exclusive=False) as root:
+        return _verify(root)
+
+
+def repair(root: str | os.PathLike | None = None, *, raw_dir: str | os.PathLike | None = None,
+           reader: Callable[[Path], tuple[str, pd.DataFrame]] | None = None) -> list[dict]:
+    """Fix what ``verify`` finds, under the exclusive store lock; returns one dict per action
+    (``file``, ``problem``, ``action``).
+
+    Orphans are removed. A source with a missing, unreadable or short file is ingested again
+    from ``raw_dir / source_file`` when that file exists, has the stored sha256 and ``reader``
+    (``path -> (kind, table)``, e.g. ``dol.read_any``) is given; otherwise its manifest entry is
+    dropped and its remaining files removed (ingest the file again to bring it back).
+    """
+    actions = []
+    with lock(root) as root:
+        problems = _verify(root)
+        broken: dict[str, list[dict]] = {}
+        for p in problems:
+            if p["problem"] == "orphan":
+                _remove_files([p["file"]], root)
+                actions.append({**p, "action": "removed (not in the manifest)"})
+            else:
+                broken.setdefault(p["sha256"], []).append(p)
+        for sha, found in broken.items():
+            entries = _read_manifest(root)
+            entry = entries[sha]
+            source = Path(raw_dir) / entry["source_file"] if raw_dir is not None else None
+            _remove_files([p["file"] for p in found if p["problem"] != "missing"], root)
+            if reader is not None and source is not None and source.is_file() and sha256_file(source) == sha:
+                kind, table = reader(source)
+                write = (write_cases if kind == "cases" else
+                         lambda t, **kw: write_table(kind, t, **kw))
+                write(table, source_sha256=sha, source_file=entry["source_file"], root=root)
+                action = f"ingested again from {source}"
+            else:
+                why = ("no reader given" if reader is None else "no raw dir given" if source is None else
+                       f"{source} not found" if not source.is_file() else f"{source} has another sha256")
+                new = {s: e for s, e in entries.items() if s != sha}
+                _save_manifest(new, root)
+                _remove_files(entry.get("files", []), root)
+                action = (f"dropped the manifest entry of {entry['source_file']} ({why}); "
+                          "ingest the file again to restore it")
+            actions += [{**p, "action": action} for p in found]
+    return actions

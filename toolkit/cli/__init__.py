@@ -53,12 +53,13 @@ def main(ctx: click.Context, data_dir: Path | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from toolkit.cli import analyze, data, report
+    from toolkit.cli import analyze, data, report, scan
     from toolkit.cli import site
 
     main.add_command(data.data)
     main.add_command(analyze.analyze)
     main.add_command(report.report)
+    main.add_command(scan.scan)
     main.add_command(site.site)
 
 
