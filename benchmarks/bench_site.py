@@ -26,21 +26,14 @@ from benchmarks._util import measure, row  # noqa: E402
 
 
 def _ingest(dol: Path, data_dir: Path) -> int:
-    from toolkit import dol as dol_mod, store
+    from toolkit import config
+    from toolkit.cli.data import ingest_file
 
-    root = store.store_root(data_dir / "store")
-    n = 0
-    for path in sorted(dol.iterdir()):
-        if path.suffix.lower() not in (".csv", ".xlsx", ".xls"):
-            continue
-        kind, table = dol_mod.read_any(path)
-        sha = store.sha256_file(path)
-        if kind == "cases":
-            store.write_cases(table, source_sha256=sha, source_file=path.name, root=root)
-        else:
-            store.write_table(kind, table, source_sha256=sha, source_file=path.name, root=root)
-        n += 1
-    return n
+    root = config.store_dir(data_dir)
+    paths = [p for p in sorted(dol.iterdir()) if p.suffix.lower() in (".csv", ".xlsx", ".xls")]
+    for path in paths:
+        ingest_file(path, root=root)
+    return len(paths)
 
 
 def main() -> None:
