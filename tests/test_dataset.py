@@ -69,8 +69,11 @@ def test_store_request_reads_the_data_dir_it_carries(tmp_path, monkeypatch):
     assert dict(os.environ) == before
     assert len(ds.cases) == len(real) and not ds.synthetic and ds.workers is None
     assert ds.files[0] == {"file": "H-2B_FY2019_Q2.xlsx", "sha256": "d" * 64, "role": "role_dol", "release": "Q2"}
-    assert ds.coverage.to_dict("records") == [{"program": "H-2B", "fiscal_year": 2019, "release": "Q2",
-                                               "files": "H-2B_FY2019_Q2.xlsx"}]
+    cov = ds.coverage.to_dict("records")
+    assert len(cov) == 1 and {k: cov[0][k] for k in ("program", "fiscal_year", "release", "files")} == {
+        "program": "H-2B", "fiscal_year": 2019, "release": "Q2", "files": "H-2B_FY2019_Q2.xlsx"}
+    # a Q2 release covers October-March; the synthetic decision dates run to August, and coverage says so
+    assert (cov[0]["partial"], cov[0]["last_month"]) == (True, "2019-03") and cov[0]["decided_outside"] > 0
     with pytest.raises(StoreError, match="no cases in the store"):
         dataset.load(Request.build(data="store", program="H-2B", fy=2019))  # the environment's empty store
 

@@ -9,7 +9,7 @@ import pytest
 
 #: Modules whose public functions are statistics: each needs Examples (doctest) and References or
 #: a formula in its docstring.
-STATISTICS = ("discrimination", "analysis", "releases", "dataset")
+STATISTICS = ("segregation", "discrimination", "analysis", "releases", "dataset")
 
 
 def _public_functions(module_name: str):

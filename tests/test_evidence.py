@@ -109,8 +109,12 @@ def test_store_data_without_sex(tmp_path, monkeypatch, dol_dir):
     store.write_cases(dol.read_disclosure(path), source_sha256=dol.sha256_file(path), source_file=path.name)
     data = dataset.load(dataset.Request.build(data="store", program="H-2B", fy=2021))
     assert data.workers is None and data.files[0]["file"] == path.name and data.files[0]["release"] == "Q1"
-    assert data.coverage.to_dict("records") == [{"program": "H-2B", "fiscal_year": 2021, "release": "Q1",
-                                                 "files": path.name}]
+    # the Q1 release is a partial year: October-December 2020, from the name, the catalog and the dates
+    assert data.coverage.to_dict("records") == [{
+        "program": "H-2B", "fiscal_year": 2021, "release": "Q1", "files": path.name, "source_file": path.name,
+        "kind": "cumulative", "partial": True, "months": 3, "first_month": "2020-10", "last_month": "2020-12",
+        "decided_first": "2020-10-01", "decided_last": "2020-12-31", "decided_outside": 0,
+        "catalog_id": "dol-h2b-disclosure-data-fy2021-q1", "release_conflict": False}]
     cases = data.cases
     ev = evidence.build(data)
     assert not ev.synthetic

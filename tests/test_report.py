@@ -70,7 +70,7 @@ def test_html_is_self_contained_with_banner_and_provenance(rendered):
 
 
 def test_pdf_pages_and_text(rendered):
-    for lang, title in (("en", "Sex discrimination"), ("es", "Discriminación por sexo")):
+    for lang, title in (("en", "Women in H-2A and H-2B"), ("es", "Mujeres en el reclutamiento")):
         reader = PdfReader(rendered[lang][1])
         assert 4 <= len(reader.pages) <= 20
         first = reader.pages[0].extract_text()
@@ -186,7 +186,7 @@ def test_cli_without_weasyprint_prints_the_html_written(tmp_path, monkeypatch):
     from toolkit.cli import main
     from toolkit.errors import ReportError
 
-    def html_only(ev, *, lang, fmt, out):
+    def html_only(ev, *, lang, fmt, out, paper_size=None):
         html = report.output_path(ev, lang=lang, out=out)
         html.write_text("<html></html>", encoding="utf-8")
         raise ReportError("PDF needs WeasyPrint, which could not be loaded (x). Install it with "

@@ -238,7 +238,7 @@ def test_study_uses_what_the_verbs_return():
     d = sg.dissimilarity(data, "g", "u", "n", se=True, n_bootstrap=50, seed=7)
     r = sg.dissimilarity(data, "g", "u", "n", se=True, n_bootstrap=50, seed=7, method="percentile_bc")
     pd.testing.assert_frame_equal(d, r)  # D's default is R's procedure
-    local = sg.mutual_local(data, "g", "u", "n", se=True, n_bootstrap=50, seed=7)
+    local = sg.mutual_local(data, "g", "u", "n", wide=True, se=True, n_bootstrap=50, seed=7)
     np.testing.assert_array_equal(local["ls_sparse"], n.sum(axis=1) / 2 < sg.SPARSE_MEAN_CELL["ls"])
     with pytest.raises(ValueError, match=r"method must be one of \['jackknife', 'percentile_bc'\], got 'bca'"):
         sg.mutual_total(data, "g", "u", "n", method="bca")  # checked even without se=True

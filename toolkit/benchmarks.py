@@ -25,6 +25,9 @@ cps_share_se
     The standard error of a CPS percentage (generalized variance function form).
 published_shares
     Published women's shares of H-2 visas (``data_catalog/published_shares.csv``), validated.
+published_share_for
+    The published figures that cover a program and fiscal year, single-year rows first, with the
+    caveat for figures pooled over a range of years.
 
 Readers follow the contract in CONTRIBUTING.md: bad layouts raise ``SchemaError``, bad values raise
 ``DataValidationError``, both naming the file, the row and the column; ``df.attrs["accounting"]`` says
@@ -63,6 +66,8 @@ __all__ = [
     "women_share_by_soc",
     "expected_share",
     "published_shares",
+    "published_share_for",
+    "PUBLISHED_OPTIONAL",
 ]
 
 CPS11_TABLE_TITLE = (
@@ -99,6 +104,12 @@ PUBLISHED_COLUMNS: dict[str, str] = {
     "url": "string",
     "notes": "string",
 }
+
+#: Optional columns of ``published_shares.csv`` (added as NA when a file lacks them):
+#: ``fiscal_year_end`` -- last year of a figure pooled over ``fiscal_year``..``fiscal_year_end``
+#: (empty: a single year); ``men_share`` -- men's share as published, for sources that publish
+#: it instead of women's (GAO-25-106389: "H-2A workers were mostly male (97 percent)").
+PUBLISHED_OPTIONAL: dict[str, str] = {"fiscal_year_end": "Int64", "men_share": "Float64"}
 
 #: Approximate generalized-variance-function ``b`` parameter (persons) used for ``women_share_se``.
 #:
@@ -758,17 +769,32 @@ def _default_published_path() -> Path:
 
 
 def published_shares(path: str | Path | None = None) -> pd.DataFrame:
-    """Published women's shares of H-2 visas, workers or applications, with their citations.
+    """Published women's (or men's) shares of H-2 visas, workers or applications, with citations.
 
     Reads ``data_catalog/published_shares.csv`` (see ``data_catalog/published_shares.md``) or a
     user's file with the same columns (extra rows and extra columns allowed). Missing years are
-    simply absent; no figure is interpolated.
+    simply absent; no figure is interpolated, and a share published for men is not turned into
+    one for women (sex may be unrecorded for some people).
 
-    Validation (``DataValidationError`` naming the file, row and column): every column present;
-    ``program`` in ``toolkit.schema.PROGRAMS`` or "H-2" (both programs together); ``fiscal_year``
-    an integer; ``women_share`` in [0, 1] when given; counts non-negative integers with
-    ``women_count <= total_count``; at least one of ``women_share`` or ``women_count`` given;
-    ``citation`` and ``population`` non-empty.
+    Validation (``DataValidationError`` naming the file, row and column): every column of
+    ``PUBLISHED_COLUMNS`` present (``PUBLISHED_OPTIONAL`` ones may be absent); ``program`` in
+    ``toolkit.schema.PROGRAMS`` or "H-2" (both programs together); ``fiscal_year`` a 4-digit
+    year and ``fiscal_year_end``, when given, a year not before it; shares in [0, 1]; counts
+    non-negative integers with ``women_count <= total_count``; at least one of ``women_share``,
+    ``men_share`` or ``women_count``; ``citation`` and ``population`` non-empty.
+
+    Returns
+    -------
+    DataFrame with ``PUBLISHED_COLUMNS``, then ``fiscal_year_end`` (equal to ``fiscal_year`` for a
+    single-year figure), ``men_share``, ``pooled`` (True when the figure covers several years
+    together) and any extra columns.
+
+    Examples
+    --------
+    >>> p = published_shares()
+    >>> gao = p[p["citation"].str.startswith("U.S. Government Accountability Office")].iloc[0]
+    >>> int(gao["fiscal_year"]), int(gao["fiscal_year_end"]), float(gao["men_share"]), bool(gao["pooled"])
+    (2018, 2023, 0.97, True)
     """
     path = Path(path) if path is not None else _default_published_path()
     if not path.exists():
@@ -777,26 +803,35 @@ def published_shares(path: str | Path | None = None) -> pd.DataFrame:
     missing = [c for c in PUBLISHED_COLUMNS if c not in raw.columns]
     if missing:
         raise SchemaError(f"{path.name}: missing columns {missing}; expected {list(PUBLISHED_COLUMNS)}")
+    for col in PUBLISHED_OPTIONAL:
+        if col not in raw.columns:
+            raw[col] = ""
     problems = []
     allowed_programs = (*PROGRAMS, "H-2")
     for i, rec in raw.iterrows():
         row = i + 2  # header is line 1
         if rec["program"].strip() not in allowed_programs:
             problems.append(f"row {row}, column 'program': {rec['program']!r} not in {allowed_programs}")
-        if not re.fullmatch(r"\d{4}", rec["fiscal_year"].strip()):
+        start = rec["fiscal_year"].strip()
+        if not re.fullmatch(r"\d{4}", start):
             problems.append(f"row {row}, column 'fiscal_year': expected a 4-digit year, got "
                             f"{rec['fiscal_year']!r}")
+        end = rec["fiscal_year_end"].strip()
+        if end and (not re.fullmatch(r"\d{4}", end) or (re.fullmatch(r"\d{4}", start) and int(end) < int(start))):
+            problems.append(f"row {row}, column 'fiscal_year_end': expected a 4-digit year not before "
+                            f"fiscal_year {start}, got {end!r}")
         for col in ("citation", "population"):
             if not rec[col].strip():
                 problems.append(f"row {row}, column {col!r}: empty")
-        share = rec["women_share"].strip()
-        if share:
-            try:
-                v = float(share)
-                if not 0 <= v <= 1:
-                    problems.append(f"row {row}, column 'women_share': {v} outside [0, 1]")
-            except ValueError:
-                problems.append(f"row {row}, column 'women_share': not a number: {share!r}")
+        for col in ("women_share", "men_share"):
+            share = rec[col].strip()
+            if share:
+                try:
+                    v = float(share)
+                    if not 0 <= v <= 1:
+                        problems.append(f"row {row}, column {col!r}: {v} outside [0, 1]")
+                except ValueError:
+                    problems.append(f"row {row}, column {col!r}: not a number: {share!r}")
         counts = {}
         for col in ("women_count", "total_count"):
             val = rec[col].strip()
@@ -808,15 +843,54 @@ def published_shares(path: str | Path | None = None) -> pd.DataFrame:
         if len(counts) == 2 and counts["women_count"] > counts["total_count"]:
             problems.append(f"row {row}: women_count {counts['women_count']} > total_count "
                             f"{counts['total_count']}")
-        if not share and "women_count" not in counts:
-            problems.append(f"row {row}: neither women_share nor women_count given")
+        if not rec["women_share"].strip() and not rec["men_share"].strip() and "women_count" not in counts:
+            problems.append(f"row {row}: neither women_share, men_share nor women_count given")
     if problems:
         raise DataValidationError(f"{path.name}: " + "; ".join(problems))
     out = raw.replace({"": pd.NA})
-    for col, dtype in PUBLISHED_COLUMNS.items():
+    for col, dtype in {**PUBLISHED_COLUMNS, **PUBLISHED_OPTIONAL}.items():
         out[col] = (pd.to_numeric(out[col]) if dtype in ("Int64", "Float64") else out[col]).astype(dtype)
-    extras = [c for c in out.columns if c not in PUBLISHED_COLUMNS]
-    out = out[list(PUBLISHED_COLUMNS) + extras]
+    out["fiscal_year_end"] = out["fiscal_year_end"].fillna(out["fiscal_year"])
+    out["pooled"] = (out["fiscal_year_end"] > out["fiscal_year"]).astype(bool)
+    head = [*PUBLISHED_COLUMNS, *PUBLISHED_OPTIONAL, "pooled"]
+    out = out[head + [c for c in out.columns if c not in head]]
     out.attrs = {"source_file": path.name,
                  "accounting": {"rows_read": len(raw), "rows_kept": len(out), "rows_dropped": {}}}
     return out
+
+
+def published_share_for(program: str, fiscal_year: int, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The published figures that cover ``program`` in ``fiscal_year``, best first.
+
+    A row covers the year when ``fiscal_year <= year <= fiscal_year_end`` and its program is
+    ``program`` (an "H-2" row, both programs together, is not a figure for one program). Order:
+    single-year figures before pooled ones, then figures that publish women's share before those
+    that publish men's only, then file order. A pooled figure (GAO-25-106389: FY2018-2023
+    together) is not that year's figure: callers must say so (``pooled`` is True, and
+    ``years`` reads "2018-2023").
+
+    Returns the matching rows of ``published_shares()`` (or ``table``) with ``years``
+    (``"2018"`` or ``"2018-2023"``) and ``women_share_at_most`` (1 - ``men_share``, where only
+    men's share is published: women can be at most that share, since people of unrecorded sex
+    are not men).
+
+    Examples
+    --------
+    >>> rows = published_share_for("H-2A", 2020)
+    >>> rows[["years", "pooled", "men_share"]].to_dict("records")
+    [{'years': '2018-2023', 'pooled': True, 'men_share': 0.97}]
+    >>> published_share_for("H-2B", 2020).empty
+    True
+    """
+    if program not in PROGRAMS:
+        raise ValueError(f"program must be one of {list(PROGRAMS)}, got {program!r}")
+    if not isinstance(fiscal_year, (int, np.integer)) or isinstance(fiscal_year, bool):
+        raise ValueError(f"fiscal_year must be an integer year, got {fiscal_year!r}")
+    pub = published_shares() if table is None else table
+    hit = pub[(pub["program"] == program) & (pub["fiscal_year"] <= fiscal_year)
+              & (pub["fiscal_year_end"] >= fiscal_year)].copy()
+    hit["years"] = [str(a) if a == b else f"{a}-{b}" for a, b in zip(hit["fiscal_year"], hit["fiscal_year_end"])]
+    hit["women_share_at_most"] = (1 - hit["men_share"]).where(hit["women_share"].isna()).round(12).astype("Float64")
+    hit["_order"] = range(len(hit))
+    hit = hit.sort_values(["pooled", "women_share", "_order"], key=lambda s: s.isna() if s.name == "women_share" else s)
+    return hit.drop(columns="_order").reset_index(drop=True)

@@ -257,7 +257,9 @@ class Dataset:
         (an i18n key: role_dol, role_workers, role_generator, role_params, role_benchmark) and,
         for DOL files, ``release``.
     coverage : one row per program x fiscal year: ``program``, ``fiscal_year``, ``release``
-        ("full year", "Q1".., or "synthetic"), ``files``.
+        ("full year", "Q1".., or "synthetic"), ``files``, and from ``toolkit.coverage`` the
+        governing ``source_file``, ``kind``, ``partial``, ``months``, ``first_month``/``last_month``
+        (YYYY-MM), the decision-date range, ``catalog_id`` and ``release_conflict``.
     accounting : what was read and kept, by input ("cases", "workers").
     synthetic : True when the data are synthetic (every output must say so).
     truth : the planted effects of synthetic data (None for real data).
@@ -325,21 +327,31 @@ def _companions(request: Request, cases: pd.DataFrame) -> dict[str, pd.DataFrame
 
 
 def _coverage(cases: pd.DataFrame, files: list[dict], synthetic: bool) -> pd.DataFrame:
-    rows = []
+    """One row per program x fiscal year: the governing release and its months (``toolkit.coverage``:
+    the file name, the catalog entry and the decision dates), and the files of that year."""
+    columns = ["program", "fiscal_year", "release", "files", "source_file", "kind", "partial", "months",
+               "first_month", "last_month", "decided_first", "decided_last", "decided_outside", "catalog_id",
+               "release_conflict"]
     years = cases[["program", "fiscal_year"]].drop_duplicates().sort_values(["program", "fiscal_year"])
-    for program, fy in years.itertuples(index=False):
-        if synthetic:
-            rows.append({"program": program, "fiscal_year": int(fy), "release": "synthetic", "files": ""})
-            continue
-        names = sorted(set(cases.loc[(cases["program"] == program) & (cases["fiscal_year"] == fy), "source_file"]
-                           .dropna().astype(str)))
-        release = {f["file"]: f.get("release") for f in files}
-        kept = [release.get(n) or "full year" for n in names]
-        from toolkit import releases
+    if synthetic or not len(cases):
+        rows = [{"program": p, "fiscal_year": int(fy), "release": "synthetic", "files": ""}
+                for p, fy in years.itertuples(index=False)]
+        return pd.DataFrame(rows, columns=columns[:4])
+    from toolkit import catalog, coverage
+    from toolkit.errors import CatalogError
 
-        best = max(kept, key=releases.rank) if kept else "full year"
-        rows.append({"program": program, "fiscal_year": int(fy), "release": best, "files": ", ".join(names)})
-    return pd.DataFrame(rows, columns=["program", "fiscal_year", "release", "files"])
+    try:
+        entries = catalog.load_catalog()
+    except CatalogError:
+        entries = pd.DataFrame()  # an installed copy without the catalog: coverage from names and dates
+    per_file = coverage.coverage_table(cases, catalog=entries)
+    out = coverage.year_coverage(per_file)
+    names = per_file.groupby(["program", "fiscal_year"])["source_file"].agg(lambda s: ", ".join(sorted(s)))
+    out["files"] = [names[(p, y)] for p, y in zip(out["program"], out["fiscal_year"])]
+    for col in ("decided_first", "decided_last"):  # dates as ISO text: provenance is JSON
+        out[col] = [None if pd.isna(d) else d.strftime("%Y-%m-%d") for d in out[col]]
+    out["catalog_id"] = [None if pd.isna(c) else str(c) for c in out["catalog_id"]]
+    return out.reindex(columns=columns)
 
 
 def _user_workers(request: Request) -> tuple[pd.DataFrame, dict, dict]:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from toolkit import __version__, analysis, benchmarks, discrimination, language, privacy, segregation
+from toolkit import __version__, analysis, benchmarks, claims, discrimination, language, privacy, segregation
 from toolkit.dataset import Dataset, Request
 
 __all__ = ["Evidence", "Finding", "TableSpec", "FigureSpec", "build", "load_data", "FIGURE_ORDER"]
@@ -107,6 +107,8 @@ class Evidence:
     raw_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     soc_titles: dict[str, str] = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
+    #: ``claims.levels``: what each finding about women rests on (measured / expected / not measurable)
+    levels: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def k(self) -> int:
@@ -161,12 +163,19 @@ def _build(data: Dataset, *, commit: str, rendered: str) -> Evidence:
     else:
         _case_only_findings(ev, data.cases, bench, k=req.k, programs=req.programs, years=req.fiscal_years)
     _joborder_finding(ev, data.cases, k=req.k)
+    _employers_and_recruiters(ev, data, bench, k=req.k)
+    if len(req.fiscal_years) > 1:
+        _trends(ev, data, bench, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap)
+    published = _published_share(req.programs, req.fiscal_years)
+    ev.levels = claims.levels(data.cases, data.workers, published=None if published is None else published.to_frame().T,
+                              benchmark_socs=set(bench["soc_code"].dropna()))
     ev.figures = {name: ev.figures[name] for name in FIGURE_ORDER if name in ev.figures}
     ev.provenance = {
         "version": __version__, "commit": commit, "rendered": rendered, "parameters": req.parameters(),
         "files": [dict(f) for f in data.files], "coverage": data.coverage.to_dict("records"),
         "accounting": {name: dict(acc) for name, acc in data.accounting.items()},
         "truth": dict(data.truth) if data.synthetic and data.truth else None,
+        "levels": ev.levels.to_dict("records"),
     }
     return ev
 
@@ -292,7 +301,7 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
         per = analysis.shortfall_by(workers, cases, bench, entity)
         scr = discrimination.screen_entities(per, entity, k=k)
         scr = scr[scr["total"] >= k]  # entities with fewer than k workers are never listed
-        scr = privacy.suppress(scr, ["women"], k=k, dependent=["observed_share", "shrunk_share"]).head(10)
+        scr = privacy.suppress(scr, ["women"], k=k, dependent=["observed_share", "shrunk_share"])
         ev.raw_tables[key] = scr
         ev.tables[key] = TableSpec(scr, {
             "rank": ("col_rank", "int"), entity: (col, "text"), "total": ("col_workers", "int"),
@@ -303,12 +312,12 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
 
 
 def _published_share(programs: tuple[str, ...], years: tuple[int, ...]):
-    """The published share of women for a single program and year, or None."""
+    """The best published figure covering a single program and year (``benchmarks.published_share_for``:
+    a single-year figure before one pooled over several years), or None."""
     if len(programs) != 1 or len(years) != 1:
         return None
-    pub = benchmarks.published_shares()
-    row = pub[(pub["program"] == programs[0]) & (pub["fiscal_year"] == years[0])]
-    return row.iloc[0] if len(row) else None
+    rows = benchmarks.published_share_for(programs[0], int(years[0]))
+    return rows.iloc[0] if len(rows) else None
 
 
 def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years):
@@ -317,14 +326,21 @@ def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years):
     ew = float(exp.loc[exp["sex"] == "F", "n"].sum())
     row = _published_share(programs, years)
     if row is not None and positions:
-        a = discrimination.availability_from_published(float(row["women_share"]), positions, ew / positions,
-                                                       wide=True).iloc[0]
+        women = pd.notna(row["women_share"])
+        share = float(row["women_share"]) if women else float(row["women_share_at_most"])
+        a = discrimination.availability_from_published(share, positions, ew / positions, wide=True).iloc[0]
+        values = dict(share=("pct", share, 0), program=("text", programs[0]), year=("text", str(years[0])),
+                      years=("text", row["years"]), citation=("text", str(row["citation"]).split("(")[0].strip()),
+                      positions=("int", positions), expected=("int", a["expected"]), shortfall=("int", a["shortfall"]),
+                      sd=("num", a["sd"], 1))
+        if pd.notna(row["men_share"]):
+            values["men_share"] = ("pct", float(row["men_share"]), 0)
+        # a figure pooled over several years, or a men's share only, says so (benchmarks.published_share_for)
+        text_key = ("finding_published" if women and not row["pooled"] else
+                    "finding_published_pooled" if women else "finding_published_pooled_men")
         ev.findings.append(_finding(
-            "shortfall", "published_women_share", row["women_share"], title_key="finding_published_title",
-            text_key="finding_published", share=("pct", row["women_share"], 0), program=("text", programs[0]),
-            year=("text", str(years[0])), citation=("text", str(row["citation"]).split("(")[0].strip()),
-            positions=("int", positions), expected=("int", a["expected"]), shortfall=("int", a["shortfall"]),
-            sd=("num", a["sd"], 1)))
+            "shortfall", "published_women_share" if women else "published_women_share_at_most", share,
+            title_key="finding_published_title", text_key=text_key, **values))
     else:
         share = ew / positions if positions else None
         ev.findings.append(_finding(
@@ -346,33 +362,33 @@ def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years):
             positions=("int", positions), bench=("pct", top["expected_women"].sum() / top["positions"].sum(), 0),
             states=("list", top_states["worksite_state"].tolist()),
             state_share=("pct", top_states["positions"].sum() / positions, 0)))
-    ev.figures["occupations"] = FigureSpec("occupations", occ.assign(women_share_observed=float("nan")))
+    # no worker was observed: no figure of H-2 workers against the US workforce, and a table title
+    # that says the women are expected (claims: "expected from benchmarks")
     ev.tables["occupations"] = TableSpec(occ, {
         "soc_code": ("col_soc", "text"), "occupation": ("col_occupation", "occ"),
         "positions": ("col_positions", "int"), "women_share": ("col_benchmark", "pct"),
-        "expected_women": ("col_expected", "int")}, "t_occupations")
+        "expected_women": ("col_expected", "int")}, "t_occupations_expected")
     ev.raw_tables["states"] = by_state
     ev.tables["states"] = TableSpec(by_state, {
         "worksite_state": ("col_state", "text"), "positions": ("col_positions", "int"),
         "expected_women": ("col_expected", "int"), "expected_share": ("col_benchmark", "pct")}, "t_states_positions")
     ev.figures["states"] = FigureSpec("us_map", by_state, {"column": "positions", "title": "fig_positions",
                                                           "legend": "axis_positions"})
-    employers = privacy.suppress(analysis.positions_table(cases, bench, ["employer_name"]), ["positions"], k=k,
-                                 dependent=["expected_women", "expected_share"])
-    ev.raw_tables["employers"] = employers
-    shown = employers[~employers["suppressed"]].head(10)
-    if len(shown):
-        ev.tables["employers"] = TableSpec(shown, {
-            "employer_name": ("col_employer", "text"), "positions": ("col_positions", "int"),
-            "expected_women": ("col_expected", "int"), "expected_share": ("col_benchmark", "pct")},
-            "t_employers_positions", notes=(("t_employers_positions_note", {}),))
 
 
 def _joborder_finding(ev: Evidence, cases, *, k):
     scan = language.scan_job_orders(cases, by="program", k=k)
-    orders = int(pd.to_numeric(scan["job_orders"], errors="coerce").sum())
-    flagged = int(pd.to_numeric(scan["flagged"], errors="coerce").fillna(0).sum())
-    with_text = int(pd.to_numeric(scan["with_text"], errors="coerce").fillna(0).sum())
+    # totals from the unsuppressed counts: a suppressed cell is "fewer than k" in words ("count"),
+    # never a zero ("None of the 0 job orders")
+    counts = language.scan_job_orders(cases, by="program", k=1)
+    orders = int(pd.to_numeric(counts["job_orders"], errors="coerce").sum())
+    flagged = int(pd.to_numeric(counts["flagged"], errors="coerce").fillna(0).sum())
+    with_text = int(pd.to_numeric(counts["with_text"], errors="coerce").fillna(0).sum())
+    if with_text == 0:
+        # titles only (FY2015-2019 layouts): the text was not read, so nothing is claimed and no chart drawn
+        ev.findings.append(_finding("joborders", "flagged_share", None, text_key="finding_joborders_not_read",
+                                    orders=("count", orders)))
+        return
     coverage = (("text", "") if with_text == orders else
                 ("t", "joborders_titles_only", {}) if with_text == 0 else
                 ("t", "joborders_some_text", {"with_text": ("int", with_text)}))
@@ -386,7 +402,7 @@ def _joborder_finding(ev: Evidence, cases, *, k):
     ev.figures["joborders"] = FigureSpec("joborders", scan)
     if not flagged:
         ev.findings.append(_finding("joborders", "flagged_share", 0.0, text_key="finding_joborders_none",
-                                    orders=("int", orders), rules_note=rules_note))
+                                    orders=("count", with_text), rules_note=rules_note))
         return
     text = cases[["job_title", "requirements_text"]].astype("string").fillna("").agg(" ".join, axis=1)
     found = language.detect_sex_preference(text)
@@ -399,3 +415,105 @@ def _joborder_finding(ev: Evidence, cases, *, k):
         orders=("int", orders),
         rate=("pct", flagged / orders) if shown else ("concat", [("text", "< "), ("pct", k / orders)]),
         example=("text", example), rules_note=rules_note))
+
+
+def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k):
+    """Employer profiles across the years and files in scope (``employers``: one identity per
+    employer, never merged by a guess) and, with H-2B Appendix C, the recruiters (``recruiters``).
+    Positions below k are suppressed with everything computed from them; ``raw_tables`` keep every
+    row (``h2gender analyze`` writes them all)."""
+    from toolkit import employers, recruiters
+
+    cases, ids = data.cases, None
+    if data.workers is not None and len(data.workers) and "employers" in ev.raw_tables:
+        pass  # worker records name employers: the screening table above is the employer table
+    elif cases["employer_name"].notna().any():
+        match = employers.match_employers(cases)
+        prof = employers.profiles(cases, match, worksites=data.companions.get("worksites"),
+                                  housing=data.companions.get("housing"), recruiters=data.companions.get("recruiters"))
+        prof = privacy.suppress(prof, ["positions"], k=k, dependent=["wage_hourly_median", "wage_hourly_min",
+                                                                   "wage_hourly_max"])
+        ev.raw_tables["employers"] = prof
+        ev.raw_tables["employer_ambiguous_matches"] = match.ambiguous
+        shown = prof[~prof["suppressed"]]
+        if len(shown):
+            ev.tables["employers"] = TableSpec(shown, {
+                "employer_name": ("col_employer", "text"), "employer_state": ("col_state", "text"),
+                "years": ("col_years", "text"), "positions": ("col_positions", "int"),
+                "wage_hourly_median": ("col_wage_median", "num"), "worksites": ("col_worksites", "int"),
+                "agents": ("col_agents", "text"), "recruiters": ("col_recruiters", "text")},
+                "t_employer_profiles", notes=(("t_employer_profiles_note", {"ambiguous": ("int", len(match.ambiguous))}),))
+        ids = match.ids
+    rec = data.companions.get("recruiters")
+    has_worker_recruiters = data.workers is not None and "recruiter" in data.workers and \
+        data.workers["recruiter"].notna().any()
+    if rec is None or not len(rec):
+        return  # no Appendix C: worker-record recruiters are screened above (``recruiters`` table)
+    table = recruiters.summary(cases, rec if rec is not None and len(rec) else None, benchmark=bench,
+                               workers=data.workers if has_worker_recruiters else None, employer_ids=ids)
+    for col in ("expected_women", "expected_share"):
+        if col not in table:
+            table[col] = float("nan")
+    table = table.assign(men=table["workers"] - table["women"])
+    table = privacy.suppress(table, ["positions"], k=k, dependent=["expected_women", "expected_share"])
+    table = privacy.suppress(table, ["women", "men", "workers"], k=k, flag="suppressed_workers").drop(columns="men")
+    ev.raw_tables["recruiters_appendix_c"] = table
+    shown = table[~table["suppressed"]]
+    if len(shown):
+        ev.tables["recruiters_appendix_c"] = TableSpec(shown, {
+            "recruiter_name": ("col_recruiter", "text"), "recruiter_country": ("col_country", "text"),
+            "locations": ("col_locations", "text"), "employers": ("col_employers", "int"),
+            "positions": ("col_positions", "int"), "expected_women": ("col_expected", "int"),
+            "workers": ("col_workers", "int"), "women": ("col_women", "int")},
+            "t_recruiters_appendix_c", notes=(("t_recruiters_appendix_c_note", {}),))
+
+
+def _trends(ev: Evidence, data: Dataset, bench, *, k, seed, n_bootstrap):
+    """Per fiscal year: positions, women expected, shares of positions in occupations at least
+    25% / 50% women, and segregation (M, H) of the expected counts, with partial years marked
+    (``trends``, ``coverage``); the first-to-last change decomposed; per state in ``raw_tables``."""
+    from toolkit import trends
+
+    cov = data.coverage if {"partial", "months", "source_file"} <= set(data.coverage.columns) else None
+    yearly = _months_covered(trends.yearly_positions(data.cases, bench, coverage=_coverage_rows(cov)), cov)
+    yearly = privacy.suppress(yearly, ["positions"], k=k, dependent=["expected_women", "expected_share",
+                                                                    "share_ge_25", "share_ge_50"])
+    ev.raw_tables["trend_positions"] = yearly
+    covered = {"months_covered": ("col_coverage", "text")} if "months_covered" in yearly else {}
+    ev.tables["trend_positions"] = TableSpec(yearly, {
+        "program": ("col_program", "text"), "fiscal_year": ("col_fiscal_year", "text"),
+        **covered, "positions": ("col_positions", "int"),
+        "expected_women": ("col_expected", "int"), "expected_share": ("col_benchmark", "pct"),
+        "share_ge_25": ("col_share_ge_25", "pct"), "share_ge_50": ("col_share_ge_50", "pct")},
+        "t_trend_positions", notes=(("t_trend_note", {}),))
+    states = trends.yearly_positions(data.cases, bench, by=["program", "worksite_state"])
+    ev.raw_tables["trend_states"] = privacy.suppress(states, ["positions"], k=k, dependent=[
+        "expected_women", "expected_share", "share_ge_25", "share_ge_50"])
+    seg = _months_covered(trends.yearly_segregation(data.cases, bench, coverage=_coverage_rows(cov),
+                                                    n_bootstrap=max(2, n_bootstrap), seed=seed), cov)
+    ev.raw_tables["trend_segregation"] = seg
+    h = seg[seg["stat"] == "H"]
+    if len(h):
+        ev.tables["trend_segregation"] = TableSpec(h, {
+            "program": ("col_program", "text"), "fiscal_year": ("col_fiscal_year", "text"),
+            **covered, "est": ("col_h", "num3"), "ci_low": ("col_ci_low", "num3"),
+            "ci_high": ("col_ci_high", "num3"), "occupations": ("col_occupations", "int")},
+            "t_trend_segregation", notes=(("t_trend_segregation_note", {}),))
+    ev.raw_tables["trend_change"] = trends.segregation_change(data.cases, bench, coverage=_coverage_rows(cov))
+
+
+def _months_covered(table: pd.DataFrame, cov) -> pd.DataFrame:
+    """Add ``months_covered`` ("2021-10/2021-12", ISO 8601 interval; "*" marks a partial year)."""
+    if cov is None or not len(cov):
+        return table
+    label = cov.assign(months_covered=cov["first_month"] + "/" + cov["last_month"]
+                       + np.where(cov["partial"].astype(bool), " *", ""))[["program", "fiscal_year", "months_covered"]]
+    return table.merge(label.drop_duplicates(["program", "fiscal_year"]), on=["program", "fiscal_year"], how="left")
+
+
+def _coverage_rows(cov):
+    """The per-file coverage rows ``trends`` joins (``coverage.year_coverage`` input), or None."""
+    if cov is None or not len(cov):
+        return None
+    return cov[["program", "fiscal_year", "source_file", "release", "partial", "months"]]
+

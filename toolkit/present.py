@@ -27,7 +27,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from toolkit import i18n
+from toolkit import claims, coverage, i18n
 from toolkit.evidence import Evidence, FigureSpec, Finding, TableSpec
 
 __all__ = ["format_value", "finding_text", "occupation_namer", "display_table", "draw_figure", "figure_png",
@@ -179,7 +179,9 @@ def view(ev: Evidence, lang: str) -> dict:
     Keys: ``lang``, ``title``, ``scope``, ``synthetic``, ``synthetic_note``, ``suppression_note``,
     ``findings`` (title, text), ``figures`` (name, alt, png), ``tables`` (title, frame, note),
     ``methods`` (markdown), ``provenance`` (version, commit, rendered, parameters, planted,
-    command, files frame), and the section headings ``h``.
+    command, files frame), ``caveats`` (coverage sentences: partial years, extracts, years absent),
+    ``levels`` (finding, heading, basis: what each finding rests on), and the section headings ``h``.
+    The title follows the strongest evidence level (``claims.title_key``).
     """
     import matplotlib.pyplot as plt
 
@@ -200,12 +202,21 @@ def view(ev: Evidence, lang: str) -> dict:
         title, frame, note = display_table(spec, lang, occ_name=occ_name)
         tables.append({"title": title, "frame": frame, "note": note})
     prov = ev.provenance
+    levels = ev.levels if len(ev.levels) else None
+    title_key = claims.title_key(levels) if levels is not None else "report_title"
+    cov = pd.DataFrame(prov.get("coverage") or [])
+    caveats = ([] if ev.synthetic or "partial" not in cov else
+               coverage.caveats(cov, lang, programs=req.programs, fiscal_years=req.fiscal_years))
     files = pd.DataFrame([{i18n.t("col_file", lang): f["file"], i18n.t("col_sha256", lang): f["sha256"],
                            i18n.t("col_role", lang): i18n.t(f["role"], lang)} for f in prov["files"]])
     params = ", ".join(f"{key}={'—' if v is None else v}" for key, v in prov["parameters"].items())
     return {
         "lang": lang,
-        "title": i18n.t("report_title", lang, program=program),
+        "title": i18n.t(title_key, lang, program=program),
+        "caveats": caveats,
+        "levels": [] if levels is None else [
+            {"finding": i18n.t(f"claims_finding_{r['finding']}", lang), "heading": claims.heading(r["level"], lang),
+             "basis": claims.basis_text(r["basis"], lang)} for r in levels.to_dict("records")],
         "scope": i18n.t("scope", lang, program=program, fy=req.years_label,
                         state=req.states_label or i18n.t("all_states", lang), data=data),
         "synthetic": ev.synthetic,
@@ -227,5 +238,6 @@ def view(ev: Evidence, lang: str) -> dict:
             "files_label": i18n.t("provenance_files", lang),
             "files": files,
         },
-        "h": {key: i18n.t(f"h_{key}", lang) for key in ("findings", "figures", "tables", "methods", "provenance")},
+        "h": {key: i18n.t(f"h_{key}", lang) for key in ("findings", "figures", "tables", "methods", "provenance",
+                                                           "levels", "coverage")},
     }

@@ -18,6 +18,10 @@ Examples
 True
 >>> months("Q1")
 ('October', 'December')
+>>> kind_from_name("H-2A_FY2020_Q3_extract.xlsx"), kind_from_name("H-2B_FY14_Q4.xlsx")
+('extract', 'cumulative')
+>>> period(2022, "Q1")
+((2021, 10), (2021, 12))
 """
 from __future__ import annotations
 
@@ -27,10 +31,16 @@ from pathlib import Path
 
 from toolkit.dol import infer_fiscal_year, infer_program
 
-__all__ = ["RELEASES", "release_from_name", "rank", "rank_file", "months", "is_partial", "latest_per_year"]
+__all__ = ["RELEASES", "KINDS", "release_from_name", "kind_from_name", "rank", "rank_file", "months", "period",
+           "is_partial", "latest_per_year"]
 
 #: DOL releases, least to most complete (quarterly files are cumulative within a fiscal year)
 RELEASES = ("Q1", "Q2", "Q3", "Q4", "full year")
+
+#: How a file holds its year: a full-year (end-of-year) file, a cumulative quarterly release
+#: (``_Q1``..``_Q4``: October to the quarter's end), or an extract (a copy of a release archived by a
+#: third party, named ``..._extract``; its months are those of the release it names)
+KINDS = ("full year", "cumulative", "extract")
 
 _LAST_MONTH = {"Q1": "December", "Q2": "March", "Q3": "June", "Q4": "September", "full year": "September"}
 
@@ -50,6 +60,19 @@ def release_from_name(name: str | Path) -> str:
     """
     m = re.search(r"_Q([1-4])(?![0-9])", Path(name).name, flags=re.IGNORECASE)
     return f"Q{m.group(1)}" if m else "full year"
+
+
+def kind_from_name(name: str | Path) -> str:
+    """'extract' for a file named ``..._extract`` (a third party's copy, e.g. TRLA's H-2A FY2020
+    Q3 extract), else 'cumulative' for a quarterly release (``release_from_name`` gives Q1-Q4),
+    else 'full year'.
+
+    >>> kind_from_name("H-2A_FY2020_Q3_extract.xlsx"), kind_from_name("H2A_FY2013.xls")
+    ('extract', 'full year')
+    """
+    if re.search(r"extract", Path(name).name, flags=re.IGNORECASE):
+        return "extract"
+    return "full year" if release_from_name(name) == "full year" else "cumulative"
 
 
 def rank(release: str) -> int:
@@ -77,6 +100,18 @@ def months(release: str) -> tuple[str, str]:
     ('October', 'June')
     """
     return "October", _LAST_MONTH[_check(release)]
+
+
+def period(fiscal_year: int, release: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(year, month) of the first and last month a release of ``fiscal_year`` covers: federal
+    fiscal year N runs from October of N-1 to September of N.
+
+    >>> period(2020, "Q3"), period(2017, "full year")
+    (((2019, 10), (2020, 6)), ((2016, 10), (2017, 9)))
+    """
+    last = {"December": 12, "March": 3, "June": 6, "September": 9}[months(release)[1]]
+    fy = int(fiscal_year)
+    return (fy - 1, 10), (fy - 1 if last == 12 else fy, last)
 
 
 def is_partial(release: str) -> bool:

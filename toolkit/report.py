@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit import i18n
+from toolkit import i18n, paper
 from toolkit.errors import ReportError
 from toolkit.evidence import Evidence
 
@@ -60,26 +60,30 @@ table.evidence-table td:first-child, table.evidence-table th:first-child { text-
 .provenance { font-size: 0.8rem; word-break: break-all; }
 pre.command { white-space: pre-wrap; background: #f6f6f6; padding: 0.4rem 0.6rem; font-size: 0.8rem; }
 @media (max-width: 600px) { body { font-size: 14px; } h1.title { font-size: 1.3rem; } }
-@page { size: A4; margin: 20mm 14mm 16mm;
-        @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #666; } }
 @media print { .banner { position: static; } figure { break-inside: avoid; } table { break-inside: auto; } }
 """
 
 
-def _page_css(synthetic: bool, lang: str) -> str:
+def _page_css(synthetic: bool, lang: str, paper_size: str) -> str:
+    """The page's CSS: screen rules, then the printed page (``paper.page_css``: size, margins,
+    wide tables on a landscape page) and, for synthetic data, the banner on every printed page."""
+    css = CSS + paper.page_css(paper_size)
     if not synthetic:
-        return CSS
+        return css
     banner = i18n.t("synthetic_banner", lang).replace('"', "'")
-    return CSS + (f'\n@page {{ @top-center {{ content: "{banner}"; color: #b00020; font-weight: bold; '
-                  'font-size: 9pt; }} }}')
+    return css + (f'\n@page {{ @top-center {{ content: "{banner}"; color: #b00020; font-weight: bold; '
+                  'font-size: 9pt; }} }}\n@page wide {{ @top-center {{ content: "{banner}"; color: #b00020; '
+                  'font-weight: bold; font-size: 9pt; }} }}')
 
 
 def _table_html(df: pd.DataFrame) -> str:
-    return df.to_html(index=False, escape=True, border=0, classes="evidence-table", na_rep="—")
+    return df.to_html(index=False, escape=True, border=0, classes=paper.table_class(max(1, df.shape[1])), na_rep="—")
 
 
-def render_html(ev: Evidence, lang: str) -> str:
-    """The report page in ``lang`` as one self-contained HTML string."""
+def render_html(ev: Evidence, lang: str, *, paper_size: str | None = None) -> str:
+    """The report page in ``lang`` as one self-contained HTML string, printed on ``paper_size``
+    ("letter" or "a4"; default ``paper.default_paper(lang)``)."""
+    paper_size = paper.check_paper(paper_size or paper.default_paper(lang))
     import jinja2
     import mistune
 
@@ -90,7 +94,7 @@ def render_html(ev: Evidence, lang: str) -> str:
         t["html"] = _table_html(t["frame"])
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(template_path().parent)), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    return env.get_template(TEMPLATE).render(v=v, css=_page_css(ev.synthetic, lang),
+    return env.get_template(TEMPLATE).render(v=v, css=_page_css(ev.synthetic, lang, paper_size),
                                              methods_html=mistune.html(v["methods"]),
                                              files_html=_table_html(v["provenance"]["files"]))
 
@@ -122,7 +126,8 @@ def output_path(ev: Evidence, *, lang: str, out: str | os.PathLike) -> Path:
     return Path(out) / f"{stem}.html"
 
 
-def render(ev: Evidence, *, lang: str, fmt: str = "both", out: str | os.PathLike = "reports/out") -> list[Path]:
+def render(ev: Evidence, *, lang: str, fmt: str = "both", out: str | os.PathLike = "reports/out",
+           paper_size: str | None = None) -> list[Path]:
     """Write the report in ``lang``; return the paths written (HTML first).
 
     Parameters
@@ -131,6 +136,7 @@ def render(ev: Evidence, *, lang: str, fmt: str = "both", out: str | os.PathLike
     lang : "en" or "es".
     fmt : "html", "pdf" or "both".
     out : output folder (created).
+    paper_size : "letter" or "a4" for the PDF (default ``paper.default_paper(lang)``: Letter).
 
     Raises
     ------
@@ -140,10 +146,12 @@ def render(ev: Evidence, *, lang: str, fmt: str = "both", out: str | os.PathLike
     i18n.check_lang(lang)
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {list(FORMATS)}, got {fmt!r}")
+    if paper_size is not None:
+        paper.check_paper(paper_size)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     html_path = output_path(ev, lang=lang, out=out)
-    page = render_html(ev, lang)
+    page = render_html(ev, lang, paper_size=paper_size)
     written = []
     if fmt in ("html", "both"):
         html_path.write_text(page, encoding="utf-8")

@@ -91,6 +91,15 @@ def count_table(data: pd.DataFrame, group: str, unit: str | Sequence[str], weigh
 
     Raises ``KeyError`` naming a missing column and ``ValueError`` for negative, missing or
     non-finite weights, or an empty table.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"u": list("aabb"), "g": list("xyxy"), "n": [30, 10, 10, 50]})
+    >>> count_table(d, "g", "u", "n")  # doctest: +NORMALIZE_WHITESPACE
+    g     x     y
+    u
+    a  30.0  10.0
+    b  10.0  50.0
     """
     units = [unit] if isinstance(unit, str) else list(unit)
     cols = [group, *units] + ([weight] if weight else [])
@@ -445,6 +454,12 @@ def entropy(data: pd.DataFrame, col: str, weight: str | None = None, base: float
     ----------
     Shannon, C. E. (1948). A mathematical theory of communication. Bell System Technical
     Journal, 27(3), 379-423.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"u": list("aabb"), "g": list("xyxy"), "n": [30, 10, 10, 50]})
+    >>> round(entropy(d, "g", "n"), 4)  # -(0.4 log 0.4 + 0.6 log 0.6)
+    0.673
     """
     counts = count_table(data.assign(_one="all"), col, "_one", weight).to_numpy()[0]
     return float(_entropy_of(counts / counts.sum()) / _log_base(base))
@@ -574,27 +589,24 @@ def mutual_local(data: pd.DataFrame, group: str, unit: str, weight: str | None =
     >>> mutual_local(d, "g", "u", "n", wide=True).round(4).to_dict("index")
     {'a': {'ls': 0.2526, 'p': 0.4}, 'b': {'ls': 0.1278, 'p': 0.6}}
 
-    References
-    ----------
-    Frankel, D. M., & Volij, O. (2011). Measuring school segregation. Journal of Economic Theory,
-    146(1), 1-38. Elbers (2023).
-
-    Examples
-    --------
-    >>> import pandas as pd
     >>> df = pd.DataFrame({"sex": ["F", "M"] * 3, "occ": ["a", "a", "b", "b", "c", "c"],
     ...                    "n": [30, 10, 10, 50, 4, 6]})
-    >>> out = mutual_local(df, "sex", "occ", "n", se=True, n_bootstrap=500, seed=1)
+    >>> out = mutual_local(df, "sex", "occ", "n", wide=True, se=True, n_bootstrap=500, seed=1)
     >>> out[["ls", "p", "ls_ci_low", "ls_ci_high", "ls_sparse"]].round(3)  # doctest: +NORMALIZE_WHITESPACE
             ls      p  ls_ci_low  ls_ci_high  ls_sparse
     occ
     a    0.241  0.364      0.088       0.453      False
     b    0.121  0.545      0.045       0.226      False
     c   -0.056  0.091     -0.107       0.165       True
+
+    References
+    ----------
+    Frankel, D. M., & Volij, O. (2011). Measuring school segregation. Journal of Economic Theory,
+    146(1), 1-38. Elbers (2023).
     """
     if not wide:  # R's long form, built from the wide table below (``wide`` is then reused for it)
         table = mutual_local(data, group, unit, weight, wide=True, base=base, se=se, n_bootstrap=n_bootstrap,
-                             ci=ci, seed=seed)
+                             ci=ci, seed=seed, method=method)
         return _local_long(table, data, group, unit, weight, base=base, se=se, n_bootstrap=n_bootstrap,
                            ci=ci, seed=seed)
     scale = _log_base(base)
@@ -629,8 +641,10 @@ def _local_long(table: pd.DataFrame, data, group, unit, weight, *, base, se, n_b
         p["est"] = parts["est"]  # bias-corrected, as every estimate with se=True
         for key in [c[3:] for c in table.columns if c.startswith("ls_")]:
             ls[key] = table[f"ls_{key}"].to_numpy()
-            if key in parts:
+            if key in parts and key != "sparse":
                 p[key] = parts[key]
+        if "sparse" in ls:  # a unit share's interval is R's; only local scores are flagged
+            p["sparse"] = False
     return pd.concat([ls, p], ignore_index=True)
 
 
@@ -655,6 +669,15 @@ def mutual_within(data: pd.DataFrame, group: str, unit: str | Sequence[str], wit
     ----------
     Elbers, B. (2023). A method for studying differences in segregation across time and space.
     Sociological Methods & Research, 52(1), 5-42. Mora, R., & Ruiz-Castillo, J. (2011).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"w": ["A"] * 4 + ["B"] * 4, "u": list("aabbccdd"), "g": list("xyxyxyxy"),
+    ...                   "n": [30, 10, 10, 50, 20, 20, 25, 25]})
+    >>> mutual_within(d, "g", "u", "w", "n", wide=True).round(4)  # no segregation within B
+       w       M       p       H  ent_ratio
+    0  A  0.1777  0.5263  0.2641     0.9788
+    1  B  0.0000  0.4737  0.0000     1.0081
     """
     scale = _log_base(base)
     within = [within] if isinstance(within, str) else list(within)
@@ -849,6 +872,14 @@ def dissimilarity_expected(data: pd.DataFrame, group: str, unit: str, weight: st
     Small units make D positive even without segregation; this is that baseline (Carrington &
     Troske 1997, "On measuring segregation in samples with small units", Journal of Business &
     Economic Statistics, 15(4), 402-409). Stat ``"D under 0"``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"u": list("aabb"), "g": list("xyxy"), "n": [30, 10, 10, 50]})
+    >>> dissimilarity_expected(d, "g", "u", "n", n_sim=200, seed=1).round(3)  # doctest: +NORMALIZE_WHITESPACE
+                 est     se  ci_low  ci_high
+    stat
+    D under 0  0.079  0.061     0.0    0.209
     """
     _check_inference(n_sim, ci)
     table = _two_groups(count_table(data, group, unit, weight), group).to_numpy()
@@ -858,7 +889,17 @@ def dissimilarity_expected(data: pd.DataFrame, group: str, unit: str, weight: st
 def mutual_total_expected(data: pd.DataFrame, group: str, unit: str, weight: str | None = None, *,
                           base: float = math.e, n_sim: int = 100, ci: float = 0.95,
                           seed: int | np.random.Generator | None = None) -> pd.DataFrame:
-    """M and H expected under random allocation with fixed margins (stats "M under 0", "H under 0")."""
+    """M and H expected under random allocation with fixed margins (stats "M under 0", "H under 0").
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"u": list("aabb"), "g": list("xyxy"), "n": [30, 10, 10, 50]})
+    >>> mutual_total_expected(d, "g", "u", "n", n_sim=200, seed=1).round(3)  # doctest: +NORMALIZE_WHITESPACE
+                 est     se  ci_low  ci_high
+    stat
+    M under 0  0.005  0.007     0.0    0.022
+    H under 0  0.007  0.010     0.0    0.033
+    """
     _check_inference(n_sim, ci)
     table = count_table(data, group, unit, weight).to_numpy()
     out = _expected(_mh_counts, table, n_sim, ci, np.random.default_rng(seed), ["M under 0", "H under 0"])
@@ -910,6 +951,18 @@ def ipf(source: pd.DataFrame, target: pd.DataFrame, group: str, unit: str, weigh
     Deming, W. E., & Stephan, F. F. (1940). On a least squares adjustment of a sampled frequency
     table when the expected marginal totals are known. Annals of Mathematical Statistics, 11(4),
     427-444.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"u": list("aabb"), "g": list("xyxy"), "n": [30, 10, 10, 50]})
+    >>> target = pd.DataFrame({"u": list("aabb"), "g": list("xyxy"), "n": [20, 20, 30, 30]})
+    >>> # the margins of target: x 50, y 50; a 40, b 60
+    >>> ipf(d, target, "g", "u", "n").round(3)  # doctest: +NORMALIZE_WHITESPACE
+       u  g       n
+    0  a  x  33.863
+    1  a  y   6.137
+    2  b  x  16.137
+    3  b  y  43.863
     """
     s = count_table(source, group, unit, weight)
     t = count_table(target, group, unit, weight)
@@ -1781,6 +1834,12 @@ def occupational_indices(data: pd.DataFrame, group: str, unit: str, weight: str 
     Atkinson, A. B. (1970). On the measurement of inequality. Journal of Economic Theory, 2(3),
     244-263; as a segregation index: James, D. R., & Taeuber, K. E. (1985). Measures of
     segregation. Sociological Methodology, 15, 1-32.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"u": list("aabb"), "g": list("FMFM"), "n": [30, 10, 10, 50]})
+    >>> occupational_indices(d, "g", "u", "n").loc[["D", "IP", "H"], "est"].round(4).tolist()
+    [0.5833, 0.28, 0.2641]
     """
     if not 0 < atkinson_b < 1:
         raise ValueError(f"atkinson_b must be between 0 and 1, got {atkinson_b}")

@@ -12,8 +12,10 @@ from toolkit.cli.options import build_request, request_options
 @request_options()
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf", "both"]), default="both", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/out"), show_default=True)
+@click.option("--paper", "paper_size", type=click.Choice(["letter", "a4"]), default=None,
+              help="PDF page size; default letter (English and Spanish: US filings, Mexican carta).")
 @click.pass_context
-def report(ctx, fmt, out, **options) -> None:
+def report(ctx, fmt, out, paper_size, **options) -> None:
     """Render the evidence report (evidence -> HTML -> PDF with WeasyPrint; no Jupyter kernel)."""
     from tqdm.auto import tqdm
 
@@ -28,7 +30,7 @@ def report(ctx, fmt, out, **options) -> None:
     for lang in tqdm(request.langs, desc="report", unit="language", disable=len(request.langs) < 2):
         click.echo(f"==> rendering the {lang.upper()} report", err=True)
         try:
-            written += rep.render(ev, lang=lang, fmt=fmt, out=out)
+            written += rep.render(ev, lang=lang, fmt=fmt, out=out, paper_size=paper_size)
         except ReportError as exc:
             if "WeasyPrint" not in str(exc):
                 raise

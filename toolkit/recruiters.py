@@ -1,0 +1,188 @@
+"""Foreign labor recruiters: who recruits for which cases and employers, where, and for what jobs.
+
+H-2B Appendix C (FY2020 onward; ``dol.read_recruiters``) lists, per case, the foreign labor
+recruiters the employer uses: business name, city, state/province, country (person names are not
+read). Linked to the case table by case number, it says which employers each recruiter serves, in
+which occupations, for how many certified positions, and how many women those positions would hold
+if filled like the US workforce (an *expected* count, ``toolkit.claims``). Worker records that
+name a recruiter (a survey's ``recruiter`` column) add *measured* counts of women and men.
+
+Identity of a recruiter: ``employers.normalize_name`` of the business name + country, ``R:<name>|<country>``
+(the same normalisation as employers, so spellings like "Agencia X, S.C." and "AGENCIA X SC" meet).
+Worker records carry no country: a worker-record name joins the Appendix C recruiter with the same
+name key when exactly one exists, else it is a recruiter of its own (``R:<name>|(not stated)``),
+and the ambiguity is counted in ``attrs["ambiguous_worker_names"]``.
+
+A case may list several recruiters; each is credited with the case's full positions (they all
+recruit for it), so positions summed over recruiters exceed the program's (``shared_cases`` says
+how many of a recruiter's cases list others too).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from toolkit import schema
+from toolkit.employers import NOT_STATED_STATE, _mode_by, normalize_name
+
+__all__ = ["recruiter_ids", "links", "summary"]
+
+
+def recruiter_ids(recruiters: pd.DataFrame) -> pd.Series:
+    """``R:<normalised business name>|<country>`` per Appendix C row (NA without a name).
+
+    >>> rec = pd.DataFrame({"recruiter_name": ["Agencia X, S.C.", "AGENCIA X SC", None],
+    ...                     "recruiter_country": ["MEXICO", "Mexico", "MEXICO"]})
+    >>> recruiter_ids(rec).tolist()
+    ['R:AGENCIA X|MEXICO', 'R:AGENCIA X|MEXICO', <NA>]
+    """
+    missing = [c for c in ("recruiter_name", "recruiter_country") if c not in recruiters]
+    if missing:
+        raise KeyError(f"recruiters: column(s) {missing} missing (Appendix C: dol.read_recruiters)")
+    name = normalize_name(recruiters["recruiter_name"])
+    country = recruiters["recruiter_country"].astype("string").str.strip().str.upper().fillna(NOT_STATED_STATE)
+    return ("R:" + name + "|" + country).astype("string").rename("recruiter_id")
+
+
+def links(cases: pd.DataFrame, recruiters: pd.DataFrame, *, employer_ids: pd.Series | None = None) -> pd.DataFrame:
+    """One row per recruiter x case: the recruiter, its location, the case's employer, occupation
+    and certified positions (master/sub duplicates count 0).
+
+    Parameters
+    ----------
+    cases : canonical cases (``case_number``, ``employer_name``, ``soc_code``, ``workers_certified``).
+    recruiters : Appendix C table (``dol.read_recruiters``).
+    employer_ids : ``employers.match_employers(cases).ids`` to name employers by identity.
+
+    Returns
+    -------
+    DataFrame: ``recruiter_id``, ``recruiter_name``, ``recruiter_city``, ``recruiter_province``,
+    ``recruiter_country``, ``case_number``, ``employer_id``, ``employer_name``, ``soc_code``,
+    ``soc_title``, ``positions``, ``in_cases`` (False for an Appendix C row whose case is not in
+    ``cases``, e.g. a case of another release: kept, with no employer or positions).
+    Appendix C rows without a recruiter name are left out and counted in ``attrs["unnamed_rows"]``.
+
+    Examples
+    --------
+    >>> cases = pd.DataFrame({"case_number": ["A"], "employer_name": ["E1"], "soc_code": ["37-3011"],
+    ...                       "soc_title": [None], "workers_certified": [20], "is_duplicate": False})
+    >>> rec = pd.DataFrame({"case_number": ["A", "Z"], "recruiter_name": ["Rec 1", "Rec 1"], "recruiter_city": "X",
+    ...                     "recruiter_province": None, "recruiter_country": "MEXICO"})
+    >>> links(cases, rec)[["case_number", "positions", "in_cases"]].to_dict("records")
+    [{'case_number': 'A', 'positions': 20, 'in_cases': True}, {'case_number': 'Z', 'positions': 0, 'in_cases': False}]
+    """
+    rec = recruiters.assign(recruiter_id=recruiter_ids(recruiters))
+    unnamed = int(rec["recruiter_id"].isna().sum())
+    rec = rec[rec["recruiter_id"].notna()]
+    rec = rec.drop_duplicates(["recruiter_id", "case_number"])
+    cols = ["case_number", "employer_name", "soc_code", "soc_title", "_positions", "employer_id"]
+    once = ~cases["is_duplicate"].fillna(False).astype(bool)
+    c = cases.assign(_positions=cases["workers_certified"].where(once, 0).fillna(0).astype("int64"),
+                     employer_id=employer_ids.reindex(cases.index) if employer_ids is not None else pd.NA)
+    per_case = c.groupby("case_number", sort=False).agg(
+        employer_name=("employer_name", "first"), soc_code=("soc_code", "first"), soc_title=("soc_title", "first"),
+        _positions=("_positions", "sum"), employer_id=("employer_id", "first")).reset_index()
+    out = rec.merge(per_case[cols], on="case_number", how="left", indicator=True)
+    out["in_cases"] = out.pop("_merge").eq("both")
+    out = out.rename(columns={"_positions": "positions"})
+    out["positions"] = out["positions"].fillna(0).astype("int64")
+    keep = ["recruiter_id", "recruiter_name", "recruiter_city", "recruiter_province", "recruiter_country",
+            "case_number", "employer_id", "employer_name", "soc_code", "soc_title", "positions", "in_cases"]
+    out = out.reindex(columns=keep).sort_values(["recruiter_id", "case_number"], ignore_index=True)
+    out.attrs["unnamed_rows"] = unnamed
+    return schema.mark_synthetic(out, cases)
+
+
+def _mode(df: pd.DataFrame, col: str) -> pd.Series:
+    return _mode_by(df, col, key="recruiter_id")
+
+
+def summary(cases: pd.DataFrame, recruiters: pd.DataFrame | None = None, *, benchmark: pd.DataFrame | None = None,
+            workers: pd.DataFrame | None = None, employer_ids: pd.Series | None = None) -> pd.DataFrame:
+    """One row per recruiter: where it is, whom it serves, for which jobs, and the women expected.
+
+    For recruiter r over the cases that list it (Appendix C):
+    positions_r = sum of the cases' certified positions; expected_women_r = sum_o positions_ro x s_o
+    (s_o: women's share of occupation o in the US workforce, ``benchmark``); expected_share_r =
+    expected_women_r / positions in occupations with an s_o. From worker records naming r:
+    workers_r (F and M counted) and women_r, measured.
+
+    Returns
+    -------
+    DataFrame sorted by positions then workers (largest first): ``recruiter_id``,
+    ``recruiter_name`` (most frequent spelling), ``recruiter_country``, ``locations`` ("City,
+    Province" joined), ``cases``, ``shared_cases``, ``employers``, ``occupations`` (SOC codes
+    joined), ``positions``, ``expected_women``, ``expected_share``, ``workers``, ``women``,
+    ``source`` ("appendix_c", "worker_records" or "both"). Counts are raw: a display must pass
+    them through ``privacy.suppress``.
+
+    Examples
+    --------
+    >>> cases = pd.DataFrame({"case_number": ["A", "B"], "employer_name": ["E1", "E2"], "soc_code": ["37-3011"] * 2,
+    ...                       "soc_title": [None, None], "workers_certified": [20, 30], "is_duplicate": False})
+    >>> rec = pd.DataFrame({"case_number": ["A", "B", "B"], "recruiter_name": ["Rec 1", "Rec 1", "Rec 2"],
+    ...                     "recruiter_city": "Monterrey", "recruiter_province": "NL", "recruiter_country": "MEXICO"})
+    >>> bench = pd.DataFrame({"soc_code": ["37-3011"], "women_share": [0.1]})
+    >>> s = summary(cases, rec, benchmark=bench)
+    >>> s[["recruiter_id", "cases", "shared_cases", "employers", "positions", "expected_women"]].values.tolist()
+    [['R:REC 1|MEXICO', 2, 1, 2, 50, 5.0], ['R:REC 2|MEXICO', 1, 1, 1, 30, 3.0]]
+    """
+    frames = []
+    if recruiters is not None and len(recruiters):
+        lk = links(cases, recruiters, employer_ids=employer_ids)
+        per_case = lk.groupby("case_number")["recruiter_id"].transform("size")
+        lk = lk.assign(_shared=per_case > 1,
+                       _employer=lk["employer_id"].fillna(lk["employer_name"]).astype("string"),
+                       _where=(lk["recruiter_city"].astype("string").str.strip().str.title() + ", "
+                               + lk["recruiter_province"].astype("string").fillna("").str.strip()).str.rstrip(", "))
+        if benchmark is not None:
+            share = benchmark.drop_duplicates("soc_code").set_index("soc_code")["women_share"]
+            lk["_share"] = lk["soc_code"].map(share).astype(float)
+            lk["_expected"] = lk["positions"] * lk["_share"]
+            lk["_covered"] = lk["positions"].where(lk["_share"].notna(), 0)
+        g = lk.groupby("recruiter_id", sort=True)
+        out = pd.DataFrame({"recruiter_name": _mode(lk, "recruiter_name"), "recruiter_country": g["recruiter_country"].first(),
+                            "cases": g["case_number"].nunique(), "shared_cases": g["_shared"].sum(),
+                            "employers": g["_employer"].nunique(), "positions": g["positions"].sum()})
+        for col, source in (("locations", "_where"), ("occupations", "soc_code")):
+            vals = lk[["recruiter_id", source]].dropna().drop_duplicates().sort_values(["recruiter_id", source])
+            vals = vals[vals[source].astype(str).str.strip() != ""]
+            out[col] = vals.groupby("recruiter_id")[source].agg("; ".join).reindex(out.index)
+        if benchmark is not None:
+            out["expected_women"] = g["_expected"].sum(min_count=1)
+            covered = g["_covered"].sum()
+            out["expected_share"] = (out["expected_women"] / covered.where(covered > 0)).astype(float)
+        out["source"] = "appendix_c"
+        frames.append(out)
+    table = frames[0] if frames else pd.DataFrame(columns=["recruiter_name", "recruiter_country", "source"])
+    table.index.name = "recruiter_id"
+    ambiguous = 0
+    if workers is not None and "recruiter" in workers and workers["recruiter"].notna().any():
+        w = workers[workers["recruiter"].notna() & workers["sex"].isin(["F", "M"]).fillna(False).astype(bool)]
+        key = normalize_name(w["recruiter"])
+        known: dict[str, list[str]] = {}
+        for rid in table.index:
+            known.setdefault(rid[2:].rsplit("|", 1)[0], []).append(rid)
+        ambiguous = sum(len(known.get(k, [])) > 1 for k in key.dropna().unique())
+        ids = {k: known[k][0] if len(known.get(k, [])) == 1 else f"R:{k}|{NOT_STATED_STATE}" for k in key.dropna().unique()}
+        w = w.assign(recruiter_id=key.map(ids))
+        wg = w.dropna(subset=["recruiter_id"]).groupby("recruiter_id")
+        counts = pd.DataFrame({"workers": wg.size(), "women": wg["sex"].agg(lambda s: int((s == "F").sum()))})
+        names = _mode(w.dropna(subset=["recruiter_id"]), "recruiter")
+        table = table.join(counts, how="outer")
+        new = table["source"].isna()
+        table.loc[new, "recruiter_name"] = names.reindex(table.index[new])
+        table.loc[new, "source"] = "worker_records"
+        table.loc[~new & table["workers"].notna(), "source"] = "both"
+    for col in ("workers", "women"):
+        if col not in table:
+            table[col] = pd.NA
+        table[col] = table[col].astype("Int64")
+    for col in ("cases", "shared_cases", "employers", "positions"):
+        if col in table:
+            table[col] = table[col].fillna(0).astype("int64")
+    table = table.reset_index()
+    sort = [c for c in ("positions", "workers") if c in table]
+    table = table.sort_values([*sort, "recruiter_id"], ascending=[False] * len(sort) + [True], ignore_index=True,
+                              na_position="last")
+    table.attrs["ambiguous_worker_names"] = ambiguous
+    return schema.mark_synthetic(table, cases)
