@@ -47,17 +47,20 @@ def main(ctx: click.Context, data_dir: Path | None, debug: bool) -> None:
     h2gender data ingest PATH...     read files into the harmonized store
     h2gender analyze ...             compute the evidence tables
     h2gender report ...              render the evidence report (HTML/PDF, English/Spanish)
+    h2gender site ...                write the offline evidence site (states, employers, recruiters)
     """
     ctx.obj = Context(data_dir=data_dir, debug=debug)
 
 
 def _register() -> None:
     from toolkit.cli import analyze, data, report, scan
+    from toolkit.cli import site
 
     main.add_command(data.data)
     main.add_command(analyze.analyze)
     main.add_command(report.report)
     main.add_command(scan.scan)
+    main.add_command(site.site)
 
 
 _register()

@@ -1,0 +1,104 @@
+"""Time of the whole evidence site for the shared DOL files, seconds per page, and page sizes.
+
+    .venv/bin/python benchmarks/bench_site.py [--dol ../shared/data/dol] [--fy 2000-2022] [--lang es,en]
+                                              [--no-evidence] [--out DIR]
+
+Ingests every shared DOL file (disclosure files and their companions) into a temporary store
+(timed apart: publishing a site starts from a store), then runs the stages of ``h2gender site``
+in this process: ``dataset.load``, ``site.evidence_sections`` (``evidence.build`` + ``present.view``
+per program x state), ``site.build_pages`` and ``site.write_site``. Baseline, in the same run: one
+state's full report page (``report.render_html``, the path a report takes) against that state's site
+page, so the ratio says what a page costs next to a report. Target (issue 14): the whole site in at
+most 3 minutes on the 2-core machine, most pages under 100 KB.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks._util import measure, row  # noqa: E402
+
+
+def _ingest(dol: Path, data_dir: Path) -> int:
+    from toolkit import config
+    from toolkit.cli.data import ingest_file
+
+    root = config.store_dir(data_dir)
+    paths = [p for p in sorted(dol.iterdir()) if p.suffix.lower() in (".csv", ".xlsx", ".xls")]
+    for path in paths:
+        ingest_file(path, root=root)
+    return len(paths)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dol", type=Path, default=ROOT.parent / "shared" / "data" / "dol")
+    ap.add_argument("--fy", default="2000-2022")
+    ap.add_argument("--lang", default="es,en")
+    ap.add_argument("--no-evidence", action="store_true")
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args()
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from toolkit import dataset, evidence, present, report, site
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-site-"))
+    out = args.out or tmp / "site"
+    start = time.perf_counter()
+    files = _ingest(args.dol, tmp)
+    print(f"ingested {files} files in {time.perf_counter() - start:.1f} s (not counted below)")
+    request = dataset.Request.build(data="store", program="all", fy=args.fy, lang=args.lang, data_dir=tmp)
+
+    print(f"{'stage':<58} {'time':>11} {'peak':>13}")
+    ds, t_load, m = measure(dataset.load, request)
+    print(row(f"dataset.load ({len(ds.cases):,} cases)", t_load, m))
+    sections, t_ev = {}, 0.0
+    if not args.no_evidence:
+        sections, t_ev, m = measure(site.evidence_sections, ds, commit="bench")
+        print(row(f"evidence_sections ({len(sections)} scope x language)", t_ev, m))
+    pages, t_build, m = measure(site.build_pages, ds.cases, recruiters=ds.companions.get("recruiters"),
+                                housing=ds.companions.get("housing"), sections=sections)
+    print(row(f"build_pages ({len(pages.employers.employers):,} employers)", t_build, m))
+    written, t_write, m = measure(site.write_site, pages, out, langs=request.langs)
+    html = [p for p in written if p.suffix == ".html"]
+    print(row(f"write_site ({len(html):,} pages)", t_write, m))
+    total = t_load + t_ev + t_build + t_write
+    print(row("whole site", total, 0.0))
+    print(f"seconds per page: {total / len(html):.4f} (all stages) ; {t_write / len(html):.4f} (writing only)")
+    sizes = sorted(p.stat().st_size for p in html)
+    under = sum(s < 100_000 for s in sizes) / len(sizes)
+    print(f"page sizes: median {sizes[len(sizes) // 2] / 1000:.1f} KB, max {sizes[-1] / 1000:.1f} KB, "
+          f"{under:.1%} under 100 KB; search index {(out / 'assets' / 'search-index.js').stat().st_size / 1e6:.2f} MB")
+    print(f"target: whole site <= 180 s -> {'met' if total <= 180 else 'NOT met'} ({total:.0f} s)")
+
+    # baseline in the same run: the busiest state's full report page vs its site page
+    state = ds.cases["worksite_state"].value_counts().index[0]
+    program = ds.cases.loc[ds.cases["worksite_state"] == state, "program"].value_counts().index[0]
+    lang = request.langs[0]
+
+    def one_report():
+        ev = evidence.build(site._scoped(ds, program, state), commit="bench")
+        return report.render_html(ev, lang)
+
+    def one_page():
+        ev = evidence.build(site._scoped(ds, program, state), commit="bench")
+        return site._view_html(present.view(ev.__class__(**{**ev.__dict__, "figures": {}}), lang), program=program,
+                               pdf=None)
+
+    _, t_report, m_report = measure(one_report)
+    _, t_page, m_page = measure(one_page)
+    print(row(f"baseline: one report page ({program} {state}, {lang})", t_report, m_report))
+    print(row(f"site evidence for the same scope ({program} {state}, {lang})", t_page, m_page, t_report))
+    print(f"site written to {out}")
+
+
+if __name__ == "__main__":
+    main()

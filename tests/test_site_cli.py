@@ -1,0 +1,46 @@
+"""``h2gender site``: year parsing, and a whole site written from synthetic data and from the store."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from toolkit.cli import main
+
+
+def test_site_command_from_synthetic_data(tmp_path):
+    r = CliRunner().invoke(main, ["site", "--data", "synthetic", "--fy", "2020", "--program", "H-2B", "--lang", "es",
+                                  "--out", str(tmp_path)])
+    # the evidence of the report on the state pages, from present.view of evidence.build per state
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "es" / "index.html").exists() and not (tmp_path / "en").exists()
+    index = (tmp_path / "es" / "index.html").read_text(encoding="utf-8")
+    assert "Datos sintéticos" in index and "H-2B" in index
+    about = (tmp_path / "es" / "about.html").read_text(encoding="utf-8")
+    assert "h2gender site --data synthetic --fy 2020 --program H-2B --lang es --k 10 --seed 2019" in about
+    ga = (tmp_path / "es" / "state" / "GA.html").read_text(encoding="utf-8")
+    assert "Evidencia del informe" in ga and "H-2B: " in ga and "Menos mujeres" in ga
+    assert "<img" not in ga, "figures are in the PDF, not drawn per page"
+
+
+def test_site_command_rejects_bad_values(tmp_path):
+    for args in (["--lang", "fr"], ["--fy", "2022-2015"], ["--fy", "19"], ["--k", "0"], ["--lang", "es,es"]):
+        r = CliRunner().invoke(main, ["site", *args, "--out", str(tmp_path)])
+        assert r.exit_code == 2, f"{args}: {r.output}"
+
+
+@pytest.mark.realdata
+def test_site_command_from_the_store(dol_dir, tmp_path):
+    runner = CliRunner()
+    files = [dol_dir / "H2B_Disclosure_Data_FY2021_Q1.xlsx", dol_dir / "H2B_Appendix_C_FY2021_Q1.xlsx"]
+    r = runner.invoke(main, ["--data-dir", str(tmp_path / "data"), "data", "ingest", *map(str, files)])
+    assert r.exit_code == 0, r.output
+    out = tmp_path / "site"
+    r = runner.invoke(main, ["--data-dir", str(tmp_path / "data"), "site", "--data", "store", "--fy", "2015-2022", "--program", "H-2B",
+                             "--lang", "en", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    about = (out / "en" / "about.html").read_text(encoding="utf-8")
+    assert "H2B_Disclosure_Data_FY2021_Q1.xlsx" in about, "provenance lists the stored input files"
+    assert len(list((out / "en" / "recruiter").glob("*.html"))) > 10
+    assert "fiscal years 2021." in (out / "en" / "index.html").read_text(encoding="utf-8")
+    r = runner.invoke(main, ["--data-dir", str(tmp_path / "empty"), "site", "--data", "store", "--out", str(out)])
+    assert r.exit_code != 0 and "no cases in the store" in str(r.exception)
