@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from toolkit import analysis, benchmarks, schema, synth
+from toolkit import analysis, occupation_shares, schema, synth
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +14,7 @@ def data():
 
 @pytest.fixture(scope="module")
 def bench():
-    return benchmarks.women_share_by_soc(2022)
+    return occupation_shares.women_share_by_soc(2022)
 
 
 def test_worker_counts_match_admitted_rows(data):

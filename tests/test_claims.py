@@ -6,7 +6,7 @@ import doctest
 import pandas as pd
 import pytest
 
-from toolkit import benchmarks, claims, dol, i18n
+from toolkit import occupation_shares, claims, dol, i18n
 
 BENCH = {"45-2092", "37-2011"}
 
@@ -34,12 +34,12 @@ def test_dol_only_is_expected_and_never_observed():
 
 
 def test_published_share_is_measured_but_gives_no_observed_columns():
-    pub = benchmarks.published_share_for("H-2A", 2020)
+    pub = occupation_shares.published_share_for("H-2A", 2020)
     lv = claims.levels(_cases(), None, published=pub, benchmark_socs=BENCH).set_index("finding")
     assert tuple(lv.loc["shortfall"]) == ("measured", "published_share_pooled")  # GAO: FY2018-2023 together
     assert lv.loc["segregation", "level"] == "expected"
     assert claims.title_key(lv.reset_index()) == "report_title_published", "DOL files alone measure no women"
-    single = benchmarks.published_share_for("H-2A", 2018).head(1)  # CDM: "in 2018 3% of all H-2A visas"
+    single = occupation_shares.published_share_for("H-2A", 2018).head(1)  # CDM: "in 2018 3% of all H-2A visas"
     lv1 = claims.levels(_cases(), None, published=single, benchmark_socs=BENCH).set_index("finding")
     assert tuple(lv1.loc["shortfall"]) == ("measured", "published_share")
     assert not claims.shows_observed(lv.reset_index())
@@ -89,8 +89,8 @@ def test_bad_options_name_the_allowed_values():
 
 def _real_levels(path, program, year):
     cases = dol.read_disclosure(path)
-    socs = set(benchmarks.women_share_by_soc()["soc_code"])
-    lv = claims.levels(cases, None, published=benchmarks.published_share_for(program, year), benchmark_socs=socs)
+    socs = set(occupation_shares.women_share_by_soc()["soc_code"])
+    lv = claims.levels(cases, None, published=occupation_shares.published_share_for(program, year), benchmark_socs=socs)
     return cases, lv.set_index("finding")
 
 

@@ -342,9 +342,9 @@ def test_wage_gap_recovers_planted_penalty(syn):
 
 
 def test_offered_wage_by_typing(syn):
-    from toolkit import benchmarks
+    from toolkit import occupation_shares
 
-    out = dz.offered_wage_by_typing(syn.cases, benchmarks.women_share_by_soc(2022), n_bootstrap=50, seed=0)
+    out = dz.offered_wage_by_typing(syn.cases, occupation_shares.women_share_by_soc(2022), n_bootstrap=50, seed=0)
     assert set(out.index) == {"female_typed", "male_typed", "difference"}
     assert out.loc["difference", "est"] == pytest.approx(out.loc["male_typed", "est"] - out.loc["female_typed", "est"])
 

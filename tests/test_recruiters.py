@@ -6,7 +6,7 @@ import doctest
 import pandas as pd
 import pytest
 
-from toolkit import benchmarks, dol, employers, recruiters
+from toolkit import occupation_shares, dol, employers, recruiters
 
 CASES = pd.DataFrame({"case_number": ["A", "B", "C"], "employer_name": ["Pine Co LLC", "Crab Inc", "Crab Inc"],
                       "employer_state": ["MD", "MD", "MD"], "soc_code": ["37-3011", "51-3022", "51-3022"],
@@ -77,7 +77,7 @@ def test_real_h2b_fy2021_q1_appendix_c(dol_dir):
     assert set(lk["case_number"]) == set(rec.loc[rec["recruiter_name"].notna(), "case_number"]), "no case lost"
     assert len(lk) <= len(rec.drop_duplicates(["case_number", "recruiter_name", "recruiter_country"]))
     assert lk["in_cases"].mean() > 0.9, "Appendix C of the same release links to its cases"
-    s = recruiters.summary(cases, rec, benchmark=benchmarks.women_share_by_soc(),
+    s = recruiters.summary(cases, rec, benchmark=occupation_shares.women_share_by_soc(),
                            employer_ids=employers.match_employers(cases).ids)
     assert s["recruiter_id"].is_unique and len(s) == lk["recruiter_id"].nunique()
     assert s["recruiter_country"].str.contains("MEXICO", case=False).any()

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit import benchmarks, coverage, dol, store, trends
+from toolkit import occupation_shares, coverage, dol, store, trends
 
 BENCH = pd.DataFrame({"soc_code": ["45-2092", "45-2041", "37-3011"], "women_share": [0.25, 0.6, 0.1],
                       "women_share_se": [0.01, 0.02, 0.01]})
@@ -107,7 +107,7 @@ def h2a_range(dol_dir):
 
 @pytest.mark.realdata
 def test_real_h2a_fy2013_2017(h2a_range):
-    bench = benchmarks.women_share_by_soc()
+    bench = occupation_shares.women_share_by_soc()
     cov = coverage.coverage_table(h2a_range)
     t = trends.yearly_positions(h2a_range, bench, coverage=cov).set_index("fiscal_year")
     assert sorted(t.index) == [2013, 2014, 2015, 2017], "FY2016 is not in the shared files: absent, not zero"
@@ -134,9 +134,9 @@ def test_real_h2b_full_and_partial_year(dol_dir):
     cases = pd.concat([dol.read_disclosure(dol_dir / n) for n in
                        ("H-2B_Disclosure_Data_FY17.xlsx", "H2B_Disclosure_Data_FY2021_Q1.xlsx")], ignore_index=True)
     cov = coverage.coverage_table(cases)
-    t = trends.yearly_positions(cases, benchmarks.women_share_by_soc(), coverage=cov).set_index("fiscal_year")
+    t = trends.yearly_positions(cases, occupation_shares.women_share_by_soc(), coverage=cov).set_index("fiscal_year")
     assert t["partial"].to_dict() == {2017: False, 2021: True} and t.loc[2021, "months"] == 3
     # the direct mutual_difference on the same tables gives the same change
-    ch = trends.segregation_change(cases, benchmarks.women_share_by_soc(), coverage=cov).set_index("stat")["est"]
+    ch = trends.segregation_change(cases, occupation_shares.women_share_by_soc(), coverage=cov).set_index("stat")["est"]
     assert ch.index.tolist()[:3] == ["M1", "M2", "diff"] and ch["diff"] == pytest.approx(ch["M2"] - ch["M1"])
 

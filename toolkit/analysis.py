@@ -84,7 +84,7 @@ def expected_counts(cases: pd.DataFrame, benchmark: pd.DataFrame, *,
     """Women and men expected if H-2 positions were filled like the US workforce fills them.
 
     expected_F = positions x s_soc and expected_M = positions x (1 - s_soc), with s_soc women's
-    share of the occupation (``toolkit.benchmarks.women_share_by_soc``). Positions in SOC codes
+    share of the occupation (``toolkit.occupation_shares.women_share_by_soc``). Positions in SOC codes
     without a benchmark share are reported in ``attrs["accounting"]["positions_without_benchmark"]``
     and the rows kept with NA, never silently dropped.
 

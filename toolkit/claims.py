@@ -8,7 +8,7 @@ never mixed in one sentence:
 
 ``measured``
     Counted from records that hold sex: worker records the user brought (survey, FOIA extract,
-    case files), or a published share with its citation (``benchmarks.published_share_for``).
+    case files), or a published share with its citation (``occupation_shares.published_share_for``).
     For job orders: counted in requirements/duties text that was read.
 ``expected``
     Derived from benchmarks: certified positions by occupation x women's share of that occupation
@@ -70,7 +70,7 @@ def levels(cases: pd.DataFrame, workers: pd.DataFrame | None = None, *, publishe
     cases : canonical cases (``workers_certified``, ``is_duplicate``, ``soc_code``; and
         ``requirements_text`` when the layout has it).
     workers : canonical worker records or None (DOL files only).
-    published : rows of ``benchmarks.published_share_for`` for the program and year (or None).
+    published : rows of ``occupation_shares.published_share_for`` for the program and year (or None).
     benchmark_socs : SOC codes with a women's share in the benchmark table.
 
     Returns

@@ -34,7 +34,7 @@ from typing import Literal, get_args
 
 import pandas as pd
 
-from toolkit import benchmarks, config, i18n, schema
+from toolkit import occupation_shares, config, i18n, schema
 from toolkit.codes import USPS_CODES
 from toolkit.checksum import sha256_file
 from toolkit.errors import DataValidationError, RequestError
@@ -169,8 +169,8 @@ class Request:
             raise RequestError(f"k must be at least 1, got {self.k}")
         if self.n_bootstrap < 1:
             raise RequestError(f"n_bootstrap must be at least 1, got {self.n_bootstrap}")
-        if self.benchmark_year not in benchmarks.CPS_YEARS:
-            raise RequestError(f"benchmark_year must be one of {list(benchmarks.CPS_YEARS)}, "
+        if self.benchmark_year not in occupation_shares.CPS_YEARS:
+            raise RequestError(f"benchmark_year must be one of {list(occupation_shares.CPS_YEARS)}, "
                                f"got {self.benchmark_year}")
         for name in ("data_dir", "workers_path", "mapping_path"):
             value = getattr(self, name)
@@ -410,8 +410,8 @@ def load(request: Request) -> Dataset:
             raise DataValidationError(f"{request.workers_path.name}: no worker record is in scope "
                                       f"({request.program_label}, FY{request.years_label}); "
                                       f"accounting: {accounting['workers']}")
-    table = resources.files("toolkit").joinpath("data", benchmarks.SHIPPED_TABLE).read_bytes()
-    files.append({"file": f"toolkit/data/{benchmarks.SHIPPED_TABLE}", "sha256": _sha256_bytes(table),
+    table = resources.files("toolkit").joinpath("data", occupation_shares.SHIPPED_TABLE).read_bytes()
+    files.append({"file": f"toolkit/data/{occupation_shares.SHIPPED_TABLE}", "sha256": _sha256_bytes(table),
                   "role": "role_benchmark"})
     synthetic = schema.is_synthetic(cases)
     coverage = _coverage(cases, files, synthetic)

@@ -183,7 +183,7 @@ def availability(data: pd.DataFrame, women: str = "women", total: str = "total",
     ----------
     data : DataFrame
         One row per stratum (or a single row), e.g. women and positions per SOC from worker data
-        with ``toolkit.benchmarks.women_share_by_soc`` merged in.
+        with ``toolkit.occupation_shares.women_share_by_soc`` merged in.
     women, total, expected_share : str
         Columns of ``data``: women observed, positions, benchmark share of women (0-1).
     within : column name(s), optional
@@ -904,7 +904,7 @@ def offered_wage_by_typing(data: pd.DataFrame, benchmark: pd.DataFrame, *, thres
 
     Each case's occupation (``data``: one row per case, ``soc_code``, ``wage_hourly`` and
     ``weight``) is typed by women's share of it in the benchmark (``benchmark``: ``soc_code``,
-    ``women_share``, e.g. ``toolkit.benchmarks.women_share_by_soc``):
+    ``women_share``, e.g. ``toolkit.occupation_shares.women_share_by_soc``):
 
     - ``typing="threshold"``: female-typed when the share is at least ``threshold``, else
       male-typed.

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from toolkit import __version__, analysis, benchmarks, claims, disclosure, discrimination, language, segregation
+from toolkit import __version__, analysis, occupation_shares, claims, disclosure, discrimination, language, segregation
 from toolkit.dataset import Dataset, Request
 
 __all__ = ["Evidence", "Finding", "TableSpec", "FigureSpec", "build", "load_data", "FIGURE_ORDER"]
@@ -163,7 +163,7 @@ def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = 
 def _build(data: Dataset, *, commit: str, rendered: str) -> Evidence:
     req = data.request
     ev = Evidence(request=req, synthetic=data.synthetic)
-    bench = benchmarks.women_share_by_soc(req.benchmark_year)
+    bench = occupation_shares.women_share_by_soc(req.benchmark_year)
     ev.soc_titles = _english_titles(bench, data.cases)
     workers = data.workers
     admitted = workers[workers["stage"] == "admitted"] if workers is not None else None
@@ -337,11 +337,11 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
 
 
 def _published_share(programs: tuple[str, ...], years: tuple[int, ...]):
-    """The best published figure covering a single program and year (``benchmarks.published_share_for``:
+    """The best published figure covering a single program and year (``occupation_shares.published_share_for``:
     a single-year figure before one pooled over several years), or None."""
     if len(programs) != 1 or len(years) != 1:
         return None
-    rows = benchmarks.published_share_for(programs[0], int(years[0]))
+    rows = occupation_shares.published_share_for(programs[0], int(years[0]))
     return rows.iloc[0] if len(rows) else None
 
 
@@ -360,7 +360,7 @@ def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years):
                       sd=("num", a["sd"], 1))
         if pd.notna(row["men_share"]):
             values["men_share"] = ("pct", float(row["men_share"]), 0)
-        # a figure pooled over several years, or a men's share only, says so (benchmarks.published_share_for)
+        # a figure pooled over several years, or a men's share only, says so (occupation_shares.published_share_for)
         text_key = ("finding_published" if women and not row["pooled"] else
                     "finding_published_pooled" if women else "finding_published_pooled_men")
         ev.findings.append(_finding(

@@ -247,7 +247,7 @@ def employer_profiles(cases: pd.DataFrame, *, identity: Callable[[pd.DataFrame],
     first (``drop_contacts``). Rows without an employer name are left out and counted in
     ``accounting["rows_without_employer"]``.
     """
-    from toolkit import benchmarks
+    from toolkit import occupation_shares
 
     _require(cases, ["program", "fiscal_year", "case_number", "employer_name", "employer_state",
                      "workers_certified"], "cases")
@@ -259,7 +259,7 @@ def employer_profiles(cases: pd.DataFrame, *, identity: Callable[[pd.DataFrame],
     clean = clean.assign(employer_id=ids.astype("string").to_numpy(), _pos=_positions(clean).to_numpy())
     without = clean["employer_id"].isna()
     clean = clean[~without]
-    bench = benchmarks.women_share_by_soc(2022) if benchmark is None else benchmark
+    bench = occupation_shares.women_share_by_soc(2022) if benchmark is None else benchmark
     _require(bench, ["soc_code", "women_share"], "benchmark")
     share = bench.drop_duplicates("soc_code").set_index("soc_code")["women_share"].astype("float64")
 

@@ -16,7 +16,7 @@ applicants recruited for the case. An applicant is a woman with probability
     logit P(F | soc, program, recruiter) = logit(b_soc) + alpha_program + c_soc + log(r_recruiter)
 
 with ``b_soc`` women's share of the occupation in the US workforce (BLS CPS Table 11,
-``toolkit.benchmarks``), ``c_soc`` the planted *channelling* log odds (``channelling_log_odds``),
+``toolkit.occupation_shares``), ``c_soc`` the planted *channelling* log odds (``channelling_log_odds``),
 ``r`` the planted *recruiter exclusion* odds ratio (1 for most recruiters) and ``alpha_program``
 solved numerically so that women's expected share among admitted workers equals
 ``women_share[program]``. Within a case, the ``workers_certified`` admitted workers are drawn
@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from toolkit import benchmarks, schema
+from toolkit import occupation_shares, schema
 
 __all__ = ["SyntheticData", "DEFAULT_PARAMS", "generate", "describe", "SYNTHETIC_LABEL"]
 
@@ -187,13 +187,13 @@ def _merge_params(params: Mapping | None) -> dict:
 
 
 def _benchmark_shares(socs: Iterable[str], year: int) -> dict[str, float]:
-    table = benchmarks.women_share_by_soc(year).set_index("soc_code")["women_share"]
+    table = occupation_shares.women_share_by_soc(year).set_index("soc_code")["women_share"]
     out = {}
     for soc in socs:
         share = table.get(soc, pd.NA)
         if pd.isna(share):
             raise ValueError(f"no CPS {year} benchmark share for SOC {soc}; choose SOC codes in "
-                             "toolkit.benchmarks.women_share_by_soc")
+                             "toolkit.occupation_shares.women_share_by_soc")
         out[soc] = float(share)
     return out
 

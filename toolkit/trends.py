@@ -92,7 +92,7 @@ def yearly_positions(cases: pd.DataFrame, benchmark: pd.DataFrame, *, by: Sequen
     Parameters
     ----------
     cases : canonical cases of one or more fiscal years.
-    benchmark : ``benchmarks.women_share_by_soc()``.
+    benchmark : ``occupation_shares.women_share_by_soc()``.
     by : grouping besides the year: ``"program"`` (default), ``"worksite_state"``.
     coverage : ``coverage.coverage_table(cases)``; adds ``release``, ``partial``, ``months``.
     thresholds : women's shares (0-1) for the ``share_ge_<pct>`` columns.

@@ -81,11 +81,11 @@ NOTEBOOKS = {
                  'for lay in dol_layouts.LAYOUTS], columns=["layout", "description", "required fields"])'),
             md("## Where sex enters\n1. Worker records users bring (`toolkit.workers.read_workers`).\n"
                "2. Published shares, each with its citation:"),
-            code('from toolkit import benchmarks\n\nbenchmarks.published_shares()[["program", "fiscal_year", "population", "women_share"]]'),
+            code('from toolkit import occupation_shares\n\noccupation_shares.published_shares()[["program", "fiscal_year", "population", "women_share"]]'),
             md("3. Benchmarks: women's share of each occupation in the US workforce (BLS CPS Table 11), "
                "with an approximate standard error:"),
             code('core = ["45-2092", "45-2093", "37-3011", "37-2012", "51-3022", "45-4011", "35-2021", "39-3091"]\n'
-                 'bench = benchmarks.women_share_by_soc(2022)\n'
+                 'bench = occupation_shares.women_share_by_soc(2022)\n'
                  'bench[bench["soc_code"].isin(core)][["soc_code", "cps_title", "women_share", "women_share_se", "match_level"]]'),
             md("## The data catalog\nEvery source the toolkit can download, with checksums where known:"),
             code('from toolkit import catalog\n\ncatalog.load_catalog().groupby("kind").size()'),
@@ -98,8 +98,8 @@ NOTEBOOKS = {
         "How unevenly are women and men spread across the occupations H-2 employers certify, and how does "
         "that compare with the same occupations in the US workforce?",
         [
-            code('from toolkit import analysis, benchmarks, segregation\n\n'
-                 'bench = benchmarks.women_share_by_soc(2022)\n'
+            code('from toolkit import analysis, occupation_shares, segregation\n\n'
+                 'bench = occupation_shares.women_share_by_soc(2022)\n'
                  'expected = analysis.expected_counts(cases, bench, by=["soc_code"]).dropna(subset=["n"])\n'
                  'segregation.mutual_total(expected, "sex", "soc_code", "n")'),
             md("Segregation the H-2 job mix would carry if each occupation were staffed like the US workforce "
@@ -143,8 +143,8 @@ NOTEBOOKS = {
         "How many women are missing against the benchmark, and are women applicants selected less often "
         "than men applying for the same job orders?",
         [
-            code('from toolkit import analysis, benchmarks, discrimination\n\n'
-                 'bench = benchmarks.women_share_by_soc(2022)\n'
+            code('from toolkit import analysis, occupation_shares, discrimination\n\n'
+                 'bench = occupation_shares.women_share_by_soc(2022)\n'
                  'positions = int(analysis.certified_positions(cases, ["program"]).query("program == \'H-2A\'")["positions"].sum())\n'
                  'share = bench.set_index("soc_code").loc["45-2092", "women_share"]\n'
                  'if positions > 0:\n'
@@ -187,8 +187,8 @@ NOTEBOOKS = {
         "Do women earn less than men in the same occupation and state, and do female-typed occupations "
         "offer lower wages?",
         [
-            code('from toolkit import benchmarks, discrimination\n\n'
-                 'bench = benchmarks.women_share_by_soc(2022)\n'
+            code('from toolkit import occupation_shares, discrimination\n\n'
+                 'bench = occupation_shares.women_share_by_soc(2022)\n'
                  'discrimination.offered_wage_by_typing(cases, bench, n_bootstrap=200, seed=seed).round(3)'),
             md("Offered hourly wages (case data, no sex needed) in occupations where women are at least half of "
                "the US workforce, against the others."),
@@ -241,14 +241,14 @@ NOTEBOOKS = {
         "06 · Geography",
         "Where are H-2 jobs, where are women missing, and where in Mexico do women workers come from?",
         [
-            code('from toolkit import analysis, benchmarks, geo, privacy\n\n'
+            code('from toolkit import analysis, occupation_shares, geo, privacy\n\n'
                  'positions = analysis.certified_positions(cases, ["worksite_state"])\n'
                  'shapes = geo.us_states_for_map().merge(positions, left_on="state", right_on="worksite_state", how="left")\n'
                  'ax = geo.choropleth(shapes, "positions", title="Certified H-2 positions by worksite state", legend_label="positions",\n'
                  '                    suppressed=None, synthetic_label=synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else None,\n'
                  '                    source=source)'),
             md("Certified positions by worksite state."),
-            code('bench = benchmarks.women_share_by_soc(2022)\n'
+            code('bench = occupation_shares.women_share_by_soc(2022)\n'
                  'if workers is None:\n    ' + NO_WORKERS + '\nelse:\n'
                  '    st = analysis.observed_vs_expected(workers, cases, bench, by=["worksite_state", "soc_code"])\n'
                  '    st = st.groupby("worksite_state")[["women", "total", "expected_women"]].sum().reset_index()\n'

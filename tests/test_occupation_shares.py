@@ -1,4 +1,4 @@
-"""Tests for toolkit.benchmarks: CPS Table 11 and Census 2018 readers, SOC mapping and fall-back,
+"""Tests for toolkit.occupation_shares: CPS Table 11 and Census 2018 readers, SOC mapping and fall-back,
 standard errors, the shipped table and published shares."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit import benchmarks as bm
+from toolkit import occupation_shares as bm
 from toolkit.errors import DataValidationError, SchemaError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -325,7 +325,7 @@ def test_women_share_by_soc_from_raw_files_matches_shipped(benchmarks_dir):
 def test_shipped_table_equals_fresh_derivation(shared_data):
     sys.path.insert(0, str(ROOT / "tools"))
     try:
-        import build_benchmarks
+        import build_occupation_shares as build_benchmarks
     finally:
         sys.path.remove(str(ROOT / "tools"))
     fresh = build_benchmarks.derive(shared_data)

@@ -6,7 +6,7 @@ import doctest
 import pandas as pd
 import pytest
 
-from toolkit import benchmarks as bm
+from toolkit import occupation_shares as bm
 from toolkit import dataset, evidence, i18n, present
 from toolkit.errors import DataValidationError
 

@@ -1,4 +1,4 @@
-"""Occupation benchmarks: women's share of US employment by occupation, and published H-2 shares.
+"""Occupation shares: women's share of US employment by occupation (the benchmark), and published H-2 shares.
 
 DOL H-2A/H-2B disclosure files record no worker's sex. To say how many women an employer's
 certified jobs would hold *if* H-2 hiring looked like the US workforce in the same occupations, the
@@ -640,7 +640,7 @@ def _conform_shares(df: pd.DataFrame) -> pd.DataFrame:
 
 
 SHIPPED_TABLE = "cps11_women_share_by_soc.csv"
-#: CPS Table 11 years in the shipped table (``tools/build_benchmarks.py``)
+#: CPS Table 11 years in the shipped table (``tools/build_occupation_shares.py``)
 CPS_YEARS = (2021, 2022)
 
 
@@ -651,7 +651,7 @@ def _shipped() -> pd.DataFrame:
     missing = [c for c in SHARE_COLUMNS if c not in df.columns]
     if missing:
         raise SchemaError(f"toolkit/data/{SHIPPED_TABLE}: missing columns {missing}; rebuild it with "
-                          "tools/build_benchmarks.py")
+                          "tools/build_occupation_shares.py")
     out = _conform_shares(df[list(SHARE_COLUMNS)])
     out.attrs = {"source_file": f"toolkit/data/{SHIPPED_TABLE}"}
     return out
@@ -662,7 +662,7 @@ def women_share_by_soc(year: int = 2022, *, path: str | Path | None = None,
     """Women's share of US employment by 2018 SOC code, from CPS Table 11.
 
     With no paths, returns the table shipped with the package (``toolkit/data/
-    cps11_women_share_by_soc.csv``, built by ``tools/build_benchmarks.py`` for 2021 and 2022 and
+    cps11_women_share_by_soc.csv``, built by ``tools/build_occupation_shares.py`` for 2021 and 2022 and
     restricted to SOC codes that occur in the H-2 disclosure files, the H-2 core occupations and
     every SOC group key the fall-back needs). With ``path`` (a ``cpsaat11`` workbook) and
     ``crosswalk_path`` (the Census 2018 occupation code list) it derives the table from the raw

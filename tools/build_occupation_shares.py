@@ -1,6 +1,6 @@
 """Derive toolkit/data/cps11_women_share_by_soc.csv from the raw BLS and Census files.
 
-    python tools/build_benchmarks.py [--shared ../shared/data] [--out toolkit/data/...csv]
+    python tools/build_occupation_shares.py [--shared ../shared/data] [--out toolkit/data/...csv]
 
 Inputs (read-only, never copied into the repository):
   benchmarks/cpsaat11_2021.xlsx, benchmarks/cpsaat11_2022.xlsx   BLS CPS annual averages, Table 11
@@ -10,8 +10,8 @@ Inputs (read-only, never copied into the repository):
 The table is restricted to the SOC codes that occur in the H-2 programs: every value matching
 NN-NNNN in any column whose header contains "SOC" in the DOL files (a light scan, not the reader),
 plus the H-2 core occupations below, plus every SOC code the Census list publishes and the group
-keys the fall-back of ``toolkit.benchmarks.expected_share`` needs (``soc_universe``).
-tests/test_benchmarks.py checks the shipped file equals a fresh ``derive()``, so it cannot drift.
+keys the fall-back of ``toolkit.occupation_shares.expected_share`` needs (``soc_universe``).
+tests/test_occupation_shares.py checks the shipped file equals a fresh ``derive()``, so it cannot drift.
 """
 from __future__ import annotations
 
@@ -26,10 +26,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from toolkit import benchmarks  # noqa: E402
+from toolkit import occupation_shares  # noqa: E402
 
 YEARS = (2021, 2022)
-OUT = ROOT / "toolkit" / "data" / benchmarks.SHIPPED_TABLE
+OUT = ROOT / "toolkit" / "data" / occupation_shares.SHIPPED_TABLE
 CROSSWALK = "2018-occupation-code-list-and-crosswalk.xlsx"
 
 #: Occupations central to H-2A/H-2B employment (DOL OFLC annual reports' leading SOC codes).
@@ -95,13 +95,13 @@ def derive(shared: Path, dol_codes: set[str] | None = None) -> pd.DataFrame:
     bench = shared / "benchmarks"
     if dol_codes is None:
         dol_codes = set().union(*scan_dol_soc_codes(shared / "dol").values())
-    crosswalk = benchmarks.read_census_crosswalk(bench / CROSSWALK)
-    universe = benchmarks.soc_universe(crosswalk, extra=sorted(set(dol_codes) | set(H2_CORE_SOC)))
+    crosswalk = occupation_shares.read_census_crosswalk(bench / CROSSWALK)
+    universe = occupation_shares.soc_universe(crosswalk, extra=sorted(set(dol_codes) | set(H2_CORE_SOC)))
     parts = []
     for year in YEARS:
-        cps = benchmarks.read_cps_table11(bench / f"cpsaat11_{year}.xlsx", year=year)
-        linked = benchmarks.link_cps_census(cps, crosswalk)
-        parts.append(benchmarks.resolve_soc(universe, linked))
+        cps = occupation_shares.read_cps_table11(bench / f"cpsaat11_{year}.xlsx", year=year)
+        linked = occupation_shares.link_cps_census(cps, crosswalk)
+        parts.append(occupation_shares.resolve_soc(universe, linked))
     return pd.concat(parts, ignore_index=True)
 
 
