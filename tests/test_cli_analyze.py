@@ -74,3 +74,27 @@ def test_state_is_handled_alike_by_report_and_analyze(tmp_path):
     (page,) = (tmp_path / "r").glob("*_TX_synthetic_en.html")
     html = page.read_text(encoding="utf-8")
     assert "states=TX" in html and "--state TX" in html
+
+
+def test_analyze_csv_neutralises_formula_cells(tmp_path, monkeypatch):
+    # an employer name written as a formula (DOL files carry what employers typed) reaches the CSV quoted
+    from click.testing import CliRunner
+
+    from toolkit import synth
+    from toolkit.cli import main
+
+    real = synth.generate
+
+    def hostile(*args, **kwargs):
+        d = real(*args, **kwargs)
+        big = d.workers["employer_name"].mode().iloc[0]  # the largest employer: listed in every table
+        for table in (d.cases, d.workers):
+            table["employer_name"] = table["employer_name"].astype("string").replace(big, '=HYPERLINK("http://x")')
+        return d
+
+    monkeypatch.setattr(synth, "generate", hostile)
+    r = CliRunner().invoke(main, ["analyze", "--program", "H-2B", "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    text = "".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("*.csv"))
+    assert "'=HYPERLINK" in text
+    assert not any(bad in text for bad in ("\n=HYPERLINK", ",=HYPERLINK", '"=HYPERLINK'))

@@ -67,7 +67,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit import schema
+from toolkit import rawio, schema
 from toolkit.codes import normalize_soc
 from toolkit.codes import normalize_us_state as normalize_state
 from toolkit.checksum import sha256_file
@@ -196,57 +196,11 @@ def fiscal_year_of(dates: pd.Series) -> pd.Series:
 # reading raw tables
 def _read_raw(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, dict]:
     """All cells as strings (or datetimes), header row as read; no row dropped yet."""
-    meta: dict = {}
     suffix = path.suffix.lower()
     coerced: dict[str, int] = {}
-    if suffix in (".csv", ".txt"):
-        for encoding in ("utf-8", "cp1252", "latin-1"):
-            try:
-                df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
-                meta["encoding"] = encoding
-                break
-            except UnicodeDecodeError:
-                continue
-            except pd.errors.EmptyDataError as exc:
-                raise SchemaError(f"{path.name}: the file is empty") from exc
-            except pd.errors.ParserError as exc:
-                raise SchemaError(f"{path.name}: cannot parse as CSV ({exc})") from exc
-            except OSError as exc:
-                raise SchemaError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    elif suffix in (".xlsx", ".xls", ".xlsm"):
-        from python_calamine import CalamineWorkbook
-
-        try:
-            wb = CalamineWorkbook.from_path(str(path))
-        except Exception as exc:  # calamine raises its own types for zip/OLE errors
-            raise SchemaError(f"{path.name}: cannot open as a spreadsheet ({type(exc).__name__}: {exc}); "
-                              "the file may be truncated or not an Excel file") from exc
-        names = wb.sheet_names
-        if sheet is None:
-            sheet_name = names[0]
-        elif isinstance(sheet, int):
-            if not 0 <= sheet < len(names):
-                raise SchemaError(f"{path.name}: no sheet number {sheet}; sheets: {names}")
-            sheet_name = names[sheet]
-        else:
-            if sheet not in names:
-                raise SchemaError(f"{path.name}: no sheet named {sheet!r}; sheets: {names}")
-            sheet_name = sheet
-        try:
-            rows = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise SchemaError(f"{path.name}: cannot read sheet {sheet_name!r} ({exc})") from exc
-        if not rows:
-            raise SchemaError(f"{path.name}: sheet {sheet_name!r} is empty (no header row)")
-        header = [str(h) if h is not None else "" for h in rows[0]]
-        body = [r + [""] * (len(header) - len(r)) if len(r) < len(header) else r[: len(header)] for r in rows[1:]]
-        df = pd.DataFrame(body, columns=header, dtype=object)
-        df = df.map(lambda v: "" if v is None else v)
-        meta["sheet"] = sheet_name
-        if suffix in (".xlsx", ".xlsm"):
-            meta["formula_cells"] = _count_xlsx_cells(path, sheet_name, df, coerced)
-    else:
-        raise SchemaError(f"{path.name}: unsupported file type {suffix!r}; expected .csv, .xlsx or .xls")
+    df, meta = rawio.read_table(path, sheet)
+    if suffix in (".xlsx", ".xlsm"):
+        meta["formula_cells"] = _count_xlsx_cells(path, meta["sheet"], df, coerced)
     for col in df.columns:  # error values written as text (csv exports): emptied and counted
         hit = df[col].isin(ERROR_LITERALS)
         if hit.any():

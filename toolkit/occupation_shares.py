@@ -46,6 +46,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from toolkit import rawio
 from toolkit.errors import DataValidationError, SchemaError
 from toolkit.schema import PROGRAMS
 
@@ -201,15 +202,9 @@ def cps_share_se(share, employed_thousands, *, b: float = GVF_B_APPROX):
 
 
 def _read_sheets(path: Path) -> dict[str, list[list]]:
-    from python_calamine import CalamineWorkbook
-
     if not path.exists():
         raise FileNotFoundError(f"{path}: file not found")
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own types for non-workbooks
-        raise SchemaError(f"{path.name}: not a readable Excel workbook ({exc})") from exc
-    return {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
+    return rawio.all_sheet_rows(path)
 
 
 def _cell_text(value: object) -> str:

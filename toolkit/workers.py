@@ -35,7 +35,7 @@ from typing import Literal, get_args
 import pandas as pd
 import yaml
 
-from toolkit import codes, privacy, schema
+from toolkit import codes, privacy, rawio, schema
 from toolkit.errors import DataValidationError, SchemaError
 
 __all__ = ["read_workers", "read_worker_records", "in_scope", "describe_accounting", "load_mapping", "Accounting", "WorkerRecords",
@@ -162,15 +162,7 @@ def _read(path_or_df, sheet) -> tuple[pd.DataFrame, str]:
     if isinstance(path_or_df, pd.DataFrame):
         return path_or_df.astype("string"), "table"
     path = Path(path_or_df)
-    if path.suffix.lower() == ".csv":
-        for enc in ("utf-8", "cp1252"):
-            try:
-                return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc), path.name
-            except UnicodeDecodeError:
-                continue
-    if path.suffix.lower() in (".xlsx", ".xls"):
-        return pd.read_excel(path, engine="calamine", dtype=str, sheet_name=sheet or 0, keep_default_na=False), path.name
-    raise SchemaError(f"{path.name}: unsupported file type; expected .csv, .xlsx or .xls")
+    return rawio.read_table(path, sheet if sheet is not None else None, as_text=True)[0], path.name
 
 
 def read_workers(path_or_df, mapping: str | os.PathLike | Mapping | None = None, *, source: str | None = None,

@@ -21,7 +21,7 @@ def analyze(ctx, out, fmt, **options) -> None:
     and the findings with their numbers, intervals and sentences (findings.json)."""
     import pandas as pd
 
-    from toolkit import dataset, disclosure, evidence, present, runinfo, workers
+    from toolkit import dataset, disclosure, evidence, present, runinfo, safeio, workers
 
     request = build_request(ctx, **options)
     if len(request.langs) != 1:
@@ -39,8 +39,8 @@ def analyze(ctx, out, fmt, **options) -> None:
         table = disclosure.publishable_columns(name, table)  # a column not on the allow-list is not written
         path = out / f"{name}.{fmt}"
         keep_index = not isinstance(table.index, pd.RangeIndex)
-        if fmt == "csv":
-            table.to_csv(path, index=keep_index)
+        if fmt == "csv":  # cells starting with = + - @ tab CR are neutralised (employers write those names)
+            safeio.write_csv(table, path, index=keep_index)
         else:
             (table.reset_index() if keep_index else table).to_json(path, orient="records", indent=1, force_ascii=False)
         click.echo(f"wrote {path} ({len(table)} rows)")
