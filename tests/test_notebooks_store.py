@@ -31,6 +31,7 @@ def test_notebook_runs_on_store_data(path, store_with_fy2021, tmp_path, monkeypa
                         kernel_name="python3", progress_bar=False, cwd=str(path.parent),
                         extra_arguments=["--IPKernelApp.log_level=ERROR"])
     text = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+                     + str(o.get("data", {}).get("text/markdown", ""))
                      for c in nbformat.read(out, as_version=4).cells if c.cell_type == "code" for o in c.outputs)
     assert "DOL disclosure data (no worker sex)" in text
-    assert "Synthetic demonstration data" not in text
+    assert "Synthetic demonstration data" not in text and "DOL disclosure data** from the store" in text

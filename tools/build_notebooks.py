@@ -37,9 +37,15 @@ print(synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else "DOL disclo
 print(f"{len(cases):,} cases; worker records: {'none' if workers is None else f'{len(workers):,}'}")
 source = figures.source_line(schema.is_synthetic(cases), lang=lang, seed=seed)'''
 
-BANNER = ("> **Synthetic demonstration data.** With the default parameters every number below comes from "
-          "`toolkit.synth` (planted effects, fictitious employers and recruiters). Set `data = \"store\"` "
-          "to run on DOL files you have ingested.")
+BANNER = '''from IPython.display import Markdown
+
+# the banner says what the numbers below come from: the synthetic default, or the DOL files of the store
+Markdown("> **Synthetic demonstration data.** With the default parameters every number below comes from "
+         "`toolkit.synth` (planted effects, fictitious employers and recruiters). Set `data = \\"store\\"` "
+         "to run on DOL files you have ingested." if ds.synthetic else
+         "> **DOL disclosure data** from the store (files and releases: `ds.files`, `ds.coverage`). These files "
+         "record no worker's sex: cells that need worker records say so, and the synthetic walk-through "
+         "sentences between cells describe the demonstration data, not these files.")'''
 
 NO_WORKERS = 'print("This section needs worker records with sex; DOL files have none.")'
 
@@ -57,7 +63,7 @@ def code(text, tags=()):
 
 def notebook(title, question, cells):
     nb = nbf.v4.new_notebook()
-    nb.cells = [md(f"# {title}\n\n{question}"), code(PARAMS, ["parameters"]), md(BANNER), code(SETUP), *cells]
+    nb.cells = [md(f"# {title}\n\n{question}"), code(PARAMS, ["parameters"]), code(SETUP), code(BANNER), *cells]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     return nb
