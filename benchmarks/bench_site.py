@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from occupation_shares._util import measure, row  # noqa: E402
+from benchmarks._util import measure, row  # noqa: E402
 
 
 def _ingest(dol: Path, data_dir: Path) -> int:
