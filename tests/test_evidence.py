@@ -194,3 +194,13 @@ def test_an_interval_that_may_under_cover_says_so(ev_en):
     for lang, words in (("en", "may cover the true value less often"), ("es", "menos veces de lo prometido")):
         assert present.finding_text(sparse, lang, k=10)[1].endswith(present.format_value(sparse.caveat, lang, k=10))
         assert words in present.finding_text(sparse, lang, k=10)[1]
+
+
+def test_an_empty_table_displays(ev_en):
+    # a scope can leave a table with no row (found building the site on real states)
+    import dataclasses
+
+    spec = ev_en.tables["occupations"]
+    empty = dataclasses.replace(spec, data=spec.data.iloc[0:0])
+    title, table, note = present.display_table(empty, "es", occ_name=present.occupation_namer(ev_en.soc_titles, "es"))
+    assert table.empty and list(table.columns)[0] == i18n.t("col_soc", "es")

@@ -118,7 +118,7 @@ def display_table(spec: TableSpec, lang: str, *, occ_name, top: int = TOP_ROWS) 
     if len(data) > top:
         notes.append(i18n.t("t_top_rows", lang, n=top, total=i18n.fmt_int(len(data), lang)))
     occupation = i18n.t("col_occupation", lang)
-    if occupation in out and out[occupation].str.endswith(i18n.ENGLISH_MARK).any():
+    if occupation in out and out[occupation].astype("string").str.endswith(i18n.ENGLISH_MARK).fillna(False).any():
         notes.append(i18n.t("t_english_titles", lang))
     return i18n.t(spec.title_key, lang), out.reset_index(drop=True), " ".join(notes)
 
