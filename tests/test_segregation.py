@@ -468,3 +468,11 @@ def test_mutual_local_expected_baseline():
     assert free["p_mean"].between(0.05, 0.15).all()
     with pytest.raises(ValueError, match="fixed_margins"):
         sg.mutual_local_expected(small, "g", "u", "n", fixed_margins="yes")
+
+
+@pytest.mark.parametrize("verb", ["mutual_total", "dissimilarity"])
+def test_resample_is_checked_on_every_call_even_without_se(verb):
+    # STYLE: options checked always; a typo must not pass silently because se=False skips the bootstrap
+    d = pd.DataFrame({"u": list("aabb"), "g": list("xyxy"), "n": [30, 10, 10, 50]})
+    with pytest.raises(ValueError, match=r"resample must be one of \['cells', 'units'\], got 'unit'"):
+        getattr(sg, verb)(d, "g", "u", "n", resample="unit")

@@ -220,9 +220,10 @@ class Request:
 
         return replace(self, langs=(lang,))
 
-    def command(self, lang: str | None = None) -> str:
-        """The ``h2gender report`` command that reproduces this request (user files by name)."""
-        parts = ["h2gender report", f"--program {self.program_label}", f"--fy {self.years_label}"]
+    def command(self, lang: str | None = None, *, verb: str = "report") -> str:
+        """The ``h2gender <verb>`` command (``report`` or ``analyze``) that reproduces this request
+        (user files by name)."""
+        parts = [f"h2gender {verb}", f"--program {self.program_label}", f"--fy {self.years_label}"]
         if self.states:
             parts.append(f"--state {self.states_label}")
         parts += [f"--lang {lang or ','.join(self.langs)}", f"--data {self.source}", f"--k {self.k}"]

@@ -899,7 +899,16 @@ def rules_performance(name: str = "blind") -> pd.DataFrame:
     """Precision and recall of ``detect_sex_preference`` on one evaluation set, by language
     (index ``lang``; columns as ``evaluate``). Reports quote the blind set: how much the rules
     miss (recall) and how much of what they flag is real (precision), so that a count of flagged
-    job orders is read as a lower bound only as far as the measured precision allows."""
+    job orders is read as a lower bound only as far as the measured precision allows.
+
+    The sets ship with the package, so the scores are computed once per process (every report
+    and every page of the site quotes them) and a copy is returned.
+    """
+    return _rules_performance(name).copy()
+
+
+@lru_cache(maxsize=None)
+def _rules_performance(name: str) -> pd.DataFrame:
     data = load_evaluation_set(name)
     flag = detect_sex_preference(data["text"])["flag"].to_numpy()
     return pd.DataFrame(_by_language(flag, data)).T.rename_axis("lang")

@@ -252,8 +252,6 @@ def _bootstrap(stat: Callable[[np.ndarray], np.ndarray], table: np.ndarray, n_bo
     cell shares (as the R package ``segregation``). ``"units"``: the rows (units) of a
     units x groups table drawn with replacement (as PySAL's ``null_approach="bootstrap"``).
     """
-    if resample not in RESAMPLE:
-        raise ValueError(f"resample must be one of {list(RESAMPLE)}, got {resample!r}")
     if resample == "units":
         if table.ndim != 2:
             raise ValueError("resample='units' needs a plain units x groups table (no within=)")
@@ -422,8 +420,9 @@ def _mean_cell(n: np.ndarray) -> np.ndarray:
     return n.sum(axis=(-2, -1)) / np.maximum(rows, 1) / n.shape[-1]
 
 
-def _check_inference(n_bootstrap: int, ci: float, method: str = "jackknife") -> None:
-    """Validate the inference options; ``method`` one of ``METHODS`` (see ``_summarise``).
+def _check_inference(n_bootstrap: int, ci: float, method: str = "jackknife", resample: str = "cells") -> None:
+    """Validate the inference options on every call, whatever ``se`` says; ``method`` one of
+    ``METHODS`` (see ``_summarise``), ``resample`` one of ``RESAMPLE`` (see ``_bootstrap``).
 
     ``"jackknife"`` is the default of the M/H and local verbs because it kept their coverage
     closest to nominal in ``tests/test_segregation_coverage.py``; ``"percentile_bc"`` is what the
@@ -433,6 +432,8 @@ def _check_inference(n_bootstrap: int, ci: float, method: str = "jackknife") -> 
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}")
+    if resample not in RESAMPLE:
+        raise ValueError(f"resample must be one of {list(RESAMPLE)}, got {resample!r}")
     if int(n_bootstrap) < 2:
         raise ValueError(f"n_bootstrap must be at least 2, got {n_bootstrap}")
     if not 0 < ci < 1:
@@ -547,7 +548,7 @@ def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weig
         stat = _mh_within
     est = stat(table)
     boot = jack = None
-    _check_inference(n_bootstrap, ci, method)
+    _check_inference(n_bootstrap, ci, method, resample)
     if se:
         boot = _bootstrap(stat, table, n_bootstrap, np.random.default_rng(seed), resample)
         jack = _jackknife(stat, table, resample) if method == "jackknife" else None
@@ -818,7 +819,7 @@ def dissimilarity(data: pd.DataFrame, group: str, unit: str | Sequence[str], wei
     table = _two_groups(count_table(data, group, unit, weight), group).to_numpy()
     est = np.atleast_1d(_d_counts(table))
     boot = jack = None
-    _check_inference(n_bootstrap, ci, method)
+    _check_inference(n_bootstrap, ci, method, resample)
     if se:
         stat = lambda a: _d_counts(a)[..., None]  # noqa: E731
         boot = _bootstrap(stat, table, n_bootstrap, np.random.default_rng(seed), resample)

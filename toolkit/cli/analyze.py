@@ -50,7 +50,7 @@ def analyze(ctx, out, fmt, **options) -> None:
         title, text = present.finding_text(f, lang, k=ev.k, occ_name=occ_name)
         findings.append({**f.as_dict(), "title": title, "text": text})
     provenance = {key: value for key, value in ev.provenance.items() if key != "truth"}
-    provenance["command"] = request.command(lang).replace("h2gender report", "h2gender analyze", 1)
+    provenance["command"] = request.command(lang, verb="analyze")
     result = {"synthetic": ev.synthetic, "findings": findings, "provenance": provenance}
     (out / "findings.json").write_text(json.dumps(result, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
     click.echo(f"wrote {out / 'findings.json'}")
