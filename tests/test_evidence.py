@@ -204,3 +204,30 @@ def test_an_empty_table_displays(ev_en):
     empty = dataclasses.replace(spec, data=spec.data.iloc[0:0])
     title, table, note = present.display_table(empty, "es", occ_name=present.occupation_namer(ev_en.soc_titles, "es"))
     assert table.empty and list(table.columns)[0] == i18n.t("col_soc", "es")
+
+
+@pytest.mark.parametrize("screened", [True, False])
+def test_appendix_c_table_never_repeats_the_audited_recruiter_counts(screened):
+    # with the worker records' recruiters already published (audited) in 'recruiters', the Appendix C
+    # table carries no second audit of the same people, whose different hidden rows could undo the first
+    cases = pd.DataFrame({"case_number": ["A", "B"], "employer_name": ["Pine Co", "Crab Inc"],
+                          "employer_state": ["MD", "MD"], "soc_code": ["37-3011", "51-3022"],
+                          "soc_title": ["Landscaping", "Meat trimmers"], "workers_certified": [20, 30],
+                          "is_duplicate": [False, False]})
+    rec = pd.DataFrame({"case_number": ["A", "B"], "recruiter_name": ["Agencia X", "Rec Y"],
+                        "recruiter_city": ["Monterrey", "Antigua"], "recruiter_province": ["NL", None],
+                        "recruiter_country": ["MEXICO", "GUATEMALA"]})
+    workers = pd.DataFrame({"recruiter": ["Agencia X"] * 40 + ["Rec Y"] * 30, "sex": ["F"] * 12 + ["M"] * 28 +
+                            ["F"] * 11 + ["M"] * 19, "stage": "admitted"})
+    bench = pd.DataFrame({"soc_code": ["37-3011", "51-3022"], "women_share": [0.1, 0.5]})
+    data = dataset.Dataset(request=dataset.Request(), cases=cases, workers=workers, companions={"recruiters": rec})
+    ev = evidence.Evidence(request=data.request, synthetic=False)
+    ev.raw_tables["employers"] = pd.DataFrame()  # the worker records' employer table stands in for profiles
+    if screened:
+        ev.raw_tables["recruiters"] = pd.DataFrame()
+    evidence._employers_and_recruiters(ev, data, bench, k=10)
+    table = ev.raw_tables["recruiters_appendix_c"].set_index("recruiter_name")
+    if screened:
+        assert table[["women", "workers"]].isna().all().all()
+    else:
+        assert table.loc["Agencia X", ["workers", "women"]].tolist() == [40, 12]

@@ -475,6 +475,10 @@ def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k):
         if col not in table:
             table[col] = float("nan")
     table = table.assign(men=table["workers"] - table["women"], suppressed=False)
+    if "recruiters" in ev.raw_tables:
+        # the worker records' recruiters are published, audited, in the ``recruiters`` table; a second
+        # audit of the same people here could hide other rows and give back what that one hides
+        table[["women", "men", "workers"]] = np.nan
     people = table[["women", "men", "workers"]]
     audited = disclosure.protect_rows(people, {c: "protected" for c in people.columns}, k=k,
                                       flag="suppressed_workers")
