@@ -165,6 +165,7 @@ def _build(data: Dataset, *, commit: str, rendered: str) -> Evidence:
     ev = Evidence(request=req, synthetic=data.synthetic)
     bench = occupation_shares.women_share_by_soc(req.benchmark_year)
     ev.soc_titles = _english_titles(bench, data.cases)
+    published = _published_share(req.programs, req.fiscal_years)  # one lookup: findings and claims
     workers = data.workers
     admitted = workers[workers["stage"] == "admitted"] if workers is not None else None
     allowed = admitted is not None and disclosure.scope_allows(int((admitted["sex"] == "F").sum()),
@@ -174,12 +175,12 @@ def _build(data: Dataset, *, commit: str, rendered: str) -> Evidence:
     else:
         if workers is not None:  # fewer than k women or men: nothing from the records is published
             ev.findings.append(_finding("workers_refused", "workers_refused", None, k=("int", req.k)))
-        _case_only_findings(ev, data.cases, bench, k=req.k, programs=req.programs, years=req.fiscal_years)
+        _case_only_findings(ev, data.cases, bench, k=req.k, programs=req.programs, years=req.fiscal_years,
+                            published=published)
     _joborder_finding(ev, data.cases, k=req.k)
     _employers_and_recruiters(ev, data, bench, k=req.k)
     if len(req.fiscal_years) > 1:
         _trends(ev, data, bench, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap)
-    published = _published_share(req.programs, req.fiscal_years)
     ev.levels = claims.levels(data.cases, data.workers, published=None if published is None else published.to_frame().T,
                               benchmark_socs=set(bench["soc_code"].dropna()))
     ev.figures = {name: ev.figures[name] for name in FIGURE_ORDER if name in ev.figures}
@@ -345,11 +346,11 @@ def _published_share(programs: tuple[str, ...], years: tuple[int, ...]):
     return rows.iloc[0] if len(rows) else None
 
 
-def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years):
+def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years, published):
     exp = analysis.expected_counts(cases, bench, by=["soc_code"])
     positions = int(cases.loc[~cases["is_duplicate"].fillna(False).astype(bool), "workers_certified"].sum())
     ew = float(exp.loc[exp["sex"] == "F", "n"].sum())
-    row = _published_share(programs, years)
+    row = published
     if row is not None and positions:
         women = pd.notna(row["women_share"])
         share = float(row["women_share"]) if women else float(row["women_share_at_most"])
