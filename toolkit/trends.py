@@ -204,15 +204,11 @@ def yearly_segregation(cases: pd.DataFrame, benchmark: pd.DataFrame, *, by: Sequ
             share = f["women_share"].to_numpy(float)
             sd = f["women_share_se"].fillna(0).to_numpy(float)
             pos = f["positions"].to_numpy(float)
-            reps = []
-            for _ in range(int(n_bootstrap)):
-                s = np.clip(rng.normal(share, sd), 0, 1)
-                long = pd.DataFrame({"soc_code": np.tile(f["soc_code"].to_numpy(), 2),
-                                     "sex": ["F"] * len(f) + ["M"] * len(f),
-                                     "n": np.concatenate([pos * s, pos * (1 - s)])})
-                reps.append(segregation.mutual_total(long, "sex", "soc_code", "n")["est"].to_numpy())
+            # all replicates at once: tables (B, occupations, [F, M]) -> M, H per replicate
+            s = np.clip(rng.normal(share, sd, size=(int(n_bootstrap), len(share))), 0, 1)
+            reps = segregation._mh_counts(np.stack([pos * s, pos * (1 - s)], axis=-1))
             # the library's convention (as mutual_total): bias-corrected est, re-centred percentile interval
-            summary = segregation._summarise(est.to_numpy(), np.asarray(reps), ci)
+            summary = segregation._summarise(est.to_numpy(), reps, ci)
             for j, stat in enumerate(("M", "H")):
                 rec[stat] = {name: float(values[j]) for name, values in summary.items()}
         key = key if isinstance(key, tuple) else (key,)
