@@ -68,7 +68,9 @@ def normalize_name(names: pd.Series) -> pd.Series:
         s = re.sub(r"^THE\s+", "", s)
         s = _FORMS_RE.sub("", " " + s).strip()
         return s or pd.NA
-    return names.astype("object").map(one).astype("string")
+    values = names.astype("object")
+    keys = {v: one(v) for v in pd.unique(values)}  # each spelling once: names repeat across cases and years
+    return values.map(keys).astype("string")
 
 
 def normalize_fein(values: pd.Series) -> pd.Series:
@@ -201,7 +203,11 @@ def _join_by(df: pd.DataFrame, col: str, key: str = "employer_id") -> pd.Series:
     """Per ``key``, the distinct non-blank values of ``col``, sorted and joined with "; "."""
     vals = df[[key, col]].dropna().astype({col: "string"})
     vals = vals[vals[col].str.strip() != ""].drop_duplicates().sort_values([key, col])
-    return vals.groupby(key)[col].agg("; ".join)
+    joined: dict = {}  # plain Python: a pandas join per group is slow for thousands of employers
+    for k, v in zip(vals[key].tolist(), vals[col].tolist()):
+        joined.setdefault(k, []).append(v)
+    index = pd.Index(list(joined), dtype=vals[key].dtype, name=key)
+    return pd.Series(["; ".join(v) for v in joined.values()], index=index, name=col, dtype=vals[col].dtype)
 
 
 def profiles(cases: pd.DataFrame, match: EmployerMatch, *, worksites: pd.DataFrame | None = None,
