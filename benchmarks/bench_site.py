@@ -5,7 +5,7 @@
 
 Ingests every shared DOL file (disclosure files and their companions) into a temporary store
 (timed apart: publishing a site starts from a store), then runs the stages of ``h2gender site``
-in this process: ``dataset.load``, ``site.evidence_sections`` (``evidence.build`` + ``present.view``
+in this process: ``dataset.load``, ``employers.match_employers`` (once), ``site.evidence_sections`` (``evidence.build`` + ``present.view``
 per program x state), ``site.build_pages`` and ``site.write_site``. Baseline, in the same run: one
 state's full report page (``report.render_html``, the path a report takes) against that state's site
 page, so the ratio says what a page costs next to a report. Target (issue 14): the whole site in at
@@ -60,17 +60,21 @@ def main() -> None:
     print(f"{'stage':<58} {'time':>11} {'peak':>13}")
     ds, t_load, m = measure(dataset.load, request)
     print(row(f"dataset.load ({len(ds.cases):,} cases)", t_load, m))
+    from toolkit import employers
+
+    match, t_match, m = measure(employers.match_employers, ds.cases)
+    print(row(f"employers.match_employers ({len(match.identities):,} identities)", t_match, m))
     sections, t_ev = {}, 0.0
     if not args.no_evidence:
-        sections, t_ev, m = measure(site.evidence_sections, ds, commit="bench")
+        sections, t_ev, m = measure(site.evidence_sections, ds, commit="bench", match=match)
         print(row(f"evidence_sections ({len(sections)} scope x language)", t_ev, m))
     pages, t_build, m = measure(site.build_pages, ds.cases, recruiters=ds.companions.get("recruiters"),
-                                housing=ds.companions.get("housing"), sections=sections)
+                                housing=ds.companions.get("housing"), sections=sections, match=match)
     print(row(f"build_pages ({len(pages.employers.employers):,} employers)", t_build, m))
     written, t_write, m = measure(site.write_site, pages, out, langs=request.langs)
     html = [p for p in written if p.suffix == ".html"]
     print(row(f"write_site ({len(html):,} pages)", t_write, m))
-    total = t_load + t_ev + t_build + t_write
+    total = t_load + t_match + t_ev + t_build + t_write
     print(row("whole site", total, 0.0))
     print(f"seconds per page: {total / len(html):.4f} (all stages) ; {t_write / len(html):.4f} (writing only)")
     sizes = sorted(p.stat().st_size for p in html)

@@ -231,3 +231,30 @@ def test_appendix_c_table_never_repeats_the_audited_recruiter_counts(screened):
         assert table[["women", "workers"]].isna().all().all()
     else:
         assert table.loc["Agencia X", ["workers", "women"]].tolist() == [40, 12]
+
+
+def test_a_match_shared_across_scopes_gives_each_employer_one_identity(tmp_path, monkeypatch, dol_dir):
+    """The site matches employers once and builds every state from that match (``employer_match``):
+    nationally it is the report's own match; in a state, the same employer has the national id."""
+    from toolkit import dol, employers, site, store
+
+    monkeypatch.setenv("H2GENDER_DATA_DIR", str(tmp_path))
+    path = dol_dir / "H2B_Disclosure_Data_FY2021_Q1.xlsx"
+    store.write_cases(dol.read_disclosure(path), source_sha256=dol.sha256_file(path), source_file=path.name)
+    data = dataset.load(dataset.Request.build(data="store", program="H-2B", fy=2021))
+    match = employers.match_employers(data.cases)
+    alone, shared = evidence.build(data), evidence.build(data, employer_match=match)
+    pd.testing.assert_frame_equal(alone.raw_tables["employer_profiles"], shared.raw_tables["employer_profiles"])
+    pd.testing.assert_frame_equal(alone.raw_tables["employer_ambiguous_matches"],
+                                  shared.raw_tables["employer_ambiguous_matches"])
+    tx = site._scoped(data, "H-2B", "TX")
+    scoped = evidence.build(tx, employer_match=match).raw_tables["employer_profiles"]
+    national = match.ids[tx.cases.index].dropna()
+    assert set(scoped["employer_id"]) == set(national) and len(scoped) < len(alone.raw_tables["employer_profiles"])
+    # an ambiguity kept for the state involves one of its employers; a narrowed match refuses foreign rows
+    amb = evidence.build(tx, employer_match=match).raw_tables["employer_ambiguous_matches"]
+    assert (amb["employer_id"].isin(national) | amb["other_id"].isin(national)).all()
+    with pytest.raises(KeyError, match="not in the match"):
+        match.within(pd.Index([len(data.cases) + 5]))
+    with pytest.raises(ValueError, match="match= or identity="):
+        site.build_pages(data.cases, match=match, identity=site.employer_identity)

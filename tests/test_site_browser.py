@@ -85,6 +85,13 @@ def _search(driver, query: str) -> list[str]:
 def test_index_loads_offline_without_console_errors(built, browser):
     _open(browser, built / "es" / "index.html")
     assert browser.execute_script("return document.documentElement.lang") == "es"
+    # the search index is not part of the page load: it comes with the first use of the box
+    assert browser.execute_script("return typeof window.H2GENDER_INDEX") == "undefined"
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.find_element(By.ID, "q").click()
+    WebDriverWait(browser, 5).until(lambda d: d.execute_script("return !!window.H2GENDER_INDEX"))
     assert browser.execute_script("return window.H2GENDER_INDEX.rows.length") > 50
     errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
     assert not errors, f"console: {errors}"

@@ -97,6 +97,31 @@ class EmployerMatch:
     identities: pd.DataFrame
     ambiguous: pd.DataFrame
 
+    def within(self, index: pd.Index) -> "EmployerMatch":
+        """The match narrowed to the case rows ``index`` (a subset of the matched cases' index):
+        their ids, the identities they carry, and the possible merges that involve one of them
+        (the other side may lie outside the subset: a state's employer can have a namesake in
+        another state). ``identities``' ``cases`` and ``spellings`` stay those of the whole match.
+        Matching once and narrowing gives one employer the same identity in every scope.
+
+        >>> m = match_employers(pd.DataFrame({"employer_name": ["A Farms", "A Farms", "B LLC"],
+        ...                                   "employer_state": ["GA", "FL", "GA"]}))
+        >>> sub = m.within(pd.Index([0, 2]))
+        >>> sub.ids.tolist(), sub.ambiguous["kind"].tolist()
+        (['N:A FARMS|GA', 'N:B|GA'], ['same_name_other_states'])
+        """
+        if not self.ids.index.is_unique:
+            raise ValueError("EmployerMatch.within needs a match over cases with a unique index")
+        missing = pd.Index(index).difference(self.ids.index)
+        if len(missing):
+            raise KeyError(f"EmployerMatch.within: {len(missing)} row(s) not in the match, e.g. {list(missing[:3])}")
+        ids = self.ids.reindex(index)
+        kept = set(ids.dropna())
+        amb = self.ambiguous
+        involved = amb["employer_id"].isin(kept) | amb["other_id"].isin(kept)
+        return EmployerMatch(ids=ids, identities=self.identities[self.identities["employer_id"].isin(kept)]
+                             .reset_index(drop=True), ambiguous=amb[involved].reset_index(drop=True))
+
 
 def _similar_pairs(keys: pd.DataFrame, threshold: float) -> list[dict]:
     from rapidfuzz import fuzz, process
@@ -116,7 +141,7 @@ def _similar_pairs(keys: pd.DataFrame, threshold: float) -> list[dict]:
     return rows
 
 
-def match_employers(cases: pd.DataFrame, *, threshold: float = 95) -> EmployerMatch:
+def match_employers(cases: pd.DataFrame, *, threshold: float = 95, similar: bool = True) -> EmployerMatch:
     """One employer identity per case row across fiscal years and files (rule: module docstring).
 
     Parameters
@@ -124,6 +149,8 @@ def match_employers(cases: pd.DataFrame, *, threshold: float = 95) -> EmployerMa
     cases : canonical cases (``employer_name``, ``employer_state``; ``employer_fein`` if present).
     threshold : rapidfuzz token-sort similarity (0-100) at or above which two name keys of one
         state are *reported* as possibly the same employer (never merged).
+    similar : False skips that comparison (``similar_names`` is then not reported; the ids do not
+        depend on it, and it is the costly part: all pairs of names within each state).
 
     Examples
     --------
@@ -169,7 +196,8 @@ def match_employers(cases: pd.DataFrame, *, threshold: float = 95) -> EmployerMa
 
     keys = pd.DataFrame({"employer_id": ids, "name_key": name, "employer_state": state}).dropna(subset=["employer_id"])
     keys = keys[keys["employer_id"].str.startswith("N:")].drop_duplicates("employer_id").sort_values("employer_id")
-    ambiguous += _similar_pairs(keys, float(threshold))
+    if similar:
+        ambiguous += _similar_pairs(keys, float(threshold))
     multi = keys.groupby("name_key")["employer_id"].agg(sorted)
     for key, nids in multi.items():
         for other in nids[1:]:

@@ -122,7 +122,7 @@ class Evidence:
         return self.request.k
 
 
-def build(data: Dataset, *, commit: str = "unknown", rendered: str = "") -> Evidence:
+def build(data: Dataset, *, commit: str = "unknown", rendered: str = "", employer_match=None) -> Evidence:
     """Findings, tables, figure data and provenance for the dataset's scope.
 
     Parameters
@@ -132,6 +132,9 @@ def build(data: Dataset, *, commit: str = "unknown", rendered: str = "") -> Evid
         share for the program and year, where the jobs are, and job-order language.
     commit, rendered : the code version and the time to state in the provenance (passed in so that
         the evidence is a function of its inputs; ``toolkit.runinfo`` reads them).
+    employer_match : an ``employers.EmployerMatch`` over these cases or a superset of them (the
+        site matches all cases once and builds every state from it, so that one employer has one
+        identity on every page); default: ``employers.match_employers`` of the scope's cases.
 
     Notes
     -----
@@ -141,7 +144,7 @@ def build(data: Dataset, *, commit: str = "unknown", rendered: str = "") -> Evid
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
-        return _build(data, commit=commit, rendered=rendered)
+        return _build(data, commit=commit, rendered=rendered, employer_match=employer_match)
 
 
 def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = None, seed: int = 2019,
@@ -160,7 +163,7 @@ def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = 
     return ds.cases, ds.workers, [dict(f) for f in ds.files]
 
 
-def _build(data: Dataset, *, commit: str, rendered: str) -> Evidence:
+def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None) -> Evidence:
     req = data.request
     ev = Evidence(request=req, synthetic=data.synthetic)
     bench = occupation_shares.women_share_by_soc(req.benchmark_year)
@@ -178,7 +181,7 @@ def _build(data: Dataset, *, commit: str, rendered: str) -> Evidence:
         _case_only_findings(ev, data.cases, bench, k=req.k, programs=req.programs, years=req.fiscal_years,
                             published=published)
     _joborder_finding(ev, data.cases, k=req.k)
-    _employers_and_recruiters(ev, data, bench, k=req.k)
+    _employers_and_recruiters(ev, data, bench, k=req.k, match=employer_match)
     if len(req.fiscal_years) > 1:
         _trends(ev, data, bench, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap)
     ev.levels = claims.levels(data.cases, data.workers, published=None if published is None else published.to_frame().T,
@@ -438,7 +441,7 @@ def _joborder_finding(ev: Evidence, cases, *, k):
         example=("text", example), rules_note=rules_note))
 
 
-def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k):
+def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k, match=None):
     """Employer profiles across the years and files in scope (``employers``: one identity per
     employer, never merged by a guess) and, with H-2B Appendix C, the recruiters (``recruiters``).
     Certified positions and offered wages are public DOL records and shown as they are; counts of
@@ -450,7 +453,7 @@ def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k):
     if data.workers is not None and len(data.workers) and "employers" in ev.raw_tables:
         pass  # worker records name employers: the screening table above is the employer table
     elif cases["employer_name"].notna().any():
-        match = employers.match_employers(cases)
+        match = employers.match_employers(cases) if match is None else match.within(cases.index)
         prof = employers.profiles(cases, match, worksites=data.companions.get("worksites"),
                                   housing=data.companions.get("housing"), recruiters=data.companions.get("recruiters"))
         prof = prof.assign(suppressed=False)  # certified positions and wages are public DOL records

@@ -3,9 +3,10 @@
 The site works from ``file://`` and from any static host: relative links only, no server, no
 external request (no CDN script, style, font or map tile). Its parts are small pure functions:
 
-- ``employer_identity(cases)``: one id per case row for "the same employer" across years (name
-  folded for accents, case, punctuation and legal suffixes, plus the employer's state). Any other
-  identity function of the same shape (cases -> Series of ids) can be passed as ``identity=``.
+- ``employer_identity(cases)``: one id per case row for "the same employer" across years, the
+  reports' rule (``employers.match_employers``: FEIN, else normalised name + employer state). A
+  whole ``EmployerMatch`` can be passed to ``build_pages`` as ``match=`` (the same one then serves
+  the evidence of every state), or any identity function (cases -> Series of ids) as ``identity=``.
 - ``drop_contacts(cases)``: only the columns a profile may show; e-mail addresses and phone
   numbers are blanked in what is left (DOL files hold employer contact persons, e-mails and
   phones; none of them is published).
@@ -48,6 +49,7 @@ import pandas as pd
 import yaml
 
 from toolkit import codes, i18n, schema
+from toolkit.recruiters import recruiter_ids
 
 __all__ = ["fold", "employer_identity", "drop_contacts", "EmployerProfiles", "RecruiterProfiles",
            "employer_profiles", "recruiter_profiles", "entity_table", "search_index", "search_index_script",
@@ -69,8 +71,6 @@ MAP_STATES = ("AK", "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", 
 #: Rows per directory page (keeps each page well under 100 KB).
 DIRECTORY_PAGE_ROWS = 400
 
-_LEGAL_SUFFIXES = frozenset({"llc", "l l c", "inc", "incorporated", "co", "company", "corp", "corporation", "ltd",
-                             "lp", "llp", "pllc", "pc", "dba", "the", "sa", "de", "cv", "s", "a", "c", "v"})
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
 _NO_VALUE = {"", "N/A", "NA", "NONE", "NULL", "-"}
@@ -118,17 +118,10 @@ def fold(name: object) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", codes.fold(name)).split())
 
 
-def _core_name(name: object) -> str:
-    """``fold`` without legal suffixes ("LLC", "Inc", "S.A. de C.V."): the part that names the business."""
-    words = fold(name).split()
-    while words and words[-1] in _LEGAL_SUFFIXES:
-        words.pop()
-    return " ".join(words) or fold(name)
-
-
 def employer_identity(cases: pd.DataFrame) -> pd.Series:
-    """An employer id per case row: the folded business name without legal suffixes, and the
-    employer's state ("GONZALEZ FARMS, LLC" in TX and "Gonzalez Farms" in TX are one employer).
+    """An employer id per case row: the identity of the reports (``employers.match_employers``:
+    FEIN where the layout has it, else the normalised business name without legal forms and the
+    employer's state; "GONZALEZ FARMS, LLC" in TX and "Gonzalez Farms" in TX are one employer).
 
     Returns a string Series aligned with ``cases`` (NA where the case has no employer name).
     Another identity (for example one that follows renamed businesses across years) can be passed
@@ -141,16 +134,17 @@ def employer_identity(cases: pd.DataFrame) -> pd.Series:
     >>> employer_identity(df).nunique()
     1
     """
+    from toolkit import employers
+
     _require(cases, ["employer_name", "employer_state"], "cases")
-    core = cases["employer_name"].map(_core_name)
-    state = cases["employer_state"].astype("string").fillna("")
-    key = (core + "|" + state).where(core != "")
-    return key.astype("string")
+    return employers.match_employers(cases, similar=False).ids.astype("string")
 
 
 def _slug(key: str) -> str:
-    """A short, stable file name for an entity key (ASCII words + 8 hex digits of its SHA-1)."""
-    words = "-".join(fold(key.split("|")[0]).split()[:6])[:48] or "x"
+    """A short, stable file name for an entity key (ASCII words + 8 hex digits of its SHA-1);
+    the "N:" / "F:" / "R:" prefix of an identity is left out of the words."""
+    body = re.sub(r"^[NFR]:", "", key.split("|")[0])
+    words = "-".join(fold(body).split()[:6])[:48] or "x"
     return f"{words}-{hashlib.sha1(key.encode()).hexdigest()[:8]}"
 
 
@@ -366,7 +360,8 @@ def recruiter_profiles(recruiters: pd.DataFrame, employers: EmployerProfiles, ca
     """Recruiter profiles from H-2B Appendix C (``dol.read_recruiters``) linked to employers by
     case number (the recruiter's years are those of the cases that name it).
 
-    A recruiter is its folded business name and country. Appendix C rows whose case is not among
+    A recruiter is its normalised business name and country (``recruiters.recruiter_ids``, the
+    identity of the reports' Appendix C table). Appendix C rows whose case is not among
     the cases given are kept with an unknown year and employer, and counted in
     ``accounting["rows_without_case"]``. Person names in Appendix C (recruiter first/last names)
     are never read (``dol.read_companion`` does not carry them).
@@ -385,8 +380,7 @@ def recruiter_profiles(recruiters: pd.DataFrame, employers: EmployerProfiles, ca
         r = r.merge(socs, on="case_number", how="left")
     else:
         r["soc_code"] = pd.NA
-    core = r["recruiter_name"].map(_core_name)
-    r["recruiter_id"] = core + "|" + r["recruiter_country"].map(fold)
+    r["recruiter_id"] = recruiter_ids(r)  # the reports' identity: normalised business name + country
     r["place"] = r[["recruiter_city", "recruiter_province", "recruiter_country"]].apply(
         lambda row: ", ".join(str(v).title() if str(v).isupper() else str(v) for v in row if pd.notna(v)), axis=1)
     spelled = (r.groupby(["recruiter_id", "recruiter_name"]).size().rename("n").reset_index()
@@ -572,16 +566,21 @@ class SitePages:
 def build_pages(cases: pd.DataFrame, *, recruiters: pd.DataFrame | None = None, housing: pd.DataFrame | None = None,
                 identity: Callable[[pd.DataFrame], pd.Series] | None = None, provenance: Mapping | None = None,
                 k: int = 10, benchmark: pd.DataFrame | None = None,
-                sections: Mapping[tuple[str, str], str] | None = None) -> SitePages:
+                sections: Mapping[tuple[str, str], str] | None = None, match=None) -> SitePages:
     """The site's content from canonical cases (and, when given, Appendix C recruiters and
     Addendum B housing): entity profiles, state and national tables, provenance.
 
     Counts are case-level public records: ``positions_certified`` sums ``workers_certified``
     over certified cases, leaving out duplicate master/sub rows (``analysis.certified_positions``'s
-    rule); ``employers`` counts distinct employer ids.
+    rule); ``employers`` counts distinct employer ids. ``match`` (an ``employers.EmployerMatch``
+    of these cases, as ``evidence_sections`` used) gives the employer ids; else ``identity``.
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}")
+    if match is not None:
+        if identity is not None:
+            raise ValueError("give match= or identity=, not both")
+        identity = lambda c: match.within(c.index).ids  # noqa: E731
     emp = employer_profiles(cases, identity=identity, benchmark=benchmark, housing=housing)
     rec = recruiter_profiles(recruiters, emp, cases) if recruiters is not None else None
     clean = drop_contacts(cases)
@@ -650,7 +649,8 @@ def _view_html(view: dict, *, program: str, pdf: str | None) -> str:
 
 
 def evidence_sections(data, *, states: Iterable[str] | None = None, commit: str = "unknown", rendered: str = "",
-                      pdf_dir: str | Path | None = None) -> dict[tuple[str, str], str]:
+                      pdf_dir: str | Path | None = None, match=None, progress: bool = False
+                      ) -> dict[tuple[str, str], str]:
     """The report's evidence for each program x state (and nationally, "US"), per language.
 
     ``data`` is a ``dataset.Dataset`` (``dataset.load(request)``, loaded once); for each program
@@ -659,28 +659,38 @@ def evidence_sections(data, *, states: Iterable[str] | None = None, commit: str 
     and ``present.view`` words it in each of the request's languages. With ``pdf_dir`` the same
     evidence is also printed to PDF there (``report.render``, no Jupyter kernel) and linked.
     Returns {(state or "US", lang): HTML fragment}, ready for ``SitePages.sections``.
+
+    Employers are matched once over all the dataset's cases (``employers.match_employers``, or
+    ``match`` when given) and every scope is built from that match narrowed to its cases, so one
+    employer has one identity on every page; a state's list of possible merges can then name a
+    namesake in another state. ``progress`` shows a tqdm bar over the scopes.
     """
     from dataclasses import replace
 
-    from toolkit import evidence, present, report
+    from tqdm.auto import tqdm
+
+    from toolkit import employers, evidence, present, report
 
     cases = data.cases
+    if match is None:
+        match = employers.match_employers(cases)
     wanted = None if states is None else set(states)
     out: dict[tuple[str, str], list[str]] = {}
+    scopes = []
     for program in sorted(cases["program"].dropna().unique()):
         present_states = sorted(cases.loc[cases["program"] == program, "worksite_state"].dropna().unique())
-        scopes = [None] + [st for st in present_states if wanted is None or st in wanted]
-        for state in scopes:
-            ev = evidence.build(_scoped(data, program, state), commit=commit, rendered=rendered)
-            for lang in data.request.langs:
-                pdf = None
-                if pdf_dir is not None:
-                    path = report.render(ev, lang=lang, fmt="pdf", out=pdf_dir)[0]
-                    pdf = f"{Path(pdf_dir).name}/{path.name}"
-                # empty tables are left out: present.display_table fails on a table with no rows
-                shown = {name: spec for name, spec in ev.tables.items() if len(spec.data)}
-                view = present.view(replace(ev, figures={}, tables=shown), lang)
-                out.setdefault((state or "US", lang), []).append(_view_html(view, program=program, pdf=pdf))
+        scopes += [(program, st) for st in [None, *present_states] if st is None or wanted is None or st in wanted]
+    for program, state in tqdm(scopes, desc="evidence", unit="scope", disable=not progress):
+        ev = evidence.build(_scoped(data, program, state), commit=commit, rendered=rendered, employer_match=match)
+        for lang in data.request.langs:
+            pdf = None
+            if pdf_dir is not None:
+                path = report.render(ev, lang=lang, fmt="pdf", out=pdf_dir)[0]
+                pdf = f"{Path(pdf_dir).name}/{path.name}"
+            # empty tables are left out: present.display_table fails on a table with no rows
+            shown = {name: spec for name, spec in ev.tables.items() if len(spec.data)}
+            view = present.view(replace(ev, figures={}, tables=shown), lang)
+            out.setdefault((state or "US", lang), []).append(_view_html(view, program=program, pdf=pdf))
     return {key: "".join(parts) for key, parts in out.items()}
 
 
@@ -800,7 +810,8 @@ class _Writer:
         scripts = ""
         if search:
             body = self.search_box(up) + body
-            scripts = f'<script src="{top}assets/search-index.js"></script><script src="{top}assets/search.js"></script>'
+            # the index (MBs for the national data) loads when the search box is first used, not with every page
+            scripts = f'<script src="{top}assets/search.js"></script>'
         doc = (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
                f'<meta name="viewport" content="width=device-width, initial-scale=1">'
                f'<title>{_e(title)} · {_e(text("site_title", lang))}</title>'
@@ -814,7 +825,8 @@ class _Writer:
 
     def search_box(self, up: str) -> str:
         lang = self.lang
-        return (f'<form class="search" role="search" data-root="{up}" data-none="{_e(text("search_none", lang))}" '
+        return (f'<form class="search" role="search" data-root="{up}" data-index="{up}../assets/search-index.js" '
+                f'data-none="{_e(text("search_none", lang))}" '
                 f'data-employer="{_e(text("kind_employer", lang))}" data-recruiter="{_e(text("kind_recruiter", lang))}" '
                 f'onsubmit="return false"><label for="q">{_e(text("search_label", lang))}</label>'
                 f'<input id="q" name="q" type="search" autocomplete="off" '

@@ -55,16 +55,21 @@ def site(ctx, data, years, program, lang, out, k, seed, evidence, pdf) -> None:
     say = lambda what: click.echo(f"==> {what} ({time.perf_counter() - start:.1f} s)", err=True)  # noqa: E731
     say(f"{len(ds.cases):,} cases read")
     commit = runinfo.git_commit()
+    from toolkit import employers
+
+    match = employers.match_employers(ds.cases)  # once: one identity per employer on every page
+    say(f"{len(match.identities):,} employers matched, {len(match.ambiguous):,} possible merges reported")
     sections = {}
     if evidence:
-        sections = site_mod.evidence_sections(ds, commit=commit, pdf_dir=out / "pdf" if pdf else None)
+        sections = site_mod.evidence_sections(ds, commit=commit, pdf_dir=out / "pdf" if pdf else None, match=match,
+                                              progress=True)
         say(f"evidence for {len(sections) // len(lang)} scopes")
     command = (f"h2gender site --data {data} --fy {request.years_label} --program {program} --lang {','.join(lang)}"
                f" --k {k}" + (f" --seed {seed}" if data == "synthetic" else "") + ("" if evidence else " --no-evidence")
                + (" --pdf" if pdf else "") + f" --out {out.as_posix()}")
     files = [{"file": f["file"], "sha256": f["sha256"]} for f in ds.files]
     pages = site_mod.build_pages(ds.cases, recruiters=ds.companions.get("recruiters"),
-                                 housing=ds.companions.get("housing"), k=k, sections=sections,
+                                 housing=ds.companions.get("housing"), k=k, sections=sections, match=match,
                                  provenance={"files": files, "version": __version__, "commit": commit,
                                              "command": command})
     say(f"{len(pages.employers.employers):,} employers, "

@@ -1,5 +1,5 @@
 /* Search across employers and recruiters, offline: the index is window.H2GENDER_INDEX, set by
-   assets/search-index.js (built by toolkit.site.search_index). Names are compared as folded words
+   assets/search-index.js (built by toolkit.site.search_index), loaded on the first use of the box. Names are compared as folded words
    (accents removed, lower case, punctuation to spaces: the same rule as toolkit.site.fold); a
    query word matches a name word when equal, a prefix of it (3+ letters), or within a small
    Levenshtein distance (1 for words of 4-7 letters, 2 for 8+), also against the name word's
@@ -94,10 +94,31 @@
     });
   }
 
+  /* The index is a script of its own (a file:// page may load a script, not fetch JSON), added to
+     the page the first time the search box is focused or typed in; callbacks wait for it. */
+  var waiting = null;
+  function withIndex(form, done) {
+    if (window.H2GENDER_INDEX || !form.getAttribute("data-index")) { done(); return; }
+    if (waiting) { waiting.push(done); return; }
+    waiting = [done];
+    var script = document.createElement("script");
+    script.src = form.getAttribute("data-index");
+    script.onload = script.onerror = function () {
+      var calls = waiting;
+      waiting = null;
+      if (!window.H2GENDER_INDEX) { window.H2GENDER_INDEX = {rows: []}; }
+      calls.forEach(function (f) { f(); });
+    };
+    document.body.appendChild(script);
+  }
+
   window.H2GENDER_SEARCH = {fold: fold, search: search, distance: distance};
   var form = document.querySelector("form.search");
   if (!form) { return; }
   var input = form.querySelector("input"), results = form.querySelector("#results");
-  input.addEventListener("input", function () { show(form, results, input.value); });
-  if (input.value) { show(form, results, input.value); }
+  input.addEventListener("focus", function () { withIndex(form, function () {}); });
+  input.addEventListener("input", function () {
+    withIndex(form, function () { show(form, results, input.value); });
+  });
+  if (input.value) { withIndex(form, function () { show(form, results, input.value); }); }
 }());
