@@ -386,3 +386,15 @@ def test_evidence_sections_are_the_reports_evidence_for_each_state(tmp_path):
     assert findings and all(f["text"] in ga for f in findings)
     us = html_mod.unescape(secs[("US", "es")])
     assert not all(f["text"] in us for f in findings), "the national section is not Georgia's"
+
+
+def test_evidence_sections_do_not_depend_on_the_number_of_processes():
+    from toolkit import dataset
+
+    data = dataset.load(dataset.Request.build(data="synthetic", program="all", fy=2020, lang="es,en", n_bootstrap=20))
+    one = site.evidence_sections(data, states=["GA", "TX"], commit="abc")
+    two = site.evidence_sections(data, states=["GA", "TX"], commit="abc", workers=2)
+    assert set(one) == {(s, lang) for s in ("US", "GA", "TX") for lang in ("es", "en")}
+    assert one == two
+    with pytest.raises(ValueError, match="workers must be a positive integer"):
+        site.evidence_sections(data, workers=0)

@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterable, Mapping
@@ -648,9 +649,49 @@ def _view_html(view: dict, *, program: str, pdf: str | None) -> str:
             f'<p class="note">{_e(view["suppression_note"])}</p>{link}</section>')
 
 
+#: What the worker processes of ``evidence_sections`` build from (set once per process).
+_SCOPE_INPUT: dict = {}
+
+
+def _scope_init(inputs: dict) -> None:
+    _SCOPE_INPUT.clear()
+    _SCOPE_INPUT.update(inputs)
+
+
+def _scope_html(scope: tuple[str, str | None]) -> list[tuple[tuple[str, str], str]]:
+    """One program x state (None: national): ``evidence.build`` then, per language, ``present.view``
+    as an HTML fragment (and the PDF when asked). Pure given ``_SCOPE_INPUT``."""
+    from dataclasses import replace
+
+    from toolkit import evidence, present, report
+
+    program, state = scope
+    data, pdf_dir = _SCOPE_INPUT["data"], _SCOPE_INPUT["pdf_dir"]
+    ev = evidence.build(_scoped(data, program, state), commit=_SCOPE_INPUT["commit"],
+                        rendered=_SCOPE_INPUT["rendered"], employer_match=_SCOPE_INPUT["match"])
+    parts = []
+    for lang in data.request.langs:
+        pdf = None
+        if pdf_dir is not None:
+            path = report.render(ev, lang=lang, fmt="pdf", out=pdf_dir)[0]
+            pdf = f"{Path(pdf_dir).name}/{path.name}"
+        # empty tables are left out: present.display_table fails on a table with no rows
+        shown = {name: spec for name, spec in ev.tables.items() if len(spec.data)}
+        view = present.view(replace(ev, figures={}, tables=shown), lang)
+        parts.append(((state or "US", lang), _view_html(view, program=program, pdf=pdf)))
+    return parts
+
+
+def _default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def evidence_sections(data, *, states: Iterable[str] | None = None, commit: str = "unknown", rendered: str = "",
-                      pdf_dir: str | Path | None = None, match=None, progress: bool = False
-                      ) -> dict[tuple[str, str], str]:
+                      pdf_dir: str | Path | None = None, match=None, progress: bool = False,
+                      workers: int | None = 1) -> dict[tuple[str, str], str]:
     """The report's evidence for each program x state (and nationally, "US"), per language.
 
     ``data`` is a ``dataset.Dataset`` (``dataset.load(request)``, loaded once); for each program
@@ -664,33 +705,48 @@ def evidence_sections(data, *, states: Iterable[str] | None = None, commit: str 
     ``match`` when given) and every scope is built from that match narrowed to its cases, so one
     employer has one identity on every page; a state's list of possible merges can then name a
     namesake in another state. ``progress`` shows a tqdm bar over the scopes.
-    """
-    from dataclasses import replace
 
+    ``workers``: processes building scopes at once (None: one per available CPU; 1: in this
+    process). Scopes are independent (each ``evidence.build`` seeds its own draws from the
+    request), so the result does not depend on ``workers``; the processes are started with
+    "spawn" and receive the dataset once each.
+    """
     from tqdm.auto import tqdm
 
-    from toolkit import employers, evidence, present, report
+    from toolkit import employers
 
+    if workers is None:
+        workers = _default_workers()
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be a positive integer or None, got {workers!r}")
     cases = data.cases
     if match is None:
         match = employers.match_employers(cases)
     wanted = None if states is None else set(states)
-    out: dict[tuple[str, str], list[str]] = {}
     scopes = []
     for program in sorted(cases["program"].dropna().unique()):
         present_states = sorted(cases.loc[cases["program"] == program, "worksite_state"].dropna().unique())
         scopes += [(program, st) for st in [None, *present_states] if st is None or wanted is None or st in wanted]
-    for program, state in tqdm(scopes, desc="evidence", unit="scope", disable=not progress):
-        ev = evidence.build(_scoped(data, program, state), commit=commit, rendered=rendered, employer_match=match)
-        for lang in data.request.langs:
-            pdf = None
-            if pdf_dir is not None:
-                path = report.render(ev, lang=lang, fmt="pdf", out=pdf_dir)[0]
-                pdf = f"{Path(pdf_dir).name}/{path.name}"
-            # empty tables are left out: present.display_table fails on a table with no rows
-            shown = {name: spec for name, spec in ev.tables.items() if len(spec.data)}
-            view = present.view(replace(ev, figures={}, tables=shown), lang)
-            out.setdefault((state or "US", lang), []).append(_view_html(view, program=program, pdf=pdf))
+    inputs = {"data": data, "match": match, "commit": commit, "rendered": rendered,
+              "pdf_dir": None if pdf_dir is None else Path(pdf_dir)}
+    bar = dict(total=len(scopes), desc="evidence", unit="scope", disable=not progress)
+    out: dict[tuple[str, str], list[str]] = {}
+    if workers == 1 or len(scopes) < 2:
+        _scope_init(inputs)
+        try:
+            results = [_scope_html(scope) for scope in tqdm(scopes, **bar)]
+        finally:
+            _SCOPE_INPUT.clear()
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(workers, len(scopes)), mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_scope_init, initargs=(inputs,)) as pool:
+            results = list(tqdm(pool.map(_scope_html, scopes), **bar))  # in the order of ``scopes``
+    for parts in results:
+        for key, html_part in parts:
+            out.setdefault(key, []).append(html_part)
     return {key: "".join(parts) for key, parts in out.items()}
 
 

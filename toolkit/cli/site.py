@@ -40,8 +40,11 @@ def _langs(ctx, param, value: str) -> list[str]:
 @click.option("--evidence/--no-evidence", default=True, show_default=True,
               help="Add the report's evidence to each program x state page (evidence.build per scope).")
 @click.option("--pdf", is_flag=True, help="Also print each state's evidence to PDF (OUT/pdf) and link it.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes building the states' evidence at once [default: one per available CPU]. "
+                   "The site does not depend on it.")
 @click.pass_context
-def site(ctx, data, years, program, lang, out, k, seed, evidence, pdf) -> None:
+def site(ctx, data, years, program, lang, out, k, seed, evidence, pdf, workers) -> None:
     """Write the offline evidence site: open OUT/index.html from disk or publish OUT on any static host."""
     from toolkit import __version__, dataset, runinfo
     from toolkit import site as site_mod
@@ -62,7 +65,7 @@ def site(ctx, data, years, program, lang, out, k, seed, evidence, pdf) -> None:
     sections = {}
     if evidence:
         sections = site_mod.evidence_sections(ds, commit=commit, pdf_dir=out / "pdf" if pdf else None, match=match,
-                                              progress=True)
+                                              progress=True, workers=workers)
         say(f"evidence for {len(sections) // len(lang)} scopes")
     command = (f"h2gender site --data {data} --fy {request.years_label} --program {program} --lang {','.join(lang)}"
                f" --k {k}" + (f" --seed {seed}" if data == "synthetic" else "") + ("" if evidence else " --no-evidence")
