@@ -632,11 +632,12 @@ def _scoped(data, program: str, state: str | None):
     return replace(data, request=req, cases=data.cases[keep.fillna(False).to_numpy()], workers=workers)
 
 
-def _view_html(view: dict, *, program: str, pdf: str | None) -> str:
+def _view_html(view: dict, *, program: str, pdf: str | None, command: str | None = None) -> str:
     """One program's evidence (``present.view``) as an HTML fragment: findings, tables, notes.
 
     Figures are left to the PDF of the same evidence: drawn for every state they would cost
-    seconds per page and hundreds of KB; the page links the PDF instead. ``{top}`` in a link is
+    seconds per page and hundreds of KB; the page links the PDF instead (a site built without
+    PDFs gives the ``h2gender report`` command that prints it). ``{top}`` in a link is
     replaced by the page's path to the site root.
     """
     findings = "".join(f"<h4>{_e(f['title'])}</h4><p>{_e(f['text'])}</p>" for f in view["findings"])
@@ -644,7 +645,12 @@ def _view_html(view: dict, *, program: str, pdf: str | None) -> str:
         f"<h4>{_e(t['title'])}</h4><div class=\"table-wrap\">"
         + t["frame"].to_html(index=False, escape=True, border=0, na_rep="—", classes="evidence-table")
         + f"</div><p class=\"note\">{_e(t['note'])}</p>" for t in view["tables"])
-    link = (f'<p><a href="{{top}}{_e(pdf)}">{_e(text("state_pdf", view["lang"]))}</a></p>' if pdf else "")
+    if pdf:
+        link = f'<p><a href="{{top}}{_e(pdf)}">{_e(text("state_pdf", view["lang"]))}</a></p>'
+    elif command:  # a site built without --pdf: the command that prints the same evidence
+        link = f'<p class="note">{_e(text("state_pdf_command", view["lang"]))} <code>{_e(command)}</code></p>'
+    else:
+        link = ""
     return (f'<section class="evidence"><h3>{_e(program)}: {_e(view["scope"])}</h3>{findings}{tables}'
             f'<p class="note">{_e(view["suppression_note"])}</p>{link}</section>')
 
@@ -678,7 +684,8 @@ def _scope_html(scope: tuple[str, str | None]) -> list[tuple[tuple[str, str], st
         # empty tables are left out: present.display_table fails on a table with no rows
         shown = {name: spec for name, spec in ev.tables.items() if len(spec.data)}
         view = present.view(replace(ev, figures={}, tables=shown), lang)
-        parts.append(((state or "US", lang), _view_html(view, program=program, pdf=pdf)))
+        parts.append(((state or "US", lang), _view_html(view, program=program, pdf=pdf,
+                                                        command=ev.request.command(lang))))
     return parts
 
 
