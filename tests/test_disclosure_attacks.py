@@ -89,6 +89,32 @@ class Outputs:
                                      raw=path.read_text(encoding="utf-8", errors="replace")))
         return arts, run
 
+    def site(self, k: int, lang: str):
+        """The offline site's pages that carry numbers from the worker records: the index, with
+        the national sections (built once per k for both languages). State pages carry only
+        public DOL records (``site._scoped`` keeps the records national, so that pages cannot be
+        differenced); that is checked here, and their public percentages are not attacked (the
+        selection attack decodes any percentage, and one of them can match a hidden count by chance)."""
+        from toolkit import site
+
+        key = ("site", k)
+        if key not in self._cache:
+            out = self.folder / f"site-{k}"
+            run = _cli(["site", *self.common(k), "--lang", "en,es", "--jobs", "1", "--out", str(out)])
+            self._cache[key] = (out, run)
+        out, run = self._cache[key]
+        if not out.exists():
+            return [], run
+        import html as html_mod
+
+        note = html_mod.escape(site.text("state_workers_national_only", lang))
+        states = sorted((out / lang / "state").glob("*.html"))
+        heading = html_mod.escape(site.text("state_evidence", lang))
+        with_evidence = [p for p in states if heading in p.read_text(encoding="utf-8")]
+        assert with_evidence and all(note in p.read_text(encoding="utf-8") for p in with_evidence)
+        index = out / lang / "index.html"
+        return [html_artifact(f"site {index.relative_to(out)} k={k}", k, lang, index.read_text(encoding="utf-8"))], run
+
     def maps(self, k: int, lang: str) -> dict[str, pd.Series]:
         """The origin map's values as drawn by ``report`` (in this process): area -> count,
         NA for hatched areas, 0 for areas without data."""
@@ -102,7 +128,9 @@ class Outputs:
         assert run.returncode == 0, run.stderr
         reports, run = self.report(k, lang)
         assert run.returncode == 0, run.stderr
-        return [art, *reports]
+        pages, run = self.site(k, lang)
+        assert run.returncode == 0 and pages, run.stderr
+        return [art, *reports, *pages]
 
 
 def _drawn_maps(outputs: Outputs, k: int, lang: str) -> dict[str, pd.Series]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import doctest
+import html
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -380,8 +381,9 @@ def test_evidence_sections_are_the_reports_evidence_for_each_state(tmp_path):
     ga = html_mod.unescape(secs[("GA", "es")])
     assert "H-2B: " in ga and "{top}pdf/" in ga
     assert len(list((tmp_path / "pdf").glob("*.pdf"))) == 2, "one PDF per program x scope x language"
-    # the same findings as the report made for Georgia alone
-    alone = evidence.build(dataset.load(replace(request, states=("GA",))), commit="abc")
+    # the same findings as the report made for Georgia's DOL records alone (worker records, which
+    # the synthetic data carry, stay national: test_worker_records_reach_the_national_sections_only)
+    alone = evidence.build(replace(dataset.load(replace(request, states=("GA",))), workers=None), commit="abc")
     findings = present.view(replace(alone, figures={}), "es")["findings"]
     assert findings and all(f["text"] in ga for f in findings)
     us = html_mod.unescape(secs[("US", "es")])
@@ -400,3 +402,45 @@ def test_evidence_sections_do_not_depend_on_the_number_of_processes():
     assert "h2gender report --program H-2B --fy 2020 --state GA --lang es" in one[("GA", "es")]
     with pytest.raises(ValueError, match="workers must be a positive integer"):
         site.evidence_sections(data, workers=0)
+
+
+def test_worker_records_reach_the_national_sections_only():
+    """Published for the nation and every state at once, worker counts could be differenced
+    between pages (nation minus the states that show theirs); the site publishes them once."""
+    from toolkit import dataset, evidence
+
+    data = dataset.load(dataset.Request.build(data="synthetic", program="H-2B", fy=2020, lang="en", n_bootstrap=20))
+    assert data.workers is not None and len(data.workers)
+    national, ga = site._scoped(data, "H-2B", None), site._scoped(data, "H-2B", "GA")
+    assert national.workers is not None and len(national.workers) == (data.workers["program"] == "H-2B").sum()
+    assert ga.workers is None and ga.request.workers_path is None
+    assert all(f.get("role") != "role_workers" for f in ga.files)
+    worker_keys = {f.key for f in evidence.build(national).findings} - {f.key for f in evidence.build(ga).findings}
+    assert worker_keys, "the national evidence has findings from the records that the state's lacks"
+    secs = site.evidence_sections(data, states=["GA"])
+    note = html.escape(site.text("state_workers_national_only", "en"))
+    assert note in secs[("GA", "en")] and note not in secs[("US", "en")]
+
+
+def test_worker_record_recruiters_join_the_directory_as_the_national_evidence_shows_them(tmp_path):
+    from toolkit import dataset, evidence
+
+    data = dataset.load(dataset.Request.build(data="synthetic", program="H-2B", fy=2020, lang="en,es", k=60,
+                                              n_bootstrap=20))
+    table = evidence.build(site._scoped(data, "H-2B", None)).raw_tables["recruiters"]
+    hidden, shown = table[table["suppressed"]], table[~table["suppressed"]]
+    assert len(hidden) and len(shown), "k = 60 hides some recruiters of the synthetic records"
+    found = site.worker_recruiters(data)
+    assert sorted(found["recruiter"]) == sorted(shown["recruiter"])
+    pd.testing.assert_series_equal(found.set_index("recruiter")["women"].sort_index(),
+                                   shown.set_index("recruiter")["women"].sort_index(), check_dtype=False)
+    pages = site.build_pages(data.cases, worker_recruiters=found, k=60)
+    rec = pages.recruiters.recruiters
+    assert set(rec.loc[rec["source"] == "worker_records", "name"]) == set(shown["recruiter"])
+    written = site.write_site(pages, tmp_path, langs=["en", "es"])
+    html_all = "".join(p.read_text(encoding="utf-8") for p in written if p.suffix in (".html", ".js"))
+    for name in hidden["recruiter"]:
+        assert html.escape(name) not in html_all and name not in html_all, f"hidden recruiter {name!r} listed"
+    row = rec[rec["source"] == "worker_records"].iloc[0]
+    page = (tmp_path / "es" / "recruiter" / f"{row['slug']}.html").read_text(encoding="utf-8")
+    assert "registros de trabajadores" in page and f"{int(row['women']):,}" in page

@@ -16,14 +16,14 @@ def test_site_command_from_synthetic_data(tmp_path):
     index = (tmp_path / "es" / "index.html").read_text(encoding="utf-8")
     assert "Datos sintéticos" in index and "H-2B" in index
     about = (tmp_path / "es" / "about.html").read_text(encoding="utf-8")
-    assert "h2gender site --data synthetic --fy 2020 --program H-2B --lang es --k 10 --seed 2019" in about
+    assert "h2gender site --program H-2B --fy 2020 --lang es --data synthetic --k 10 --seed 2019" in about
     ga = (tmp_path / "es" / "state" / "GA.html").read_text(encoding="utf-8")
     assert "Evidencia del informe" in ga and "H-2B: " in ga and "Menos mujeres" in ga
     assert "<img" not in ga, "figures are in the PDF, not drawn per page"
 
 
 def test_site_command_rejects_bad_values(tmp_path):
-    for args in (["--lang", "fr"], ["--fy", "2022-2015"], ["--fy", "19"], ["--k", "0"], ["--lang", "es,es"]):
+    for args in (["--lang", "fr"], ["--fy", "2022-2015"], ["--fy", "19"], ["--k", "0"], ["--state", "ZZ"]):
         r = CliRunner().invoke(main, ["site", *args, "--out", str(tmp_path)])
         assert r.exit_code == 2, f"{args}: {r.output}"
 

@@ -52,7 +52,7 @@ import yaml
 from toolkit import codes, i18n, schema
 from toolkit.recruiters import recruiter_ids
 
-__all__ = ["fold", "employer_identity", "drop_contacts", "EmployerProfiles", "RecruiterProfiles",
+__all__ = ["fold", "employer_identity", "worker_recruiters", "drop_contacts", "EmployerProfiles", "RecruiterProfiles",
            "employer_profiles", "recruiter_profiles", "entity_table", "search_index", "search_index_script",
            "us_map_svg", "SitePages", "build_pages", "evidence_sections", "write_site", "text", "PROFILE_COLUMNS",
            "MAP_STATES", "DIRECTORY_PAGE_ROWS"]
@@ -144,7 +144,7 @@ def employer_identity(cases: pd.DataFrame) -> pd.Series:
 def _slug(key: str) -> str:
     """A short, stable file name for an entity key (ASCII words + 8 hex digits of its SHA-1);
     the "N:" / "F:" / "R:" prefix of an identity is left out of the words."""
-    body = re.sub(r"^[NFR]:", "", key.split("|")[0])
+    body = re.sub(r"^(?:[NFR]|W:[^:]+):", "", key.split("|")[0])
     words = "-".join(fold(body).split()[:6])[:48] or "x"
     return f"{words}-{hashlib.sha1(key.encode()).hexdigest()[:8]}"
 
@@ -408,6 +408,61 @@ def recruiter_profiles(recruiters: pd.DataFrame, employers: EmployerProfiles, ca
     return RecruiterProfiles(out, links, accounting)
 
 
+def worker_recruiters(data, *, match=None) -> pd.DataFrame:
+    """Recruiters named in the worker records, as the national evidence publishes them.
+
+    For each program the national scope is built (``evidence.build``, the same call as the
+    national section of ``evidence_sections``) and the rows of its audited ``recruiters`` table
+    that are shown are kept: suppressed rows (fewer than k women or men, and the complementary
+    ones) never reach a directory. Returns ``program``, ``recruiter``, ``women``, ``total``,
+    ``observed_share``, ``expected_share``, ``credible``; empty without worker records or a
+    ``recruiter`` column.
+    """
+    from toolkit import employers, evidence
+
+    cols = ["program", "recruiter", "women", "total", "observed_share", "expected_share", "credible"]
+    workers = data.workers
+    if workers is None or "recruiter" not in workers or not workers["recruiter"].notna().any():
+        return pd.DataFrame(columns=cols)
+    if match is None:
+        match = employers.match_employers(data.cases)
+    parts = []
+    for program in sorted(workers["program"].dropna().unique()):
+        table = evidence.build(_scoped(data, program, None), employer_match=match).raw_tables.get("recruiters")
+        if table is None or not len(table):
+            continue
+        shown = table[~table["suppressed"].astype(bool)]
+        parts.append(shown.assign(program=program).reindex(columns=cols))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+
+
+def _with_worker_recruiters(rec: RecruiterProfiles | None, table: pd.DataFrame | None,
+                            years: list[int]) -> RecruiterProfiles | None:
+    """Appendix C recruiters plus those of the worker records (``worker_recruiters``), one row each
+    per program, marked ``source`` = "worker_records" (Appendix C rows: "appendix_c")."""
+    if table is None or not len(table):
+        if rec is not None and "source" not in rec.recruiters:
+            rec = RecruiterProfiles(rec.recruiters.assign(source="appendix_c"), rec.links, rec.accounting)
+        return rec
+    ids = ("W:" + table["program"].astype(str) + ":" + table["recruiter"].astype(str)).tolist()
+    extra = pd.DataFrame({"recruiter_id": ids, "name": table["recruiter"].astype(str).to_numpy(), "places": "",
+                          "countries": "", "years": [list(years)] * len(table), "cases": pd.NA, "employers": pd.NA,
+                          "source": "worker_records", "program": table["program"].to_numpy(),
+                          "women": table["women"].to_numpy(), "total": table["total"].to_numpy(),
+                          "observed_share": table["observed_share"].to_numpy(),
+                          "expected_share": table["expected_share"].to_numpy(),
+                          "credible": table["credible"].to_numpy()})
+    extra["first_year"] = [y[0] if y else pd.NA for y in extra["years"]]
+    extra["last_year"] = [y[-1] if y else pd.NA for y in extra["years"]]
+    extra["slug"] = extra["recruiter_id"].map(_slug)
+    base = rec.recruiters.assign(source="appendix_c") if rec is not None else pd.DataFrame(columns=["name"])
+    both = pd.concat([base, extra], ignore_index=True).sort_values("name", key=lambda v: v.map(fold), ignore_index=True)
+    links = rec.links if rec is not None else pd.DataFrame(columns=["recruiter_id", "employer_id", "fiscal_year",
+                                                                     "soc_code", "cases"])
+    accounting = {**(rec.accounting if rec is not None else {}), "worker_record_recruiters": len(extra)}
+    return RecruiterProfiles(both, links, accounting)
+
+
 # ------------------------------------------------------------------------------------------------
 # search index
 def entity_table(employers: EmployerProfiles, recruiters: RecruiterProfiles | None = None) -> pd.DataFrame:
@@ -567,7 +622,8 @@ class SitePages:
 def build_pages(cases: pd.DataFrame, *, recruiters: pd.DataFrame | None = None, housing: pd.DataFrame | None = None,
                 identity: Callable[[pd.DataFrame], pd.Series] | None = None, provenance: Mapping | None = None,
                 k: int = 10, benchmark: pd.DataFrame | None = None,
-                sections: Mapping[tuple[str, str], str] | None = None, match=None) -> SitePages:
+                sections: Mapping[tuple[str, str], str] | None = None, match=None,
+                worker_recruiters: pd.DataFrame | None = None) -> SitePages:
     """The site's content from canonical cases (and, when given, Appendix C recruiters and
     Addendum B housing): entity profiles, state and national tables, provenance.
 
@@ -575,6 +631,8 @@ def build_pages(cases: pd.DataFrame, *, recruiters: pd.DataFrame | None = None, 
     over certified cases, leaving out duplicate master/sub rows (``analysis.certified_positions``'s
     rule); ``employers`` counts distinct employer ids. ``match`` (an ``employers.EmployerMatch``
     of these cases, as ``evidence_sections`` used) gives the employer ids; else ``identity``.
+    ``worker_recruiters`` (``worker_recruiters(data)``: the audited, shown rows only) joins the
+    recruiter directory with the numbers the national evidence publishes for them.
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}")
@@ -584,6 +642,7 @@ def build_pages(cases: pd.DataFrame, *, recruiters: pd.DataFrame | None = None, 
         identity = lambda c: match.within(c.index).ids  # noqa: E731
     emp = employer_profiles(cases, identity=identity, benchmark=benchmark, housing=housing)
     rec = recruiter_profiles(recruiters, emp, cases) if recruiters is not None else None
+    rec = _with_worker_recruiters(rec, worker_recruiters, _years(cases["fiscal_year"]))
     clean = drop_contacts(cases)
     ids = (employer_identity if identity is None else identity)(clean)
     c = clean.assign(employer_id=ids.to_numpy(), _pos=_positions(clean).to_numpy())
@@ -616,20 +675,27 @@ def build_pages(cases: pd.DataFrame, *, recruiters: pd.DataFrame | None = None, 
 # the evidence of the reports, per program x state
 def _scoped(data, program: str, state: str | None):
     """The dataset narrowed to one program and one worksite state (None: national), with the
-    matching ``Request`` (so the evidence's provenance and command name that scope)."""
+    matching ``Request`` (so the evidence's provenance and command name that scope).
+
+    Worker records stay in the national scope only. Published for the nation and for every state
+    at once, the differences between pages (the nation's women in an occupation minus those of
+    the states that show theirs) would give back counts a state page hides; one audited scope per
+    program cannot be differenced that way. A state's evidence is then the DOL records', and its
+    request, files and command say so (no worker file).
+    """
     from dataclasses import replace
 
     req = replace(data.request, programs=(program,), states=(state,) if state else ())
     keep = data.cases["program"] == program
     if state:
         keep &= data.cases["worksite_state"] == state
-    workers = data.workers
-    if workers is not None:
-        wkeep = workers["program"] == program
-        if state and "worksite_state" in workers:
-            wkeep &= workers["worksite_state"] == state
-        workers = workers[wkeep.fillna(False).to_numpy()]
-    return replace(data, request=req, cases=data.cases[keep.fillna(False).to_numpy()], workers=workers)
+    workers, files = data.workers, data.files
+    if workers is not None and state:
+        workers, req = None, replace(req, workers_path=None, mapping_path=None)
+        files = tuple(f for f in files if f.get("role") != "role_workers")
+    elif workers is not None:
+        workers = workers[(workers["program"] == program).fillna(False).to_numpy()]
+    return replace(data, request=req, cases=data.cases[keep.fillna(False).to_numpy()], workers=workers, files=files)
 
 
 def _view_html(view: dict, *, program: str, pdf: str | None, command: str | None = None) -> str:
@@ -684,8 +750,10 @@ def _scope_html(scope: tuple[str, str | None]) -> list[tuple[tuple[str, str], st
         # empty tables are left out: present.display_table fails on a table with no rows
         shown = {name: spec for name, spec in ev.tables.items() if len(spec.data)}
         view = present.view(replace(ev, figures={}, tables=shown), lang)
-        parts.append(((state or "US", lang), _view_html(view, program=program, pdf=pdf,
-                                                        command=ev.request.command(lang))))
+        fragment = _view_html(view, program=program, pdf=pdf, command=ev.request.command(lang))
+        if state and data.workers is not None:
+            fragment = f'<p class="note">{_e(text("state_workers_national_only", lang))}</p>' + fragment
+        parts.append(((state or "US", lang), fragment))
     return parts
 
 
@@ -712,6 +780,9 @@ def evidence_sections(data, *, states: Iterable[str] | None = None, commit: str 
     ``match`` when given) and every scope is built from that match narrowed to its cases, so one
     employer has one identity on every page; a state's list of possible merges can then name a
     namesake in another state. ``progress`` shows a tqdm bar over the scopes.
+
+    With worker records, only the national sections carry their evidence (``_scoped`` says why);
+    each state section then says so.
 
     ``workers``: processes building scopes at once (None: one per available CPU; 1: in this
     process). Scopes are independent (each ``evidence.build`` seeds its own draws from the
@@ -1036,6 +1107,16 @@ class _Writer:
 
     def recruiter(self, row: dict) -> None:
         lang = self.lang
+        if row.get("source") == "worker_records":
+            summary = text("recruiter_records_summary", lang, program=row["program"],
+                           years=_years_text(row["years"]) or "—", total=_int(row["total"], lang),
+                           women=_int(row["women"], lang), observed=i18n.fmt_percent(row["observed_share"], lang, 1),
+                           expected=i18n.fmt_percent(row["expected_share"], lang, 1))
+            parts = [f'<p class="lead">{_e(summary)}</p>',
+                     f'<p class="note">{_e(text("recruiter_records_rule", lang, k=_int(self.p.k, lang)))} '
+                     f'<a href="../index.html">{_e(text("national_title", lang))}</a></p>', self.worker_box("recruiter")]
+            self.page(f"recruiter/{row['slug']}.html", row["name"], "".join(parts))
+            return
         summary = text("recruiter_summary", lang, places=row["places"] or "—", cases=_int(row["cases"], lang),
                        years=_years_text(row["years"]) or "—", employers=_int(row["employers"], lang))
         parts = [f'<p class="lead">{_e(summary)}</p>', self.worker_box("recruiter")]
@@ -1074,8 +1155,11 @@ class _Writer:
         rec = p.recruiters.recruiters if p.recruiters is not None else pd.DataFrame(columns=["name"])
         intro = (text("recruiters_intro", lang, n=_int(len(rec), lang)) if p.recruiters is not None
                  else text("recruiters_none", lang))
+        records = text("recruiter_from_records", lang)
         self.directory("recruiter", rec, lambda r: (f'<a href="../recruiter/{r.slug}.html">{_e(r.name)}</a>',
-                                                    _e(r.places), _years_text(r.years), _int(r.employers, lang)),
+                                                    _e(records if getattr(r, "source", "") == "worker_records"
+                                                       else r.places), _years_text(r.years),
+                                                    _int(r.employers, lang)),
                        [text(k, lang) for k in ("col_name", "col_place", "col_years", "col_employers")], intro)
         for row in _records(rec):
             self.recruiter(row)

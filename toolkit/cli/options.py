@@ -10,15 +10,16 @@ import click
 __all__ = ["request_options", "build_request"]
 
 
-def request_options(*, langs: bool = True):
-    """Decorator adding --program, --fy, --state, --lang, --data, --k, --seed, --workers, --mapping."""
+def request_options(*, langs: bool = True, fy: str = "2019", lang: str = "en"):
+    """Decorator adding --program, --fy, --state, --lang, --data, --k, --seed, --workers, --mapping
+    (``fy`` and ``lang``: the command's defaults)."""
     def wrap(f):
         options = [
             click.option("--program", default="all", show_default=True, help="H-2A, H-2B or all."),
-            click.option("--fy", "fiscal_years", default="2019", show_default=True,
+            click.option("--fy", "fiscal_years", default=fy, show_default=True,
                          help="Fiscal year, a range (2010-2019) or a list (2013,2015)."),
             click.option("--state", default=None, help="Worksite state(s), USPS codes (TX or TX,GA); default all."),
-            click.option("--lang", default="en", show_default=True,
+            click.option("--lang", default=lang, show_default=True,
                          help="en, es, or en,es for both." if langs else "en or es."),
             click.option("--data", type=click.Choice(["synthetic", "store"]), default="synthetic", show_default=True,
                          help="synthetic: embedded demonstration data; store: DOL files ingested with "
