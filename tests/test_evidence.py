@@ -258,3 +258,20 @@ def test_a_match_shared_across_scopes_gives_each_employer_one_identity(tmp_path,
         match.within(pd.Index([len(data.cases) + 5]))
     with pytest.raises(ValueError, match="match= or identity="):
         site.build_pages(data.cases, match=match, identity=site.employer_identity)
+
+
+def test_without_any_measured_share_no_heading_claims_a_shortfall(tmp_path, monkeypatch, dol_dir):
+    """DOL files record no sex and no published share covers FY2013-2017 H-2A: the expected women
+    are a benchmark, so no title may say that women are fewer (the other side quotes headings)."""
+    from toolkit import dol, store
+
+    monkeypatch.setenv("H2GENDER_DATA_DIR", str(tmp_path))
+    for name in ("H2A_FY2013.xls", "H-2A_Disclosure_Data_FY17.xlsx"):
+        path = dol_dir / name
+        store.write_cases(dol.read_disclosure(path), source_sha256=dol.sha256_file(path), source_file=path.name)
+    ev = evidence.build(dataset.load(dataset.Request.build(data="store", program="H-2A", fy="2013-2017",
+                                                           n_bootstrap=20)))
+    assert ev.findings[0].key == "shortfall" and ev.findings[0].measure == "expected_women_share"
+    for lang, words in (("en", ("fewer", "shortfall", "missing")), ("es", ("menos", "faltan", "déficit"))):
+        titles = [present.finding_text(f, lang, k=ev.k)[0] for f in ev.findings]
+        assert not any(w in t.lower() for t in titles for w in words), (lang, titles)

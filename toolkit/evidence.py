@@ -374,6 +374,7 @@ def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years, publi
         share = ew / positions if positions else None
         ev.findings.append(_finding(
             "shortfall", "expected_women_share", share, text_key="finding_expected_only",
+            title_key="finding_expected_only_title",  # nothing measured: the title claims no shortfall
             positions=("int", positions), expected=("int", ew), expected_share=("pct", share)))
 
     # certified positions are public DOL records, not people: shown as they are (toolkit.disclosure)
