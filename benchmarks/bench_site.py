@@ -76,6 +76,7 @@ def main() -> None:
         print(row(f"evidence_sections ({len(sections)} scope x language)", t_ev, m))
     pages, t_build, m = measure(site.build_pages, ds.cases, recruiters=ds.companions.get("recruiters"),
                                 housing=ds.companions.get("housing"), sections=sections, match=match,
+                                release_coverage=ds.coverage,
                                 trace_memory=args.trace_memory)
     print(row(f"build_pages ({len(pages.employers.employers):,} employers)", t_build, m))
     written, t_write, m = measure(site.write_site, pages, out, langs=request.langs, trace_memory=args.trace_memory)

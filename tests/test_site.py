@@ -444,3 +444,26 @@ def test_worker_record_recruiters_join_the_directory_as_the_national_evidence_sh
     row = rec[rec["source"] == "worker_records"].iloc[0]
     page = (tmp_path / "es" / "recruiter" / f"{row['slug']}.html").read_text(encoding="utf-8")
     assert "registros de trabajadores" in page and f"{int(row['women']):,}" in page
+
+
+@pytest.mark.realdata
+def test_tables_by_year_mark_partial_years(tmp_path, monkeypatch, dol_dir):
+    """A Q1 file is three months, not a year: every table by fiscal year says which years are
+    partial, with the months, next to the full years."""
+    from toolkit import dataset, dol, store
+
+    monkeypatch.setenv("H2GENDER_DATA_DIR", str(tmp_path / "data"))
+    for name in ("H-2B_Disclosure_Data_FY17.xlsx", "H2B_Disclosure_Data_FY2021_Q1.xlsx"):
+        path = dol_dir / name
+        store.write_cases(dol.read_disclosure(path), source_sha256=dol.sha256_file(path), source_file=path.name)
+    data = dataset.load(dataset.Request.build(data="store", program="H-2B", fy="2017-2021", lang="en,es"))
+    pages = site.build_pages(data.cases, release_coverage=data.coverage)
+    site.write_site(pages, tmp_path / "site", langs=["en", "es"])
+    for lang, months in (("en", "October 2020 to December 2020 *"), ("es", "octubre de 2020 a diciembre de 2020 *")):
+        for page in ("index.html", "about.html", "state/TX.html"):
+            body = html.unescape((tmp_path / "site" / lang / page).read_text(encoding="utf-8"))
+            assert months in body, (lang, page)
+            assert site.text("col_months", lang) in body
+    # without release data (synthetic) the tables keep their columns
+    plain = site.build_pages(data.cases)
+    assert plain.releases is None

@@ -605,7 +605,9 @@ class SitePages:
     ``provenance``: ``source`` ("store" or "synthetic"), ``years``, ``files`` (dicts with ``file``,
     ``sha256``), ``version``, ``commit``, ``command``. ``sections``: HTML fragments of the evidence
     (``evidence_sections``), keyed by (state code or "US", lang), already through the disclosure
-    layer; ``{top}`` in them stands for the page's relative path to the site root.
+    layer; ``{top}`` in them stands for the page's relative path to the site root. ``releases``:
+    the governing release per program x fiscal year (``coverage.year_coverage`` of the dataset's
+    coverage: release, months, ``partial``), or None when the data carry no release (synthetic).
     """
     employers: EmployerProfiles
     recruiters: RecruiterProfiles | None
@@ -617,13 +619,15 @@ class SitePages:
     k: int = 10
     synthetic: bool = False
     sections: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    releases: pd.DataFrame | None = None
 
 
 def build_pages(cases: pd.DataFrame, *, recruiters: pd.DataFrame | None = None, housing: pd.DataFrame | None = None,
                 identity: Callable[[pd.DataFrame], pd.Series] | None = None, provenance: Mapping | None = None,
                 k: int = 10, benchmark: pd.DataFrame | None = None,
                 sections: Mapping[tuple[str, str], str] | None = None, match=None,
-                worker_recruiters: pd.DataFrame | None = None) -> SitePages:
+                worker_recruiters: pd.DataFrame | None = None,
+                release_coverage: pd.DataFrame | None = None) -> SitePages:
     """The site's content from canonical cases (and, when given, Appendix C recruiters and
     Addendum B housing): entity profiles, state and national tables, provenance.
 
@@ -633,6 +637,8 @@ def build_pages(cases: pd.DataFrame, *, recruiters: pd.DataFrame | None = None, 
     of these cases, as ``evidence_sections`` used) gives the employer ids; else ``identity``.
     ``worker_recruiters`` (``worker_recruiters(data)``: the audited, shown rows only) joins the
     recruiter directory with the numbers the national evidence publishes for them.
+    ``release_coverage`` (``Dataset.coverage``) gives each program-year its release and months, so
+    every table by year says which years are partial (a Q1 file is three months, not a year).
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}")
@@ -667,8 +673,13 @@ def build_pages(cases: pd.DataFrame, *, recruiters: pd.DataFrame | None = None, 
     prov = {"source": "synthetic" if schema.is_synthetic(cases) else "store",
             "years": _years(cases["fiscal_year"]), "files": [], "version": "", "commit": "unknown", "command": ""}
     prov.update(dict(provenance or {}))
+    releases = None
+    if release_coverage is not None and {"partial", "months", "source_file", "first_month"} <= set(release_coverage):
+        from toolkit import coverage as cov_mod
+
+        releases = cov_mod.year_coverage(release_coverage)
     return SitePages(emp, rec, by_state, coverage, occ, semp, prov, k=k, synthetic=schema.is_synthetic(cases),
-                     sections=dict(sections or {}))
+                     sections=dict(sections or {}), releases=releases)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -923,6 +934,8 @@ class _Writer:
         self.rec_by_id = {} if rec is None else {r["recruiter_id"]: r for r in _records(rec.recruiters)}
         self.links_by_rec = {} if rec is None else _groups(rec.links, "recruiter_id")
         self.soc_titles = dict(zip(pages.state_occupations["soc_code"], pages.state_occupations["soc_title"]))
+        rel = pages.releases
+        self.releases = {} if rel is None else {(r["program"], int(r["fiscal_year"])): r for r in _records(rel)}
         prov = pages.provenance
         source = text("source_synthetic" if pages.synthetic else "source_store", lang)
         self.footer = (f'<footer><p>{_e(text("provenance_line", lang, source=source, years=_years_text(prov["years"]), version=prov.get("version", ""), commit=prov.get("commit", "")))}'
@@ -957,6 +970,39 @@ class _Writer:
         target.write_text(doc, encoding="utf-8")
         self.written.append(target)
 
+    def months(self, program: str, year) -> str:
+        """The release and months of a program-year ("Q1 release: October 2021 to December 2021 *"
+        for a partial year), or "" without release data."""
+        r = self.releases.get((program, int(year)))
+        if r is None:
+            return ""
+        from toolkit import coverage as cov_mod
+
+        return cov_mod.coverage_label(r, self.lang) + (" *" if r["partial"] else "")
+
+    def year_rows(self, table: pd.DataFrame, with_employers: bool = True) -> str:
+        """A table by program x fiscal year (cases, positions, employers), with the months each
+        year covers when the releases are known, and the caveats of partial years under it."""
+        lang = self.lang
+        known = bool(self.releases)
+        keys = ["col_program", "col_year", *(["col_months"] if known else []), "col_cases", "col_positions",
+                *(["col_employers"] if with_employers else [])]
+        rows = [(_e(r.program), str(r.fiscal_year), *([_e(self.months(r.program, r.fiscal_year))] if known else []),
+                 _int(r.cases, lang), _int(r.positions_certified, lang),
+                 *([_int(r.employers, lang)] if with_employers else [])) for r in table.itertuples()]
+        first = 3 if known else 2
+        out = _table([text(k, lang) for k in keys], rows, numeric=range(first, len(keys)))
+        if known:
+            from toolkit import coverage as cov_mod
+
+            held = set(zip(table["program"], table["fiscal_year"].astype(int)))
+            mine = self.p.releases[[(p, int(y)) in held for p, y in
+                                    zip(self.p.releases["program"], self.p.releases["fiscal_year"])]]
+            notes = cov_mod.caveats(mine, lang) if len(mine) else []
+            if notes:
+                out += '<ul class="note">' + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>"
+        return out
+
     def search_box(self, up: str) -> str:
         lang = self.lang
         return (f'<form class="search" role="search" data-root="{up}" data-index="{up}../assets/search-index.js" '
@@ -986,11 +1032,7 @@ class _Writer:
     # ---- pages
     def index(self) -> None:
         lang, p = self.lang, self.p
-        cov = p.coverage
-        rows = [(_e(r.program), str(r.fiscal_year), _int(r.cases, lang), _int(r.positions_certified, lang),
-                 _int(r.employers, lang)) for r in cov.itertuples()]
-        table = _table([text(k, lang) for k in ("col_program", "col_year", "col_cases", "col_positions",
-                                                "col_employers")], rows, numeric=(2, 3, 4))
+        table = self.year_rows(p.coverage)
         names = {s: _state_name(s, lang) for s in MAP_STATES}
         svg = us_map_svg(names=names, title=text("map_title", lang), description=text("map_desc", lang))
         states = "".join(f'<li><a href="state/{s}.html">{_e(names[s])}</a></li>'
@@ -1006,10 +1048,7 @@ class _Writer:
     def about(self) -> None:
         lang, p = self.lang, self.p
         prov = p.provenance
-        rows = [(_e(r.program), str(r.fiscal_year), _int(r.cases, lang), _int(r.positions_certified, lang))
-                for r in p.coverage.itertuples()]
-        cov = _table([text(k, lang) for k in ("col_program", "col_year", "col_cases", "col_positions")], rows,
-                     numeric=(2, 3))
+        cov = self.year_rows(p.coverage, with_employers=False)
         files = "".join(f'<li><code>{_e(f.get("file"))}</code> <code class="sha">{_e(f.get("sha256"))}</code></li>'
                         for f in prov.get("files", []))
         body = (f'<h2>{_e(text("coverage_title", lang))}</h2><p>{_e(text("coverage_intro", lang))}</p>{cov}'
@@ -1028,11 +1067,7 @@ class _Writer:
         if not len(mine):
             parts.append(f'<p>{_e(text("state_none", lang))}</p>')
         else:
-            rows = [(_e(r.program), str(r.fiscal_year), _int(r.cases, lang), _int(r.positions_certified, lang),
-                     _int(r.employers, lang)) for r in mine.itertuples()]
-            parts.append(f'<h2>{_e(text("state_by_year", lang))}</h2>' + _table(
-                [text(k, lang) for k in ("col_program", "col_year", "col_cases", "col_positions", "col_employers")],
-                rows, numeric=(2, 3, 4)))
+            parts.append(f'<h2>{_e(text("state_by_year", lang))}</h2>' + self.year_rows(mine))
             occ = p.state_occupations[p.state_occupations["worksite_state"] == code].head(15)
             parts.append(f'<h2>{_e(text("state_occupations", lang))}</h2>' + _table(
                 [text("col_occupation", lang), text("col_positions", lang)],

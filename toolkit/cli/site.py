@@ -48,7 +48,7 @@ def site(ctx, out, evidence, pdf, jobs, **options) -> None:
     recruiters_in_records = site_mod.worker_recruiters(ds, match=match) if ds.workers is not None else None
     pages = site_mod.build_pages(ds.cases, recruiters=ds.companions.get("recruiters"),
                                  housing=ds.companions.get("housing"), k=request.k, sections=sections, match=match,
-                                 worker_recruiters=recruiters_in_records,
+                                 worker_recruiters=recruiters_in_records, release_coverage=ds.coverage,
                                  provenance={"files": files, "version": __version__, "commit": commit,
                                              "command": command})
     say(f"{len(pages.employers.employers):,} employers, "
