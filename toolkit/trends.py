@@ -127,11 +127,11 @@ def yearly_positions(cases: pd.DataFrame, benchmark: pd.DataFrame, *, by: Sequen
     for t in thresholds:
         women[f"share_ge_{round(100 * t)}"] = women["positions"].where(women["women_share"] >= t, 0).fillna(0)
     share_cols = [f"share_ge_{round(100 * t)}" for t in thresholds]
+    # expected_counts keeps the cases without a SOC code (FY2013 H-2A files have none) as rows of
+    # their own: their positions count, their women_share is NA
     agg = women.groupby(keys, observed=True).agg(
-        covered=("covered", "sum"), expected_women=("n", "sum"), **{c: (c, "sum") for c in share_cols}).reset_index()
-    # positions from every case, with or without a SOC code (FY2013 H-2A files have none)
-    pos = analysis.certified_positions(cases, keys)
-    agg = pos.merge(agg, on=keys, how="left").fillna({"covered": 0, "expected_women": 0, **{c: 0 for c in share_cols}})
+        positions=("positions", "sum"), covered=("covered", "sum"), expected_women=("n", "sum"),
+        **{c: (c, "sum") for c in share_cols}).reset_index()
     agg = agg[agg["positions"] > 0]
     covered = agg["covered"].where(agg["covered"] > 0)
     agg["expected_share"] = (agg["expected_women"] / covered).astype(float)
