@@ -40,6 +40,28 @@ def test_expected_counts_hand_case(bench):
     assert acc["duplicates_excluded"] == 1
 
 
+def test_expected_counts_keep_cases_without_soc(bench):
+    # a FY2013 H-2A file has no SOC code at all: its positions are counted, never dropped by groupby
+    cases = schema.conform(pd.DataFrame({
+        "program": ["H-2A"] * 4, "soc_code": ["45-2092", None, None, "99-9999"],
+        "workers_certified": [100, 30, 12, 7], "is_duplicate": [False, False, True, False]}), schema.CASE_COLUMNS)
+    out = analysis.expected_counts(cases, bench)
+    acc = out.attrs["accounting"]
+    assert acc["positions"] == 137, "every certified position (the duplicate excluded) is in the table"
+    assert acc["positions_without_soc"] == 30 and acc["positions_without_benchmark"] == 7
+    assert acc["soc_without_benchmark"] == ["99-9999"], "a missing SOC code is not a SOC code without benchmark"
+    women = out[out["sex"] == "F"]
+    assert women["positions"].sum() == 137
+    no_soc = women[women["soc_code"].isna()]
+    assert no_soc["positions"].tolist() == [30] and no_soc["n"].isna().all()
+    share = bench.set_index("soc_code").loc["45-2092", "women_share"]
+    assert women["n"].sum() == pytest.approx(100 * share), "expected women only where a benchmark exists"
+    pos = analysis.certified_positions(cases, ["soc_code"])
+    assert pos["positions"].sum() == 107 and pos.attrs["accounting"]["positions_missing_by"] == 30
+    with pytest.raises(ValueError, match="dropna must be True or False"):
+        analysis.certified_positions(cases, ["soc_code"], dropna="no")
+
+
 def test_channelling_recovers_planted_log_odds(data, bench):
     # observed log odds ratio vs benchmark = program intercept + channelling (+ selection shift);
     # relative to a SOC without planted channelling, the planted value is recovered.

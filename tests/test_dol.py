@@ -270,6 +270,38 @@ def test_every_shared_file_is_read_and_accounted(dol_dir):
             assert not [c for c in table.columns if re.search(r"EMAIL|PHONE|FIRST_NAME|LAST_NAME", c.upper())]
 
 
+def test_employer_fein_is_read_as_nine_digits_and_identifies_the_employer(tmp_path):
+    # OFLC's EMPLOYER_FEIN header (PERM/LCA since FY2020) in a 2019-form H-2A file: two spellings of one
+    # employer share a FEIN (one identity); a FEIN that lost its leading zero in a numeric cell gets it
+    # back; a value that is no FEIN becomes NA and is counted
+    from toolkit import employers
+
+    headers = ERA_HEADERS["form-2019"] + ["EMPLOYER_FEIN"]
+    rows = [ROWS["form-2019"][0] + ["12-3456789"], ROWS["form-2019"][1] + ["123456789"],
+            [*ROWS["form-2019"][1][:4], "Other Farms", *ROWS["form-2019"][1][5:], "1234567"],
+            [*ROWS["form-2019"][1][:4], "Zero Farms", *ROWS["form-2019"][1][5:], "12345678"]]
+    rows = [[f"H-300-20001-{i}", *r[1:]] for i, r in enumerate(rows, 1)]
+    df = dol.read_disclosure(_write(tmp_path / "H-2A_Disclosure_Data_FY2020.xlsx", headers, rows))
+    assert df["employer_fein"].tolist() == ["123456789", "123456789", pd.NA, "012345678"]
+    assert df.attrs["accounting"]["notes"]["employer_fein_unparsed"] == 1
+    match = employers.match_employers(df)
+    assert match.ids.tolist() == ["F:123456789", "F:123456789", "N:OTHER FARMS|FL", "F:012345678"]
+    assert match.identities.set_index("employer_id").loc["F:123456789", "spellings"] == 2
+
+
+@pytest.mark.realdata
+def test_no_shared_file_has_a_fein_column(dol_dir):
+    # the documented state of the archive (toolkit.dol_layouts.FEIN_HEADERS): employer identities on the
+    # shared files rest on name + state; a new file with a FEIN column would be read (test above)
+    from toolkit.dol_layouts import FEIN_HEADERS
+
+    for path in sorted(dol_dir.iterdir()):
+        head = (pd.read_csv(path, nrows=0, encoding="latin-1") if path.suffix == ".csv"
+                else pd.read_excel(path, engine="calamine", nrows=0))
+        headers = {dol.normalize_header(c) for c in head.columns}
+        assert not headers & set(FEIN_HEADERS), f"{path.name} has a FEIN column: update the docs of dol_layouts"
+
+
 # ---------------------------------------------------------------------------- hostile cells and names
 def _icert(tmp_path, name, change=None, rows=None):
     rows = [r.copy() for r in (rows or ROWS["icert-2015"])]

@@ -142,3 +142,21 @@ def test_bad_parameters_raise():
 def test_describe_in_both_languages(data):
     assert "Synthetic demonstration data" in synth.describe(data.truth)
     assert "Datos sintéticos de demostración" in synth.describe(data.truth, "es")
+
+
+def test_appendix_c_has_dol_shape_for_fy2020_h2b_only_and_leaves_generate_unchanged():
+    from toolkit.dol_layouts import COMPANION_LAYOUTS
+
+    before = synth.generate(seed=5, fiscal_years=(2019, 2020), scale=0.05)
+    rec = synth.appendix_c(before.cases)
+    h2b = before.cases[(before.cases["program"] == "H-2B") & (before.cases["fiscal_year"] >= 2020)]
+    assert set(rec.columns) == set(COMPANION_LAYOUTS["recruiters"]["columns"]), "as dol.read_recruiters reads it"
+    assert len(rec) == len(h2b) > 0 and set(rec["case_number"]) == set(h2b["case_number"])
+    assert rec["recruiter_name"].tolist() == h2b["recruiter"].tolist()
+    assert set(rec["recruiter_country"]) <= {"MEXICO", "GUATEMALA", "JAMAICA", "SOUTH AFRICA"}
+    assert rec["recruiter_city"].isna().all() and schema.is_synthetic(rec)
+    after = synth.generate(seed=5, fiscal_years=(2019, 2020), scale=0.05)
+    pd.testing.assert_frame_equal(before.cases, after.cases)  # no random draw taken
+    assert synth.appendix_c(before.cases[before.cases["fiscal_year"] < 2020]).empty, "no Appendix C before FY2020"
+    with pytest.raises(KeyError, match="recruiter"):
+        synth.appendix_c(before.cases.drop(columns="recruiter"))

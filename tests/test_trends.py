@@ -140,3 +140,28 @@ def test_real_h2b_full_and_partial_year(dol_dir):
     ch = trends.segregation_change(cases, occupation_shares.women_share_by_soc(), coverage=cov).set_index("stat")["est"]
     assert ch.index.tolist()[:3] == ["M1", "M2", "diff"] and ch["diff"] == pytest.approx(ch["M2"] - ch["M1"])
 
+
+
+def test_dataset_coverage_of_synthetic_data_has_whole_years():
+    from toolkit import dataset
+
+    bench = occupation_shares.women_share_by_soc(2022)
+    ds = dataset.load(dataset.Request.build(data="synthetic", program="H-2B", fy="2019-2020"))
+    t = trends.yearly_positions(ds.cases, bench, coverage=ds.coverage)
+    assert t["release"].tolist() == ["synthetic"] * 2 and not t["partial"].any() and t["months"].isna().all()
+    ch = trends.segregation_change(ds.cases, bench, coverage=ds.coverage)
+    assert not ch["last_partial"].any()
+    with pytest.raises(ValueError, match="coverage needs source_file"):
+        trends.yearly_positions(ds.cases, bench, coverage=ds.coverage.assign(release="Q1"))
+
+
+@pytest.mark.realdata
+def test_dataset_coverage_of_the_store_marks_the_partial_year(tmp_path, dol_dir):
+    from toolkit import dataset
+
+    name = "H2B_Disclosure_Data_FY2021_Q1.xlsx"
+    store.write_cases(dol.read_disclosure(dol_dir / name), source_sha256=dol.sha256_file(dol_dir / name),
+                      source_file=name, root=tmp_path / "store")
+    ds = dataset.load(dataset.Request.build(data="store", program="H-2B", fy=2021, data_dir=tmp_path))
+    t = trends.yearly_positions(ds.cases, occupation_shares.women_share_by_soc(2022), coverage=ds.coverage)
+    assert t[["release", "partial", "months"]].values.tolist() == [["Q1", True, 3]]

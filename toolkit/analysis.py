@@ -56,25 +56,37 @@ def worker_counts(workers: pd.DataFrame, by: Sequence[str] = ("program", "soc_co
 
 
 def certified_positions(cases: pd.DataFrame, by: Sequence[str] = ("program", "soc_code"), *,
-                        count: str = "workers_certified") -> pd.DataFrame:
+                        count: str = "workers_certified", dropna: bool = True) -> pd.DataFrame:
     """Certified positions by ``by``, excluding duplicate (master/sub) cases.
+
+    With ``dropna=True`` (the default) cases whose ``by`` value is missing form no group; their
+    positions are counted in ``attrs["accounting"]["positions_missing_by"]``. With ``dropna=False``
+    they form groups of their own (the ``by`` value NA).
 
     Examples
     --------
-    >>> cases = pd.DataFrame({"program": ["H-2A", "H-2A", "H-2A"], "soc_code": ["45-2092", "45-2092", "53-7064"],
-    ...                       "workers_certified": [30, 10, 20], "is_duplicate": [False, True, False]})
-    >>> certified_positions(cases)["positions"].tolist()
-    [30, 20]
+    >>> cases = pd.DataFrame({"program": ["H-2A", "H-2A", "H-2A", "H-2A"],
+    ...                       "soc_code": ["45-2092", "45-2092", "53-7064", None],
+    ...                       "workers_certified": [30, 10, 20, 5], "is_duplicate": [False, True, False, False]})
+    >>> out = certified_positions(cases)
+    >>> out["positions"].tolist(), out.attrs["accounting"]["positions_missing_by"]
+    ([30, 20], 5)
+    >>> certified_positions(cases, dropna=False)["positions"].tolist()
+    [30, 20, 5]
     """
     by = list(by)
+    if not isinstance(dropna, bool):
+        raise ValueError(f"dropna must be True or False, got {dropna!r}")
     _check(cases, [*by, count, "is_duplicate"], "cases")
     dup = cases["is_duplicate"].fillna(False).astype(bool)
     rows = cases[~dup]
-    out = (rows.groupby(by, observed=True)[count].sum().rename("positions").reset_index()
+    out = (rows.groupby(by, observed=True, dropna=dropna)[count].sum().rename("positions").reset_index()
            .sort_values(by, ignore_index=True))
     out["positions"] = out["positions"].astype("int64")
+    unkeyed = rows[by].isna().any(axis=1) if by else pd.Series(False, index=rows.index)
     out.attrs["accounting"] = {"cases": len(cases), "duplicates_excluded": int(dup.sum()),
-                               "positions": int(out["positions"].sum())}
+                               "positions": int(out["positions"].sum()),
+                               "positions_missing_by": 0 if not dropna else int(rows.loc[unkeyed, count].sum())}
     return schema.mark_synthetic(out, cases)
 
 
@@ -84,12 +96,15 @@ def expected_counts(cases: pd.DataFrame, benchmark: pd.DataFrame, *,
     """Women and men expected if H-2 positions were filled like the US workforce fills them.
 
     expected_F = positions x s_soc and expected_M = positions x (1 - s_soc), with s_soc women's
-    share of the occupation (``toolkit.occupation_shares.women_share_by_soc``). Positions in SOC codes
-    without a benchmark share are reported in ``attrs["accounting"]["positions_without_benchmark"]``
-    and the rows kept with NA, never silently dropped.
+    share of the occupation (``toolkit.occupation_shares.women_share_by_soc``). Nothing is dropped:
+    positions in SOC codes without a benchmark share (``attrs["accounting"]["positions_without_benchmark"]``)
+    and positions of cases with no SOC code (``positions_without_soc``; the FY2013 H-2A file has
+    none) are rows of their own with ``women_share`` and ``n`` NA. Cases whose other ``by`` values
+    are missing are kept as groups with that value NA.
 
-    Returns long data: ``by`` columns, ``sex``, ``n`` (float expected counts) and ``women_share``
-    (the benchmark), ``women_share_se``.
+    Returns long data: ``by`` columns, ``positions``, ``sex``, ``n`` (float expected counts) and
+    ``women_share`` (the benchmark), ``women_share_se``. ``attrs["accounting"]["positions"]`` is
+    every certified position (duplicates excluded).
 
     Examples
     --------
@@ -99,21 +114,28 @@ def expected_counts(cases: pd.DataFrame, benchmark: pd.DataFrame, *,
     ...                       "women_share_se": [0.01, 0.02]})
     >>> expected_counts(cases, bench).query("sex == 'F'")["n"].tolist()
     [7.5, 10.0]
+    >>> no_soc = pd.concat([cases, pd.DataFrame({"program": ["H-2A"], "soc_code": [None],
+    ...                                          "workers_certified": [8], "is_duplicate": [False]})])
+    >>> out = expected_counts(no_soc, bench)
+    >>> out.attrs["accounting"]["positions_without_soc"], int(out.query("sex == 'F'")["positions"].sum())
+    (8, 58)
     """
     by = list(by)
     if "soc_code" not in by:
         raise ValueError("expected counts need 'soc_code' among the by columns")
     _check(benchmark, ["soc_code", "women_share"], "benchmark")
-    pos = certified_positions(cases, by, count=count)
+    pos = certified_positions(cases, by, count=count, dropna=False)
     bench = benchmark.drop_duplicates("soc_code").set_index("soc_code")
     pos["women_share"] = pos["soc_code"].map(bench["women_share"]).astype("Float64")
     se = bench["women_share_se"] if "women_share_se" in bench else pd.Series(dtype=float)
     pos["women_share_se"] = pos["soc_code"].map(se).astype("Float64")
-    missing = pos["women_share"].isna()
+    no_soc = pos["soc_code"].isna()
+    missing = pos["women_share"].isna() & ~no_soc
     f = pos.assign(sex="F", n=pos["positions"] * pos["women_share"])
     m = pos.assign(sex="M", n=pos["positions"] * (1 - pos["women_share"]))
     out = pd.concat([f, m], ignore_index=True).sort_values([*by, "sex"], ignore_index=True)
     out.attrs["accounting"] = {**pos.attrs["accounting"],
+                               "positions_without_soc": int(pos.loc[no_soc, "positions"].sum()),
                                "positions_without_benchmark": int(pos.loc[missing, "positions"].sum()),
                                "soc_without_benchmark": sorted(pos.loc[missing, "soc_code"].astype(str).unique())}
     return schema.mark_synthetic(out, cases)

@@ -18,7 +18,7 @@ import unicodedata
 
 import pandas as pd
 
-__all__ = ["fold", "normalize_soc", "SOC_PATTERN", "US_STATE_NAMES", "USPS_CODES", "normalize_us_state",
+__all__ = ["fold", "normalize_soc", "SOC_PATTERN", "normalize_fein", "US_STATE_NAMES", "USPS_CODES", "normalize_us_state",
            "INEGI_STATES", "MEXICAN_STATE_CODES", "mexican_state_code"]
 
 #: A SOC code as written in DOL files and surveys: "45-2092", "452092", "45-2092.02" (O*NET suffix).
@@ -40,6 +40,24 @@ def normalize_soc(raw: pd.Series) -> pd.Series:
     (the caller counts what became NA)."""
     m = raw.astype("string").str.strip().str.extract(SOC_PATTERN)
     return (m[0] + "-" + m[1]).astype("string")
+
+
+def normalize_fein(raw: pd.Series) -> pd.Series:
+    """A Federal Employer Identification Number as its 9 digits: ``12-3456789`` -> ``123456789``.
+
+    Punctuation and spaces are removed. A plain 8-digit number (``12345678`` or ``12345678.0``) is a
+    spreadsheet cell stored as a number that lost the leading zero of a FEIN such as 01-2345678, and
+    gets it back; anything else (wrong length, letters) -> NA (the caller counts what became NA).
+
+    >>> normalize_fein(pd.Series(["12-3456789", "012345678", "12345678.0", "123", "12-34567AB", None])).tolist()
+    ['123456789', '012345678', '012345678', <NA>, <NA>, <NA>]
+    """
+    text = raw.astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
+    numeric = text.str.fullmatch(r"\d{8}").fillna(False).astype(bool)
+    text = text.where(~numeric, "0" + text)
+    letters = text.str.contains(r"[A-Za-z]").fillna(False).astype(bool)
+    digits = text.str.replace(r"\D", "", regex=True).where(~letters)
+    return digits.where(digits.str.len() == 9).astype("string")
 
 
 #: US state, district and territory names (upper case) -> USPS code.

@@ -27,6 +27,10 @@ Harmonization rules (documented because analyses depend on them):
 - ``soc_code``: the first ``NN-NNNN`` (or ``NNNNNN``) in the raw value, so "45-2092.02" and
   "452092" both become "45-2092"; the raw value stays in ``soc_code_raw``.
 - States: two-letter USPS codes; full names are mapped; anything else becomes NA (counted).
+- ``employer_fein`` (an extra, in any layout whose file has an ``EMPLOYER_FEIN`` or ``FEIN`` header,
+  ``dol_layouts.FEIN_HEADERS``): the FEIN's 9 digits (``codes.normalize_fein``); a value that is
+  not one becomes NA, counted as ``employer_fein_unparsed``. No H-2A/H-2B file of the shared
+  archive has the column; employer identities then rest on name + state (``toolkit.employers``).
 - Fully blank rows (spreadsheet tails) and rows without a case number are dropped and counted.
   Rows repeated exactly are kept and flagged ``is_duplicate``. Nothing else is dropped.
 
@@ -68,7 +72,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import rawio, schema
-from toolkit.codes import normalize_soc
+from toolkit.codes import normalize_fein, normalize_soc
 from toolkit.codes import normalize_us_state as normalize_state
 from toolkit.checksum import sha256_file
 from toolkit.dol_layouts import COMPANION_LAYOUTS, LAYOUTS, PROGRAM_HEADERS, Layout, normalize_header
@@ -471,6 +475,12 @@ def read_disclosure(path: str | Path, program: str | None = None, fiscal_year: i
                 notes[f"{f}_unrecognized"] = lost
     if "worksite_state" not in out and "employer_state" in out:
         notes["worksite_state_absent_in_layout"] = len(out)
+    if "employer_fein" in out:  # 9 digits (codes.normalize_fein); what cannot be one is counted
+        rawf = out["employer_fein"]
+        out["employer_fein"] = normalize_fein(rawf)
+        lost = int((rawf.notna() & out["employer_fein"].isna()).sum())
+        if lost:
+            notes["employer_fein_unparsed"] = lost
     if "soc_code_raw" in out:
         out["soc_code"] = normalize_soc(out["soc_code_raw"])
         lost = int((out["soc_code_raw"].notna() & out["soc_code"].isna()).sum())

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Layout", "LAYOUTS", "COMPANION_LAYOUTS", "PROGRAM_HEADERS", "normalize_header"]
+__all__ = ["Layout", "LAYOUTS", "COMPANION_LAYOUTS", "PROGRAM_HEADERS", "FEIN_HEADERS", "normalize_header"]
 
 
 def normalize_header(name: object) -> str:
@@ -43,6 +43,14 @@ _EMPLOYER = {
     "employer_state": ("EMPLOYER_STATE",),
 }
 
+#: Headers of the employer's Federal Employer Identification Number, read into the extra column
+#: ``employer_fein`` in every layout. ``EMPLOYER_FEIN`` is OFLC's name for it in the disclosure
+#: files that publish it (PERM and LCA files since FY2020); a plain ``FEIN`` header is read too. None of the H-2A/H-2B disclosure files
+#: in the shared archive (FY2000-2022, their companions included) has a FEIN column: checked header
+#: by header; support is here for a file that carries one, never an invented value.
+FEIN_HEADERS = ("EMPLOYER_FEIN", "FEIN")
+_FEIN = {"employer_fein": FEIN_HEADERS}
+
 LAYOUTS: tuple[Layout, ...] = (
     Layout(
         "legacy-h2b-csv", "H-2B case-system export, FY2000-2006 (csv)",
@@ -56,7 +64,7 @@ LAYOUTS: tuple[Layout, ...] = (
         },
         required=("case_number", "case_status_raw", "workers_requested"),
         signature=("NUM_ALIENS", "LAST_SIG_EVENT", "OCC_CODE", "CASE_TYPE"),
-        extras={"dot_code": ("OCC_CODE",), "visa_class": ("CASE_TYPE",), "prevailing_wage": ("PREVAIL_WAGE",)},
+        extras={**_FEIN, "dot_code": ("OCC_CODE",), "visa_class": ("CASE_TYPE",), "prevailing_wage": ("PREVAIL_WAGE",)},
     ),
     Layout(
         "legacy-h2a-csv", "H-2A export, FY2006 (csv)",
@@ -69,6 +77,7 @@ LAYOUTS: tuple[Layout, ...] = (
         },
         required=("case_number", "case_status_raw", "workers_certified"),
         signature=("NBR_WORKERS_REQUSTED", "WAGE_RATE_PER", "BASIC_NBR_HOURS"),
+        extras=dict(_FEIN),
     ),
     Layout(
         "nbr-2007", "NBR_/ALIEN_WORK_ layout, FY2007-2013 (xlsx/xls)",
@@ -86,7 +95,7 @@ LAYOUTS: tuple[Layout, ...] = (
         },
         required=("case_number", "case_status_raw", "workers_certified", "worksite_state"),
         signature=("ALIEN_WORK_STATE", "NBR_WORKERS_CERTIFIED", "CASE_NO", "NPC_SUBMITTED_DATE"),
-        extras={"visa_class": ("VISA_CLASS", "APPLICATION_TYPE"), "dot_code": ("DOT_OCCUPATIONAL_CODE",),
+        extras={**_FEIN, "visa_class": ("VISA_CLASS", "APPLICATION_TYPE"), "dot_code": ("DOT_OCCUPATIONAL_CODE",),
                 "prevailing_wage": ("PREVAILING_WAGE", "PREVIALING_WAGE")},
     ),
     Layout(
@@ -105,7 +114,7 @@ LAYOUTS: tuple[Layout, ...] = (
         },
         required=("case_number", "case_status_raw", "workers_certified", "worksite_state", "soc_code_raw"),
         signature=("SOC_CODE_ID", "WORKSITE_LOCATION_STATE", "RECENT_DECISION_DATE"),
-        extras={"visa_class": ("VISA_CLASS",), "prevailing_wage": ("PREVAILING_WAGE", "PREVIALING_WAGE")},
+        extras={**_FEIN, "visa_class": ("VISA_CLASS",), "prevailing_wage": ("PREVAILING_WAGE", "PREVIALING_WAGE")},
     ),
     Layout(
         "icert-2015", "iCERT layout, FY2015-2019",
@@ -126,7 +135,7 @@ LAYOUTS: tuple[Layout, ...] = (
         },
         required=("case_number", "case_status_raw", "workers_certified", "worksite_state", "soc_code_raw"),
         signature=("NBR_WORKERS_REQUESTED", "WORKSITE_STATE", "EMP_EXP_NUM_MONTHS", "SWA_NAME", "JOB_IDNUMBER"),
-        extras={"visa_class": ("VISA_CLASS",), "primary_sub": ("PRIMARY_SUB",),
+        extras={**_FEIN, "visa_class": ("VISA_CLASS",), "primary_sub": ("PRIMARY_SUB",),
                 "prevailing_wage": ("PREVAILING_WAGE",), "primary_crop": ("PRIMARY_CROP",)},
     ),
     Layout(
@@ -152,7 +161,7 @@ LAYOUTS: tuple[Layout, ...] = (
         required=("case_number", "case_status_raw", "workers_certified", "worksite_state", "soc_code_raw"),
         signature=("TOTAL_WORKERS_H2A_CERTIFIED", "TOTAL_WORKERS_H_2A_CERTIFIED", "TOTAL_WORKERS_CERTIFIED",
                    "TYPE_OF_EMPLOYER_APPLICATION", "EMPLOYER_POC_EMAIL", "PREPARER_EMAIL"),
-        extras={"lifting_amount": ("LIFTING_AMOUNT",), "foreign_labor_recruiter": ("FOREIGN_LABOR_RECRUITER",),
+        extras={**_FEIN, "lifting_amount": ("LIFTING_AMOUNT",), "foreign_labor_recruiter": ("FOREIGN_LABOR_RECRUITER",),
                 "piece_rate_offer": ("PIECE_RATE_OFFER",), "wage_to": ("BASIC_WAGE_RATE_TO",),
                 "h2a_labor_contractor": ("H2A_LABOR_CONTRACTOR", "H_2A_LABOR_CONTRACTOR")},
     ),

@@ -5,8 +5,10 @@ years and files ("Smith Farms, L.L.C.", "SMITH FARMS LLC"). An advocate building
 one employer's history (years active, jobs, wages, worksites, housing, agents, recruiters) without
 two employers being merged by a guess. The matching rule, in order:
 
-1. **FEIN** where the layout has it (an ``employer_fein`` column; none of the public FY2000-2022
-   layouts read today carries it): the identity is the 9-digit FEIN, ``F:<fein>``.
+1. **FEIN** where the file has it: ``dol.read_disclosure`` maps OFLC's ``EMPLOYER_FEIN`` header
+   (``dol_layouts.FEIN_HEADERS``) to ``employer_fein`` (9 digits, ``codes.normalize_fein``). None of
+   the H-2A/H-2B disclosure files in the shared archive (FY2000-2022) has such a column, so on them
+   every identity is a name + state one. The identity is the 9-digit FEIN, ``F:<fein>``.
 2. Otherwise the **normalised name + employer state**, ``N:<name>|<state>``. ``normalize_name``:
    Unicode NFKD with accents removed, upper case, dotted initials joined ("L.L.C." -> "LLC"),
    "&" -> "AND", punctuation -> space, a leading "THE" and trailing legal forms (``LEGAL_FORMS``:
@@ -37,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit import schema
+from toolkit.codes import normalize_fein  # the one FEIN rule, shared with the DOL reader
 
 __all__ = ["LEGAL_FORMS", "AMBIGUITY_KINDS", "EmployerMatch", "normalize_name", "normalize_fein",
            "match_employers", "profiles", "occupations"]
@@ -71,16 +74,6 @@ def normalize_name(names: pd.Series) -> pd.Series:
     values = names.astype("object")
     keys = {v: one(v) for v in pd.unique(values)}  # each spelling once: names repeat across cases and years
     return values.map(keys).astype("string")
-
-
-def normalize_fein(values: pd.Series) -> pd.Series:
-    """A FEIN as its 9 digits ("12-3456789" -> "123456789"); anything else -> NA.
-
-    >>> normalize_fein(pd.Series(["12-3456789", "123", None])).tolist()
-    ['123456789', <NA>, <NA>]
-    """
-    digits = values.astype("string").str.replace(r"\D", "", regex=True)
-    return digits.where(digits.str.len() == 9).astype("string")
 
 
 @dataclass(frozen=True)

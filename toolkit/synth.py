@@ -49,7 +49,8 @@ from scipy import optimize, special, stats
 
 from toolkit import occupation_shares, schema
 
-__all__ = ["SyntheticData", "DEFAULT_PARAMS", "generate", "describe", "SYNTHETIC_LABEL"]
+__all__ = ["SyntheticData", "DEFAULT_PARAMS", "generate", "describe", "appendix_c", "SYNTHETIC_LABEL",
+           "APPENDIX_C_FIRST_YEAR"]
 
 SYNTHETIC_LABEL = {"en": "Synthetic demonstration data", "es": "Datos sintéticos de demostración"}
 
@@ -432,6 +433,38 @@ def generate(seed: int = 0, fiscal_years: Iterable[int] = (2019,), params: Mappi
         df.attrs["truth"] = truth
         df.attrs["source"] = f"toolkit.synth.generate(seed={seed}, fiscal_years={list(fiscal_years)})"
     return SyntheticData(cases=cases, workers=workers, truth=truth)
+
+
+#: H-2B Appendix C (foreign labor recruiters) comes with the 2019 forms: fiscal year 2020 onward.
+APPENDIX_C_FIRST_YEAR = 2020
+_COUNTRY_NAMES = {"MEX": "MEXICO", "GTM": "GUATEMALA", "JAM": "JAMAICA", "ZAF": "SOUTH AFRICA"}
+
+
+def appendix_c(cases: pd.DataFrame) -> pd.DataFrame:
+    """The synthetic cases' recruiters in the shape of H-2B Appendix C (``dol.read_recruiters``).
+
+    One row per H-2B case of fiscal year ``APPENDIX_C_FIRST_YEAR`` or later (the years DOL
+    publishes Appendix C for): ``case_number``, ``recruiter_name`` (the case's fictitious
+    recruiter), ``recruiter_city``, ``recruiter_state``, ``recruiter_province`` (NA: the generator
+    invents no places), ``recruiter_country`` (country name, upper case, as DOL writes it).
+    Deterministic (no random draw): the same cases give the same table, and ``generate`` is
+    unchanged. Marked synthetic.
+
+    >>> d = generate(seed=1, fiscal_years=(2019, 2020), programs=("H-2B",), scale=0.02)
+    >>> rec = appendix_c(d.cases)
+    >>> len(rec) == int((d.cases["fiscal_year"] >= 2020).sum()), schema.is_synthetic(rec)
+    (True, True)
+    """
+    missing = [c for c in ("program", "fiscal_year", "case_number", "recruiter", "recruiter_country") if c not in cases]
+    if missing:
+        raise KeyError(f"cases: column(s) {missing} missing; appendix_c needs synth.generate cases")
+    h2b = cases[(cases["program"] == "H-2B") & (cases["fiscal_year"] >= APPENDIX_C_FIRST_YEAR)]
+    na = pd.Series(pd.NA, index=h2b.index, dtype="string")
+    out = pd.DataFrame({"case_number": h2b["case_number"].astype("string"),
+                        "recruiter_name": h2b["recruiter"].astype("string"),
+                        "recruiter_city": na, "recruiter_state": na, "recruiter_province": na,
+                        "recruiter_country": h2b["recruiter_country"].map(_COUNTRY_NAMES).astype("string")})
+    return schema.mark_synthetic(out.reset_index(drop=True), cases)
 
 
 def describe(truth: Mapping, lang: str = "en") -> str:

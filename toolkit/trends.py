@@ -63,13 +63,29 @@ def _by(by: Sequence[str] | str) -> list[str]:
     return by
 
 
+def _year_rows(coverage: pd.DataFrame) -> pd.DataFrame:
+    """``program``, ``fiscal_year`` and the governing release's ``release``, ``partial``, ``months``.
+
+    ``coverage`` is per file (``coverage.coverage_table``) or per year (``dataset.Dataset.coverage``);
+    a synthetic dataset's coverage (release "synthetic", no files) has whole years: ``partial``
+    False, ``months`` NA (no release, no months to state).
+    """
+    if "source_file" not in coverage or "partial" not in coverage:
+        if not (coverage["release"] == "synthetic").all():
+            raise ValueError("coverage needs source_file and partial (coverage.coverage_table) unless it is the "
+                             "coverage of synthetic data (release 'synthetic')")
+        return coverage[["program", "fiscal_year", "release"]].assign(
+            partial=False, months=pd.Series(pd.NA, index=coverage.index, dtype="Int64"))
+    from toolkit import coverage as cov
+
+    return cov.year_coverage(coverage)[["program", "fiscal_year", *_COVERAGE_COLS]]
+
+
 def _with_coverage(table: pd.DataFrame, coverage: pd.DataFrame | None) -> pd.DataFrame:
     """Join the governing release of each program-year (``coverage.year_coverage``)."""
     if coverage is None:
         return table
-    from toolkit import coverage as cov
-
-    years = cov.year_coverage(coverage)[["program", "fiscal_year", *_COVERAGE_COLS]]
+    years = _year_rows(coverage)
     if "program" not in table:
         if years["program"].nunique() > 1:
             raise ValueError("coverage of several programs needs 'program' among the by columns")
@@ -94,7 +110,8 @@ def yearly_positions(cases: pd.DataFrame, benchmark: pd.DataFrame, *, by: Sequen
     cases : canonical cases of one or more fiscal years.
     benchmark : ``occupation_shares.women_share_by_soc()``.
     by : grouping besides the year: ``"program"`` (default), ``"worksite_state"``.
-    coverage : ``coverage.coverage_table(cases)``; adds ``release``, ``partial``, ``months``.
+    coverage : ``coverage.coverage_table(cases)`` or ``dataset.Dataset.coverage``; adds ``release``,
+        ``partial``, ``months`` (synthetic data: release "synthetic", partial False, months NA).
     thresholds : women's shares (0-1) for the ``share_ge_<pct>`` columns.
 
     Returns
@@ -127,11 +144,11 @@ def yearly_positions(cases: pd.DataFrame, benchmark: pd.DataFrame, *, by: Sequen
     for t in thresholds:
         women[f"share_ge_{round(100 * t)}"] = women["positions"].where(women["women_share"] >= t, 0).fillna(0)
     share_cols = [f"share_ge_{round(100 * t)}" for t in thresholds]
+    # expected_counts keeps the cases without a SOC code (FY2013 H-2A files have none) as rows of
+    # their own: their positions count, their women_share is NA
     agg = women.groupby(keys, observed=True).agg(
-        covered=("covered", "sum"), expected_women=("n", "sum"), **{c: (c, "sum") for c in share_cols}).reset_index()
-    # positions from every case, with or without a SOC code (FY2013 H-2A files have none)
-    pos = analysis.certified_positions(cases, keys)
-    agg = pos.merge(agg, on=keys, how="left").fillna({"covered": 0, "expected_women": 0, **{c: 0 for c in share_cols}})
+        positions=("positions", "sum"), covered=("covered", "sum"), expected_women=("n", "sum"),
+        **{c: (c, "sum") for c in share_cols}).reset_index()
     agg = agg[agg["positions"] > 0]
     covered = agg["covered"].where(agg["covered"] > 0)
     agg["expected_share"] = (agg["expected_women"] / covered).astype(float)
@@ -258,9 +275,7 @@ def segregation_change(cases: pd.DataFrame, benchmark: pd.DataFrame, *, by: Sequ
     exp = _expected_long(cases, benchmark, keys)
     partial = {}
     if coverage is not None:
-        from toolkit import coverage as cov
-
-        years = cov.year_coverage(coverage)
+        years = _year_rows(coverage)
         partial = {(p, int(y)): bool(x) for p, y, x in years[["program", "fiscal_year", "partial"]].itertuples(index=False)}
     rows = []
     groups = exp.groupby(by, observed=True, sort=True) if by else [((), exp)]

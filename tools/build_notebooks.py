@@ -1,8 +1,11 @@
 """Write the notebooks in notebooks/ from the cell lists below (then run tools/run_notebooks.py).
 
 Keeping the cells here makes review easy (one diff per change) and keeps every notebook in the
-same shape: title and question, a `parameters` cell, a synthetic-data banner, short cells that
-call `toolkit`, each followed by a sentence on what it shows.
+same shape: title and question, a `parameters` cell, a banner that says what the data are
+(synthetic default or DOL files of the store), short cells that call `toolkit`, each followed by a
+sentence on what it computes. Markdown cells are true whatever the data; what a result shows on
+the data at hand is worded from its values by `toolkit.narrative` (an output, not a cell text),
+and sentences about planted effects are produced only on synthetic data.
 """
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ fiscal_year = 2019
 seed = 2019
 lang = "en"
 k = 10'''
+# trends need several years: a range ("2019-2021") or a list ("2017,2021") of fiscal years
+PARAMS_YEARS = PARAMS.replace("fiscal_year = 2019", 'fiscal_year = "2019-2021"')
 
 SETUP = '''%matplotlib inline
 import pandas as pd
@@ -44,8 +49,8 @@ Markdown("> **Synthetic demonstration data.** With the default parameters every 
          "`toolkit.synth` (planted effects, fictitious employers and recruiters). Set `data = \\"store\\"` "
          "to run on DOL files you have ingested." if ds.synthetic else
          "> **DOL disclosure data** from the store (files and releases: `ds.files`, `ds.coverage`). These files "
-         "record no worker's sex: cells that need worker records say so, and the synthetic walk-through "
-         "sentences between cells describe the demonstration data, not these files.")'''
+         "record no worker's sex: cells that need worker records say so. The text between cells says what each "
+         "cell computes; what the results show is worded from the values computed on these files.")'''
 
 NO_WORKERS = 'print("This section needs worker records with sex; DOL files have none.")'
 
@@ -61,9 +66,9 @@ def code(text, tags=()):
     return cell
 
 
-def notebook(title, question, cells):
+def notebook(title, question, cells, params=PARAMS):
     nb = nbf.v4.new_notebook()
-    nb.cells = [md(f"# {title}\n\n{question}"), code(PARAMS, ["parameters"]), code(SETUP), code(BANNER), *cells]
+    nb.cells = [md(f"# {title}\n\n{question}"), code(params, ["parameters"]), code(SETUP), code(BANNER), *cells]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     return nb
@@ -104,52 +109,63 @@ NOTEBOOKS = {
         "How unevenly are women and men spread across the occupations H-2 employers certify, and how does "
         "that compare with the same occupations in the US workforce?",
         [
-            code('from toolkit import analysis, occupation_shares, segregation\n\n'
+            code('from toolkit import analysis, narrative, occupation_shares, segregation\n\n'
                  'bench = occupation_shares.women_share_by_soc(2022)\n'
                  'expected = analysis.expected_counts(cases, bench, by=["soc_code"]).dropna(subset=["n"])\n'
-                 'segregation.mutual_total(expected, "sex", "soc_code", "n")'),
+                 'bench_seg = segregation.mutual_total(expected, "sex", "soc_code", "n")\n'
+                 'bench_seg'),
             md("Segregation the H-2 job mix would carry if each occupation were staffed like the US workforce "
                "(M: mutual information; H: Theil's information index)."),
             code('if workers is None:\n    ' + NO_WORKERS + '\nelse:\n'
                  '    counts = analysis.worker_counts(workers, ["program", "worksite_state", "soc_code"])\n'
-                 '    display(segregation.mutual_total(counts, "sex", "soc_code", "n", se=True, n_bootstrap=200, seed=seed))'),
-            md("Observed segregation of admitted workers across occupations, bias-corrected, with a bootstrap "
-               "interval: far above the benchmark value."),
+                 '    observed_seg = segregation.mutual_total(counts, "sex", "soc_code", "n", se=True, n_bootstrap=200, seed=seed)\n'
+                 '    display(observed_seg)\n'
+                 '    display(Markdown(narrative.segregation_vs_benchmark(observed_seg, bench_seg, lang=lang)))'),
+            md("Observed segregation of admitted workers across occupations (worker records only), bias-corrected, "
+               "with a bootstrap interval, set against the benchmark value above."),
             code('if workers is not None:\n'
                  '    display(segregation.occupational_indices(counts, "sex", "soc_code", "n", focal="F"))'),
-            md("The labour-economics family (D, Karmel-MacLachlan IP, size-standardized D, Gini, Hutchens, "
-               "Atkinson) tells the same story."),
+            md("The labour-economics family of indices on the same counts (D, Karmel-MacLachlan IP, "
+               "size-standardized D, Gini, Hutchens, Atkinson)."),
             code('if workers is not None:\n'
-                 '    display(segregation.mutual_total_nested(counts, "sex", ["program", "worksite_state", "soc_code"], "n"))'),
-            md("Most segregation lies between programs and between occupations within states, not between states."),
+                 '    nested = segregation.mutual_total_nested(counts, "sex", ["program", "worksite_state", "soc_code"], "n")\n'
+                 '    display(nested)\n'
+                 '    display(Markdown(narrative.largest_component(nested, lang=lang)))'),
+            md("Total segregation split into the part between programs, between worksite states within programs, "
+               "and between occupations within program and state; the M terms sum to the total M."),
             code('if workers is not None:\n'
                  '    display(segregation.mutual_within(counts, "sex", "soc_code", "program", "n", wide=True).round(4))'),
             md("Within each program: M and H across occupations, the program's share of workers (p) and its "
                "sex mix's entropy relative to the whole (ent_ratio); sum(p M) is the within-program M."),
             code('if workers is not None:\n'
-                 '    display(segregation.mutual_local(counts, "sex", "soc_code", "n", wide=True).sort_values("ls", ascending=False).head(5))'),
-            md("Local segregation: the occupations that contribute most (housekeeping and seafood processing "
-               "concentrate women)."),
+                 '    local = segregation.mutual_local(counts, "sex", "soc_code", "n", wide=True)\n'
+                 '    display(local.sort_values("ls", ascending=False).head(5))\n'
+                 '    titles = dict(zip(bench["soc_code"], bench["soc_title"]))\n'
+                 '    display(Markdown(narrative.top_contributors(local, lang=lang, titles=titles)))'),
+            md("Local segregation (ls) of each occupation and its share of workers (p); an occupation contributes "
+               "p x ls to M."),
             code('if workers is not None:\n'
                  '    display(segregation.dissimilarity_expected(counts, "sex", "soc_code", "n", n_sim=50, seed=seed))'),
             md("D expected under random allocation with these margins: the small-unit baseline."),
-            code('if workers is not None:\n'
+            code('if workers is not None and ds.synthetic:  # a second year of worker records: a fresh synthetic draw\n'
                  '    later = synth.generate(seed=seed + 1, fiscal_years=(fiscal_year + 1,))\n'
                  '    counts2 = analysis.worker_counts(later.workers, ["soc_code"])\n'
+                 '    print(f"second year: synth.generate(seed={seed + 1}), synthetic FY{fiscal_year + 1}")\n'
                  '    display(segregation.mutual_difference(analysis.worker_counts(workers, ["soc_code"]), counts2, "sex", "soc_code", "n"))'),
-            md("Change to the next (synthetic) year, split into marginal and structural parts (Elbers 2023)."),
+            md("Change between two years of worker records, split into marginal and structural parts (Elbers 2023). "
+               "Without worker records, notebook 07 decomposes the change of the expected counts across fiscal years."),
             code('if workers is not None:\n'
                  '    table = analysis.channelling_table(workers, bench, by=["soc_code"]).assign(\n'
                  '        occupation=lambda t: t["soc_code"]).sort_values("total", ascending=False)\n'
                  '    figures.occupations_figure(table, lang=lang, synthetic=schema.is_synthetic(cases), source=source);'),
-            md("Women's share by occupation among H-2 workers against the US workforce."),
+            md("Women's share by occupation among H-2 workers (worker records only) against the US workforce."),
         ]),
     "03_recruitment_shortfall_and_selection": notebook(
         "03 · Shortfall and selection",
         "How many women are missing against the benchmark, and are women applicants selected less often "
         "than men applying for the same job orders?",
         [
-            code('from toolkit import analysis, occupation_shares, discrimination\n\n'
+            code('from toolkit import analysis, narrative, occupation_shares, discrimination\n\n'
                  'bench = occupation_shares.women_share_by_soc(2022)\n'
                  'positions = int(analysis.certified_positions(cases, ["program"]).query("program == \'H-2A\'")["positions"].sum())\n'
                  'share = bench.set_index("soc_code").loc["45-2092", "women_share"]\n'
@@ -158,8 +174,8 @@ NOTEBOOKS = {
                  'else:\n'
                  '    print("No certified H-2A positions in this selection: the published H-2A share does not apply.")'),
             md("The published 3% (H-2A, 2018, as cited in the 2021 USMCA petition) applied to these positions, "
-               "against crop farmworkers' 26.5% in the US workforce. A selection without H-2A positions "
-               "(for example H-2B store data) skips this step."),
+               "against crop farmworkers' share in the US workforce (CPS Table 11). A selection without H-2A "
+               "positions (for example H-2B store data) skips this step."),
             code('if workers is None:\n    ' + NO_WORKERS + '\nelse:\n'
                  '    ov = analysis.observed_vs_expected(workers, cases, bench, by=["soc_code"]).dropna(subset=["women_share"])\n'
                  '    display(discrimination.availability(ov, "women", "total", "women_share", within="soc_code",\n'
@@ -171,11 +187,12 @@ NOTEBOOKS = {
                  '    display(discrimination.adverse_impact(applicants, "sex", "selected", reference="M"))'),
             md("Selection rates and the four-fifths rule."),
             code('if workers is not None:\n'
-                 '    display(discrimination.cmh(applicants, "sex", "selected", within="case_number"))\n'
-                 '    if schema.is_synthetic(cases):\n'
-                 '        print("planted selection odds ratio:", cases.attrs["truth"]["selection_odds_ratio"])'),
-            md("Mantel-Haenszel odds ratio comparing women and men within job orders; on synthetic data it "
-               "recovers the planted value."),
+                 '    mh = discrimination.cmh(applicants, "sex", "selected", within="case_number")\n'
+                 '    display(mh)\n'
+                 '    if ds.synthetic:\n'
+                 '        display(Markdown(narrative.planted_recovery(mh.loc["odds_ratio_mh"], ds.truth["selection_odds_ratio"],\n'
+                 '                                                    what="selection_odds_ratio", lang=lang)))'),
+            md("Mantel-Haenszel odds ratio comparing women and men within job orders."),
             code('if workers is not None:\n'
                  '    display(discrimination.selection_model(applicants, "sex", "selected", controls=["soc_code"], cluster="recruiter").round(4))'),
             md("Logistic regression with occupation controls and recruiter-clustered standard errors."),
@@ -183,17 +200,18 @@ NOTEBOOKS = {
                  '    per = analysis.observed_vs_expected(workers, cases, bench, by=["recruiter", "soc_code"])\n'
                  '    per = per.groupby("recruiter")[["women", "total", "expected_women"]].sum().reset_index()\n'
                  '    per["expected_share"] = per["expected_women"] / per["total"]\n'
-                 '    display(discrimination.screen_entities(per, "recruiter", printable=True, k=k)\n'
-                 '            [["rank", "recruiter", "women", "total", "shrunk_share", "expected_share", "shrunk_ratio", "q_value", "credible"]].head(6).round(4))'),
-            md("Recruiters ranked by their shrunken share of women relative to the benchmark, with FDR "
-               "control; on synthetic data the two planted excluding recruiters come first."),
+                 '    screen = discrimination.screen_entities(per, "recruiter", printable=True, k=k)\n'
+                 '    display(screen[["rank", "recruiter", "women", "total", "shrunk_share", "expected_share", "shrunk_ratio", "q_value", "credible"]].head(6).round(4))\n'
+                 '    if ds.synthetic:\n'
+                 '        display(Markdown(narrative.planted_ranks(screen, ds.truth["recruiter_exclusion"], lang=lang)))'),
+            md("Recruiters ranked by their shrunken share of women relative to the benchmark, with FDR control."),
         ]),
     "04_wage_gaps": notebook(
         "04 · Wage gaps",
         "Do women earn less than men in the same occupation and state, and do female-typed occupations "
         "offer lower wages?",
         [
-            code('from toolkit import occupation_shares, discrimination\n\n'
+            code('from toolkit import narrative, occupation_shares, discrimination\n\n'
                  'bench = occupation_shares.women_share_by_soc(2022)\n'
                  'discrimination.offered_wage_by_typing(cases, bench, n_bootstrap=200, seed=seed).round(3)'),
             md("Offered hourly wages (case data, no sex needed) in occupations where women are at least half of "
@@ -204,10 +222,13 @@ NOTEBOOKS = {
             md("Two-fold Oaxaca-Blinder decomposition of the log wage gap (men minus women), pooled "
                "coefficients, bootstrap intervals."),
             code('if workers is not None:\n'
-                 '    display(discrimination.wage_gap(paid, method="threefold", n_bootstrap=100, seed=seed).round(4))\n'
-                 '    if schema.is_synthetic(cases):\n'
-                 '        print("planted log wage penalty:", cases.attrs["truth"]["wage_penalty_log"])'),
-            md("Three-fold version; the coefficients part recovers the planted penalty on synthetic data."),
+                 '    three = discrimination.wage_gap(paid, method="threefold", n_bootstrap=100, seed=seed)\n'
+                 '    display(three.round(4))\n'
+                 '    if ds.synthetic:  # the gap is men minus women: the planted penalty enters with its sign flipped\n'
+                 '        display(Markdown(narrative.planted_recovery(three.loc["coefficients"], -ds.truth["wage_penalty_log"],\n'
+                 '                                                    what="wage_penalty", lang=lang)))'),
+            md("Three-fold version: endowments, coefficients (the part of the gap that equal characteristics do not "
+               "explain) and their interaction."),
         ]),
     "05_job_order_language": notebook(
         "05 · Job-order language",
@@ -264,8 +285,8 @@ NOTEBOOKS = {
                  '                   "missing_per_100", title="Missing women per 100 workers", legend_label="per 100",\n'
                  '                   synthetic_label=synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else None,\n'
                  '                    source=source);'),
-            md("Women missing against the occupational benchmark, per 100 workers; states with counts below k "
-               "are hatched."),
+            md("With worker records: women missing against the occupational benchmark, per 100 workers; states "
+               "with counts below k are hatched."),
             code('if workers is not None:\n'
                  '    women = workers[(workers["stage"] == "admitted") & (workers["sex"] == "F")]\n'
                  '    origin = women.groupby("origin_state").size().rename("women").reset_index()\n'
@@ -274,8 +295,72 @@ NOTEBOOKS = {
                  '                   "women", title="Mexican states of origin of women workers", legend_label="women", cmap="magma_r",\n'
                  '                   synthetic_label=synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else None,\n'
                  '                    source=source);'),
-            md("Mexican states of origin (INEGI codes) of admitted women, small counts suppressed."),
+            md("With worker records: Mexican states of origin (INEGI codes) of admitted women, small counts "
+               "suppressed."),
         ]),
+    "07_trends_employers_recruiters": notebook(
+        "07 · Trends, employers and recruiters",
+        "How did certified H-2 jobs, and the women they would employ if staffed like the US workforce, change "
+        "across fiscal years; which employers recur across years; and which foreign labor recruiters serve them?",
+        [
+            md("## Positions and expected women, year by year\nPer program and fiscal year "
+               "(`toolkit.trends.yearly_positions`): certified positions, the women expected if each occupation "
+               "were staffed like the US workforce (CPS Table 11, one benchmark year for every year, so a change "
+               "comes from the job mix, never from the benchmark), and the share of positions in occupations where "
+               "women are at least 25% / 50% of the US workforce. `release`, `partial` and `months` say what each "
+               "year's file covers: a partial year is not a year."),
+            code('from toolkit import coverage, employers, narrative, occupation_shares, recruiters, trends\n\n'
+                 'bench = occupation_shares.women_share_by_soc(request.benchmark_year)\n'
+                 'yearly = trends.yearly_positions(cases, bench, coverage=ds.coverage)\n'
+                 'yearly.round(4)'),
+            code('missing = coverage.missing_years(ds.coverage, request.programs, request.fiscal_years)\n'
+                 'Markdown(narrative.trend_positions(yearly, missing=missing, lang=lang))'),
+            md("The same per worksite state (the five states with most positions in each program's last year)."),
+            code('states = trends.yearly_positions(cases, bench, by=["program", "worksite_state"], coverage=ds.coverage)\n'
+                 'last = states[states["fiscal_year"] == states.groupby("program")["fiscal_year"].transform("max")]\n'
+                 'top = last.sort_values(["program", "positions"], ascending=[True, False]).groupby("program").head(5)\n'
+                 'states.merge(top[["program", "worksite_state"]]).round(4)'),
+            md("## Segregation across occupations, year by year\nM and H of the expected women and men across "
+               "occupations (`trends.yearly_segregation`), bias-corrected, with an interval from the benchmark's "
+               "sampling error (positions are a census of certified jobs)."),
+            code('seg = trends.yearly_segregation(cases, bench, coverage=ds.coverage, n_bootstrap=100, seed=seed)\n'
+                 'seg.round(4)'),
+            md("## The change between the first and last year\n`trends.segregation_change`: M in the last year "
+               "minus M in the first, split by `segregation.mutual_difference` (Elbers 2023) into occupations found "
+               "in one year only, the change of women's overall share, of the occupation mix, and of the association "
+               "between sex and occupation."),
+            code('change = trends.segregation_change(cases, bench, coverage=ds.coverage)\n'
+                 'change.round(6)'),
+            code('Markdown(narrative.trend_change(change, lang=lang))'),
+            md("## Employers across years\nOne identity per employer across years and files (`toolkit.employers`): "
+               "the FEIN where a file has one, otherwise the normalised name and employer state. Possible matches the "
+               "rule does not make are reported, never merged by a guess. Positions and offered wages are public "
+               "DOL records."),
+            code('match = employers.match_employers(cases)\n'
+                 'profiles = employers.profiles(cases, match, worksites=ds.companions.get("worksites"),\n'
+                 '                              housing=ds.companions.get("housing"), recruiters=ds.companions.get("recruiters"))\n'
+                 'profiles[["employer_name", "employer_state", "basis", "years", "cases", "positions", "wage_hourly_median",\n'
+                 '          "worksites", "agents"]].head(10)'),
+            code('Markdown(narrative.employer_matches(match.identities, profiles, match.ambiguous, lang=lang))'),
+            md("Possible matches not merged, the first three of each kind (every row: `match.ambiguous`)."),
+            code('match.ambiguous.groupby("kind").head(3)'),
+            md("## Foreign labor recruiters (H-2B Appendix C)\nAppendix C lists, per H-2B case (FY2020 on), the "
+               "recruiters the employer uses: business name and location (no person's name is read). "
+               "`recruiters.summary` links them to the cases: employers served, occupations, certified positions "
+               "(each recruiter of a case is credited with all its positions) and the women those positions would "
+               "hold if staffed like the US workforce. Recruiters named in worker records are screened in notebook 03."),
+            code('appendix_c = ds.companions.get("recruiters")\n'
+                 'if appendix_c is None and ds.synthetic:\n'
+                 '    appendix_c = synth.appendix_c(cases)  # the synthetic cases\' recruiters, in Appendix C\'s shape\n'
+                 'rec = links = None\n'
+                 'if appendix_c is not None and len(appendix_c):\n'
+                 '    rec = recruiters.summary(cases, appendix_c, benchmark=bench, employer_ids=match.ids)\n'
+                 '    links = recruiters.links(cases, appendix_c, employer_ids=match.ids)\n'
+                 'Markdown(narrative.recruiter_sources(rec, links, lang=lang))'),
+            code('if rec is not None:\n'
+                 '    display(rec[["recruiter_name", "recruiter_country", "locations", "cases", "employers", "positions",\n'
+                 '                 "expected_women", "expected_share"]].head(10).round(3))'),
+        ], params=PARAMS_YEARS),
 }
 
 
