@@ -113,8 +113,9 @@ NOTEBOOKS = {
             code('if workers is None:\n    ' + NO_WORKERS + '\nelse:\n'
                  '    counts = analysis.worker_counts(workers, ["program", "worksite_state", "soc_code"])\n'
                  '    display(segregation.mutual_total(counts, "sex", "soc_code", "n", se=True, n_bootstrap=200, seed=seed))'),
-            md("Observed segregation of admitted workers across occupations, bias-corrected, with a bootstrap "
-               "interval: far above the benchmark value."),
+            md("Observed segregation of admitted workers across occupations, bias-corrected (Miller-Madow), with "
+               "the noncentral chi-square interval that the coverage study chose (`sparse` says when the table "
+               "has too few people per cell for it): far above the benchmark value."),
             code('if workers is not None:\n'
                  '    display(segregation.occupational_indices(counts, "sex", "soc_code", "n", focal="F"))'),
             md("The labour-economics family (D, Karmel-MacLachlan IP, size-standardized D, Gini, Hutchens, "
