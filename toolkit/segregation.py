@@ -37,10 +37,11 @@ the flag does not catch that case.
 Also tried and rejected in that study (``toolkit/data/segregation_coverage.csv`` has the adopted
 ones): BCa (Efron 1987) for M covered 0% in the sparse rows, because M's bias there exceeds two
 standard errors and the bias-correction constant z0 saturates; the studentized bootstrap
-(bootstrap-t with jackknife standard errors) of the jackknife estimate of M covered 0.94 at 7.5
-per cell but 0.85 at 4.2 and 0.18 at 3 (4 groups); the Miller-Madow df counted over non-empty
-cells covered 0.31 at 4.2; the beta-binomial empirical-Bayes D (Rathelot 2012) moved its bias by
-+-0.02 for a 20% change of its dispersion estimate.
+(bootstrap-t with jackknife standard errors) of the jackknife estimate of M covered 0.935 at 7.5
+per cell but 0.845 at 4.2; the Miller-Madow df counted over non-empty cells covered 0.31 at 4.2;
+a beta-binomial empirical-Bayes D (after Rathelot 2012, moment estimate of the dispersion) moved
+its bias by about 0.02 for a 20% change of that dispersion. (Exploratory runs, 200 samples per
+case, not kept in the table.)
 
 References
 ----------
