@@ -85,7 +85,8 @@ def block(verb, long: pd.DataFrame, pysal_index, replicates: int, r_call: str, w
     """One case: toolkit cells bootstrap vs R, toolkit units bootstrap vs PySAL, same replicates."""
     from segregation.inference import SingleValueTest
     name = verb.__name__
-    _, t_cells, m_cells = measure(verb, long, "g", "unit", "n", se=True, n_bootstrap=replicates, seed=1)
+    _, t_cells, m_cells = measure(verb, long, "g", "unit", "n", se=True, n_bootstrap=replicates, seed=1,
+                                  method="percentile_bc")
     cells = f"toolkit {name}(se=True), cells bootstrap (R's procedure)"
     if with_r:
         t_r, _ = r_time(long, r_call)
@@ -97,7 +98,7 @@ def block(verb, long: pd.DataFrame, pysal_index, replicates: int, r_call: str, w
     _, t_ref, m_ref = measure(SingleValueTest, pysal_index, iterations_under_null=replicates,
                               null_approach="bootstrap", n_jobs=PYSAL_JOBS)
     _, t_units, m_units = measure(verb, long, "g", "unit", "n", se=True, n_bootstrap=replicates, seed=1,
-                                  resample="units")
+                                  resample="units", method="percentile_bc")
     print(line(f"PySAL {type(pysal_index).__name__} bootstrap (units), n_jobs={PYSAL_JOBS}", t_ref, m_ref))
     print(line(f"toolkit {name}(resample='units') (PySAL's procedure)", t_units, m_units, t_ref))
     print(line("toolkit cells bootstrap vs PySAL (other procedure)", t_cells, None, t_ref))

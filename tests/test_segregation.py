@@ -244,7 +244,10 @@ def test_unit_bootstrap_option():
     with pytest.raises(ValueError, match="resample must be one of"):
         sg.mutual_total(df, "g", "u", "n", se=True, resample="rows")
     with pytest.raises(ValueError, match="no within="):
-        sg.mutual_total(df.assign(s=df["u"] % 2), "g", "u", "n", within="s", se=True, resample="units")
+        sg.mutual_total(df.assign(s=df["u"] % 2), "g", "u", "n", within="s", se=True, resample="units",
+                        method="jackknife")
+    with pytest.raises(ValueError, match="does not resample units"):  # the analytic default models people
+        sg.mutual_total(df, "g", "u", "n", resample="units")
     # units resampling reproduces the spread of D over units drawn from the same population of units
     wide = df.pivot(index="u", columns="g", values="n").to_numpy().astype(float)
     rng = np.random.default_rng(9)

@@ -1,37 +1,22 @@
-"""Coverage study of the bootstrap intervals of toolkit.segregation (issue 18).
+"""Coverage study of the segregation intervals (issue 18): toolkit.segregation_coverage explains the design.
 
-Design. Each case is a population table of cell shares p (units x groups) with known M, H, D and
-local scores ls_u; a sample is a multinomial draw of N people from p; on each sample every
-interval method of ``segregation.METHODS`` is computed from the same ``n_bootstrap`` replicates
-(the toolkit's own ``_bootstrap``, ``_jackknife`` and ``_summarise``, which the public verbs
-call; ``test_study_uses_what_the_verbs_return`` checks that). Coverage is the share of samples
-whose interval holds the true value; bias is the mean estimate minus the truth. Local scores are
-pooled over the units present in a sample: row ``ls`` over the units not flagged sparse, row
-``ls_sparse_units`` over those flagged (reported, not checked against the band).
+The slow tests recompute the study's table (about 90 s of one core: N_SAMPLES = 400 samples per
+case, N_BOOTSTRAP = 200 replicates) and check that
 
-Grid: mean cell sizes (N / (units x groups)) from 3 to 133, two to four groups, including the two
-sparse rows of issue 18 (200 x 2 with N = 3,000; 300 x 2 with N = 2,500).
+- the default method of each measure (``segregation.MEASURE_METHODS``: "noncentral" for M and H,
+  "folded_normal" for D, "jackknife" for local scores) holds 0.92-0.98 (within two Monte Carlo
+  standard errors, about 0.011 each) in every case of the grid where it is not flagged, and is
+  not flagged, and holds, in the two sparse rows of issue 18 (200 x 2, N = 3,000; 300 x 2,
+  N = 2,500);
+- ``segregation.SPARSE_MEAN_CELL`` is what the study measured (``segregation_coverage.thresholds``),
+  so the ``sparse`` flag means "this method was not measured to hold at this many people per cell";
+- the defaults beat R's procedure in the sparse rows, and the documented limitation under weak
+  segregation (D) is what the study shows.
 
-Monte Carlo error. With S samples per case the coverage estimate has a binomial standard error
-sqrt(c (1 - c) / S); at c = 0.95 and S = N_SAMPLES = 400 that is 0.011. The test fails when the
-default method's coverage is more than two such errors outside 0.92-0.98, i.e. outside
-[0.92 - 2 se, 0.98 + 2 se] = [0.898, 1.0] at S = 400: the estimate then disagrees with every true
-coverage in the band at about the 2.5% level one-sided (per check). Two se rather than a
-Bonferroni correction over the ~40 checks: the seeds are fixed, so the test never flakes, and the
-looser band would let a true coverage of 0.88 pass. For the local scores, units of one sample
-share a draw, so their error is the standard deviation of the per-sample coverage (over units)
-divided by sqrt(S); it is small, and the band there is close to 0.92-0.98 itself.
-
-Defaults (as the verbs): "jackknife" for M, H and local scores, "percentile_bc" (R's) for D.
-Where a table has fewer people per cell than ``segregation.SPARSE_MEAN_CELL`` (5 for M and H, 10
-for D; 20 per group in the unit for a local score) the results flag ``sparse``: no method reached
-0.92 there in this study. The test asserts the flag instead of the band, that no method reaches
-the band for M and H there (what the flag claims), and that the default beats R's procedure.
-Two documented limitations under weak segregation are checked as such (``KNOWN``).
-
-Cost: about 60 s of one core (measured 63 s user time; the grid, N_SAMPLES and N_BOOTSTRAP were
-chosen for it). ``python tests/test_segregation_coverage.py [samples bootstrap seed]`` prints the
-table (defaults 400, 200, 100).
+Two se rather than a Bonferroni correction over the ~40 checks: the seeds are fixed, so the test
+never flakes, and the looser band would let a true coverage of 0.88 pass.
+``python tools/coverage_study.py`` regenerates the committed table
+(toolkit/data/segregation_coverage.csv).
 """
 from __future__ import annotations
 
@@ -40,143 +25,104 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import optimize, stats
 
 from toolkit import segregation as sg
+from toolkit import segregation_coverage as study
+from toolkit.segregation_coverage import BAND, DEFAULTS, KNOWN, population
 
-N_SAMPLES = 400
-N_BOOTSTRAP = 200
-LEVEL = 0.95
-BAND = (0.92, 0.98)
-# (units, groups, N, segregation strength: smaller is more segregated)
-CASES = [
-    (20, 2, 4_000, 3.0),   # mean cell 100
-    (50, 3, 20_000, 3.0),  # 133 (issue 18's third row)
-    (100, 2, 5_000, 3.0),  # 25 (issue 18's second row)
-    (60, 3, 3_600, 3.0),   # 20
-    (40, 2, 800, 3.0),     # 10
-    (50, 4, 2_400, 3.0),   # 12
-    (200, 2, 3_000, 3.0),  # 7.5 (issue 18's sparse rows)
-    (300, 2, 2_500, 3.0),  # 4.2
-    (100, 4, 1_200, 3.0),  # 3
-    (100, 2, 2_000, 30.0),  # 10, weak segregation (M near its floor of 0)
-]
-
-
-def population(units: int, groups: int, strength: float, seed: int) -> np.ndarray:
-    """Cell shares: unit sizes lognormal(0, 1); each unit's group mix Dirichlet(strength * overall mix)."""
-    rng = np.random.default_rng(seed)
-    sizes = rng.lognormal(0.0, 1.0, units)
-    overall = rng.dirichlet(np.full(groups, 4.0))
-    return sizes[:, None] / sizes.sum() * rng.dirichlet(overall * strength, size=units)
-
-
-def _stats(n: np.ndarray) -> np.ndarray:
-    """M, H, (D if two groups), ls_1..ls_U of count arrays (..., U, G), in one vector."""
-    parts = [sg._mh_counts(n)]
-    if n.shape[-1] == 2:
-        parts.append(sg._d_counts(n)[..., None])
-    parts.append(sg._local_counts(n)[..., 0])
-    return np.concatenate(parts, axis=-1)
-
-
-def study_case(units, groups, size, strength, *, n_samples=N_SAMPLES, n_bootstrap=N_BOOTSTRAP, seed=0):
-    """Rows (case, measure, method) with coverage, its Monte Carlo se, bias and the sparse flag."""
-    p = population(units, groups, strength, seed)
-    truth = _stats(p * 1e9)  # the population's values (scale-free)
-    rng = np.random.default_rng(seed + 1)
-    names = ["M", "H"] + (["D"] if groups == 2 else [])
-    k = len(names)
-    hits = {m: np.full((n_samples, k + 2), np.nan) for m in sg.METHODS}
-    err = {m: np.full((n_samples, k + 2), np.nan) for m in sg.METHODS}
-    flagged = {m: np.zeros((n_samples, k), dtype=bool) for m in sg.METHODS}
-    for s in range(n_samples):
-        n = rng.multinomial(size, p.ravel()).reshape(units, groups).astype(float)
-        est = _stats(n)
-        boot = sg._bootstrap(_stats, n, n_bootstrap, rng)
-        jack = sg._jackknife(_stats, n)
-        present = n.sum(axis=1) > 0
-        cells = np.concatenate([np.full(k, sg._mean_cell(n)), sg._mean_cell(n[:, None, :])])
-        sparse = cells < np.array([sg.SPARSE_MEAN_CELL[name] for name in names] + [sg.SPARSE_MEAN_CELL["ls"]] * units)
-        for method in sg.METHODS:
-            out = sg._summarise(est, boot, LEVEL, method=method, jack_bias=jack, sparse=sparse)
-            cover = (out["ci_low"] <= truth) & (truth <= out["ci_high"])
-            hits[method][s, :k] = cover[:k]
-            err[method][s, :k] = out["est"][:k] - truth[:k]
-            for j, units_ in ((k, present & ~out["sparse"][k:]), (k + 1, present & out["sparse"][k:])):
-                if units_.any():  # local scores of the units whose flag is off, then of those flagged
-                    hits[method][s, j] = cover[k:][units_].mean()
-                    err[method][s, j] = (out["est"][k:] - truth[k:])[units_].mean()
-            flagged[method][s] = out["sparse"][:k]
-    rows = []
-    for method in sg.METHODS:
-        for j, name in enumerate([*names, "ls", "ls_sparse_units"]):
-            seen = hits[method][:, j][~np.isnan(hits[method][:, j])]
-            if len(seen) < 2:
-                continue
-            c = seen.mean()
-            mc = math.sqrt(LEVEL * (1 - LEVEL) / len(seen)) if j < k else seen.std(ddof=1) / math.sqrt(len(seen))
-            rows.append({"units": units, "groups": groups, "N": size, "mean_cell": size / units / groups,
-                         "segregation": "weak" if strength != 3.0 else "moderate", "measure": name,
-                         "method": method, "coverage": c, "mc_se": mc, "bias": np.nanmean(err[method][:, j]),
-                         "truth": truth[j] if j < k else float("nan"),
-                         "sparse": name == "ls_sparse_units" or (j < k and bool(flagged[method][:, j].mean() > 0.5))})
-    return rows
-
-
-def coverage_table(cases=CASES, *, seed: int = 100, n_samples: int = N_SAMPLES, n_bootstrap: int = N_BOOTSTRAP
-                   ) -> pd.DataFrame:
-    """The study's table: case i uses seed + i (population and samples)."""
-    return pd.DataFrame([row for i, case in enumerate(cases)
-                         for row in study_case(*case, n_samples=n_samples, n_bootstrap=n_bootstrap, seed=seed + i)])
-
-
-DEFAULTS = {"M": "jackknife", "H": "jackknife", "ls": "jackknife", "D": "percentile_bc"}  # as the verbs
-# Known and documented: D near random allocation under-covers at any cell size (Allen et al. 2015);
-# local scores near their floor of 0 over-cover (the interval is conservative, never too short).
-KNOWN = {("weak", "D"), ("weak", "ls")}
+SPARSE_ROWS = [(200, 2, 3_000), (300, 2, 2_500)]  # issue 18's
 
 
 @pytest.fixture(scope="module")
 def table() -> pd.DataFrame:
-    out = coverage_table()
-    with pd.option_context("display.width", 200, "display.max_rows", 200):
+    out = study.coverage_table()
+    with pd.option_context("display.width", 200, "display.max_rows", 300):
         print(out.round(4).to_string(index=False))
     return out
 
 
 def _defaults(table: pd.DataFrame) -> pd.DataFrame:
-    return table[table["method"] == table["measure"].map(DEFAULTS).fillna("jackknife")]
+    return table[table["method"] == table["measure"].map(DEFAULTS).fillna(DEFAULTS["ls"])]
 
 
 @pytest.mark.slow
-def test_default_method_covers_where_not_flagged(table):
+def test_default_method_holds_across_the_grid(table):
     default = _defaults(table)
-    default = default[~default["sparse"] & ~default.set_index(["segregation", "measure"]).index.isin(KNOWN)]
-    outside = (default["coverage"] < BAND[0] - 2 * default["mc_se"]) | (default["coverage"] > BAND[1] + 2 * default["mc_se"])
-    assert not outside.any(), ("the default interval's coverage leaves 0.92-0.98 by more than 2 Monte Carlo se "
-                               f"where results are not flagged sparse:\n{default[outside].to_string()}")
+    default = default[(default["measure"] != "ls_sparse_units")
+                      & ~default.set_index(["segregation", "measure"]).index.isin(KNOWN)]
+    bad = default[~default["sparse"] & ~study.holds(default)]
+    assert bad.empty, ("the default interval's coverage leaves 0.92-0.98 by more than 2 Monte Carlo se "
+                       f"where it is not flagged sparse:\n{bad.to_string()}")
+    # the defaults are flagged only in the sparsest cases of the grid (3 people per cell)
+    assert set(default.loc[default["sparse"], "mean_cell"]) <= {3.0}, default[default["sparse"]]
 
 
 @pytest.mark.slow
-def test_sparse_cases_are_flagged_and_default_beats_r_there(table):
-    below = table["mean_cell"] < table["measure"].map(sg.SPARSE_MEAN_CELL)
-    flagged = table[below & table["measure"].isin(["M", "H", "D"])]
-    assert flagged["sparse"].all(), "tables below SPARSE_MEAN_CELL must carry the sparse flag"
-    assert not table.loc[~below & (table["mean_cell"] >= 10) & (table["measure"] != "ls_sparse_units"), "sparse"].any()
-    wide = flagged.pivot_table(index=["units", "groups", "N", "measure"], columns="method", values="coverage")
-    assert (wide["jackknife"] > wide["percentile_bc"]).loc[:, :, :, ["M", "H"]].all(), wide
-    # what the flag admits: no method reaches the band there
-    assert (wide.loc[:, :, :, ["M", "H"]].max(axis=1) < BAND[0]).all(), wide
+def test_issue_18_sparse_rows_are_covered_not_flagged(table):
+    default = _defaults(table).set_index(["units", "groups", "N", "measure"])
+    for units, groups, size in SPARSE_ROWS:
+        for measure in ("M", "H", "D", "ls"):
+            row = default.loc[(units, groups, size, measure)]
+            assert not row["sparse"] and study.holds(row.to_frame().T).all(), (units, groups, size, measure, row)
+    # and the defaults beat R's procedure there
+    wide = table.pivot_table(index=["units", "groups", "N", "measure"], columns="method", values="coverage")
+    for units, groups, size in SPARSE_ROWS:
+        for measure in ("M", "H", "D"):
+            got = wide.loc[(units, groups, size, measure)]
+            assert got[DEFAULTS[measure]] > got["percentile_bc"], (units, measure, got)
+
+
+@pytest.mark.slow
+def test_sparse_thresholds_are_what_the_study_measured(table):
+    measured = study.thresholds(table)
+    assert measured == {m: sg.SPARSE_MEAN_CELL[m] for m in measured}, (
+        f"segregation.SPARSE_MEAN_CELL must be the study's thresholds; measured {measured}")
+    rows = table[table["measure"].isin(["M", "H", "D"])]
+    below = rows["mean_cell"] < [sg.SPARSE_MEAN_CELL[m][k] for m, k in zip(rows["measure"], rows["method"])]
+    assert (rows["sparse"] == below).all(), "the flag is set exactly below the threshold"
+
+
+@pytest.mark.slow
+def test_committed_table_is_what_the_study_computes(table):
+    # toolkit/data/segregation_coverage.csv (tools/coverage_study.py) is what a notebook shows
+    committed = study.load_table()
+    pd.testing.assert_frame_equal(committed, table.round(6).reset_index(drop=True), check_dtype=False, atol=1e-6)
+
+
+def test_committed_table_gives_the_library_thresholds():
+    committed = study.load_table()
+    measured = study.thresholds(committed)
+    assert measured == {m: sg.SPARSE_MEAN_CELL[m] for m in measured}, measured
+    assert set(committed["method"]) == set(sg.METHODS)
+    default = _defaults(committed).set_index(["units", "groups", "N", "measure"])
+    for units, groups, size in SPARSE_ROWS:  # issue 18's sparse rows: covered, not flagged
+        rows = default.loc[[(units, groups, size, m) for m in ("M", "H", "D", "ls")]]
+        assert study.holds(rows).all() and not rows["sparse"].any(), rows
+
+
+def test_thresholds_rule():
+    # the smallest mean cell from which every denser case holds; inf when the densest fails
+    rows = pd.DataFrame({"measure": "M", "method": "x", "segregation": "moderate", "mc_se": 0.01,
+                         "mean_cell": [100, 25, 10, 7.5, 4.1667, 3.0],
+                         "coverage": [0.95, 0.93, 0.85, 0.95, 0.95, 0.95]})
+    assert study.thresholds(rows) == {"M": {"x": 25.0}}
+    assert study.thresholds(rows.assign(coverage=0.95)) == {"M": {"x": 3.0}}
+    assert study.thresholds(rows.assign(coverage=[0.5] + [0.95] * 5)) == {"M": {"x": math.inf}}
+    assert study.thresholds(rows.assign(coverage=[0.95] * 5 + [0.5])) == {"M": {"x": 4.1}}  # floor: 4.17 holds
+    assert study.thresholds(rows.assign(coverage=0.999, mc_se=0.001)) == {"M": {"x": math.inf}}  # over-covering
 
 
 @pytest.mark.slow
 def test_known_limitations_under_weak_segregation(table):
     # Allen et al. (2015): with units whose two groups' shares are (nearly) equal the limit of D is
-    # not normal, and bootstrap intervals of D under-cover; the docstring of dissimilarity says so.
-    weak = _defaults(table[table["segregation"] == "weak"]).set_index("measure")
-    assert weak.loc["D", "coverage"] < BAND[0], weak
+    # not normal, and no interval of D here holds its level; the docstring of dissimilarity says so.
+    weak = table[(table["segregation"] == "weak")]
+    assert (weak.loc[weak["measure"] == "D", "coverage"] < BAND[0]).all(), weak
     # local scores near 0 (mutual_local's docstring): conservative, not short
-    assert weak.loc["ls", "coverage"] > BAND[0], weak
+    assert _defaults(weak).set_index("measure").loc["ls", "coverage"] > BAND[0], weak
+    # M and H there are covered by the default (their floor of 0 is handled by the inversion)
+    assert study.holds(_defaults(weak).set_index("measure").loc[["M", "H"]]).all()
 
 
 def test_jackknife_equals_leaving_each_person_out():
@@ -217,9 +163,120 @@ def test_percentile_bc_is_r_bootstrap_summary():
     assert [out["ci_low"][0], out["ci_high"][0]] == pytest.approx(np.quantile(debiased, [0.05, 0.95]))
     assert out["bias"] == pytest.approx(est - debiased.mean())
     # the jackknife method: the percentile interval moved to the jackknife-corrected estimate
-    out = sg._summarise(est, boot, 0.9, method="jackknife", jack_bias=np.array([0.02]))
+    out = sg._summarise(est, boot, 0.9, method="jackknife", bias=np.array([0.02]))
     assert out["est"] == pytest.approx(0.28)
     assert [out["ci_low"][0], out["ci_high"][0]] == pytest.approx(np.quantile(boot, [0.05, 0.95]) - boot.mean() + 0.28)
+
+
+def test_noncentral_inverts_scipy_ncx2_on_a_2x2_table():
+    # HAND-style 2 x 2 table: 30/10 and 10/50, N = 100, df = 1
+    n = np.array([[30.0, 10.0], [10.0, 50.0]])
+    p = n / 100
+    m = sum(p[i, j] * math.log(p[i, j] / (p[i].sum() * p[:, j].sum())) for i in range(2) for j in range(2))
+    g = 200 * m
+    est, lo, hi = sg._noncentral(np.array([m]), np.array([100.0]), np.array([1.0]), 0.95)
+    assert est[0] == pytest.approx((g - 1) / 200)  # Miller-Madow: M - (U - 1)(G - 1) / (2N)
+    # the bounds are the noncentralities at which G is the 97.5% and 2.5% point (scipy.stats.ncx2)
+    assert stats.ncx2.cdf(g, 1, lo[0] * 200) == pytest.approx(0.975, abs=1e-6)
+    assert stats.ncx2.cdf(g, 1, hi[0] * 200) == pytest.approx(0.025, abs=1e-6)
+    # and they agree with a root-finder on scipy.stats.ncx2 itself
+    for bound, q in ((lo[0], 0.975), (hi[0], 0.025)):
+        root = optimize.brentq(lambda lam: stats.ncx2.cdf(g, 1, lam) - q, 1e-9, 10 * g)
+        assert bound * 200 == pytest.approx(root, rel=1e-5)
+    # the verb: the same numbers for M, and H = M / E(group)
+    data = pd.DataFrame({"g": ["F", "M"] * 2, "u": [0, 0, 1, 1], "n": n.ravel()})
+    got = sg.mutual_total(data, "g", "u", "n", se=True, n_bootstrap=20, seed=1)
+    e = -sum(x * math.log(x) for x in p.sum(0))
+    np.testing.assert_allclose(got.loc["M", ["est", "ci_low", "ci_high"]].to_numpy(float), [est[0], lo[0], hi[0]])
+    np.testing.assert_allclose(got.loc["H", ["est", "ci_low", "ci_high"]].to_numpy(float),
+                               np.array([est[0], lo[0], hi[0]]) / e)
+    assert got.loc["M", "bias"] == pytest.approx(1 / 200)
+    # base 2 rescales M, not H
+    got2 = sg.mutual_total(data, "g", "u", "n", se=True, n_bootstrap=20, seed=1, base=2)
+    assert got2.loc["M", "ci_high"] == pytest.approx(hi[0] / math.log(2))
+
+
+def test_noncentral_edges():
+    # G below the 97.5% point of the central chi-square: the lower bound is 0, and so is the estimate
+    # when G < df; G below the 2.5% point: the whole interval is 0
+    est, lo, hi = sg._noncentral(np.array([2.0, 0.2, 0.0]) / 200, np.full(3, 100.0), np.full(3, 3.0), 0.95)
+    assert lo.tolist() == [0.0, 0.0, 0.0] and est.tolist() == [0.0, 0.0, 0.0]
+    assert hi[0] > 0 and hi[1] == 0 and hi[2] == 0  # chi2(3).cdf(0.2) = 0.022 < 0.025
+    assert stats.chi2.cdf(0.2, 3) < 0.025 < stats.chi2.cdf(2.0, 3)
+    # one unit or one group: df = 0, M = 0 and its interval is [0, 0]
+    one = pd.DataFrame({"g": ["F", "M"], "u": [0, 0], "n": [5, 7]})
+    got = sg.mutual_total(one, "g", "u", "n", se=True, n_bootstrap=10, seed=1)
+    assert (got[["est", "ci_low", "ci_high"]].to_numpy(float) == 0).all()
+    # within strata: G = sum_w 2 N_w M_w, df = sum_w (U_w - 1)(G_w - 1) (stratum B has one unit: df 0)
+    d = pd.DataFrame({"w": list("AAAABB"), "u": list("aabbcc"), "g": list("xyxyxy"), "n": [30, 10, 10, 50, 5, 5]})
+    got = sg.mutual_total(d, "g", "u", "n", within="w", se=True, n_bootstrap=10, seed=1)
+    plug = sg.mutual_total(d, "g", "u", "n", within="w").loc["M", "est"]
+    want = sg._noncentral(np.array([plug]), np.array([110.0]), np.array([1.0]), 0.95)
+    np.testing.assert_allclose(got.loc["M", ["est", "ci_low", "ci_high"]].to_numpy(float), [w[0] for w in want])
+    with pytest.raises(ValueError, match="does not resample units"):
+        sg.mutual_total(d, "g", "u", "n", resample="units")
+
+
+def test_folded_normal_hand_computed():
+    # each unit: x = |a_u - b_u|, s^2 = a(1 - a)/N_a + b(1 - b)/N_b; m solves E|N(m, s^2)| = x, or 0
+    n = np.array([[30.0, 10.0], [10.0, 50.0], [4.0, 6.0], [1.0, 1.0]])
+    a, b = n[:, 0] / n[:, 0].sum(), n[:, 1] / n[:, 1].sum()
+    x = np.abs(a - b)
+    s = np.sqrt(a * (1 - a) / n[:, 0].sum() + b * (1 - b) / n[:, 1].sum())
+
+    def folded_mean(m, sd):  # E|X| for X ~ N(m, sd^2)
+        return sd * math.sqrt(2 / math.pi) * math.exp(-m * m / (2 * sd * sd)) + m * (1 - 2 * stats.norm.cdf(-m / sd))
+
+    want = [optimize.brentq(lambda m: folded_mean(m, sd) - xi, 0, xi) if xi > sd * math.sqrt(2 / math.pi) else 0.0
+            for xi, sd in zip(x, s)]
+    assert sg._d_folded_counts(n) == pytest.approx(0.5 * sum(want), abs=1e-6)
+    assert sg._d_folded_counts(n) < sg._d_counts(n)  # never above the plug-in D
+    assert want[3] == 0.0  # 1 woman and 1 man: a difference no larger than noise
+    # vectorised over replicates: the same as one table at a time
+    tables = np.stack([n, n[::-1], n + 1])
+    np.testing.assert_allclose(sg._d_folded_counts(tables), [sg._d_folded_counts(t) for t in tables])
+
+
+def test_folded_normal_removes_most_of_the_planted_small_unit_bias():
+    # planted: 400 units of equal expected size whose share of women runs evenly from 5% to 95%,
+    # samples of 3,200 people (4 per cell); the plug-in D is biased up by the noise of the small
+    # units. Over 40 samples the folded estimate's bias is under half of R's bootstrap-corrected
+    # one, and its interval covers the truth more often.
+    pi = np.linspace(0.05, 0.95, 400)
+    p = np.c_[pi, 1 - pi] / 400
+    truth = sg._d_counts(p)
+    rng = np.random.default_rng(8)
+    err = {"plug-in": [], "folded_normal": [], "percentile_bc": []}
+    hit = {"folded_normal": [], "percentile_bc": []}
+    for _ in range(40):
+        n = rng.multinomial(3_200, p.ravel()).reshape(400, 2)
+        data = pd.DataFrame({"u": np.repeat(np.arange(400), 2), "g": np.tile(["F", "M"], 400), "n": n.ravel()})
+        data = data[data.groupby("u")["n"].transform("sum") > 0]
+        plug = sg.dissimilarity(data, "g", "u", "n").loc["D", "est"]
+        err["plug-in"].append(plug - truth)
+        for method in hit:
+            got = sg.dissimilarity(data, "g", "u", "n", se=True, n_bootstrap=100, seed=rng, method=method).loc["D"]
+            err[method].append(got["est"] - truth)
+            hit[method].append(got["ci_low"] <= truth <= got["ci_high"])
+            assert got["bias"] == pytest.approx(plug - got["est"])
+    bias = {k: np.mean(v) for k, v in err.items()}
+    assert bias["plug-in"] > 0.03, bias
+    assert abs(bias["folded_normal"]) < abs(bias["percentile_bc"]) / 2, bias
+    assert np.mean(hit["folded_normal"]) > np.mean(hit["percentile_bc"]), hit
+
+
+def test_noncentral_covers_a_planted_m():
+    # planted population M; 200 samples of a sparse table (4 people per cell): coverage near 95%
+    p = population(100, 2, 3.0, seed=4)
+    truth = sg._m_counts(p * 1e9)
+    rng = np.random.default_rng(5)
+    hit = []
+    for _ in range(200):
+        n = rng.multinomial(800, p.ravel()).reshape(100, 2).astype(float)
+        n = n[n.sum(1) > 0]
+        _, lo, hi = sg._noncentral(sg._m_counts(n)[None], n.sum()[None], sg._independence_df(n)[None], 0.95)
+        hit.append(lo[0] <= truth <= hi[0])
+    assert 0.90 <= np.mean(hit) <= 0.99, np.mean(hit)
 
 
 def test_study_uses_what_the_verbs_return():
@@ -228,20 +285,30 @@ def test_study_uses_what_the_verbs_return():
     data = pd.DataFrame({"u": np.repeat(np.arange(30), 2), "g": np.tile(["F", "M"], 30), "n": n.ravel()})
     data = data[data.groupby("u")["n"].transform("sum") > 0]
     n = n[n.sum(axis=1) > 0].astype(float)
-    got = sg.mutual_total(data, "g", "u", "n", se=True, n_bootstrap=50, seed=7)
-    boot = sg._bootstrap(sg._mh_counts, n, 50, np.random.default_rng(7))
-    want = sg._summarise(sg._mh_counts(n), boot, 0.95, method="jackknife",
-                         jack_bias=sg._jackknife(sg._mh_counts, n), sparse=sg._mean_cell(n) < 5)
-    for key in ("est", "se", "ci_low", "ci_high", "bias"):
-        np.testing.assert_allclose(got[key].to_numpy(), want[key])
-    assert got["sparse"].tolist() == [400 / n.size < sg.SPARSE_MEAN_CELL["M"]] * 2
-    d = sg.dissimilarity(data, "g", "u", "n", se=True, n_bootstrap=50, seed=7)
-    r = sg.dissimilarity(data, "g", "u", "n", se=True, n_bootstrap=50, seed=7, method="percentile_bc")
-    pd.testing.assert_frame_equal(d, r)  # D's default is R's procedure
-    local = sg.mutual_local(data, "g", "u", "n", wide=True, se=True, n_bootstrap=50, seed=7)
-    np.testing.assert_array_equal(local["ls_sparse"], n.sum(axis=1) / 2 < sg.SPARSE_MEAN_CELL["ls"])
-    with pytest.raises(ValueError, match=r"method must be one of \['jackknife', 'percentile_bc'\], got 'bca'"):
-        sg.mutual_total(data, "g", "u", "n", method="bca")  # checked even without se=True
+    est = study._stats(n)
+    boot = sg._bootstrap(study._stats, n, 50, np.random.default_rng(7))
+    jack = study._jackknife(n)
+    np.testing.assert_allclose(np.delete(jack, 3), np.delete(sg._jackknife(study._stats, n), 3), atol=1e-12)
+    verbs = {"M": lambda **kw: sg.mutual_total(data, "g", "u", "n", **kw).loc[["M"]],
+             "H": lambda **kw: sg.mutual_total(data, "g", "u", "n", **kw).loc[["H"]],
+             "D": lambda **kw: sg.dissimilarity(data, "g", "u", "n", **kw),
+             "ls": lambda **kw: sg.mutual_local(data, "g", "u", "n", wide=True, **kw)
+             .rename(columns=lambda c: c.removeprefix("ls_")).assign(est=lambda t: t["ls"])}
+    seen = set()
+    for method in sg.METHODS:
+        for measure, want in study.intervals(n, est, boot, jack, method).items():
+            got = verbs[measure](se=True, n_bootstrap=50, seed=7, method=method)
+            for key in ("est", "ci_low", "ci_high", "sparse"):
+                np.testing.assert_allclose(got[key].to_numpy(float), np.asarray(want[key], float), err_msg=f"{measure} {method} {key}")
+            seen.add((measure, method))
+    assert seen == {(m, k) for m, ks in sg.MEASURE_METHODS.items() for k in ks}
+    with pytest.raises(ValueError, match=r"method must be one of \['jackknife', 'percentile_bc'\] for mutual_local, "
+                                         r"got 'noncentral'"):
+        sg.mutual_local(data, "g", "u", "n", method="noncentral")  # checked even without se=True
+    with pytest.raises(ValueError, match=r"method must be one of \['folded_normal', 'percentile_bc', 'jackknife'\]"):
+        sg.dissimilarity(data, "g", "u", "n", method="bca")
+    with pytest.raises(ValueError, match=r"for mutual_within, got 'noncentral'"):
+        sg.mutual_within(data.assign(w=data["u"] % 2), "g", "u", "w", "n", method="noncentral")
 
 
 if __name__ == "__main__":  # the study's table: python tests/test_segregation_coverage.py [samples bootstrap seed]
@@ -249,5 +316,5 @@ if __name__ == "__main__":  # the study's table: python tests/test_segregation_c
 
     args = [int(a) for a in sys.argv[1:4]]
     keys = ["n_samples", "n_bootstrap", "seed"][: len(args)]
-    with pd.option_context("display.width", 200, "display.max_rows", 200):
-        print(coverage_table(**dict(zip(keys, args))).round(4).to_string(index=False))
+    with pd.option_context("display.width", 200, "display.max_rows", 300):
+        print(study.coverage_table(**dict(zip(keys, args))).round(4).to_string(index=False))

@@ -252,7 +252,8 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
         top = named.iloc[0]
         ev.findings.append(_finding(
             "channelling", "theil_h", h.loc["H", "est"], (h.loc["H", "ci_low"], h.loc["H", "ci_high"]),
-            # segregation.SPARSE_MEAN_CELL: below it the coverage study found no interval holding 95%
+            # segregation.SPARSE_MEAN_CELL["H"][method]: below it the coverage study measured the
+            # default interval under-covering, or did not measure it
             caveat=("t", "interval_may_undercover", {}) if bool(h.loc["H"].get("sparse", False)) else None,
             occupation=("occ", top["soc_code"]), women=("count", top["women"]),
             share_f=("pct", top["women"] / women, 0), share_all=("pct", top["total"] / total, 0),

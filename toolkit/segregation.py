@@ -9,20 +9,39 @@ with PySAL ``segregation`` where they overlap (``tests/test_segregation.py`` use
 Inference resamples the contingency table: each bootstrap replicate is a multinomial draw of the
 N individuals over the cells with the observed cell shares, all replicates drawn as one numpy
 array (in chunks), so no Python loop runs per observation. ``se`` is the standard deviation of
-the replicates. ``method=`` chooses the bias correction and the interval (``_summarise``):
+the replicates. ``method=`` chooses the bias correction and the interval:
 
-- ``"jackknife"`` (default of the M/H and local verbs): est - jackknife bias, with the bootstrap
+- ``"noncentral"`` (default of ``mutual_total``): M_mm = M - (U - 1)(G - 1) / (2N) (Miller-Madow)
+  and the interval that inverts the noncentral chi-square distribution of G = 2 N M
+  (Goebel et al. 2005), analytic (``_noncentral``); H = M / E(group);
+- ``"folded_normal"`` (default of ``dissimilarity``): each unit's share difference replaced by its
+  folded-normal moment estimate, that estimate's remaining bias removed by the bootstrap, and the
+  bootstrap percentile interval moved to it (``_d_folded_counts``);
+- ``"jackknife"`` (default of the local and within verbs): est - jackknife bias, with the bootstrap
   percentile interval moved to that estimate;
-- ``"percentile_bc"`` (what the R package ``segregation`` does, and the default of
-  ``dissimilarity``): est_bc = 2 est - mean(boot), interval = quantiles of 2 est - boot.
+- ``"percentile_bc"`` (what the R package ``segregation`` does, for every index):
+  est_bc = 2 est - mean(boot), interval = quantiles of 2 est - boot.
 
-The coverage study ``tests/test_segregation_coverage.py`` (population tables with known values,
-multinomial samples, 400 samples per case) chose them: in tables with 7.5 people per cell R's
-procedure covered M 87% of the time and the jackknife 93%; at 4 per cell 43% and 88%. No method
-reached 92% below 5 people per cell, so every interval comes with a ``sparse`` flag
-(``ls_sparse`` for local scores, per unit): True means "this interval may under-cover: fewer than
-``SPARSE_MEAN_CELL`` people per cell" (5 for M and H; 10 for D; for a local score 20 people
-per group in the unit), and a report must say so instead of "95%".
+The coverage study (``toolkit.segregation_coverage``, run by ``tests/test_segregation_coverage.py``;
+population tables with known values, multinomial samples, 400 samples per case) chose them. In
+issue 18's sparse rows (200 x 2 with N = 3,000, 7.5 people per cell; 300 x 2 with N = 2,500,
+4.2 per cell) R's procedure covered M 87% and 43% of the time, the jackknife 93% and 88%, the
+noncentral interval 96.5% and 97%; for D R's procedure covered 83.5% and 72%, the folded-normal
+interval 90.5% and 91%. Every interval comes with a ``sparse`` flag (``ls_sparse`` for local
+scores, per unit): True means "fewer people per cell than ``SPARSE_MEAN_CELL[measure][method]``,
+below which the study measured this method's 95% interval to under-cover (or did not measure
+it)", and a report must say so instead of "95%". D under weak segregation (many units whose two
+shares are nearly equal) is not covered by any method at any cell size (see ``dissimilarity``);
+the flag does not catch that case.
+
+Also tried and rejected in that study (``toolkit/data/segregation_coverage.csv`` has the adopted
+ones): BCa (Efron 1987) for M covered 0% in the sparse rows, because M's bias there exceeds two
+standard errors and the bias-correction constant z0 saturates; the studentized bootstrap
+(bootstrap-t with jackknife standard errors) of the jackknife estimate of M covered 0.935 at 7.5
+per cell but 0.845 at 4.2; the Miller-Madow df counted over non-empty cells covered 0.31 at 4.2;
+a beta-binomial empirical-Bayes D (after Rathelot 2012, moment estimate of the dispersion) moved
+its bias by about 0.02 for a 20% change of that dispersion. (Exploratory runs, 200 samples per
+case, not kept in the table.)
 
 References
 ----------
@@ -34,6 +53,15 @@ Elbers, B. (2023). A method for studying differences in segregation across time 
 Sociological Methods & Research, 52(1), 5-42.
 Duncan, O. D., & Duncan, B. (1955). A methodological analysis of segregation indexes. American
 Sociological Review, 20(2), 210-217.
+Goebel, B., Dawy, Z., Hagenauer, J., & Mueller, J. C. (2005). An approximation to the distribution
+of finite sample size mutual information estimates. IEEE International Conference on
+Communications (ICC 2005), vol. 2.
+Allen, R., Burgess, S., Davidson, R., & Windmeijer, F. (2015). More reliable inference for the
+dissimilarity index of segregation. Econometrics Journal, 18(1), 40-66.
+Efron, B. (1987). Better bootstrap confidence intervals. Journal of the American Statistical
+Association, 82(397), 171-185.
+Rathelot, R. (2012). Measuring segregation when units are small: a parametric approach. Journal
+of Business & Economic Statistics, 30(4), 546-553.
 """
 from __future__ import annotations
 
@@ -45,6 +73,7 @@ from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 __all__ = [
     "entropy",
@@ -76,11 +105,25 @@ __all__ = [
 _CHUNK_CELLS = 5_000_000  # replicate x cell values held in memory at once
 _CHUNK_WEIGHTS = 1_000_000  # unit draw counts per chunk: ~8 MB stays in cache (2x faster than 40 MB)
 RESAMPLE = ("cells", "units")
-Method = Literal["jackknife", "percentile_bc"]  # interval methods; see _summarise
+Method = Literal["noncentral", "folded_normal", "jackknife", "percentile_bc"]  # see _summarise, _noncentral
 METHODS = get_args(Method)
-# People per cell below which the coverage study (tests/test_segregation_coverage.py) found the
-# default interval under-covering: N / (units x groups) for M, H and D, n_u / groups for a local score.
-SPARSE_MEAN_CELL = {"M": 5.0, "H": 5.0, "D": 10.0, "ls": 20.0}
+WITHIN_METHODS = ("jackknife", "percentile_bc")  # mutual_within: per stratum M, p, H, ent_ratio
+# the methods each measure offers, its default first (chosen by tests/test_segregation_coverage.py)
+MEASURE_METHODS = {"M": ("noncentral", "jackknife", "percentile_bc"),
+                   "H": ("noncentral", "jackknife", "percentile_bc"),
+                   "D": ("folded_normal", "percentile_bc", "jackknife"),
+                   "ls": ("jackknife", "percentile_bc")}
+# People per cell below which a method's 95% interval was measured (or, below the study's smallest
+# mean cell of 3, not measured) to leave 0.92-0.98 in toolkit.segregation_coverage, by measure
+# and method: N / (units x groups) for M, H and D; n_u / groups for a local score. ``inf``: the
+# method under-covered even in the densest case of the study. ``tools/coverage_study.py``
+# regenerates the study's table; a test checks these values against it.
+SPARSE_MEAN_CELL = {
+    "M": {"noncentral": 4.1, "jackknife": 7.5, "percentile_bc": 12.0},
+    "H": {"noncentral": 4.1, "jackknife": 7.5, "percentile_bc": 12.0},
+    "D": {"folded_normal": 4.1, "percentile_bc": 10.0, "jackknife": 100.0},
+    "ls": {"jackknife": 20.0, "percentile_bc": math.inf},
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -375,7 +418,7 @@ def _jackknife(stat: Callable[[np.ndarray], np.ndarray], table: np.ndarray, resa
 
 
 def _summarise(est: np.ndarray, boot: np.ndarray | None, ci: float, *, method: str = "percentile_bc",
-               jack_bias: np.ndarray | None = None, sparse: np.ndarray | bool | None = None
+               bias: np.ndarray | None = None, sparse: np.ndarray | bool | None = None
                ) -> dict[str, np.ndarray]:
     """Estimate, ``se``, interval and ``bias`` from bootstrap replicates ``boot`` of ``est``.
 
@@ -387,23 +430,24 @@ def _summarise(est: np.ndarray, boot: np.ndarray | None, ci: float, *, method: s
       the interval is [q_alpha(d), q_(1-alpha)(d)] = [2 est - q_(1-alpha)(b), 2 est - q_alpha(b)]
       (Davison & Hinkley's basic interval around the bootstrap-bias-corrected estimate; Allen et
       al. 2015 use the same bias correction for D).
-    - ``"jackknife"``: bias is the jackknife bias ``jack_bias`` (Quenouille 1956; Efron & Stein
-      1981), est_jk = est - bias, and the interval is the bootstrap percentile interval moved to
-      est_jk: [est_jk + q_alpha(b) - mean(b), est_jk + q_(1-alpha)(b) - mean(b)]. It keeps the
+    - ``"jackknife"`` and ``"folded_normal"``: ``bias`` is given (the jackknife bias, Quenouille
+      1956, Efron & Stein 1981; for ``"folded_normal"`` see ``_d_folded_counts``),
+      est_c = est - bias, and the interval is the bootstrap percentile interval moved to est_c:
+      [est_c + q_alpha(b) - mean(b), est_c + q_(1-alpha)(b) - mean(b)]. It keeps the
       replicates' skew the right way round, which matters for indices near their floor of 0
       (local scores): the reflected interval of ``"percentile_bc"`` turns a right skew into a
       left one.
 
-    ``sparse`` (broadcast to the shape of ``est``) is passed through: the callers set it where the
-    mean count per cell is below ``SPARSE_MEAN_CELL``, where the coverage study found the interval
-    may under-cover (see ``_check_inference``).
+    (``"noncentral"`` needs no replicates for its interval: ``_noncentral``.) ``sparse``
+    (broadcast to the shape of ``est``) is passed through: the callers set it where the mean
+    count per cell is below ``SPARSE_MEAN_CELL`` of the measure and method.
     """
     if boot is None:
         return {"est": est}
     mean = boot.mean(axis=0)
     alpha = (1 - ci) / 2
     lo, hi = np.quantile(boot, alpha, axis=0), np.quantile(boot, 1 - alpha, axis=0)
-    bias = mean - est if method == "percentile_bc" else jack_bias
+    bias = mean - est if method == "percentile_bc" else bias
     centre = est - bias
     out = {"est": centre, "se": boot.std(axis=0, ddof=1), "ci_low": centre + (lo - mean),
            "ci_high": centre + (hi - mean), "bias": bias}
@@ -414,30 +458,134 @@ def _summarise(est: np.ndarray, boot: np.ndarray | None, ci: float, *, method: s
     return out
 
 
+def _independence_df(n: np.ndarray) -> np.ndarray:
+    """Degrees of freedom (U - 1)(G - 1) of count arrays (..., U, G), counting non-empty units and groups."""
+    units = (n.sum(axis=-1) > 0).sum(axis=-1)
+    groups = (n.sum(axis=-2) > 0).sum(axis=-1)
+    return (np.maximum(units - 1, 0) * np.maximum(groups - 1, 0)).astype(float)
+
+
+def _noncentral(m: np.ndarray, total: np.ndarray, df: np.ndarray, ci: float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Miller-Madow estimate of M (nats) and the interval that inverts the noncentral chi-square of G.
+
+    G = 2 N M_hat (the likelihood-ratio statistic of independence) is approximately noncentral
+    chi-square with df = (U - 1)(G - 1) and noncentrality lambda = 2 N M (Goebel et al. 2005).
+    The estimate is (G - df) / (2N), truncated at 0: plug-in M minus its first-order bias
+    (U - 1)(G - 1) / (2N) (Miller 1955). The interval is [lambda_lo, lambda_hi] / (2N), where
+    lambda_lo and lambda_hi solve F(G; df, lambda) = 1 - alpha and = alpha (F the noncentral
+    chi-square distribution function, alpha = (1 - ci) / 2; ``scipy.special.chndtrinc``), or 0
+    where even lambda = 0 leaves G below that quantile: the test inversion of Steiger & Lind's
+    RMSEA interval (Steiger 1990). With df = 0 (one unit or one group) M is 0 and so is the
+    interval.
+
+    Examples
+    --------
+    >>> est, lo, hi = _noncentral(np.array([0.05]), np.array([200.0]), np.array([1.0]), 0.95)
+    >>> [round(float(v[0]), 4) for v in (est, lo, hi)]  # G = 20, df = 1
+    [0.0475, 0.0158, 0.1034]
+    """
+    g = 2 * total * m
+    alpha = (1 - ci) / 2
+    safe = np.maximum(df, 1.0)
+    at_zero = special.chndtr(g, safe, 0.0)  # F(G; df, 0)
+    lo = np.where(at_zero > 1 - alpha, special.chndtrinc(g, safe, np.full_like(g, 1 - alpha)), 0.0)
+    hi = np.where(at_zero > alpha, special.chndtrinc(g, safe, np.full_like(g, alpha)), 0.0)
+    scale = 2 * np.where(total > 0, total, 1.0)
+    return tuple(np.where(df > 0, v / scale, 0.0) for v in (np.maximum(g - df, 0.0), lo, hi))
+
+
+def _noncentral_mh(table: np.ndarray, boot: np.ndarray | None, ci: float, sparse: np.ndarray) -> dict[str, np.ndarray]:
+    """``_noncentral`` for M and H = M / E(group) of a table (U, G) or strata (W, U, G) (M within
+    strata: G = sum_w 2 N_w M_w, noncentral chi-square with df = sum_w (U_w - 1)(G_w - 1)).
+    ``se`` is the standard deviation of the bootstrap replicates ``boot`` (of M and H), as for
+    every method; ``bias`` is the plug-in estimate minus the Miller-Madow one."""
+    whole = table.reshape(-1, table.shape[-1]) if table.ndim == 3 else table
+    plug = _mh_counts(table) if table.ndim == 2 else _mh_within(table)
+    if boot is None:
+        return {"est": plug}
+    df = np.atleast_1d(_independence_df(table)).sum()
+    e = _eg_counts(whole)
+    m = _noncentral(np.array([plug[0]]), np.array([whole.sum()]), np.array([df]), ci)
+    values = {key: np.array([v[0], v[0] / e if e > 0 else 0.0]) for key, v in zip(("est", "ci_low", "ci_high"), m)}
+    return {"est": values["est"], "se": boot.std(axis=0, ddof=1), "ci_low": values["ci_low"],
+            "ci_high": values["ci_high"], "bias": plug - values["est"],
+            "sparse": np.broadcast_to(sparse, (2,)).copy()}
+
+
+def _fold_grid() -> tuple[np.ndarray, np.ndarray]:
+    """r and h(r) = E|Z + r| for Z standard normal, r in [0, 10]: h(r) = sqrt(2/pi) exp(-r^2/2) + r erf(r / sqrt 2)."""
+    r = np.linspace(0.0, 10.0, 4001)
+    return r, math.sqrt(2 / math.pi) * np.exp(-r * r / 2) + r * special.erf(r / math.sqrt(2))
+
+
+_FOLD_R, _FOLD_H = _fold_grid()
+
+
+def _d_folded_counts(n: np.ndarray) -> np.ndarray:
+    """D with each unit's |share difference| replaced by its folded-normal moment estimate, arrays (..., U, 2).
+
+    For unit u, x_u = n_ua / N_a - n_ub / N_b has mean mu_u and, given the group totals, variance
+    s_u^2 = a_u (1 - a_u) / N_a + b_u (1 - b_u) / N_b (a_u, b_u the observed shares). If x_u is
+    normal, E|x_u| = s_u h(|mu_u| / s_u) with h(r) = sqrt(2/pi) exp(-r^2/2) + r erf(r / sqrt 2),
+    which exceeds |mu_u|: the upward bias of D (Mazza & Punzo 2015 prove it is never negative).
+    The moment estimate solves s_u h(m_u / s_u) = |x_u| for m_u (0 where |x_u| < s_u sqrt(2/pi),
+    a difference no larger than noise; ``np.interp`` on a grid of h), and D_f = 1/2 sum_u m_u. It
+    is the fixed point of iterating the bootstrap bias correction under that normal
+    approximation; ``dissimilarity(method="folded_normal")`` removes its remaining bias with the
+    bootstrap (Allen et al. 2015's correction applied to D_f).
+
+    Examples
+    --------
+    >>> n = np.array([[30.0, 10.0], [10.0, 50.0], [4.0, 6.0], [3.0, 2.0]])
+    >>> round(float(_d_counts(n)), 4), round(float(_d_folded_counts(n)), 4)  # the small units count less
+    (0.5257, 0.5133)
+    """
+    col = n.sum(axis=-2, keepdims=True)
+    col = np.where(col > 0, col, 1.0)
+    share = n / col
+    x = np.abs(share[..., 0] - share[..., 1])
+    sd = np.sqrt((share * (1 - share) / col).sum(axis=-1))
+    y = np.divide(x, sd, out=np.zeros_like(x), where=sd > 0)
+    r = np.where(y >= _FOLD_H[-1], y, np.interp(y, _FOLD_H, _FOLD_R))
+    return 0.5 * np.where(sd > 0, sd * r, x).sum(axis=-1)
+
+
 def _mean_cell(n: np.ndarray) -> np.ndarray:
     """Mean count per cell over the non-empty rows of count arrays (..., U, G): N / (U_nonempty G)."""
     rows = (n.sum(axis=-1) > 0).sum(axis=-1)
     return n.sum(axis=(-2, -1)) / np.maximum(rows, 1) / n.shape[-1]
 
 
-def _check_inference(n_bootstrap: int, ci: float, method: str = "jackknife", resample: str = "cells") -> None:
+def _check_inference(n_bootstrap: int, ci: float, method: str = "jackknife", resample: str = "cells",
+                     allowed: Sequence[str] = METHODS, verb: str = "") -> None:
     """Validate the inference options on every call, whatever ``se`` says; ``method`` one of
-    ``METHODS`` (see ``_summarise``), ``resample`` one of ``RESAMPLE`` (see ``_bootstrap``).
+    ``allowed`` (the verb's methods, ``MEASURE_METHODS``; see ``_summarise`` and ``_noncentral``),
+    ``resample`` one of ``RESAMPLE`` (see ``_bootstrap``).
 
-    ``"jackknife"`` is the default of the M/H and local verbs because it kept their coverage
-    closest to nominal in ``tests/test_segregation_coverage.py``; ``"percentile_bc"`` is what the
-    R package ``segregation`` does (kept to reproduce its numbers, and the default for D). Below
-    5 people per cell no method reached 92% coverage of M or H in that study, so results flag
-    ``sparse`` below ``SPARSE_MEAN_CELL``.
+    The defaults are the methods whose coverage ``tests/test_segregation_coverage.py`` measured
+    closest to nominal: ``"noncentral"`` for M and H, ``"folded_normal"`` for D, ``"jackknife"``
+    for local scores; ``"percentile_bc"`` is what the R package ``segregation`` does (kept to
+    reproduce its numbers). ``"noncentral"`` models people sampled independently (multinomial),
+    so it does not combine with ``resample="units"``.
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}")
+    where = f" for {verb}" if verb else ""
+    if method not in allowed:
+        raise ValueError(f"method must be one of {list(allowed)}{where}, got {method!r}")
     if resample not in RESAMPLE:
         raise ValueError(f"resample must be one of {list(RESAMPLE)}, got {resample!r}")
+    if method == "noncentral" and resample == "units":
+        raise ValueError("method='noncentral' is analytic for people sampled independently and does not "
+                         "resample units; with resample='units' use method='jackknife' or 'percentile_bc'")
     if int(n_bootstrap) < 2:
         raise ValueError(f"n_bootstrap must be at least 2, got {n_bootstrap}")
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1, got {ci}")
+
+
+def _sparse(measure: str, method: str, mean_cell: np.ndarray) -> np.ndarray:
+    """The ``sparse`` flag: fewer people per cell than ``SPARSE_MEAN_CELL[measure][method]``."""
+    return np.asarray(mean_cell < SPARSE_MEAN_CELL[measure][method])
 
 
 def _log_base(base: float) -> float:
@@ -482,7 +630,7 @@ def _within_array(data, group, unit, weight, within):
 def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weight: str | None = None, *,
                  within: str | Sequence[str] | None = None, base: float = math.e, se: bool = False,
                  n_bootstrap: int = 100, ci: float = 0.95, seed: int | np.random.Generator | None = None,
-                 resample: Literal["cells", "units"] = "cells", method: Method = "jackknife") -> pd.DataFrame:
+                 resample: Literal["cells", "units"] = "cells", method: Method = "noncentral") -> pd.DataFrame:
     """Mutual information index M and Theil's information index H.
 
     M = sum_u sum_g p_ug log(p_ug / (p_u p_g)),  H = M / E(group),  E = -sum_g p_g log p_g.
@@ -491,18 +639,33 @@ def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weig
     ``unit`` may be a list: the units are then the combinations of those columns.
     ``resample`` chooses the bootstrap: "cells" (multinomial over the table, default) or "units"
     (units drawn with replacement; see ``_bootstrap``). ``method`` chooses the bias correction
-    and interval: "jackknife" (default; est - (N - 1)(mean of the leave-one-person-out values -
-    est), or leave-one-unit-out with ``resample="units"``, and the bootstrap percentile interval
-    moved to it) or "percentile_bc" (the R package's: 2 est - mean(boot), quantiles of
-    2 est - boot); see ``_summarise``. The jackknife removes the O(1/N) bias of plug-in M,
-    about (U - 1)(G - 1) / (2N) (Miller 1955; Panzeri & Treves 1996), which the bootstrap
-    underestimates when cells are small because cells with no one in the sample never get
-    anyone in a replicate.
+    and interval (``MEASURE_METHODS["M"]``):
+
+    - "noncentral" (default): est = M - (U - 1)(G - 1) / (2N) (Miller 1955), truncated at 0, and
+      the interval [lambda_lo, lambda_hi] / (2N) that inverts the noncentral chi-square
+      distribution of G = 2 N M (df = (U - 1)(G - 1), noncentrality 2 N M; Goebel et al. 2005;
+      the inversion of Steiger's RMSEA interval); H's bounds are M's divided by E(group). It is
+      analytic: people sampled independently (so not with ``resample="units"``); ``se`` is still
+      the bootstrap's. In the coverage study it covered 0.96-0.99 from 133 down to 4.2 people per
+      cell (0.965 and 0.97 in issue 18's sparse rows, where R's procedure covered 0.87 and 0.43),
+      0.94 at 3 per cell with lognormal unit sizes but 0.85 at 3 per cell with equal units (hence
+      the flag below 4.1); it is conservative (0.98-0.99) in dense tables with large M, where the
+      approximation's
+      variance 2 (df + 2 lambda) exceeds the true one;
+    - "jackknife": est - (N - 1)(mean of the leave-one-person-out values - est) (leave-one-unit-out
+      with ``resample="units"``), with the bootstrap percentile interval moved to it; it removes
+      the O(1/N) bias too (Quenouille 1956), and covered 0.92-0.95 down to 7.5 people per cell,
+      0.88 at 4.2 and 0.77 at 3;
+    - "percentile_bc" (what the R package ``segregation`` does, for reproducing its numbers):
+      2 est - mean(boot), quantiles of 2 est - boot; see ``_summarise``. The bootstrap
+      underestimates M's bias when cells are small, because cells with no one in the sample
+      never get anyone in a replicate.
 
     Returns a DataFrame indexed by ``stat`` ("M", "H") with ``est`` (and ``se``, ``ci_low``,
     ``ci_high``, ``bias`` and ``sparse`` when ``se=True``; ``est`` is then bias-corrected, and
-    ``sparse`` is True when the table has fewer than ``SPARSE_MEAN_CELL["M"]`` (5) people per cell,
-    N / (units x groups), where the interval may under-cover; tests/test_segregation_coverage.py).
+    ``sparse`` is True when the table has fewer people per cell, N / (units x groups), than
+    ``SPARSE_MEAN_CELL[stat][method]`` (4.1 for "noncentral"), where the coverage study found or
+    could not rule out under-coverage; ``toolkit.segregation_coverage``).
 
     References
     ----------
@@ -516,6 +679,11 @@ def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weig
     Quenouille, M. H. (1956). Notes on bias in estimation. Biometrika, 43(3-4), 353-360.
     Efron, B., & Stein, C. (1981). The jackknife estimate of variance. Annals of Statistics, 9(3),
     586-596.
+    Goebel, B., Dawy, Z., Hagenauer, J., & Mueller, J. C. (2005). An approximation to the
+    distribution of finite sample size mutual information estimates. IEEE International
+    Conference on Communications (ICC 2005), vol. 2.
+    Steiger, J. H. (1990). Structural model evaluation and modification: an interval estimation
+    approach. Multivariate Behavioral Research, 25(2), 173-180.
 
     Examples
     --------
@@ -528,6 +696,12 @@ def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weig
     M     0.1616
     H     0.2401
     >>> mutual_total(df, "sex", "occ", "n", se=True, n_bootstrap=500, seed=1).round(4)  # doctest: +NORMALIZE_WHITESPACE
+             est      se  ci_low  ci_high    bias  sparse
+    stat
+    M     0.1525  0.0496  0.0691   0.2800  0.0091   False
+    H     0.2266  0.0742  0.1027   0.4161  0.0135   False
+    >>> mutual_total(df, "sex", "occ", "n", se=True, n_bootstrap=500, seed=1, method="jackknife").round(4)
+    ... # doctest: +NORMALIZE_WHITESPACE
              est      se  ci_low  ci_high    bias  sparse
     stat
     M     0.1516  0.0496  0.0670   0.2602  0.0099   False
@@ -548,11 +722,16 @@ def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weig
         stat = _mh_within
     est = stat(table)
     boot = jack = None
-    _check_inference(n_bootstrap, ci, method, resample)
+    _check_inference(n_bootstrap, ci, method, resample, MEASURE_METHODS["M"], "mutual_total")
     if se:
         boot = _bootstrap(stat, table, n_bootstrap, np.random.default_rng(seed), resample)
         jack = _jackknife(stat, table, resample) if method == "jackknife" else None
-    out = _summarise(est, boot, ci, method=method, jack_bias=jack, sparse=_mean_cell(table.reshape(-1, table.shape[-1])) < SPARSE_MEAN_CELL["M"])
+    cells = _mean_cell(table.reshape(-1, table.shape[-1]))
+    sparse = np.array([_sparse("M", method, cells), _sparse("H", method, cells)])
+    if method == "noncentral":
+        out = _noncentral_mh(table, boot, ci, sparse)
+    else:
+        out = _summarise(est, boot, ci, method=method, bias=jack, sparse=sparse)
     frame = pd.DataFrame(out, index=pd.Index(["M", "H"], name="stat"))
     values = [c for c in frame.columns if c != "sparse"]
     frame.loc["M", values] = frame.loc["M", values] / scale  # M is computed in nats; H does not depend on the base
@@ -572,11 +751,13 @@ def mutual_local(data: pd.DataFrame, group: str, unit: str, weight: str | None =
 
     M = sum_u p_u ls_u. Returns one row per unit (index named after ``unit``) with columns
     ``ls`` and ``p`` (and, with ``se=True``, ``ls_se``, ``ls_ci_low``, ``ls_ci_high``, ``ls_bias``
-    and ``ls_sparse``: True for units with fewer than ``SPARSE_MEAN_CELL["ls"]`` (20) people per group,
-    n_u / G, whose interval may under-cover). ``method`` as in ``mutual_total``: "jackknife"
-    (default) or R's "percentile_bc". The default matters most here: a local score sits near its
-    floor of 0 with a right-skewed sampling distribution, and R's reflected interval turned that
-    skew the wrong way (coverage 0.78-0.93 against 0.92-0.95 in the coverage study).
+    and ``ls_sparse``: True for units with fewer than ``SPARSE_MEAN_CELL["ls"][method]`` (20 for
+    "jackknife") people per group, n_u / G, whose interval may under-cover). ``method`` is
+    "jackknife" (default) or R's "percentile_bc" (``MEASURE_METHODS["ls"]``; see
+    ``mutual_total``). The default matters most here: a local score sits near its floor of 0 with
+    a right-skewed sampling distribution, and R's reflected interval turned that skew the wrong way
+    (coverage 0.78-0.93 against 0.92-0.95 in the coverage study, so every "percentile_bc" local
+    score is flagged).
 
     Examples
     --------
@@ -615,12 +796,12 @@ def mutual_local(data: pd.DataFrame, group: str, unit: str, weight: str | None =
     table = wide.to_numpy()
     est = _local_counts(table)
     out = pd.DataFrame({"ls": est[:, 0] / scale, "p": est[:, 1]}, index=wide.index)
-    _check_inference(n_bootstrap, ci, method)
+    _check_inference(n_bootstrap, ci, method, allowed=MEASURE_METHODS["ls"], verb="mutual_local")
     if se:
         boot = _bootstrap(_local_counts, table, n_bootstrap, np.random.default_rng(seed))[..., 0]
         jack = _jackknife(_ls_counts, table) if method == "jackknife" else None
-        small = _mean_cell(table[:, None, :]) < SPARSE_MEAN_CELL["ls"]  # n_u / G, per unit
-        summ = _summarise(est[:, 0], boot, ci, method=method, jack_bias=jack, sparse=small)
+        small = _sparse("ls", method, _mean_cell(table[:, None, :]))  # n_u / G, per unit
+        summ = _summarise(est[:, 0], boot, ci, method=method, bias=jack, sparse=small)
         out["ls"] = summ["est"] / scale
         for key in ("se", "ci_low", "ci_high", "bias"):
             out[f"ls_{key}"] = summ[key] / scale
@@ -662,8 +843,10 @@ def mutual_within(data: pd.DataFrame, group: str, unit: str | Sequence[str], wit
 
     Returns long data (``within`` columns, ``stat``, ``est`` and, with ``se=True``, ``se``,
     ``ci_low``, ``ci_high``, ``bias`` from the multinomial bootstrap of the whole table, with
-    ``method`` as in ``mutual_total``, and ``sparse`` per stratum: fewer than ``SPARSE_MEAN_CELL["M"]``
-    people per cell in the stratum), or with
+    ``method`` "jackknife" (default) or "percentile_bc" as in ``mutual_total`` (``WITHIN_METHODS``:
+    the noncentral interval covers M and H, not ``p`` and ``ent_ratio``), and ``sparse`` per
+    stratum: fewer than ``SPARSE_MEAN_CELL["M"][method]`` (7.5 for "jackknife") people per cell in
+    the stratum), or with
     ``wide=True`` one row per stratum with columns ``M``, ``p``, ``H``, ``ent_ratio`` (estimates).
 
     References
@@ -685,11 +868,11 @@ def mutual_within(data: pd.DataFrame, group: str, unit: str | Sequence[str], wit
     table, strata = _within_array(data, group, unit, weight, within)
     est = _per_stratum(table)
     boot = jack = None
-    _check_inference(n_bootstrap, ci, method)
+    _check_inference(n_bootstrap, ci, method, allowed=WITHIN_METHODS, verb="mutual_within")
     if se:
         boot = _bootstrap(_per_stratum, table, n_bootstrap, np.random.default_rng(seed))
         jack = _jackknife(_per_stratum, table) if method == "jackknife" else None
-    parts = _summarise(est, boot, ci, method=method, jack_bias=jack, sparse=(_mean_cell(table) < SPARSE_MEAN_CELL["M"])[:, None])
+    parts = _summarise(est, boot, ci, method=method, bias=jack, sparse=_sparse("M", method, _mean_cell(table))[:, None])
     stats = ["M", "p", "H", "ent_ratio"]
     keys = strata.to_frame(index=False)
     keys.columns = within
@@ -777,24 +960,41 @@ def mutual_total_nested(data: pd.DataFrame, group: str, units: Sequence[str], we
 def dissimilarity(data: pd.DataFrame, group: str, unit: str | Sequence[str], weight: str | None = None, *,
                   se: bool = False, n_bootstrap: int = 100, ci: float = 0.95,
                   seed: int | np.random.Generator | None = None,
-                  resample: Literal["cells", "units"] = "cells", method: Method = "percentile_bc") -> pd.DataFrame:
+                  resample: Literal["cells", "units"] = "cells", method: Method = "folded_normal") -> pd.DataFrame:
     """Duncan and Duncan's index of dissimilarity between two groups across units.
 
     D = 1/2 * sum_u |n_ua / N_a - n_ub / N_b|
 
     With ``se=True``: ``se``, ``ci_low``, ``ci_high``, ``bias`` and ``sparse`` as in
-    ``mutual_total`` (``sparse``: fewer than ``SPARSE_MEAN_CELL["D"]`` = 10 people per cell, below
-    which D's coverage fell to 0.84 at 7.5 per cell), but the default ``method`` is "percentile_bc", the R package's procedure
-    (2 D - mean(boot), quantiles of 2 D - boot), which is also the bootstrap bias correction of
-    Allen et al. (2015). The jackknife is not offered as default here: D has a kink wherever a
-    unit's two shares are equal, where the jackknife is inconsistent (Efron 1982, ch. 3), and it
-    covered 0.79-0.90 in the coverage study where "percentile_bc" covered 0.91-0.93.
+    ``mutual_total``. ``method`` (``MEASURE_METHODS["D"]``):
+
+    - "folded_normal" (default): D_f = 1/2 sum_u m_u, where m_u solves s_u h(m_u / s_u) = |x_u|
+      for the unit's share difference x_u and its standard error s_u, h(r) = E|Z + r| (the mean of
+      a folded normal; ``_d_folded_counts``), so a difference no larger than noise counts 0; then
+      Allen et al. (2015)'s bootstrap bias correction applied to D_f: est = D_f - (mean(D_f*) - D),
+      with the percentile interval of the replicates D_f* moved to est (``se`` = sd(D_f*),
+      ``bias`` = D - est). In the coverage study it covered 0.905-0.94 from 100 down to 4.2 people
+      per cell (0.905 and 0.91 in issue 18's sparse rows, where R's procedure covered 0.835 and
+      0.72): within two Monte Carlo errors of 0.92, but below it;
+    - "percentile_bc": the R package's procedure (2 D - mean(boot), quantiles of 2 D - boot), the
+      bootstrap bias correction of Allen et al. (2015) on D itself, which undercorrects when units
+      are small (the bootstrap's D* inherits the noise it should remove); it covered 0.91-0.93 from
+      10 people per cell up, 0.84 at 7.5;
+    - "jackknife": D has a kink wherever a unit's two shares are equal, where the jackknife is
+      inconsistent (Efron 1982, ch. 3); it covered 0.75-0.90.
+
+    ``sparse``: fewer than ``SPARSE_MEAN_CELL["D"][method]`` people per cell (4.1 for
+    "folded_normal"). At 3 per cell (the study's equal units with women's shares 20% and 80%)
+    every method under-covered (0.375-0.585), the bootstrap corrections removing bias that the
+    plug-in D does not have there.
 
     Known limitation: when segregation is weak (many units with nearly equal shares), D's
-    sampling distribution is not normal even in large samples and no bootstrap interval holds
-    its level (coverage 0.56 in the study's weak-segregation case, at 10 people per cell; Allen et
-    al. 2015). Compare D with ``dissimilarity_expected`` there (Carrington & Troske 1997) rather
-    than quote the interval. ``sparse`` flags only small cells, not this case.
+    sampling distribution is not normal even in large samples and no interval here holds its
+    level (coverage 0.82 for "folded_normal", 0.59 for R's, in the study's weak-segregation case
+    at 10 people per cell; Allen et al. 2015). ``sparse`` flags only small cells, not this case.
+    Compare D with ``dissimilarity_expected`` (Carrington & Troske 1997) there rather than quote
+    the interval: D minus its random-allocation value is a different index (segregation beyond
+    chance), not an interval for D.
 
     References
     ----------
@@ -804,6 +1004,8 @@ def dissimilarity(data: pd.DataFrame, group: str, unit: str | Sequence[str], wei
     dissimilarity index of segregation. Econometrics Journal, 18(1), 40-66.
     Mazza, A., & Punzo, A. (2015). On the upward bias of the dissimilarity index and its
     corrections. Sociological Methods & Research, 44(1), 80-107.
+    Carrington, W. J., & Troske, K. R. (1997). On measuring segregation in samples with small
+    units. Journal of Business & Economic Statistics, 15(4), 402-409.
     Efron, B. (1982). The Jackknife, the Bootstrap and Other Resampling Plans. SIAM.
 
     Examples
@@ -812,6 +1014,11 @@ def dissimilarity(data: pd.DataFrame, group: str, unit: str | Sequence[str], wei
     >>> df = pd.DataFrame({"sex": ["F", "M"] * 3, "occ": ["a", "a", "b", "b", "c", "c"],
     ...                    "n": [30, 10, 10, 50, 4, 6]})
     >>> dissimilarity(df, "sex", "occ", "n", se=True, n_bootstrap=500, seed=1).round(4)  # doctest: +NORMALIZE_WHITESPACE
+             est      se  ci_low  ci_high   bias  sparse
+    stat
+    D     0.5173  0.0779  0.3666   0.6618  0.013   False
+    >>> r = dissimilarity(df, "sex", "occ", "n", se=True, n_bootstrap=500, seed=1, method="percentile_bc")
+    >>> r.round(4)  # R's procedure  # doctest: +NORMALIZE_WHITESPACE
              est      se  ci_low  ci_high    bias  sparse
     stat
     D     0.5092  0.0773  0.3674   0.6544  0.0211   False
@@ -819,12 +1026,16 @@ def dissimilarity(data: pd.DataFrame, group: str, unit: str | Sequence[str], wei
     table = _two_groups(count_table(data, group, unit, weight), group).to_numpy()
     est = np.atleast_1d(_d_counts(table))
     boot = jack = None
-    _check_inference(n_bootstrap, ci, method, resample)
+    _check_inference(n_bootstrap, ci, method, resample, MEASURE_METHODS["D"], "dissimilarity")
     if se:
-        stat = lambda a: _d_counts(a)[..., None]  # noqa: E731
+        folded = method == "folded_normal"
+        stat = (lambda a: _d_folded_counts(a)[..., None]) if folded else (lambda a: _d_counts(a)[..., None])
         boot = _bootstrap(stat, table, n_bootstrap, np.random.default_rng(seed), resample)
-        jack = _jackknife(stat, table, resample) if method == "jackknife" else None
-    out = _summarise(est, boot, ci, method=method, jack_bias=jack, sparse=_mean_cell(table) < SPARSE_MEAN_CELL["D"])
+        if folded:  # est - bias = D_f - (mean(D_f*) - D): the bootstrap-corrected folded estimate
+            jack = boot.mean(axis=0) - _d_folded_counts(table)
+        else:
+            jack = _jackknife(stat, table, resample) if method == "jackknife" else None
+    out = _summarise(est, boot, ci, method=method, bias=jack, sparse=_sparse("D", method, _mean_cell(table)))
     return pd.DataFrame(out, index=pd.Index(["D"], name="stat"))
 
 

@@ -121,8 +121,9 @@ NOTEBOOKS = {
                  '    observed_seg = segregation.mutual_total(counts, "sex", "soc_code", "n", se=True, n_bootstrap=200, seed=seed)\n'
                  '    display(observed_seg)\n'
                  '    display(Markdown(narrative.segregation_vs_benchmark(observed_seg, bench_seg, lang=lang)))'),
-            md("Observed segregation of admitted workers across occupations (worker records only), bias-corrected, "
-               "with a bootstrap interval, set against the benchmark value above."),
+            md("Observed segregation of admitted workers across occupations (worker records only), bias-corrected "
+               "(Miller-Madow), with the noncentral chi-square interval that the coverage study chose (`sparse` "
+               "says when the table has too few people per cell for it), set against the benchmark value above."),
             code('if workers is not None:\n'
                  '    display(segregation.occupational_indices(counts, "sex", "soc_code", "n", focal="F"))'),
             md("The labour-economics family of indices on the same counts (D, Karmel-MacLachlan IP, "

@@ -1,0 +1,222 @@
+"""Coverage study of the interval methods of ``toolkit.segregation`` (issue 18).
+
+Design. Each case is a population table of cell shares p (units x groups) with known M, H, D and
+local scores ls_u; a sample is a multinomial draw of N people from p; on each sample every
+interval method of ``segregation.METHODS`` that a measure offers (``segregation.MEASURE_METHODS``)
+is computed from the same ``n_bootstrap`` replicates, by the toolkit's own functions
+(``_bootstrap``, ``_jackknife``, ``_summarise``, ``_noncentral_mh``), as the public verbs call
+them (``tests/test_segregation_coverage.py`` checks that). Coverage is the share of samples whose
+interval holds the true value; bias is the mean estimate minus the truth. Local scores are pooled
+over the units present in a sample: row ``ls`` over the units not flagged sparse, row
+``ls_sparse_units`` over those flagged (reported, not checked against the band).
+
+Grid (``CASES``): mean cell sizes N / (units x groups) from 3 to 133, two to four groups,
+including the two sparse rows of issue 18 (200 x 2 with N = 3,000; 300 x 2 with N = 2,500), a
+second population design at 3 per cell (equal units, women's share 20% or 80%: no unit near the
+overall mix) and a weak-segregation case (M near its floor of 0, many units with nearly equal
+shares).
+
+Monte Carlo error. With S samples per case a coverage estimate has a binomial standard error
+sqrt(c (1 - c) / S); at c = 0.95 and S = N_SAMPLES = 400 that is 0.011. A method "holds" in a
+case when its coverage is within two such errors of 0.92-0.98 (``holds``); for the local scores,
+whose units share a draw, the error is the standard deviation of the per-sample coverage over
+samples divided by sqrt(S). ``thresholds`` turns a table into the mean cell sizes below which
+each method was not measured to hold: ``segregation.SPARSE_MEAN_CELL``.
+
+``tools/coverage_study.py`` writes the table to ``toolkit/data/segregation_coverage.csv``
+(``load_table`` reads it); the test suite recomputes it (about 90 s of one core).
+
+References
+----------
+Goebel, B., Dawy, Z., Hagenauer, J., & Mueller, J. C. (2005). An approximation to the
+distribution of finite sample size mutual information estimates. IEEE International Conference
+on Communications (ICC 2005), vol. 2.
+Allen, R., Burgess, S., Davidson, R., & Windmeijer, F. (2015). More reliable inference for the
+dissimilarity index of segregation. Econometrics Journal, 18(1), 40-66.
+"""
+from __future__ import annotations
+
+import math
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from toolkit import segregation as sg
+
+__all__ = ["CASES", "BAND", "KNOWN", "population", "study_case", "coverage_table", "holds", "thresholds",
+           "load_table"]
+
+N_SAMPLES = 400
+N_BOOTSTRAP = 200
+LEVEL = 0.95
+BAND = (0.92, 0.98)
+# (units, groups, N, segregation strength: smaller is more segregated, population design)
+CASES = [
+    (20, 2, 4_000, 3.0, "dirichlet"),   # mean cell 100
+    (50, 3, 20_000, 3.0, "dirichlet"),  # 133 (issue 18's third row)
+    (100, 2, 5_000, 3.0, "dirichlet"),  # 25 (issue 18's second row)
+    (60, 3, 3_600, 3.0, "dirichlet"),   # 20
+    (40, 2, 800, 3.0, "dirichlet"),     # 10
+    (50, 4, 2_400, 3.0, "dirichlet"),   # 12
+    (200, 2, 3_000, 3.0, "dirichlet"),  # 7.5 (issue 18's sparse rows)
+    (300, 2, 2_500, 3.0, "dirichlet"),  # 4.2
+    (100, 4, 1_200, 3.0, "dirichlet"),  # 3
+    (400, 2, 2_400, 3.0, "two_point"),  # 3: equal units, women's share 20% or 80%
+    (100, 2, 2_000, 30.0, "dirichlet"),  # 10, weak segregation (M near its floor of 0)
+]
+DESIGNS = ("dirichlet", "two_point")
+
+
+def population(units: int, groups: int, strength: float, seed: int, design: str = "dirichlet") -> np.ndarray:
+    """Cell shares. ``"dirichlet"``: unit sizes lognormal(0, 1), each unit's group mix
+    Dirichlet(strength * overall mix), the overall mix Dirichlet(4, ..., 4). ``"two_point"`` (two
+    groups): units of equal size whose first group's share is 0.2 and 0.8 in turn (no unit near
+    the overall mix; ``strength`` unused)."""
+    if design not in DESIGNS:
+        raise ValueError(f"design must be one of {list(DESIGNS)}, got {design!r}")
+    if design == "two_point":
+        if groups != 2:
+            raise ValueError(f"the two_point design has two groups, got {groups}")
+        share = np.resize([0.2, 0.8], units)
+        return np.c_[share, 1 - share] / units
+    rng = np.random.default_rng(seed)
+    sizes = rng.lognormal(0.0, 1.0, units)
+    overall = rng.dirichlet(np.full(groups, 4.0))
+    return sizes[:, None] / sizes.sum() * rng.dirichlet(overall * strength, size=units)
+
+
+def _stats(n: np.ndarray) -> np.ndarray:
+    """M, H, (D and the folded D if two groups), ls_1..ls_U of count arrays (..., U, G), in one vector."""
+    parts = [sg._mh_counts(n)]
+    if n.shape[-1] == 2:
+        parts.append(np.stack([sg._d_counts(n), sg._d_folded_counts(n)], axis=-1))
+    parts.append(sg._local_counts(n)[..., 0])
+    return np.concatenate(parts, axis=-1)
+
+
+def _jackknife(n: np.ndarray) -> np.ndarray:
+    """``sg._jackknife`` of ``_stats``, by parts as the verbs compute it: the closed forms of M, H and
+    the local scores, the generic path for D (the folded D's entry is unused: NaN)."""
+    parts = [sg._jackknife(sg._mh_counts, n)]
+    if n.shape[-1] == 2:
+        parts.append(np.r_[sg._jackknife(lambda a: sg._d_counts(a)[..., None], n), np.nan])
+    parts.append(sg._jackknife(sg._ls_counts, n))
+    return np.concatenate(parts)
+
+
+def intervals(n: np.ndarray, est: np.ndarray, boot: np.ndarray, jack: np.ndarray, method: str, level: float = LEVEL
+              ) -> dict[str, dict[str, np.ndarray]]:
+    """{measure: {est, ci_low, ci_high, sparse}} of one method from one sample's replicates, as the verbs compute
+    them (``test_study_uses_what_the_verbs_return``); measures the method does not offer are left out."""
+    two = n.shape[-1] == 2
+    cols = {"M": [0], "H": [1], "D": [2] if two else [], "ls": list(range(4 if two else 2, len(est)))}
+    cells = {"M": sg._mean_cell(n), "H": sg._mean_cell(n), "D": sg._mean_cell(n), "ls": sg._mean_cell(n[:, None, :])}
+    out = {}
+    for measure, j in cols.items():
+        if not j or method not in sg.MEASURE_METHODS[measure]:
+            continue
+        sparse = sg._sparse(measure, method, cells[measure])
+        if method == "noncentral":
+            parts = sg._noncentral_mh(n, boot[:, :2], level, sparse)
+            parts = {k: v[j] for k, v in parts.items()}
+        elif method == "folded_normal":
+            parts = sg._summarise(est[j], boot[:, [3]], level, method=method,
+                                  bias=boot[:, 3].mean(keepdims=True) - est[[3]], sparse=sparse)
+        else:
+            parts = sg._summarise(est[j], boot[:, j], level, method=method, bias=jack[j], sparse=sparse)
+        out[measure] = parts
+    return out
+
+
+def study_case(units, groups, size, strength, design="dirichlet", *, n_samples=N_SAMPLES, n_bootstrap=N_BOOTSTRAP,
+               seed=0):
+    """Rows (case, measure, method) with coverage, its Monte Carlo se, bias and the sparse flag."""
+    p = population(units, groups, strength, seed, design)
+    truth = _stats(p * 1e9)  # the population's values (scale-free)
+    rng = np.random.default_rng(seed + 1)
+    two = groups == 2
+    truths = {"M": truth[[0]], "H": truth[[1]], "D": truth[[2]] if two else None, "ls": truth[4 if two else 2:]}
+    hits, err, flagged = {}, {}, {}
+    for s in range(n_samples):
+        n = rng.multinomial(size, p.ravel()).reshape(units, groups).astype(float)
+        est = _stats(n)
+        boot = sg._bootstrap(_stats, n, n_bootstrap, rng)
+        jack = _jackknife(n)
+        present = n.sum(axis=1) > 0
+        for method in sg.METHODS:
+            for measure, out in intervals(n, est, boot, jack, method).items():
+                cover = (out["ci_low"] <= truths[measure]) & (truths[measure] <= out["ci_high"])
+                miss = out["est"] - truths[measure]
+                if measure == "ls":  # units whose flag is off, then those flagged
+                    for name, units_ in (("ls", present & ~out["sparse"]), ("ls_sparse_units", present & out["sparse"])):
+                        if units_.any():
+                            hits.setdefault((name, method), []).append(cover[units_].mean())
+                            err.setdefault((name, method), []).append(miss[units_].mean())
+                    continue
+                hits.setdefault((measure, method), []).append(float(cover[0]))
+                err.setdefault((measure, method), []).append(float(miss[0]))
+                flagged.setdefault((measure, method), []).append(bool(out["sparse"][0]))
+    rows = []
+    for (name, method), seen in hits.items():
+        if len(seen) < 2:
+            continue
+        seen = np.array(seen)
+        c = seen.mean()
+        pooled = name.startswith("ls")
+        mc = seen.std(ddof=1) / math.sqrt(len(seen)) if pooled else math.sqrt(LEVEL * (1 - LEVEL) / len(seen))
+        rows.append({"units": units, "groups": groups, "N": size, "mean_cell": size / units / groups,
+                     "design": design, "segregation": "weak" if strength != 3.0 else "moderate", "measure": name,
+                     "method": method, "coverage": c, "mc_se": mc, "bias": float(np.mean(err[(name, method)])),
+                     "truth": float("nan") if pooled else float(truths[name][0]),
+                     "sparse": name == "ls_sparse_units" or (not pooled and np.mean(flagged[(name, method)]) > 0.5)})
+    return rows
+
+
+def coverage_table(cases=CASES, *, seed: int = 100, n_samples: int = N_SAMPLES, n_bootstrap: int = N_BOOTSTRAP
+                   ) -> pd.DataFrame:
+    """The study's table: case i uses seed + i (population and samples)."""
+    return pd.DataFrame([row for i, case in enumerate(cases)
+                         for row in study_case(*case, n_samples=n_samples, n_bootstrap=n_bootstrap, seed=seed + i)])
+
+
+DEFAULTS = {measure: methods[0] for measure, methods in sg.MEASURE_METHODS.items()}  # as the verbs
+# Known and documented: D near random allocation under-covers at any cell size (Allen et al. 2015);
+# local scores near their floor of 0 over-cover (the interval is conservative, never too short).
+# These rows are reported but left out of ``thresholds`` (they depend on segregation, not cell size).
+KNOWN = {("weak", "D"), ("weak", "ls")}
+
+
+def holds(table: pd.DataFrame) -> pd.Series:
+    """True where coverage is within two Monte Carlo standard errors of ``BAND``."""
+    return (table["coverage"] >= BAND[0] - 2 * table["mc_se"]) & (table["coverage"] <= BAND[1] + 2 * table["mc_se"])
+
+
+def thresholds(table: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """{measure: {method: c}}: the smallest mean cell c of the grid such that the method holds in
+    every case with at least c people per cell (``inf`` when it fails in the densest case), over
+    the rows of M, H and D outside ``KNOWN``. Local scores are pooled over units and have no row
+    per cell size; their threshold (people per group in a unit) is not derived here."""
+    rows = table[table["measure"].isin(["M", "H", "D"])
+                 & ~table.set_index(["segregation", "measure"]).index.isin(KNOWN)]
+    out: dict[str, dict[str, float]] = {}
+    for (measure, method), part in rows.groupby(["measure", "method"], sort=False):
+        ok = holds(part).to_numpy()
+        cells = part["mean_cell"].to_numpy()
+        order = np.argsort(-cells, kind="stable")
+        threshold = math.inf
+        for i in order:  # from the densest case down, while every case holds
+            if not ok[cells >= cells[i]].all():
+                break
+            threshold = float(cells[i])
+        # 4.17 -> 4.1, so that the case at 4.17 is not flagged
+        out.setdefault(measure, {})[method] = math.floor(threshold * 10) / 10 if math.isfinite(threshold) else threshold
+    return out
+
+
+def load_table() -> pd.DataFrame:
+    """The study's table as ``tools/coverage_study.py`` last wrote it (``toolkit/data/segregation_coverage.csv``)."""
+    with resources.files("toolkit").joinpath("data", "segregation_coverage.csv").open() as f:
+        return pd.read_csv(f)
+
+
