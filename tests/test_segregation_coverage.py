@@ -318,3 +318,23 @@ if __name__ == "__main__":  # the study's table: python tests/test_segregation_c
     keys = ["n_samples", "n_bootstrap", "seed"][: len(args)]
     with pd.option_context("display.width", 200, "display.max_rows", 300):
         print(study.coverage_table(**dict(zip(keys, args))).round(4).to_string(index=False))
+
+
+def test_the_notebook_view_of_the_study_shows_each_default_against_r():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from toolkit import segregation_coverage as study
+
+    table = study.load_table()
+    wide = study.default_coverage(table)
+    sparse_row = wide[(wide["units"] == 300) & (wide["N"] == 2500)].iloc[0]
+    got = table.query("units == 300 and N == 2500 and measure == 'M' and method == 'noncentral'")["coverage"].item()
+    assert sparse_row["M"] == got and sparse_row["M"] > sparse_row["M (R)"]
+    assert wide.loc[wide["groups"] > 2, "D"].isna().all(), "D is defined for two groups only"
+    fig = study.coverage_figure(table)
+    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    assert "M: noncentral" in labels and "D: percentile_bc (R)" in labels
+    plt.close(fig)

@@ -45,7 +45,7 @@ import pandas as pd
 from toolkit import segregation as sg
 
 __all__ = ["CASES", "BAND", "KNOWN", "population", "study_case", "coverage_table", "holds", "thresholds",
-           "load_table"]
+           "load_table", "default_coverage", "coverage_figure"]
 
 N_SAMPLES = 400
 N_BOOTSTRAP = 200
@@ -220,3 +220,61 @@ def load_table() -> pd.DataFrame:
         return pd.read_csv(f)
 
 
+
+
+def default_coverage(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Coverage by case of each measure's default method and of R's procedure (``percentile_bc``),
+    one row per case sorted by people per cell (densest first), with the ``sparse`` flag the
+    default carries there.
+
+    >>> t = default_coverage()
+    >>> list(t.columns[:6])
+    ['units', 'groups', 'N', 'mean_cell', 'design', 'segregation']
+    >>> bool((t["mean_cell"].diff().dropna() <= 0).all())
+    True
+    """
+    table = load_table() if table is None else table
+    keys = ["units", "groups", "N", "mean_cell", "design", "segregation"]
+    rows = table[table["measure"].isin(["M", "H", "D"])]
+    default = rows[rows["method"] == rows["measure"].map(DEFAULTS)]
+    r = rows[rows["method"] == "percentile_bc"]
+    wide = default.pivot_table(index=keys, columns="measure", values="coverage", sort=False)
+    flags = default.pivot_table(index=keys, columns="measure", values="sparse", aggfunc="max", sort=False)
+    ref = r.pivot_table(index=keys, columns="measure", values="coverage", sort=False)
+    out = wide.join(ref.add_suffix(" (R)")).join(flags.astype("boolean").add_suffix(" sparse"))  # NA: no D
+    cols = [c for m in ("M", "H", "D") for c in (m, f"{m} (R)", f"{m} sparse") if c in out]
+    return out[cols].reset_index().sort_values("mean_cell", ascending=False, ignore_index=True)
+
+
+def coverage_figure(table: pd.DataFrame | None = None, *, ax=None):
+    """Coverage of the 95% intervals by people per cell: each measure's default method (solid)
+    and R's procedure (dashed), with the 0.92-0.98 band; the weak-segregation and equal-units
+    cases are marked apart. Returns the matplotlib Figure."""
+    import matplotlib.pyplot as plt
+
+    t = default_coverage(table)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7, 4))
+    else:
+        fig = ax.figure
+    ax.axhspan(*BAND, color="0.9", label="0.92-0.98")
+    ax.axhline(LEVEL, color="0.5", lw=0.8)
+    main = t[(t["segregation"] != "weak") & (t["design"] == "dirichlet")].sort_values("mean_cell")
+    for measure, colour in (("M", "C0"), ("H", "C1"), ("D", "C2")):
+        part = main.dropna(subset=[measure])
+        ax.plot(part["mean_cell"], part[measure], "-o", color=colour, label=f"{measure}: {DEFAULTS[measure]}")
+        if f"{measure} (R)" in part:
+            ax.plot(part["mean_cell"], part[f"{measure} (R)"], "--", color=colour, alpha=0.6,
+                    label=f"{measure}: percentile_bc (R)")
+    other = t[(t["segregation"] == "weak") | (t["design"] != "dirichlet")]
+    for _, row in other.iterrows():
+        for measure, colour in (("M", "C0"), ("D", "C2")):
+            if pd.notna(row.get(measure)):
+                ax.plot(row["mean_cell"], row[measure], "x", color=colour, ms=8)
+    ax.set_xscale("log")
+    ax.set_xlabel("people per cell (N / (units x groups)); x: weak segregation or equal units")
+    ax.set_ylabel("coverage of the 95% interval")
+    ax.set_ylim(0.2, 1.0)
+    ax.legend(fontsize=7, ncol=2, loc="lower right")
+    fig.tight_layout()
+    return fig
