@@ -479,3 +479,20 @@ def test_resample_is_checked_on_every_call_even_without_se(verb):
     d = pd.DataFrame({"u": list("aabb"), "g": list("xyxy"), "n": [30, 10, 10, 50]})
     with pytest.raises(ValueError, match=r"resample must be one of \['cells', 'units'\], got 'unit'"):
         getattr(sg, verb)(d, "g", "u", "n", resample="unit")
+
+
+def test_d_near_random_allocation_is_flagged():
+    """Weak segregation: no D interval covers (coverage study), so ``sparse`` says so; the closed-form
+    random-allocation baseline agrees with the simulated one (``dissimilarity_expected``)."""
+    rng = np.random.default_rng(5)
+    sizes = rng.integers(15, 30, size=60)
+    women = rng.binomial(sizes, 0.3)  # no segregation at all: D is chance
+    df = pd.DataFrame({"unit": np.repeat(np.arange(60), 2), "g": ["F", "M"] * 60,
+                       "n": np.column_stack([women, sizes - women]).ravel()})
+    near = sg.dissimilarity(df, "g", "unit", "n", se=True, n_bootstrap=50, seed=1)
+    assert bool(near.loc["D", "sparse"])
+    table = sg.count_table(df, "g", "unit", "n").to_numpy()
+    simulated = sg.dissimilarity_expected(df, "g", "unit", "n", n_sim=400, seed=2).loc["D under 0", "est"]
+    assert abs(float(sg._d_random_expected(table)) - simulated) < 0.1 * simulated
+    far = df.assign(n=np.column_stack([sizes * (np.arange(60) % 2), sizes * (1 - np.arange(60) % 2)]).ravel())
+    assert not bool(sg.dissimilarity(far, "g", "unit", "n", se=True, n_bootstrap=50, seed=1).loc["D", "sparse"])

@@ -125,6 +125,12 @@ SPARSE_MEAN_CELL = {
     "ls": {"jackknife": 20.0, "percentile_bc": math.inf},
 }
 
+#: D is also flagged when its plug-in value is below this multiple of its expectation under random
+#: allocation of the same margins (``_d_random_expected``): there the study measured every method
+#: to under-cover (weak segregation, true D 0.175, plug-in to random ratio about 1.25, coverage 0.82
+#: at best), while every other two-group case of the grid has a ratio of 1.66 or more.
+NEAR_RANDOM_D = 1.5
+
 
 # --------------------------------------------------------------------------------------------
 # input
@@ -588,6 +594,33 @@ def _sparse(measure: str, method: str, mean_cell: np.ndarray) -> np.ndarray:
     return np.asarray(mean_cell < SPARSE_MEAN_CELL[measure][method])
 
 
+def _d_random_expected(n: np.ndarray) -> np.ndarray:
+    """E[D] under random allocation of count tables ``n`` (..., U, 2), by the normal approximation.
+
+    Each unit's first-group count is Binomial(n_u, P), P = N_1 / N; the unit's term
+    x_u = n_u1 / N_1 - n_u2 / N_2 then has mean 0 and sd_u = sqrt(n_u P (1 - P)) (1/N_1 + 1/N_2),
+    and E|x_u| = sqrt(2 / pi) sd_u, so E[D] = 1/2 sum_u sqrt(2 / pi) sd_u (Carrington & Troske
+    1997 give the same baseline by simulation: ``dissimilarity_expected``).
+
+    >>> n = np.array([[50.0, 50.0], [50.0, 50.0]])
+    >>> round(float(_d_random_expected(n)), 4)  # 2 x 0.5 x sqrt(2/pi) x 5 x (2/100)
+    0.0798
+    """
+    n = np.asarray(n, dtype=float)
+    tot = n.sum(axis=-2)
+    total = tot.sum(axis=-1)
+    p = np.divide(tot[..., 0], total, out=np.zeros_like(total), where=total > 0)
+    inv = np.divide(1.0, tot, out=np.zeros_like(tot), where=tot > 0).sum(axis=-1)
+    sd = np.sqrt(n.sum(axis=-1) * (p * (1 - p))[..., None]) * inv[..., None]
+    return 0.5 * math.sqrt(2 / math.pi) * sd.sum(axis=-1)
+
+
+def _d_near_random(n: np.ndarray) -> np.ndarray:
+    """True where the plug-in D of ``n`` (..., U, 2) is below ``NEAR_RANDOM_D`` x its expectation
+    under random allocation: weak segregation, where no interval method covered in the study."""
+    return np.asarray(_d_counts(n) < NEAR_RANDOM_D * _d_random_expected(n))
+
+
 def _log_base(base: float) -> float:
     if base <= 0 or base == 1:
         raise ValueError(f"base must be positive and not 1, got {base}")
@@ -991,10 +1024,13 @@ def dissimilarity(data: pd.DataFrame, group: str, unit: str | Sequence[str], wei
     Known limitation: when segregation is weak (many units with nearly equal shares), D's
     sampling distribution is not normal even in large samples and no interval here holds its
     level (coverage 0.82 for "folded_normal", 0.59 for R's, in the study's weak-segregation case
-    at 10 people per cell; Allen et al. 2015). ``sparse`` flags only small cells, not this case.
-    Compare D with ``dissimilarity_expected`` (Carrington & Troske 1997) there rather than quote
-    the interval: D minus its random-allocation value is a different index (segregation beyond
-    chance), not an interval for D.
+    at 10 people per cell; Allen et al. 2015). ``sparse`` is therefore also True when the plug-in
+    D is below ``NEAR_RANDOM_D`` (1.5) times its expectation under random allocation of the same
+    margins (``_d_random_expected``, a closed form of what ``dissimilarity_expected`` simulates):
+    the weak case had a ratio of about 1.25 and was flagged, every other case of the study 1.66 or
+    more and was not. Compare D with ``dissimilarity_expected`` (Carrington & Troske 1997) there
+    rather than quote the interval: D minus its random-allocation value is a different index
+    (segregation beyond chance), not an interval for D.
 
     References
     ----------
@@ -1035,7 +1071,8 @@ def dissimilarity(data: pd.DataFrame, group: str, unit: str | Sequence[str], wei
             jack = boot.mean(axis=0) - _d_folded_counts(table)
         else:
             jack = _jackknife(stat, table, resample) if method == "jackknife" else None
-    out = _summarise(est, boot, ci, method=method, bias=jack, sparse=_sparse("D", method, _mean_cell(table)))
+    flag = _sparse("D", method, _mean_cell(table)) | _d_near_random(table)
+    out = _summarise(est, boot, ci, method=method, bias=jack, sparse=flag)
     return pd.DataFrame(out, index=pd.Index(["D"], name="stat"))
 
 

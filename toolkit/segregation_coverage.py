@@ -117,6 +117,8 @@ def intervals(n: np.ndarray, est: np.ndarray, boot: np.ndarray, jack: np.ndarray
         if not j or method not in sg.MEASURE_METHODS[measure]:
             continue
         sparse = sg._sparse(measure, method, cells[measure])
+        if measure == "D":  # as ``dissimilarity``: also near its value under random allocation
+            sparse = sparse | sg._d_near_random(n)
         if method == "noncentral":
             parts = sg._noncentral_mh(n, boot[:, :2], level, sparse)
             parts = {k: v[j] for k, v in parts.items()}
