@@ -1,12 +1,13 @@
 """Time of the whole evidence site for the shared DOL files, seconds per page, and page sizes.
 
     .venv/bin/python benchmarks/bench_site.py [--dol ../shared/data/dol] [--fy 2000-2022] [--lang es,en]
-                                              [--no-evidence] [--workers N] [--trace-memory]
+                                              [--no-evidence] [--pdf] [--workers N] [--trace-memory]
                                               [--out DIR]
 
 Ingests every shared DOL file (disclosure files and their companions) into a temporary store
 (timed apart: publishing a site starts from a store), then runs the stages of ``h2gender site``
-in this process: ``dataset.load``, ``employers.match_employers`` (once), ``site.evidence_sections`` (``evidence.build`` + ``present.view``
+in this process: ``dataset.load``, ``employers.match_employers`` (once),
+``site.evidence_sections`` (``evidence.build`` + ``present.view``
 per program x state), ``site.build_pages`` and ``site.write_site``. Baseline, in the same run: one
 state's full report page (``report.render_html``, the path a report takes) against that state's site
 page, so the ratio says what a page costs next to a report. Target (issue 14): the whole site in at
@@ -43,6 +44,7 @@ def main() -> None:
     ap.add_argument("--fy", default="2000-2022")
     ap.add_argument("--lang", default="es,en")
     ap.add_argument("--no-evidence", action="store_true")
+    ap.add_argument("--pdf", action="store_true", help="also print every scope's evidence to PDF (h2gender site --pdf)")
     ap.add_argument("--trace-memory", action="store_true",
                     help="also report peak Python memory per stage (tracemalloc slows the stages down)")
     ap.add_argument("--workers", type=int, default=None, help="processes for the evidence (default: one per CPU)")
@@ -72,8 +74,9 @@ def main() -> None:
     sections, t_ev = {}, 0.0
     if not args.no_evidence:
         sections, t_ev, m = measure(site.evidence_sections, ds, commit="bench", match=match, workers=args.workers,
-                                      trace_memory=args.trace_memory)
-        print(row(f"evidence_sections ({len(sections)} scope x language)", t_ev, m))
+                                      pdf_dir=out / "pdf" if args.pdf else None, trace_memory=args.trace_memory)
+        pdfs = f", {len(list((out / 'pdf').glob('*.pdf')))} PDFs" if args.pdf else ""
+        print(row(f"evidence_sections ({len(sections)} scope x language{pdfs})", t_ev, m))
     pages, t_build, m = measure(site.build_pages, ds.cases, recruiters=ds.companions.get("recruiters"),
                                 housing=ds.companions.get("housing"), sections=sections, match=match,
                                 release_coverage=ds.coverage,
@@ -90,7 +93,8 @@ def main() -> None:
     print(f"page sizes: median {sizes[len(sizes) // 2] / 1000:.1f} KB, max {sizes[-1] / 1000:.1f} KB, "
           f"{under:.1%} under 100 KB; search index {(out / 'assets' / 'search-index.js').stat().st_size / 1e6:.2f} MB")
     print(f"target: whole site <= 180 s -> {'met' if total <= 180 else 'NOT met'} ({total:.0f} s; "
-          f"{total + t_ingest:.0f} s with the ingest; evidence in {args.workers or site._default_workers()} process(es))")
+          f"{total + t_ingest:.0f} s with the ingest; "
+          f"evidence in {args.workers or site._default_workers()} process(es))")
 
     # baseline in the same run: the busiest state's full report page vs its site page
     state = ds.cases["worksite_state"].value_counts().index[0]

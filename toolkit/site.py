@@ -1149,7 +1149,8 @@ class _Writer:
                            expected=i18n.fmt_percent(row["expected_share"], lang, 1))
             parts = [f'<p class="lead">{_e(summary)}</p>',
                      f'<p class="note">{_e(text("recruiter_records_rule", lang, k=_int(self.p.k, lang)))} '
-                     f'<a href="../index.html">{_e(text("national_title", lang))}</a></p>', self.worker_box("recruiter")]
+                     f'<a href="../index.html">{_e(text("national_title", lang))}</a></p>',
+                     self.worker_box("recruiter")]
             self.page(f"recruiter/{row['slug']}.html", row["name"], "".join(parts))
             return
         summary = text("recruiter_summary", lang, places=row["places"] or "—", cases=_int(row["cases"], lang),
