@@ -475,7 +475,7 @@ def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k, match=No
         data.workers["recruiter"].notna().any()
     if rec is None or not len(rec):
         return  # no Appendix C: worker-record recruiters are screened above (``recruiters`` table)
-    table = recruiters.summary(cases, rec if rec is not None and len(rec) else None, benchmark=bench,
+    table = recruiters.summary(cases, rec, benchmark=bench,
                                workers=data.workers if has_worker_recruiters else None, employer_ids=ids)
     for col in ("expected_women", "expected_share"):
         if col not in table:
