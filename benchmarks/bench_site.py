@@ -1,7 +1,7 @@
 """Time of the whole evidence site for the shared DOL files, seconds per page, and page sizes.
 
     .venv/bin/python benchmarks/bench_site.py [--dol ../shared/data/dol] [--fy 2000-2022] [--lang es,en]
-                                              [--no-evidence] [--pdf] [--workers N] [--trace-memory]
+                                              [--no-evidence] [--pdf] [--jobs N] [--trace-memory]
                                               [--out DIR]
 
 Ingests every shared DOL file (disclosure files and their companions) into a temporary store
@@ -47,7 +47,7 @@ def main() -> None:
     ap.add_argument("--pdf", action="store_true", help="also print every scope's evidence to PDF (h2gender site --pdf)")
     ap.add_argument("--trace-memory", action="store_true",
                     help="also report peak Python memory per stage (tracemalloc slows the stages down)")
-    ap.add_argument("--workers", type=int, default=None, help="processes for the evidence (default: one per CPU)")
+    ap.add_argument("--jobs", type=int, default=None, help="processes for the evidence (default: one per CPU)")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
 
@@ -73,7 +73,7 @@ def main() -> None:
     print(row(f"employers.match_employers ({len(match.identities):,} identities)", t_match, m))
     sections, t_ev = {}, 0.0
     if not args.no_evidence:
-        sections, t_ev, m = measure(site.evidence_sections, ds, commit="bench", match=match, workers=args.workers,
+        sections, t_ev, m = measure(site.evidence_sections, ds, commit="bench", match=match, jobs=args.jobs,
                                       pdf_dir=out / "pdf" if args.pdf else None, trace_memory=args.trace_memory)
         pdfs = f", {len(list((out / 'pdf').glob('*.pdf')))} PDFs" if args.pdf else ""
         print(row(f"evidence_sections ({len(sections)} scope x language{pdfs})", t_ev, m))
@@ -94,7 +94,7 @@ def main() -> None:
           f"{under:.1%} under 100 KB; search index {(out / 'assets' / 'search-index.js').stat().st_size / 1e6:.2f} MB")
     print(f"target: whole site <= 180 s -> {'met' if total <= 180 else 'NOT met'} ({total:.0f} s; "
           f"{total + t_ingest:.0f} s with the ingest; "
-          f"evidence in {args.workers or site._default_workers()} process(es))")
+          f"evidence in {args.jobs or site._default_jobs()} process(es))")
 
     # baseline in the same run: the busiest state's full report page vs its site page
     state = ds.cases["worksite_state"].value_counts().index[0]

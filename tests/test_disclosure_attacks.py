@@ -108,10 +108,10 @@ class Outputs:
         import html as html_mod
 
         note = html_mod.escape(site.text("state_workers_national_only", lang))
-        states = sorted((out / lang / "state").glob("*.html"))
+        states = [p.read_text(encoding="utf-8") for p in sorted((out / lang / "state").glob("*.html"))]
         heading = html_mod.escape(site.text("state_evidence", lang))
-        with_evidence = [p for p in states if heading in p.read_text(encoding="utf-8")]
-        assert with_evidence and all(note in p.read_text(encoding="utf-8") for p in with_evidence)
+        with_evidence = [page for page in states if heading in page]
+        assert with_evidence and all(note in page for page in with_evidence)
         index = out / lang / "index.html"
         return [html_artifact(f"site {index.relative_to(out)} k={k}", k, lang, index.read_text(encoding="utf-8"))], run
 

@@ -395,13 +395,13 @@ def test_evidence_sections_do_not_depend_on_the_number_of_processes():
 
     data = dataset.load(dataset.Request.build(data="synthetic", program="all", fy=2020, lang="es,en", n_bootstrap=20))
     one = site.evidence_sections(data, states=["GA", "TX"], commit="abc")
-    two = site.evidence_sections(data, states=["GA", "TX"], commit="abc", workers=2)
+    two = site.evidence_sections(data, states=["GA", "TX"], commit="abc", jobs=2)
     assert set(one) == {(s, lang) for s in ("US", "GA", "TX") for lang in ("es", "en")}
     assert one == two
     # built without PDFs, a state's section gives the command that prints the same evidence
     assert "h2gender report --program H-2B --fy 2020 --state GA --lang es" in one[("GA", "es")]
-    with pytest.raises(ValueError, match="workers must be a positive integer"):
-        site.evidence_sections(data, workers=0)
+    with pytest.raises(ValueError, match="jobs must be a positive integer"):
+        site.evidence_sections(data, jobs=0)
 
 
 def test_worker_records_reach_the_national_sections_only():

@@ -50,6 +50,7 @@ import pandas as pd
 import yaml
 
 from toolkit import codes, i18n, schema
+from toolkit import coverage as release_rules
 from toolkit.recruiters import recruiter_ids
 
 __all__ = ["fold", "employer_identity", "worker_recruiters", "drop_contacts", "EmployerProfiles", "RecruiterProfiles",
@@ -675,9 +676,7 @@ def build_pages(cases: pd.DataFrame, *, recruiters: pd.DataFrame | None = None, 
     prov.update(dict(provenance or {}))
     releases = None
     if release_coverage is not None and {"partial", "months", "source_file", "first_month"} <= set(release_coverage):
-        from toolkit import coverage as cov_mod
-
-        releases = cov_mod.year_coverage(release_coverage)
+        releases = release_rules.year_coverage(release_coverage)
     return SitePages(emp, rec, by_state, coverage, occ, semp, prov, k=k, synthetic=schema.is_synthetic(cases),
                      sections=dict(sections or {}), releases=releases)
 
@@ -741,17 +740,19 @@ def _scope_init(inputs: dict) -> None:
     _SCOPE_INPUT.update(inputs)
 
 
-def _scope_html(scope: tuple[str, str | None]) -> list[tuple[tuple[str, str], str]]:
+def _scope_html(scope: tuple[str, str | None], inputs: dict | None = None) -> list[tuple[tuple[str, str], str]]:
     """One program x state (None: national): ``evidence.build`` then, per language, ``present.view``
-    as an HTML fragment (and the PDF when asked). Pure given ``_SCOPE_INPUT``."""
+    as an HTML fragment (and the PDF when asked). Pure given ``inputs`` (in a worker process:
+    ``_SCOPE_INPUT``, set once by ``_scope_init``)."""
     from dataclasses import replace
 
     from toolkit import evidence, present, report
 
+    inputs = _SCOPE_INPUT if inputs is None else inputs
     program, state = scope
-    data, pdf_dir = _SCOPE_INPUT["data"], _SCOPE_INPUT["pdf_dir"]
-    ev = evidence.build(_scoped(data, program, state), commit=_SCOPE_INPUT["commit"],
-                        rendered=_SCOPE_INPUT["rendered"], employer_match=_SCOPE_INPUT["match"])
+    data, pdf_dir = inputs["data"], inputs["pdf_dir"]
+    ev = evidence.build(_scoped(data, program, state), commit=inputs["commit"], rendered=inputs["rendered"],
+                        employer_match=inputs["match"])
     parts = []
     for lang in data.request.langs:
         pdf = None
@@ -768,7 +769,7 @@ def _scope_html(scope: tuple[str, str | None]) -> list[tuple[tuple[str, str], st
     return parts
 
 
-def _default_workers() -> int:
+def _default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
@@ -777,7 +778,7 @@ def _default_workers() -> int:
 
 def evidence_sections(data, *, states: Iterable[str] | None = None, commit: str = "unknown", rendered: str = "",
                       pdf_dir: str | Path | None = None, match=None, progress: bool = False,
-                      workers: int | None = 1) -> dict[tuple[str, str], str]:
+                      jobs: int | None = 1) -> dict[tuple[str, str], str]:
     """The report's evidence for each program x state (and nationally, "US"), per language.
 
     ``data`` is a ``dataset.Dataset`` (``dataset.load(request)``, loaded once); for each program
@@ -795,19 +796,19 @@ def evidence_sections(data, *, states: Iterable[str] | None = None, commit: str 
     With worker records, only the national sections carry their evidence (``_scoped`` says why);
     each state section then says so.
 
-    ``workers``: processes building scopes at once (None: one per available CPU; 1: in this
+    ``jobs``: processes building scopes at once (None: one per available CPU; 1: in this
     process). Scopes are independent (each ``evidence.build`` seeds its own draws from the
-    request), so the result does not depend on ``workers``; the processes are started with
+    request), so the result does not depend on ``jobs``; the processes are started with
     "spawn" and receive the dataset once each.
     """
     from tqdm.auto import tqdm
 
     from toolkit import employers
 
-    if workers is None:
-        workers = _default_workers()
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be a positive integer or None, got {workers!r}")
+    if jobs is None:
+        jobs = _default_jobs()
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a positive integer or None, got {jobs!r}")
     cases = data.cases
     if match is None:
         match = employers.match_employers(cases)
@@ -820,17 +821,13 @@ def evidence_sections(data, *, states: Iterable[str] | None = None, commit: str 
               "pdf_dir": None if pdf_dir is None else Path(pdf_dir)}
     bar = dict(total=len(scopes), desc="evidence", unit="scope", disable=not progress)
     out: dict[tuple[str, str], list[str]] = {}
-    if workers == 1 or len(scopes) < 2:
-        _scope_init(inputs)
-        try:
-            results = [_scope_html(scope) for scope in tqdm(scopes, **bar)]
-        finally:
-            _SCOPE_INPUT.clear()
+    if jobs == 1 or len(scopes) < 2:
+        results = [_scope_html(scope, inputs) for scope in tqdm(scopes, **bar)]
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=min(workers, len(scopes)), mp_context=multiprocessing.get_context("spawn"),
+        with ProcessPoolExecutor(max_workers=min(jobs, len(scopes)), mp_context=multiprocessing.get_context("spawn"),
                                  initializer=_scope_init, initargs=(inputs,)) as pool:
             results = list(tqdm(pool.map(_scope_html, scopes), **bar))  # in the order of ``scopes``
     for parts in results:
@@ -976,9 +973,7 @@ class _Writer:
         r = self.releases.get((program, int(year)))
         if r is None:
             return ""
-        from toolkit import coverage as cov_mod
-
-        return cov_mod.coverage_label(r, self.lang) + (" *" if r["partial"] else "")
+        return release_rules.coverage_label(r, self.lang) + (" *" if r["partial"] else "")
 
     def year_rows(self, table: pd.DataFrame, with_employers: bool = True) -> str:
         """A table by program x fiscal year (cases, positions, employers), with the months each
@@ -993,12 +988,10 @@ class _Writer:
         first = 3 if known else 2
         out = _table([text(k, lang) for k in keys], rows, numeric=range(first, len(keys)))
         if known:
-            from toolkit import coverage as cov_mod
-
-            held = set(zip(table["program"], table["fiscal_year"].astype(int)))
-            mine = self.p.releases[[(p, int(y)) in held for p, y in
-                                    zip(self.p.releases["program"], self.p.releases["fiscal_year"])]]
-            notes = cov_mod.caveats(mine, lang) if len(mine) else []
+            rel = self.p.releases
+            held = pd.MultiIndex.from_arrays([table["program"], table["fiscal_year"].astype(int)])
+            mine = rel[pd.MultiIndex.from_arrays([rel["program"], rel["fiscal_year"].astype(int)]).isin(held)]
+            notes = release_rules.caveats(mine, lang) if len(mine) else []
             if notes:
                 out += '<ul class="note">' + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>"
         return out

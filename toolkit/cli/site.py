@@ -40,7 +40,7 @@ def site(ctx, out, evidence, pdf, jobs, **options) -> None:
     sections = {}
     if evidence:
         sections = site_mod.evidence_sections(ds, commit=commit, pdf_dir=out / "pdf" if pdf else None, match=match,
-                                              progress=True, workers=jobs)
+                                              progress=True, jobs=jobs)
         say(f"evidence for {len(sections) // len(request.langs)} scopes")
     command = (request.command(verb="site") + ("" if evidence else " --no-evidence") + (" --pdf" if pdf else "")
                + f" --out {out.as_posix()}")
