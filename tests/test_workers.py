@@ -122,3 +122,79 @@ def test_module_doctests():
     import doctest
 
     assert doctest.testmod(workers).failed == 0
+
+
+MESSY = pd.DataFrame({
+    "Sexo": ["Mujer", " hombre ", "", "NA", "F", "x", "Otro", "?", "mujer", "M", "H", "M"],
+    "Año": ["2019", "2019.0", "19", "", "2019", "abc", "2019", "2019", "2019", "2019.5", "2019", "2019"],
+    "Código SOC": ["45-2092", "452092", "45-2092.02", "", "x", "45-2092", "45-2092", "45-2092", "n/a",
+                   "45-2092", "45-2092", "45-2092"],
+    "Estado de origen": ["Michoacán", "07", "", "Atlantis", "Guanajuato", "11", "11", "11", "11", "11", "11", "11"],
+    "Nacionalidad": ["MEX", "MEX", "MEX", "GTM", "MEX", "MEX", "MEX", "MEX", "MEX", "MEX", "MEX", "MEX"],
+    "Etapa": ["admitido", "visa", "", "admitted", "solicitante", "nada", "admitido", "admitido", "admitido",
+              "admitido", "admitido", "admitido"],
+    "Seleccionado": ["sí", "no", "", "Y", "0", "1", "quizás", "sí", "sí", "sí", "sí", "sí"],
+    "Salario por hora": ["$11.71", "1,000", "", "", "-3", "12", "12", "1_2", "inf", "12", "12", "12"],
+})
+MESSY_MAP = {"columns": {"sex": "Sexo", "fiscal_year": "Año", "soc_code": "Código SOC", "origin_state": "Estado de origen",
+                         "nationality": "Nacionalidad", "stage": "Etapa", "selected": "Seleccionado",
+                         "wage_hourly": "Salario por hora"},
+             "values": {"sex": {"Otro": "X"}}, "program": "H-2A"}
+
+
+def test_every_reading_path_gives_the_same_records(tmp_path):
+    """The pyarrow path (UTF-8 CSV), the rawio path (cp1252 CSV) and an in-memory table read the
+    same records; the values are the rules' (hand-checked below)."""
+    utf8, cp1252 = tmp_path / "a.csv", tmp_path / "b.csv"
+    MESSY.to_csv(utf8, index=False)
+    cp1252.write_bytes(MESSY.to_csv(index=False).encode("cp1252"))
+    reads = [workers.read_worker_records(p, MESSY_MAP) for p in (utf8, cp1252, MESSY)]
+    for other in reads[1:]:
+        pd.testing.assert_frame_equal(reads[0].table.drop(columns="source"), other.table.drop(columns="source"))
+        pd.testing.assert_frame_equal(reads[0].rejected, other.rejected)
+    rec = reads[0]
+    # the first rule a row breaks names it (sex, year, SOC, stage, selected, wage, state of origin)
+    assert dict(zip(rec.rejected["source_row"], rec.rejected["reason"])) == {
+        4: "bad_fiscal_year", 6: "bad_soc_code", 7: "bad_fiscal_year", 8: "bad_selected", 9: "unknown_sex_code",
+        10: "bad_wage", 11: "bad_fiscal_year"}
+    t = rec.table
+    assert t["sex"].tolist() == ["F", "M", pd.NA, "M", "M"] and t["fiscal_year"].tolist()[:3] == [2019, 2019, pd.NA]
+    assert t["origin_state"].tolist() == ["16", "07", pd.NA, "11", "11"]  # Atlantis: the row is not Mexican
+    assert t["stage"].eq("admitted").all() and t["selected"].tolist() == [True, False, True, True, True]
+    assert t["wage_hourly"].tolist() == [11.71, 1000.0, pd.NA, 12.0, 12.0]
+    assert t["soc_code"].tolist() == ["45-2092", "45-2092", pd.NA, "45-2092", "45-2092"]
+
+
+def test_bad_rows_are_rejected_with_their_reasons():
+    bad = pd.DataFrame({"Sexo": ["F", "F", "F", "F"], "Salario por hora": ["0", "-3", "1_2", "inf"],
+                        "Etapa": ["admitido", "admitido", "nada", "admitido"], "Seleccionado": ["sí", "sí", "sí", "quizás"]})
+    rec = workers.read_worker_records(pd.concat([bad, MESSY.iloc[[0]]]), {"columns": {
+        "sex": "Sexo", "wage_hourly": "Salario por hora", "stage": "Etapa", "selected": "Seleccionado"}})
+    assert rec.rejected["reason"].tolist() == ["bad_wage", "bad_wage", "unknown_stage", "bad_selected"]
+
+
+def test_a_second_read_comes_from_the_parquet_cache(tmp_path, monkeypatch):
+    path = tmp_path / "s.csv"
+    MESSY.to_csv(path, index=False)
+    cache = tmp_path / "cache"
+    first = workers.read_worker_records(path, MESSY_MAP, cache=cache)
+    assert len(list(cache.glob("*.parquet"))) == 2 and not list(cache.glob(".*"))  # no temporary file left
+
+    def no_parsing(*args):
+        raise AssertionError("parsed again")
+
+    with monkeypatch.context() as m:
+        m.setattr(workers, "_raw_columns", no_parsing)
+        again = workers.read_worker_records(path, MESSY_MAP, cache=cache)
+        with pytest.raises(AssertionError, match="parsed again"):  # another mapping: another key
+            workers.read_worker_records(path, {"columns": {"sex": "Sexo"}}, cache=cache)
+        with pytest.raises(AssertionError, match="parsed again"):  # identifiers are never cached
+            workers.read_worker_records(path, MESSY_MAP, cache=cache, keep_identifiers=True)
+    pd.testing.assert_frame_equal(first.table, again.table)
+    pd.testing.assert_frame_equal(first.rejected, again.rejected)
+    assert first.accounting == again.accounting
+    path.write_text(MESSY.iloc[:6].to_csv(index=False))  # the file changed: its sha256 too
+    assert workers.read_worker_records(path, MESSY_MAP, cache=cache).accounting.rows_read == 6
+    for damaged in cache.glob("*.parquet"):
+        damaged.write_bytes(b"not parquet")
+    assert workers.read_worker_records(path, MESSY_MAP, cache=cache).accounting.rows_read == 6
