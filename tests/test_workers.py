@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -198,3 +199,20 @@ def test_a_second_read_comes_from_the_parquet_cache(tmp_path, monkeypatch):
     for damaged in cache.glob("*.parquet"):
         damaged.write_bytes(b"not parquet")
     assert workers.read_worker_records(path, MESSY_MAP, cache=cache).accounting.rows_read == 6
+
+
+def test_cells_account_for_every_row():
+    from toolkit import cells
+
+    w = synth.generate(seed=3, scale=0.05).workers
+    table = cells.aggregate(w)
+    assert table["n"].sum() == len(w) and set(cells.CELL_COLUMNS) <= set(table.columns)
+    # a count by any coarser key is the same from the cells as from the rows
+    by_cells = table.groupby(["sex", "soc_code"], dropna=False)["n"].sum()
+    by_rows = w.groupby(["sex", "soc_code"], dropna=False).size()
+    pd.testing.assert_series_equal(by_cells, by_rows, check_names=False)
+    paid = w["wage_hourly"].notna()
+    assert table["n_wage"].sum() == paid.sum()
+    assert table["sum_log_wage"].sum() == pytest.approx(np.log(w.loc[paid, "wage_hourly"].astype(float)).sum())
+    with pytest.raises(ValueError, match="must be positive"):
+        cells.aggregate(w.assign(wage_hourly=0.0), ["sex"])
