@@ -216,3 +216,16 @@ def test_cells_account_for_every_row():
     assert table["sum_log_wage"].sum() == pytest.approx(np.log(w.loc[paid, "wage_hourly"].astype(float)).sum())
     with pytest.raises(ValueError, match="must be positive"):
         cells.aggregate(w.assign(wage_hourly=0.0), ["sex"])
+
+
+def test_repeated_rows_are_those_pandas_finds():
+    rng = np.random.default_rng(0)
+    for trial in range(100):
+        n = int(rng.integers(1, 40))
+        df = pd.DataFrame({c: rng.integers(0, rng.integers(1, 4), n).astype(str) for c in "abc"}).astype(object)
+        if trial % 3 == 0:
+            df.loc[df.index[::2], "b"] = None
+        cols = [workers._column(*pd.factorize(df[c], use_na_sentinel=True)) for c in df.columns]
+        assert (workers._repeated_rows(cols) == df.astype(str).duplicated().to_numpy()).all()
+    ident = [workers._column(np.arange(5), list("abcde")), workers._column(np.zeros(5, dtype=int), ["x"])]
+    assert not workers._repeated_rows(ident).any()

@@ -105,7 +105,7 @@ def levels(cases: pd.DataFrame, workers: pd.DataFrame | None = None, *, publishe
     covered = positions[positions["soc_code"].isin(socs).fillna(False).astype(bool)]
     has_expected = bool(pd.to_numeric(covered["workers_certified"], errors="coerce").fillna(0).sum() > 0)
     fm = _fm(workers)
-    both = lambda df: set(df["sex"]) >= {"F", "M"} if len(df) else False  # noqa: E731
+    both = lambda df: set(df["sex"].unique()) >= {"F", "M"} if len(df) else False  # noqa: E731  (distinct values: millions of rows)
     rows = []
 
     if len(fm):
@@ -124,7 +124,7 @@ def levels(cases: pd.DataFrame, workers: pd.DataFrame | None = None, *, publishe
                      "benchmark" if has_expected else "no_positions"))
 
     sel = _fm(workers, "selected")
-    chosen = set(sel["selected"].astype(bool)) if len(sel) else set()
+    chosen = set(sel["selected"].astype(bool).unique()) if len(sel) else set()
     rows.append(("selection", "measured", "worker_records") if both(sel) and chosen == {True, False}
                 else ("selection", "not_measurable", "no_applicants"))
 

@@ -122,7 +122,8 @@ class Evidence:
         return self.request.k
 
 
-def build(data: Dataset, *, commit: str = "unknown", rendered: str = "", employer_match=None) -> Evidence:
+def build(data: Dataset, *, commit: str = "unknown", rendered: str = "", employer_match=None,
+          progress=None) -> Evidence:
     """Findings, tables, figure data and provenance for the dataset's scope.
 
     Parameters
@@ -135,6 +136,8 @@ def build(data: Dataset, *, commit: str = "unknown", rendered: str = "", employe
     employer_match : an ``employers.EmployerMatch`` over these cases or a superset of them (the
         site matches all cases once and builds every state from it, so that one employer has one
         identity on every page); default: ``employers.match_employers`` of the scope's cases.
+    progress : called with the name of each part (``PARTS``) as it starts, for a progress bar;
+        None: nothing is called.
 
     Notes
     -----
@@ -144,7 +147,8 @@ def build(data: Dataset, *, commit: str = "unknown", rendered: str = "", employe
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
-        return _build(data, commit=commit, rendered=rendered, employer_match=employer_match)
+        return _build(data, commit=commit, rendered=rendered, employer_match=employer_match,
+                      progress=progress or (lambda part: None))
 
 
 def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = None, seed: int = 2019,
@@ -163,7 +167,11 @@ def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = 
     return ds.cases, ds.workers, [dict(f) for f in ds.files]
 
 
-def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None) -> Evidence:
+#: The parts of ``build``, in order, as its ``progress`` callback names them.
+PARTS = ("worker records", "job orders", "employers and recruiters", "trends", "provenance")
+
+
+def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None, progress) -> Evidence:
     req = data.request
     ev = Evidence(request=req, synthetic=data.synthetic)
     bench = occupation_shares.women_share_by_soc(req.benchmark_year)
@@ -173,6 +181,7 @@ def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None) ->
     admitted = workers[workers["stage"] == "admitted"] if workers is not None else None
     allowed = admitted is not None and disclosure.scope_allows(int((admitted["sex"] == "F").sum()),
                                                                int((admitted["sex"] == "M").sum()), k=req.k)
+    progress(PARTS[0])
     if workers is not None and len(workers) and allowed:
         _worker_findings(ev, data.cases, workers, bench, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap)
     else:
@@ -180,10 +189,14 @@ def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None) ->
             ev.findings.append(_finding("workers_refused", "workers_refused", None, k=("int", req.k)))
         _case_only_findings(ev, data.cases, bench, k=req.k, programs=req.programs, years=req.fiscal_years,
                             published=published)
+    progress(PARTS[1])
     _joborder_finding(ev, data.cases, k=req.k)
+    progress(PARTS[2])
     _employers_and_recruiters(ev, data, bench, k=req.k, match=employer_match)
+    progress(PARTS[3])
     if len(req.fiscal_years) > 1:
         _trends(ev, data, bench, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap)
+    progress(PARTS[4])
     ev.levels = claims.levels(data.cases, data.workers, published=None if published is None else published.to_frame().T,
                               benchmark_socs=set(bench["soc_code"].dropna()))
     ev.figures = {name: ev.figures[name] for name in FIGURE_ORDER if name in ev.figures}
@@ -264,7 +277,7 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
 
     # 3. selection: the four cells (women and men, selected and rejected) must all be publishable
     sel = workers.dropna(subset=["selected", "case_number"])
-    if sel["selected"].astype(bool).nunique() == 2 and set(sel["sex"].dropna()) >= {"F", "M"}:
+    if sel["selected"].astype(bool).nunique() == 2 and set(sel["sex"].dropna().unique()) >= {"F", "M"}:
         ai = discrimination.adverse_impact(sel[sel["sex"].isin(["F", "M"])], "sex", "selected", reference="M")
         ai_s = disclosure.protect_table("adverse_impact", ai, k=k)
         if not ai_s["suppressed"].any():

@@ -242,9 +242,10 @@ class _Column:
     function that makes them, called on first use (an identifier column's distinct values are as
     many as its rows and are needed only to keep the identifiers)."""
 
-    def __init__(self, codes: np.ndarray, values):
+    def __init__(self, codes: np.ndarray, values, size: int):
         self.codes = codes
         self._values = values
+        self.size = size  # len(values), known before they are made
 
     @property
     def values(self) -> np.ndarray:
@@ -281,8 +282,10 @@ def _column(codes: np.ndarray, uniques, n_uniques: int | None = None) -> _Column
         out[:-1] = uniques() if callable(uniques) else list(uniques)
         return out
 
-    codes = np.asarray(codes, dtype=np.int64)
-    return _Column(np.where(codes < 0, n, codes), values if callable(uniques) else values())
+    codes = np.asarray(codes)  # int32 from pyarrow: 4 bytes a cell
+    if (codes < 0).any():
+        codes = np.where(codes < 0, n, codes)
+    return _Column(codes, values if callable(uniques) else values(), n + 1)
 
 
 def _arrow_csv(path: Path):
@@ -326,7 +329,7 @@ def _raw_columns(path_or_df, sheet) -> tuple[_Raw, str]:
             columns = {}
             for col_name, col in zip(table.column_names, table.columns):
                 col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
-                codes = col.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+                codes = (col.indices.fill_null(-1) if col.null_count else col.indices).to_numpy(zero_copy_only=False)
                 columns[col_name] = _column(codes, lambda d=col.dictionary: d.to_numpy(zero_copy_only=False),
                                             len(col.dictionary))
             return _Raw(list(table.column_names), table.num_rows, columns), path.name
@@ -409,7 +412,7 @@ def _records(raw: _Raw, name: str, spec: dict, *, source, keep_identifiers, stri
     ids += [c for c in spec.get("identifiers", []) if c in raw.columns and c not in ids]
     # Identical rows are the same person only when the file identifies people; in an anonymous
     # survey two people can give the same answers, so identical rows are kept and counted.
-    identical = pd.DataFrame({i: raw.columns[c].codes for i, c in enumerate(raw.names)}).duplicated().to_numpy()
+    identical = _repeated_rows([raw.columns[c] for c in raw.names])
     if ids:
         reject(identical, "duplicate_row")
 
@@ -424,10 +427,10 @@ def _records(raw: _Raw, name: str, spec: dict, *, source, keep_identifiers, stri
         raise DataValidationError(f"{name}: no worker row could be read ({rows_read} rows read; {found})")
     kept = pd.DataFrame({f: _typed(values, schema.WORKER_COLUMNS.get(f, "string")).take(codes[kept_mask])
                          for f, (codes, values) in out.items()})
-    table = schema.conform(kept, schema.WORKER_COLUMNS, name=name)
+    table = _arrow_text(schema.conform(kept, schema.WORKER_COLUMNS, name=name))
     if keep_identifiers and ids:
         for c in ids:
-            table[c] = pd.array(raw.columns[c].text()[kept_mask], dtype="string")
+            table[c] = pd.array(raw.columns[c].text()[kept_mask], dtype=_TEXT)
     dropped = rejected["reason"].value_counts().to_dict()
     accounting = Accounting(source_file=name, sha256=sha, rows_read=rows_read, rows_kept=len(table),
                             rows_rejected={str(k): int(v) for k, v in dropped.items()},
@@ -435,6 +438,26 @@ def _records(raw: _Raw, name: str, spec: dict, *, source, keep_identifiers, stri
                             identical_rows_kept=0 if ids else int(identical.sum()),
                             population=_population(table, spec.get("population")))
     return WorkerRecords(table=table, rejected=rejected, accounting=accounting)
+
+
+def _repeated_rows(columns: list[_Column]) -> np.ndarray:
+    """True for a row equal in every column to an earlier row (``DataFrame.duplicated``).
+
+    The columns' codes are combined into one row key, a column at a time, re-numbered after each
+    (pd.factorize) so the key stays below the number of rows; the columns with most distinct
+    values come first, and once every key is distinct (an identifier column does that at once)
+    no row can repeat and the rest is skipped.
+    """
+    rows = len(columns[0].codes) if columns else 0
+    key, distinct = np.zeros(rows, dtype=np.int64), 1
+    for col in sorted(columns, key=lambda c: -c.size):
+        if distinct == rows:
+            break
+        key, uniques = pd.factorize(key * col.size + col.codes)
+        distinct = len(uniques)
+    first = np.zeros(rows, dtype=bool)
+    first[np.unique(key, return_index=True)[1]] = True  # the first row of each key
+    return ~first
 
 
 _PROGRAM = {"h2a": "H-2A", "h-2a": "H-2A", "h2b": "H-2B", "h-2b": "H-2B"}
@@ -460,8 +483,21 @@ def _soc(text: str) -> str | None:
 
 
 def _typed(values: np.ndarray, dtype: str):
-    """An object array of canonical values (None for missing) as the column's pandas dtype."""
-    return pd.array(values, dtype=dtype if dtype in ("Int64", "Float64", "boolean") else "string")
+    """An object array of canonical values (None for missing) as the column's pandas dtype; text
+    as ``string`` held by pyarrow (``pd.StringDtype("pyarrow")``, still ``schema``'s "string"):
+    millions of rows are then filtered, copied and grouped without a Python object per cell."""
+    return pd.array(values, dtype=dtype if dtype in ("Int64", "Float64", "boolean") else _TEXT)
+
+
+_TEXT = pd.StringDtype("pyarrow")
+
+
+def _arrow_text(table: pd.DataFrame) -> pd.DataFrame:
+    """Every text column held by pyarrow (the columns ``schema.conform`` added included)."""
+    for col in table.columns:
+        if isinstance(table[col].dtype, pd.StringDtype) and table[col].dtype != _TEXT:
+            table[col] = table[col].astype(_TEXT)
+    return table
 
 
 _CACHE_VERSION = 1  # raise it when the reading rules change, so no older cached file is used
@@ -485,7 +521,11 @@ def _cache_read(folder: Path, key: str) -> WorkerRecords | None:
         rejected = pd.read_parquet(folder / f"{key}.rejected.parquet")
     except (OSError, KeyError, ValueError, TypeError):
         return None
-    frame = schema.conform(table.to_pandas(), schema.WORKER_COLUMNS, name=meta["source_file"])
+    import pyarrow as pa
+
+    text = {pa.string(), pa.large_string()}
+    frame = table.to_pandas(types_mapper=lambda t: _TEXT if t in text else None)
+    frame = _arrow_text(schema.conform(frame, schema.WORKER_COLUMNS, name=meta["source_file"]))
     accounting = Accounting(**{**meta, "identifier_columns_dropped": tuple(meta["identifier_columns_dropped"])})
     return WorkerRecords(table=frame, rejected=rejected.astype({"reason": "string"}), accounting=accounting)
 
