@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from toolkit.cli.options import build_request, request_options
-from toolkit.cli.progress import progress_option, stages
+from toolkit.cli.progress import load_evidence, progress_option, stages
 
 
 @click.command()
@@ -23,19 +23,14 @@ def analyze(ctx, out, fmt, progress, **options) -> None:
     and the findings with their numbers, intervals and sentences (findings.json)."""
     import pandas as pd
 
-    from toolkit import dataset, disclosure, evidence, present, runinfo, safeio, workers
+    from toolkit import disclosure, evidence, present, safeio
 
     request = build_request(ctx, **options)
     if len(request.langs) != 1:
         raise click.UsageError("analyze writes one language; use --lang en or --lang es")
     lang = request.langs[0]
     with stages(1 + len(evidence.PARTS), progress=progress, desc="analyze") as step:
-        step("loading data" + (" and worker records" if request.workers_path else ""))
-        ds = dataset.load(request)
-        if "workers" in ds.accounting:
-            click.echo(f"worker records: {workers.describe_accounting(ds.accounting['workers'])}", err=True)
-        ev = evidence.build(ds, commit=runinfo.git_commit(), rendered=runinfo.now_utc(),
-                            progress=lambda part: step(f"evidence: {part}"))
+        ev = load_evidence(request, step)[1]
     out.mkdir(parents=True, exist_ok=True)
     for name, table in ev.raw_tables.items():
         if name not in disclosure.ALLOWED_COLUMNS:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import click
 
-__all__ = ["progress_option", "enabled", "stages"]
+__all__ = ["progress_option", "enabled", "stages", "load_evidence"]
 
 
 def progress_option(f):
@@ -25,6 +25,21 @@ def progress_option(f):
 def enabled(progress: bool | None) -> bool:
     """The option's value, or whether stderr is a terminal when it was not given."""
     return sys.stderr.isatty() if progress is None else bool(progress)
+
+
+def load_evidence(request, step: Callable[[str], None]):
+    """``dataset.load`` then ``evidence.build`` for ``request``, each stage named to ``step``
+    (one for the loading, one per ``evidence.PARTS``); the worker file's accounting is printed.
+    Returns (dataset, evidence)."""
+    from toolkit import dataset, evidence, runinfo, workers
+
+    step("loading data" + (" and worker records" if request.workers_path else ""))
+    ds = dataset.load(request)
+    if "workers" in ds.accounting:
+        click.echo(f"worker records: {workers.describe_accounting(ds.accounting['workers'])}", err=True)
+    ev = evidence.build(ds, commit=runinfo.git_commit(), rendered=runinfo.now_utc(),
+                        progress=lambda part: step(f"evidence: {part}"))
+    return ds, ev
 
 
 @contextmanager

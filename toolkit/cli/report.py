@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from toolkit.cli.options import build_request, request_options
-from toolkit.cli.progress import progress_option, stages
+from toolkit.cli.progress import load_evidence, progress_option, stages
 
 
 @click.command()
@@ -19,7 +19,7 @@ from toolkit.cli.progress import progress_option, stages
 @click.pass_context
 def report(ctx, fmt, out, paper_size, progress, **options) -> None:
     """Render the evidence report (evidence -> HTML -> PDF with WeasyPrint; no Jupyter kernel)."""
-    from toolkit import dataset, evidence, runinfo, workers
+    from toolkit import evidence
     from toolkit import report as rep
     from toolkit.errors import ReportError
 
@@ -27,12 +27,7 @@ def report(ctx, fmt, out, paper_size, progress, **options) -> None:
     click.echo(f"==> loading {request.source} data ({request.program_label}, FY{request.years_label})", err=True)
     written, pdf_error = [], None
     with stages(1 + len(evidence.PARTS) + len(request.langs), progress=progress, desc="report") as step:
-        step("loading data" + (" and worker records" if request.workers_path else ""))
-        ds = dataset.load(request)
-        if "workers" in ds.accounting:
-            click.echo(f"worker records: {workers.describe_accounting(ds.accounting['workers'])}", err=True)
-        ev = evidence.build(ds, commit=runinfo.git_commit(), rendered=runinfo.now_utc(),
-                            progress=lambda part: step(f"evidence: {part}"))
+        ev = load_evidence(request, step)[1]
         for lang in request.langs:
             step(f"rendering the {lang.upper()} report")
             click.echo(f"==> rendering the {lang.upper()} report", err=True)
