@@ -133,6 +133,7 @@ def test_select_multiple_repeats_and_versions_read_the_same_in_each_layout(layou
     assert ex.responses["unequal_treatment"].tolist() == planted.answers["unequal_treatment"].tolist()
     assert sum(ex.versions.values()) == len(planted.answers) and len(ex.versions) == 2
     assert ex.ignored_columns == (), f"{layout}: columns neither the form's nor metadata: {ex.ignored_columns}"
+    assert ex.select_multiple_conflicts == 0
     if simulate.LAYOUTS[layout].fmt == "csv":
         assert ex.repeats == {}  # KoboToolbox CSV exports carry no repeat groups
         return
@@ -153,6 +154,15 @@ def test_metadata_is_never_carried_into_any_output(layout, export_paths):
         assert not set(frame.columns) & set(meta)
         text = frame.astype(str).to_numpy().ravel()
         assert not any("uuid" in v or "2026-05-0" in v or v == "organizer" for v in text)
+
+
+def test_joined_and_split_select_multiple_that_disagree_are_counted(export_paths, tmp_path):
+    main = pd.read_csv(export_paths["kobo_csv_no_groups_both"], sep=";", dtype=str, keep_default_na=False)
+    row = main.index[main["unequal_treatment"] == "none"][0]
+    main.loc[row, "unequal_treatment"] = "pay"  # the 1/0 columns still say "none"
+    main.to_csv(tmp_path / "edited.csv", sep=";", index=False)
+    ex = exports.read_form_export(tmp_path / "edited.csv")
+    assert ex.select_multiple_conflicts == 1 and ex.responses.loc[row, "unequal_treatment"] == "pay"
 
 
 def test_values_exported_as_labels_in_either_language_read_as_choice_names():

@@ -72,7 +72,9 @@ class SurveyExport:
     can); ``responses``: every answer of the form (choice names; select_multiple space-separated),
     no metadata; ``repeats``: repeat group name -> its rows with ``submission`` (the main row
     position); ``versions``: form version -> submissions; ``ignored_columns``: columns that are
-    neither the form's nor metadata; ``orphan_repeat_rows``: repeat rows whose submission is absent.
+    neither the form's nor metadata; ``orphan_repeat_rows``: repeat rows whose submission is absent;
+    ``select_multiple_conflicts``: answers whose joined column and 1/0 columns disagree (the joined
+    column is read).
     """
 
     source_file: str
@@ -83,6 +85,7 @@ class SurveyExport:
     versions: dict[str, int] = field(default_factory=dict)
     ignored_columns: tuple[str, ...] = ()
     orphan_repeat_rows: int = 0
+    select_multiple_conflicts: int = 0
 
 
 def _read_csv_bytes(data: bytes, name: str) -> pd.DataFrame:
@@ -98,6 +101,18 @@ def _read_csv_bytes(data: bytes, name: str) -> pd.DataFrame:
         return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise SchemaError(f"{name}: cannot parse as CSV separated by {sep!r} ({exc})") from exc
+
+
+def _csv_header(path: Path) -> list[str]:
+    """The header of a CSV (first line, its separator sniffed), read without the rest of the file."""
+    with path.open("rb") as fh:
+        first = fh.readline()
+    return list(_read_csv_bytes(first, path.name).columns) if first.strip() else []
+
+
+def _has_signature(columns) -> bool:
+    found, _, _ = classify_columns(columns)
+    return set(SIGNATURE) <= {name for name, _ in found.values()}
 
 
 def read_export_tables(path: str | os.PathLike) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
@@ -192,10 +207,11 @@ def _choice_name(value: str, list_name: str) -> str | None:
     return None
 
 
-def _answers(main: pd.DataFrame, found: dict[str, tuple[str, str | None]], questions) -> dict[str, pd.Series]:
+def _answers(main: pd.DataFrame, found: dict[str, tuple[str, str | None]], questions) -> tuple[dict[str, pd.Series], int]:
     """Question -> its answers (text, "" when empty) on the main rows, joined and split select_multiple
-    merged."""
+    merged; and how many joined answers disagree with their 1/0 columns."""
     out: dict[str, pd.Series] = {}
+    conflicts = 0
     for q in questions:
         cols = [c for c, (name, choice) in found.items() if name == q.name and choice is None]
         value = pd.Series("", index=main.index, dtype=object)
@@ -211,9 +227,11 @@ def _answers(main: pd.DataFrame, found: dict[str, tuple[str, str | None]], quest
                 for c, choice in split:
                     on = main[c].fillna("").astype(str).str.strip().str.lower().isin(_TRUE)
                     picked = pd.Series([p + [choice] if o else p for p, o in zip(picked, on)], index=main.index)
-                value = value.where(value != "", picked.map(" ".join))
+                joined = picked.map(" ".join)
+                conflicts += int(((value != "") & (value.map(lambda v: sorted(v.split())) != picked.map(sorted))).sum())
+                value = value.where(value != "", joined)
         out[q.name] = value
-    return out
+    return out, conflicts
 
 
 def _canonical(ans: dict[str, pd.Series], index) -> tuple[pd.DataFrame, pd.Series]:
@@ -260,13 +278,15 @@ def read_form_export(path: str | os.PathLike) -> SurveyExport | None:
     path = Path(path)
     if path.suffix.lower() not in (*rawio.CSV_SUFFIXES, *rawio.SHEET_SUFFIXES, ".zip"):
         return None
+    if path.suffix.lower() in rawio.CSV_SUFFIXES and not _has_signature(_csv_header(path)):
+        return None  # another file: not read twice
     main, repeat_tables = read_export_tables(path)
     found, meta, other = classify_columns(main.columns)
-    if not set(SIGNATURE) <= {name for name, _ in found.values()}:
+    if not _has_signature(main.columns):
         return None
     main = main.reset_index(drop=True)
-    main_questions = [q for q in F.QUESTIONS if q.is_answer and F.group_path(q.name)[-1:] != ("fee",)]
-    ans = _answers(main, found, main_questions)
+    main_questions = [q for q in F.QUESTIONS if q.is_answer and not set(F.group_path(q.name)) & set(F.REPEATS)]
+    ans, conflicts = _answers(main, found, main_questions)
     for former in F.FORMER_QUESTIONS:
         old = pd.Series("", index=main.index, dtype=object)
         for c in [c for c, (name, _) in found.items() if name == former.name]:
@@ -279,8 +299,9 @@ def read_form_export(path: str | os.PathLike) -> SurveyExport | None:
     version_col = next((c for c in _VERSION_COLUMNS if c in main.columns), None)
     versions = main[version_col].fillna("").astype(str).value_counts().to_dict() if version_col else {}
     repeats, orphans = {}, 0
-    repeat_questions = [q for q in F.QUESTIONS if q.is_answer and F.group_path(q.name)[-1:] == ("fee",)]
     for name, df in repeat_tables.items():
+        repeat_questions = [q for q in F.QUESTIONS if q.is_answer and (
+            name in F.group_path(q.name) or (name not in F.REPEATS and set(F.group_path(q.name)) & set(F.REPEATS)))]
         if "_parent_index" in df.columns and "_index" in main.columns:
             parent = main["_index"].astype(str).str.replace(r"\.0$", "", regex=True)
             link = df["_parent_index"].astype(str).str.replace(r"\.0$", "", regex=True)
@@ -293,9 +314,10 @@ def read_form_export(path: str | os.PathLike) -> SurveyExport | None:
         submission = link.map(position)
         orphans += int(submission.isna().sum())
         rfound, _, _ = classify_columns(df.columns)
-        rans = _answers(df.reset_index(drop=True), rfound, repeat_questions)
+        rans, _ = _answers(df.reset_index(drop=True), rfound, repeat_questions)
         out = pd.DataFrame({"submission": submission.to_numpy(), **{k: v.to_numpy() for k, v in rans.items()}})
         repeats[name] = out.dropna(subset=["submission"]).astype({"submission": int}).reset_index(drop=True)
     responses = pd.DataFrame({k: v for k, v in ans.items()})
     return SurveyExport(source_file=path.name, table=table, reasons=reasons, responses=responses,
-                        repeats=repeats, versions=versions, ignored_columns=tuple(other), orphan_repeat_rows=orphans)
+                        repeats=repeats, versions=versions, ignored_columns=tuple(other), orphan_repeat_rows=orphans,
+                        select_multiple_conflicts=conflicts)

@@ -33,7 +33,7 @@ from importlib import resources
 from toolkit import codes
 
 __all__ = ["Question", "Choice", "FormerQuestion", "FORM_ID", "FORM_VERSION", "FORM_TITLE", "LANGUAGES",
-           "QUESTIONS", "QUESTIONS_BY_NAME", "CHOICES", "CHOICES_BY_NAME", "FORMER_QUESTIONS", "group_path",
+           "QUESTIONS", "QUESTIONS_BY_NAME", "REPEATS", "CHOICES", "CHOICES_BY_NAME", "FORMER_QUESTIONS", "group_path",
            "origin_places", "STAGE_CANONICAL"]
 
 FORM_ID = "h2gender_worker_survey"
@@ -192,6 +192,8 @@ QUESTIONS: tuple[Question, ...] = (
     Question("treatment", "end_group"),
 )
 
+#: The repeat groups of the form (their answers are exported on their own sheet or CSV).
+REPEATS: tuple[str, ...] = tuple(q.name for q in QUESTIONS if q.type == "begin_repeat")
 QUESTIONS_BY_NAME: dict[str, Question] = {q.name: q for q in QUESTIONS if q.is_answer or q.type == "begin_repeat"}
 
 FORMER_QUESTIONS: tuple[FormerQuestion, ...] = (
