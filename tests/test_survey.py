@@ -199,6 +199,15 @@ def reports(export_paths):
     return out
 
 
+def test_every_layout_gives_the_report_the_same_worker_table(export_paths):
+    tables = {layout: dataset.load(dataset.Request.build(workers_path=path, n_bootstrap=20)).workers.drop(columns="source")
+              for layout, path in export_paths.items()}
+    first = next(iter(tables.values()))
+    assert len(first) > 500
+    for layout, table in tables.items():
+        pd.testing.assert_frame_equal(table, first, obj=layout)
+
+
 def test_two_layouts_give_the_same_report_tables(reports):
     a, b = reports.values()
     assert set(a.raw_tables) == set(b.raw_tables)
