@@ -134,6 +134,7 @@ def test_select_multiple_repeats_and_versions_read_the_same_in_each_layout(layou
     assert sum(ex.versions.values()) == len(planted.answers) and len(ex.versions) == 2
     assert ex.ignored_columns == (), f"{layout}: columns neither the form's nor metadata: {ex.ignored_columns}"
     assert ex.select_multiple_conflicts == 0
+    assert ex.wages_not_hourly == {"piece": int((planted.answers["wage_unit"] == "piece").sum())}
     if simulate.LAYOUTS[layout].fmt == "csv":
         assert ex.repeats == {}  # KoboToolbox CSV exports carry no repeat groups
         return
@@ -289,3 +290,13 @@ def test_survey_form_writes_the_form_and_both_guides(tmp_path):
         guide = (tmp_path / f"organizer_guide_{lang}.md").read_text(encoding="utf-8")
         assert word in guide and "https://www.unognewsroom.org/story/en/1391/" in guide
     assert write_kit(tmp_path)[0].name == xlsform.FORM_FILE
+
+
+def test_survey_check_reports_what_the_import_read(export_paths, planted, tmp_path):
+    result = CliRunner().invoke(main, ["survey", "check", str(export_paths["odk_central_zip"])])
+    assert result.exit_code == 0, result.output
+    assert f"{len(planted.answers):,} submissions, {len(planted.records):,} usable" in result.output
+    assert f"repeat fee: {len(planted.fees):,} rows" in result.output and "2026.1" in result.output
+    pd.DataFrame({"Sexo": ["Mujer"]}).to_csv(tmp_path / "other.csv", index=False)
+    result = CliRunner().invoke(main, ["survey", "check", str(tmp_path / "other.csv")])
+    assert result.exit_code != 0 and "not an export of the shipped survey" in str(result.exception)

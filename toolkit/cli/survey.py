@@ -13,6 +13,7 @@ def survey() -> None:
     \b
     h2gender survey form --out DIR               the form and the organizer's guide (en, es)
     h2gender survey map EXPORT --form FORM.xlsx  draft a mapping for an export of another form
+    h2gender survey check EXPORT                 what the import reads from an export of the form
     Exports of the shipped form need no mapping: h2gender report --workers export.xlsx
     """
 
@@ -47,3 +48,33 @@ def map_(export: Path, form_path: Path, out: Path | None) -> None:
     else:
         out.write_text(text, encoding="utf-8")
         click.echo(f"written: {out} ({len(draft.mapping['columns'])} fields mapped, {len(draft.notes)} notes)")
+
+
+@survey.command()
+@click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check(export: Path) -> None:
+    """Say what the import reads from EXPORT (an export of the shipped form): rows and why some
+    cannot be used, form versions, repeat rows, and what it left aside."""
+    from toolkit.errors import SchemaError
+    from toolkit.survey import exports
+
+    ex = exports.read_form_export(export)
+    if ex is None:
+        raise SchemaError(f"{export.name}: not an export of the shipped survey (no columns named "
+                          f"{', '.join(exports.SIGNATURE)}); use `h2gender survey map` and --mapping")
+    reasons = ex.reasons.value_counts().to_dict()
+    click.echo(f"{ex.source_file}: {len(ex.table):,} submissions, {len(ex.table) - sum(reasons.values()):,} usable"
+               + "".join(f"; {why} {n:,}" for why, n in sorted(reasons.items())))
+    versions = ", ".join(f"{v or '(none)'} {n:,}" for v, n in sorted(ex.versions.items()))
+    click.echo(f"form versions: {versions or '-'}")
+    for name, table in ex.repeats.items():
+        click.echo(f"repeat {name}: {len(table):,} rows joined to their submissions")
+    for label, value in (("repeat rows without their submission", ex.orphan_repeat_rows),
+                         ("select-many answers whose 1/0 columns disagree (the joined column is read)",
+                          ex.select_multiple_conflicts)):
+        if value:
+            click.echo(f"{label}: {value:,}")
+    for why, n in sorted(ex.wages_not_hourly.items()):
+        click.echo(f"wages with no hourly rate ({why}), read as missing: {n:,}")
+    if ex.ignored_columns:
+        click.echo(f"columns not in the form, left aside: {', '.join(ex.ignored_columns)}")

@@ -74,7 +74,8 @@ class SurveyExport:
     position); ``versions``: form version -> submissions; ``ignored_columns``: columns that are
     neither the form's nor metadata; ``orphan_repeat_rows``: repeat rows whose submission is absent;
     ``select_multiple_conflicts``: answers whose joined column and 1/0 columns disagree (the joined
-    column is read).
+    column is read); ``wages_not_hourly``: wages kept as missing because no hourly rate follows
+    from them (``piece`` rate, ``no_unit``), as DOL piece rates are (``dol.HOURS_PER_UNIT``).
     """
 
     source_file: str
@@ -86,6 +87,7 @@ class SurveyExport:
     ignored_columns: tuple[str, ...] = ()
     orphan_repeat_rows: int = 0
     select_multiple_conflicts: int = 0
+    wages_not_hourly: dict[str, int] = field(default_factory=dict)
 
 
 def _read_csv_bytes(data: bytes, name: str) -> pd.DataFrame:
@@ -272,6 +274,13 @@ def _canonical(ans: dict[str, pd.Series], index) -> tuple[pd.DataFrame, pd.Serie
     return table.where(table != "", None), reasons  # unanswered is missing, not an empty text
 
 
+def _wages_not_hourly(ans: dict[str, pd.Series]) -> dict[str, int]:
+    given = pd.to_numeric(ans["wage_amount"], errors="coerce").notna()
+    unit = ans["wage_unit"].map(lambda v: _choice_name(v, "wage_unit") if v else None)
+    counts = {"piece": int((given & (unit == "piece")).sum()), "no_unit": int((given & unit.isna()).sum())}
+    return {k: v for k, v in counts.items() if v}
+
+
 def read_form_export(path: str | os.PathLike) -> SurveyExport | None:
     """The shipped survey's export at ``path`` (see the module docstring), or None when the file is
     not one (no ``consent``, ``program`` and ``sex`` columns) or not a type an export comes in."""
@@ -320,4 +329,4 @@ def read_form_export(path: str | os.PathLike) -> SurveyExport | None:
     responses = pd.DataFrame({k: v for k, v in ans.items()})
     return SurveyExport(source_file=path.name, table=table, reasons=reasons, responses=responses,
                         repeats=repeats, versions=versions, ignored_columns=tuple(other), orphan_repeat_rows=orphans,
-                        select_multiple_conflicts=conflicts)
+                        select_multiple_conflicts=conflicts, wages_not_hourly=_wages_not_hourly(ans))
