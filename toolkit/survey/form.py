@@ -9,6 +9,11 @@ victimize: consent comes first and nothing else is shown without it; it asks for
 phone, exact date of birth or address (an age band, a state of origin); every sensitive question is
 optional and offers "prefer not to say"; only consent and the program are required.
 
+The year asked is the year the job started (or would have), read as the fiscal year: a job that
+starts in October-December belongs to the next federal fiscal year, which the survey cannot tell
+because it asks no month (dates are kept coarse on purpose). H-2 seasons mostly start in
+January-July, so few answers fall on the wrong side; reports by year should say so.
+
 Each ``Question`` names the canonical worker field it feeds (``schema.WORKER_COLUMNS``) and each
 ``Choice`` the canonical value, so the import needs no mapping file.
 
