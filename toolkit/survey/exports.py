@@ -16,7 +16,9 @@ any other file (which then goes through a mapping file as before). It reads:
   an older version (``form.FORMER_QUESTIONS``) fills today's question where that is empty;
 - repeat groups joined to their submission by ``_parent_index`` -> ``_index`` (Kobo) or
   ``PARENT_KEY`` -> ``KEY`` (ODK Central);
-- values as choice names (the export default) or as labels in either language.
+- values as choice names (the export default) or as labels in either language. Headers must be the
+  questions' names (KoboToolbox's default "XML values and headers", ODK Central's only form); an
+  export with label headers is not recognised and goes the mapping-file way.
 
 Columns are matched by name, never by position or label. Metadata (``_uuid``, ``_id``,
 ``_submission_time``, ``_status``, ``_validation_status``, ``_submitted_by``, ``meta/instanceID``,
