@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from toolkit import codes, dataset, evidence, workers
+from toolkit.errors import SchemaError
 from toolkit.cli import main
 from toolkit.survey import exports, form as F, mapping, simulate, write_kit, xlsform
 
@@ -300,3 +301,11 @@ def test_survey_check_reports_what_the_import_read(export_paths, planted, tmp_pa
     pd.DataFrame({"Sexo": ["Mujer"]}).to_csv(tmp_path / "other.csv", index=False)
     result = CliRunner().invoke(main, ["survey", "check", str(tmp_path / "other.csv")])
     assert result.exit_code != 0 and "not an export of the shipped survey" in str(result.exception)
+
+
+def test_an_export_with_label_headers_is_refused_with_the_fix(planted, tmp_path):
+    labels = {q.name: q.es for q in F.QUESTIONS if q.is_answer}
+    table = planted.answers[["consent", "program", "sex"]].rename(columns=labels)
+    table.to_csv(tmp_path / "labels.csv", index=False)
+    with pytest.raises(SchemaError, match="XML values and headers"):
+        workers.read_worker_records(tmp_path / "labels.csv")

@@ -283,17 +283,32 @@ def _wages_not_hourly(ans: dict[str, pd.Series]) -> dict[str, int]:
     return {k: v for k, v in counts.items() if v}
 
 
+def _refuse_label_headers(columns, name: str) -> None:
+    """A ``SchemaError`` when the headers are the form's question labels (Kobo's "labels" header
+    option): the columns cannot be matched by name, and a mapping file would be the wrong advice."""
+    leaves = {codes.fold(str(c).split("/")[-1]) for c in columns}
+    for lang in F.LANGUAGES:
+        if all(codes.fold(getattr(F.QUESTIONS_BY_NAME[q], lang)) in leaves for q in SIGNATURE):
+            raise SchemaError(f"{name}: an export of the h2gender survey with question labels as headers; export "
+                              "again with \"XML values and headers\" (KoboToolbox's default) so columns are matched "
+                              "by name")
+
+
 def read_form_export(path: str | os.PathLike) -> SurveyExport | None:
     """The shipped survey's export at ``path`` (see the module docstring), or None when the file is
     not one (no ``consent``, ``program`` and ``sex`` columns) or not a type an export comes in."""
     path = Path(path)
     if path.suffix.lower() not in (*rawio.CSV_SUFFIXES, *rawio.SHEET_SUFFIXES, ".zip"):
         return None
-    if path.suffix.lower() in rawio.CSV_SUFFIXES and not _has_signature(_csv_header(path)):
-        return None  # another file: not read twice
+    if path.suffix.lower() in rawio.CSV_SUFFIXES:
+        header = _csv_header(path)
+        if not _has_signature(header):
+            _refuse_label_headers(header, path.name)
+            return None  # another file: not read twice
     main, repeat_tables = read_export_tables(path)
     found, meta, other = classify_columns(main.columns)
     if not _has_signature(main.columns):
+        _refuse_label_headers(main.columns, path.name)
         return None
     main = main.reset_index(drop=True)
     main_questions = [q for q in F.QUESTIONS if q.is_answer and not set(F.group_path(q.name)) & set(F.REPEATS)]
