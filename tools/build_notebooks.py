@@ -160,11 +160,11 @@ NOTEBOOKS = {
                  '        occupation=lambda t: t["soc_code"]).sort_values("total", ascending=False)\n'
                  '    figures.occupations_figure(table, lang=lang, synthetic=schema.is_synthetic(cases), source=source);'),
             md("Women's share by occupation among H-2 workers (worker records only) against the US workforce."),
-            code('import matplotlib.pyplot as plt\n\nfrom toolkit import segregation_coverage\n\n'
+            code('import matplotlib.pyplot as plt\n\nfrom toolkit.segregation import coverage\n\n'
                  'plt.close("all")  # the figures above were shown in their own cells\n'
-                 'coverage_study = segregation_coverage.load_table()  # written by tools/coverage_study.py\n'
-                 'display(segregation_coverage.default_coverage(coverage_study).round(3))\n'
-                 'fig = segregation_coverage.coverage_figure(coverage_study)\n'
+                 'coverage_study = coverage.load_table()  # written by tools/coverage_study.py\n'
+                 'display(coverage.default_coverage(coverage_study).round(3))\n'
+                 'fig = coverage.coverage_figure(coverage_study)\n'
                  'display(fig)\n'
                  'plt.close(fig)'),
             md("How far the intervals above can be trusted. In the coverage study (simulated samples from tables "

@@ -42,7 +42,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from toolkit import segregation as sg
+from toolkit.segregation import _core as core
+from toolkit.segregation import intervals as iv
 
 __all__ = ["CASES", "BAND", "KNOWN", "population", "study_case", "coverage_table", "holds", "thresholds",
            "load_table", "default_coverage", "coverage_figure"]
@@ -88,20 +89,20 @@ def population(units: int, groups: int, strength: float, seed: int, design: str 
 
 def _stats(n: np.ndarray) -> np.ndarray:
     """M, H, (D and the folded D if two groups), ls_1..ls_U of count arrays (..., U, G), in one vector."""
-    parts = [sg._mh_counts(n)]
+    parts = [core._mh_counts(n)]
     if n.shape[-1] == 2:
-        parts.append(np.stack([sg._d_counts(n), sg._d_folded_counts(n)], axis=-1))
-    parts.append(sg._local_counts(n)[..., 0])
+        parts.append(np.stack([core._d_counts(n), iv._d_folded_counts(n)], axis=-1))
+    parts.append(core._local_counts(n)[..., 0])
     return np.concatenate(parts, axis=-1)
 
 
 def _jackknife(n: np.ndarray) -> np.ndarray:
-    """``sg._jackknife`` of ``_stats``, by parts as the verbs compute it: the closed forms of M, H and
+    """``intervals._jackknife`` of ``_stats``, by parts as the verbs compute it: the closed forms of M, H and
     the local scores, the generic path for D (the folded D's entry is unused: NaN)."""
-    parts = [sg._jackknife(sg._mh_counts, n)]
+    parts = [iv._jackknife(core._mh_counts, n)]
     if n.shape[-1] == 2:
-        parts.append(np.r_[sg._jackknife(lambda a: sg._d_counts(a)[..., None], n), np.nan])
-    parts.append(sg._jackknife(sg._ls_counts, n))
+        parts.append(np.r_[iv._jackknife(lambda a: core._d_counts(a)[..., None], n), np.nan])
+    parts.append(iv._jackknife(core._ls_counts, n))
     return np.concatenate(parts)
 
 
@@ -111,22 +112,23 @@ def intervals(n: np.ndarray, est: np.ndarray, boot: np.ndarray, jack: np.ndarray
     them (``test_study_uses_what_the_verbs_return``); measures the method does not offer are left out."""
     two = n.shape[-1] == 2
     cols = {"M": [0], "H": [1], "D": [2] if two else [], "ls": list(range(4 if two else 2, len(est)))}
-    cells = {"M": sg._mean_cell(n), "H": sg._mean_cell(n), "D": sg._mean_cell(n), "ls": sg._mean_cell(n[:, None, :])}
+    mean = core._mean_cell(n)
+    cells = {"M": mean, "H": mean, "D": mean, "ls": core._mean_cell(n[:, None, :])}
     out = {}
     for measure, j in cols.items():
-        if not j or method not in sg.MEASURE_METHODS[measure]:
+        if not j or method not in iv.MEASURE_METHODS[measure]:
             continue
-        sparse = sg._sparse(measure, method, cells[measure])
+        sparse = iv._sparse(measure, method, cells[measure])
         if measure == "D":  # as ``dissimilarity``: also near its value under random allocation
-            sparse = sparse | sg._d_near_random(n)
+            sparse = sparse | iv._d_near_random(n)
         if method == "noncentral":
-            parts = sg._noncentral_mh(n, boot[:, :2], level, sparse)
+            parts = iv._noncentral_mh(n, boot[:, :2], level, sparse)
             parts = {k: v[j] for k, v in parts.items()}
         elif method == "folded_normal":
-            parts = sg._summarise(est[j], boot[:, [3]], level, method=method,
+            parts = iv._summarise(est[j], boot[:, [3]], level, method=method,
                                   bias=boot[:, 3].mean(keepdims=True) - est[[3]], sparse=sparse)
         else:
-            parts = sg._summarise(est[j], boot[:, j], level, method=method, bias=jack[j], sparse=sparse)
+            parts = iv._summarise(est[j], boot[:, j], level, method=method, bias=jack[j], sparse=sparse)
         out[measure] = parts
     return out
 
@@ -143,10 +145,10 @@ def study_case(units, groups, size, strength, design="dirichlet", *, n_samples=N
     for s in range(n_samples):
         n = rng.multinomial(size, p.ravel()).reshape(units, groups).astype(float)
         est = _stats(n)
-        boot = sg._bootstrap(_stats, n, n_bootstrap, rng)
+        boot = iv._bootstrap(_stats, n, n_bootstrap, rng)
         jack = _jackknife(n)
         present = n.sum(axis=1) > 0
-        for method in sg.METHODS:
+        for method in iv.METHODS:
             for measure, out in intervals(n, est, boot, jack, method).items():
                 cover = (out["ci_low"] <= truths[measure]) & (truths[measure] <= out["ci_high"])
                 miss = out["est"] - truths[measure]
@@ -182,7 +184,7 @@ def coverage_table(cases=CASES, *, seed: int = 100, n_samples: int = N_SAMPLES, 
                          for row in study_case(*case, n_samples=n_samples, n_bootstrap=n_bootstrap, seed=seed + i)])
 
 
-DEFAULTS = {measure: methods[0] for measure, methods in sg.MEASURE_METHODS.items()}  # as the verbs
+DEFAULTS = {measure: methods[0] for measure, methods in iv.MEASURE_METHODS.items()}  # as the verbs
 # Known and documented: D near random allocation under-covers at any cell size (Allen et al. 2015);
 # local scores near their floor of 0 over-cover (the interval is conservative, never too short).
 # These rows are reported but left out of ``thresholds`` (they depend on segregation, not cell size).
