@@ -165,13 +165,13 @@ def test_percentile_bc_is_r_bootstrap_summary():
     # bias = est - mean(est_debiased)
     est, boot = np.array([0.3]), np.array([[0.31], [0.35], [0.33], [0.40], [0.32]])
     debiased = 2 * est - boot
-    out = intervals._summarise(est, boot, 0.9, method="percentile_bc")
+    out = intervals._summary(est, boot, 0.9, method="percentile_bc")
     assert out["est"] == pytest.approx(debiased.mean())
     assert out["se"] == pytest.approx(debiased.std(ddof=1))
     assert [out["ci_low"][0], out["ci_high"][0]] == pytest.approx(np.quantile(debiased, [0.05, 0.95]))
     assert out["bias"] == pytest.approx(est - debiased.mean())
     # the jackknife method: the percentile interval moved to the jackknife-corrected estimate
-    out = intervals._summarise(est, boot, 0.9, method="jackknife", bias=np.array([0.02]))
+    out = intervals._summary(est, boot, 0.9, method="jackknife", bias=np.array([0.02]))
     assert out["est"] == pytest.approx(0.28)
     assert [out["ci_low"][0], out["ci_high"][0]] == pytest.approx(np.quantile(boot, [0.05, 0.95]) - boot.mean() + 0.28)
 

@@ -4,7 +4,7 @@ Design. Each case is a population table of cell shares p (units x groups) with k
 local scores ls_u; a sample is a multinomial draw of N people from p; on each sample every
 interval method of ``segregation.METHODS`` that a measure offers (``segregation.MEASURE_METHODS``)
 is computed from the same ``n_bootstrap`` replicates, by the toolkit's own functions
-(``_bootstrap``, ``_jackknife``, ``_summarise``, ``_noncentral_mh``), as the public verbs call
+(``_bootstrap``, ``_jackknife``, ``_summary``, ``_noncentral_mh``), as the public verbs call
 them (``tests/test_segregation_coverage.py`` checks that). Coverage is the share of samples whose
 interval holds the true value; bias is the mean estimate minus the truth. Local scores are pooled
 over the units present in a sample: row ``ls`` over the units not flagged sparse, row
@@ -125,10 +125,10 @@ def intervals(n: np.ndarray, est: np.ndarray, boot: np.ndarray, jack: np.ndarray
             parts = iv._noncentral_mh(n, boot[:, :2], level, sparse)
             parts = {k: v[j] for k, v in parts.items()}
         elif method == "folded_normal":
-            parts = iv._summarise(est[j], boot[:, [3]], level, method=method,
+            parts = iv._summary(est[j], boot[:, [3]], level, method=method,
                                   bias=boot[:, 3].mean(keepdims=True) - est[[3]], sparse=sparse)
         else:
-            parts = iv._summarise(est[j], boot[:, j], level, method=method, bias=jack[j], sparse=sparse)
+            parts = iv._summary(est[j], boot[:, j], level, method=method, bias=jack[j], sparse=sparse)
         out[measure] = parts
     return out
 

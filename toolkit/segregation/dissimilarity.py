@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.segregation._core import count_table, _d_counts, _mean_cell, _two_groups
-from toolkit.segregation.intervals import (Method, MEASURE_METHODS, _bootstrap, _jackknife, _summarise,
+from toolkit.segregation.intervals import (Method, MEASURE_METHODS, _bootstrap, _jackknife, _summary,
                                            _d_folded_counts, _check_inference, _sparse, _d_near_random)
 
 __all__ = ["dissimilarity"]
@@ -102,5 +102,5 @@ def dissimilarity(data: pd.DataFrame, group: str, unit: str | Sequence[str], wei
         else:
             jack = _jackknife(stat, table, resample) if method == "jackknife" else None
     flag = _sparse("D", method, _mean_cell(table)) | _d_near_random(table)
-    out = _summarise(est, boot, ci, method=method, bias=jack, sparse=flag)
+    out = _summary(est, boot, ci, method=method, bias=jack, sparse=flag)
     return pd.DataFrame(out, index=pd.Index(["D"], name="stat"))

@@ -59,6 +59,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from toolkit import inference
+
 from toolkit.segregation._core import (_integer_counts, _entropy_of, _xlogx_sum, _eg_counts, _mh_counts, _mh_within,
                                        _d_counts, _ls_counts)
 
@@ -74,7 +76,7 @@ _CHUNK_WEIGHTS = 1_000_000  # unit draw counts per chunk: ~8 MB stays in cache (
 RESAMPLE = ("cells", "units")
 
 
-Method = Literal["noncentral", "folded_normal", "jackknife", "percentile_bc"]  # see _summarise, _noncentral
+Method = Literal["noncentral", "folded_normal", "jackknife", "percentile_bc"]  # see _summary, _noncentral
 
 
 METHODS = get_args(Method)
@@ -262,46 +264,31 @@ def _jackknife(stat: Callable[[np.ndarray], np.ndarray], table: np.ndarray, resa
 
 
 
-def _summarise(est: np.ndarray, boot: np.ndarray | None, ci: float, *, method: str = "percentile_bc",
-               bias: np.ndarray | None = None, sparse: np.ndarray | bool | None = None
-               ) -> dict[str, np.ndarray]:
-    """Estimate, ``se``, interval and ``bias`` from bootstrap replicates ``boot`` of ``est``.
+#: the interval of ``inference.summarise`` behind each method (``"noncentral"`` is ``_noncentral``'s)
+_INTERVAL = {"percentile_bc": "reflected", "jackknife": "percentile", "folded_normal": "percentile"}
 
-    With b the replicates, mean(b) their mean and q_a their a-quantile (numpy's default, R's
-    type 7), alpha = (1 - ci) / 2, se = sd(b) always, and
 
-    - ``"percentile_bc"`` (the R package ``segregation``, ``bootstrap_summary``): the replicates
-      are reflected, d = 2 est - b; est_bc = mean(d) = est - bias with bias = mean(b) - est, and
-      the interval is [q_alpha(d), q_(1-alpha)(d)] = [2 est - q_(1-alpha)(b), 2 est - q_alpha(b)]
-      (Davison & Hinkley's basic interval around the bootstrap-bias-corrected estimate; Allen et
-      al. 2015 use the same bias correction for D).
+def _summary(est: np.ndarray, boot: np.ndarray | None, ci: float, *, method: str = "percentile_bc",
+             bias: np.ndarray | None = None, sparse: np.ndarray | bool | None = None) -> dict[str, np.ndarray]:
+    """``inference.summarise`` of an index with ``method``'s bias correction and interval, and its ``sparse`` flag.
+
+    - ``"percentile_bc"`` (the R package ``segregation``, ``bootstrap_summary``): bias = mean(b) -
+      est, est_bc = est - bias, interval [2 est - q_(1-alpha)(b), 2 est - q_alpha(b)] (the
+      reflected interval; Allen et al. 2015 use the same bias correction for D).
     - ``"jackknife"`` and ``"folded_normal"``: ``bias`` is given (the jackknife bias, Quenouille
       1956, Efron & Stein 1981; for ``"folded_normal"`` see ``_d_folded_counts``),
-      est_c = est - bias, and the interval is the bootstrap percentile interval moved to est_c:
-      [est_c + q_alpha(b) - mean(b), est_c + q_(1-alpha)(b) - mean(b)]. It keeps the
-      replicates' skew the right way round, which matters for indices near their floor of 0
-      (local scores): the reflected interval of ``"percentile_bc"`` turns a right skew into a
-      left one.
+      est_c = est - bias, and the interval is the bootstrap percentile interval moved to est_c.
+      The reflected interval of ``"percentile_bc"`` turns a right skew (local scores near 0) into
+      a left one; this one does not.
 
-    (``"noncentral"`` needs no replicates for its interval: ``_noncentral``.) ``sparse``
-    (broadcast to the shape of ``est``) is passed through: the callers set it where the mean
-    count per cell is below ``SPARSE_MEAN_CELL`` of the measure and method.
+    ``sparse`` (broadcast to the shape of ``est``) is passed through: the callers set it where
+    the mean count per cell is below ``SPARSE_MEAN_CELL`` of the measure and method.
     """
-    if boot is None:
-        return {"est": est}
-    mean = boot.mean(axis=0)
-    alpha = (1 - ci) / 2
-    lo, hi = np.quantile(boot, alpha, axis=0), np.quantile(boot, 1 - alpha, axis=0)
-    bias = mean - est if method == "percentile_bc" else bias
-    centre = est - bias
-    out = {"est": centre, "se": boot.std(axis=0, ddof=1), "ci_low": centre + (lo - mean),
-           "ci_high": centre + (hi - mean), "bias": bias}
-    if method == "percentile_bc":  # R's arithmetic exactly: quantiles of the reflected replicates
-        out["ci_low"], out["ci_high"] = 2 * est - hi, 2 * est - lo
-    if sparse is not None:
+    out = inference.summarise(est, boot, ci, interval=_INTERVAL[method], bias_correct=True,
+                              bias=None if method == "percentile_bc" else bias)
+    if boot is not None and sparse is not None:
         out["sparse"] = np.broadcast_to(sparse, np.shape(est)).copy()
     return out
-
 
 
 def _independence_df(n: np.ndarray) -> np.ndarray:
@@ -405,7 +392,7 @@ def _d_folded_counts(n: np.ndarray) -> np.ndarray:
 def _check_inference(n_bootstrap: int, ci: float, method: str = "jackknife", resample: str = "cells",
                      allowed: Sequence[str] = METHODS, verb: str = "") -> None:
     """Validate the inference options on every call, whatever ``se`` says; ``method`` one of
-    ``allowed`` (the verb's methods, ``MEASURE_METHODS``; see ``_summarise`` and ``_noncentral``),
+    ``allowed`` (the verb's methods, ``MEASURE_METHODS``; see ``_summary`` and ``_noncentral``),
     ``resample`` one of ``RESAMPLE`` (see ``_bootstrap``).
 
     The defaults are the methods whose coverage ``tests/test_segregation_coverage.py`` measured
@@ -465,7 +452,7 @@ def _d_near_random(n: np.ndarray) -> np.ndarray:
 
 
 def _summarise_columns(frame: pd.DataFrame, boot: np.ndarray, ci: float) -> pd.DataFrame:
-    """``_summarise`` column by column over the replicates where the row exists (a unit can drop
+    """``_summary`` column by column over the replicates where the row exists (a unit can drop
     out of a replicate that draws none of its people), as R's merge of replicate rows does."""
     out = {k: np.full(len(frame), np.nan) for k in ("est", "se", "ci_low", "ci_high", "bias")}
     est = frame["est"].to_numpy(float)
@@ -473,7 +460,7 @@ def _summarise_columns(frame: pd.DataFrame, boot: np.ndarray, ci: float) -> pd.D
         ok = np.isfinite(boot[:, j])
         if ok.sum() < 2:
             continue
-        parts = _summarise(est[j:j + 1], boot[ok, j:j + 1], ci)
+        parts = _summary(est[j:j + 1], boot[ok, j:j + 1], ci)
         for k in out:
             out[k][j] = parts[k][0]
     return frame.assign(**out)

@@ -21,7 +21,7 @@ import pandas as pd
 from toolkit.segregation._core import (count_table, _m_counts, _eg_counts, _mh_counts, _per_stratum, _mh_within,
                                        _local_counts, _ls_counts, _mean_cell, _log_base, _within_array)
 from toolkit.segregation.intervals import (Method, WITHIN_METHODS, MEASURE_METHODS, _bootstrap, _jackknife,
-                                           _summarise, _noncentral_mh, _check_inference, _sparse)
+                                           _summary, _noncentral_mh, _check_inference, _sparse)
 
 __all__ = ["mutual_total", "mutual_local", "mutual_within", "mutual_total_nested"]
 
@@ -56,7 +56,7 @@ def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weig
       the O(1/N) bias too (Quenouille 1956), and covered 0.92-0.95 down to 7.5 people per cell,
       0.88 at 4.2 and 0.77 at 3;
     - "percentile_bc" (what the R package ``segregation`` does, for reproducing its numbers):
-      2 est - mean(boot), quantiles of 2 est - boot; see ``_summarise``. The bootstrap
+      2 est - mean(boot), quantiles of 2 est - boot; see ``_summary``. The bootstrap
       underestimates M's bias when cells are small, because cells with no one in the sample
       never get anyone in a replicate.
 
@@ -130,7 +130,7 @@ def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weig
     if method == "noncentral":
         out = _noncentral_mh(table, boot, ci, sparse)
     else:
-        out = _summarise(est, boot, ci, method=method, bias=jack, sparse=sparse)
+        out = _summary(est, boot, ci, method=method, bias=jack, sparse=sparse)
     frame = pd.DataFrame(out, index=pd.Index(["M", "H"], name="stat"))
     values = [c for c in frame.columns if c != "sparse"]
     frame.loc["M", values] = frame.loc["M", values] / scale  # M is computed in nats; H does not depend on the base
@@ -201,7 +201,7 @@ def mutual_local(data: pd.DataFrame, group: str, unit: str, weight: str | None =
         boot = _bootstrap(_local_counts, table, n_bootstrap, np.random.default_rng(seed))[..., 0]
         jack = _jackknife(_ls_counts, table) if method == "jackknife" else None
         small = _sparse("ls", method, _mean_cell(table[:, None, :]))  # n_u / G, per unit
-        summ = _summarise(est[:, 0], boot, ci, method=method, bias=jack, sparse=small)
+        summ = _summary(est[:, 0], boot, ci, method=method, bias=jack, sparse=small)
         out["ls"] = summ["est"] / scale
         for key in ("se", "ci_low", "ci_high", "bias"):
             out[f"ls_{key}"] = summ[key] / scale
@@ -220,7 +220,7 @@ def _local_long(table: pd.DataFrame, data, group, unit, weight, *, base, se, n_b
     if se:
         counts = count_table(data, group, unit, weight).to_numpy()
         boot = _bootstrap(_local_counts, counts, n_bootstrap, np.random.default_rng(seed))[..., 1]
-        parts = _summarise(_local_counts(counts)[:, 1], boot, ci)
+        parts = _summary(_local_counts(counts)[:, 1], boot, ci)
         p["est"] = parts["est"]  # bias-corrected, as every estimate with se=True
         for key in [c[3:] for c in table.columns if c.startswith("ls_")]:
             ls[key] = table[f"ls_{key}"].to_numpy()
@@ -274,7 +274,7 @@ def mutual_within(data: pd.DataFrame, group: str, unit: str | Sequence[str], wit
     if se:
         boot = _bootstrap(_per_stratum, table, n_bootstrap, np.random.default_rng(seed))
         jack = _jackknife(_per_stratum, table) if method == "jackknife" else None
-    parts = _summarise(est, boot, ci, method=method, bias=jack, sparse=_sparse("M", method, _mean_cell(table))[:, None])
+    parts = _summary(est, boot, ci, method=method, bias=jack, sparse=_sparse("M", method, _mean_cell(table))[:, None])
     stats = ["M", "p", "H", "ent_ratio"]
     keys = strata.to_frame(index=False)
     keys.columns = within
@@ -353,7 +353,7 @@ def mutual_total_nested(data: pd.DataFrame, group: str, units: Sequence[str], we
     table = wide.to_numpy()
     est = stat(table)
     boot = _bootstrap(stat, table, n_bootstrap, np.random.default_rng(seed)) if se else None
-    parts = _summarise(est, boot, ci)
+    parts = _summary(est, boot, ci)
     factor = np.tile([1 / scale, 1.0], len(units))
     rows = pd.DataFrame({"between": np.repeat(units, 2),
                          "within": np.repeat([", ".join(units[:k]) for k in range(len(units))], 2),
