@@ -202,10 +202,10 @@ def test_expected_values_under_random_allocation():
     women = rng.binomial(sizes, 0.3)
     df = long({"F": list(women), "M": list(sizes - women)})
     observed = sg.dissimilarity(df, "g", "u", "n").loc["D", "est"]
-    expected = sg.dissimilarity_expected(df, "g", "u", "n", n_sim=100, seed=2)
+    expected = sg.dissimilarity_expected(df, "g", "u", "n", n_bootstrap=100, seed=2)
     assert expected.loc["D under 0", "est"] > 0.2  # small units inflate D
     assert abs(observed - expected.loc["D under 0", "est"]) < 4 * expected.loc["D under 0", "se"]
-    m_exp = sg.mutual_total_expected(df, "g", "u", "n", n_sim=50, seed=2)
+    m_exp = sg.mutual_total_expected(df, "g", "u", "n", n_bootstrap=50, seed=2)
     assert list(m_exp.index) == ["M under 0", "H under 0"]
     # margins are fixed in every simulated table
     sims = mutual_expected._random_allocation(df.pivot(index="u", columns="g", values="n").to_numpy(), 3,
@@ -493,7 +493,7 @@ def test_d_near_random_allocation_is_flagged():
     near = sg.dissimilarity(df, "g", "unit", "n", se=True, n_bootstrap=50, seed=1)
     assert bool(near.loc["D", "sparse"])
     table = sg.count_table(df, "g", "unit", "n").to_numpy()
-    simulated = sg.dissimilarity_expected(df, "g", "unit", "n", n_sim=400, seed=2).loc["D under 0", "est"]
+    simulated = sg.dissimilarity_expected(df, "g", "unit", "n", n_bootstrap=400, seed=2).loc["D under 0", "est"]
     assert abs(float(intervals._d_random_expected(table)) - simulated) < 0.1 * simulated
     far = df.assign(n=np.column_stack([sizes * (np.arange(60) % 2), sizes * (1 - np.arange(60) % 2)]).ravel())
     assert not bool(sg.dissimilarity(far, "g", "unit", "n", se=True, n_bootstrap=50, seed=1).loc["D", "sparse"])

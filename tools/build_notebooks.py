@@ -146,7 +146,7 @@ NOTEBOOKS = {
             md("Local segregation (ls) of each occupation and its share of workers (p); an occupation contributes "
                "p x ls to M."),
             code('if workers is not None:\n'
-                 '    display(segregation.dissimilarity_expected(counts, "sex", "soc_code", "n", n_sim=50, seed=seed))'),
+                 '    display(segregation.dissimilarity_expected(counts, "sex", "soc_code", "n", n_bootstrap=50, seed=seed))'),
             md("D expected under random allocation with these margins: the small-unit baseline."),
             code('if workers is not None and ds.synthetic:  # a second year of worker records: a fresh synthetic draw\n'
                  '    later = synth.generate(seed=seed + 1, fiscal_years=(fiscal_year + 1,))\n'

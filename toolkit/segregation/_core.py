@@ -59,7 +59,6 @@ def count_table(data: pd.DataFrame, group: str, unit: str | Sequence[str], weigh
     return wide
 
 
-
 def _integer_counts(table: np.ndarray) -> np.ndarray:
     rounded = np.rint(table)
     if not np.allclose(rounded, table):
@@ -75,18 +74,15 @@ def _xlogx_ratio(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     return out
 
 
-
 def _entropy_of(p: np.ndarray, axis: int = -1) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return -np.sum(np.where(p > 0, p * np.log(np.where(p > 0, p, 1)), 0.0), axis=axis)
-
 
 
 def _xlogx_sum(x: np.ndarray, axis) -> np.ndarray:
     """sum of x log x over ``axis`` (0 log 0 = 0), in one log pass."""
     logs = np.log(x, out=np.zeros_like(x, dtype=float), where=x > 0)
     return (x * logs).sum(axis=axis)
-
 
 
 def _m_counts(n: np.ndarray) -> np.ndarray:
@@ -105,19 +101,16 @@ def _m_counts(n: np.ndarray) -> np.ndarray:
     return np.maximum(m, 0.0)  # rounding can leave -1e-17 where M is 0
 
 
-
 def _eg_counts(n: np.ndarray) -> np.ndarray:
     total = n.sum(axis=(-2, -1), keepdims=True)
     pg = (n / np.where(total > 0, total, 1)).sum(axis=-2)
     return _entropy_of(pg)
 
 
-
 def _mh_counts(n: np.ndarray) -> np.ndarray:
     m, e = _m_counts(n), _eg_counts(n)
     h = np.divide(m, e, out=np.zeros_like(m), where=e > 0)
     return np.stack([m, h], axis=-1)
-
 
 
 def _per_stratum(n: np.ndarray) -> np.ndarray:
@@ -131,7 +124,6 @@ def _per_stratum(n: np.ndarray) -> np.ndarray:
     return np.stack([m, pw, h, ratio], axis=-1)
 
 
-
 def _mh_within(n: np.ndarray) -> np.ndarray:
     """M and H within strata: arrays (..., W, U, G); M = sum_w p_w M_w, H = M / E(group).
 
@@ -142,13 +134,11 @@ def _mh_within(n: np.ndarray) -> np.ndarray:
     return np.stack([(p_w * m_w).sum(axis=-1), (p_w * ratio_w * h_w).sum(axis=-1)], axis=-1)
 
 
-
 def _d_counts(n: np.ndarray) -> np.ndarray:
     """Duncan's D for count arrays (..., U, 2)."""
     col = n.sum(axis=-2, keepdims=True)
     share = n / np.where(col > 0, col, 1)
     return 0.5 * np.abs(share[..., 0] - share[..., 1]).sum(axis=-1)
-
 
 
 def _local_counts(n: np.ndarray) -> np.ndarray:
@@ -162,11 +152,9 @@ def _local_counts(n: np.ndarray) -> np.ndarray:
     return np.stack([ls, pu[..., 0]], axis=-1)
 
 
-
 def _ls_counts(n: np.ndarray) -> np.ndarray:
     """Local scores ls_u alone of count arrays (..., U, G) (see ``_local_counts``)."""
     return _local_counts(n)[..., 0]
-
 
 
 def _mean_cell(n: np.ndarray) -> np.ndarray:
@@ -175,12 +163,10 @@ def _mean_cell(n: np.ndarray) -> np.ndarray:
     return n.sum(axis=(-2, -1)) / np.maximum(rows, 1) / n.shape[-1]
 
 
-
 def _log_base(base: float) -> float:
     if base <= 0 or base == 1:
         raise ValueError(f"base must be positive and not 1, got {base}")
     return math.log(base)
-
 
 
 def _within_array(data, group, unit, weight, within):
@@ -196,14 +182,7 @@ def _within_array(data, group, unit, weight, within):
     return arr, strata
 
 
-
 def _two_groups(wide: pd.DataFrame, group: str) -> pd.DataFrame:
     if wide.shape[1] != 2:
         raise ValueError(f"this index needs exactly two groups in {group!r}; found {list(wide.columns)}")
     return wide
-
-
-
-def _check_choice(name: str, value, allowed) -> None:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")

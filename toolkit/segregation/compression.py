@@ -14,7 +14,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from toolkit.segregation._core import count_table, _m_counts, _local_counts, _check_choice
+from toolkit.inference import check_option
+from toolkit.segregation._core import count_table, _m_counts, _local_counts
 
 __all__ = ["Compression", "compress", "get_crosswalk", "merge_units", "scree_plot"]
 
@@ -30,7 +31,6 @@ class Compression:
     unit: str
     group: str
     data: pd.DataFrame
-
 
 
 def _pair_loss(a: np.ndarray, b: np.ndarray, total: float) -> float:
@@ -52,7 +52,6 @@ def _pair_loss(a: np.ndarray, b: np.ndarray, total: float) -> float:
         if y != 0:
             m += y / n * math.log((y / n) / (nb / n * g / n))
     return n / total * m
-
 
 
 def compress(data: pd.DataFrame, group: str, unit: str, weight: str | None = None, *,
@@ -93,7 +92,7 @@ def compress(data: pd.DataFrame, group: str, unit: str, weight: str | None = Non
         if neighbors.shape[1] != 2:
             raise ValueError(f"neighbors as a DataFrame needs exactly two columns, got {list(neighbors.columns)}")
     else:
-        _check_choice("neighbors", neighbors, ("local", "all"))
+        check_option("neighbors", neighbors, ("local", "all"))
     if int(n_neighbors) < 1:
         raise ValueError(f"n_neighbors must be at least 1, got {n_neighbors}")
     if max_iter is not None and int(max_iter) < 1:
@@ -148,7 +147,6 @@ def compress(data: pd.DataFrame, group: str, unit: str, weight: str | None = Non
     return Compression(iterations, initial, unit, group, long[long["n"] > 0].reset_index(drop=True))
 
 
-
 def _merge_count(compression: Compression, n_units: int | None, percent: float | None) -> int:
     if (n_units is None) == (percent is None):
         raise ValueError("give exactly one of n_units or percent")
@@ -163,7 +161,6 @@ def _merge_count(compression: Compression, n_units: int | None, percent: float |
         raise ValueError(f"percent must be in (0, 1], got {percent}")
     hit = it.loc[it["pct_M"] > percent, "iter"]
     return int(hit.iloc[-1]) if len(hit) else 0
-
 
 
 def get_crosswalk(compression: Compression, *, n_units: int | None = None, percent: float | None = None,
@@ -210,7 +207,6 @@ def get_crosswalk(compression: Compression, *, n_units: int | None = None, perce
     return out if parts else out.drop(columns="parts")
 
 
-
 def merge_units(compression: Compression, *, n_units: int | None = None, percent: float | None = None,
                 parts: bool = False) -> pd.DataFrame:
     """The compressed data set: counts summed over the merged units of ``get_crosswalk``, as R's
@@ -233,7 +229,6 @@ def merge_units(compression: Compression, *, n_units: int | None = None, percent
     agg = {"n": ("n", "sum")} | ({"parts": ("parts", "first")} if parts else {})
     out = data.groupby(keys, sort=True, dropna=False).agg(**agg).reset_index()
     return out.rename(columns={"new": compression.unit})
-
 
 
 def scree_plot(compression: Compression, *, tail: int | None = None, ax=None):

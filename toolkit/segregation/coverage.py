@@ -224,8 +224,6 @@ def load_table() -> pd.DataFrame:
         return pd.read_csv(f)
 
 
-
-
 def default_coverage(table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Coverage by case of each measure's default method and of R's procedure (``percentile_bc``),
     one row per case sorted by people per cell (densest first), with the ``sparse`` flag the

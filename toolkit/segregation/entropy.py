@@ -10,9 +10,8 @@ from toolkit.segregation._core import count_table, _entropy_of, _log_base
 __all__ = ["entropy"]
 
 
-# public verbs
-def entropy(data: pd.DataFrame, col: str, weight: str | None = None, base: float = math.e) -> float:
-    """Shannon entropy of the distribution of ``col``: E = -sum_k p_k log(p_k).
+def entropy(data: pd.DataFrame, group: str, weight: str | None = None, *, base: float = math.e) -> float:
+    """Shannon entropy of the distribution of ``group``: E = -sum_k p_k log(p_k).
 
     References
     ----------
@@ -25,5 +24,5 @@ def entropy(data: pd.DataFrame, col: str, weight: str | None = None, base: float
     >>> round(entropy(d, "g", "n"), 4)  # -(0.4 log 0.4 + 0.6 log 0.6)
     0.673
     """
-    counts = count_table(data.assign(_one="all"), col, "_one", weight).to_numpy()[0]
+    counts = count_table(data.assign(_one="all"), group, "_one", weight).to_numpy()[0]
     return float(_entropy_of(counts / counts.sum()) / _log_base(base))

@@ -57,7 +57,6 @@ def exposure(data: pd.DataFrame, group: str, unit: str | Sequence[str], weight: 
     return out[meet].reset_index(drop=True)
 
 
-
 def isolation(data: pd.DataFrame, group: str, unit: str | Sequence[str], weight: str | None = None) -> pd.DataFrame:
     """Isolation index of each group, as R's ``isolation``: xPx = sum_u (n_ux / n_x) (n_ux / n_u).
 

@@ -112,7 +112,6 @@ SPARSE_MEAN_CELL = {
 NEAR_RANDOM_D = 1.5
 
 
-
 def _mh_unit_weights(n: np.ndarray, w: np.ndarray) -> np.ndarray:
     """M and H of resampled tables given as unit draw counts ``w`` (B, U) of the table ``n`` (U, G).
 
@@ -174,7 +173,6 @@ def _bootstrap(stat: Callable[[np.ndarray], np.ndarray], table: np.ndarray, n_bo
 _UNIT_WEIGHTED = {_mh_counts: _mh_unit_weights}  # stats with a closed form for a units bootstrap
 
 
-
 def _ls_leave_one_out(n: np.ndarray) -> np.ndarray:
     """Mean over the N individuals of the local scores (U,) with that individual left out.
 
@@ -197,7 +195,6 @@ def _ls_leave_one_out(n: np.ndarray) -> np.ndarray:
     return ((ng[None, :] - n) * other + n * self_).sum(axis=1) / big_n
 
 
-
 def _mh_leave_one_out(n: np.ndarray) -> np.ndarray:
     """Mean over the N individuals of (M, H) with that individual left out, for a table n (U, G).
 
@@ -216,7 +213,6 @@ def _mh_leave_one_out(n: np.ndarray) -> np.ndarray:
     e = np.log(big_n - 1) - groups / (big_n - 1) if big_n > 1 else np.zeros_like(groups)
     h = np.divide(m, e[None, :], out=np.zeros_like(m), where=e[None, :] > 1e-15)
     return np.array([(n * m).sum(), (n * h).sum()]) / big_n
-
 
 
 def _jackknife(stat: Callable[[np.ndarray], np.ndarray], table: np.ndarray, resample: str = "cells") -> np.ndarray:
@@ -263,7 +259,6 @@ def _jackknife(stat: Callable[[np.ndarray], np.ndarray], table: np.ndarray, resa
     return (n - 1) * (sums / n - stat(table))
 
 
-
 #: the interval of ``inference.summarise`` behind each method (``"noncentral"`` is ``_noncentral``'s)
 _INTERVAL = {"percentile_bc": "reflected", "jackknife": "percentile", "folded_normal": "percentile"}
 
@@ -298,7 +293,6 @@ def _independence_df(n: np.ndarray) -> np.ndarray:
     return (np.maximum(units - 1, 0) * np.maximum(groups - 1, 0)).astype(float)
 
 
-
 def _noncentral(m: np.ndarray, total: np.ndarray, df: np.ndarray, ci: float
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Miller-Madow estimate of M (nats) and the interval that inverts the noncentral chi-square of G.
@@ -329,7 +323,6 @@ def _noncentral(m: np.ndarray, total: np.ndarray, df: np.ndarray, ci: float
     return tuple(np.where(df > 0, v / scale, 0.0) for v in (np.maximum(g - df, 0.0), lo, hi))
 
 
-
 def _noncentral_mh(table: np.ndarray, boot: np.ndarray | None, ci: float, sparse: np.ndarray) -> dict[str, np.ndarray]:
     """``_noncentral`` for M and H = M / E(group) of a table (U, G) or strata (W, U, G) (M within
     strata: G = sum_w 2 N_w M_w, noncentral chi-square with df = sum_w (U_w - 1)(G_w - 1)).
@@ -348,7 +341,6 @@ def _noncentral_mh(table: np.ndarray, boot: np.ndarray | None, ci: float, sparse
             "sparse": np.broadcast_to(sparse, (2,)).copy()}
 
 
-
 def _fold_grid() -> tuple[np.ndarray, np.ndarray]:
     """r and h(r) = E|Z + r| for Z standard normal, r in [0, 10]: h(r) = sqrt(2/pi) exp(-r^2/2) + r erf(r / sqrt 2)."""
     r = np.linspace(0.0, 10.0, 4001)
@@ -356,7 +348,6 @@ def _fold_grid() -> tuple[np.ndarray, np.ndarray]:
 
 
 _FOLD_R, _FOLD_H = _fold_grid()
-
 
 
 def _d_folded_counts(n: np.ndarray) -> np.ndarray:
@@ -388,7 +379,6 @@ def _d_folded_counts(n: np.ndarray) -> np.ndarray:
     return 0.5 * np.where(sd > 0, sd * r, x).sum(axis=-1)
 
 
-
 def _check_inference(n_bootstrap: int, ci: float, method: str = "jackknife", resample: str = "cells",
                      allowed: Sequence[str] = METHODS, verb: str = "") -> None:
     """Validate the inference options on every call, whatever ``se`` says; ``method`` one of
@@ -415,11 +405,9 @@ def _check_inference(n_bootstrap: int, ci: float, method: str = "jackknife", res
         raise ValueError(f"ci must be between 0 and 1, got {ci}")
 
 
-
 def _sparse(measure: str, method: str, mean_cell: np.ndarray) -> np.ndarray:
     """The ``sparse`` flag: fewer people per cell than ``SPARSE_MEAN_CELL[measure][method]``."""
     return np.asarray(mean_cell < SPARSE_MEAN_CELL[measure][method])
-
 
 
 def _d_random_expected(n: np.ndarray) -> np.ndarray:
@@ -443,12 +431,10 @@ def _d_random_expected(n: np.ndarray) -> np.ndarray:
     return 0.5 * math.sqrt(2 / math.pi) * sd.sum(axis=-1)
 
 
-
 def _d_near_random(n: np.ndarray) -> np.ndarray:
     """True where the plug-in D of ``n`` (..., U, 2) is below ``NEAR_RANDOM_D`` x its expectation
     under random allocation: weak segregation, where no interval method covered in the study."""
     return np.asarray(_d_counts(n) < NEAR_RANDOM_D * _d_random_expected(n))
-
 
 
 def _summarise_columns(frame: pd.DataFrame, boot: np.ndarray, ci: float) -> pd.DataFrame:

@@ -34,7 +34,6 @@ def _ipf_array(seed_table: np.ndarray, row_target: np.ndarray, col_target: np.nd
                        "table may make the target margins unreachable)")
 
 
-
 def _fill_zeros(*tables: np.ndarray, fill: float = 1e-10) -> list[np.ndarray]:
     """Empty cells set to a tiny count (``fill``, or a thousandth of the smallest positive count
     if that is smaller), as the R package ``segregation`` does before IPF, so a zero pattern never
@@ -43,7 +42,6 @@ def _fill_zeros(*tables: np.ndarray, fill: float = 1e-10) -> list[np.ndarray]:
     smallest = min(float(x.min()) for x in positive) if positive else 1.0
     fill = min(fill, smallest / 1000)
     return [np.where(t > 0, t, fill).astype(float) for t in tables]
-
 
 
 def ipf(source: pd.DataFrame, target: pd.DataFrame, group: str, unit: str, weight: str | None = None, *,

@@ -137,7 +137,6 @@ def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weig
     return frame
 
 
-
 def mutual_local(data: pd.DataFrame, group: str, unit: str, weight: str | None = None, *,
                  wide: bool = False,
                  base: float = math.e, se: bool = False, n_bootstrap: int = 100, ci: float = 0.95,
@@ -209,7 +208,6 @@ def mutual_local(data: pd.DataFrame, group: str, unit: str, weight: str | None =
     return out
 
 
-
 def _local_long(table: pd.DataFrame, data, group, unit, weight, *, base, se, n_bootstrap, ci, seed) -> pd.DataFrame:
     """``mutual_local``'s wide table as R's long one: "ls" rows (with the wide table's interval
     columns), then "p" rows, whose interval comes from the same replicates (same seed, same
@@ -229,7 +227,6 @@ def _local_long(table: pd.DataFrame, data, group, unit, weight, *, base, se, n_b
         if "sparse" in ls:  # a unit share's interval is R's; only local scores are flagged
             p["sparse"] = False
     return pd.concat([ls, p], ignore_index=True)
-
 
 
 def mutual_within(data: pd.DataFrame, group: str, unit: str | Sequence[str], within: str | Sequence[str],
@@ -289,7 +286,6 @@ def mutual_within(data: pd.DataFrame, group: str, unit: str | Sequence[str], wit
     return out.sort_values(within, kind="stable", ignore_index=True)
 
 
-
 def _nested_stat(starts: list[np.ndarray]):
     """Nested terms of count arrays (..., U, G) whose rows are the finest units sorted by level:
     ``starts[k]`` are the first rows of each level-(k+1) prefix. Returns (..., 2K): M_k, H_k."""
@@ -303,7 +299,6 @@ def _nested_stat(starts: list[np.ndarray]):
             out += [term, np.divide(term, e, out=np.zeros_like(term), where=e > 0)]
         return np.stack(out, axis=-1)
     return stat
-
 
 
 def mutual_total_nested(data: pd.DataFrame, group: str, units: Sequence[str], weight: str | None = None, *,

@@ -13,7 +13,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from toolkit.segregation._core import count_table, _entropy_of, _m_counts, _local_counts, _log_base, _check_choice
+from toolkit.inference import check_option
+from toolkit.segregation._core import count_table, _entropy_of, _m_counts, _local_counts, _log_base
 from toolkit.segregation.intervals import _bootstrap, _check_inference, _summarise_columns
 from toolkit.segregation.ipf import _ipf_array
 
@@ -23,12 +24,10 @@ __all__ = ["DIFF_METHODS", "mutual_difference"]
 DIFF_METHODS = ("shapley", "shapley_detailed", "km", "mrc", "shapley_three_factor")
 
 
-
 def _present(wide: pd.DataFrame) -> pd.DataFrame:
     """Units and groups with positive counts only (R's ``prepare_data`` keeps weights > 0)."""
     wide = wide.loc[wide.sum(axis=1) > 0]
     return wide.loc[:, wide.sum(axis=0) > 0]
-
 
 
 def _common_tables(w1: pd.DataFrame, w2: pd.DataFrame, fill: float = 1e-10):
@@ -53,12 +52,10 @@ def _common_tables(w1: pd.DataFrame, w2: pd.DataFrame, fill: float = 1e-10):
     return units, groups, o1, o2, s1 / s1.sum(), s2 / s2.sum()
 
 
-
 def _ipf_shares(seed: np.ndarray, unit_target: np.ndarray, group_target: np.ndarray, precision: float,
                 max_iterations: int) -> np.ndarray:
     """IPF of a share table (units x groups) to unit and group share targets, to ``precision``."""
     return _ipf_array(seed / seed.sum(), unit_target, group_target, tol=precision, max_iter=max_iterations)
-
 
 
 def _shapley_r(w1, w2, precision, max_iterations, detail):
@@ -87,7 +84,6 @@ def _shapley_r(w1, w2, precision, max_iterations, detail):
     per_unit = pd.DataFrame({"p1": p1, "p2": p2, "ls_diff1": d1, "ls_diff2": d2, "ls_diff_mean": .5 * d1 + .5 * d2,
                              "total": .5 * p1 * d1 + .5 * p2 * d2}, index=units)
     return rows, per_unit
-
 
 
 def _shapley_three_factor(w1, w2, precision, max_iterations):
@@ -124,7 +120,6 @@ def _shapley_three_factor(w1, w2, precision, max_iterations):
             "group_marginal": shapley(0), "unit_marginal": shapley(1), "structural": shapley(2)}
 
 
-
 def _km(w1, w2, precision, max_iterations):
     """R's ``km_compute``: data1 adjusted to data2's margins (Karmel & MacLachlan 1988)."""
     units, groups, o1, o2, s1, s2 = _common_tables(w1, w2)
@@ -138,7 +133,6 @@ def _km(w1, w2, precision, max_iterations):
     return {"M1": m1, "M2": m2, "diff": m2 - m1, "additions": m2 - m2r, "removals": m1r - m1,
             "group_marginal": mix_group, "unit_marginal": mix_unit, "interaction": mix - mix_group - mix_unit,
             "structural": m2r - m_marg}
-
 
 
 def _mrc(w1, w2):
@@ -162,7 +156,6 @@ def _mrc(w1, w2):
             "structural": float(.5 * (pu1 * (sc2 - sc1)).sum() + .5 * (pu2 * (sc2 - sc1)).sum())}
 
 
-
 def _difference_parts(w1, w2, method, precision, max_iterations):
     """(overall rows as a dict, per-unit table or None) of one decomposition on wide tables."""
     w1, w2 = _present(w1), _present(w2)
@@ -173,7 +166,6 @@ def _difference_parts(w1, w2, method, precision, max_iterations):
     if method == "mrc":
         return _mrc(w1, w2), None
     return _shapley_three_factor(w1, w2, precision, max_iterations), None
-
 
 
 def _difference_vector(rows: dict, per_unit: pd.DataFrame | None, scale: float, unit: str):
@@ -187,7 +179,6 @@ def _difference_vector(rows: dict, per_unit: pd.DataFrame | None, scale: float, 
     detail = detail.sort_values(unit, kind="stable")
     frame.insert(1, unit, None)
     return pd.concat([frame, detail[["stat", unit, "est"]]], ignore_index=True)
-
 
 
 def mutual_difference(data1: pd.DataFrame, data2: pd.DataFrame, group: str, unit: str,
@@ -255,7 +246,7 @@ def mutual_difference(data1: pd.DataFrame, data2: pd.DataFrame, group: str, unit
     >>> mutual_difference(d1, d2, "g", "u", "n", method="mrc").index.tolist()[5:]
     ['unit_marginal', 'group_marginal', 'structural']
     """
-    _check_choice("method", method, DIFF_METHODS)
+    check_option("method", method, DIFF_METHODS)
     if not 0 < precision < 1:
         raise ValueError(f"precision must be between 0 and 1, got {precision}")
     if int(max_iterations) < 1:
@@ -280,7 +271,6 @@ def mutual_difference(data1: pd.DataFrame, data2: pd.DataFrame, group: str, unit
     if per_unit is None:
         return frame.set_index("stat")
     return frame
-
 
 
 def _difference_keys(frame: pd.DataFrame, unit: str) -> pd.MultiIndex | pd.Index:

@@ -40,7 +40,6 @@ def _random_allocation(table: np.ndarray, n_sim: int, rng: np.random.Generator) 
     return out.astype(float)
 
 
-
 def _expected(stat, table, n_sim, ci, rng, names):
     sims = stat(_random_allocation(table, n_sim, rng))
     sims = sims.reshape(n_sim, -1)
@@ -51,9 +50,8 @@ def _expected(stat, table, n_sim, ci, rng, names):
                         index=pd.Index(names, name="stat"))
 
 
-
 def dissimilarity_expected(data: pd.DataFrame, group: str, unit: str, weight: str | None = None, *,
-                           n_sim: int = 100, ci: float = 0.95,
+                           n_bootstrap: int = 100, ci: float = 0.95,
                            seed: int | np.random.Generator | None = None) -> pd.DataFrame:
     """D expected when individuals are allocated to units at random, margins fixed.
 
@@ -64,37 +62,35 @@ def dissimilarity_expected(data: pd.DataFrame, group: str, unit: str, weight: st
     Examples
     --------
     >>> d = pd.DataFrame({"u": list("aabb"), "g": list("xyxy"), "n": [30, 10, 10, 50]})
-    >>> dissimilarity_expected(d, "g", "u", "n", n_sim=200, seed=1).round(3)  # doctest: +NORMALIZE_WHITESPACE
+    >>> dissimilarity_expected(d, "g", "u", "n", n_bootstrap=200, seed=1).round(3)  # doctest: +NORMALIZE_WHITESPACE
                  est     se  ci_low  ci_high
     stat
     D under 0  0.079  0.061     0.0    0.209
     """
-    _check_inference(n_sim, ci)
+    _check_inference(n_bootstrap, ci)
     table = _two_groups(count_table(data, group, unit, weight), group).to_numpy()
-    return _expected(_d_counts, table, n_sim, ci, np.random.default_rng(seed), ["D under 0"])
-
+    return _expected(_d_counts, table, n_bootstrap, ci, np.random.default_rng(seed), ["D under 0"])
 
 
 def mutual_total_expected(data: pd.DataFrame, group: str, unit: str, weight: str | None = None, *,
-                          base: float = math.e, n_sim: int = 100, ci: float = 0.95,
+                          base: float = math.e, n_bootstrap: int = 100, ci: float = 0.95,
                           seed: int | np.random.Generator | None = None) -> pd.DataFrame:
     """M and H expected under random allocation with fixed margins (stats "M under 0", "H under 0").
 
     Examples
     --------
     >>> d = pd.DataFrame({"u": list("aabb"), "g": list("xyxy"), "n": [30, 10, 10, 50]})
-    >>> mutual_total_expected(d, "g", "u", "n", n_sim=200, seed=1).round(3)  # doctest: +NORMALIZE_WHITESPACE
+    >>> mutual_total_expected(d, "g", "u", "n", n_bootstrap=200, seed=1).round(3)  # doctest: +NORMALIZE_WHITESPACE
                  est     se  ci_low  ci_high
     stat
     M under 0  0.005  0.007     0.0    0.022
     H under 0  0.007  0.010     0.0    0.033
     """
-    _check_inference(n_sim, ci)
+    _check_inference(n_bootstrap, ci)
     table = count_table(data, group, unit, weight).to_numpy()
-    out = _expected(_mh_counts, table, n_sim, ci, np.random.default_rng(seed), ["M under 0", "H under 0"])
+    out = _expected(_mh_counts, table, n_bootstrap, ci, np.random.default_rng(seed), ["M under 0", "H under 0"])
     out.loc["M under 0"] = out.loc["M under 0"] / _log_base(base)
     return out
-
 
 
 def _allocate(sizes: np.ndarray, groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -107,7 +103,6 @@ def _allocate(sizes: np.ndarray, groups: np.ndarray, rng: np.random.Generator) -
         left = left - out[:, j]
     out[:, -1] = left
     return out
-
 
 
 def mutual_local_expected(data: pd.DataFrame, group: str, unit: str, weight: str | None = None, *,

@@ -6,7 +6,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from toolkit.segregation._core import count_table, _xlogx_ratio, _entropy_of, _check_choice
+from toolkit.inference import check_option
+from toolkit.segregation._core import count_table, _xlogx_ratio, _entropy_of
 
 __all__ = ["segcurve_data", "segcurve", "SEGPLOT_ORDER", "segplot_data", "segplot"]
 
@@ -49,7 +50,6 @@ def segcurve_data(data: pd.DataFrame, group: str, unit: str, weight: str | None 
     return pd.concat(out, ignore_index=True)
 
 
-
 def segcurve(data: pd.DataFrame, group: str, unit: str, weight: str | None = None, *,
              segment: str | None = None, ax=None):
     """Segregation curve of two groups (R's ``segcurve``), drawn with matplotlib; see
@@ -80,7 +80,6 @@ def segcurve(data: pd.DataFrame, group: str, unit: str, weight: str | None = Non
 SEGPLOT_ORDER = ("segregation", "entropy", "majority", "majority_fixed")
 
 
-
 def segplot_data(data: pd.DataFrame, group: str, unit: str, weight: str | None = None, *,
                  order: Literal["segregation", "entropy", "majority", "majority_fixed"] = "segregation",
                  reference_distribution: pd.DataFrame | None = None, bar_space: float = 0.0) -> pd.DataFrame:
@@ -109,7 +108,7 @@ def segplot_data(data: pd.DataFrame, group: str, unit: str, weight: str | None =
     4  NaN     x  1.05   1.1  0.000  0.400
     5  NaN     y  1.05   1.1  0.400  1.000
     """
-    _check_choice("order", order, SEGPLOT_ORDER)
+    check_option("order", order, SEGPLOT_ORDER)
     if bar_space < 0:
         raise ValueError(f"bar_space must be non-negative, got {bar_space}")
     wide = count_table(data, group, unit, weight)
@@ -154,7 +153,6 @@ def segplot_data(data: pd.DataFrame, group: str, unit: str, weight: str | None =
     for j, g in enumerate(groups):
         rows.append((np.nan, g, end + .05, end + .10, top[j] - overall.iloc[j], top[j]))
     return pd.DataFrame(rows, columns=["unit", "group", "xmin", "xmax", "ymin", "ymax"])
-
 
 
 def segplot(data: pd.DataFrame, group: str, unit: str, weight: str | None = None, *,
