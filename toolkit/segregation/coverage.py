@@ -1,8 +1,8 @@
-"""Coverage study of the interval methods of ``toolkit.segregation`` (issue 18).
+"""Coverage study of the interval methods of ``toolkit.segregation``.
 
 Design. Each case is a population table of cell shares p (units x groups) with known M, H, D and
 local scores ls_u; a sample is a multinomial draw of N people from p; on each sample every
-interval method of ``segregation.METHODS`` that a measure offers (``segregation.MEASURE_METHODS``)
+interval method of ``intervals.METHODS`` that a measure offers (``intervals.MEASURE_METHODS``)
 is computed from the same ``n_bootstrap`` replicates, by the toolkit's own functions
 (``_bootstrap``, ``_jackknife``, ``_summary``, ``_noncentral_mh``), as the public verbs call
 them (``tests/test_segregation_coverage.py`` checks that). Coverage is the share of samples whose
@@ -11,7 +11,7 @@ over the units present in a sample: row ``ls`` over the units not flagged sparse
 ``ls_sparse_units`` over those flagged (reported, not checked against the band).
 
 Grid (``CASES``): mean cell sizes N / (units x groups) from 3 to 133, two to four groups,
-including the two sparse rows of issue 18 (200 x 2 with N = 3,000; 300 x 2 with N = 2,500), a
+including two sparse tables (200 x 2 with N = 3,000; 300 x 2 with N = 2,500), a
 second population design at 3 per cell (equal units, women's share 20% or 80%: no unit near the
 overall mix) and a weak-segregation case (M near its floor of 0, many units with nearly equal
 shares).
@@ -21,7 +21,7 @@ sqrt(c (1 - c) / S); at c = 0.95 and S = N_SAMPLES = 400 that is 0.011. A method
 case when its coverage is within two such errors of 0.92-0.98 (``holds``); for the local scores,
 whose units share a draw, the error is the standard deviation of the per-sample coverage over
 samples divided by sqrt(S). ``thresholds`` turns a table into the mean cell sizes below which
-each method was not measured to hold: ``segregation.SPARSE_MEAN_CELL``.
+each method was not measured to hold: ``intervals.SPARSE_MEAN_CELL``.
 
 ``tools/coverage_study.py`` writes the table to ``toolkit/data/segregation_coverage.csv``
 (``load_table`` reads it); the test suite recomputes it (about 90 s of one core).
@@ -55,12 +55,12 @@ BAND = (0.92, 0.98)
 # (units, groups, N, segregation strength: smaller is more segregated, population design)
 CASES = [
     (20, 2, 4_000, 3.0, "dirichlet"),   # mean cell 100
-    (50, 3, 20_000, 3.0, "dirichlet"),  # 133 (issue 18's third row)
-    (100, 2, 5_000, 3.0, "dirichlet"),  # 25 (issue 18's second row)
+    (50, 3, 20_000, 3.0, "dirichlet"),  # 133
+    (100, 2, 5_000, 3.0, "dirichlet"),  # 25
     (60, 3, 3_600, 3.0, "dirichlet"),   # 20
     (40, 2, 800, 3.0, "dirichlet"),     # 10
     (50, 4, 2_400, 3.0, "dirichlet"),   # 12
-    (200, 2, 3_000, 3.0, "dirichlet"),  # 7.5 (issue 18's sparse rows)
+    (200, 2, 3_000, 3.0, "dirichlet"),  # 7.5 (the sparse rows)
     (300, 2, 2_500, 3.0, "dirichlet"),  # 4.2
     (100, 4, 1_200, 3.0, "dirichlet"),  # 3
     (400, 2, 2_400, 3.0, "two_point"),  # 3: equal units, women's share 20% or 80%

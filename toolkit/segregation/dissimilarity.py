@@ -37,7 +37,7 @@ def dissimilarity(data: pd.DataFrame, group: str, unit: str | Sequence[str], wei
       Allen et al. (2015)'s bootstrap bias correction applied to D_f: est = D_f - (mean(D_f*) - D),
       with the percentile interval of the replicates D_f* moved to est (``se`` = sd(D_f*),
       ``bias`` = D - est). In the coverage study it covered 0.905-0.94 from 100 down to 4.2 people
-      per cell (0.905 and 0.91 in issue 18's sparse rows, where R's procedure covered 0.835 and
+      per cell (0.905 and 0.91 in the study's sparse rows, where R's procedure covered 0.835 and
       0.72): within two Monte Carlo errors of 0.92, but below it;
     - "percentile_bc": the R package's procedure (2 D - mean(boot), quantiles of 2 D - boot), the
       bootstrap bias correction of Allen et al. (2015) on D itself, which undercorrects when units

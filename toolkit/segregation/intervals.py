@@ -18,7 +18,7 @@ the replicates. ``method=`` chooses the bias correction and the interval:
 
 The coverage study (``toolkit.segregation.coverage``, run by ``tests/test_segregation_coverage.py``;
 population tables with known values, multinomial samples, 400 samples per case) chose them. In
-issue 18's sparse rows (200 x 2 with N = 3,000, 7.5 people per cell; 300 x 2 with N = 2,500,
+the study's sparse rows (200 x 2 with N = 3,000, 7.5 people per cell; 300 x 2 with N = 2,500,
 4.2 per cell) R's procedure covered M 87% and 43% of the time, the jackknife 93% and 88%, the
 noncentral interval 96.5% and 97%; for D R's procedure covered 83.5% and 72%, the folded-normal
 interval 90.5% and 91%. Every interval comes with a ``sparse`` flag (``ls_sparse`` for local

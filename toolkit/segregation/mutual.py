@@ -46,7 +46,7 @@ def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weig
       the inversion of Steiger's RMSEA interval); H's bounds are M's divided by E(group). It is
       analytic: people sampled independently (so not with ``resample="units"``); ``se`` is still
       the bootstrap's. In the coverage study it covered 0.96-0.99 from 133 down to 4.2 people per
-      cell (0.965 and 0.97 in issue 18's sparse rows, where R's procedure covered 0.87 and 0.43),
+      cell (0.965 and 0.97 in the study's sparse rows, where R's procedure covered 0.87 and 0.43),
       0.94 at 3 per cell with lognormal unit sizes but 0.85 at 3 per cell with equal units (hence
       the flag below 4.1); it is conservative (0.98-0.99) in dense tables with large M, where the
       approximation's

@@ -88,8 +88,7 @@ def _shapley_r(w1, w2, precision, max_iterations, detail):
 
 def _shapley_three_factor(w1, w2, precision, max_iterations):
     """The three-factor Shapley value (group margins, unit margins, structure), each factor's
-    contribution averaged over the 2 x 2 orders of the other two (the toolkit's method before it
-    followed R)."""
+    contribution averaged over the 2 x 2 settings of the other two."""
     units, groups, o1, o2, s1, s2 = _common_tables(w1, w2)
     tables, seeds = {1: o1, 2: o2}, {1: s1, 2: s2}
 
@@ -213,8 +212,7 @@ def mutual_difference(data1: pd.DataFrame, data2: pd.DataFrame, group: str, unit
       structural = sum_u (p1_u + p2_u) / 2 (c2_u - c1_u), c_u = sum_g p_g|u log p_g|u.
     - ``"shapley_three_factor"``: the Shapley value over three factors (group margins, unit
       margins, structure), each factor's change averaged over the four settings of the other two
-      with Shapley weights; it is not R's method and gives other numbers (the toolkit's
-      ``"shapley"`` before version 2026-12).
+      with Shapley weights; it is not R's method and gives other numbers.
 
     IPF stops when every margin share is within ``precision`` of its target (R's argument;
     R's default is 0.001, ours 1e-10). Empty cells are first set to a tiny count, as in R.
