@@ -19,6 +19,10 @@ year, worksite state) and adds what it left out to the accounting; no row left i
 ``read_workers`` is the older form that returns the table alone (accounting in ``attrs``, kept
 for existing callers). Person identifiers (names, passport numbers, phone numbers; see
 ``privacy.PERSON_IDENTIFIER_COLUMNS``) are dropped at load unless ``keep_identifiers=True``.
+A KoboToolbox or ODK Central export of the shipped survey (``h2gender survey form``) needs no
+mapping: read without one, it is recognised by its columns and read through the form
+(``toolkit.survey.exports``; refused consent and answers outside the form's choices are rejected
+rows with their reasons).
 A mapping may say what the rows are (``population: respondents``); otherwise it is read from the
 data: rows with a stage before admission or ``selected`` False make them "applicants", rows that
 record admission (stage "admitted" or ``selected`` True) "admitted workers", anything else
@@ -170,6 +174,15 @@ def _read(path_or_df, sheet) -> tuple[pd.DataFrame, str]:
     return rawio.read_table(path, sheet if sheet is not None else None, as_text=True)[0], path.name
 
 
+def _survey_export(path_or_df):
+    """An export of the shipped survey read through its form (``toolkit.survey.exports``), or None."""
+    if isinstance(path_or_df, pd.DataFrame):
+        return None
+    from toolkit.survey.exports import read_form_export
+
+    return read_form_export(path_or_df)
+
+
 def read_workers(path_or_df, mapping: str | os.PathLike | Mapping | None = None, *, source: str | None = None,
                  keep_identifiers: bool = False, strict: bool = False, sheet: str | None = None) -> pd.DataFrame:
     """The table of ``read_worker_records`` alone, with ``attrs["rejected"]`` and
@@ -229,8 +242,15 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
         cached = _cache_read(Path(cache), key)
         if cached is not None:
             return cached
-    raw, name = _raw_columns(path_or_df, sheet)
-    records = _records(raw, name, spec, source=source, keep_identifiers=keep_identifiers, strict=strict, sha=sha)
+    export = _survey_export(path_or_df) if mapping is None else None
+    if export is not None:
+        raw, name = _frame_columns(export.table), export.source_file
+        reasons = np.array([None if pd.isna(r) else str(r) for r in export.reasons], dtype=object)
+    else:
+        raw, name = _raw_columns(path_or_df, sheet)
+        reasons = None
+    records = _records(raw, name, spec, source=source, keep_identifiers=keep_identifiers, strict=strict, sha=sha,
+                       reasons=reasons)
     if key is not None:
         _cache_write(Path(cache), key, records)
     return records
@@ -334,15 +354,22 @@ def _raw_columns(path_or_df, sheet) -> tuple[_Raw, str]:
                                             len(col.dictionary))
             return _Raw(list(table.column_names), table.num_rows, columns), path.name
     df, name = _read(path_or_df, sheet)
+    return _frame_columns(df), name
+
+
+def _frame_columns(df: pd.DataFrame) -> _Raw:
+    """The columns of a table of texts (None or NA for missing) as ``_Column`` values."""
     columns = {}
     for col_name in df.columns:
         codes, uniques = pd.factorize(df[col_name], use_na_sentinel=True)
         columns[col_name] = _column(codes, [str(u) for u in uniques])
-    return _Raw(list(df.columns), len(df), columns), name
+    return _Raw(list(df.columns), len(df), columns)
 
 
-def _records(raw: _Raw, name: str, spec: dict, *, source, keep_identifiers, strict, sha) -> WorkerRecords:
-    """The canonical table, rejected rows and accounting of ``raw`` (see ``read_worker_records``)."""
+def _records(raw: _Raw, name: str, spec: dict, *, source, keep_identifiers, strict, sha,
+             reasons: np.ndarray | None = None) -> WorkerRecords:
+    """The canonical table, rejected rows and accounting of ``raw`` (see ``read_worker_records``);
+    ``reasons``: rows already rejected (an object array, None where not), as a survey export's."""
     rows_read = raw.n_rows
     folded = {_fold(c): c for c in raw.names}
     fields: dict[str, _Column] = {}
@@ -360,7 +387,7 @@ def _records(raw: _Raw, name: str, spec: dict, *, source, keep_identifiers, stri
     if "sex" not in fields:
         raise SchemaError(f"{name}: no column for sex; map it (columns: {{sex: <your column>}}). "
                           f"Columns available: {list(raw.names)}")
-    reasons = np.full(rows_read, None, dtype=object)
+    reasons = np.full(rows_read, None, dtype=object) if reasons is None else reasons.copy()
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # field -> (codes of the rows, canonical value per code)
 
     def reject(mask: np.ndarray, reason: str) -> None:
