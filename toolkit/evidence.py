@@ -178,9 +178,9 @@ def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None, pr
     ev.soc_titles = _english_titles(bench, data.cases)
     published = _published_share(req.programs, req.fiscal_years)  # one lookup: findings and claims
     workers = data.workers
-    admitted = workers[workers["stage"] == "admitted"] if workers is not None else None
-    allowed = admitted is not None and disclosure.scope_allows(int((admitted["sex"] == "F").sum()),
-                                                               int((admitted["sex"] == "M").sum()), k=req.k)
+    # the admitted women and men counted without a copy of their rows (millions in a FOIA extract)
+    sex = None if workers is None else workers["sex"][(workers["stage"] == "admitted").fillna(False).to_numpy(bool)]
+    allowed = sex is not None and disclosure.scope_allows(int((sex == "F").sum()), int((sex == "M").sum()), k=req.k)
     progress(PARTS[0])
     if workers is not None and len(workers) and allowed:
         _worker_findings(ev, data.cases, workers, bench, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap)

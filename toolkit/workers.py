@@ -615,5 +615,6 @@ def in_scope(records: WorkerRecords, *, programs: Sequence[str], fiscal_years: S
         if states:
             wanted += ", worksite state " + "/".join(states)
         raise DataValidationError(f"{acc.source_file}: no worker rows left for {wanted}; {acc.describe()}")
-    table = schema.mark_synthetic(t[keep.to_numpy()].reset_index(drop=True), t)
+    # every row in scope (the usual case): the table itself, not a copy of millions of rows
+    table = t if keep.all() else schema.mark_synthetic(t[keep.to_numpy()].reset_index(drop=True), t)
     return WorkerRecords(table=table, rejected=records.rejected, accounting=acc)
