@@ -57,7 +57,9 @@ def _fm(workers: pd.DataFrame | None, column: str | None = None) -> pd.DataFrame
     """Worker rows with sex F or M (and ``column`` present), or an empty frame."""
     if workers is None or "sex" not in workers:
         return pd.DataFrame()
-    w = workers[workers["sex"].isin(["F", "M"]).fillna(False).astype(bool)]
+    # the two columns looked at: a filter of millions of rows copies every column it keeps
+    w = workers[["sex", *([column] if column in workers and column != "sex" else [])]]
+    w = w[w["sex"].isin(["F", "M"]).fillna(False).astype(bool)]
     return w if column is None else w[w[column].notna()] if column in w else w.iloc[0:0]
 
 

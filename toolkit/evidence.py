@@ -234,7 +234,9 @@ def _visible(table: pd.DataFrame) -> pd.DataFrame:
 
 def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstrap):
     """Findings, tables and figure data from worker records; every number through ``disclosure``."""
-    admitted = workers[workers["stage"] == "admitted"]
+    # the columns the wage gap and the origin map use: a copy of millions of rows keeps only these
+    admitted = workers.loc[(workers["stage"] == "admitted").fillna(False).to_numpy(bool),
+                           ["sex", "wage_hourly", "soc_code", "worksite_state", "origin_state"]]
     # 1. shortfall against the occupational benchmark (the scope has at least k women and k men)
     ov = analysis.observed_vs_expected(workers, cases, bench, by=["soc_code"]).dropna(subset=["women_share"])
     pooled = analysis.pooled_expected_share(ov)
