@@ -38,7 +38,7 @@ import pandas as pd
 from toolkit import __version__, analysis, occupation_shares, claims, disclosure, discrimination, language, segregation
 from toolkit.dataset import Dataset, Request
 
-__all__ = ["Evidence", "Finding", "TableSpec", "FigureSpec", "build", "load_data", "FIGURE_ORDER"]
+__all__ = ["Evidence", "Finding", "TableSpec", "FigureSpec", "build", "FIGURE_ORDER"]
 
 #: The order figures appear in a report.
 FIGURE_ORDER = ("occupations", "shortfall", "states", "origin", "selection", "wages", "joborders")
@@ -145,22 +145,6 @@ def build(data: Dataset, *, commit: str = "unknown", rendered: str = "", employe
 
     with threadpool_limits(limits=1):
         return _build(data, commit=commit, rendered=rendered, employer_match=employer_match)
-
-
-def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = None, seed: int = 2019,
-              workers_path=None, mapping=None):
-    """Deprecated (0.1): ``dataset.load(dataset.Request.build(...))`` returns a ``Dataset`` with
-    the same tables and more. Returns (cases, workers or None, provenance files) as before."""
-    import warnings
-
-    from toolkit import dataset
-
-    warnings.warn("evidence.load_data is deprecated and will be removed in 0.2; use "
-                  "dataset.load(dataset.Request.build(data=..., program=..., fy=..., state=...))",
-                  DeprecationWarning, stacklevel=2)
-    ds = dataset.load(dataset.Request.build(data=data, program=program, fy=fiscal_year, state=state, seed=seed,
-                                            workers_path=workers_path, mapping_path=mapping))
-    return ds.cases, ds.workers, [dict(f) for f in ds.files]
 
 
 def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None) -> Evidence:
