@@ -224,9 +224,9 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     occ = ct.assign(shortfall=ct["expected_women"] - ct["women"]).sort_values("total", ascending=False,
                                                                               ignore_index=True)
     occ_s = disclosure.protect_table("occupations", occ, k=k)
-    counts = analysis.worker_counts(workers, ["soc_code"])
+    counts = analysis.worker_counts(workers, ["soc_code"]).table
     h = segregation.mutual_total(counts, "sex", "soc_code", "n", se=True, n_bootstrap=n_bootstrap, seed=seed)
-    exp = analysis.expected_counts(cases, bench, by=["soc_code"]).dropna(subset=["n"])
+    exp = analysis.expected_counts(cases, bench, by=["soc_code"]).table.dropna(subset=["n"])
     h_exp = segregation.mutual_total(exp, "sex", "soc_code", "n").loc["H", "est"]
     # the sentence names an occupation only when its row is published and its shares leave no small rest
     named = ct.merge(_visible(occ_s)[["soc_code"]], on="soc_code")
@@ -335,7 +335,7 @@ def _published_share(programs: tuple[str, ...], years: tuple[int, ...]):
 
 
 def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years, published):
-    exp = analysis.expected_counts(cases, bench, by=["soc_code"])
+    exp = analysis.expected_counts(cases, bench, by=["soc_code"]).table
     positions = int(cases.loc[~cases["is_duplicate"].fillna(False).astype(bool), "workers_certified"].sum())
     ew = float(exp.loc[exp["sex"] == "F", "n"].sum())
     row = published
