@@ -249,7 +249,7 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     # 3. selection: the four cells (women and men, selected and rejected) must all be publishable
     sel = workers.dropna(subset=["selected", "case_number"])
     if sel["selected"].astype(bool).nunique() == 2 and set(sel["sex"].dropna()) >= {"F", "M"}:
-        ai = discrimination.adverse_impact(sel[sel["sex"].isin(["F", "M"])], "sex", "selected", reference="M")
+        ai = discrimination.adverse_impact(sel[sel["sex"].isin(["F", "M"])], "sex", "selected", reference="M").table
         ai_s = disclosure.protect_table("adverse_impact", ai, k=k)
         if not ai_s["suppressed"].any():
             f = ai.set_index("group").loc["F"]
@@ -313,7 +313,7 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
         if workers[entity].dropna().nunique() < 2:
             continue  # the records do not name employers (or recruiters)
         per = analysis.shortfall_by(workers, cases, bench, entity)
-        scr = discrimination.screen_entities(per, entity, k=k)
+        scr = discrimination.screen_entities(per, entity, k=k).table
         # entities with fewer than k workers are never listed; the audit counts them as hidden rows
         scr = disclosure.protect_table(key, scr, k=k, shown=(scr["total"] >= k).to_numpy())
         ev.raw_tables[key] = scr

@@ -197,7 +197,7 @@ NOTEBOOKS = {
                "Hazelwood standard deviations and the exact binomial p-value."),
             code('if workers is not None:\n'
                  '    applicants = workers[workers["sex"].isin(["F", "M"])]\n'
-                 '    display(discrimination.adverse_impact(applicants, "sex", "selected", reference="M"))'),
+                 '    display(discrimination.adverse_impact(applicants, "sex", "selected", reference="M").table)'),
             md("Selection rates and the four-fifths rule."),
             code('if workers is not None:\n'
                  '    mh = discrimination.cmh(applicants, "sex", "selected", within="case_number")\n'
@@ -213,7 +213,7 @@ NOTEBOOKS = {
                  '    per = analysis.observed_vs_expected(workers, cases, bench, by=["recruiter", "soc_code"])\n'
                  '    per = per.groupby("recruiter")[["women", "total", "expected_women"]].sum().reset_index()\n'
                  '    per["expected_share"] = per["expected_women"] / per["total"]\n'
-                 '    screen = discrimination.screen_entities(per, "recruiter", printable=True, k=k)\n'
+                 '    screen = discrimination.screen_entities(per, "recruiter", printable=True, k=k).table\n'
                  '    display(screen[["rank", "recruiter", "women", "total", "shrunk_share", "expected_share", "shrunk_ratio", "q_value", "credible"]].head(6).round(4))\n'
                  '    if ds.synthetic:\n'
                  '        display(Markdown(narrative.planted_ranks(screen, ds.truth["recruiter_exclusion"], lang=lang)))'),
@@ -226,7 +226,7 @@ NOTEBOOKS = {
         [
             code('from toolkit import narrative, occupation_shares, discrimination\n\n'
                  'bench = occupation_shares.women_share_by_soc(2022)\n'
-                 'discrimination.offered_wage_by_typing(cases, bench, n_bootstrap=200, seed=seed).round(3)'),
+                 'discrimination.offered_wage_by_typing(cases, bench, n_bootstrap=200, seed=seed).table.round(3)'),
             md("Offered hourly wages (case data, no sex needed) in occupations where women are at least half of "
                "the US workforce, against the others."),
             code('if workers is None:\n    ' + NO_WORKERS + '\nelse:\n'
