@@ -460,7 +460,7 @@ def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k, match=No
     if rec is None or not len(rec):
         return  # no Appendix C: worker-record recruiters are screened above (``recruiters`` table)
     table = recruiters.summary(cases, rec, benchmark=bench,
-                               workers=data.workers if has_worker_recruiters else None, employer_ids=ids)
+                               workers=data.workers if has_worker_recruiters else None, employer_ids=ids).table
     for col in ("expected_women", "expected_share"):
         if col not in table:
             table[col] = float("nan")

@@ -367,8 +367,8 @@ NOTEBOOKS = {
                  '    appendix_c = synth.appendix_c(cases)  # the synthetic cases\' recruiters, in Appendix C\'s shape\n'
                  'rec = links = None\n'
                  'if appendix_c is not None and len(appendix_c):\n'
-                 '    rec = recruiters.summary(cases, appendix_c, benchmark=bench, employer_ids=match.ids)\n'
-                 '    links = recruiters.links(cases, appendix_c, employer_ids=match.ids)\n'
+                 '    rec = recruiters.summary(cases, appendix_c, benchmark=bench, employer_ids=match.ids).table\n'
+                 '    links = recruiters.links(cases, appendix_c, employer_ids=match.ids).table\n'
                  'Markdown(narrative.recruiter_sources(rec, links, lang=lang))'),
             code('if rec is not None:\n'
                  '    display(rec[["recruiter_name", "recruiter_country", "locations", "cases", "employers", "positions",\n'
