@@ -156,7 +156,7 @@ def test_four_fifths_uniform_guidelines_example():
     out = dz.adverse_impact(df, "g", "sel", reference="highest_rate").table.set_index("group")
     assert out.loc["B", "impact_ratio"] == pytest.approx(0.45)
     assert out.loc["B", "four_fifths_flag"] and not out.loc["W", "four_fifths_flag"]
-    assert out.loc["B", "fisher_p"] == pytest.approx(stats.fisher_exact([[12, 28], [80, 40]]).pvalue)
+    assert out.loc["B", "p_value_fisher"] == pytest.approx(stats.fisher_exact([[12, 28], [80, 40]]).pvalue)
     # a 0.85 ratio is not flagged
     df2 = pd.DataFrame({"g": ["A"] * 100 + ["B"] * 100, "sel": [True] * 50 + [False] * 50 + [True] * 43 + [False] * 57})
     out2 = dz.adverse_impact(df2, "g", "sel", reference="highest_rate").table.set_index("group")
@@ -182,9 +182,9 @@ def test_adverse_impact_random_tables_against_scipy_and_statsmodels():
                            "soc": "s1"})
         r = dz.adverse_impact(df, "sex", "sel", within="soc", reference="M").table.set_index("group").loc["F"]
         assert r["soc"] == "s1"  # within labels the rows
-        assert r["fisher_p"] == pytest.approx(stats.fisher_exact([[x[0], n[0] - x[0]], [x[1], n[1] - x[1]]]).pvalue)
+        assert r["p_value_fisher"] == pytest.approx(stats.fisher_exact([[x[0], n[0] - x[0]], [x[1], n[1] - x[1]]]).pvalue)
         if 0 < x.sum() < n.sum():
-            assert r["z_p"] == pytest.approx(proportions_ztest(x, n)[1])
+            assert r["p_value_z"] == pytest.approx(proportions_ztest(x, n)[1])
         assert r["impact_ratio"] == pytest.approx((x[0] / n[0]) / (x[1] / n[1]) if x[1] else np.nan, nan_ok=True)
 
 
@@ -234,7 +234,7 @@ def test_cmh_agrees_with_statsmodels():
         tables.append(np.array([[(f & g.sel).sum(), (f & ~g.sel).sum()], [(m & g.sel).sum(), (m & ~g.sel).sum()]]))
     st = StratifiedTable(tables)
     assert out["est"] == pytest.approx(st.oddsratio_pooled)
-    assert out["breslow_day_p"] == pytest.approx(st.test_equal_odds(adjust=True).pvalue)
+    assert out["p_value_breslow_day"] == pytest.approx(st.test_equal_odds(adjust=True).pvalue)
 
 
 # --- selection model and planted effects ---------------------------------------------------------

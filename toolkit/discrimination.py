@@ -379,8 +379,8 @@ def adverse_impact(data: pd.DataFrame, group: str, selected: str, *,
     method, log RR +/- z sqrt(1/x_g - 1/n_g + 1/x_r - 1/n_r), undefined (NaN) when a group has
     no one selected. ``four_fifths_flag``: impact ratio below 0.8, "generally regarded by the
     Federal enforcement agencies as evidence of adverse impact" (29 CFR 1607.4(D), Uniform
-    Guidelines on Employee Selection Procedures, 1978). ``fisher_p``: two-sided Fisher exact test
-    of the group against the reference; ``z_p``: two-sided two-proportion z-test with pooled
+    Guidelines on Employee Selection Procedures, 1978). ``p_value_fisher``: two-sided Fisher exact test
+    of the group against the reference; ``p_value_z``: two-sided two-proportion z-test with pooled
     variance (statsmodels ``proportions_ztest``). The reference row has ratio 1 and no tests.
     Rows with a missing ``group`` are left out and counted (``.rows_missing_group``).
 
@@ -397,7 +397,7 @@ def adverse_impact(data: pd.DataFrame, group: str, selected: str, *,
     -------
     AdverseImpact: ``.table``, one row per (within, group): group, applicants, selected, rate,
     reference (the label compared with), reference_rule ("given" or "highest_rate"),
-    impact_ratio, ci_low, ci_high, four_fifths_flag, fisher_p, z_p; ``.rows_missing_group``.
+    impact_ratio, ci_low, ci_high, four_fifths_flag, p_value_fisher, p_value_z; ``.rows_missing_group``.
 
     References
     ----------
@@ -480,7 +480,7 @@ def _impact(table: pd.DataFrame, reference, ci) -> pd.DataFrame:
         rows.append({"group": g, "applicants": int(n), "selected": int(x), "rate": r["rate"],
                      "reference": ref, "reference_rule": rule, "impact_ratio": ratio, "ci_low": lo, "ci_high": hi,
                      "four_fifths_flag": bool(ratio < 0.8) if not np.isnan(ratio) else False,
-                     "fisher_p": fisher, "z_p": zp})
+                     "p_value_fisher": fisher, "p_value_z": zp})
     return pd.DataFrame(rows)
 
 
@@ -498,7 +498,7 @@ def cmh(data: pd.DataFrame, group: str, selected: str, *, within: str | Sequence
     Returns
     -------
     DataFrame indexed by ``stat`` ("odds_ratio_mh") with est, ci_low, ci_high, p_value,
-    breslow_day_p, n_strata, n_strata_uninformative, n, focal, reference.
+    p_value_breslow_day, n_strata, n_strata_uninformative, n, focal, reference.
 
     References
     ----------
@@ -544,7 +544,7 @@ def cmh(data: pd.DataFrame, group: str, selected: str, *, within: str | Sequence
     test = st.test_null_odds(correction=False)
     bd = st.test_equal_odds(adjust=True)
     return pd.DataFrame({"est": [st.oddsratio_pooled], "ci_low": [lo], "ci_high": [hi],
-                         "p_value": [test.pvalue], "breslow_day_p": [bd.pvalue], "n_strata": [len(tables)],
+                         "p_value": [test.pvalue], "p_value_breslow_day": [bd.pvalue], "n_strata": [len(tables)],
                          "n_strata_uninformative": [dropped], "n": [int(sum(t.sum() for t in tables))],
                          "focal": [focal], "reference": [reference]},
                         index=pd.Index(["odds_ratio_mh"], name="stat"))
