@@ -63,7 +63,7 @@ from rapidfuzz.process import cdist as _cdist
 
 __all__ = ["references", "detect", "Model", "fit", "default_model", "featurize", "training_data",
            "load_writer_set", "leave_one_writer_out", "score_table", "WRITER_FAMILIES", "CHUNK_CHARS", "MAX_REFS",
-           "WINDOW", "MIN_WORDS"]
+           "WINDOW", "MIN_WORDS", "MAX_FUZZY"]
 
 #: characters per chunk: longer texts are cut at a space into chunks of at most this many characters
 CHUNK_CHARS = 2000
@@ -71,6 +71,9 @@ CHUNK_CHARS = 2000
 MAX_REFS = 32
 #: tokens either side of a reference that make its window
 WINDOW = 5
+#: distinct unknown words per text matched fuzzily against the sex words (the first ones): a post has
+#: a few hundred words at most; thousands of distinct unknown words are machine-made
+MAX_FUZZY = 500
 #: words a text without any cue word needs for its frame to be read (a lone "Mama" is a place name)
 MIN_WORDS = 3
 
@@ -239,22 +242,23 @@ def _token_reference(tok: str) -> tuple[str, str] | None:
 
 def _lookup(tokens: Iterable[str]) -> dict[str, tuple[str, str] | None]:
     """``_token_reference`` of distinct folded tokens, computed together: the spelling keys of the
-    tokens not yet seen are made by one pass of each substitution over all of them, so a text of
+    tokens not yet seen are made by one pass of each substitution over all of them, and the fuzzy match
+    runs once per first letter (for the first ``MAX_FUZZY`` unknown words, in text order), so a text of
     thousands of new words costs a few milliseconds. Results are cached (up to ``_REF_CACHE_MAX``)."""
     cache = _REF_CACHE
-    tokens = set(tokens)
-    new = tokens.difference(cache)
+    tokens = list(dict.fromkeys(tokens))  # distinct, in the order of the text
     out = {t: cache[t] for t in tokens if t in cache}  # (set & dict would walk the whole cache)
-    if not new:
+    new_list = [t for t in tokens if t not in out]
+    if not new_list:
         return out
+    new = set(new_list)
     lex, common = _sex_lexicon(), _common_words()
     keys, fuzzy, strict = _key_index()
-    out.update((t, None) for t in new)  # set operations and comprehensions run in C, word by word
+    out.update(dict.fromkeys(new))  # set operations and comprehensions run in C, word by word
     out.update((t, lex[t]) for t in new.intersection(lex))
-    rest = new.difference(lex)
-    for t in [t for t in rest if "'" in t]:
+    for t in [t for t in new_list if "'" in t and t not in lex]:
         out[t] = lex.get(t[:-2]) if t.endswith("'s") else None
-    rest = [t for t in rest if len(t) >= 4 and t.isalpha()]
+    rest = [t for t in new_list if len(t) >= 4 and t.isalpha() and t not in lex]
     morph = {t: _morphology(t, common) for t in rest if t.endswith(_MORPH_SUFFIXES)}
     morph = {t: h for t, h in morph.items() if h is not None}
     out.update(morph)
@@ -269,8 +273,10 @@ def _lookup(tokens: Iterable[str]) -> dict[str, tuple[str, str] | None]:
                  for t, k, k2 in zip(rest, w.split("\n"), loose)}
         out.update((t, (h[0], "misspelled")) for t, h in found.items() if h is not None)
         near: dict[str, list[tuple[str, str]]] = {}  # first letter -> (token, key) to match fuzzily
-        for t, key in zip(rest, loose):
-            if found[t] is None and 5 <= len(key) <= 16 and key[0] in fuzzy and t not in common:
+        candidates = [(t, k) for t, k in zip(rest, loose) if 5 <= len(k) <= 16 and found[t] is None
+                      and t not in common]
+        for t, key in candidates[:MAX_FUZZY]:
+            if key[0] in fuzzy:
                 near.setdefault(key[0], []).append((t, key))
         for letter, pairs in near.items():  # one C call per first letter (rapidfuzz cdist)
             choices = fuzzy[letter]
@@ -284,7 +290,7 @@ def _lookup(tokens: Iterable[str]) -> dict[str, tuple[str, str] | None]:
                     out[t] = (keys[choices[j]][0], "misspelled")
     if len(cache) > _REF_CACHE_MAX:
         cache.clear()
-    cache.update((t, out[t]) for t in new)
+    cache.update({t: out[t] for t in new_list})
     return out
 
 
@@ -326,7 +332,7 @@ _CODES = {"m": "M", "h": "M", "f": "F", "w": "F", "masc": "M", "fem": "F"}
 
 def _hits(words: Iterable[str]) -> dict[str, tuple[str, str]]:
     """The distinct tokens among ``words`` that refer to a sex, looked up once (``_lookup``, cached)."""
-    return {w: r for w, r in _lookup({w for w in words if w[0].isalpha()}).items() if r is not None}
+    return {w: r for w, r in _lookup(w for w in words if w[0].isalpha()).items() if r is not None}
 
 
 def _refs(words: list[str], limit: int = MAX_REFS, hits: dict | None = None) -> list[tuple[int, str, str]]:
