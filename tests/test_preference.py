@@ -194,7 +194,8 @@ def _crafted(n: int = 20_000) -> dict[str, str]:
     novel = " ".join("".join(rng.choice(string.ascii_lowercase) for _ in range(6)) for _ in range(n // 6))
     near = " ".join("".join(rng.choice("mujeres") for _ in range(7)) for _ in range(n // 7))
     lines = {"sex_codes": "sex " + "m " * n, "gender_run": "gender" + "a" * n, "sexo_and": "sexo: " + "hombres y " * n,
-             "sexo_spaces": "sexo" + " " * n + "x", "digits": "gender: " + "1-" * n, "phone_run": "sex " + "1 " * n + "a",
+             "sexo_spaces": "sexo" + " " * n + "x", "digits": "gender: " + "1-" * n,
+             "phone_run": "sex " + "1 " * n + "a",
              "refs": "sex " + "men women " * n, "exclusions": "sexo " + "mujeres no " * n,
              "names": "Sexo " + "Sr. Juan " * n, "email": "sex " + "a.a" * n, "handles": "gender " + "@a" * n,
              "lift": "sex lift " + "lift 1 lbs " * n, "age": "sexo " + "18 a 45 " * n, "novel": "sexo " + novel,

@@ -32,8 +32,9 @@ P(preference) >= ``threshold``. The model is linear, so each reference's share o
 sum of its own features' weights: the reference with the largest share names the preferred sex
 (the other sex when a negation or exclusion cue governs it: "no women" prefers men).
 
-Long texts are cut into chunks of at most ``CHUNK_CHARS`` characters at a space, and at most
-``MAX_REFS`` references per text are read (the first ones); a text is flagged when any chunk is.
+Long texts are cut into chunks of at most ``CHUNK_CHARS`` characters at a space, at most ``MAX_REFS``
+references per text are read and at most ``MAX_UNKNOWN`` distinct words outside the lexicon are checked
+for title endings and misspellings (the first ones); a text is flagged when any chunk is.
 Every step is linear in the text, so a 20 KB post takes milliseconds, however it is crafted.
 
 The model is fitted on first use, deterministically, from the labelled sets committed in
@@ -63,7 +64,7 @@ from rapidfuzz.process import cdist as _cdist
 
 __all__ = ["references", "detect", "Model", "fit", "default_model", "featurize", "training_data",
            "load_writer_set", "leave_one_writer_out", "score_table", "WRITER_FAMILIES", "CHUNK_CHARS", "MAX_REFS",
-           "WINDOW", "MIN_WORDS", "MAX_FUZZY"]
+           "WINDOW", "MIN_WORDS", "MAX_UNKNOWN"]
 
 #: characters per chunk: longer texts are cut at a space into chunks of at most this many characters
 CHUNK_CHARS = 2000
@@ -71,9 +72,10 @@ CHUNK_CHARS = 2000
 MAX_REFS = 32
 #: tokens either side of a reference that make its window
 WINDOW = 5
-#: distinct unknown words per text matched fuzzily against the sex words (the first ones): a post has
-#: a few hundred words at most; thousands of distinct unknown words are machine-made
-MAX_FUZZY = 500
+#: distinct words per text, not in the sex lexicon, checked for job-title endings and misspellings (the
+#: first ones; words of the lexicon are always found): a post has a few hundred distinct words at most,
+#: thousands are machine-made
+MAX_UNKNOWN = 600
 #: words a text without any cue word needs for its frame to be read (a lone "Mama" is a place name)
 MIN_WORDS = 3
 
@@ -118,7 +120,8 @@ _SEX_ENTRIES = [
     # Mexico (chavo, morro, chamaco, bato/vato, plebe), Guatemala (patojo, cuate), Honduras (cipote,
     # guirro), El Salvador (bicho, cipote, chero); masculine and feminine forms
     ("M", "regional", "chavo chavos morro morros chamaco chamacos bato batos vato vatos batillo batillos plebes "
-                      "patojo patojos cipote cipotes guirro guirros bicho bichos chero cheros cuates chambelanes compas gueros"),
+                      "patojo patojos cipote cipotes guirro guirros bicho bichos chero cheros cuates chambelanes "
+                      "compas gueros"),
     ("F", "regional", "chava chavas morra morras chamaca chamacas patoja patojas cipota cipotas guirra guirras bicha "
                       "bichas viejas doñas gals chicks belles gueras morenas"),
     ("M", "mtitle", "busboy busboys bellboy bellboys"),
@@ -243,8 +246,9 @@ def _token_reference(tok: str) -> tuple[str, str] | None:
 def _lookup(tokens: Iterable[str]) -> dict[str, tuple[str, str] | None]:
     """``_token_reference`` of distinct folded tokens, computed together: the spelling keys of the
     tokens not yet seen are made by one pass of each substitution over all of them, and the fuzzy match
-    runs once per first letter (for the first ``MAX_FUZZY`` unknown words, in text order), so a text of
-    thousands of new words costs a few milliseconds. Results are cached (up to ``_REF_CACHE_MAX``)."""
+    runs once per first letter (for the first ``MAX_UNKNOWN`` words outside the lexicon, in text
+    order), so a text of thousands of new words costs a few milliseconds. Results are cached (up to
+    ``_REF_CACHE_MAX``)."""
     cache = _REF_CACHE
     tokens = list(dict.fromkeys(tokens))  # distinct, in the order of the text
     out = {t: cache[t] for t in tokens if t in cache}  # (set & dict would walk the whole cache)
@@ -258,7 +262,7 @@ def _lookup(tokens: Iterable[str]) -> dict[str, tuple[str, str] | None]:
     out.update((t, lex[t]) for t in new.intersection(lex))
     for t in [t for t in new_list if "'" in t and t not in lex]:
         out[t] = lex.get(t[:-2]) if t.endswith("'s") else None
-    rest = [t for t in new_list if len(t) >= 4 and t.isalpha() and t not in lex]
+    rest = [t for t in new_list if len(t) >= 4 and t.isalpha() and t not in lex][:MAX_UNKNOWN]
     morph = {t: _morphology(t, common) for t in rest if t.endswith(_MORPH_SUFFIXES)}
     morph = {t: h for t, h in morph.items() if h is not None}
     out.update(morph)
@@ -275,7 +279,7 @@ def _lookup(tokens: Iterable[str]) -> dict[str, tuple[str, str] | None]:
         near: dict[str, list[tuple[str, str]]] = {}  # first letter -> (token, key) to match fuzzily
         candidates = [(t, k) for t, k in zip(rest, loose) if 5 <= len(k) <= 16 and found[t] is None
                       and t not in common]
-        for t, key in candidates[:MAX_FUZZY]:
+        for t, key in candidates:
             if key[0] in fuzzy:
                 near.setdefault(key[0], []).append((t, key))
         for letter, pairs in near.items():  # one C call per first letter (rapidfuzz cdist)
