@@ -404,7 +404,7 @@ def _joborder_finding(ev: Evidence, cases, *, k):
     coverage = (("text", "") if with_text == orders else
                 ("t", "joborders_titles_only", {}) if with_text == 0 else
                 ("t", "joborders_some_text", {"with_text": ("int", with_text)}))
-    perf = language.rules_performance("blind")
+    perf = language.rules_performance()
     precision = perf["precision"].min()
     precision_clause = (("t", "joborders_precision_all", {}) if precision == 1 else
                         ("t", "joborders_precision_some", {"precision_low": ("pct", precision, 0)}))
