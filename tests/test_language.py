@@ -150,17 +150,6 @@ def test_scan_texts_redacts_everything_it_returns():
         lang.scan_texts(["x"], lang="fr")
 
 
-def test_load_challenge_is_deprecated_for_the_named_loaders():
-    with pytest.warns(DeprecationWarning, match=r"use load_challenge_set\(\)"):
-        old = lang.load_challenge()
-    pd.testing.assert_frame_equal(old, lang.load_challenge_set())
-    with pytest.warns(DeprecationWarning, match=r"use load_job_order_blind_set\(\)"):
-        old = lang.load_challenge(name="blind")
-    pd.testing.assert_frame_equal(old, lang.load_job_order_blind_set())
-    with pytest.raises(ValueError, match=r"name must be one of \['challenge', 'blind'\], got 'x'"):
-        lang.load_challenge(name="x")
-
-
 def test_requirements_that_filter_by_sex():
     out = lang.sex_filter_requirements([
         "Must be able to lift 75 lbs repeatedly", "Debe levantar 35 kg", "Physically strong workers; six months of experience",

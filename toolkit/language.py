@@ -43,7 +43,6 @@ Psychology, 101(1), 109-128.
 """
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -57,10 +56,12 @@ import re2
 import yaml
 
 from toolkit import preference, privacy, schema
+from toolkit.labelled_sets import (EVALUATION_SETS, load_blind_set, load_challenge_set, load_dev_set,
+                                    load_evaluation_set, load_job_order_blind_set)
 
 __all__ = ["detect_sex_preference", "sex_coded_requirements", "gendered_wording", "sex_filter_requirements",
            "load_labelled", "load_challenge_set", "load_job_order_blind_set", "load_dev_set", "load_blind_set",
-           "load_evaluation_set", "load_challenge", "evaluate", "evaluation_table", "family_table",
+           "load_evaluation_set", "evaluate", "evaluation_table", "family_table",
            "rules_performance", "train_classifier", "classify", "scan_job_orders", "scan_texts", "guess_language",
            "redact", "scan_line", "Classifier", "EVALUATION_SETS", "SCORE_WRITERS", "MATCH_CONTEXT", "GUESS_CHARS"]
 
@@ -441,197 +442,6 @@ def load_labelled() -> pd.DataFrame:
     text = resources.files("toolkit").joinpath("data", "job_order_sentences.csv").open(encoding="utf-8")
     with text as fh:
         return pd.read_csv(fh, dtype={"preferred_sex": "string"}, keep_default_na=False)
-
-
-_CHALLENGE_COLUMNS = ["text", "lang", "label", "preferred_sex", "note"]
-_RECRUITMENT_COLUMNS = ["id", "text", "lang", "label", "family", "sex_coded"]
-
-#: labelled sets by name: file in ``toolkit/data`` and layout ("job_order" or "recruitment"); the
-#: ``dev`` set is split into ``dev`` (its train part, on which the rules were written) and ``dev_heldout``
-EVALUATION_SETS = {"challenge": ("job_order_challenge.csv", "job_order"),
-                   "job_order_blind": ("job_order_blind.csv", "job_order"),
-                   "dev": ("recruitment_dev.csv", "recruitment"),
-                   "dev_heldout": ("recruitment_dev.csv", "recruitment"),
-                   "blind": ("recruitment_blind.csv", "recruitment")}
-
-
-def _open_set(file: str, path: str | os.PathLike | None):
-    if path is None:
-        return resources.files("toolkit").joinpath("data", file).open(encoding="utf-8"), file
-    return open(path, encoding="utf-8"), os.fspath(path)
-
-
-def _read_set(fh, name: str, columns: list[str]) -> pd.DataFrame:
-    with fh:
-        data = pd.read_csv(fh, dtype="string", keep_default_na=False)
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(f"{name}: missing column(s) {missing}; expected {columns}")
-    return data
-
-
-def _check_rows(data: pd.DataFrame, name: str, *, sex_column: bool) -> None:
-    """Every row: a non-empty, unrepeated text, a known language and 0/1 label; the line in the message."""
-    seen: set[str] = set()
-    has_sex = "preferred_sex" in data.columns
-    for i, row in enumerate(data.to_dict("records"), start=2):  # line 1 is the header
-        where = f"{name} line {i}"
-        if not row["text"].strip():
-            raise ValueError(f"{where}: empty text")
-        if row["text"] in seen:
-            raise ValueError(f"{where}: text repeated: {row['text']!r}")
-        seen.add(row["text"])
-        if row["lang"] not in ("en", "es"):
-            raise ValueError(f"{where}: lang must be one of ['en', 'es'], got {row['lang']!r}")
-        for col in ("label", "sex_coded"):
-            if col in row and row[col] not in ("0", "1"):
-                raise ValueError(f"{where}: {col} must be one of ['0', '1'], got {row[col]!r}")
-        if sex_column or has_sex:
-            allowed = ("M", "F") if row["label"] == "1" else ("",)
-            if (sex_column or row["preferred_sex"]) and row["preferred_sex"] not in allowed:
-                raise ValueError(f"{where}: preferred_sex must be one of {list(allowed)} when label is "
-                                 f"{row['label']}, got {row['preferred_sex']!r}")
-
-
-def _load_job_order_set(file: str, path) -> pd.DataFrame:
-    fh, name = _open_set(file, path)
-    data = _read_set(fh, name, _CHALLENGE_COLUMNS)
-    _check_rows(data, name, sex_column=True)
-    return data[_CHALLENGE_COLUMNS].assign(label=data["label"].astype(int))
-
-
-def _load_recruitment_set(file: str, path) -> pd.DataFrame:
-    fh, name = _open_set(file, path)
-    data = _read_set(fh, name, _RECRUITMENT_COLUMNS)
-    if not data["id"].is_unique:
-        raise ValueError(f"{name}: id repeated: {data.loc[data['id'].duplicated(), 'id'].iloc[0]!r}")
-    _check_rows(data, name, sex_column=False)
-    extra = [c for c in ("preferred_sex", "split") if c in data.columns]
-    return data[_RECRUITMENT_COLUMNS + extra].astype({"label": int, "sex_coded": int})
-
-
-def load_challenge_set(*, path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The challenge set: hand-written job-order sentences the templates never produced.
-
-    ``toolkit/data/job_order_challenge.csv`` holds 195 sentences (98 English, 97 Spanish; 75 with an
-    explicit preference) written by hand by the project in the style of H-2A/H-2B job orders (duties,
-    requirements, housing, transport, pay). None was generated by ``tools/build_job_order_sentences.py``
-    or uses its templates or word lists, and none is in ``job_order_sentences.csv``; they are not real
-    job orders. Positives vary the phrasing (exclusions such as "Women need not apply" and "Abstenerse
-    mujeres", "looking for 10 strong men", "camas para hombres solamente", "ideal candidate: a woman");
-    negatives include hard cases ("men's and women's restrooms", "Mr./Sra." names, "manhole", "female
-    plug", "hombro", "Manzana", generic masculine "los trabajadores", "sin distinción de sexo"). Sex-marked
-    job titles ("foreman", "cocinera") are labelled 0: the set predates issue 15, under which a call
-    for a feminine title ("Se solicita cocinera") counts as a preference, so the rules flag that one line.
-    The rules were revised on this set, so for them it is not unseen; for the classifier, trained only
-    on the template sentences, it is.
-
-    Columns: ``text``, ``lang`` ("en" or "es"), ``label`` (1 = explicit sex preference or exclusion,
-    0 = none), ``preferred_sex`` ("M" or "F" when label is 1, "" otherwise) and ``note`` (why).
-
-    Parameters
-    ----------
-    path : str or path-like, optional
-        Read this file instead of the packaged one (to validate a copy).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per sentence, ``label`` as int.
-
-    Raises
-    ------
-    ValueError
-        A column is missing, or a row has an empty or repeated text, an unknown language or label, or a
-        ``preferred_sex`` that does not fit its label; the message names the file line.
-    """
-    return _load_job_order_set(EVALUATION_SETS["challenge"][0], path)
-
-
-def load_job_order_blind_set(*, path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The first blind set: 175 job-order sentences (88 English, 87 Spanish; 72 with an explicit
-    preference) in ``toolkit/data/job_order_blind.csv``, written by a separate author who never saw
-    the rules, the templates or the other sets, including informal recruiter posts, misspellings and
-    preferences hidden in requirement lists. Its scores led to issue 15; the rules of issue 15 were
-    written on ``load_dev_set`` and never revised on this set. Columns and errors as
-    ``load_challenge_set``."""
-    return _load_job_order_set(EVALUATION_SETS["job_order_blind"][0], path)
-
-
-def load_dev_set(*, split: str | None = None, path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The development set of recruitment posts and job-order lines the rules were written on.
-
-    ``toolkit/data/recruitment_dev.csv`` (described in ``recruitment_dev.md``): 667 lines, 386 Spanish
-    and 281 English, written by the project (not real posts): Facebook and WhatsApp recruiter posts,
-    flyers, job-order lines and workers' messages, in formal and informal registers, with typos,
-    emoji and ALL CAPS. 361 state a preference (label 1), in the families ``explicit``,
-    ``requirement_field``, ``informal``, ``feminine_title``, ``implied`` and ``exclusion``; the rest
-    are hard negatives (``sexo_indistinto``, ``welcoming``, ``warning_quote``,
-    ``report_discrimination``, ``separate_housing``, ``generic_masculine``, ``requirement_only``,
-    ``neutral``). ``sex_coded`` marks lines with a sex-coded requirement (lifting threshold, upper age
-    limit, strength, height) whatever their label. A quarter of each language and family (seeded) is
-    ``split == "heldout"``: its first score is recorded in ``tests/test_language_dev.py``; after that
-    one look the rules were revised once, so it is not unseen any more.
-
-    Parameters
-    ----------
-    split : {None, "train", "heldout"}, keyword-only
-        Only that part; None (default) for all.
-    path : str or path-like, optional
-        Read this file instead of the packaged one.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``id``, ``text``, ``lang``, ``label`` (int), ``family``, ``sex_coded`` (int),
-        ``preferred_sex`` ("M", "F" or "") and ``split``.
-
-    Raises
-    ------
-    ValueError
-        A bad ``split``, a missing column, or a row with an empty or repeated text or id, an unknown
-        language, a label or sex_coded other than 0/1, or a preferred_sex that does not fit its label.
-    """
-    if split not in (None, "train", "heldout"):
-        raise ValueError(f"split must be one of [None, 'train', 'heldout'], got {split!r}")
-    data = _load_recruitment_set(EVALUATION_SETS["dev"][0], path)
-    return data if split is None else data[data["split"] == split].reset_index(drop=True)
-
-
-def load_blind_set(*, path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The blind set of recruitment posts and job-order lines (``toolkit/data/recruitment_blind.csv``,
-    described in ``recruitment_blind.md``), written by a separate author who saw neither the rules
-    nor the development set. The rules were final and committed before it was first read, and were
-    never changed after: its scores are the honest estimate. Columns as ``load_dev_set`` (without
-    ``split``); errors likewise."""
-    return _load_recruitment_set(EVALUATION_SETS["blind"][0], path)
-
-
-def load_challenge(*, name: str = "challenge", path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Deprecated: use ``load_challenge_set()`` (``name="challenge"``) or ``load_job_order_blind_set()``
-    (``name="blind"``, the first blind set; ``load_blind_set`` is the new one). Kept for one release."""
-    import warnings
-
-    loaders = {"challenge": "load_challenge_set", "blind": "load_job_order_blind_set"}
-    if name not in loaders:
-        raise ValueError(f"name must be one of {list(loaders)}, got {name!r}")
-    warnings.warn(f"load_challenge(name={name!r}) is deprecated and will be removed in the next release; "
-                  f"use {loaders[name]}()", DeprecationWarning, stacklevel=2)
-    return (load_challenge_set if name == "challenge" else load_job_order_blind_set)(path=path)
-
-
-def load_evaluation_set(name: str) -> pd.DataFrame:
-    """One labelled set by name (``EVALUATION_SETS``): text, lang and label, plus family and
-    sex_coded for the recruitment sets (family is the ``note`` of the job-order sets)."""
-    if name not in EVALUATION_SETS:
-        raise ValueError(f"name must be one of {list(EVALUATION_SETS)}, got {name!r}")
-    if name == "challenge":
-        return load_challenge_set().rename(columns={"note": "family"})
-    if name == "job_order_blind":
-        return load_job_order_blind_set().rename(columns={"note": "family"})
-    if name in ("dev", "dev_heldout"):
-        return load_dev_set(split="train" if name == "dev" else "heldout")
-    return load_blind_set()
 
 
 def evaluation_table(model: "Classifier | None" = None, *, seed: int = 0,

@@ -62,6 +62,8 @@ import pandas as pd
 from rapidfuzz.distance import Indel, Levenshtein
 from rapidfuzz.process import cdist as _cdist
 
+from toolkit import labelled_sets
+
 __all__ = ["references", "detect", "Model", "fit", "default_model", "featurize", "training_data",
            "load_writer_set", "leave_one_writer_out", "score_table", "WRITER_FAMILIES", "CHUNK_CHARS", "MAX_REFS",
            "WINDOW", "MIN_WORDS", "MAX_UNKNOWN"]
@@ -741,15 +743,13 @@ def training_data() -> pd.DataFrame:
     (``toolkit/data/recruitment_writers``, writers "A", "B", "C") and each older set of
     ``toolkit.language.EVALUATION_SETS`` as its own writer ("challenge", "job_order_blind", "dev" with
     its held-out part, "blind"). Columns ``writer, id, lang, text, label, family, preferred_sex``."""
-    from toolkit import language
-
     frames = []
     base = resources.files("toolkit").joinpath("data", "recruitment_writers")
     for w, file in _WRITER_FILES.items():
         with resources.as_file(base.joinpath(file)) as p:
             frames.append(load_writer_set(p).assign(writer=w))
     for name in ("challenge", "job_order_blind", "dev", "blind"):
-        d = language.load_dev_set() if name == "dev" else language.load_evaluation_set(name)
+        d = labelled_sets.load_dev_set() if name == "dev" else labelled_sets.load_evaluation_set(name)
         d = d.assign(writer=name)
         if "id" not in d.columns:
             d["id"] = [f"{name}-{i + 1}" for i in range(len(d))]
