@@ -362,13 +362,16 @@ def test_error_values_formulas_and_bad_dates_are_emptied_and_counted(tmp_path):
                                     "BASIC_RATE_OF_PAY: formula without a stored result (emptied)": 1}
 
 
-def test_the_rows_decide_program_and_year_and_a_disagreeing_name_is_an_error(tmp_path):
-    with pytest.raises(DataValidationError, match=r"H-2A_FY2015\.xlsx: the file name says program H-2A, but the "
-                                                  r"rows say H-2B \(column VISA_CLASS"):
-        dol.read_disclosure(_icert(tmp_path, "H-2A_FY2015.xlsx"))
-    with pytest.raises(DataValidationError, match=r"H-2B_FY2019\.xlsx: the file name says fiscal year 2019, but the "
-                                                  r"rows say 2015"):
-        dol.read_disclosure(_icert(tmp_path, "H-2B_FY2019.xlsx"))
+def test_the_rows_decide_program_and_year_and_a_disagreeing_name_is_reported(tmp_path):
+    df = dol.read_disclosure(_icert(tmp_path, "H-2A_FY2015.xlsx"))
+    acc = df.attrs["accounting"]
+    assert (df["program"] == "H-2B").all() and acc["program"] == "H-2B"
+    assert acc["name_disagrees"]["program"].startswith(
+        "H-2A_FY2015.xlsx: the file name says program H-2A, but the rows say H-2B (column VISA_CLASS")
+    assert "rename" not in acc["name_disagrees"]["program"]
+    df = dol.read_disclosure(_icert(tmp_path, "H-2B_FY2019.xlsx"))
+    assert (df["fiscal_year"] == 2015).all()
+    assert list(df.attrs["accounting"]["name_disagrees"]) == ["fiscal year"]
     with pytest.raises(DataValidationError, match="fiscal_year=2016 given, but the decision dates say FY2015"):
         dol.read_disclosure(_icert(tmp_path, "cases.xlsx"), fiscal_year=2016)
     # October decisions belong to the next federal fiscal year
@@ -381,10 +384,14 @@ def test_the_rows_decide_program_and_year_and_a_disagreeing_name_is_an_error(tmp
     df = dol.read_disclosure(_icert(tmp_path, "H-2B_FY2015_b.xlsx", rows=rows))
     assert len(df) == 3 and (df["fiscal_year"] == 2015).all()
     assert df.attrs["accounting"]["rows_decided_outside_fiscal_year"] == 1
-    # 2019 forms without a visa class: H-2A-only headers decide
+    # 2019 forms without a visa class: the case-number prefix decides, else H-2A-only headers
     form = _write(tmp_path / "H-2B_Disclosure_Data_FY2020.xlsx", ERA_HEADERS["form-2019"], ROWS["form-2019"])
-    with pytest.raises(DataValidationError, match="H-2A-only columns TOTAL_WORKERS_H_2A_CERTIFIED"):
-        dol.read_disclosure(form)
+    assert "2 of 2 case numbers in CASE_NUMBER start H-300- (H-2A)" in \
+        dol.read_disclosure(form).attrs["accounting"]["name_disagrees"]["program"]
+    rows = [["C-1234-5678", *r[1:]] for r in ROWS["form-2019"]]
+    form = _write(tmp_path / "H-2B_Disclosure_Data_FY2020.xlsx", ERA_HEADERS["form-2019"], rows)
+    assert "H-2A-only columns TOTAL_WORKERS_H_2A_CERTIFIED" in \
+        dol.read_disclosure(form).attrs["accounting"]["name_disagrees"]["program"]
 
 
 # what the content says about each real file: (program from, fiscal year from, cells emptied)
@@ -419,12 +426,15 @@ def test_real_files_keep_their_program_and_year_from_the_content(real, name):
 
 
 @pytest.mark.realdata
-def test_a_real_file_under_a_wrong_name_is_refused(dol_dir, tmp_path):
+def test_a_real_file_under_a_wrong_name_is_read_by_its_rows_and_the_name_reported(dol_dir, tmp_path):
     import shutil
 
-    for real_name, wrong, says in (("H2B_Disclosure_Data_FY2021_Q1.xlsx", "H-2A_Disclosure_Data_FY2021_Q1.xlsx",
-                                    "program H-2A, but the rows say H-2B"),
-                                   ("H-2B_FY2011.xlsx", "H-2B_FY2019.xlsx", "fiscal year 2019, but the rows say 2011")):
+    for real_name, wrong, says, what in (
+            ("H2B_Disclosure_Data_FY2021_Q1.xlsx", "H-2A_Disclosure_Data_FY2021_Q1.xlsx",
+             "program H-2A, but the rows say H-2B", ("program", "H-2B")),
+            ("H-2B_FY2011.xlsx", "H-2B_FY2019.xlsx", "fiscal year 2019, but the rows say 2011", ("fiscal_year", 2011))):
         shutil.copy(dol_dir / real_name, tmp_path / wrong)
-        with pytest.raises(DataValidationError, match=f"{wrong}: the file name says {says}"):
-            dol.read_disclosure(tmp_path / wrong)
+        df = dol.read_disclosure(tmp_path / wrong)
+        assert (df[what[0]] == what[1]).all()
+        (sentence,) = df.attrs["accounting"]["name_disagrees"].values()
+        assert sentence.startswith(f"{wrong}: the file name says {says}")
