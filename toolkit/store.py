@@ -352,33 +352,59 @@ def read_cases(program: str | None = None, fiscal_years: Iterable[int] | None = 
     return out
 
 
-def deduplicate_cases(df: pd.DataFrame) -> pd.DataFrame:
+def _winning_files(keys: pd.DataFrame) -> pd.Series:
+    """(program, case_number) -> the source file that counts the case: the file of the latest
+    ``fiscal_year``, within a year the most complete release (``releases.rank_file``), file names
+    deciding only ties."""
+    ranks = {f: releases.rank_file(f) for f in keys["source_file"].dropna().unique()}
+    order = (keys.assign(_release=keys["source_file"].map(ranks))
+             .sort_values(["fiscal_year", "_release", "source_file"], kind="stable"))
+    return order.groupby(["program", "case_number"], observed=True)["source_file"].last()
+
+
+def deduplicate_cases(df: pd.DataFrame, *, universe: pd.DataFrame | None = None) -> pd.DataFrame:
     """Drop rows of a case that also appear in a later file (same program and case number).
 
     The file of the latest ``fiscal_year`` wins, and within a year the most complete release
     (``releases.rank_file``: a full-year file over Q4 over Q1; file names decide only ties); rows
-    within one file are kept (sub applications). ``attrs["accounting"]["dropped_in_other_file"]``
-    counts what was dropped.
+    within one file are kept (sub applications). ``universe`` (``program``, ``fiscal_year``,
+    ``case_number``, ``source_file`` of every stored row; default: ``df`` itself) is where the
+    winner is chosen: ``load_cases`` passes the whole store, so a case is counted in one fiscal
+    year whatever years are requested. ``attrs["accounting"]["dropped_in_other_file"]`` counts
+    what was dropped.
     """
     key = ["program", "case_number"]
-    ranks = {f: releases.rank_file(f) for f in df["source_file"].dropna().unique()}
-    order = (df.assign(_release=df["source_file"].map(ranks))
-             .sort_values(["fiscal_year", "_release", "source_file"], kind="stable").drop(columns="_release"))
-    last_file = order.groupby(key, observed=True)["source_file"].transform("last")
-    keep = order["source_file"] == last_file
-    out = order[keep].sort_index()
+    winners = _winning_files(df[key + ["fiscal_year", "source_file"]] if universe is None else universe)
+    last_file = pd.Series(winners.reindex(pd.MultiIndex.from_frame(df[key])).to_numpy(), index=df.index)
+    keep = df["source_file"].eq(last_file).fillna(False).astype(bool)
+    out = df[keep]
     out.attrs = dict(df.attrs)
     out.attrs["accounting"] = {**df.attrs.get("accounting", {}), "dropped_in_other_file": int((~keep).sum())}
     return out
+
+
+_KEY_COLUMNS = ["program", "fiscal_year", "case_number", "source_file"]
+
+
+def _case_keys(root: Path, program: str | None) -> pd.DataFrame:
+    """``_KEY_COLUMNS`` of every stored case row of ``program`` (every program when None), all years."""
+    files = [f for f in _case_files(_read_manifest(root), root) if program is None or _partition_of(f)[0] == program]
+    frames = [_read_parquet(f, columns=_KEY_COLUMNS) for f in files]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_KEY_COLUMNS)
 
 
 def load_cases(program: str | None = None, fiscal_years: Iterable[int] | None = None, *,
                root: str | os.PathLike | None = None, deduplicate: bool = True) -> pd.DataFrame:
     """Canonical cases as analyses count them: ``read_cases`` then, when several stored files hold
     the same case (a Q1 and a Q4 release of one year, or a case decided across years), the rows of
-    the most complete, latest file only (``deduplicate_cases``)."""
-    cases = read_cases(program=program, fiscal_years=fiscal_years, root=root)
-    return deduplicate_cases(cases) if deduplicate else cases
+    the most complete, latest file only (``deduplicate_cases`` over every stored file of the
+    program, so a year's count does not depend on which other years are requested)."""
+    with lock(root, exclusive=False) as root:
+        cases = read_cases(program=program, fiscal_years=fiscal_years, root=root)
+        if not deduplicate:
+            return cases
+        universe = _case_keys(root, program)
+    return deduplicate_cases(cases, universe=universe)
 
 
 def sources(programs: Iterable[str], fiscal_years: Iterable[int], *,
