@@ -40,12 +40,12 @@ import pandas as pd
 from toolkit.errors import SchemaError
 
 __all__ = ["CSV_SUFFIXES", "SHEET_SUFFIXES", "MAX_ROWS", "MAX_COLUMNS", "MAX_CELLS", "MAX_MEMBER_BYTES",
-           "MAX_COMPRESSION_RATIO", "MAX_XLS_BYTES", "MAX_CSV_BYTES", "check_file", "read_csv_text", "open_workbook", "sheet_rows", "all_sheet_rows",
+           "MAX_COMPRESSION_RATIO", "MAX_XLS_BYTES", "MAX_CSV_BYTES", "REPLACEMENT", "check_file", "decide_encoding",
+           "read_csv_text", "read_csv_meta", "open_workbook", "sheet_rows", "all_sheet_rows",
            "read_table", "cell_text"]
 
 CSV_SUFFIXES = (".csv", ".txt")
 SHEET_SUFFIXES = (".xlsx", ".xls", ".xlsm")
-_ENCODINGS = ("utf-8", "cp1252", "latin-1")
 
 #: Excel's last row and column (XFD): a cell at or beyond either is refused (the reader panics there)
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
@@ -157,21 +157,83 @@ def check_file(path: str | Path) -> None:
         raise _refuse(path, f"{size:,} bytes, more than {MAX_CSV_BYTES:,} (MAX_CSV_BYTES) for a csv file")
 
 
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+#: a UTF-8 lead byte followed by the right number of continuation bytes: evidence of UTF-8 text
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+REPLACEMENT = "\ufffd"
+
+
+def decide_encoding(data: bytes) -> tuple[str, str, bool]:
+    r"""(encoding, evidence, replace): how to decode a whole text file, decided once per file.
+
+    A byte-order mark decides (UTF-8, UTF-16 LE/BE). Bytes that decode as UTF-8 are UTF-8. Else the
+    evidence is weighed: when the well-formed UTF-8 multi-byte sequences are at least as many as
+    the bytes that break UTF-8, the file is UTF-8 with a few damaged bytes, decoded with U+FFFD in
+    their place (``replace`` True; the reader reports the rows); otherwise it is cp1252 (latin-1
+    for the five bytes cp1252 leaves undefined). One bad row never turns a UTF-8 file into cp1252.
+
+    >>> decide_encoding("Año,niño\n".encode())[0], decide_encoding("Año\n".encode("cp1252"))[0]
+    ('utf-8', 'cp1252')
+    >>> enc, why, replace = decide_encoding("Año,niño,Peña\n".encode() + b"Pe\xf1a\n")
+    >>> enc, replace, why
+    ('utf-8', True, '3 well-formed UTF-8 sequences, 1 byte that is not UTF-8: UTF-8 with 1 byte replaced by U+FFFD')
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding, f"byte-order mark {bom.hex(' ')}", False
+    try:
+        data.decode("utf-8")
+        return "utf-8", "every byte is valid UTF-8", False
+    except UnicodeDecodeError:
+        pass
+    good = len(_UTF8_SEQUENCE.findall(data))
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count(REPLACEMENT) - data.decode("utf-8", errors="ignore").count(REPLACEMENT)
+    if good >= bad:
+        return ("utf-8", f"{good} well-formed UTF-8 sequences, {bad} byte{'s' * (bad != 1)} that "
+                         f"{'are' if bad != 1 else 'is'} not UTF-8: UTF-8 with {bad} byte{'s' * (bad != 1)} "
+                         "replaced by U+FFFD", True)
+    try:
+        data.decode("cp1252")
+        return "cp1252", f"{bad} bytes that are not UTF-8 and {good} well-formed UTF-8 sequences: cp1252", False
+    except UnicodeDecodeError:
+        return "latin-1", f"{bad} bytes that are not UTF-8, some undefined in cp1252: latin-1", False
+
+
 def read_csv_text(path: Path) -> tuple[pd.DataFrame, str]:
-    """All cells as strings, header as read; the first of UTF-8, cp1252, latin-1 that decodes."""
+    """All cells as strings, header as read, decoded as ``decide_encoding`` says; the evidence and
+    the rows holding replaced bytes are in ``read_csv_meta``. (table, encoding)."""
+    df, meta = read_csv_meta(path)
+    return df, meta["encoding"]
+
+
+def read_csv_meta(path: Path) -> tuple[pd.DataFrame, dict]:
+    """(table, meta): ``meta`` has ``encoding``, ``encoding_evidence`` and ``rows_with_replaced_bytes``
+    (1-based row numbers, the header being row 1, of rows where U+FFFD replaced bytes that were not
+    UTF-8)."""
+    import io
+
     check_file(path)
-    for encoding in _ENCODINGS:
-        try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding), encoding
-        except UnicodeDecodeError:
-            continue
-        except pd.errors.EmptyDataError as exc:
-            raise SchemaError(f"{path.name}: the file is empty") from exc
-        except pd.errors.ParserError as exc:
-            raise SchemaError(f"{path.name}: cannot parse as CSV ({exc})") from exc
-        except OSError as exc:
-            raise SchemaError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    raise SchemaError(f"{path.name}: not text in any of {', '.join(_ENCODINGS)}")  # latin-1 decodes anything
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SchemaError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    encoding, evidence, replace = decide_encoding(data)
+    try:
+        text = data.decode(encoding, errors="replace" if replace else "strict")
+    except UnicodeDecodeError as exc:
+        raise SchemaError(f"{path.name}: not {encoding} text ({exc})") from exc
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError as exc:
+        raise SchemaError(f"{path.name}: the file is empty") from exc
+    except pd.errors.ParserError as exc:
+        raise SchemaError(f"{path.name}: cannot parse as CSV ({exc})") from exc
+    rows = []
+    if replace:
+        hit = df.apply(lambda col: col.str.contains(REPLACEMENT, regex=False, na=False)).any(axis=1)
+        rows = [int(i) + 2 for i in hit[hit].index]
+    return df, {"encoding": encoding, "encoding_evidence": evidence, "rows_with_replaced_bytes": rows}
 
 
 def open_workbook(path: Path):
@@ -242,13 +304,13 @@ def read_table(path: str | Path, sheet: str | int | None = None, *, as_text: boo
     """The first row as header, every other row kept (padded or cut to the header's width).
 
     CSV cells are strings; spreadsheet cells keep calamine's Python values ("" for empty) unless
-    ``as_text`` (``cell_text``). ``meta`` holds ``encoding`` (CSV) or ``sheet`` (spreadsheets).
+    ``as_text`` (``cell_text``). ``meta`` holds ``encoding``, ``encoding_evidence`` and
+    ``rows_with_replaced_bytes`` (CSV, ``read_csv_meta``) or ``sheet`` (spreadsheets).
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        df, encoding = read_csv_text(path)
-        return df, {"encoding": encoding}
+        return read_csv_meta(path)
     if suffix not in SHEET_SUFFIXES:
         raise SchemaError(f"{path.name}: unsupported file type {suffix!r}; expected .csv, .xlsx or .xls")
     name, rows = sheet_rows(path, sheet)

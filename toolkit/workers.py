@@ -65,6 +65,9 @@ class Accounting:
     identifier_columns_dropped: tuple[str, ...] = ()
     identical_rows_kept: int = 0
     population: str = "respondents"
+    #: how a text file was decoded and why (``rawio.decide_encoding``); None for workbooks and tables
+    encoding: str | None = None
+    encoding_evidence: str | None = None
 
     def __post_init__(self):
         if self.population not in POPULATIONS:
@@ -80,7 +83,8 @@ class Accounting:
                 "rows_kept": self.rows_kept, "rows_rejected": dict(self.rows_rejected),
                 "rows_out_of_scope": dict(self.rows_out_of_scope),
                 "identifier_columns_dropped": list(self.identifier_columns_dropped),
-                "identical_rows_kept": self.identical_rows_kept, "population": self.population}
+                "identical_rows_kept": self.identical_rows_kept, "population": self.population,
+                "encoding": self.encoding, "encoding_evidence": self.encoding_evidence}
 
     def describe(self) -> str:
         """One line for the terminal, e.g. ``survey.csv: 120 rows read, 118 kept (applicants);
@@ -158,11 +162,12 @@ def load_mapping(mapping: str | os.PathLike | Mapping | None) -> dict:
             "identifiers": list(mapping.get("identifiers", [])), "population": population}
 
 
-def _read(path_or_df, sheet) -> tuple[pd.DataFrame, str]:
+def _read(path_or_df, sheet) -> tuple[pd.DataFrame, str, dict]:
     if isinstance(path_or_df, pd.DataFrame):
-        return path_or_df.astype("string"), "table"
+        return path_or_df.astype("string"), "table", {}
     path = Path(path_or_df)
-    return rawio.read_table(path, sheet if sheet is not None else None, as_text=True)[0], path.name
+    df, meta = rawio.read_table(path, sheet if sheet is not None else None, as_text=True)
+    return df, path.name, meta
 
 
 def read_workers(path_or_df, mapping: str | os.PathLike | Mapping | None = None, *, source: str | None = None,
@@ -198,14 +203,17 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
                         sheet: str | None = None) -> WorkerRecords:
     """Read user worker records into ``schema.WORKER_COLUMNS`` (see module docstring).
 
-    Rejection reasons: ``unknown_sex_code``, ``bad_fiscal_year``, ``bad_soc_code``,
+    Rejection reasons: ``blank_row`` (every cell empty: not a worker record),
+    ``undecodable_bytes`` (a row of a UTF-8 text file with bytes that are not UTF-8, replaced by
+    U+FFFD: ``rawio.decide_encoding`` decides the encoding once per file, on the evidence reported
+    in ``accounting.encoding_evidence``), ``unknown_sex_code``, ``bad_fiscal_year``, ``bad_soc_code``,
     ``unknown_stage``, ``bad_selected``, ``bad_wage``, ``unknown_origin_state``, ``duplicate_row``
     (a repeated row in a file that identifies people; without identifiers identical rows may be
     different people and are kept, counted in ``accounting["identical_rows_kept"]``).
     With ``strict=True`` the first rejections raise ``DataValidationError`` instead.
     """
     spec = load_mapping(mapping)
-    raw, name = _read(path_or_df, sheet)
+    raw, name, meta = _read(path_or_df, sheet)
     rows_read = len(raw)
     folded = {_fold(c): c for c in raw.columns}
     out = pd.DataFrame(index=raw.index)
@@ -231,6 +239,12 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
 
     def missing(s: pd.Series) -> pd.Series:
         return s.isna() | s.map(lambda v: _fold(v) in _MISSING if isinstance(v, str) else True).astype(bool)
+
+    blank = raw.astype("string").apply(lambda s: s.isna() | s.str.strip().eq("")).all(axis=1) if len(raw.columns) \
+        else pd.Series(True, index=raw.index)
+    reject(blank, "blank_row")
+    replaced = pd.Series(raw.index.isin([r - 2 for r in meta.get("rows_with_replaced_bytes", [])]), index=raw.index)
+    reject(replaced, "undecodable_bytes")
 
     extra_sex = {_fold(k): v for k, v in spec["values"].get("sex", {}).items()}
     sex = out["sex"]
@@ -282,7 +296,7 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
     ids += [c for c in spec.get("identifiers", []) if c in raw.columns and c not in ids]
     # Identical rows are the same person only when the file identifies people; in an anonymous
     # survey two people can give the same answers, so identical rows are kept and counted.
-    identical = raw.astype(str).duplicated()
+    identical = raw.astype(str).duplicated() & ~blank
     if ids:
         reject(identical, "duplicate_row")
 
@@ -308,7 +322,8 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
                             rows_rejected={str(k): int(v) for k, v in dropped.items()},
                             identifier_columns_dropped=() if keep_identifiers else tuple(ids),
                             identical_rows_kept=0 if ids else int(identical.sum()),
-                            population=_population(table, spec.get("population")))
+                            population=_population(table, spec.get("population")),
+                            encoding=meta.get("encoding"), encoding_evidence=meta.get("encoding_evidence"))
     return WorkerRecords(table=table, rejected=rejected.reset_index(drop=True), accounting=accounting)
 
 
