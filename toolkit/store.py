@@ -163,9 +163,40 @@ def _read_manifest(root: Path) -> dict:
     except OSError as exc:
         raise StoreError(f"{path}: cannot read the store manifest ({exc.strerror or exc})") from exc
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise StoreError(f"{path}: the store manifest is corrupt ({exc}); delete the store and ingest again") from exc
+        entries = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise StoreError(f"{path}: the store manifest is corrupt ({str(exc)[:200]}); `h2gender data verify --repair` "
+                         "rebuilds it from the stored partitions") from exc
+    return _check_manifest(entries, path)
+
+
+#: manifest entry fields and the types they must have (``_check_manifest``)
+_ENTRY_TYPES = {"source_file": str, "kind": str, "rows": int, "partitions": list, "files": list, "file_rows": dict,
+                "file_sha256": dict, "coverage": dict, "accounting": dict}
+
+
+def _check_manifest(entries: object, path: Path) -> dict:
+    """The parsed manifest when every entry has the shape the store reads, else a ``StoreError``
+    naming the manifest, the entry and the field (never a bare TypeError later)."""
+    def bad(what: str) -> StoreError:
+        return StoreError(f"{path}: the store manifest is malformed: {what}; `h2gender data verify --repair` "
+                          "rebuilds it from the stored partitions")
+
+    if not isinstance(entries, dict):
+        raise bad(f"expected an object of sources, got {type(entries).__name__}")
+    for sha, e in entries.items():
+        if not isinstance(e, dict):
+            raise bad(f"entry {sha[:16]!r} is {type(e).__name__}, not an object")
+        for key, typ in _ENTRY_TYPES.items():
+            if key in e and e[key] is not None and (not isinstance(e[key], typ) or isinstance(e[key], bool)):
+                raise bad(f"entry {sha[:16]!r}: {key} must be {typ.__name__}, got {type(e[key]).__name__}")
+        for key in ("files", "partitions"):
+            if any(not isinstance(x, str) for x in e.get(key) or []):
+                raise bad(f"entry {sha[:16]!r}: {key} must list text paths")
+        for key in ("source_file", "files"):
+            if not isinstance(e.get(key), _ENTRY_TYPES[key]):
+                raise bad(f"entry {sha[:16]!r} has no {key}")
+    return entries
 
 
 def manifest(root: str | os.PathLike | None = None) -> dict:
@@ -220,7 +251,7 @@ def _same_name(entries: dict, source_sha256: str, source_file: str, replace: boo
 
 
 def _intact(entry: dict, root: Path) -> bool:
-    return all((p := _inside(root, rel)) is not None and p.is_file() for rel in entry.get("files", []))
+    return all((p := _inside(root, rel)) is not None and p.is_file() for rel in (entry.get("files") or []))
 
 
 def _coverage(dates: pd.Series) -> dict:
@@ -365,7 +396,7 @@ def _read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
 
 def _case_files(entries: dict, root: Path) -> list[Path]:
     """The live case partitions (listed in the manifest), sorted; orphans are never read."""
-    return sorted(p for e in entries.values() if e.get("kind") == "cases" for rel in e.get("files", [])
+    return sorted(p for e in entries.values() if e.get("kind") == "cases" for rel in (e.get("files") or [])
                   if (p := _inside(root, rel)) is not None)
 
 
@@ -464,7 +495,7 @@ def sources(programs: Iterable[str], fiscal_years: Iterable[int], *,
     wanted = {f"{p} {int(y)}" for p in programs for y in fiscal_years}
     out = []
     for sha, entry in manifest(root).items():
-        parts = [part for part in entry.get("partitions", []) if part in wanted]
+        parts = [part for part in (entry.get("partitions") or []) if part in wanted]
         if parts:
             out.append({"file": entry["source_file"], "sha256": sha,
                         "release": releases.release_from_name(entry["source_file"]), "partitions": parts})
@@ -475,7 +506,7 @@ def read_table(kind: str, *, root: str | os.PathLike | None = None) -> pd.DataFr
     """A linked companion table from every stored source of that kind (the files the manifest lists)."""
     with lock(root, exclusive=False) as root:
         files = sorted(p for e in _read_manifest(root).values() if e.get("kind") == kind
-                       for rel in e.get("files", []) if (p := _inside(root, rel)) is not None)
+                       for rel in (e.get("files") or []) if (p := _inside(root, rel)) is not None)
         if not files:
             raise StoreError(f"no {kind} table in the store; ingest the companion files first")
         return pd.concat([_read_parquet(f) for f in files], ignore_index=True)
@@ -545,11 +576,15 @@ def _verify(root: Path) -> list[dict]:
         if found:
             return [{"problem": "manifest missing", "file": MANIFEST, "source_file": None, "sha256": None,
                      "detail": f"{len(found)} stored partitions and no manifest; repair rebuilds it from them"}]
-    entries = _read_manifest(root)
+    try:
+        entries = _read_manifest(root)
+    except StoreError as exc:
+        return [{"problem": "manifest corrupt", "file": MANIFEST, "source_file": None, "sha256": None,
+                 "detail": str(exc)}]
     problems, live = [], set()
     for sha, e in sorted(entries.items(), key=lambda kv: str(kv[1].get("source_file", ""))):
         sums = e.get("file_sha256") or {}
-        for rel in e.get("files", []):
+        for rel in (e.get("files") or []):
             live.add(rel)
             where = {"file": rel, "source_file": e.get("source_file"), "sha256": sha}
             path = _inside(root, rel)
@@ -569,7 +604,7 @@ def _verify(root: Path) -> list[dict]:
             except Exception as exc:  # any Arrow or OS error: the file cannot be read
                 problems.append({"problem": "unreadable", **where, "detail": f"{type(exc).__name__}: {exc}"})
                 continue
-            expected = e.get("file_rows", {}).get(rel)
+            expected = (e.get("file_rows") or {}).get(rel)
             if expected is not None and n != expected:
                 problems.append({"problem": "row count", **where, "detail": f"{n} rows, manifest says {expected}"})
     for path in _walk_store_files(root):
@@ -587,7 +622,8 @@ def verify(root: str | os.PathLike | None = None) -> list[dict]:
     "unreadable": not a readable Parquet file; "row count": not the rows the manifest recorded;
     "outside": the manifest lists a path outside the store; "orphan": a file the manifest does
     not list, e.g. left by an interrupted write, or a symbolic link; "manifest missing":
-    partitions without a manifest), ``file`` (relative to the store), ``source_file`` and
+    partitions without a manifest; "manifest corrupt": a manifest that is not JSON or not of the
+    store's shape, which ``repair`` rebuilds from the partitions), ``file`` (relative to the store), ``source_file`` and
     ``sha256`` of the entry (None for orphans) and ``detail``. An empty list: the store is sound."""
     with lock(root, exclusive=False) as root:
         return _verify(root)
@@ -643,7 +679,7 @@ def repair(root: str | os.PathLike | None = None, *, raw_dir: str | os.PathLike 
     actions = []
     with lock(root) as root:
         problems = _verify(root)
-        if problems and problems[0]["problem"] == "manifest missing":
+        if problems and problems[0]["problem"] in ("manifest missing", "manifest corrupt"):
             rebuilt = _rebuild_manifest(root)
             _save_manifest(rebuilt, root)
             actions.append({**problems[0], "action": f"rebuilt the manifest from the partitions of {len(rebuilt)} "
@@ -687,8 +723,8 @@ def repair(root: str | os.PathLike | None = None, *, raw_dir: str | os.PathLike 
                     why.append("no source path recorded and no raw dir given")
                 new = {s: e for s, e in entries.items() if s != sha}
                 _save_manifest(new, root)
-                _remove_files(entry.get("files", []), root)
-                parts = ", ".join(entry.get("partitions", [])) or entry.get("kind")
+                _remove_files((entry.get("files") or []), root)
+                parts = ", ".join((entry.get("partitions") or [])) or entry.get("kind")
                 action = (f"lost: {entry['source_file']} ({entry.get('rows')} rows; {parts}) dropped from the "
                           f"store ({'; '.join(why)}); ingest the file again to restore it")
             actions += [{**p, "action": action} for p in found]

@@ -136,30 +136,89 @@ MEXICAN_STATES = codes.MEXICAN_STATE_CODES
 _fold = codes.fold
 
 
+#: the largest mapping file read (a mapping is a few lines; anything bigger is not one)
+MAX_MAPPING_BYTES = 1_000_000
+
+
+def _check_mapping(mapping: object, name: str) -> Mapping:
+    """Every part of a mapping has the shape the reader expects, else a ``SchemaError`` naming the
+    mapping (``name``), the key and what was expected (never a bare TypeError downstream)."""
+    def kind(v) -> str:
+        return type(v).__name__ if v is not None else "nothing"
+
+    if not isinstance(mapping, Mapping):
+        raise SchemaError(f"{name}: a mapping must be key: value pairs (columns:, values:, ...), got {kind(mapping)}")
+    for key in mapping:
+        if not isinstance(key, str):
+            raise SchemaError(f"{name}: key {key!r} must be text (a canonical field or columns/values/identifiers/"
+                              "population)")
+    columns = mapping.get("columns", {})
+    if columns is not None and not isinstance(columns, Mapping):
+        raise SchemaError(f"{name}: columns must be pairs 'field: your column', got {kind(columns)}")
+    for field_, col in (columns or {}).items():
+        if not isinstance(field_, str) or not isinstance(col, (str, int)) or isinstance(col, bool):
+            raise SchemaError(f"{name}: columns.{field_} must name one column (text), got {kind(col)} {col!r:.60}")
+    values = mapping.get("values", {})
+    if values is not None and not isinstance(values, Mapping):
+        raise SchemaError(f"{name}: values must be pairs 'field: {{your value: code}}', got {kind(values)}")
+    for field_, table in (values or {}).items():
+        if not isinstance(field_, str) or not isinstance(table, Mapping):
+            raise SchemaError(f"{name}: values.{field_} must be pairs 'your value: code', got {kind(table)}")
+        for k, v in table.items():
+            if isinstance(k, (list, dict)) or isinstance(v, (list, dict)) or v is None:
+                raise SchemaError(f"{name}: values.{field_}.{k!r:.40} must map one value to one code, got {kind(v)}")
+    identifiers = mapping.get("identifiers", [])
+    if identifiers is not None and (not isinstance(identifiers, list)
+                                    or not all(isinstance(c, str) for c in identifiers)):
+        raise SchemaError(f"{name}: identifiers must be a list of column names, got {kind(identifiers)}")
+    for field_ in schema.WORKER_COLUMNS:
+        if field_ in mapping and isinstance(mapping[field_], (list, dict, Mapping)):
+            raise SchemaError(f"{name}: {field_} (a constant for every row) must be one value, got {kind(mapping[field_])}")
+    population = mapping.get("population")
+    if population is not None and not isinstance(population, str):
+        raise SchemaError(f"{name}: population must be one of {list(POPULATIONS)}, got {kind(population)}")
+    return mapping
+
+
 def load_mapping(mapping: str | os.PathLike | Mapping | None) -> dict:
-    """Validate a mapping (dict or YAML path); unknown canonical names raise ``SchemaError``."""
+    """Validate a mapping (dict or YAML path); unknown canonical names, a file that is not YAML
+    and a part of the wrong shape raise ``SchemaError`` naming the file (or "mapping") and key."""
     if mapping is None:
         return {"columns": {}, "values": {}, "constants": {}}
+    name = "mapping"
     if not isinstance(mapping, Mapping):
+        if not isinstance(mapping, (str, os.PathLike)):
+            raise SchemaError(f"mapping: expected a dict or the path of a YAML file, got {type(mapping).__name__}")
         path = Path(mapping)
+        name = path.name
         try:
-            mapping = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise SchemaError(f"{path.name}: the mapping is not valid YAML ({exc})") from exc
-    columns = dict(mapping.get("columns", {}))
-    values = dict(mapping.get("values", {}))
+            if path.stat().st_size > MAX_MAPPING_BYTES:
+                raise SchemaError(f"{name}: {path.stat().st_size:,} bytes is not a mapping (at most "
+                                  f"{MAX_MAPPING_BYTES:,} bytes)")
+            mapping = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise SchemaError(f"{path}: cannot read the mapping ({exc.strerror or exc})") from exc
+        except UnicodeDecodeError as exc:
+            raise SchemaError(f"{name}: the mapping is not UTF-8 text (byte {exc.start})") from exc
+        except (yaml.YAMLError, RecursionError) as exc:
+            raise SchemaError(f"{name}: the mapping is not valid YAML ({str(exc).splitlines()[0]})") from exc
+        mapping = {} if mapping is None else mapping
+    mapping = _check_mapping(mapping, name)
+    columns = dict(mapping.get("columns") or {})
+    values = dict(mapping.get("values") or {})
     constants = {k: v for k, v in mapping.items() if k in schema.WORKER_COLUMNS}
     unknown = [k for k in [*columns, *values] if k not in schema.WORKER_COLUMNS]
     extra_keys = [k for k in mapping if k not in ("columns", "values", "identifiers", "population")
                   and k not in schema.WORKER_COLUMNS]
     if unknown or extra_keys:
-        raise SchemaError(f"mapping names unknown canonical fields {unknown + extra_keys}; "
+        raise SchemaError(f"{name}: the mapping names unknown canonical fields {unknown + extra_keys}; "
                           f"allowed: {list(schema.WORKER_COLUMNS)}")
     population = mapping.get("population")
     if population is not None and population not in POPULATIONS:
-        raise SchemaError(f"mapping: population must be one of {list(POPULATIONS)}, got {population!r}")
-    return {"columns": columns, "values": values, "constants": constants,
-            "identifiers": list(mapping.get("identifiers", [])), "population": population}
+        raise SchemaError(f"{name}: population must be one of {list(POPULATIONS)}, got {population!r}")
+    values = {f: {str(k): v for k, v in table.items()} for f, table in values.items()}
+    return {"columns": {k: str(v) for k, v in columns.items()}, "values": values, "constants": constants,
+            "identifiers": list(mapping.get("identifiers") or []), "population": population}
 
 
 def _read(path_or_df, sheet) -> tuple[pd.DataFrame, str, dict]:
