@@ -260,6 +260,12 @@ def coverage_label(row: dict | pd.Series, lang: str) -> str:
     return text + i18n.t("coverage_label_extract", lang) if row["kind"] == "extract" else text
 
 
+def _flag(row, key: str) -> bool:
+    """A boolean column of a coverage row; absent or NA is False (tables from before a column existed)."""
+    value = row.get(key, False)
+    return False if value is None or pd.isna(value) else bool(value)
+
+
 def caveats(coverage: pd.DataFrame, lang: str, *, programs: Iterable[str] | None = None,
             fiscal_years: Iterable[int] | None = None) -> list[str]:
     """Caveat sentences in ``lang``: one per partial program-year (Q1-Q3 release governing the year),
@@ -281,11 +287,11 @@ def caveats(coverage: pd.DataFrame, lang: str, *, programs: Iterable[str] | None
         values = {"program": r["program"], "fy": int(r["fiscal_year"]), "file": r["source_file"],
                   "release": r["release"], "first": month_name(r["first_month"], lang),
                   "last": month_name(r["last_month"], lang), "months": int(r["months"])}
-        if r.get("partial_by_rows", False) is True:
+        if _flag(r, "partial_by_rows"):
             out.append(i18n.t("coverage_rows_partial", lang, **values))
         elif r["partial"]:
             out.append(i18n.t("coverage_partial", lang, **values))
-        if r.get("name_conflict", False) is True:
+        if _flag(r, "name_conflict"):
             named = " ".join(str(v) for v in (r["name_program"], None if pd.isna(r["name_fiscal_year"]) else
                                                f"FY{int(r['name_fiscal_year'])}") if v)
             out.append(i18n.t("coverage_name_conflict", lang, named=named, **values))
