@@ -791,7 +791,6 @@ def wage_gap_cells(cells: pd.DataFrame, group: str = "sex", *,
     out = inference.stat_table(inference.summarise(np.array(list(est.values())), boot, check_level(ci)), list(est))
     out = out.assign(n_focal=n_f, n_reference=n_m, focal=focal, reference=reference, method=method,
                      nondiscriminatory=nondiscriminatory)
-    out.attrs["nondiscriminatory"] = nondiscriminatory  # kept one release; read the column
     return schema.mark_synthetic(out, cells)
 
 
