@@ -444,7 +444,7 @@ _NA = "<NA>"
 class Cell:
     """One published linear relation: the count of ``sex`` over ``values`` of ``dim`` in a scope.
 
-    ``years`` and ``state`` (None: every state) are the scope of the publication; ``dim`` is a
+    ``years`` and ``states`` (empty: every state) are the scope of the publication; ``dim`` is a
     worker column (``soc_code``, ``worksite_state``, ``employer_name``, ``recruiter``,
     ``origin_state``, ``selected``) or ``_total`` / ``_applicants`` (the scope's admitted workers or
     applicants; ``values`` empty); ``values`` the dimension values added together (one for a row,
@@ -452,19 +452,19 @@ class Cell:
     """
 
     years: tuple[int, ...]
-    state: str | None
+    states: tuple[str, ...]
     dim: str
     values: tuple[str, ...]
     sex: str
     count: int | None
 
     def as_list(self) -> list:
-        return [list(self.years), self.state, self.dim, list(self.values), self.sex, self.count]
+        return [list(self.years), list(self.states), self.dim, list(self.values), self.sex, self.count]
 
     @classmethod
     def from_list(cls, row: Sequence) -> "Cell":
-        years, state, dim, values, sex, count = row
-        return cls(tuple(int(y) for y in years), state, dim, tuple(str(v) for v in values), sex,
+        years, states, dim, values, sex, count = row
+        return cls(tuple(int(y) for y in years), tuple(str(x) for x in states), dim, tuple(str(v) for v in values), sex,
                    None if count is None else int(count))
 
 
@@ -525,22 +525,22 @@ class ProtectedTable:
             wide = pd.concat([wide, pd.DataFrame([{self.dim: OTHER, **self.other()}])], ignore_index=True)
         return wide.melt(id_vars=self.dim, var_name="sex", value_name="n")
 
-    def cells(self, years: Sequence[int], state: str | None) -> list[Cell]:
+    def cells(self, years: Sequence[int], states: Sequence[str] = ()) -> list[Cell]:
         """The linear relations this table publishes: each row (hidden: count None) and the
         ``OTHER`` row (used by the statistics, so treated as published)."""
-        years = tuple(int(y) for y in years)
+        years, states = tuple(int(y) for y in years), tuple(str(x) for x in states)
         out = []
         t = self.table
         women = pd.to_numeric(t["women"], errors="coerce")
         men = pd.to_numeric(t["men"], errors="coerce") if "men" in t else pd.to_numeric(t["total"], errors="coerce") - women
         for value, f, m, hid in zip(t[self.dim].astype(str), women, men, self.hidden):
             for sex, n in (("F", f), ("M", m)):
-                out.append(Cell(years, state, self.dim, (value,), sex, None if hid or pd.isna(n) else int(n)))
+                out.append(Cell(years, states, self.dim, (value,), sex, None if hid or pd.isna(n) else int(n)))
         shown = set(t.loc[~self.hidden, self.dim].astype(str))
         rest = tuple(v for v in self.values if v not in shown)
         if rest:
             for sex, n in self.other().items():
-                out.append(Cell(years, state, self.dim, rest, sex, n))
+                out.append(Cell(years, states, self.dim, rest, sex, n))
         return out
 
 
@@ -606,33 +606,48 @@ class AuditError(PrivacyError):
         self.failures = failures
 
 
-def support(workers: pd.DataFrame, dims: Sequence[str] = ("soc_code", "employer_name", "recruiter", "origin_state",
-                                                          "selected")) -> pd.DataFrame:
-    """The atoms of a worker file: the (fiscal year, worksite state, dimension, value)
-    combinations present, for admitted workers and, for ``selected``, applicants.
+#: Dimensions whose published tables count only workers with an occupation (``analysis.shortfall_by``).
+_NEEDS_SOC = ("worksite_state", "employer_name", "recruiter")
 
-    Missing values are an atom of their own (``"<NA>"``), never published, so that the atoms of
-    every dimension add up to the same totals.
+
+def support(workers: pd.DataFrame, dims: Sequence[str] = ("soc_code", "worksite_state", "employer_name", "recruiter",
+                                                          "origin_state", "selected")) -> pd.DataFrame:
+    """The atoms of a worker file: the (fiscal year, worksite state, dimension, value)
+    combinations present, for admitted workers and, for ``selected``, applicants with a case
+    number (as the adverse-impact table counts them).
+
+    A missing value is an atom of its own (``"<NA>"``), never published, so that the atoms of every
+    dimension add up to the same totals; so is a worker without an occupation in the dimensions
+    whose tables count only workers with one (``_NEEDS_SOC``).
 
     Examples
     --------
     >>> w = pd.DataFrame({"fiscal_year": [2019] * 3, "worksite_state": ["GA", "GA", "FL"],
     ...                   "soc_code": ["45-2092", None, "45-2092"], "sex": ["F", "M", "M"], "stage": "admitted"})
-    >>> support(w).to_dict("records")[:2]
-    [{'year': 2019, 'state': 'FL', 'dim': 'soc_code', 'value': '45-2092'}, {'year': 2019, 'state': 'GA', 'dim': 'soc_code', 'value': '45-2092'}]
+    >>> support(w).query("dim == 'worksite_state'")["value"].tolist()
+    ['FL', '<NA>', 'GA']
     """
     parts = []
     year = workers["fiscal_year"] if "fiscal_year" in workers else pd.Series(0, index=workers.index)
     base = pd.DataFrame({"year": pd.to_numeric(year, errors="coerce").fillna(0).astype(int).to_numpy(),
                          "state": workers["worksite_state"].astype("string").fillna(_NA).to_numpy()
                          if "worksite_state" in workers else _NA}, index=workers.index)
-    admitted = workers["stage"].eq("admitted").fillna(False).to_numpy() if "stage" in workers else np.ones(len(workers), bool)
+    admitted = (workers["stage"].eq("admitted").fillna(False).to_numpy(bool) if "stage" in workers
+                else np.ones(len(workers), bool))
+    has_soc = workers["soc_code"].notna().to_numpy() if "soc_code" in workers else np.ones(len(workers), bool)
     for dim in dims:
         if dim not in workers:
             continue
-        rows = (workers["selected"].notna().to_numpy() if POPULATIONS.get(dim) == "applicants" else admitted)
-        part = base[rows].assign(dim=dim, value=workers.loc[rows, dim].astype("string").fillna(_NA).to_numpy())
-        parts.append(part)
+        if POPULATIONS.get(dim) == "applicants":
+            rows = workers["selected"].notna().to_numpy()
+            if "case_number" in workers:
+                rows &= workers["case_number"].notna().to_numpy()
+        else:
+            rows = admitted
+        value = workers[dim].astype("string").fillna(_NA)
+        if dim in _NEEDS_SOC:
+            value = value.where(has_soc, _NA)
+        parts.append(base[rows].assign(dim=dim, value=value[rows].to_numpy()))
     if not parts:
         return pd.DataFrame(columns=["year", "state", "dim", "value"])
     out = pd.concat(parts, ignore_index=True).drop_duplicates()
@@ -653,35 +668,66 @@ def _variables(sup: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return atoms, totals
 
 
-def _cell_vars(cell: Cell, atoms: pd.DataFrame, totals: pd.DataFrame) -> np.ndarray:
-    years = set(cell.years)
-    if cell.dim in ("_total", "_applicants", "worksite_state"):
-        t = totals[totals["year"].isin(years) & (totals["sex"] == cell.sex)
-                   & (totals["pop"] == ("applicants" if cell.dim == "_applicants" else "admitted"))]
-        if cell.state is not None:
-            t = t[t["state"] == cell.state]
-        if cell.dim == "worksite_state":
-            t = t[t["state"].isin(set(cell.values))]
-        return t["var"].to_numpy()
-    a = atoms[(atoms["dim"] == cell.dim) & atoms["year"].isin(years) & (atoms["sex"] == cell.sex)
-              & atoms["value"].isin(set(cell.values))]
-    if cell.state is not None:
-        a = a[a["state"] == cell.state]
-    return a["var"].to_numpy()
+class _Index:
+    """Variables of each (dimension, sex) and of each (population, sex) as arrays, for fast lookup."""
+
+    def __init__(self, atoms: pd.DataFrame, totals: pd.DataFrame):
+        self.atoms = {key: (g["year"].to_numpy(), g["state"].to_numpy(), g["value"].to_numpy(), g["var"].to_numpy())
+                      for key, g in atoms.groupby(["dim", "sex"], sort=False)}
+        self.totals = {key: (g["year"].to_numpy(), g["state"].to_numpy(), g["var"].to_numpy())
+                       for key, g in totals.groupby(["pop", "sex"], sort=False)}
+
+    def vars(self, cell: Cell) -> np.ndarray:
+        years = list(cell.years)
+        if cell.dim in ("_total", "_applicants"):
+            got = self.totals.get(("applicants" if cell.dim == "_applicants" else "admitted", cell.sex))
+            if got is None:
+                return np.array([], dtype=int)
+            year, state, var = got
+            keep = np.isin(year, years)
+        else:
+            got = self.atoms.get((cell.dim, cell.sex))
+            if got is None:
+                return np.array([], dtype=int)
+            year, state, value, var = got
+            keep = np.isin(year, years) & np.isin(value, list(cell.values))
+        if cell.states:
+            keep &= np.isin(state, list(cell.states))
+        return var[keep]
 
 
-def audit(cells: Sequence[Cell], sup: pd.DataFrame, *, k: int) -> pd.DataFrame:
+def _solve(c: np.ndarray, a_eq, b_eq, a_ub=None, b_ub=None, bounds=(0, None)):
+    from scipy.optimize import linprog
+
+    res = linprog(c, A_eq=a_eq, b_eq=b_eq, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+    if res.status == 2:
+        raise PrivacyError("the published cells contradict each other: they cannot all come from one "
+                           "worker file (an earlier publication recorded from a different reading?)")
+    return res
+
+
+def audit(cells: Sequence[Cell], sup: pd.DataFrame, *, k: int, exact: bool = False) -> pd.DataFrame:
     """Each hidden cell's feasible interval given every published cell, and the rule (module docstring).
 
     Variables: the atoms of ``sup`` (``support``) by sex and the (year, state, population, sex)
     totals, all >= 0; equations: for each (year, state, dimension, sex) the atoms add to the
-    total of their population, and each published cell equals its count. For each hidden cell,
-    ``linprog`` (HiGHS) minimises and maximises the sum of its variables.
+    total of their population, and each published cell equals its count. A hidden cell's interval
+    is [min, max] of the sum of its variables (``linprog``, HiGHS, sparse; the continuous
+    relaxation, as sdcTable's ``attack()``: at least as wide as the integer one's hull, and equal
+    to it for one-margin and two-way tables).
+
+    The rule needs, per hidden cell, one feasible solution where it is at most 1 and one where it
+    is at least k. So the audit solves rounds of two LPs over every hidden cell still without
+    such a witness (minimise their sum; maximise the sum of min(cell, k)), which give most cells
+    both, then one LP (min or max) for each cell still without its witness. With
+    ``exact=True`` it solves both LPs for every cell.
 
     Returns
     -------
-    DataFrame, one row per distinct hidden cell: ``years``, ``state``, ``dim``, ``values``,
-    ``sex``, ``low``, ``high`` and ``safe`` (low <= 1 and high >= k, or high == 0).
+    DataFrame, one row per distinct hidden cell: ``years``, ``states``, ``dim``, ``values``,
+    ``sex``, ``low`` and ``high`` (exact when the cell's own LP was solved, else the value of a
+    feasible solution: then the interval reaches at least that far), and ``safe`` (low <= 1 and
+    high >= k, or high == 0).
 
     Raises
     ------
@@ -692,17 +738,17 @@ def audit(cells: Sequence[Cell], sup: pd.DataFrame, *, k: int) -> pd.DataFrame:
     --------
     One hidden state beside its column's total is its remainder:
 
-    >>> sup = pd.DataFrame({"year": 2019, "state": ["GA", "VT"], "dim": "soc_code", "value": "45-2092"})
-    >>> cells = [Cell((2019,), None, "_total", (), "F", 23), Cell((2019,), None, "worksite_state", ("GA",), "F", 20),
-    ...          Cell((2019,), None, "worksite_state", ("VT",), "F", None)]
+    >>> sup = pd.DataFrame({"year": 2019, "state": ["GA", "VT"], "dim": "worksite_state", "value": ["GA", "VT"]})
+    >>> cells = [Cell((2019,), (), "_total", (), "F", 23), Cell((2019,), (), "worksite_state", ("GA",), "F", 20),
+    ...          Cell((2019,), (), "worksite_state", ("VT",), "F", None)]
     >>> audit(cells, sup, k=10)[["values", "low", "high", "safe"]].to_dict("records")
     [{'values': ('VT',), 'low': 3, 'high': 3, 'safe': False}]
     """
     from scipy import sparse
-    from scipy.optimize import linprog
 
     k = _check_k(k)
     atoms, totals = _variables(sup)
+    index = _Index(atoms, totals)
     n = len(atoms) + len(totals)
     rows, cols, vals, rhs = [], [], [], []
     r = 0
@@ -716,9 +762,9 @@ def audit(cells: Sequence[Cell], sup: pd.DataFrame, *, k: int) -> pd.DataFrame:
         r += 1
     hidden: dict[tuple, np.ndarray] = {}
     for cell in cells:
-        var = _cell_vars(cell, atoms, totals)
+        var = index.vars(cell)
         if cell.count is None:
-            hidden.setdefault((cell.years, cell.state, cell.dim, cell.values, cell.sex), var)
+            hidden.setdefault((cell.years, cell.states, cell.dim, cell.values, cell.sex), var)
             continue
         if not len(var):
             if cell.count != 0:
@@ -731,23 +777,58 @@ def audit(cells: Sequence[Cell], sup: pd.DataFrame, *, k: int) -> pd.DataFrame:
         r += 1
     a_eq = sparse.csr_array((vals, (rows, cols)), shape=(r, n))
     b_eq = np.asarray(rhs)
-    out = []
-    for (years, state, dim, values, sex), var in hidden.items():
-        bounds = []
-        for sign in (1.0, -1.0):
+    keys = list(hidden)
+    m = len(keys)
+    # H: hidden cell h = sum of its variables (one row per cell)
+    h_rows = np.concatenate([[i] * len(hidden[key]) for i, key in enumerate(keys)]) if m else np.array([], int)
+    h_cols = np.concatenate([hidden[key] for key in keys]) if m else np.array([], int)
+    cell_matrix = sparse.csr_array((np.ones(len(h_cols)), (h_rows.astype(int), h_cols.astype(int))), shape=(m, n))
+    low = np.full(m, np.inf)   # smallest value seen in a feasible solution (exact once solved)
+    high = np.full(m, -np.inf)
+    exact_low, exact_high = np.zeros(m, bool), np.zeros(m, bool)
+
+    def witness(x):
+        y = cell_matrix @ x[:n]
+        np.minimum(low, y, out=low)
+        np.maximum(high, y, out=high)
+
+    # rounds over every cell still without its witness: minimise their sum; maximise the sum of
+    # min(cell, k) (t_h <= cell h, 0 <= t_h <= k); stop when a round witnesses nothing new
+    while m and not exact:
+        need_low, need_high = low > 1 + 1e-6, high < k - 1e-6
+        before = need_low.sum() + need_high.sum()
+        if need_low.any():
+            witness(_solve(cell_matrix[need_low].sum(axis=0), a_eq, b_eq).x)
+        if need_high.any():
+            sel = cell_matrix[need_high]
+            q = sel.shape[0]
+            a_ub = sparse.hstack([-sel, sparse.eye_array(q)], format="csr")
+            res = _solve(np.concatenate([np.zeros(n), -np.ones(q)]), sparse.hstack([a_eq, sparse.csr_array((r, q))]),
+                         b_eq, a_ub, np.zeros(q), bounds=[(0, None)] * n + [(0, k)] * q)
+            witness(res.x)
+        if (low > 1 + 1e-6).sum() + (high < k - 1e-6).sum() == before:
+            break
+    for i in range(m):
+        for sign, seen, done in ((1.0, low, exact_low), (-1.0, high, exact_high)):
+            enough = seen[i] <= 1 + 1e-6 if sign > 0 else seen[i] >= k - 1e-6
+            if done[i] or (enough and not exact):
+                continue
             c = np.zeros(n)
-            c[var] = sign
-            res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-            if res.status == 2:
-                raise PrivacyError("the published cells contradict each other: they cannot all come from one "
-                                   "worker file (an earlier publication recorded from a different reading?)")
-            bounds.append(np.inf if res.status == 3 else sign * res.fun)
-        low, high = bounds[0], bounds[1]
-        low_i = int(np.ceil(low - 1e-6))
-        high_i = int(np.floor(high + 1e-6)) if np.isfinite(high) else np.iinfo(np.int64).max
-        out.append({"years": years, "state": state, "dim": dim, "values": values, "sex": sex, "low": low_i,
-                    "high": high_i, "safe": bool((low_i <= 1 and high_i >= k) or high_i == 0)})
-    return pd.DataFrame(out, columns=["years", "state", "dim", "values", "sex", "low", "high", "safe"])
+            c[hidden[keys[i]]] = sign
+            res = _solve(c, a_eq, b_eq)
+            if res.status == 3:  # unbounded above
+                high[i], exact_high[i] = np.inf, True
+                continue
+            witness(res.x)
+            done[i] = True
+            seen[i] = sign * res.fun
+    out = []
+    for i, (years, states, dim, values, sex) in enumerate(keys):
+        low_i = int(np.ceil(low[i] - 1e-6))
+        high_i = int(np.floor(high[i] + 1e-6)) if np.isfinite(high[i]) else np.iinfo(np.int64).max
+        out.append({"years": years, "states": states, "dim": dim, "values": values, "sex": sex, "low": low_i,
+                    "high": high_i, "safe": bool((low_i <= 1 and high_i >= k) or (exact_high[i] and high_i == 0))})
+    return pd.DataFrame(out, columns=["years", "states", "dim", "values", "sex", "low", "high", "safe"])
 
 
 # ------------------------------------------------------------------------------------------------
