@@ -93,7 +93,7 @@ from toolkit.errors import PrivacyError
 
 __all__ = ["Kind", "KINDS", "K_DEFAULT", "ALLOWED_COLUMNS", "OTHER", "RULE", "PERSON_IDENTIFIER_COLUMNS",
            "primary_mask", "protect_rows", "protect", "ProtectedTable", "Cell", "support", "audit", "AuditError",
-           "drop_identifiers", "rank_visible",
+           "drop_identifiers", "rank_visible", "SUPPORT_COLUMNS",
            "band", "share_allowed", "scope_allows", "map_values", "publishable_columns", "protect_table",
            "share_text"]
 
@@ -311,7 +311,9 @@ ALLOWED_COLUMNS: dict[str, dict[str, str]] = {
                     "log_odds_ratio_se": "derived", "shortfall": "derived", "positions": "public"},
     "states": {"worksite_state": "public", "women": "protected", "men": "protected", "total": "protected",
                "expected_women": "derived", "women_share_observed": "derived", "shortfall": "derived",
-               "missing_per_100": "derived", "positions": "public", "expected_share": "public"},
+               "missing_per_100": "derived", "positions": "public",
+               # weighted by the workers' occupations: it gives a hidden state's workers back
+               "expected_share": "derived"},
     **{key: {entity: "public", "women": "protected", "men": "protected", "total": "protected",
              "expected_share": "derived", "observed_share": "derived", "shrunk_share": "derived",
              "shortfall": "derived", "shrunk_shortfall": "derived", "shrunk_ratio": "derived", "p_value": "derived",
@@ -457,15 +459,18 @@ class Cell:
     values: tuple[str, ...]
     sex: str
     count: int | None
+    #: the programs of the scope (empty: every program of the file)
+    programs: tuple[str, ...] = ()
 
     def as_list(self) -> list:
-        return [list(self.years), list(self.states), self.dim, list(self.values), self.sex, self.count]
+        return [list(self.years), list(self.states), self.dim, list(self.values), self.sex, self.count,
+                list(self.programs)]
 
     @classmethod
     def from_list(cls, row: Sequence) -> "Cell":
-        years, states, dim, values, sex, count = row
+        years, states, dim, values, sex, count, *programs = row
         return cls(tuple(int(y) for y in years), tuple(str(x) for x in states), dim, tuple(str(v) for v in values), sex,
-                   None if count is None else int(count))
+                   None if count is None else int(count), tuple(str(p) for p in (programs[0] if programs else ())))
 
 
 @dataclass(frozen=True)
@@ -525,22 +530,22 @@ class ProtectedTable:
             wide = pd.concat([wide, pd.DataFrame([{self.dim: OTHER, **self.other()}])], ignore_index=True)
         return wide.melt(id_vars=self.dim, var_name="sex", value_name="n")
 
-    def cells(self, years: Sequence[int], states: Sequence[str] = ()) -> list[Cell]:
+    def cells(self, years: Sequence[int], states: Sequence[str] = (), programs: Sequence[str] = ()) -> list[Cell]:
         """The linear relations this table publishes: each row (hidden: count None) and the
         ``OTHER`` row (used by the statistics, so treated as published)."""
-        years, states = tuple(int(y) for y in years), tuple(str(x) for x in states)
+        years, states, programs = tuple(int(y) for y in years), tuple(str(x) for x in states), tuple(programs)
         out = []
         t = self.table
         women = pd.to_numeric(t["women"], errors="coerce")
         men = pd.to_numeric(t["men"], errors="coerce") if "men" in t else pd.to_numeric(t["total"], errors="coerce") - women
         for value, f, m, hid in zip(t[self.dim].astype(str), women, men, self.hidden):
             for sex, n in (("F", f), ("M", m)):
-                out.append(Cell(years, states, self.dim, (value,), sex, None if hid or pd.isna(n) else int(n)))
+                out.append(Cell(years, states, self.dim, (value,), sex, None if hid or pd.isna(n) else int(n), programs))
         shown = set(t.loc[~self.hidden, self.dim].astype(str))
         rest = tuple(v for v in self.values if v not in shown)
         if rest:
             for sex, n in self.other().items():
-                out.append(Cell(years, states, self.dim, rest, sex, n))
+                out.append(Cell(years, states, self.dim, rest, sex, n, programs))
         return out
 
 
@@ -608,11 +613,13 @@ class AuditError(PrivacyError):
 
 #: Dimensions whose published tables count only workers with an occupation (``analysis.shortfall_by``).
 _NEEDS_SOC = ("worksite_state", "employer_name", "recruiter")
+#: The columns of ``support``.
+SUPPORT_COLUMNS = ["program", "year", "state", "dim", "value"]
 
 
 def support(workers: pd.DataFrame, dims: Sequence[str] = ("soc_code", "worksite_state", "employer_name", "recruiter",
                                                           "origin_state", "selected")) -> pd.DataFrame:
-    """The atoms of a worker file: the (fiscal year, worksite state, dimension, value)
+    """The atoms of a worker file: the (program, fiscal year, worksite state, dimension, value)
     combinations present, for admitted workers and, for ``selected``, applicants with a case
     number (as the adverse-impact table counts them).
 
@@ -629,7 +636,9 @@ def support(workers: pd.DataFrame, dims: Sequence[str] = ("soc_code", "worksite_
     """
     parts = []
     year = workers["fiscal_year"] if "fiscal_year" in workers else pd.Series(0, index=workers.index)
-    base = pd.DataFrame({"year": pd.to_numeric(year, errors="coerce").fillna(0).astype(int).to_numpy(),
+    base = pd.DataFrame({"program": workers["program"].astype("string").fillna(_NA).to_numpy()
+                         if "program" in workers else _NA,
+                         "year": pd.to_numeric(year, errors="coerce").fillna(0).astype(int).to_numpy(),
                          "state": workers["worksite_state"].astype("string").fillna(_NA).to_numpy()
                          if "worksite_state" in workers else _NA}, index=workers.index)
     admitted = (workers["stage"].eq("admitted").fillna(False).to_numpy(bool) if "stage" in workers
@@ -649,19 +658,21 @@ def support(workers: pd.DataFrame, dims: Sequence[str] = ("soc_code", "worksite_
             value = value.where(has_soc, _NA)
         parts.append(base[rows].assign(dim=dim, value=value[rows].to_numpy()))
     if not parts:
-        return pd.DataFrame(columns=["year", "state", "dim", "value"])
+        return pd.DataFrame(columns=SUPPORT_COLUMNS)
     out = pd.concat(parts, ignore_index=True).drop_duplicates()
-    return out.sort_values(["dim", "year", "state", "value"], ignore_index=True)[["year", "state", "dim", "value"]]
+    return out.sort_values(["dim", "program", "year", "state", "value"], ignore_index=True)[SUPPORT_COLUMNS]
 
 
 def _variables(sup: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Atom variables (one per support row and sex) and total variables (one per year, state,
     population and sex); atoms first."""
+    if "program" not in sup:
+        sup = sup.assign(program=_NA)
     sup = sup.assign(year=sup["year"].astype(int), state=sup["state"].astype(str), value=sup["value"].astype(str),
-                     pop=sup["dim"].map(POPULATIONS).fillna("admitted"))
+                     program=sup["program"].astype(str), pop=sup["dim"].map(POPULATIONS).fillna("admitted"))
     atoms = pd.concat([sup.assign(sex=s) for s in ("F", "M")], ignore_index=True)
     atoms["var"] = np.arange(len(atoms))
-    scopes = sup[["year", "state"]].drop_duplicates()
+    scopes = sup[["program", "year", "state"]].drop_duplicates()
     totals = pd.concat([scopes.assign(pop=p, sex=s) for p in ("admitted", "applicants") for s in ("F", "M")],
                        ignore_index=True)
     totals["var"] = len(atoms) + np.arange(len(totals))
@@ -672,9 +683,9 @@ class _Index:
     """Variables of each (dimension, sex) and of each (population, sex) as arrays, for fast lookup."""
 
     def __init__(self, atoms: pd.DataFrame, totals: pd.DataFrame):
-        self.atoms = {key: (g["year"].to_numpy(), g["state"].to_numpy(), g["value"].to_numpy(), g["var"].to_numpy())
-                      for key, g in atoms.groupby(["dim", "sex"], sort=False)}
-        self.totals = {key: (g["year"].to_numpy(), g["state"].to_numpy(), g["var"].to_numpy())
+        self.atoms = {key: (g["program"].to_numpy(), g["year"].to_numpy(), g["state"].to_numpy(), g["value"].to_numpy(),
+                            g["var"].to_numpy()) for key, g in atoms.groupby(["dim", "sex"], sort=False)}
+        self.totals = {key: (g["program"].to_numpy(), g["year"].to_numpy(), g["state"].to_numpy(), g["var"].to_numpy())
                        for key, g in totals.groupby(["pop", "sex"], sort=False)}
 
     def vars(self, cell: Cell) -> np.ndarray:
@@ -683,16 +694,18 @@ class _Index:
             got = self.totals.get(("applicants" if cell.dim == "_applicants" else "admitted", cell.sex))
             if got is None:
                 return np.array([], dtype=int)
-            year, state, var = got
+            program, year, state, var = got
             keep = np.isin(year, years)
         else:
             got = self.atoms.get((cell.dim, cell.sex))
             if got is None:
                 return np.array([], dtype=int)
-            year, state, value, var = got
+            program, year, state, value, var = got
             keep = np.isin(year, years) & np.isin(value, list(cell.values))
         if cell.states:
             keep &= np.isin(state, list(cell.states))
+        if cell.programs:
+            keep &= np.isin(program, list(cell.programs))
         return var[keep]
 
 
@@ -753,10 +766,11 @@ def audit(cells: Sequence[Cell], sup: pd.DataFrame, *, k: int, exact: bool = Fal
     rows, cols, vals, rhs = [], [], [], []
     r = 0
     # links: atoms of each (year, state, dim, sex) add to their population's total
-    tot_index = totals.set_index(["year", "state", "pop", "sex"])["var"]
-    for (year, state, dim, pop, sex), g in atoms.groupby(["year", "state", "dim", "pop", "sex"], sort=False):
+    tot_index = totals.set_index(["program", "year", "state", "pop", "sex"])["var"]
+    for (program, year, state, dim, pop, sex), g in atoms.groupby(["program", "year", "state", "dim", "pop", "sex"],
+                                                                  sort=False):
         rows += [r] * (len(g) + 1)
-        cols += [*g["var"].tolist(), int(tot_index[(year, state, pop, sex)])]
+        cols += [*g["var"].tolist(), int(tot_index[(program, year, state, pop, sex)])]
         vals += [1.0] * len(g) + [-1.0]
         rhs.append(0.0)
         r += 1
@@ -764,7 +778,7 @@ def audit(cells: Sequence[Cell], sup: pd.DataFrame, *, k: int, exact: bool = Fal
     for cell in cells:
         var = index.vars(cell)
         if cell.count is None:
-            hidden.setdefault((cell.years, cell.states, cell.dim, cell.values, cell.sex), var)
+            hidden.setdefault((cell.years, cell.states, cell.dim, cell.values, cell.sex, cell.programs), var)
             continue
         if not len(var):
             if cell.count != 0:
@@ -823,7 +837,7 @@ def audit(cells: Sequence[Cell], sup: pd.DataFrame, *, k: int, exact: bool = Fal
             done[i] = True
             seen[i] = sign * res.fun
     out = []
-    for i, (years, states, dim, values, sex) in enumerate(keys):
+    for i, (years, states, dim, values, sex, _programs) in enumerate(keys):
         low_i = int(np.ceil(low[i] - 1e-6))
         high_i = int(np.floor(high[i] + 1e-6)) if np.isfinite(high[i]) else np.iinfo(np.int64).max
         out.append({"years": years, "states": states, "dim": dim, "values": values, "sex": sex, "low": low_i,

@@ -253,13 +253,13 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     occ = ct.assign(shortfall=ct["expected_women"] - ct["women"])
     occ_p = disclosure.protect(occ, "occupations", "soc_code", k=k, forced=_forced(occ, "soc_code", forced))
     occ_s = disclosure.rank_visible(occ_p.table, ["total"], "soc_code", ascending=False, rank=None)
-    years, state = tuple(ev.request.fiscal_years), _states(ev.request)
-    ev.disclosed += occ_p.cells(years, state)
+    years, state, programs = tuple(ev.request.fiscal_years), _states(ev.request), tuple(ev.request.programs)
+    ev.disclosed += occ_p.cells(years, state, programs)
     # the scope's totals as the sentence prints them (workers of occupations with a benchmark share)
-    ev.disclosed += [disclosure.Cell(years, state, "soc_code", tuple(ov["soc_code"].astype(str)), sex, n)
+    ev.disclosed += [disclosure.Cell(years, state, "soc_code", tuple(ov["soc_code"].astype(str)), sex, n, programs)
                      for sex, n in (("F", women), ("M", total - women))]
     # the scope's admitted women and men: counted as published (the audit is then at least as strict)
-    ev.disclosed += [disclosure.Cell(years, state, "_total", (), sex, int((admitted["sex"] == sex).sum()))
+    ev.disclosed += [disclosure.Cell(years, state, "_total", (), sex, int((admitted["sex"] == sex).sum()), programs)
                      for sex in ("F", "M")]
     view = occ_p.view()
     if view.loc[view["soc_code"] != disclosure.OTHER, "soc_code"].nunique() < 2:
@@ -272,9 +272,9 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     # the sentence names an occupation only when its row is published, it has women and its shares
     # leave no small rest
     named = ct.merge(_visible(occ_s)[["soc_code"]], on="soc_code")
-    named = named[[w > 0 and disclosure.share_allowed(w, t, k=k) and disclosure.share_allowed(w, women, k=k)
-                   for w, t in zip(named["women"], named["total"])]].sort_values(["women", "soc_code"],
-                                                                                 ascending=[False, True])
+    keep = np.array([w > 0 and disclosure.share_allowed(w, t, k=k) and disclosure.share_allowed(w, women, k=k)
+                     for w, t in zip(named["women"], named["total"])], dtype=bool)
+    named = named[keep].sort_values(["women", "soc_code"], ascending=[False, True])
     if len(named) and h is not None:
         top = named.iloc[0]
         ev.findings.append(_finding(
@@ -311,7 +311,8 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
         for _, row in ai.iterrows():
             n_sel, n_app = int(row["selected"]), int(row["applicants"])
             ev.disclosed += [disclosure.Cell(years, state, "selected", (str(v),), str(row["group"]),
-                                             None if hid else n) for v, n in ((True, n_sel), (False, n_app - n_sel))]
+                                             None if hid else n, programs)
+                             for v, n in ((True, n_sel), (False, n_app - n_sel))]
 
     # 4. wages
     paid = admitted.dropna(subset=["wage_hourly"])
@@ -343,7 +344,7 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     st = analysis.shortfall_by(workers, cases, bench, "worksite_state")
     st_p = disclosure.protect(st, "states", "worksite_state", k=k, forced=_forced(st, "worksite_state", forced))
     st_s = disclosure.rank_visible(st_p.table, ["total"], "worksite_state", ascending=False, rank=None)
-    ev.disclosed += st_p.cells(years, state)
+    ev.disclosed += st_p.cells(years, state, programs)
     ev.raw_tables["states"] = st_s
     ev.tables["states"] = TableSpec(st_s, {
         "worksite_state": ("col_state", "text"), "total": ("col_workers", "int"), "women": ("col_women", "int"),
@@ -356,7 +357,8 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     oc = origin.groupby("origin_state").size().rename("women").reset_index()
     drawn = disclosure.map_values(oc["women"], k=k)  # a map never isolates one area
     oc = oc.assign(women=drawn.to_numpy(), suppressed=drawn.isna().to_numpy())
-    ev.disclosed += [disclosure.Cell(years, state, "origin_state", (str(v),), "F", None if pd.isna(n) else int(n))
+    ev.disclosed += [disclosure.Cell(years, state, "origin_state", (str(v),), "F", None if pd.isna(n) else int(n),
+                                     programs)
                      for v, n in zip(oc["origin_state"], oc["women"])]
     ev.figures["origin"] = FigureSpec("mexico_map", oc, {"column": "women", "title": "fig_origin",
                                                          "legend": "axis_count", "cmap": "magma_r",
@@ -369,7 +371,7 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
         # entities with fewer than k workers are never listed; they count as hidden rows
         pt = disclosure.protect(per, key, entity, k=k, shown=(per["total"] >= k).to_numpy(),
                                 forced=_forced(per, entity, forced))
-        ev.disclosed += pt.cells(years, state)
+        ev.disclosed += pt.cells(years, state, programs)
         scr = _screen(pt, per, entity, k=k, expected_share=float(pooled["expected_share"]))
         ev.raw_tables[key] = scr
         ev.tables[key] = TableSpec(scr.head(10), {

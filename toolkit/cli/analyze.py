@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli.options import build_request, request_options
+from toolkit.cli.options import build_request, guard_publication, ledger_forced, new_release_option, request_options
 
 
 @click.command()
@@ -15,8 +15,9 @@ from toolkit.cli.options import build_request, request_options
               show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
               help="Format of the tables (the findings are always findings.json).")
+@new_release_option
 @click.pass_context
-def analyze(ctx, out, fmt, **options) -> None:
+def analyze(ctx, out, fmt, new_release, **options) -> None:
     """Write the evidence tables (CSV or JSON, numbers unformatted, small cells suppressed, every row)
     and the findings with their numbers, intervals and sentences (findings.json)."""
     import pandas as pd
@@ -28,9 +29,11 @@ def analyze(ctx, out, fmt, **options) -> None:
         raise click.UsageError("analyze writes one language; use --lang en or --lang es")
     lang = request.langs[0]
     ds = dataset.load(request)
-    if "workers" in ds.accounting:
+    ev = evidence.build(ds, commit=runinfo.git_commit(), rendered=runinfo.now_utc(),
+                        forced=ledger_forced(ctx, ds, new_release=new_release))
+    guard_publication(ctx, ds, [ev], command="analyze", new_release=new_release, created=ev.provenance["rendered"])
+    if "workers" in ev.provenance["accounting"]:  # a refused scope prints no size
         click.echo(f"worker records: {workers.describe_accounting(ds.accounting['workers'])}", err=True)
-    ev = evidence.build(ds, commit=runinfo.git_commit(), rendered=runinfo.now_utc())
     out.mkdir(parents=True, exist_ok=True)
     for name, table in ev.raw_tables.items():
         if name not in disclosure.ALLOWED_COLUMNS:

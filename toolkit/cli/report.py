@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli.options import build_request, request_options
+from toolkit.cli.options import build_request, guard_publication, ledger_forced, new_release_option, request_options
 
 
 @click.command()
@@ -14,8 +14,9 @@ from toolkit.cli.options import build_request, request_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/out"), show_default=True)
 @click.option("--paper", "paper_size", type=click.Choice(["letter", "a4"]), default=None,
               help="PDF page size; default letter (English and Spanish: US filings, Mexican carta).")
+@new_release_option
 @click.pass_context
-def report(ctx, fmt, out, paper_size, **options) -> None:
+def report(ctx, fmt, out, paper_size, new_release, **options) -> None:
     """Render the evidence report (evidence -> HTML -> PDF with WeasyPrint; no Jupyter kernel)."""
     from tqdm.auto import tqdm
 
@@ -26,9 +27,11 @@ def report(ctx, fmt, out, paper_size, **options) -> None:
     request = build_request(ctx, **options)
     click.echo(f"==> loading {request.source} data ({request.program_label}, FY{request.years_label})", err=True)
     ds = dataset.load(request)
-    if "workers" in ds.accounting:
+    ev = evidence.build(ds, commit=runinfo.git_commit(), rendered=runinfo.now_utc(),
+                        forced=ledger_forced(ctx, ds, new_release=new_release))
+    guard_publication(ctx, ds, [ev], command="report", new_release=new_release, created=ev.provenance["rendered"])
+    if "workers" in ev.provenance["accounting"]:  # a refused scope prints no size
         click.echo(f"worker records: {workers.describe_accounting(ds.accounting['workers'])}", err=True)
-    ev = evidence.build(ds, commit=runinfo.git_commit(), rendered=runinfo.now_utc())
     written, pdf_error = [], None
     for lang in tqdm(request.langs, desc="report", unit="language", disable=len(request.langs) < 2):
         click.echo(f"==> rendering the {lang.upper()} report", err=True)
