@@ -93,7 +93,7 @@ from toolkit.errors import PrivacyError
 
 __all__ = ["Kind", "KINDS", "K_DEFAULT", "ALLOWED_COLUMNS", "OTHER", "RULE", "PERSON_IDENTIFIER_COLUMNS",
            "primary_mask", "protect_rows", "protect", "ProtectedTable", "Cell", "support", "audit", "AuditError",
-           "drop_identifiers", "rank_visible", "SUPPORT_COLUMNS",
+           "drop_identifiers", "rank_visible", "SUPPORT_COLUMNS", "hide_small_counts",
            "band", "share_allowed", "scope_allows", "map_values", "publishable_columns", "protect_table",
            "share_text"]
 
@@ -870,3 +870,38 @@ def drop_identifiers(df: pd.DataFrame, *, keep: Sequence[str] = ()) -> tuple[pd.
     keep = {c.lower() for c in keep}
     drop = [c for c in df.columns if str(c).lower() in PERSON_IDENTIFIER_COLUMNS and str(c).lower() not in keep]
     return df.drop(columns=drop), drop
+
+
+def hide_small_counts(table: pd.DataFrame, count_cols: str | Sequence[str], *, k: int = K_DEFAULT,
+                      dependent: Sequence[str] = (), flag: str = "suppressed") -> pd.DataFrame:
+    """Primary suppression only: rows with a count in 1..k-1 in ``count_cols`` get those counts and
+    the ``dependent`` columns set to ``<NA>`` and ``flag`` True (a copy).
+
+    For tables of public records where hiding small counts is a presentation choice (job orders).
+    Counts of people never go through it: they go through ``protect`` (primary and secondary
+    suppression, audited).
+
+    Examples
+    --------
+    >>> hide_small_counts(pd.DataFrame({"job_orders": [3, 40]}), "job_orders", k=10)["suppressed"].tolist()
+    [True, False]
+    """
+    k = _check_k(k)
+    cols = [count_cols] if isinstance(count_cols, str) else list(count_cols)
+    dependent = list(dependent)
+    missing = [c for c in cols + dependent if c not in table.columns]
+    if missing:
+        raise KeyError(f"hide_small_counts: columns {missing} not in table (has {list(table.columns)})")
+    out = table.copy()
+    small = np.zeros(len(out), dtype=bool)
+    for c in cols:
+        small |= primary_mask(out[c], k=k)
+    for c in cols + dependent:
+        if small.any():
+            if pd.api.types.is_integer_dtype(out[c]) and not pd.api.types.is_extension_array_dtype(out[c]):
+                out[c] = out[c].astype("Int64")
+            elif pd.api.types.is_float_dtype(out[c]) and not pd.api.types.is_extension_array_dtype(out[c]):
+                out[c] = out[c].astype("Float64")
+            out.loc[small, c] = pd.NA
+    out[flag] = small
+    return out

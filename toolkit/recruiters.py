@@ -113,7 +113,7 @@ def summary(cases: pd.DataFrame, recruiters: pd.DataFrame | None = None, *, benc
     Province" joined), ``cases``, ``shared_cases``, ``employers``, ``occupations`` (SOC codes
     joined), ``positions``, ``expected_women``, ``expected_share``, ``workers``, ``women``,
     ``source`` ("appendix_c", "worker_records" or "both"). Counts are raw: a display must pass
-    them through ``privacy.suppress``.
+    them through ``disclosure.protect``.
 
     Examples
     --------

@@ -18,7 +18,7 @@ validates types and codes, and accounts for every row: ``read_worker_records`` r
 year, worksite state) and adds what it left out to the accounting; no row left is an error.
 ``read_workers`` is the older form that returns the table alone (accounting in ``attrs``, kept
 for existing callers). Person identifiers (names, passport numbers, phone numbers; see
-``privacy.PERSON_IDENTIFIER_COLUMNS``) are dropped at load unless ``keep_identifiers=True``.
+``disclosure.PERSON_IDENTIFIER_COLUMNS``) are dropped at load unless ``keep_identifiers=True``.
 A mapping may say what the rows are (``population: respondents``); otherwise it is read from the
 data: rows with a stage before admission or ``selected`` False make them "applicants", rows that
 record admission (stage "admitted" or ``selected`` True) "admitted workers", anything else
@@ -35,7 +35,7 @@ from typing import Literal, get_args
 import pandas as pd
 import yaml
 
-from toolkit import codes, privacy, rawio, schema
+from toolkit import codes, disclosure, rawio, schema
 from toolkit.errors import DataValidationError, SchemaError
 
 __all__ = ["read_workers", "read_worker_records", "in_scope", "describe_accounting", "load_mapping", "Accounting", "WorkerRecords",
@@ -278,7 +278,7 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
     if source is not None or "source" not in out:
         out["source"] = source or name
 
-    ids = [c for c in raw.columns if _fold(c).replace(" ", "_") in privacy.PERSON_IDENTIFIER_COLUMNS]
+    ids = [c for c in raw.columns if _fold(c).replace(" ", "_") in disclosure.PERSON_IDENTIFIER_COLUMNS]
     ids += [c for c in spec.get("identifiers", []) if c in raw.columns and c not in ids]
     # Identical rows are the same person only when the file identifies people; in an anonymous
     # survey two people can give the same answers, so identical rows are kept and counted.
