@@ -491,25 +491,29 @@ def eb_prior(art: Artifact, key: str, hidden_totals: dict[str, int], women: int)
     return _narrowed(claims)
 
 
-def weighted_share_totals(art: Artifact, expected_total: float, workers_total: int) -> list[Claim]:
-    """Hidden states' workers from a worker-weighted expected share printed for hidden rows: with the
-    scope's expected women and workers, sum_h share_h x n_h and sum_h n_h are known; two hidden
-    rows give both sizes (claims on sex "T")."""
-    st = art.tables.get("states")
-    if st is None or "expected_share" not in st:
+def weighted_share_totals(art: Artifact, expected_total: float, workers_total: int, key: str = "states",
+                          share: str = "expected_share") -> list[Claim]:
+    """Hidden rows' workers from a share that weights the expected women by workers: the states'
+    worker-weighted expected share printed for hidden rows, or the occupations' benchmark share
+    with the scope's expected women pooled over every occupation. With the scope's expected women
+    and workers, sum_h share_h x n_h and sum_h n_h are known; two hidden rows give both sizes
+    (claims on sex "T")."""
+    table = art.tables.get(key)
+    scope = ENTITY_SCOPES[key]
+    if table is None or share not in table:
         return []
-    hidden = st[st["women"].isna() & st["expected_share"].notna()]
-    vis = st[st["women"].notna()]
-    if len(hidden) != 2 or len(st[st["women"].isna()]) != 2:
+    hidden = table[table["women"].isna() & table[share].notna()]
+    vis = table[table["women"].notna()]
+    if len(hidden) != 2 or len(table[table["women"].isna()]) != 2:
         return []
-    e_rest = expected_total - float((vis["expected_share"] * vis["total"]).sum())
+    e_rest = expected_total - float((vis[share] * vis["total"]).sum())
     n_rest = workers_total - float(vis["total"].sum())
-    s = hidden["expected_share"].to_numpy(float)
+    s = hidden[share].to_numpy(float)
     if math.isclose(s[0], s[1]):
         return []
     n0 = (e_rest - s[1] * n_rest) / (s[0] - s[1])
-    return [Claim("worksite_state", str(v), "T", int(round(n)), "states: weighted expected share of hidden rows")
-            for v, n in zip(hidden["worksite_state"], (n0, n_rest - n0))]
+    return [Claim(scope, str(v), "T", int(round(n)), f"{key}: {share} of hidden rows with the scope's expected women")
+            for v, n in zip(hidden[scope], (n0, n_rest - n0))]
 
 
 def two_publications(nation: Artifact, states: dict[str, Artifact]) -> list[Claim]:

@@ -354,6 +354,30 @@ def test_weighted_expected_share_of_hidden_states_attack(outputs):
         assert not [c for c in got if sizes.get(c.value) == c.count], got
 
 
+def test_expected_women_pooled_over_hidden_occupations_attack(outputs):
+    # the scope's expected women pooled over every occupation (weighted by its workers) with the
+    # benchmark share printed for every occupation give the hidden occupations' workers back
+    k = 10
+    occ = _planted_counts(outputs.planted, "soc_code")
+    bench = {"45-2041": 0.265, "53-7064": 0.529, "45-2092": 0.265 * 1.01}
+    occ = occ.assign(women_share=occ["soc_code"].map(bench))
+    expected = float((occ["women_share"] * occ["total"]).sum())
+    hidden = _hidden_by_rule(occ, "soc_code", k).to_numpy()
+    naive = Artifact("naive", k, tables={"occupations": occ.assign(women=occ["women"].where(~hidden),
+                                                                   total=occ["total"].where(~hidden))})
+    sizes = dict(zip(occ["soc_code"], occ["total"]))
+    got = weighted_share_totals(naive, expected, int(occ["total"].sum()), "occupations", "women_share")
+    assert got and all(sizes[c.value] == c.count for c in got), got
+    for kk in KS:
+        art, _ = outputs.analyze(kk, "en")
+        av = art.tables.get("availability")
+        if av is None or av["expected"].isna().all():
+            continue
+        got = weighted_share_totals(art, float(av["expected"].iloc[0]), int(av["total"].iloc[0]), "occupations",
+                                    "women_share")
+        assert not [c for c in got if sizes.get(c.value) == c.count], got
+
+
 def test_two_publications_of_one_worker_file(outputs, tmp_path):
     k, truth = 10, outputs.planted.truth()
     nation, run = outputs.analyze(k, "en")
@@ -412,7 +436,7 @@ def test_a_refused_scope_prints_no_size(outputs):
         said = {int(x) for x in re.findall(r"(?<![\d.,:-])(\d[\d,]*)(?![\d.,:-])", (r.stderr + r.stdout).replace(",", ""))}
         assert not (said & sizes), (said & sizes, r.stderr)
     for a in ([art] if art else []) + arts:
-        assert "rows read" not in a.raw and "filas" not in a.raw
+        assert "rows read" not in a.raw
 
 
 def test_ranks_are_over_visible_rows_only(outputs):

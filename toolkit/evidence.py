@@ -234,9 +234,15 @@ def _visible(table: pd.DataFrame) -> pd.DataFrame:
 def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstrap, forced):
     """Findings, tables and figure data from worker records; every number through ``disclosure``."""
     admitted = workers[workers["stage"] == "admitted"]
+    # the occupation table first: every statistic below takes its published view, never a hidden cell
+    ct = analysis.channelling_table(workers, bench, by=["soc_code"])
+    occ = ct.assign(shortfall=ct["expected_women"] - ct["women"])
+    occ_p = disclosure.protect(occ, "occupations", "soc_code", k=k, forced=_forced(occ, "soc_code", forced))
+    occ_s = disclosure.rank_visible(occ_p.table, ["total"], "soc_code", ascending=False, rank=None)
+
     # 1. shortfall against the occupational benchmark (the scope has at least k women and k men)
     ov = analysis.observed_vs_expected(workers, cases, bench, by=["soc_code"]).dropna(subset=["women_share"])
-    pooled = analysis.pooled_expected_share(ov)
+    pooled = analysis.pooled_expected_share(_benchmark_view(ov, occ_p, cases, bench))
     women, total = int(ov["women"].sum()), int(ov["total"].sum())
     a = discrimination.availability_counts(women, total, pooled["expected_share"],
                                            expected_share_se=pooled["expected_share_se"], wide=True).iloc[0]
@@ -249,10 +255,6 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
 
     # 2. channelling and segregation: M and H take the published view of the occupation table (its
     # visible rows and the hidden ones merged, disclosure.OTHER), never a hidden cell
-    ct = analysis.channelling_table(workers, bench, by=["soc_code"])
-    occ = ct.assign(shortfall=ct["expected_women"] - ct["women"])
-    occ_p = disclosure.protect(occ, "occupations", "soc_code", k=k, forced=_forced(occ, "soc_code", forced))
-    occ_s = disclosure.rank_visible(occ_p.table, ["total"], "soc_code", ascending=False, rank=None)
     years, state, programs = tuple(ev.request.fiscal_years), _states(ev.request), tuple(ev.request.programs)
     ev.disclosed += occ_p.cells(years, state, programs)
     # the scope's totals as the sentence prints them (workers of occupations with a benchmark share)
@@ -380,6 +382,28 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
             "shrunk_share": ("col_shrunk", "pct"), "expected_share": ("col_benchmark", "pct"),
             "q_value": ("col_q", "num3"), "credible": ("col_credible", "bool")}, f"t_{key}",
             notes=(("t_employers_note", {}), ("t_protected_note", {})))
+
+
+def _benchmark_view(ov: pd.DataFrame, occ_p: disclosure.ProtectedTable, cases, bench) -> pd.DataFrame:
+    """The occupations with a benchmark share as the pooled expected share sees them: visible rows
+    as they are, the hidden ones merged (``disclosure.OTHER``: their workers = the printed total minus
+    the visible rows) with a benchmark share weighted by the DOL positions certified in those
+    occupations (public), so that the expected women take no hidden count as input."""
+    hidden = set(occ_p.table.loc[occ_p.hidden, "soc_code"].astype(str))
+    is_hidden = ov["soc_code"].astype(str).isin(hidden)
+    vis = ov[~is_hidden][["total", "women_share", "women_share_se"]]
+    rest = int(ov["total"].sum() - vis["total"].sum())
+    if not rest:
+        return vis
+    codes = ov.loc[is_hidden, "soc_code"].astype(str)
+    b = bench.drop_duplicates("soc_code").assign(soc_code=lambda d: d["soc_code"].astype(str)).set_index("soc_code")
+    pos = analysis.certified_positions(cases, ["soc_code"]) if len(cases) else pd.DataFrame(columns=["soc_code", "positions"])
+    weight = pos.assign(soc_code=pos["soc_code"].astype(str)).set_index("soc_code")["positions"].reindex(codes).fillna(0)
+    weight = weight if weight.sum() > 0 else pd.Series(1.0, index=codes)  # no position: equal weights
+    share = float((weight * b["women_share"].reindex(codes)).sum() / weight.sum())
+    se = float(np.sqrt((weight ** 2 * b["women_share_se"].reindex(codes).fillna(0) ** 2).sum()) / weight.sum())
+    return pd.concat([vis, pd.DataFrame([{"total": rest, "women_share": share, "women_share_se": se}])],
+                     ignore_index=True)
 
 
 def _states(req: Request) -> tuple[str, ...]:
