@@ -719,8 +719,12 @@ def _solve(c: np.ndarray, a_eq, b_eq, a_ub=None, b_ub=None, bounds=(0, None)):
     return res
 
 
-def audit(cells: Sequence[Cell], sup: pd.DataFrame, *, k: int, exact: bool = False) -> pd.DataFrame:
+def audit(cells, sup: pd.DataFrame | None = None, *, k: int | None = None, exact: bool = False) -> pd.DataFrame:
     """Each hidden cell's feasible interval given every published cell, and the rule (module docstring).
+
+    ``cells`` is a sequence of ``Cell`` with ``sup`` and ``k``, or a publication (anything with
+    ``scopes``, each with an ``evidence``: ``toolkit.publication.Publication``), whose scopes'
+    ``Evidence.disclosed`` and ``Evidence.support`` are audited together at its request's k.
 
     Variables: the atoms of ``sup`` (``support``) by sex and the (year, state, population, sex)
     totals, all >= 0; equations: for each (year, state, dimension, sex) the atoms add to the
@@ -759,6 +763,12 @@ def audit(cells: Sequence[Cell], sup: pd.DataFrame, *, k: int, exact: bool = Fal
     """
     from scipy import sparse
 
+    if hasattr(cells, "scopes"):  # a publication: every scope's evidence together
+        evs = [scope.evidence for scope in cells.scopes]
+        k = k if k is not None else cells.request.k
+        sups = [ev.support for ev in evs if len(ev.support)]
+        sup = pd.concat(sups, ignore_index=True).drop_duplicates() if sups else pd.DataFrame(columns=SUPPORT_COLUMNS)
+        cells = [c for ev in evs for c in ev.disclosed]
     k = _check_k(k)
     atoms, totals = _variables(sup)
     index = _Index(atoms, totals)
