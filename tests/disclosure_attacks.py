@@ -471,8 +471,11 @@ def eb_prior(art: Artifact, key: str, hidden_totals: dict[str, int], women: int)
     names = [str(n) for n in hidden[scope] if str(n) in hidden_totals]
     if len(vis) < 2 or not names:
         return []
-    (k1, n1, s1), (k2, n2, s2) = vis[["women", "total", "shrunk_share"]].astype(float).to_numpy()[:2]
-    # s = (k + a) / (n + a + b): two linear equations in a and b
+    # s = (k + a) / (n + a + b): two rows with different shrunk shares give a and b
+    rows = vis[["women", "total", "shrunk_share"]].astype(float).drop_duplicates("shrunk_share").to_numpy()
+    if len(rows) < 2:
+        return []
+    (k1, n1, s1), (k2, n2, s2) = rows[:2]
     coef = np.array([[1 - s1, -s1], [1 - s2, -s2]])
     a, b = np.linalg.solve(coef, np.array([s1 * n1 - k1, s2 * n2 - k2]))
     rest = women - int(vis["women"].sum())
