@@ -288,7 +288,7 @@ def _hidden_by_rule(table: pd.DataFrame, scope: str, k: int) -> pd.Series:
     from toolkit import disclosure
 
     kinds = {scope: "public", "women": "protected", "total": "protected"}
-    work = table.assign(men=table["total"] - table["women"])
+    work = table[[scope, "women", "total"]].assign(men=table["total"] - table["women"])
     return disclosure.protect_rows(work, {**kinds, "men": "protected"}, k=k)["suppressed"]
 
 
@@ -413,7 +413,7 @@ def test_every_output_of_the_matrix_passes_the_lp_audit(outputs):
             outputs.artifacts(k, lang)
         book = ledger.read(sha, root=outputs.data_dir(k) / "store")
         pubs = [p for p in book["publications"] if p["release"] == book["release"]]
-        commands = {p["command"] for p in pubs}
+        commands = {c for p in pubs for c in p["commands"]}
         if k < 60:  # at k = 60 the scope is refused: nothing from the records is published or recorded
             assert {"analyze", "report", "site"} <= commands, commands
         cells = [disclosure.Cell.from_list(row) for p in pubs for row in p["cells"]]

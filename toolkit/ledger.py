@@ -16,8 +16,8 @@ A new publication from the same file:
    release; if a hidden count could then be narrowed, it is refused (``check_and_record``
    raises ``disclosure.AuditError`` naming the earlier publication it conflicts with) and nothing
    is written;
-3. otherwise is recorded (an exact repeat, e.g. the same report in the other language, is not
-   recorded twice).
+3. otherwise is recorded (an exact repeat, e.g. the same report in the other language or the site
+   publishing the same national evidence, adds its command to the earlier record's ``commands``).
 
 ``new_release=True`` (``--new-release``) starts a new release: earlier publications are kept in
 the ledger but no longer audited against, so their outputs must be withdrawn before the new
@@ -132,7 +132,10 @@ def check_and_record(sha256: str, cells: Sequence[disclosure.Cell], sup: pd.Data
             ledger["release"] += 1
         earlier = _current(ledger)
         same = [p for p in earlier if p["digest"] == digest]
-        if same:
+        if same:  # the same cells again (another language, format or command): noted, not audited again
+            if command not in same[0].setdefault("commands", [same[0]["command"]]):
+                same[0]["commands"].append(command)
+                _write(path, ledger)
             return same[0]
         kmax = max([int(k)] + [int(p["k"]) for p in earlier])
         alone = _fails(cells, sup, int(k))
@@ -145,14 +148,20 @@ def check_and_record(sha256: str, cells: Sequence[disclosure.Cell], sup: pd.Data
                                 if len(_fails(_cells([p]) + cells, _support([p], sup), max(int(k), int(p["k"]))))),
                                None)
                 raise disclosure.AuditError(_message(both, culprit if culprit else earlier), both)
-        pub = {"digest": digest, "release": ledger["release"], "command": command,
+        pub = {"digest": digest, "release": ledger["release"], "command": command, "commands": [command],
                "scope": {"years": [int(y) for y in years], "states": [str(s) for s in states]}, "k": int(k),
                "created": created, "cells": rows,
                "support": sup[disclosure.SUPPORT_COLUMNS].astype({"year": int}).values.tolist()}
         ledger["publications"].append(pub)
-        text = json.dumps(ledger, ensure_ascii=False, default=str)
-        store._atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        _write(path, ledger)
         return pub
+
+
+def _write(path: Path, ledger: dict) -> None:
+    """Write the ledger atomically (the store's temporary file, fsync and rename); the caller holds
+    the store lock."""
+    text = json.dumps(ledger, ensure_ascii=False, default=str)
+    store._atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 def _message(failures: pd.DataFrame, earlier) -> str:
