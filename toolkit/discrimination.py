@@ -9,24 +9,22 @@ One vocabulary with ``toolkit.segregation``:
 - the table comes first, then the column of the group compared (``data, group, ...``); options
   are keyword-only and checked on every call (``toolkit.inference``), whatever the others say;
 - ``within=`` names the strata (column or list of columns) everywhere: one block of rows per
-  stratum, or, for ``cmh``, the strata of the common odds ratio (it replaces ``by=`` and
-  ``strata=``, which still work for one release with a ``DeprecationWarning``);
+  stratum, or, for ``cmh``, the strata of the common odds ratio;
 - a ratio or a difference between groups names its ``reference`` group explicitly (and its
   ``focal`` group where there are two), and the result says which;
 - statistics come as a DataFrame indexed by ``stat`` with ``est`` (and ``se``, ``ci_low``,
   ``ci_high``, ``bias`` where there is inference), plus descriptive columns; per-group tables
   (``adverse_impact``, ``screen_entities``, ``availability(..., wide=True)``) have one row per
-  group;
+  group; what a result leaves out (or a fitted prior) is a named field of a small frozen
+  dataclass beside its ``.table`` (``AdverseImpact``, ``TypedWages``, ``Screen``), never
+  ``DataFrame.attrs``;
 - bootstrap replicates are summarised by ``toolkit.inference.summarise``.
 """
 from __future__ import annotations
 
-import functools
-import inspect
 import numbers
-import sys
-import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -37,7 +35,8 @@ from toolkit import disclosure, inference, schema
 from toolkit.inference import check_count, check_fraction, check_labels, check_level, check_number, check_option
 
 __all__ = ["availability", "availability_counts", "availability_from_published", "adverse_impact", "cmh",
-           "selection_model", "wage_gap", "offered_wage_by_typing", "screen_entities", "HIGHEST_RATE"]
+           "selection_model", "wage_gap", "offered_wage_by_typing", "screen_entities", "HIGHEST_RATE",
+           "AdverseImpact", "TypedWages", "Screen"]
 
 Combined = Literal["normal", "exact"]
 WageMethod = Literal["twofold", "threefold"]
@@ -82,49 +81,6 @@ def _two_labels(data: pd.DataFrame, group: str, focal: object, reference: object
 
 
 # ------------------------------------------------------------------------------------------------
-# deprecations: renamed and reordered arguments keep working for one release, with a warning
-def _warn(message: str) -> None:
-    """A ``DeprecationWarning`` attributed to the first caller outside this module."""
-    frame, level = sys._getframe(1), 2
-    while frame is not None and frame.f_code.co_filename == __file__:
-        frame, level = frame.f_back, level + 1
-    warnings.warn(message + " (deprecated; it will stop working in the next release)", DeprecationWarning,
-                  stacklevel=level)
-
-
-def _renamed(positional: Sequence[str] = (), **renames: str):
-    """Accept old call forms of the decorated verb, with a ``DeprecationWarning`` each.
-
-    ``positional``: keyword-only arguments that used to be positional, in their old order after the
-    verb's positional parameters. ``renames``: old keyword -> new keyword (e.g. ``by="within"``).
-    """
-    def decorate(fn):
-        n_pos = sum(p.kind is p.POSITIONAL_OR_KEYWORD for p in inspect.signature(fn).parameters.values())
-
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            if len(args) > n_pos:
-                extra, args = args[n_pos:], args[:n_pos]
-                if len(extra) > len(positional):
-                    raise TypeError(f"{fn.__name__}() takes {n_pos + len(positional)} positional arguments "
-                                    f"but {n_pos + len(extra)} were given")
-                for name, value in zip(positional, extra):
-                    if name in kwargs:
-                        raise TypeError(f"{fn.__name__}() got {name} both by position and by name")
-                    _warn(f"{fn.__name__}: {name} given by position; pass {name}=... by name")
-                    kwargs[name] = value
-            for old, new in renames.items():
-                if old in kwargs:
-                    if new in kwargs:
-                        raise TypeError(f"{fn.__name__}(): give {new}= only, not also {old}=")
-                    _warn(f"{fn.__name__}: {old}= is now {new}= (the stratification name of toolkit.segregation)")
-                    kwargs[new] = kwargs.pop(old)
-            return fn(*args, **kwargs)
-        return wrapper
-    return decorate
-
-
-# ------------------------------------------------------------------------------------------------
 # availability and shortfall
 def _clopper_pearson(k, n, ci):
     alpha = 1 - ci
@@ -135,22 +91,6 @@ def _clopper_pearson(k, n, ci):
     return lo, hi
 
 
-def _availability_dispatch(fn):
-    """Route the old call form ``availability(observed, total, expected_share, by=, data=)``."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        first = args[0] if args else kwargs.get("data")
-        if not isinstance(first, pd.DataFrame) or (args and "data" in kwargs) or "observed" in kwargs:
-            _warn("availability(observed, total, expected_share, by=..., data=...): call "
-                  "availability(data, women=..., total=..., expected_share=..., within=..., wide=True) "
-                  "for a table, or availability_counts(women, total, expected_share) for numbers")
-            return _availability_legacy(*args, **kwargs)
-        return fn(*args, **kwargs)
-    return wrapper
-
-
-@_availability_dispatch
-@_renamed(by="within")
 def availability(data: pd.DataFrame, women: str = "women", total: str = "total",
                  expected_share: str = "expected_share", *, within: str | Sequence[str] | None = None,
                  expected_share_se: str | float | None = None, ci: float = 0.95, combined: Combined = "normal",
@@ -346,32 +286,6 @@ def _availability_long(wide: pd.DataFrame, within_cols: list[str]) -> pd.DataFra
     return long.set_index([*within_cols, "stat"])[cols]
 
 
-def _availability_legacy(observed, total, expected_share, *, by=None, data=None, expected_share_se=None,
-                         ci: float = 0.95, combined: str = "normal") -> pd.DataFrame:
-    """The old call form (scalars/arrays, or column names with ``data=``), old wide result."""
-    check_option("combined", combined, Combined)
-    level = check_level(ci)
-    if data is not None:
-        by_cols = _columns(by)
-        names = [observed, total, expected_share] + ([expected_share_se] if isinstance(expected_share_se, str) else [])
-        _cols(data, [*by_cols, *names], "availability")
-        k, n, p = (data[c].to_numpy(float) for c in (observed, total, expected_share))
-        if isinstance(expected_share_se, str):
-            s = data[expected_share_se].to_numpy(float)
-        else:
-            s = None if expected_share_se is None else np.broadcast_to(np.asarray(expected_share_se, float), k.shape)
-        labels = data[by_cols].reset_index(drop=True) if by_cols else pd.DataFrame(index=range(len(data)))
-    else:
-        if by is not None:
-            raise ValueError("by names columns of data; pass data=<DataFrame> with observed/total/"
-                             "expected_share as column names")
-        k, n, p = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, float)) for x in (observed, total, expected_share)))
-        s = None if expected_share_se is None else np.broadcast_to(np.asarray(expected_share_se, float), k.shape)
-        labels = pd.DataFrame(index=range(len(k)))
-    out = _availability_table(k, n, p, s, labels, level, combined)
-    return schema.mark_synthetic(out, data) if data is not None else out
-
-
 def _poisson_binomial_cdf(k: float, n: np.ndarray, p: np.ndarray) -> float:
     """P(sum_g X_g <= k) for independent X_g ~ Binomial(n_g, p_g), by truncated convolution."""
     if np.any(n != np.round(n)):
@@ -400,7 +314,7 @@ def _availability_rows(k, n, p, s, ci) -> pd.DataFrame:
 
 def availability_from_published(published_share: float, positions: float, expected_share: float, *,
                                 expected_share_se: float | None = None, ci: float = 0.95,
-                                wide: bool | None = None) -> pd.DataFrame:
+                                wide: bool = False) -> pd.DataFrame:
     """Availability analysis when only a published women's share of visas exists.
 
     observed = round(published_share x positions), then ``availability_counts(observed,
@@ -418,9 +332,7 @@ def availability_from_published(published_share: float, positions: float, expect
     expected_share : benchmark women's share (e.g. CPS Table 11 share of the occupation mix).
     expected_share_se, ci : as in ``availability``.
     wide : bool
-        As in ``availability``. Leaving it out (None) still gives the one-row wide table for one
-        release, with a ``DeprecationWarning``; the default then becomes ``wide=False`` (the
-        stat-indexed result).
+        As in ``availability``: False (default) the stat-indexed result, True the one-row table.
 
     References
     ----------
@@ -437,10 +349,6 @@ def availability_from_published(published_share: float, positions: float, expect
         raise ValueError(f"published_share must be a proportion, got {published_share}")
     if not check_number("positions", positions) > 0:
         raise ValueError(f"positions must be positive, got {positions}")
-    if wide is None:
-        _warn("availability_from_published: pass wide=True for the one-row table it returned so far, or "
-              "wide=False for the stat-indexed result, which becomes the default")
-        wide = True
     k = round(p_pub * positions)
     out = availability_counts(k, positions, expected_share, expected_share_se=expected_share_se, ci=ci, wide=wide)
     out["derived_from_published"] = True
@@ -450,10 +358,18 @@ def availability_from_published(published_share: float, positions: float, expect
 
 # ------------------------------------------------------------------------------------------------
 # selection disparities
-@_renamed(positional=("within",), by="within")
+@dataclass(frozen=True)
+class AdverseImpact:
+    """``adverse_impact``'s result: ``table`` (one row per block and group) and
+    ``rows_missing_group``, the records left out because their group is missing."""
+
+    table: pd.DataFrame
+    rows_missing_group: int
+
+
 def adverse_impact(data: pd.DataFrame, group: str, selected: str, *,
-                   within: str | Sequence[str] | None = None, reference: object | None = None,
-                   ci: float = 0.95) -> pd.DataFrame:
+                   reference: object, within: str | Sequence[str] | None = None,
+                   ci: float = 0.95) -> AdverseImpact:
     """Selection rates, impact ratios and tests by group (the four-fifths rule and beyond).
 
     For group g with x_g selected of n_g applicants: rate_g = x_g / n_g and
@@ -463,10 +379,10 @@ def adverse_impact(data: pd.DataFrame, group: str, selected: str, *,
     method, log RR +/- z sqrt(1/x_g - 1/n_g + 1/x_r - 1/n_r), undefined (NaN) when a group has
     no one selected. ``four_fifths_flag``: impact ratio below 0.8, "generally regarded by the
     Federal enforcement agencies as evidence of adverse impact" (29 CFR 1607.4(D), Uniform
-    Guidelines on Employee Selection Procedures, 1978). ``fisher_p``: two-sided Fisher exact test
-    of the group against the reference; ``z_p``: two-sided two-proportion z-test with pooled
+    Guidelines on Employee Selection Procedures, 1978). ``p_value_fisher``: two-sided Fisher exact test
+    of the group against the reference; ``p_value_z``: two-sided two-proportion z-test with pooled
     variance (statsmodels ``proportions_ztest``). The reference row has ratio 1 and no tests.
-    Rows with a missing ``group`` are left out and counted in ``attrs["rows_missing_group"]``.
+    Rows with a missing ``group`` are left out and counted (``.rows_missing_group``).
 
     Parameters
     ----------
@@ -474,15 +390,14 @@ def adverse_impact(data: pd.DataFrame, group: str, selected: str, *,
     group : column of the group (e.g. ``sex``).
     selected : column, True (or 1) when the applicant was selected; no missing values.
     within : column(s) to compute the table within (e.g. ``soc_code``); one block of rows each.
-    reference : a value of ``group``, or ``"highest_rate"``. Leaving it out (None) still means
-        the highest-rate group for one release, with a ``DeprecationWarning``.
+    reference : a value of ``group``, or ``"highest_rate"`` (required: the comparison is named).
     ci : confidence level of the Katz interval.
 
     Returns
     -------
-    DataFrame, one row per (within, group): group, applicants, selected, rate, reference (the
-    label compared with), reference_rule ("given" or "highest_rate"), impact_ratio, ci_low,
-    ci_high, four_fifths_flag, fisher_p, z_p.
+    AdverseImpact: ``.table``, one row per (within, group): group, applicants, selected, rate,
+    reference (the label compared with), reference_rule ("given" or "highest_rate"),
+    impact_ratio, ci_low, ci_high, four_fifths_flag, p_value_fisher, p_value_z; ``.rows_missing_group``.
 
     References
     ----------
@@ -498,17 +413,13 @@ def adverse_impact(data: pd.DataFrame, group: str, selected: str, *,
 
     >>> df = pd.DataFrame({"g": ["W"] * 120 + ["B"] * 40,
     ...                    "sel": [True] * 80 + [False] * 40 + [True] * 12 + [False] * 28})
-    >>> out = adverse_impact(df, "g", "sel", reference="highest_rate").set_index("group")
+    >>> out = adverse_impact(df, "g", "sel", reference="highest_rate").table.set_index("group")
     >>> round(float(out.loc["B", "impact_ratio"]), 2), out.loc["B", "reference"], bool(out.loc["B", "four_fifths_flag"])
     (0.45, 'W', True)
     """
     level = check_level(ci)
     within_cols = _columns(within)
     _cols(data, [*within_cols, group, selected], "adverse_impact")
-    if reference is None:
-        _warn("adverse_impact: reference= not given; pass a group label (e.g. reference='M') or "
-              "reference='highest_rate' (the group selected most often, as before)")
-        reference = HIGHEST_RATE
     present = data[group].dropna().unique()
     if isinstance(reference, str) and reference == HIGHEST_RATE:
         if HIGHEST_RATE in set(present):
@@ -533,8 +444,7 @@ def adverse_impact(data: pd.DataFrame, group: str, selected: str, *,
     if not out:
         raise ValueError(f"adverse_impact: no rows with a value of {group!r}")
     result = pd.concat(out, ignore_index=True)
-    result.attrs["rows_missing_group"] = missing
-    return schema.mark_synthetic(result, data)
+    return AdverseImpact(schema.mark_synthetic(result, data), missing)
 
 
 def _selection_table(data: pd.DataFrame, group: str, selected: str) -> pd.DataFrame:
@@ -570,11 +480,10 @@ def _impact(table: pd.DataFrame, reference, ci) -> pd.DataFrame:
         rows.append({"group": g, "applicants": int(n), "selected": int(x), "rate": r["rate"],
                      "reference": ref, "reference_rule": rule, "impact_ratio": ratio, "ci_low": lo, "ci_high": hi,
                      "four_fifths_flag": bool(ratio < 0.8) if not np.isnan(ratio) else False,
-                     "fisher_p": fisher, "z_p": zp})
+                     "p_value_fisher": fisher, "p_value_z": zp})
     return pd.DataFrame(rows)
 
 
-@_renamed(positional=("within",), strata="within")
 def cmh(data: pd.DataFrame, group: str, selected: str, *, within: str | Sequence[str] | None = None,
         focal: object = "F", reference: object = "M", ci: float = 0.95) -> pd.DataFrame:
     """Mantel-Haenszel common odds ratio of selection (focal vs reference) across strata.
@@ -589,7 +498,7 @@ def cmh(data: pd.DataFrame, group: str, selected: str, *, within: str | Sequence
     Returns
     -------
     DataFrame indexed by ``stat`` ("odds_ratio_mh") with est, ci_low, ci_high, p_value,
-    breslow_day_p, n_strata, n_strata_uninformative, n, focal, reference.
+    p_value_breslow_day, n_strata, n_strata_uninformative, n, focal, reference.
 
     References
     ----------
@@ -635,45 +544,12 @@ def cmh(data: pd.DataFrame, group: str, selected: str, *, within: str | Sequence
     test = st.test_null_odds(correction=False)
     bd = st.test_equal_odds(adjust=True)
     return pd.DataFrame({"est": [st.oddsratio_pooled], "ci_low": [lo], "ci_high": [hi],
-                         "p_value": [test.pvalue], "breslow_day_p": [bd.pvalue], "n_strata": [len(tables)],
+                         "p_value": [test.pvalue], "p_value_breslow_day": [bd.pvalue], "n_strata": [len(tables)],
                          "n_strata_uninformative": [dropped], "n": [int(sum(t.sum() for t in tables))],
                          "focal": [focal], "reference": [reference]},
                         index=pd.Index(["odds_ratio_mh"], name="stat"))
 
 
-def _swapped_order(name: str, old: tuple[str, ...], new: tuple[str, ...], looks_old):
-    """Accept ``name``'s old positional order (data, *old) for one release, with a warning.
-
-    The old form is recognised when more positional arguments are given than the new signature
-    takes (data, *new), or when ``looks_old(args, kwargs)`` finds the columns the other way round
-    (e.g. the group's labels in the column given as ``selected``); it is then bound by the old
-    names, with a ``DeprecationWarning``, never silently.
-    """
-    def decorate(fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            if len(args) > 1 + len(new) or (len(args) >= 2 and looks_old(args, kwargs)):
-                if len(args) > 1 + len(old):
-                    raise TypeError(f"{name}() takes at most {1 + len(old)} positional arguments")
-                bound = dict(zip(("data", *old), args))
-                if set(bound) & set(kwargs):
-                    raise TypeError(f"{name}() got {sorted(set(bound) & set(kwargs))} by position and by name")
-                _warn(f"{name}(data, {', '.join(old)}): the order is now {name}(data, {', '.join(new)}, *, ...), "
-                      "with the rest by name")
-                return fn(bound.pop("data"), **bound, **kwargs)
-            return fn(*args, **kwargs)
-        return wrapper
-    return decorate
-
-
-def _has_values(data, column, labels) -> bool:
-    return isinstance(data, pd.DataFrame) and column in data.columns and bool(data[column].isin(labels).any())
-
-
-@_swapped_order("selection_model", ("selected", "group", "controls", "cluster"), ("group", "selected"),
-                lambda a, kw: (len(a) == 2 and "selected" not in kw)
-                or (len(a) == 3 and not _has_values(a[0], a[1], [kw.get("reference", "M")])
-                    and _has_values(a[0], a[2], [kw.get("reference", "M")])))
 def selection_model(data: pd.DataFrame, group: str, selected: str, *, controls: Sequence[str] = (),
                     cluster: str | None = None, reference: object = "M", ci: float = 0.95) -> pd.DataFrame:
     """Logistic regression of selection on group with categorical controls, odds ratios with CIs.
@@ -745,15 +621,6 @@ def selection_model(data: pd.DataFrame, group: str, selected: str, *, controls: 
 
 # ------------------------------------------------------------------------------------------------
 # wages
-def _wage_order_is_old(args, kwargs) -> bool:
-    labels = [kwargs.get("focal", "F"), kwargs.get("reference", "M")]
-    data, first = args[0], args[1]
-    return (isinstance(data, pd.DataFrame) and first in data.columns and not _has_values(data, first, labels)
-            and pd.api.types.is_numeric_dtype(data[first])
-            and (len(args) == 2 or _has_values(data, args[2], labels)))
-
-
-@_swapped_order("wage_gap", ("wage", "group", "controls"), ("group", "wage"), _wage_order_is_old)
 def wage_gap(data: pd.DataFrame, group: str = "sex", wage: str = "wage_hourly", *,
              controls: Sequence[str] = ("soc_code", "worksite_state"), method: WageMethod = "twofold",
              focal: object = "F", reference: object = "M", nondiscriminatory: Nondiscriminatory = "pooled",
@@ -858,7 +725,6 @@ def wage_gap(data: pd.DataFrame, group: str = "sex", wage: str = "wage_hourly", 
     out = inference.stat_table(inference.summarise(np.array(list(est.values())), boot, level), list(est))
     out = out.assign(n_focal=n_f, n_reference=n_m, focal=focal, reference=reference, method=method,
                      nondiscriminatory=nondiscriminatory)
-    out.attrs["nondiscriminatory"] = nondiscriminatory  # kept one release; read the column
     return schema.mark_synthetic(out, data)
 
 
@@ -896,10 +762,19 @@ def _oaxaca(y, x, is_f, method, nondiscriminatory="pooled") -> dict[str, float]:
 
 
 
+@dataclass(frozen=True)
+class TypedWages:
+    """``offered_wage_by_typing``'s result: ``table`` (indexed by ``stat``) and
+    ``cases_left_out`` (no benchmark share, no wage or no positions)."""
+
+    table: pd.DataFrame
+    cases_left_out: int
+
+
 def offered_wage_by_typing(data: pd.DataFrame, benchmark: pd.DataFrame, *, threshold: float = 0.5,
                            typing: Typing = "threshold", weight: str = "workers_certified",
                            n_bootstrap: int = 200, ci: float = 0.95,
-                           seed: int | np.random.Generator | None = None) -> pd.DataFrame:
+                           seed: int | np.random.Generator | None = None) -> TypedWages:
     """Offered hourly wages in female-typed vs male-typed occupations (case data, no sex needed).
 
     Each case's occupation (``data``: one row per case, ``soc_code``, ``wage_hourly`` and
@@ -918,12 +793,12 @@ def offered_wage_by_typing(data: pd.DataFrame, benchmark: pd.DataFrame, *, thres
     percentile intervals come from ``n_bootstrap`` resamples of cases (seeded), summarised by
     ``toolkit.inference.summarise``; a replicate that draws no case of a type is redrawn. Cases
     whose occupation is not in the benchmark, with no wage, or with no positions are left out and
-    counted in ``attrs["cases_left_out"]``.
+    counted (``.cases_left_out``).
 
     Returns
     -------
-    DataFrame indexed by ``stat`` (female_typed, [mixed,] male_typed, difference) with est, se,
-    ci_low, ci_high, bias and positions.
+    TypedWages: ``.table`` indexed by ``stat`` (female_typed, [mixed,] male_typed, difference)
+    with est, se, ci_low, ci_high, bias and positions; ``.cases_left_out``.
 
     References
     ----------
@@ -937,7 +812,7 @@ def offered_wage_by_typing(data: pd.DataFrame, benchmark: pd.DataFrame, *, thres
     >>> cases = pd.DataFrame({"soc_code": ["a", "a", "b", "b"], "wage_hourly": [10.0, 12.0, 15.0, 16.0],
     ...                       "workers_certified": [1, 1, 3, 1]})
     >>> out = offered_wage_by_typing(cases, bench, n_bootstrap=20, seed=0)
-    >>> out["est"].round(2).to_dict()
+    >>> out.table["est"].round(2).to_dict()
     {'female_typed': 11.0, 'male_typed': 15.25, 'difference': 4.25}
     """
     check_option("typing", typing, Typing)
@@ -979,8 +854,7 @@ def offered_wage_by_typing(data: pd.DataFrame, benchmark: pd.DataFrame, *, thres
             boot.append(means(i))
     out = inference.stat_table(inference.summarise(est, np.array(boot), level), [*labels, "difference"])
     out["positions"] = [*(w[kind == t].sum() for t in range(len(labels))), w.sum()]
-    out.attrs["cases_left_out"] = int((~keep).sum())
-    return schema.mark_synthetic(out, data)
+    return TypedWages(schema.mark_synthetic(out, data), int((~keep).sum()))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1003,12 +877,27 @@ def _beta_binomial_prior(k: np.ndarray, n: np.ndarray) -> tuple[float, float]:
     return mu * common, (1 - mu) * common
 
 
+@dataclass(frozen=True)
+class Screen:
+    """``screen_entities``'s result.
+
+    ``table``: one row per entity screened, in rank order. ``prior``: the fitted prior,
+    ``{"a", "b"}`` (beta, shortfall) or ``{"mu", "tau2"}`` (normal on the log impact ratio).
+    ``entities_left_out``: entities not screened (shortfall: no one counted, ``total`` 0;
+    impact ratio: no applicant of one of the two groups).
+    """
+
+    table: pd.DataFrame
+    prior: Mapping[str, float]
+    entities_left_out: int
+
+
 def screen_entities(data: pd.DataFrame, entity: str, *,
                     measure: Measure = "shortfall",
                     women: str = "women", total: str = "total", expected_share: str = "expected_share",
                     group: str = "sex", selected: str = "selected", focal: object = "F",
                     reference: object = "M", alpha: float = 0.05, k: int = disclosure.K_DEFAULT,
-                    printable: bool = False) -> pd.DataFrame:
+                    printable: bool = False) -> Screen:
     """Rank employers or recruiters by a disparity against women, with FDR control and shrinkage.
 
     ``measure="shortfall"`` (``data``: one row per entity with ``women``, ``total`` and
@@ -1028,7 +917,7 @@ def screen_entities(data: pd.DataFrame, entity: str, *,
     fitted by the DerSimonian-Laird moment estimator; posterior mean
     mu + tau^2 / (tau^2 + v) (y - mu), reported as ``shrunk_impact_ratio`` = exp(.), ranked
     lowest first. Only entities with applicants of both groups are screened
-    (``attrs["entities_without_both_groups"]`` counts the others).
+    (``.entities_left_out`` counts the others; for the shortfall, entities with ``total`` 0).
 
     In both, q-values are Benjamini-Hochberg adjusted p-values across the entities screened,
     ``credible`` is q < alpha, and a small, noisy entity is pulled toward the common value so a
@@ -1048,8 +937,8 @@ def screen_entities(data: pd.DataFrame, entity: str, *,
 
     Returns
     -------
-    DataFrame, one row per entity in rank order, with ``rank``; ``attrs["prior"]`` holds the
-    fitted prior ((a, b) or (mu, tau2)).
+    Screen: ``.table``, one row per entity in rank order, with ``rank``; ``.prior``, the fitted
+    prior ((a, b) or (mu, tau2)); ``.entities_left_out``.
 
     References
     ----------
@@ -1069,7 +958,7 @@ def screen_entities(data: pd.DataFrame, entity: str, *,
 
     >>> df = pd.DataFrame({"employer": ["tiny", "big", "fair"], "women": [0, 150, 250],
     ...                    "total": [3, 3000, 1000], "expected_share": [0.25, 0.25, 0.25]})
-    >>> print(screen_entities(df, "employer")[["rank", "employer", "credible"]].to_string(index=False))
+    >>> print(screen_entities(df, "employer").table[["rank", "employer", "credible"]].to_string(index=False))
      rank employer  credible
         1      big      True
         2     tiny     False
@@ -1080,9 +969,9 @@ def screen_entities(data: pd.DataFrame, entity: str, *,
     check_count("k", k, minimum=1)
     check_option("printable", printable, _BOOL)
     if measure == "shortfall":
-        df, counts, dependent = _screen_shortfall(data, entity, women, total, expected_share)
+        df, counts, dependent, prior, left_out = _screen_shortfall(data, entity, women, total, expected_share)
     else:
-        df, counts, dependent = _screen_impact(data, entity, group, selected, focal, reference)
+        df, counts, dependent, prior, left_out = _screen_impact(data, entity, group, selected, focal, reference)
     df["q_value"] = _bh(df["p_value"].to_numpy(float))
     df["credible"] = df["q_value"] < alpha
     key = "shrunk_ratio" if measure == "shortfall" else "shrunk_impact_ratio"
@@ -1091,7 +980,7 @@ def screen_entities(data: pd.DataFrame, entity: str, *,
     if printable:
         kinds = {c: "protected" if c in counts else "public" if c == entity else "derived" for c in df.columns}
         df = disclosure.rank_visible(disclosure.protect_rows(df, kinds, k=k), [key, "p_value"], entity)
-    return schema.mark_synthetic(df, data)
+    return Screen(schema.mark_synthetic(df, data), prior, left_out)
 
 
 def _bh(p: np.ndarray) -> np.ndarray:
@@ -1103,7 +992,8 @@ def _bh(p: np.ndarray) -> np.ndarray:
 def _screen_shortfall(data, entity, women, total, expected_share):
     _cols(data, [entity, women, total, expected_share], "screen_entities")
     df = data[[entity, women, total, expected_share]].copy()
-    df = df[df[total] > 0].reset_index(drop=True)
+    counted = df[total] > 0
+    df = df[counted].reset_index(drop=True)
     kf, n, p = (df[c].to_numpy(float) for c in (women, total, expected_share))
     a, b = _beta_binomial_prior(kf, n) if len(df) else (np.nan, np.nan)
     df["observed_share"] = kf / n
@@ -1112,8 +1002,8 @@ def _screen_shortfall(data, entity, women, total, expected_share):
     df["shrunk_shortfall"] = n * (p - df["shrunk_share"])
     df["shrunk_ratio"] = df["shrunk_share"] / np.where(p > 0, p, np.nan)
     df["p_value"] = stats.binom.cdf(kf.astype(int), n.astype(int), p)
-    df.attrs["prior"] = {"a": a, "b": b}
-    return df, [women, total], ["observed_share", "shrunk_share", "shortfall", "shrunk_shortfall", "shrunk_ratio"]
+    dependent = ["observed_share", "shrunk_share", "shortfall", "shrunk_shortfall", "shrunk_ratio"]
+    return df, [women, total], dependent, {"a": a, "b": b}, int((~counted).sum())
 
 
 def _screen_impact(data, entity, group, selected, focal, reference):
@@ -1135,10 +1025,9 @@ def _screen_impact(data, entity, group, selected, focal, reference):
     mu, tau2 = _dersimonian_laird(y, v) if len(df) else (np.nan, np.nan)
     df["shrunk_impact_ratio"] = np.exp(mu + tau2 / (tau2 + v) * (y - mu))
     df["p_value"] = stats.hypergeom.cdf(xf, nf + nm, xf + xm, nf)
-    df.attrs["prior"] = {"mu": mu, "tau2": tau2}
-    df.attrs["entities_without_both_groups"] = int((~both).sum())
     counts = ["applicants_f", "selected_f", "applicants_m", "selected_m"]
-    return df, counts, ["rate_f", "rate_m", "impact_ratio", "shrunk_impact_ratio"]
+    dependent = ["rate_f", "rate_m", "impact_ratio", "shrunk_impact_ratio"]
+    return df, counts, dependent, {"mu": mu, "tau2": tau2}, int((~both).sum())
 
 
 def _dersimonian_laird(y: np.ndarray, v: np.ndarray) -> tuple[float, float]:
