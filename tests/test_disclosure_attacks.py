@@ -320,7 +320,7 @@ def test_empirical_bayes_prior_refit_attack(outputs):
     sizes = dict(zip(emp["employer_name"], emp["total"]))
     women = int(emp["women"].sum())
     # unprotected: the prior fitted over every employer, hidden ones included; shrunk shares printed
-    scr = discrimination.screen_entities(emp.assign(expected_share=0.27), "employer_name", k=k)
+    scr = discrimination.screen_entities(emp.assign(expected_share=0.27), "employer_name", k=k).table
     hidden = _hidden_by_rule(scr[["employer_name", "women", "total"]], "employer_name", k).to_numpy()
     naive = Artifact("naive", k, tables={"employers": scr.assign(women=scr["women"].where(~hidden))})
     assert {c.count for c in leaks(eb_prior(naive, "employers", sizes, women), truth, k)} == {3, 4}
@@ -443,7 +443,7 @@ def test_ranks_are_over_visible_rows_only(outputs):
     from toolkit import discrimination
 
     emp = _planted_counts(outputs.planted, "employer_name").assign(expected_share=0.27)
-    scr = discrimination.screen_entities(emp, "employer_name", k=10)  # unprotected: ranks over every row
+    scr = discrimination.screen_entities(emp, "employer_name", k=10).table  # unprotected: ranks over every row
     hidden = _hidden_by_rule(scr[["employer_name", "women", "total"]], "employer_name", 10).to_numpy()
     assert rank_order(Artifact("naive", 10, tables={"employers": scr.assign(women=scr["women"].where(~hidden))}))
     for k in KS:
