@@ -382,3 +382,178 @@ def leaks(claims: list[Claim], truth: dict[tuple[str, str, str], int], k: int) -
     """Claims that give the true value of a cell that should be hidden (0 < truth < k)."""
     return [c for c in claims if 0 < truth.get((c.scope, c.value, c.sex), 0) < k
             and truth[(c.scope, c.value, c.sex)] == c.count]
+
+
+# ------------------------------------------------------------------------------------------------
+# issue 22: global statistics, empirical-Bayes priors, weighted shares, two publications, ranks
+def _theil_h(f: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Theil's H of sex across units, for many tables at once (rows: candidate tables)."""
+    f, m = np.atleast_2d(f).astype(float), np.atleast_2d(m).astype(float)
+    n = f.sum(axis=1, keepdims=True) + m.sum(axis=1, keepdims=True)
+    out = np.zeros(f.shape[0])
+    pg = np.stack([f.sum(axis=1), m.sum(axis=1)], axis=1) / n
+    entropy = -(pg * np.log(np.where(pg > 0, pg, 1))).sum(axis=1)
+    for g, x in enumerate((f, m)):
+        pug = x / n
+        pu = (f + m) / n
+        with np.errstate(divide="ignore", invalid="ignore"):
+            term = np.where(pug > 0, pug * np.log(pug / (pu * pg[:, [g]])), 0.0)
+        out += term.sum(axis=1)
+    return out / entropy
+
+
+def _splits(total: int, parts: int, cap: int = 400_000):
+    """Every way of writing ``total`` as ``parts`` non-negative integers (None when too many)."""
+    if parts == 1:
+        return np.array([[total]])
+    if math.comb(total + parts - 1, parts - 1) > cap:
+        return None
+    rows = [c for c in itertools.combinations(range(total + parts - 1), parts - 1)]
+    cuts = np.array(rows)
+    bounds = np.hstack([np.full((len(cuts), 1), -1), cuts, np.full((len(cuts), 1), total + parts - 1)])
+    return np.diff(bounds, axis=1) - 1
+
+
+def global_segregation(art: Artifact, women: int, men: int) -> list[Claim]:
+    """Theil's H printed for the scope, with the visible occupations and the scope's totals: every
+    split of the hidden women and men over the hidden occupations that gives the printed H (to its
+    printed precision) is a candidate; one or two candidate values of a cell are claims."""
+    occ, seg = art.tables.get("occupations"), art.tables.get("segregation")
+    if occ is None or seg is None or "stat" not in seg or not (seg["stat"] == "H").any():
+        return []
+    h = float(seg.loc[seg["stat"] == "H", "est"].iloc[0])
+    if pd.isna(h):
+        return []
+    hidden = occ[occ["women"].isna()]
+    if not len(hidden):
+        return []
+    vis = occ[occ["women"].notna()]
+    vf = vis["women"].to_numpy(float)
+    vm = (vis["total"] - vis["women"]).to_numpy(float)
+    hf, hm = women - int(vf.sum()), men - int(vm.sum())
+    fs, ms = _splits(hf, len(hidden)), _splits(hm, len(hidden))
+    if fs is None or ms is None:
+        return []
+    claims = []
+    digits = None if art.exact else 3
+    for msplit in ms:
+        tab_f = np.hstack([np.tile(vf, (len(fs), 1)), fs])
+        tab_m = np.hstack([np.tile(vm, (len(fs), 1)), np.tile(msplit, (len(fs), 1))])
+        got = _theil_h(tab_f, tab_m)
+        ok = np.isclose(got, h, rtol=1e-9, atol=1e-12) if digits is None else np.round(got, digits) == round(h, digits)
+        for row in fs[ok]:
+            claims += [Claim("soc_code", str(code), "F", int(v), "global H over hidden rows")
+                       for code, v in zip(hidden["soc_code"], row)]
+    return _narrowed(claims)
+
+
+def _narrowed(claims: list[Claim], most: int = 2) -> list[Claim]:
+    """Keep the claims of cells narrowed to at most ``most`` candidate values."""
+    by_cell: dict[tuple, set[int]] = {}
+    for c in claims:
+        by_cell.setdefault((c.scope, c.value, c.sex), set()).add(c.count)
+    return [c for c in claims if len(by_cell[(c.scope, c.value, c.sex)]) <= most]
+
+
+def eb_prior(art: Artifact, key: str, hidden_totals: dict[str, int], women: int) -> list[Claim]:
+    """The empirical-Bayes prior of a screen refitted: two visible rows' shrunk shares give (a, b);
+    the adversary, knowing the hidden entities' sizes (``hidden_totals``, e.g. from DOL
+    positions), tries every split of the hidden women among them and keeps those whose prior,
+    fitted over every entity as the screen does, is (a, b)."""
+    from toolkit.discrimination import _beta_binomial_prior
+
+    table = art.tables.get(key)
+    scope = ENTITY_SCOPES[key]
+    if table is None or "shrunk_share" not in table:
+        return []
+    vis = table[table["shrunk_share"].notna() & table["women"].notna()]
+    hidden = table[table["women"].isna()]
+    names = [str(n) for n in hidden[scope] if str(n) in hidden_totals]
+    if len(vis) < 2 or not names:
+        return []
+    # s = (k + a) / (n + a + b): two rows with different shrunk shares give a and b
+    rows = vis[["women", "total", "shrunk_share"]].astype(float).drop_duplicates("shrunk_share").to_numpy()
+    if len(rows) < 2:
+        return []
+    (k1, n1, s1), (k2, n2, s2) = rows[:2]
+    coef = np.array([[1 - s1, -s1], [1 - s2, -s2]])
+    a, b = np.linalg.solve(coef, np.array([s1 * n1 - k1, s2 * n2 - k2]))
+    rest = women - int(vis["women"].sum())
+    splits = _splits(rest, len(names))
+    if splits is None:
+        return []
+    vk, vn = vis["women"].to_numpy(float), vis["total"].to_numpy(float)
+    hn = np.array([hidden_totals[n] for n in names], float)
+    claims = []
+    for split in splits:
+        if (split > hn).any():
+            continue
+        pa, pb = _beta_binomial_prior(np.concatenate([vk, split]), np.concatenate([vn, hn]))
+        if math.isclose(pa, a, rel_tol=1e-6) and math.isclose(pb, b, rel_tol=1e-6):
+            claims += [Claim(scope, n, "F", int(v), f"{key}: empirical-Bayes prior refitted") for n, v in zip(names, split)]
+    return _narrowed(claims)
+
+
+def weighted_share_totals(art: Artifact, expected_total: float, workers_total: int, key: str = "states",
+                          share: str = "expected_share") -> list[Claim]:
+    """Hidden rows' workers from a share that weights the expected women by workers: the states'
+    worker-weighted expected share printed for hidden rows, or the occupations' benchmark share
+    with the scope's expected women pooled over every occupation. With the scope's expected women
+    and workers, sum_h share_h x n_h and sum_h n_h are known; two hidden rows give both sizes
+    (claims on sex "T")."""
+    table = art.tables.get(key)
+    scope = ENTITY_SCOPES[key]
+    if table is None or share not in table:
+        return []
+    hidden = table[table["women"].isna() & table[share].notna()]
+    vis = table[table["women"].notna()]
+    if len(hidden) != 2 or len(table[table["women"].isna()]) != 2:
+        return []
+    e_rest = expected_total - float((vis[share] * vis["total"]).sum())
+    n_rest = workers_total - float(vis["total"].sum())
+    s = hidden[share].to_numpy(float)
+    if math.isclose(s[0], s[1]):
+        return []
+    n0 = (e_rest - s[1] * n_rest) / (s[0] - s[1])
+    return [Claim(scope, str(v), "T", int(round(n)), f"{key}: {share} of hidden rows with the scope's expected women")
+            for v, n in zip(hidden[scope], (n0, n_rest - n0))]
+
+
+def two_publications(nation: Artifact, states: dict[str, Artifact]) -> list[Claim]:
+    """The nation's table of states beside state publications of the same file: a state's own
+    publication prints its women (its availability row), which the nation hides; with every hidden
+    state but one so revealed, the nation's total gives the last."""
+    st, av = nation.tables.get("states"), nation.tables.get("availability")
+    if st is None:
+        return []
+    revealed = {}
+    for code, art in states.items():
+        a = art.tables.get("availability")
+        if a is not None and len(a) and not pd.isna(a["observed"].iloc[0]):
+            revealed[code] = int(a["observed"].iloc[0])
+    claims = [Claim("worksite_state", code, "F", n, "state publication beside the nation") for code, n in revealed.items()]
+    hidden = [str(c) for c in st.loc[st["women"].isna(), "worksite_state"]]
+    unknown = [c for c in hidden if c not in revealed]
+    if av is not None and len(av) and not pd.isna(av["observed"].iloc[0]) and len(unknown) == 1:
+        rest = int(av["observed"].iloc[0]) - int(st["women"].sum()) - sum(revealed.get(c, 0) for c in hidden)
+        claims.append(Claim("worksite_state", unknown[0], "F", rest, "nation total - visible - state publications"))
+    return claims
+
+
+def rank_order(art: Artifact) -> list[str]:
+    """Ranks that say something about hidden rows: a rank printed for a hidden row, visible ranks
+    not 1..n, a visible row after a hidden one."""
+    problems = []
+    for key in ("employers", "recruiters"):
+        t = art.tables.get(key)
+        if t is None or "rank" not in t:
+            continue
+        hid = t["women"].isna().to_numpy()
+        ranks = pd.to_numeric(t["rank"], errors="coerce")
+        if ranks[hid].notna().any():
+            problems.append(f"{key}: a hidden row has a rank")
+        if sorted(ranks[~hid].dropna().astype(int)) != list(range(1, int((~hid).sum()) + 1)):
+            problems.append(f"{key}: visible ranks are not 1..{int((~hid).sum())}: {ranks[~hid].tolist()}")
+        if hid.any() and (~hid[int(np.argmax(hid)):]).any():
+            problems.append(f"{key}: a visible row follows a hidden one")
+    return problems

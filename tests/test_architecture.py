@@ -106,10 +106,9 @@ _ATTRS_ALLOWED = {
     "toolkit.workers": {"accounting", "rejected"},
     "toolkit.store": {"accounting", "sources"},
     "toolkit.synth": {"truth", "source"},
-    # still to move: the disclosure layer (privacy.py is being retired into disclosure) and the
-    # site's cleaned case table
+    # still to move: protect_rows' flags (disclosure.protect returns them as ProtectedTable fields)
+    # and the site's cleaned case table
     "toolkit.disclosure": {"suppression_k", "column_disclosive"},
-    "toolkit.privacy": {"suppression_k", "dropped_identifiers"},
     "toolkit.site": {"dropped_columns", "contacts_blanked"},
 }
 

@@ -29,43 +29,40 @@ def _table(women, men):
                          "total": women + men, "share": women / np.maximum(women + men, 1)})
 
 
-def _feasible_brute(values, hidden, k):
-    """Every assignment of the hidden cells consistent with the column sum and the adversary's
-    bounds of the module docstring (at least 1, or 0 for a zero; at most max(k-1, m, largest))."""
-    visible_nonzero = [v for v, h in zip(values, hidden) if not h and v > 0]
-    cells = [v for v, h in zip(values, hidden) if h]
-    s = sum(cells)
-    hi = max([k - 1, min(visible_nonzero) if visible_nonzero else s, *cells])
-    ranges = [range(0 if v == 0 else 1, int(hi) + 1) for v in cells]
-    sols = [a for a in itertools.product(*ranges) if sum(a) == s] if len(cells) <= 4 else None
-    return cells, sols
+def _column_cells(t, out, col_sex):
+    """The table as audit cells: each row's women and men (hidden: None) and the scope totals."""
+    cells = [disclosure.Cell((2019,), (), "_total", (), sex, int(t[col].sum())) for col, sex in col_sex]
+    for i, hid in enumerate(out["suppressed"]):
+        for col, sex in col_sex:
+            cells.append(disclosure.Cell((2019,), (), "soc_code", (f"S{i}",), sex, None if hid else int(t[col][i])))
+    sup = pd.DataFrame({"year": 2019, "state": "GA", "dim": "soc_code", "value": [f"S{i}" for i in range(len(t))]})
+    return cells, sup
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14)), min_size=2, max_size=5), st.integers(2, 8))
-def test_no_hidden_cell_is_pinned_by_its_column_sum(rows, k):
-    # brute force over every assignment the adversary cannot exclude: each hidden cell keeps two values
+@given(st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14)), min_size=2, max_size=6), st.integers(2, 8))
+def test_every_hidden_cell_keeps_the_protection_interval(rows, k):
+    # the LP audit of the table and its totals: every hidden count can be 0 or 1 and k or more
     t = _table([r[0] for r in rows], [r[1] for r in rows])
     out = disclosure.protect_rows(t, KINDS, k=k)
-    for col in ("women", "men", "total"):
-        if col in out.attrs["column_disclosive"]:
-            continue
-        cells, sols = _feasible_brute(t[col].tolist(), out["suppressed"].tolist(), k)
-        if sols is None or not cells:
-            continue
-        for i in (i for i, v in enumerate(cells) if v > 0):
-            assert len({s[i] for s in sols}) >= 2, (col, t.to_dict("list"), out["suppressed"].tolist())
     small = ((t[["women", "men"]] > 0) & (t[["women", "men"]] < k)).any(axis=1)
     assert out.loc[small.to_numpy(), "suppressed"].all()
     assert out.loc[out["suppressed"], ["women", "men", "total", "share"]].isna().all().all()
+    if out.attrs["column_disclosive"]:
+        return  # the caller refuses the scope
+    cells, sup = _column_cells(t, out, [("women", "F"), ("men", "M")])
+    result = disclosure.audit(cells, sup, k=k)
+    assert result["safe"].all(), (t.to_dict("list"), result.to_dict("records"))
 
 
-def test_feasible_intervals_match_brute_force():
-    for cells, hi in (([3, 15], [16, 16]), ([1, 1, 4], [9, 9, 9]), ([2, 9], [9, 9])):
-        s = sum(cells)
-        sols = [a for a in itertools.product(*[range(1, h + 1) for h in hi]) if sum(a) == s]
-        expect = [(min(a[i] for a in sols), max(a[i] for a in sols)) for i in range(len(cells))]
-        assert disclosure.feasible_intervals(cells, s, hi=hi) == expect
+def test_the_audit_catches_what_the_old_rule_allowed():
+    # hidden 3 and 4 with k = 10: two values each under the old rule, but both known to be below k
+    t = _table([3, 4, 40], [50, 60, 70])
+    cells, sup = _column_cells(t, pd.DataFrame({"suppressed": [True, True, False]}), [("women", "F"), ("men", "M")])
+    result = disclosure.audit(cells, sup, k=10)
+    s0 = result[(result["values"] == ("S0",)) & (result["sex"] == "F")].iloc[0]
+    assert (s0["low"], s0["high"], s0["safe"]) == (0, 7, False)
+    assert disclosure.protect_rows(t, KINDS, k=10)["suppressed"].all()  # the new rule hides the third row
 
 
 def test_one_hidden_row_gets_a_complement_and_the_attack_fails():
@@ -157,3 +154,40 @@ def test_a_refused_scope_shows_no_number_from_worker_records():
     seg = pd.DataFrame({"stat": ["H"], "est": [0.035], "se": [0.02]})
     assert disclosure.protect_table("segregation", seg, k=60, refuse=True)["est"].isna().all()
     assert disclosure.protect_table("segregation", seg, k=10)["est"].tolist() == [0.035]
+
+
+# sdcTable's documented example of a cell recoverable from its margins although every row and column
+# constraint has at least two suppressions (Meindl, sdcTable, tests/testthat/test-simpleheuristic.R):
+# w|b = 47 follows from rows w+x and columns a+c; suppressing x|b too, sdcTable's attack() gives [0, 141].
+SDC_INNER = {("w", "a"): 30, ("w", "b"): 47, ("w", "c"): 64, ("w", "d"): 89,
+             ("x", "a"): 90, ("x", "b"): 124, ("x", "c"): 5, ("x", "d"): 31,
+             ("y", "a"): 92, ("y", "b"): 100, ("y", "c"): 59, ("y", "d"): 85,
+             ("z", "a"): 800, ("z", "b"): 991, ("z", "c"): 651, ("z", "d"): 685}
+SDC_SUPPRESSED = {("w", "a"), ("w", "b"), ("w", "c"), ("x", "a"), ("x", "c"), ("y", "b"), ("y", "d"), ("z", "b"),
+                  ("z", "d")}
+
+
+def _sdc_cells(suppressed):
+    # rows v1 as worksite states, columns v2 as occupations: inner cells, row, column and grand totals
+    yr = (2000,)
+    cells = [disclosure.Cell(yr, (r,), "soc_code", (c,), "F", None if (r, c) in suppressed else n)
+             for (r, c), n in SDC_INNER.items()]
+    for r in "wxyz":
+        cells.append(disclosure.Cell(yr, (r,), "_total", (), "F", sum(n for (i, _), n in SDC_INNER.items() if i == r)))
+    for c in "abcd":
+        cells.append(disclosure.Cell(yr, (), "soc_code", (c,), "F", sum(n for (_, j), n in SDC_INNER.items() if j == c)))
+    cells.append(disclosure.Cell(yr, (), "_total", (), "F", sum(SDC_INNER.values())))
+    sup = pd.DataFrame([{"year": 2000, "state": r, "dim": "soc_code", "value": c} for r, c in SDC_INNER])
+    return cells, sup
+
+
+def test_audit_finds_sdctable_golden_cell_recoverable_from_its_margins():
+    assert sum(SDC_INNER.values()) == 3943  # sdcTable's grand total
+    cells, sup = _sdc_cells(SDC_SUPPRESSED)
+    out = disclosure.audit(cells, sup, k=3, exact=True).set_index("values")
+    wb = out[(out.index == ("b",)) & (out["states"] == ("w",))].iloc[0]
+    assert (wb["low"], wb["high"], wb["safe"]) == (47, 47, False)
+    cells, sup = _sdc_cells(SDC_SUPPRESSED | {("x", "b")})
+    out = disclosure.audit(cells, sup, k=3, exact=True)
+    wb = out[(out["states"] == ("w",)) & (out["values"] == ("b",))].iloc[0]
+    assert (wb["low"], wb["high"]) == (0, 141)  # sdcTable: attack(sdc_protected, to_attack = 8)

@@ -19,8 +19,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from disclosure_attacks import (Artifact, analyze_artifact, complements, html_artifact, leaks, local_paths,
-                                map_complement, row_inversion, selection_sentences, sentence_arithmetic)
+import re
+
+from disclosure_attacks import (Artifact, analyze_artifact, complements, eb_prior, global_segregation, html_artifact,
+                                leaks, local_paths, map_complement, rank_order, row_inversion, selection_sentences,
+                                sentence_arithmetic, two_publications, weighted_share_totals)
 from disclosure_fixtures import FISCAL_YEAR, PROGRAM, planted_survey
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,15 +34,17 @@ CASES = [(k, lang) for k in KS for lang in LANGS]
 BY_K_AND_LANG = pytest.mark.parametrize(("k", "lang"), [pytest.param(k, lang, id=f"k{k}-{lang}") for k, lang in CASES])
 
 
-def _env() -> dict:
+def _env(data_dir: Path | None = None) -> dict:
     env = dict(os.environ)
     env.update(PYTHONPATH=str(ROOT), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", JUPYTER_PLATFORM_DIRS="1")
+    if data_dir is not None:  # the store, and so the publication ledger of the worker file
+        env["H2GENDER_DATA_DIR"] = str(data_dir)
     return env
 
 
-def _cli(args: list[str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, text=True, env=_env(),
-                          cwd=ROOT)
+def _cli(args: list[str], data_dir: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, text=True,
+                          env=_env(data_dir), cwd=ROOT)
 
 
 class Outputs:
@@ -49,6 +54,10 @@ class Outputs:
         self.folder = folder
         self.planted = planted_survey(folder)
         self._cache: dict = {}
+
+    def data_dir(self, k: int) -> Path:
+        """One store per k: every output of one k is one release of the worker file's ledger."""
+        return self.folder / f"data-k{k}"
 
     def common(self, k: int, state: str | None = None) -> list[str]:
         args = ["--program", PROGRAM, "--fy", str(FISCAL_YEAR), "--data", "synthetic", "--k", str(k),
@@ -60,7 +69,8 @@ class Outputs:
         if key not in self._cache:
             fmt = "csv" if lang == "en" else "json"
             out = self.folder / f"analyze-{k}-{lang}-{state}"
-            run = _cli(["analyze", *self.common(k, state), "--lang", lang, "--format", fmt, "--out", str(out)])
+            run = _cli(["analyze", *self.common(k, state), "--lang", lang, "--format", fmt, "--out", str(out)],
+                       self.data_dir(k))
             art = analyze_artifact(f"analyze {fmt} k={k} {lang}", k, out, fmt) if run.returncode == 0 else None
             self._cache[key] = (art, run)
         return self._cache[key]
@@ -71,7 +81,7 @@ class Outputs:
             out = self.folder / f"report-{k}-{state}-{pdf}"
             langs = "en" if pdf else "en,es"
             run = _cli(["report", *self.common(k, state), "--lang", langs, "--format", "both" if pdf else "html",
-                        "--out", str(out)])
+                        "--out", str(out)], self.data_dir(k))
             self._cache[key] = (out, run)
         out, run = self._cache[key]
         arts = []
@@ -100,7 +110,7 @@ class Outputs:
         key = ("site", k)
         if key not in self._cache:
             out = self.folder / f"site-{k}"
-            run = _cli(["site", *self.common(k), "--lang", "en,es", "--jobs", "1", "--out", str(out)])
+            run = _cli(["site", *self.common(k), "--lang", "en,es", "--jobs", "1", "--out", str(out)], self.data_dir(k))
             self._cache[key] = (out, run)
         out, run = self._cache[key]
         if not out.exists():
@@ -263,3 +273,179 @@ def test_a_scope_with_few_women_is_refused_or_suppressed(outputs, command):
     for art in arts:
         found += leaks(sentence_arithmetic(art, scope) + complements(art) + row_inversion(art), truth, 10)
     assert not found, _report(found, "state scope")
+
+
+# ------------------------------------------------------------------------------------------------
+# issue 22: channels an adversary found beyond the suite above; each attack first succeeds on an
+# unprotected output (computed here as the toolkit used to), then fails on the real outputs
+def _planted_counts(planted, scope: str) -> pd.DataFrame:
+    adm = planted.rows[planted.rows["selected"]]
+    t = adm.groupby([scope, "sex"]).size().unstack(fill_value=0).reindex(columns=["F", "M"], fill_value=0)
+    return pd.DataFrame({scope: t.index.astype(str), "women": t["F"].to_numpy(), "total": (t["F"] + t["M"]).to_numpy()})
+
+
+def _hidden_by_rule(table: pd.DataFrame, scope: str, k: int) -> pd.Series:
+    from toolkit import disclosure
+
+    kinds = {scope: "public", "women": "protected", "total": "protected"}
+    work = table[[scope, "women", "total"]].assign(men=table["total"] - table["women"])
+    return disclosure.protect_rows(work, {**kinds, "men": "protected"}, k=k)["suppressed"]
+
+
+def test_global_h_over_hidden_rows_attack(outputs):
+    from toolkit import segregation
+
+    k, truth = 10, outputs.planted.truth()
+    occ = _planted_counts(outputs.planted, "soc_code")
+    women, men = int(occ["women"].sum()), int((occ["total"] - occ["women"]).sum())
+    # unprotected: H over every occupation, hidden ones included, published beside the protected table
+    long = pd.concat([occ.assign(sex="F", n=occ["women"]), occ.assign(sex="M", n=occ["total"] - occ["women"])])
+    h = segregation.mutual_total(long, "sex", "soc_code", "n").loc["H", "est"]
+    shown = occ.assign(women=occ["women"].where(~_hidden_by_rule(occ, "soc_code", k)))
+    naive = Artifact("naive", k, tables={"occupations": shown, "segregation": pd.DataFrame({"stat": ["H"], "est": [h]})})
+    assert {c.count for c in leaks(global_segregation(naive, women, men), truth, k)} == {7}
+    for kk in KS:
+        for lang in LANGS:
+            art, run = outputs.analyze(kk, lang)
+            assert run.returncode == 0, run.stderr
+            found = leaks(global_segregation(art, women, men), truth, kk)
+            assert not found, _report(found, f"global H k={kk} {lang}")
+
+
+def test_empirical_bayes_prior_refit_attack(outputs):
+    from toolkit import discrimination
+
+    k, truth = 5, outputs.planted.truth()
+    emp = _planted_counts(outputs.planted, "employer_name")
+    sizes = dict(zip(emp["employer_name"], emp["total"]))
+    women = int(emp["women"].sum())
+    # unprotected: the prior fitted over every employer, hidden ones included; shrunk shares printed
+    scr = discrimination.screen_entities(emp.assign(expected_share=0.27), "employer_name", k=k).table
+    hidden = _hidden_by_rule(scr[["employer_name", "women", "total"]], "employer_name", k).to_numpy()
+    naive = Artifact("naive", k, tables={"employers": scr.assign(women=scr["women"].where(~hidden))})
+    assert {c.count for c in leaks(eb_prior(naive, "employers", sizes, women), truth, k)} == {3, 4}
+    for kk in KS:
+        for lang in LANGS:
+            art, run = outputs.analyze(kk, lang)
+            found = [c for key in ("employers", "recruiters") if key in art.tables
+                     for c in leaks(eb_prior(art, key, {**sizes, **dict(zip(*_planted_counts(
+                         outputs.planted, "recruiter")[["recruiter", "total"]].T.to_numpy()))}, women), truth, kk)]
+            assert not found, _report(found, f"empirical-Bayes prior k={kk} {lang}")
+
+
+def test_weighted_expected_share_of_hidden_states_attack(outputs):
+    k = 10
+    st = _planted_counts(outputs.planted, "worksite_state")
+    rates = {"GA": 0.28, "FL": 0.30, "NC": 0.26, "OR": 0.33}
+    st = st.assign(expected_share=st["worksite_state"].map(rates))
+    expected = float((st["expected_share"] * st["total"]).sum())
+    hidden = _hidden_by_rule(st, "worksite_state", k).to_numpy()
+    naive = Artifact("naive", k, tables={"states": st.assign(women=st["women"].where(~hidden),
+                                                             total=st["total"].where(~hidden))})
+    sizes = dict(zip(st["worksite_state"], st["total"]))
+    got = {c.value: c.count for c in weighted_share_totals(naive, expected, int(st["total"].sum()))}
+    assert got and all(sizes[v] == n for v, n in got.items()), got  # the hidden states' workers come back
+    for kk in KS:
+        art, _ = outputs.analyze(kk, "en")
+        av = art.tables.get("availability")
+        if av is None or av["expected"].isna().all():
+            continue
+        got = weighted_share_totals(art, float(av["expected"].iloc[0]), int(av["total"].iloc[0]))
+        assert not [c for c in got if sizes.get(c.value) == c.count], got
+
+
+def test_expected_women_pooled_over_hidden_occupations_attack(outputs):
+    # the scope's expected women pooled over every occupation (weighted by its workers) with the
+    # benchmark share printed for every occupation give the hidden occupations' workers back
+    k = 10
+    occ = _planted_counts(outputs.planted, "soc_code")
+    bench = {"45-2041": 0.265, "53-7064": 0.529, "45-2092": 0.265 * 1.01}
+    occ = occ.assign(women_share=occ["soc_code"].map(bench))
+    expected = float((occ["women_share"] * occ["total"]).sum())
+    hidden = _hidden_by_rule(occ, "soc_code", k).to_numpy()
+    naive = Artifact("naive", k, tables={"occupations": occ.assign(women=occ["women"].where(~hidden),
+                                                                   total=occ["total"].where(~hidden))})
+    sizes = dict(zip(occ["soc_code"], occ["total"]))
+    got = weighted_share_totals(naive, expected, int(occ["total"].sum()), "occupations", "women_share")
+    assert got and all(sizes[c.value] == c.count for c in got), got
+    for kk in KS:
+        art, _ = outputs.analyze(kk, "en")
+        av = art.tables.get("availability")
+        if av is None or av["expected"].isna().all():
+            continue
+        got = weighted_share_totals(art, float(av["expected"].iloc[0]), int(av["total"].iloc[0]), "occupations",
+                                    "women_share")
+        assert not [c for c in got if sizes.get(c.value) == c.count], got
+
+
+def test_two_publications_of_one_worker_file(outputs, tmp_path):
+    k, truth = 10, outputs.planted.truth()
+    nation, run = outputs.analyze(k, "en")
+    assert run.returncode == 0, run.stderr
+    # unprotected: North Carolina's own publication (from a store without this file's ledger) beside the
+    # nation's gives Oregon's 3 women, which the nation hides with North Carolina as its complement
+    out = tmp_path / "nc-alone"
+    run = _cli(["analyze", *outputs.common(k, "NC"), "--format", "csv", "--out", str(out)], tmp_path / "other-store")
+    assert run.returncode == 0, run.stderr
+    nc = analyze_artifact("nc", k, out, "csv")
+    assert {c.count for c in leaks(two_publications(nation, {"NC": nc}), truth, k)} == {3}
+    # protected: the same request in the store that recorded the nation's outputs is refused, naming them
+    for state in ("NC", "GA", "FL"):
+        out = tmp_path / f"ledger-{state}"
+        run = _cli(["analyze", *outputs.common(k, state), "--format", "csv", "--out", str(out)], outputs.data_dir(k))
+        arts = {state: analyze_artifact(state, k, out, "csv")} if run.returncode == 0 else {}
+        if run.returncode:
+            assert "earlier publication from the same worker file" in run.stderr and "k=10" in run.stderr, run.stderr
+            assert not out.exists() or not any(out.iterdir()), "a refused publication wrote files"
+        found = leaks(two_publications(nation, arts), truth, k)
+        assert not found, _report(found, f"nation + {state}")
+    assert _cli(["analyze", *outputs.common(k, "NC"), "--format", "csv", "--out", str(tmp_path / "nc-release"),
+                 "--new-release"], tmp_path / "fresh").returncode == 0
+
+
+def test_every_output_of_the_matrix_passes_the_lp_audit(outputs):
+    # every analyze, report and site output of each k is in that k's ledger; audited together
+    from toolkit import disclosure, ledger
+
+    sha = __import__("toolkit.checksum", fromlist=["sha256_file"]).sha256_file(outputs.planted.workers)
+    for k in KS:
+        for lang in LANGS:
+            outputs.artifacts(k, lang)
+        book = ledger.read(sha, root=outputs.data_dir(k) / "store")
+        pubs = [p for p in book["publications"] if p["release"] == book["release"]]
+        commands = {c for p in pubs for c in p["commands"]}
+        if k < 60:  # at k = 60 the scope is refused: nothing from the records is published or recorded
+            assert {"analyze", "report", "site"} <= commands, commands
+        cells = [disclosure.Cell.from_list(row) for p in pubs for row in p["cells"]]
+        if not cells:
+            continue
+        sup = pd.DataFrame([row for p in pubs for row in p["support"]], columns=disclosure.SUPPORT_COLUMNS)
+        result = disclosure.audit(cells, sup.drop_duplicates(), k=k)
+        assert len(result) and result["safe"].all(), result[~result["safe"]].to_dict("records")
+
+
+def test_a_refused_scope_prints_no_size(outputs):
+    # Oregon at k = 10 (3 women): neither the terminal nor the outputs say how many records it holds
+    rows = outputs.planted.rows
+    mine = rows[rows["worksite_state"] == "OR"]
+    sizes = {len(mine), int(mine["selected"].sum()), len(rows) - len(mine)}
+    art, run = outputs.analyze(10, "en", state="OR")
+    arts, run_r = outputs.report(10, "en", state="OR")
+    for r in (run, run_r):
+        assert "rows read" not in r.stderr + r.stdout, r.stderr
+        said = {int(x) for x in re.findall(r"(?<![\d.,:-])(\d[\d,]*)(?![\d.,:-])", (r.stderr + r.stdout).replace(",", ""))}
+        assert not (said & sizes), (said & sizes, r.stderr)
+    for a in ([art] if art else []) + arts:
+        assert "rows read" not in a.raw
+
+
+def test_ranks_are_over_visible_rows_only(outputs):
+    from toolkit import discrimination
+
+    emp = _planted_counts(outputs.planted, "employer_name").assign(expected_share=0.27)
+    scr = discrimination.screen_entities(emp, "employer_name", k=10).table  # unprotected: ranks over every row
+    hidden = _hidden_by_rule(scr[["employer_name", "women", "total"]], "employer_name", 10).to_numpy()
+    assert rank_order(Artifact("naive", 10, tables={"employers": scr.assign(women=scr["women"].where(~hidden))}))
+    for k in KS:
+        art, _ = outputs.analyze(k, "en")
+        assert not rank_order(art), rank_order(art)

@@ -1,78 +1,89 @@
-"""One disclosure layer for every published number: primary and complementary suppression.
+"""One disclosure layer for every published number: suppression, protected tables, the audit.
 
-Every number the toolkit publishes (report tables, sentences, figures, maps, ``analyze`` CSV/JSON)
-has a *kind* (``KINDS``):
+The rule (by construction)
+--------------------------
+Every number the toolkit derives from worker records is either a cell of a *protected table*
+(``ProtectedTable``, returned by ``protect``: what is published after primary and secondary
+suppression) or a function of protected tables' *published views* only. A published view holds
+the visible cells, the scope's margins and the hidden cells merged into one row or category,
+``OTHER`` ("other (hidden)"), whose value is the margin minus the visible cells and so follows
+from what is published anyway. Global statistics (M, H and D of segregation, the empirical-Bayes
+prior of the employer and recruiter screens, q-values, ranks, row orders, worker-weighted
+expected shares) take a published view as input, never a hidden cell; where a statistic cannot
+be computed from the view it is not published for that scope, and the output says so. Row orders
+and ranks are over visible rows only (ranks renumbered 1, 2, ...), hidden rows come last in the
+order of their labels, so no sort key depends on a hidden value. A refused scope (women or men
+below k, ``scope_allows``) prints no number from the records, not even its size.
 
-- ``protected``: a count of people from worker records (women, men, workers, applicants,
-  selected). Shown only when it is 0 or at least ``k``.
-- ``public``: a fact from public DOL records or published benchmarks (certified positions,
-  employer names, SOC codes, the BLS share of women in an occupation). Shown as it is.
-- ``derived``: a value computed from protected counts (shares, rates, standard errors, intervals,
-  p- and q-values, ranks, odds ratios, shrunk values, shortfalls, expected counts that use a
-  protected total). It inherits the protection of the counts it comes from: it is hidden
-  whenever any protected count of its row is hidden.
+Why this protects: a published view is a function of published numbers (the margins and the
+visible cells), so anything computed from it adds no information about a hidden cell to what
+the table already shows; what remains is the linear information of the published cells
+themselves, which the audit bounds exactly.
 
-Primary suppression hides every protected count from 1 to k-1 (a zero reveals no person and is
-shown). Complementary (secondary) suppression hides enough further cells that no hidden count
-follows from what is shown, following the practice of statistical agencies (FCSM 2005, ch. 4;
-tau-ARGUS and the R package ``sdcTable``, which solve it by linear programming). Here the rule is
-deliberately simple so that it can be proved, and an audit checks it on every call.
+Every number the toolkit publishes has a *kind* (``KINDS``): ``protected`` (a count of people
+from worker records: women, men, workers, applicants, selected; shown only when it is 0 or at
+least k), ``public`` (a fact from public DOL records or published benchmarks: certified
+positions, employer names, SOC codes, the BLS share of women in an occupation) or ``derived``
+(computed from protected counts: shares, rates, intervals, p- and q-values, ranks, shrunk values,
+shortfalls, expected counts or shares weighted by the workers; hidden whenever its row is).
 
-The rule (``protect_rows``)
----------------------------
-A published table is one margin of the worker cube: one row per scope value (state, employer,
-occupation, origin state, sex), protected count columns (e.g. women, men, total) whose column sums
-the reader can know from elsewhere (the national totals printed in a sentence, another table of
-the same output set, ``analyze`` files). We assume the adversary knows every column sum, knows the
-rule, and can bound every hidden count of a column: at least 1 (zeros are never hidden for their
-own sake; a zero in a row hidden for another column gets the bound 0) and at most
-``hi = max(k - 1, m, largest hidden count)``, where ``m`` is the smallest visible non-zero count of
-the column (a hidden cell is a primary one, below k, or a complement chosen as the smallest
-visible cell). These bounds are at least as tight as anything the published numbers can tell a
-reader, so protecting against them protects against any real reader.
+Suppression (``protect_rows``)
+------------------------------
+A published table is one margin of the worker cube: one row per value of a dimension (state,
+employer, occupation, ...), protected count columns whose column sums a reader knows.
 
-1. The unit of suppression is the row: if any protected count of a row is in 1..k-1, every
-   protected and derived value of the row is hidden. Because a row's counts are hidden together,
-   the linear system ``women + men = total`` adds no equation the adversary can use, and the
-   problem splits into one independent problem per column (the row totals are unknowns too).
-2. For each protected column, with hidden set H and S = column sum - visible sum, the adversary's
-   feasible values of a hidden cell h are the integers in
-   ``[max(1, S - sum_{j in H, j != h} hi_j), min(hi_h, S - (|H| - 1))]``. This interval is exact
-   for the one-column problem with box constraints (a sum of bounded integers takes every
-   integer value between its bounds).
-3. While some hidden cell of some column has fewer than two feasible values (in particular when
-   |H| = 1), hide the row with the smallest visible non-zero count of that column (ties: first
-   in order) and recompute. The loop ends because each step hides a row; if no visible non-zero
-   row remains, the column is all hidden or zero and the column itself must not be published:
-   the function says so (``result`` flag ``column_disclosive``), and callers refuse the scope.
+1. Primary: every row with a protected count in 1..k-1 is hidden whole (a zero reveals no
+   person). A row's counts are hidden together, so ``women + men = total`` adds no equation.
+2. Secondary: in every protected column with a non-zero hidden cell, the hidden rows must be
+   at least two and their sum S at least k; while not, the visible row with the smallest
+   non-zero count of the column is hidden (ties: first in order). If no such row remains the
+   column cannot be published and the scope is refused (``column_disclosive``).
 
-Claim: after the loop, for every protected column and every hidden cell, at least two values are
-consistent with everything the table and its column sums show, so no hidden count is recovered
-exactly or narrowed to one value. Proof: by (1) the feasible set of the table factorises into
-per-column sets; by (2) the projection of each column's set on a cell is the integer interval
-given; (3) stops only when every such interval has at least two integers. Derived values of
-hidden rows are hidden, so they add no equation; derived values of visible rows are functions
-of visible counts (and public values) only, when the caller follows the kinds.
+With a column sum known, the hidden cells of a column are non-negative numbers adding to S, so
+each can be anything in [0, S] when there are at least two: the interval contains 0 and a value
+of at least k, which is the protection rule below.
 
-Rows that are not published at all (a table cut to its first rows, entities below k left out)
-are hidden rows for the audit (pass ``shown``): the reader knows their sum, not their values.
+The protection rule and the audit (``audit``)
+---------------------------------------------
+Rule: for every hidden count, the interval of values consistent with every linear relation
+published (from one publication, or from every publication of the same worker file: the
+ledger, ``toolkit.ledger``) contains a value of at most 1 and a value of at least k (or is
+[0, 0]: a known zero reveals no person). Justification: the reader then cannot tell a hidden cell
+holding one person from one holding k or more, so she learns neither that a small group exists
+nor how small it is; "two candidate values" or "fewer than k" are both excluded. This is the
+protection-interval requirement of tau-ARGUS and sdcTable (upper protection up to k, lower
+protection down to the cell's minimum), with the required width set by k.
 
-Sentences (``band``, ``share_allowed``) and scopes (``scope_allows``) follow the same rule: a
-count in a sentence is a band ("fewer than 10") when below k; a share is printed only when the
-part and the rest of its total are both 0 or at least k; a scope (state, employer, recruiter)
-whose women or men are below k gives a suppressed-only result, never a percentage. Maps go
-through ``protect_rows`` like tables, and ``map_values`` also hides a lone visible area.
+``audit`` proves the rule for linear relations, as sdcTable's ``attack()`` does: it collects
+every published linear relation (``Cell``: table cells, the merged ``OTHER`` rows, margins and
+scope totals; shares with their bases and complements reduce to these cells), writes each as a
+sum over the *atoms* of the worker file (admitted workers, or applicants, counted by fiscal year,
+worksite state, dimension value and sex, ``support``), with the atoms of every dimension adding
+to the same (year, state, sex) totals, and with ``scipy.optimize.linprog`` (HiGHS, sparse)
+computes each hidden cell's minimum and maximum. The support is the set of (year, state,
+dimension value) combinations present in the file: the audit assumes the reader knows where each
+employer, recruiter and occupation had workers (public DOL records tell much of it), which only
+narrows the intervals, so passing it is at least as strong as passing against a reader who does
+not. Non-linear statistics are covered by the construction above, not by the audit.
+
+Not covered: relations that are not linear in the counts beyond what the construction rules out
+(e.g. a bootstrap interval's width), publications made outside the toolkit or from a different
+worker file describing the same people, and knowledge the reader brings from outside (a woman
+who knows she is in a cell can subtract herself).
 
 References
 ----------
 Federal Committee on Statistical Methodology (2005). Report on Statistical Disclosure Limitation
 Methodology. Statistical Policy Working Paper 22 (second version). Office of Management and Budget.
 Hundepool, A., et al. (2012). Statistical Disclosure Control. Wiley (tau-ARGUS practice, ch. 4).
-Meindl, B. (2023). sdcTable: Methods for Statistical Disclosure Control in Tabular Data. R package.
+Meindl, B. (2023). sdcTable: Methods for Statistical Disclosure Control in Tabular Data. R package
+(``attack()``; the example ported in ``tests/test_disclosure.py`` is its
+``tests/testthat/test-simpleheuristic.R``).
 """
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal, get_args
 
 import numpy as np
@@ -80,7 +91,9 @@ import pandas as pd
 
 from toolkit.errors import PrivacyError
 
-__all__ = ["Kind", "KINDS", "K_DEFAULT", "ALLOWED_COLUMNS", "primary_mask", "feasible_intervals", "protect_rows",
+__all__ = ["Kind", "KINDS", "K_DEFAULT", "ALLOWED_COLUMNS", "OTHER", "RULE", "PERSON_IDENTIFIER_COLUMNS",
+           "primary_mask", "protect_rows", "protect", "ProtectedTable", "Cell", "support", "audit", "AuditError",
+           "drop_identifiers", "rank_visible", "SUPPORT_COLUMNS", "hide_small_counts",
            "band", "share_allowed", "scope_allows", "map_values", "publishable_columns", "protect_table",
            "share_text"]
 
@@ -108,51 +121,13 @@ def primary_mask(values, *, k: int = K_DEFAULT) -> np.ndarray:
     return (v > 0) & (v < k)
 
 
-def feasible_intervals(hidden: Sequence[float], total_hidden: float, *, hi: Sequence[float] | float,
-                       lo: Sequence[float] | float = 1) -> list[tuple[int, int]]:
-    """The integer values each hidden cell can take, given only the sum of the hidden cells.
-
-    For cell h: low_h = max(lo_h, S - sum_{j != h} hi_j), high_h = min(hi_h, S - sum_{j != h} lo_j),
-    with S the hidden sum and each hidden cell known to be in [lo_j, hi_j] (see the module
-    docstring). The interval is exact: a sum of bounded integers takes every value between its
-    bounds. ``hidden`` only sets the number and order of the cells.
-
-    Examples
-    --------
-    One hidden cell is its column's remainder:
-
-    >>> feasible_intervals([3], 3, hi=9)
-    [(3, 3)]
-
-    Two hidden cells of 1 each are both pinned by their sum 2; 3 and 15 are not:
-
-    >>> feasible_intervals([1, 1], 2, hi=9)
-    [(1, 1), (1, 1)]
-    >>> feasible_intervals([3, 15], 18, hi=16)
-    [(2, 16), (2, 16)]
-    """
-    n = len(hidden)
-    his = [float(hi)] * n if np.isscalar(hi) else [float(h) for h in hi]
-    los = [float(lo)] * n if np.isscalar(lo) else [float(x) for x in lo]
-    out = []
-    for h in range(n):
-        low = max(los[h], total_hidden - (sum(his) - his[h]))
-        high = min(his[h], total_hidden - (sum(los) - los[h]))
-        out.append((int(np.ceil(low)), int(np.floor(high))))
-    return out
-
-
 def _column_audit(values: np.ndarray, hidden: np.ndarray, k: int) -> tuple[bool, int | None]:
-    """(safe, index of the next row to hide) for one protected column (rule step 3)."""
+    """(safe, index of the next row to hide) for one protected column (secondary suppression,
+    module docstring): the hidden rows of a column with a non-zero hidden cell are at least two
+    and add to at least k."""
     if not (hidden & (values > 0)).any():
         return True, None
-    cells = values[hidden]
-    visible_nonzero = values[~hidden & (values > 0)]
-    m = visible_nonzero.min() if len(visible_nonzero) else cells.sum()
-    hi = max(k - 1, m, cells.max())
-    lo = np.where(cells > 0, 1, 0)
-    intervals = feasible_intervals(cells, float(cells.sum()), hi=hi, lo=lo)
-    if all(high - low >= 1 for (low, high), v in zip(intervals, cells) if v > 0):
+    if hidden.sum() >= 2 and values[hidden].sum() >= k:
         return True, None
     candidates = np.flatnonzero(~hidden & (values > 0))
     if not len(candidates):
@@ -161,7 +136,8 @@ def _column_audit(values: np.ndarray, hidden: np.ndarray, k: int) -> tuple[bool,
 
 
 def protect_rows(table: pd.DataFrame, kinds: Mapping[str, str], *, k: int = K_DEFAULT,
-                 shown: Sequence[bool] | None = None, flag: str = "suppressed") -> pd.DataFrame:
+                 shown: Sequence[bool] | None = None, forced: Sequence[bool] | None = None,
+                 flag: str = "suppressed") -> pd.DataFrame:
     """Primary and complementary suppression of a one-margin table, row by row (module docstring).
 
     Parameters
@@ -170,6 +146,8 @@ def protect_rows(table: pd.DataFrame, kinds: Mapping[str, str], *, k: int = K_DE
     kinds : column -> "protected", "public" or "derived".
     k : counts 1..k-1 are hidden.
     shown : rows that will be published (default all); the others count as hidden in the audit.
+    forced : rows hidden whatever their counts (an earlier publication of the same worker file hid
+        them: ``toolkit.ledger``), before the secondary suppression runs.
     flag : name of the added boolean column (True for a hidden row).
 
     Returns
@@ -215,6 +193,8 @@ def protect_rows(table: pd.DataFrame, kinds: Mapping[str, str], *, k: int = K_DE
         hidden |= primary_mask(values[c], k=k)
     if shown is not None:
         hidden |= ~np.asarray(shown, dtype=bool)
+    if forced is not None:
+        hidden |= np.asarray(forced, dtype=bool)
     disclosive = []
     changed = True
     while changed:
@@ -331,7 +311,9 @@ ALLOWED_COLUMNS: dict[str, dict[str, str]] = {
                     "log_odds_ratio_se": "derived", "shortfall": "derived", "positions": "public"},
     "states": {"worksite_state": "public", "women": "protected", "men": "protected", "total": "protected",
                "expected_women": "derived", "women_share_observed": "derived", "shortfall": "derived",
-               "missing_per_100": "derived", "positions": "public", "expected_share": "public"},
+               "missing_per_100": "derived", "positions": "public",
+               # weighted by the workers' occupations: it gives a hidden state's workers back
+               "expected_share": "derived"},
     **{key: {entity: "public", "women": "protected", "men": "protected", "total": "protected",
              "expected_share": "derived", "observed_share": "derived", "shrunk_share": "derived",
              "shortfall": "derived", "shrunk_shortfall": "derived", "shrunk_ratio": "derived", "p_value": "derived",
@@ -395,7 +377,7 @@ def _complement_columns(name: str, table: pd.DataFrame) -> dict[str, pd.Series]:
 
 
 def protect_table(name: str, table: pd.DataFrame, *, k: int = K_DEFAULT, shown: Sequence[bool] | None = None,
-                  refuse: bool = False) -> pd.DataFrame:
+                  refuse: bool = False, forced: Sequence[bool] | None = None) -> pd.DataFrame:
     """An ``analyze``/report table made publishable: allow-listed columns only, each treated by its
     kind (``ALLOWED_COLUMNS[name]``), primary and complementary suppression (``protect_rows``).
 
@@ -423,7 +405,7 @@ def protect_table(name: str, table: pd.DataFrame, *, k: int = K_DEFAULT, shown: 
     work = publish.assign(**extra)
     kinds.update({c: "protected" for c in extra})
     if not refuse:
-        out = protect_rows(work, kinds, k=k, shown=shown).drop(columns=list(extra))
+        out = protect_rows(work, kinds, k=k, shown=shown, forced=forced).drop(columns=list(extra))
         if not out.attrs["column_disclosive"]:
             return out
     out = publish.copy() if shown is None else publish[np.asarray(shown, dtype=bool)].copy()
@@ -447,3 +429,489 @@ def share_text(part: float, whole: float, *, k: int = K_DEFAULT, lang: str = "en
     from toolkit import i18n
 
     return i18n.fmt_percent(part / whole, lang, digits) if whole and share_allowed(part, whole, k=k) else None
+
+
+# ------------------------------------------------------------------------------------------------
+# protected tables: the only input the statistics of worker records receive
+#: The label of the hidden rows merged into one (language-independent; ``present`` translates it).
+OTHER = "other (hidden)"
+#: The suppression and protection rule every ``ProtectedTable`` follows (module docstring).
+RULE = "rows with a count in 1..k-1 hidden; >= 2 hidden rows adding to >= k per column; interval rule [<=1, >=k]"
+#: The population each audited dimension counts (every other dimension: admitted workers).
+POPULATIONS = {"selected": "applicants"}
+_NA = "<NA>"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One published linear relation: the count of ``sex`` over ``values`` of ``dim`` in a scope.
+
+    ``years`` and ``states`` (empty: every state) are the scope of the publication; ``dim`` is a
+    worker column (``soc_code``, ``worksite_state``, ``employer_name``, ``recruiter``,
+    ``origin_state``, ``selected``) or ``_total`` / ``_applicants`` (the scope's admitted workers or
+    applicants; ``values`` empty); ``values`` the dimension values added together (one for a row,
+    several for ``OTHER``); ``count`` the published number, None when hidden.
+    """
+
+    years: tuple[int, ...]
+    states: tuple[str, ...]
+    dim: str
+    values: tuple[str, ...]
+    sex: str
+    count: int | None
+    #: the programs of the scope (empty: every program of the file)
+    programs: tuple[str, ...] = ()
+
+    def as_list(self) -> list:
+        return [list(self.years), list(self.states), self.dim, list(self.values), self.sex, self.count,
+                list(self.programs)]
+
+    @classmethod
+    def from_list(cls, row: Sequence) -> "Cell":
+        years, states, dim, values, sex, count, *programs = row
+        return cls(tuple(int(y) for y in years), tuple(str(x) for x in states), dim, tuple(str(v) for v in values), sex,
+                   None if count is None else int(count), tuple(str(p) for p in (programs[0] if programs else ())))
+
+
+@dataclass(frozen=True)
+class ProtectedTable:
+    """A published one-margin table of worker counts, after suppression (``protect``).
+
+    It holds only what is published: ``table`` (allow-listed columns, hidden values ``<NA>``,
+    ``suppressed`` flag; what ``h2gender analyze`` writes and reports show), the ``margins``
+    (admitted women "F" and men "M" over every row, shown or not) and the rule. Hidden values are
+    not kept: ``view`` gives the visible rows and the ``OTHER`` row (margins minus visible).
+    """
+
+    name: str
+    dim: str
+    k: int
+    table: pd.DataFrame
+    margins: dict
+    rule: str = RULE
+    column_disclosive: tuple[str, ...] = ()
+    #: every value of ``dim`` counted in the margins (shown or not), for the audit's ``OTHER`` cell
+    values: tuple[str, ...] = ()
+
+    @property
+    def hidden(self) -> pd.Series:
+        return self.table["suppressed"].astype(bool)
+
+    def _visible_counts(self) -> pd.DataFrame:
+        t = self.table[~self.hidden]
+        women = pd.to_numeric(t["women"], errors="coerce").fillna(0).astype("int64")
+        men = (pd.to_numeric(t["men"], errors="coerce") if "men" in t else
+               pd.to_numeric(t["total"], errors="coerce") - women).fillna(0).astype("int64")
+        return pd.DataFrame({self.dim: t[self.dim].astype(str).to_numpy(), "F": women.to_numpy(),
+                             "M": men.to_numpy()})
+
+    def other(self) -> dict:
+        """The hidden rows merged: margins minus the visible rows (a function of published numbers)."""
+        vis = self._visible_counts()
+        return {sex: int(self.margins[sex] - vis[sex].sum()) for sex in ("F", "M")}
+
+    def view(self) -> pd.DataFrame:
+        """The published view: one row per visible value and one ``OTHER`` row when any is hidden,
+        long (``dim``, ``sex``, ``n``), the input of every statistic of this table.
+
+        Examples
+        --------
+        >>> t = pd.DataFrame({"worksite_state": ["GA", "FL", "NC", "VT"], "women": [20, 16, 15, 3],
+        ...                   "total": [320, 266, 228, 15]})
+        >>> pt = protect(t, "states", "worksite_state", k=10)
+        >>> pt.view().pivot(index="worksite_state", columns="sex", values="n").loc[["GA", OTHER]]
+        sex              F    M
+        worksite_state
+        GA              20  300
+        other (hidden)  18  225
+        """
+        wide = self._visible_counts()
+        if self.hidden.any() or self.other()["F"] or self.other()["M"]:
+            wide = pd.concat([wide, pd.DataFrame([{self.dim: OTHER, **self.other()}])], ignore_index=True)
+        return wide.melt(id_vars=self.dim, var_name="sex", value_name="n")
+
+    def cells(self, years: Sequence[int], states: Sequence[str] = (), programs: Sequence[str] = ()) -> list[Cell]:
+        """The linear relations this table publishes: each row (hidden: count None) and the
+        ``OTHER`` row (used by the statistics, so treated as published)."""
+        years, states, programs = tuple(int(y) for y in years), tuple(str(x) for x in states), tuple(programs)
+        out = []
+        t = self.table
+        women = pd.to_numeric(t["women"], errors="coerce")
+        men = pd.to_numeric(t["men"], errors="coerce") if "men" in t else pd.to_numeric(t["total"], errors="coerce") - women
+        for value, f, m, hid in zip(t[self.dim].astype(str), women, men, self.hidden):
+            for sex, n in (("F", f), ("M", m)):
+                out.append(Cell(years, states, self.dim, (value,), sex, None if hid or pd.isna(n) else int(n), programs))
+        shown = set(t.loc[~self.hidden, self.dim].astype(str))
+        rest = tuple(v for v in self.values if v not in shown)
+        if rest:
+            for sex, n in self.other().items():
+                out.append(Cell(years, states, self.dim, rest, sex, n, programs))
+        return out
+
+
+def protect(table: pd.DataFrame, name: str, dim: str, *, k: int = K_DEFAULT, shown: Sequence[bool] | None = None,
+            forced: Sequence[bool] | None = None, refuse: bool = False) -> ProtectedTable:
+    """Protect one table of worker counts (``protect_table``) and return it as a ``ProtectedTable``.
+
+    ``table`` has one row per value of ``dim`` with ``women`` and ``total`` (or ``men``) counts of
+    admitted workers and any allow-listed column of ``name``; rows not ``shown`` are hidden and
+    left out (their counts stay in the margins); ``forced`` rows are hidden (``toolkit.ledger``).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"worksite_state": ["GA", "FL", "NC", "VT"], "women": [20, 16, 15, 3],
+    ...                   "total": [320, 266, 228, 15]})
+    >>> pt = protect(t, "states", "worksite_state", k=10)
+    >>> pt.table["suppressed"].tolist(), pt.margins, pt.other()
+    ([False, False, True, True], {'F': 54, 'M': 775}, {'F': 18, 'M': 225})
+    """
+    women = pd.to_numeric(table["women"], errors="coerce").fillna(0)
+    men = (pd.to_numeric(table["men"], errors="coerce").fillna(0) if "men" in table else
+           pd.to_numeric(table["total"], errors="coerce").fillna(0) - women)
+    out = protect_table(name, table, k=k, shown=shown, refuse=refuse, forced=forced)
+    disclosive = tuple(out.attrs.get("column_disclosive", ()))
+    out.attrs = {}
+    return ProtectedTable(name=name, dim=dim, k=_check_k(k), table=out.reset_index(drop=True),
+                          margins={"F": int(women.sum()), "M": int(men.sum())}, column_disclosive=disclosive,
+                          values=tuple(table[dim].astype(str)))
+
+
+def rank_visible(table: pd.DataFrame, key: Sequence[str], label: str, *, ascending: Sequence[bool] | bool = True,
+                 rank: str | None = "rank") -> pd.DataFrame:
+    """Rows in an order no hidden value can change: visible rows sorted by ``key`` (then
+    ``label``), ranked 1, 2, ... over visible rows only; hidden rows after them, by ``label``,
+    without a rank.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"soc": ["a", "b", "c"], "total": [50, pd.NA, 80], "suppressed": [False, True, False]})
+    >>> out = rank_visible(t, ["total"], "soc", ascending=False)
+    >>> out["soc"].tolist(), out["rank"].tolist()
+    (['c', 'a', 'b'], [1, 2, <NA>])
+    """
+    key = list(key)
+    asc = [ascending] * len(key) if isinstance(ascending, bool) else list(ascending)
+    hid = table["suppressed"].astype(bool)
+    vis = table[~hid].sort_values([*key, label], ascending=[*asc, True], kind="mergesort")
+    rest = table[hid].sort_values(label, kind="mergesort")
+    out = pd.concat([vis, rest], ignore_index=True)
+    if rank:
+        out[rank] = pd.array(list(range(1, len(vis) + 1)) + [pd.NA] * len(rest), dtype="Int64")
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# the audit: feasible intervals of every hidden cell by linear programming
+class AuditError(PrivacyError):
+    """A publication (alone or with the ledger) lets a reader narrow a hidden count: ``failures``
+    lists the cells with their intervals."""
+
+    def __init__(self, message: str, failures: pd.DataFrame):
+        super().__init__(message)
+        self.failures = failures
+
+
+#: Dimensions whose published tables count only workers with an occupation (``analysis.shortfall_by``).
+_NEEDS_SOC = ("worksite_state", "employer_name", "recruiter")
+#: The columns of ``support``.
+SUPPORT_COLUMNS = ["program", "year", "state", "dim", "value"]
+
+
+def support(workers: pd.DataFrame, dims: Sequence[str] = ("soc_code", "worksite_state", "employer_name", "recruiter",
+                                                          "origin_state", "selected")) -> pd.DataFrame:
+    """The atoms of a worker file: the (program, fiscal year, worksite state, dimension, value)
+    combinations present, for admitted workers and, for ``selected``, applicants with a case
+    number (as the adverse-impact table counts them).
+
+    A missing value is an atom of its own (``"<NA>"``), never published, so that the atoms of every
+    dimension add up to the same totals; so is a worker without an occupation in the dimensions
+    whose tables count only workers with one (``_NEEDS_SOC``).
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"fiscal_year": [2019] * 3, "worksite_state": ["GA", "GA", "FL"],
+    ...                   "soc_code": ["45-2092", None, "45-2092"], "sex": ["F", "M", "M"], "stage": "admitted"})
+    >>> support(w).query("dim == 'worksite_state'")["value"].tolist()
+    ['FL', '<NA>', 'GA']
+    """
+    parts = []
+    year = workers["fiscal_year"] if "fiscal_year" in workers else pd.Series(0, index=workers.index)
+    base = pd.DataFrame({"program": workers["program"].astype("string").fillna(_NA).to_numpy()
+                         if "program" in workers else _NA,
+                         "year": pd.to_numeric(year, errors="coerce").fillna(0).astype(int).to_numpy(),
+                         "state": workers["worksite_state"].astype("string").fillna(_NA).to_numpy()
+                         if "worksite_state" in workers else _NA}, index=workers.index)
+    admitted = (workers["stage"].eq("admitted").fillna(False).to_numpy(bool) if "stage" in workers
+                else np.ones(len(workers), bool))
+    has_soc = workers["soc_code"].notna().to_numpy() if "soc_code" in workers else np.ones(len(workers), bool)
+    for dim in dims:
+        if dim not in workers:
+            continue
+        if POPULATIONS.get(dim) == "applicants":
+            rows = workers["selected"].notna().to_numpy()
+            if "case_number" in workers:
+                rows &= workers["case_number"].notna().to_numpy()
+        else:
+            rows = admitted
+        value = workers[dim].astype("string").fillna(_NA)
+        if dim in _NEEDS_SOC:
+            value = value.where(has_soc, _NA)
+        parts.append(base[rows].assign(dim=dim, value=value[rows].to_numpy()))
+    if not parts:
+        return pd.DataFrame(columns=SUPPORT_COLUMNS)
+    out = pd.concat(parts, ignore_index=True).drop_duplicates()
+    return out.sort_values(["dim", "program", "year", "state", "value"], ignore_index=True)[SUPPORT_COLUMNS]
+
+
+def _variables(sup: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Atom variables (one per support row and sex) and total variables (one per year, state,
+    population and sex); atoms first."""
+    if "program" not in sup:
+        sup = sup.assign(program=_NA)
+    sup = sup.assign(year=sup["year"].astype(int), state=sup["state"].astype(str), value=sup["value"].astype(str),
+                     program=sup["program"].astype(str), pop=sup["dim"].map(POPULATIONS).fillna("admitted"))
+    atoms = pd.concat([sup.assign(sex=s) for s in ("F", "M")], ignore_index=True)
+    atoms["var"] = np.arange(len(atoms))
+    scopes = sup[["program", "year", "state"]].drop_duplicates()
+    totals = pd.concat([scopes.assign(pop=p, sex=s) for p in ("admitted", "applicants") for s in ("F", "M")],
+                       ignore_index=True)
+    totals["var"] = len(atoms) + np.arange(len(totals))
+    return atoms, totals
+
+
+class _Index:
+    """Variables of each (dimension, sex) and of each (population, sex) as arrays, for fast lookup."""
+
+    def __init__(self, atoms: pd.DataFrame, totals: pd.DataFrame):
+        self.atoms = {key: (g["program"].to_numpy(), g["year"].to_numpy(), g["state"].to_numpy(), g["value"].to_numpy(),
+                            g["var"].to_numpy()) for key, g in atoms.groupby(["dim", "sex"], sort=False)}
+        self.totals = {key: (g["program"].to_numpy(), g["year"].to_numpy(), g["state"].to_numpy(), g["var"].to_numpy())
+                       for key, g in totals.groupby(["pop", "sex"], sort=False)}
+
+    def vars(self, cell: Cell) -> np.ndarray:
+        years = list(cell.years)
+        if cell.dim in ("_total", "_applicants"):
+            got = self.totals.get(("applicants" if cell.dim == "_applicants" else "admitted", cell.sex))
+            if got is None:
+                return np.array([], dtype=int)
+            program, year, state, var = got
+            keep = np.isin(year, years)
+        else:
+            got = self.atoms.get((cell.dim, cell.sex))
+            if got is None:
+                return np.array([], dtype=int)
+            program, year, state, value, var = got
+            keep = np.isin(year, years) & np.isin(value, list(cell.values))
+        if cell.states:
+            keep &= np.isin(state, list(cell.states))
+        if cell.programs:
+            keep &= np.isin(program, list(cell.programs))
+        return var[keep]
+
+
+def _solve(c: np.ndarray, a_eq, b_eq, a_ub=None, b_ub=None, bounds=(0, None)):
+    from scipy.optimize import linprog
+
+    res = linprog(c, A_eq=a_eq, b_eq=b_eq, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+    if res.status == 2:
+        raise PrivacyError("the published cells contradict each other: they cannot all come from one "
+                           "worker file (an earlier publication recorded from a different reading?)")
+    return res
+
+
+def audit(cells, sup: pd.DataFrame | None = None, *, k: int | None = None, exact: bool = False) -> pd.DataFrame:
+    """Each hidden cell's feasible interval given every published cell, and the rule (module docstring).
+
+    ``cells`` is a sequence of ``Cell`` with ``sup`` and ``k``, or a publication (anything with
+    ``scopes``, each with an ``evidence``: ``toolkit.publication.Publication``), whose scopes'
+    ``Evidence.disclosed`` and ``Evidence.support`` are audited together at its request's k.
+
+    Variables: the atoms of ``sup`` (``support``) by sex and the (year, state, population, sex)
+    totals, all >= 0; equations: for each (year, state, dimension, sex) the atoms add to the
+    total of their population, and each published cell equals its count. A hidden cell's interval
+    is [min, max] of the sum of its variables (``linprog``, HiGHS, sparse; the continuous
+    relaxation, as sdcTable's ``attack()``: at least as wide as the integer one's hull, and equal
+    to it for one-margin and two-way tables).
+
+    The rule needs, per hidden cell, one feasible solution where it is at most 1 and one where it
+    is at least k. So the audit solves rounds of two LPs over every hidden cell still without
+    such a witness (minimise their sum; maximise the sum of min(cell, k)), which give most cells
+    both, then one LP (min or max) for each cell still without its witness. With
+    ``exact=True`` it solves both LPs for every cell.
+
+    Returns
+    -------
+    DataFrame, one row per distinct hidden cell: ``years``, ``states``, ``dim``, ``values``,
+    ``sex``, ``low`` and ``high`` (exact when the cell's own LP was solved, else the value of a
+    feasible solution: then the interval reaches at least that far), and ``safe`` (low <= 1 and
+    high >= k, or high == 0).
+
+    Raises
+    ------
+    PrivacyError
+        When the published cells contradict each other (they cannot come from one file).
+
+    Examples
+    --------
+    One hidden state beside its column's total is its remainder:
+
+    >>> sup = pd.DataFrame({"year": 2019, "state": ["GA", "VT"], "dim": "worksite_state", "value": ["GA", "VT"]})
+    >>> cells = [Cell((2019,), (), "_total", (), "F", 23), Cell((2019,), (), "worksite_state", ("GA",), "F", 20),
+    ...          Cell((2019,), (), "worksite_state", ("VT",), "F", None)]
+    >>> audit(cells, sup, k=10)[["values", "low", "high", "safe"]].to_dict("records")
+    [{'values': ('VT',), 'low': 3, 'high': 3, 'safe': False}]
+    """
+    from scipy import sparse
+
+    if hasattr(cells, "scopes"):  # a publication: every scope's evidence together
+        evs = [scope.evidence for scope in cells.scopes]
+        k = k if k is not None else cells.request.k
+        sups = [ev.support for ev in evs if len(ev.support)]
+        sup = pd.concat(sups, ignore_index=True).drop_duplicates() if sups else pd.DataFrame(columns=SUPPORT_COLUMNS)
+        cells = [c for ev in evs for c in ev.disclosed]
+    k = _check_k(k)
+    atoms, totals = _variables(sup)
+    index = _Index(atoms, totals)
+    n = len(atoms) + len(totals)
+    rows, cols, vals, rhs = [], [], [], []
+    r = 0
+    # links: atoms of each (year, state, dim, sex) add to their population's total
+    tot_index = totals.set_index(["program", "year", "state", "pop", "sex"])["var"]
+    for (program, year, state, dim, pop, sex), g in atoms.groupby(["program", "year", "state", "dim", "pop", "sex"],
+                                                                  sort=False):
+        rows += [r] * (len(g) + 1)
+        cols += [*g["var"].tolist(), int(tot_index[(program, year, state, pop, sex)])]
+        vals += [1.0] * len(g) + [-1.0]
+        rhs.append(0.0)
+        r += 1
+    hidden: dict[tuple, np.ndarray] = {}
+    for cell in cells:
+        var = index.vars(cell)
+        if cell.count is None:
+            hidden.setdefault((cell.years, cell.states, cell.dim, cell.values, cell.sex, cell.programs), var)
+            continue
+        if not len(var):
+            if cell.count != 0:
+                raise PrivacyError(f"published cell {cell} has no record in the worker file's support")
+            continue
+        rows += [r] * len(var)
+        cols += var.tolist()
+        vals += [1.0] * len(var)
+        rhs.append(float(cell.count))
+        r += 1
+    a_eq = sparse.csr_array((vals, (rows, cols)), shape=(r, n))
+    b_eq = np.asarray(rhs)
+    keys = list(hidden)
+    m = len(keys)
+    # H: hidden cell h = sum of its variables (one row per cell)
+    h_rows = np.concatenate([[i] * len(hidden[key]) for i, key in enumerate(keys)]) if m else np.array([], int)
+    h_cols = np.concatenate([hidden[key] for key in keys]) if m else np.array([], int)
+    cell_matrix = sparse.csr_array((np.ones(len(h_cols)), (h_rows.astype(int), h_cols.astype(int))), shape=(m, n))
+    low = np.full(m, np.inf)   # smallest value seen in a feasible solution (exact once solved)
+    high = np.full(m, -np.inf)
+    exact_low, exact_high = np.zeros(m, bool), np.zeros(m, bool)
+
+    def witness(x):
+        y = cell_matrix @ x[:n]
+        np.minimum(low, y, out=low)
+        np.maximum(high, y, out=high)
+
+    # rounds over every cell still without its witness: minimise their sum; maximise the sum of
+    # min(cell, k) (t_h <= cell h, 0 <= t_h <= k); stop when a round witnesses nothing new
+    while m and not exact:
+        need_low, need_high = low > 1 + 1e-6, high < k - 1e-6
+        before = need_low.sum() + need_high.sum()
+        if need_low.any():
+            witness(_solve(cell_matrix[need_low].sum(axis=0), a_eq, b_eq).x)
+        if need_high.any():
+            sel = cell_matrix[need_high]
+            q = sel.shape[0]
+            a_ub = sparse.hstack([-sel, sparse.eye_array(q)], format="csr")
+            res = _solve(np.concatenate([np.zeros(n), -np.ones(q)]), sparse.hstack([a_eq, sparse.csr_array((r, q))]),
+                         b_eq, a_ub, np.zeros(q), bounds=[(0, None)] * n + [(0, k)] * q)
+            witness(res.x)
+        if (low > 1 + 1e-6).sum() + (high < k - 1e-6).sum() == before:
+            break
+    for i in range(m):
+        for sign, seen, done in ((1.0, low, exact_low), (-1.0, high, exact_high)):
+            enough = seen[i] <= 1 + 1e-6 if sign > 0 else seen[i] >= k - 1e-6
+            if done[i] or (enough and not exact):
+                continue
+            c = np.zeros(n)
+            c[hidden[keys[i]]] = sign
+            res = _solve(c, a_eq, b_eq)
+            if res.status == 3:  # unbounded above
+                high[i], exact_high[i] = np.inf, True
+                continue
+            witness(res.x)
+            done[i] = True
+            seen[i] = sign * res.fun
+    out = []
+    for i, (years, states, dim, values, sex, _programs) in enumerate(keys):
+        low_i = int(np.ceil(low[i] - 1e-6))
+        high_i = int(np.floor(high[i] + 1e-6)) if np.isfinite(high[i]) else np.iinfo(np.int64).max
+        out.append({"years": years, "states": states, "dim": dim, "values": values, "sex": sex, "low": low_i,
+                    "high": high_i, "safe": bool((low_i <= 1 and high_i >= k) or (exact_high[i] and high_i == 0))})
+    return pd.DataFrame(out, columns=["years", "states", "dim", "values", "sex", "low", "high", "safe"])
+
+
+# ------------------------------------------------------------------------------------------------
+# identifiers (formerly ``toolkit.privacy``)
+#: Column names (lower-case) that identify a person and are dropped at load unless kept explicitly.
+PERSON_IDENTIFIER_COLUMNS = frozenset(
+    {
+        "name", "worker_name", "first_name", "last_name", "middle_name", "full_name", "nombre",
+        "apellido", "apellidos", "passport", "passport_number", "visa_number", "a_number",
+        "alien_number", "ssn", "curp", "rfc", "phone", "telephone", "email", "e_mail", "address",
+        "street", "date_of_birth", "dob", "birth_date", "fecha_nacimiento", "worker_id", "person_id",
+    }
+)
+
+
+def drop_identifiers(df: pd.DataFrame, *, keep: Sequence[str] = ()) -> tuple[pd.DataFrame, list[str]]:
+    """``df`` without the columns that identify a person (``PERSON_IDENTIFIER_COLUMNS``), except
+    those in ``keep``, and the names dropped.
+
+    Examples
+    --------
+    >>> drop_identifiers(pd.DataFrame({"Nombre": ["Ana"], "sex": ["F"]}))[1]
+    ['Nombre']
+    """
+    keep = {c.lower() for c in keep}
+    drop = [c for c in df.columns if str(c).lower() in PERSON_IDENTIFIER_COLUMNS and str(c).lower() not in keep]
+    return df.drop(columns=drop), drop
+
+
+def hide_small_counts(table: pd.DataFrame, count_cols: str | Sequence[str], *, k: int = K_DEFAULT,
+                      dependent: Sequence[str] = (), flag: str = "suppressed") -> pd.DataFrame:
+    """Primary suppression only: rows with a count in 1..k-1 in ``count_cols`` get those counts and
+    the ``dependent`` columns set to ``<NA>`` and ``flag`` True (a copy).
+
+    For tables of public records where hiding small counts is a presentation choice (job orders).
+    Counts of people never go through it: they go through ``protect`` (primary and secondary
+    suppression, audited).
+
+    Examples
+    --------
+    >>> hide_small_counts(pd.DataFrame({"job_orders": [3, 40]}), "job_orders", k=10)["suppressed"].tolist()
+    [True, False]
+    """
+    k = _check_k(k)
+    cols = [count_cols] if isinstance(count_cols, str) else list(count_cols)
+    dependent = list(dependent)
+    missing = [c for c in cols + dependent if c not in table.columns]
+    if missing:
+        raise KeyError(f"hide_small_counts: columns {missing} not in table (has {list(table.columns)})")
+    out = table.copy()
+    small = np.zeros(len(out), dtype=bool)
+    for c in cols:
+        small |= primary_mask(out[c], k=k)
+    for c in cols + dependent:
+        if small.any():
+            if pd.api.types.is_integer_dtype(out[c]) and not pd.api.types.is_extension_array_dtype(out[c]):
+                out[c] = out[c].astype("Int64")
+            elif pd.api.types.is_float_dtype(out[c]) and not pd.api.types.is_extension_array_dtype(out[c]):
+                out[c] = out[c].astype("Float64")
+            out.loc[small, c] = pd.NA
+    out[flag] = small
+    return out

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from toolkit import inference, privacy, schema
+from toolkit import disclosure, inference, schema
 from toolkit.inference import check_count, check_fraction, check_labels, check_level, check_number, check_option
 
 __all__ = ["availability", "availability_counts", "availability_from_published", "adverse_impact", "cmh",
@@ -968,7 +968,7 @@ def screen_entities(data: pd.DataFrame, entity: str, *,
                     measure: Measure = "shortfall",
                     women: str = "women", total: str = "total", expected_share: str = "expected_share",
                     group: str = "sex", selected: str = "selected", focal: object = "F",
-                    reference: object = "M", alpha: float = 0.05, k: int = privacy.K_DEFAULT,
+                    reference: object = "M", alpha: float = 0.05, k: int = disclosure.K_DEFAULT,
                     printable: bool = False) -> Screen:
     """Rank employers or recruiters by a disparity against women, with FDR control and shrinkage.
 
@@ -999,10 +999,13 @@ def screen_entities(data: pd.DataFrame, entity: str, *,
     Parameters
     ----------
     printable : bool
-        If True, entities with a count below ``k`` (women, total; or applicants and selected of
-        either group) have their counts and every share or ratio computed from them set to
-        ``<NA>`` by ``privacy.suppress`` (column ``suppressed``); p- and q-values stay, as they
-        reveal no count. Use it for anything printed; keep ``printable=False`` for computation.
+        If True, the table goes through ``disclosure.protect_rows`` (rows with a count below
+        ``k``, women, total, or applicants and selected of either group, hidden with enough other
+        rows that no hidden count follows from the column totals; every value computed from them,
+        p- and q-values included, set to ``<NA>``; column ``suppressed``) and is ranked over the
+        visible rows only (``disclosure.rank_visible``). The prior and the q-values are still
+        fitted over every entity: a published screen computes them from the protected table
+        (``toolkit.evidence``). Keep ``printable=False`` for computation.
 
     Returns
     -------
@@ -1047,7 +1050,8 @@ def screen_entities(data: pd.DataFrame, entity: str, *,
     df = df.sort_values([key, "p_value", entity], ignore_index=True)
     df["rank"] = np.arange(1, len(df) + 1)
     if printable:
-        df = privacy.suppress(df, counts, k=k, dependent=dependent)
+        kinds = {c: "protected" if c in counts else "public" if c == entity else "derived" for c in df.columns}
+        df = disclosure.rank_visible(disclosure.protect_rows(df, kinds, k=k), [key, "p_value"], entity)
     return Screen(schema.mark_synthetic(df, data), prior, left_out)
 
 

@@ -253,7 +253,7 @@ def profiles(cases: pd.DataFrame, match: EmployerMatch, *, worksites: pd.DataFra
     ``first_year``, ``last_year``, ``n_years``, ``cases``, ``positions``, ``wage_hourly_median``,
     ``wage_hourly_min``, ``wage_hourly_max``, ``worksites``, ``worksite_states``, ``housing_sites``,
     ``housing_units``, ``housing_occupancy``, ``agents``, ``recruiters``, ``recruiter_countries``.
-    Counts are raw: a display must pass them through ``privacy.suppress``.
+    Counts are raw: a display must pass them through ``disclosure.protect``.
 
     Examples
     --------

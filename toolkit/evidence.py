@@ -116,6 +116,11 @@ class Evidence:
     provenance: dict = field(default_factory=dict)
     #: ``claims.levels``: what each finding about women rests on (measured / expected / not measurable)
     levels: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: every linear relation published from worker records (``disclosure.Cell``; hidden: count None),
+    #: language-independent: what ``disclosure.audit`` and the ledger (``toolkit.ledger``) check
+    disclosed: list = field(default_factory=list)
+    #: the atoms of the worker records of this scope (``disclosure.support``; never published)
+    support: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def k(self) -> int:
@@ -123,7 +128,7 @@ class Evidence:
 
 
 def build(data: Dataset, *, commit: str = "unknown", rendered: str = "", employer_match=None,
-          progress=None) -> Evidence:
+          progress=None, forced: dict | None = None) -> Evidence:
     """Findings, tables, figure data and provenance for the dataset's scope.
 
     Parameters
@@ -138,6 +143,8 @@ def build(data: Dataset, *, commit: str = "unknown", rendered: str = "", employe
         identity on every page); default: ``employers.match_employers`` of the scope's cases.
     progress : called with the name of each part (``PARTS``) as it starts, for a progress bar;
         None: nothing is called.
+    forced : dimension -> values whose rows are hidden whatever their counts (an earlier
+        publication from the same worker file hid them: ``toolkit.ledger.forced``).
 
     Notes
     -----
@@ -148,14 +155,14 @@ def build(data: Dataset, *, commit: str = "unknown", rendered: str = "", employe
 
     with threadpool_limits(limits=1):
         return _build(data, commit=commit, rendered=rendered, employer_match=employer_match,
-                      progress=progress or (lambda part: None))
+                      progress=progress or (lambda part: None), forced=forced or {})
 
 
 #: The parts of ``build``, in order, as its ``progress`` callback names them.
 PARTS = ("worker records", "job orders", "employers and recruiters", "trends", "provenance")
 
 
-def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None, progress) -> Evidence:
+def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None, progress, forced: dict) -> Evidence:
     req = data.request
     ev = Evidence(request=req, synthetic=data.synthetic)
     bench = occupation_shares.women_share_by_soc(req.benchmark_year)
@@ -167,7 +174,9 @@ def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None, pr
     allowed = sex is not None and disclosure.scope_allows(int((sex == "F").sum()), int((sex == "M").sum()), k=req.k)
     progress(PARTS[0])
     if workers is not None and len(workers) and allowed:
-        _worker_findings(ev, data.cases, workers, bench, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap)
+        ev.support = disclosure.support(workers)
+        _worker_findings(ev, data.cases, workers, bench, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap,
+                         forced=forced)
     else:
         if workers is not None:  # fewer than k women or men: nothing from the records is published
             ev.findings.append(_finding("workers_refused", "workers_refused", None, k=("int", req.k)))
@@ -187,7 +196,9 @@ def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None, pr
     ev.provenance = {
         "version": __version__, "commit": commit, "rendered": rendered, "parameters": req.parameters(),
         "files": [dict(f) for f in data.files], "coverage": data.coverage.to_dict("records"),
-        "accounting": {name: dict(acc) for name, acc in data.accounting.items()},
+        # a refused scope prints no number from the records, not even how many rows it used
+        "accounting": {name: dict(acc) for name, acc in data.accounting.items()
+                       if name != "workers" or allowed},
         "truth": dict(data.truth) if data.synthetic and data.truth else None,
         "levels": ev.levels.to_dict("records"),
     }
@@ -216,14 +227,20 @@ def _visible(table: pd.DataFrame) -> pd.DataFrame:
     return table[~table["suppressed"].astype(bool)]
 
 
-def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstrap):
+def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstrap, forced):
     """Findings, tables and figure data from worker records; every number through ``disclosure``."""
     # the columns the wage gap and the origin map use: a copy of millions of rows keeps only these
     admitted = workers.loc[(workers["stage"] == "admitted").fillna(False).to_numpy(bool),
                            ["sex", "wage_hourly", "soc_code", "worksite_state", "origin_state"]]
+    # the occupation table first: every statistic below takes its published view, never a hidden cell
+    ct = analysis.channelling_table(workers, bench, by=["soc_code"])
+    occ = ct.assign(shortfall=ct["expected_women"] - ct["women"])
+    occ_p = disclosure.protect(occ, "occupations", "soc_code", k=k, forced=_forced(occ, "soc_code", forced))
+    occ_s = disclosure.rank_visible(occ_p.table, ["total"], "soc_code", ascending=False, rank=None)
+
     # 1. shortfall against the occupational benchmark (the scope has at least k women and k men)
     ov = analysis.observed_vs_expected(workers, cases, bench, by=["soc_code"]).dropna(subset=["women_share"])
-    pooled = analysis.pooled_expected_share(ov)
+    pooled = analysis.pooled_expected_share(_benchmark_view(ov, occ_p, cases, bench))
     women, total = int(ov["women"].sum()), int(ov["total"].sum())
     a = discrimination.availability_counts(women, total, pooled["expected_share"],
                                            expected_share_se=pooled["expected_share_se"], wide=True).iloc[0]
@@ -234,20 +251,31 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
         sd=("num", a["sd"], 1), p=("p", a["p_value"])))
     ev.raw_tables["availability"] = disclosure.protect_table("availability", pd.DataFrame([a]), k=k)
 
-    # 2. channelling and segregation
-    ct = analysis.channelling_table(workers, bench, by=["soc_code"])
-    occ = ct.assign(shortfall=ct["expected_women"] - ct["women"]).sort_values("total", ascending=False,
-                                                                              ignore_index=True)
-    occ_s = disclosure.protect_table("occupations", occ, k=k)
-    counts = analysis.worker_counts(workers, ["soc_code"]).table
-    h = segregation.mutual_total(counts, "sex", "soc_code", "n", se=True, n_bootstrap=n_bootstrap, seed=seed)
+    # 2. channelling and segregation: M and H take the published view of the occupation table (its
+    # visible rows and the hidden ones merged, disclosure.OTHER), never a hidden cell
+    years, state, programs = tuple(ev.request.fiscal_years), _states(ev.request), tuple(ev.request.programs)
+    ev.disclosed += occ_p.cells(years, state, programs)
+    # the scope's totals as the sentence prints them (workers of occupations with a benchmark share)
+    ev.disclosed += [disclosure.Cell(years, state, "soc_code", tuple(ov["soc_code"].astype(str)), sex, n, programs)
+                     for sex, n in (("F", women), ("M", total - women))]
+    # the scope's admitted women and men: counted as published (the audit is then at least as strict)
+    ev.disclosed += [disclosure.Cell(years, state, "_total", (), sex, int((admitted["sex"] == sex).sum()), programs)
+                     for sex in ("F", "M")]
+    view = occ_p.view()
+    if view.loc[view["soc_code"] != disclosure.OTHER, "soc_code"].nunique() < 2:
+        h = None
+        ev.findings.append(_finding("segregation_withheld", "theil_h", None, k=("int", k)))
+    else:
+        h = segregation.mutual_total(view, "sex", "soc_code", "n", se=True, n_bootstrap=n_bootstrap, seed=seed)
     exp = analysis.expected_counts(cases, bench, by=["soc_code"]).table.dropna(subset=["n"])
     h_exp = segregation.mutual_total(exp, "sex", "soc_code", "n").loc["H", "est"]
-    # the sentence names an occupation only when its row is published and its shares leave no small rest
+    # the sentence names an occupation only when its row is published, it has women and its shares
+    # leave no small rest
     named = ct.merge(_visible(occ_s)[["soc_code"]], on="soc_code")
-    named = named[[disclosure.share_allowed(w, t, k=k) and disclosure.share_allowed(w, women, k=k)
-                   for w, t in zip(named["women"], named["total"])]].sort_values("women", ascending=False)
-    if len(named):
+    keep = np.array([w > 0 and disclosure.share_allowed(w, t, k=k) and disclosure.share_allowed(w, women, k=k)
+                     for w, t in zip(named["women"], named["total"])], dtype=bool)
+    named = named[keep].sort_values(["women", "soc_code"], ascending=[False, True])
+    if len(named) and h is not None:
         top = named.iloc[0]
         ev.findings.append(_finding(
             "channelling", "theil_h", h.loc["H", "est"], (h.loc["H", "ci_low"], h.loc["H", "ci_high"]),
@@ -259,7 +287,8 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
             obs=("pct", top["women_share_observed"]), bench=("pct", top["women_share"]),
             h_obs=("num", h.loc["H", "est"], 3), h_lo=("num", h.loc["H", "ci_low"], 3),
             h_hi=("num", h.loc["H", "ci_high"], 3), h_exp=("num", h_exp, 3)))
-    ev.raw_tables["segregation"] = disclosure.protect_table("segregation", h.reset_index(), k=k)
+    if h is not None:
+        ev.raw_tables["segregation"] = disclosure.protect_table("segregation", h.reset_index(), k=k)
 
     # 3. selection: the four cells (women and men, selected and rejected) must all be publishable
     sel = workers.dropna(subset=["selected", "case_number"])
@@ -278,6 +307,12 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
                 **{"or": ("num", mh["est"], 2)}, or_lo=("num", mh["ci_low"], 2), or_hi=("num", mh["ci_high"], 2)))
             ev.figures["selection"] = FigureSpec("selection", ai, {"source": "workers"})
         ev.raw_tables["adverse_impact"] = ai_s
+        hid = bool(ai_s["suppressed"].any())
+        for _, row in ai.iterrows():
+            n_sel, n_app = int(row["selected"]), int(row["applicants"])
+            ev.disclosed += [disclosure.Cell(years, state, "selected", (str(v),), str(row["group"]),
+                                             None if hid else n, programs)
+                             for v, n in ((True, n_sel), (False, n_app - n_sel))]
 
     # 4. wages
     paid = admitted.dropna(subset=["wage_hourly"])
@@ -298,7 +333,7 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
         "soc_code": ("col_soc", "text"), "occupation": ("col_occupation", "occ"), "total": ("col_workers", "int"),
         "women": ("col_women", "int"), "women_share_observed": ("col_women_share", "pct"),
         "women_share": ("col_benchmark", "pct"), "expected_women": ("col_expected", "int"),
-        "shortfall": ("col_shortfall", "int")}, "t_occupations")
+        "shortfall": ("col_shortfall", "int")}, "t_occupations", notes=(("t_protected_note", {}),))
     ev.figures["occupations"] = FigureSpec("occupations", occ_s, {"source": "workers"})
     per_occ = discrimination.availability(ct.dropna(subset=["women_share"]), "women", "total", "women_share",
                                           within="soc_code", wide=True)
@@ -307,7 +342,9 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     ev.figures["shortfall"] = FigureSpec("shortfall", occ_s.merge(per_occ, on="soc_code"), {"source": "workers"})
 
     st = analysis.shortfall_by(workers, cases, bench, "worksite_state")
-    st_s = disclosure.protect_table("states", st, k=k)
+    st_p = disclosure.protect(st, "states", "worksite_state", k=k, forced=_forced(st, "worksite_state", forced))
+    st_s = disclosure.rank_visible(st_p.table, ["total"], "worksite_state", ascending=False, rank=None)
+    ev.disclosed += st_p.cells(years, state, programs)
     ev.raw_tables["states"] = st_s
     ev.tables["states"] = TableSpec(st_s, {
         "worksite_state": ("col_state", "text"), "total": ("col_workers", "int"), "women": ("col_women", "int"),
@@ -320,6 +357,9 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     oc = origin.groupby("origin_state").size().rename("women").reset_index()
     drawn = disclosure.map_values(oc["women"], k=k)  # a map never isolates one area
     oc = oc.assign(women=drawn.to_numpy(), suppressed=drawn.isna().to_numpy())
+    ev.disclosed += [disclosure.Cell(years, state, "origin_state", (str(v),), "F", None if pd.isna(n) else int(n),
+                                     programs)
+                     for v, n in zip(oc["origin_state"], oc["women"])]
     ev.figures["origin"] = FigureSpec("mexico_map", oc, {"column": "women", "title": "fig_origin",
                                                          "legend": "axis_count", "cmap": "magma_r",
                                                          "source": "workers"})
@@ -328,16 +368,76 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
         if workers[entity].dropna().nunique() < 2:
             continue  # the records do not name employers (or recruiters)
         per = analysis.shortfall_by(workers, cases, bench, entity)
-        scr = discrimination.screen_entities(per, entity, k=k).table
-        # entities with fewer than k workers are never listed; the audit counts them as hidden rows
-        scr = disclosure.protect_table(key, scr, k=k, shown=(scr["total"] >= k).to_numpy())
+        # entities with fewer than k workers are never listed; they count as hidden rows
+        pt = disclosure.protect(per, key, entity, k=k, shown=(per["total"] >= k).to_numpy(),
+                                forced=_forced(per, entity, forced))
+        ev.disclosed += pt.cells(years, state, programs)
+        scr = _screen(pt, per, entity, k=k, expected_share=float(pooled["expected_share"]))
         ev.raw_tables[key] = scr
         ev.tables[key] = TableSpec(scr.head(10), {
             "rank": ("col_rank", "int"), entity: (col, "text"), "total": ("col_workers", "int"),
             "women": ("col_women", "int"), "observed_share": ("col_women_share", "pct"),
             "shrunk_share": ("col_shrunk", "pct"), "expected_share": ("col_benchmark", "pct"),
             "q_value": ("col_q", "num3"), "credible": ("col_credible", "bool")}, f"t_{key}",
-            notes=(("t_employers_note", {}),))
+            notes=(("t_employers_note", {}), ("t_protected_note", {})))
+
+
+def _benchmark_view(ov: pd.DataFrame, occ_p: disclosure.ProtectedTable, cases, bench) -> pd.DataFrame:
+    """The occupations with a benchmark share as the pooled expected share sees them: visible rows
+    as they are, the hidden ones merged (``disclosure.OTHER``: their workers = the printed total minus
+    the visible rows) with a benchmark share weighted by the DOL positions certified in those
+    occupations (public), so that the expected women take no hidden count as input."""
+    hidden = set(occ_p.table.loc[occ_p.hidden, "soc_code"].astype(str))
+    is_hidden = ov["soc_code"].astype(str).isin(hidden)
+    vis = ov[~is_hidden][["total", "women_share", "women_share_se"]]
+    rest = int(ov["total"].sum() - vis["total"].sum())
+    if not rest:
+        return vis
+    codes = ov.loc[is_hidden, "soc_code"].astype(str)
+    b = bench.drop_duplicates("soc_code").assign(soc_code=lambda d: d["soc_code"].astype(str)).set_index("soc_code")
+    pos = analysis.certified_positions(cases, ["soc_code"]).table if len(cases) else pd.DataFrame(columns=["soc_code", "positions"])
+    weight = pos.assign(soc_code=pos["soc_code"].astype(str)).set_index("soc_code")["positions"].reindex(codes).fillna(0)
+    weight = weight if weight.sum() > 0 else pd.Series(1.0, index=codes)  # no position: equal weights
+    share = float((weight * b["women_share"].reindex(codes)).sum() / weight.sum())
+    se = float(np.sqrt((weight ** 2 * b["women_share_se"].reindex(codes).fillna(0) ** 2).sum()) / weight.sum())
+    return pd.concat([vis, pd.DataFrame([{"total": rest, "women_share": share, "women_share_se": se}])],
+                     ignore_index=True)
+
+
+def _states(req: Request) -> tuple[str, ...]:
+    """The worksite states of the request (empty: every state)."""
+    return tuple(str(x) for x in (req.states or ()))
+
+
+def _forced(table: pd.DataFrame, dim: str, forced: dict) -> np.ndarray | None:
+    """Rows of ``table`` an earlier publication hid (``toolkit.ledger.forced``)."""
+    values = forced.get(dim)
+    return table[dim].astype(str).isin(set(values)).to_numpy() if values else None
+
+
+def _screen(pt: disclosure.ProtectedTable, per: pd.DataFrame, entity: str, *, k: int,
+            expected_share: float) -> pd.DataFrame:
+    """The employer or recruiter screen computed on the published view (``disclosure`` rule): the
+    empirical-Bayes prior is fitted over the visible entities and the hidden ones merged
+    (``disclosure.OTHER``, its benchmark the scope's pooled share), q-values and ranks over the
+    visible entities only; hidden rows follow in the order of their names, without values."""
+    from statsmodels.stats.multitest import multipletests
+
+    wide = pt.view().pivot(index=entity, columns="sex", values="n").fillna(0)
+    data = pd.DataFrame({entity: wide.index.astype(str), "women": wide["F"].to_numpy(),
+                         "total": (wide["F"] + wide["M"]).to_numpy()})
+    exp = per.assign(**{entity: per[entity].astype(str)}).set_index(entity)["expected_share"]
+    data["expected_share"] = data[entity].map(exp).where(data[entity] != disclosure.OTHER, expected_share)
+    scr = discrimination.screen_entities(data, entity, k=k).table
+    scr = scr[scr[entity] != disclosure.OTHER].drop(columns="rank")
+    scr["q_value"] = multipletests(scr["p_value"].to_numpy(float), method="fdr_bh")[1] if len(scr) else []
+    scr["credible"] = scr["q_value"] < 0.05
+    scr = scr.merge(per.assign(**{entity: per[entity].astype(str)})[[entity, "expected_women"]], on=entity, how="left")
+    scr = scr.assign(men=scr["total"] - scr["women"], suppressed=False)
+    hidden = pt.table[pt.hidden].assign(**{entity: lambda d: d[entity].astype(str)}).dropna(axis=1, how="all")
+    both = pd.concat([scr, hidden], ignore_index=True) if len(hidden) else scr
+    out = disclosure.rank_visible(both, ["shrunk_ratio", "p_value"], entity)
+    return disclosure.publishable_columns(pt.name, out)
 
 
 def _published_share(programs: tuple[str, ...], years: tuple[int, ...]):

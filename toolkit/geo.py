@@ -110,7 +110,7 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, *, lang: str = "en", title: s
     Parameters
     ----------
     gdf : GeoDataFrame with ``column`` and, when given, the boolean ``suppressed`` column that
-        ``privacy.suppress`` adds (True where a count fell below k).
+        ``disclosure.protect`` adds (True where a count fell below k).
     column : the value to colour (areas with NA are grey, "no data").
     lang : "en" or "es": language of the default legend labels.
     title, legend_label : text for the title and the colour bar.

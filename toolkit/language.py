@@ -55,7 +55,7 @@ import pandas as pd
 import re2
 import yaml
 
-from toolkit import preference, privacy, schema
+from toolkit import disclosure, preference, schema
 from toolkit.labelled_sets import (EVALUATION_SETS, load_blind_set, load_challenge_set, load_dev_set,
                                     load_evaluation_set, load_job_order_blind_set)
 
@@ -653,7 +653,7 @@ _PLACEHOLDERS = ("", "NONE", "N/A", "NA", "NOT APPLICABLE", "-", ".")
 
 
 def scan_job_orders(cases: pd.DataFrame, *, text_cols: Sequence[str] = ("job_title", "requirements_text"),
-                    by: str = "program", model: Classifier | None = None, k: int = privacy.K_DEFAULT,
+                    by: str = "program", model: Classifier | None = None, k: int = disclosure.K_DEFAULT,
                     examples: int = 2) -> pd.DataFrame:
     """Share of job orders with an explicit sex preference, per ``by`` (program, employer, agent).
 
@@ -661,7 +661,7 @@ def scan_job_orders(cases: pd.DataFrame, *, text_cols: Sequence[str] = ("job_tit
     (or, with ``model``, when its probability is at least 0.5). Returns ``by``, ``job_orders``,
     ``flagged``, ``rate``, ``prefers_women``, ``prefers_men`` and up to ``examples`` example
     snippets (job-order text is a public record; no worker data). Groups with fewer than ``k``
-    job orders are suppressed (``privacy.suppress``). ``with_text`` counts the job orders that
+    job orders are suppressed (``disclosure.hide_small_counts``). ``with_text`` counts the job orders that
     carry more than a title: text in a column of ``text_cols`` other than ``job_title`` that is not
     a placeholder such as "NONE" (most DOL files before FY2020 have titles only).
     """
@@ -687,7 +687,7 @@ def scan_job_orders(cases: pd.DataFrame, *, text_cols: Sequence[str] = ("job_tit
                      "prefers_women": int((hit["sex"] == "F").sum()), "prefers_men": int((hit["sex"] == "M").sum()),
                      "examples": " | ".join(hit["text"].head(examples).str.slice(0, 120))})
     out = pd.DataFrame(rows)
-    out = privacy.suppress(out, ["job_orders"], k=k,
+    out = disclosure.hide_small_counts(out, ["job_orders"], k=k,
                            dependent=["with_text", "flagged", "rate", "prefers_women", "prefers_men"])
     out.loc[out["suppressed"], "examples"] = ""
     return schema.mark_synthetic(out, cases)

@@ -132,7 +132,7 @@ def summary(cases: pd.DataFrame, recruiters: pd.DataFrame | None = None, *, benc
     Province" joined), ``cases``, ``shared_cases``, ``employers``, ``occupations`` (SOC codes
     joined), ``positions``, ``expected_women``, ``expected_share``, ``workers``, ``women``,
     ``source`` ("appendix_c", "worker_records" or "both"). Counts are raw: a display must pass
-    them through ``privacy.suppress``. ``.ambiguous_worker_names``: see the module docstring.
+    them through ``disclosure.protect``. ``.ambiguous_worker_names``: see the module docstring.
 
     Examples
     --------

@@ -409,8 +409,9 @@ def recruiter_profiles(recruiters: pd.DataFrame, employers: EmployerProfiles, ca
     return RecruiterProfiles(out, links, accounting)
 
 
-def worker_recruiters(data, *, match=None) -> pd.DataFrame:
-    """Recruiters named in the worker records, as the national evidence publishes them.
+def worker_recruiters(data, *, match=None, forced: dict | None = None) -> pd.DataFrame:
+    """Recruiters named in the worker records, as the national evidence publishes them
+    (``forced``: as in ``evidence_sections``).
 
     For each program the national scope is built (``evidence.build``, the same call as the
     national section of ``evidence_sections``) and the rows of its audited ``recruiters`` table
@@ -429,7 +430,8 @@ def worker_recruiters(data, *, match=None) -> pd.DataFrame:
         match = employers.match_employers(data.cases)
     parts = []
     for program in sorted(workers["program"].dropna().unique()):
-        table = evidence.build(_scoped(data, program, None), employer_match=match).raw_tables.get("recruiters")
+        table = evidence.build(_scoped(data, program, None), employer_match=match,
+                               forced=forced).raw_tables.get("recruiters")
         if table is None or not len(table):
             continue
         shown = table[~table["suppressed"].astype(bool)]
@@ -735,6 +737,17 @@ def _view_html(view: dict, *, program: str, pdf: str | None, command: str | None
 _SCOPE_INPUT: dict = {}
 
 
+def national_evidence(data, *, match=None, forced: dict | None = None) -> list:
+    """The national evidence of each program with worker records: what the site publishes from
+    them (``_scoped`` keeps the records national), for the ledger (``toolkit.ledger``)."""
+    from toolkit import evidence
+
+    if data.workers is None:
+        return []
+    return [evidence.build(_scoped(data, program, None), employer_match=match, forced=forced)
+            for program in sorted(data.workers["program"].dropna().unique())]
+
+
 def _scope_init(inputs: dict) -> None:
     _SCOPE_INPUT.clear()
     _SCOPE_INPUT.update(inputs)
@@ -752,7 +765,7 @@ def _scope_html(scope: tuple[str, str | None], inputs: dict | None = None) -> li
     program, state = scope
     data, pdf_dir = inputs["data"], inputs["pdf_dir"]
     ev = evidence.build(_scoped(data, program, state), commit=inputs["commit"], rendered=inputs["rendered"],
-                        employer_match=inputs["match"])
+                        employer_match=inputs["match"], forced=inputs.get("forced"))
     parts = []
     for lang in data.request.langs:
         pdf = None
@@ -778,7 +791,7 @@ def _default_jobs() -> int:
 
 def evidence_sections(data, *, states: Iterable[str] | None = None, commit: str = "unknown", rendered: str = "",
                       pdf_dir: str | Path | None = None, match=None, progress: bool = False,
-                      jobs: int | None = 1) -> dict[tuple[str, str], str]:
+                      jobs: int | None = 1, forced: dict | None = None) -> dict[tuple[str, str], str]:
     """The report's evidence for each program x state (and nationally, "US"), per language.
 
     ``data`` is a ``dataset.Dataset`` (``dataset.load(request)``, loaded once); for each program
@@ -799,7 +812,8 @@ def evidence_sections(data, *, states: Iterable[str] | None = None, commit: str 
     ``jobs``: processes building scopes at once (None: one per available CPU; 1: in this
     process). Scopes are independent (each ``evidence.build`` seeds its own draws from the
     request), so the result does not depend on ``jobs``; the processes are started with
-    "spawn" and receive the dataset once each.
+    "spawn" and receive the dataset once each. ``forced``: rows an earlier publication from the
+    same worker file hid (``toolkit.ledger.forced``), hidden here too.
     """
     from tqdm.auto import tqdm
 
@@ -818,7 +832,7 @@ def evidence_sections(data, *, states: Iterable[str] | None = None, commit: str 
         present_states = sorted(cases.loc[cases["program"] == program, "worksite_state"].dropna().unique())
         scopes += [(program, st) for st in [None, *present_states] if st is None or wanted is None or st in wanted]
     inputs = {"data": data, "match": match, "commit": commit, "rendered": rendered,
-              "pdf_dir": None if pdf_dir is None else Path(pdf_dir)}
+              "pdf_dir": None if pdf_dir is None else Path(pdf_dir), "forced": forced}
     bar = dict(total=len(scopes), desc="evidence", unit="scope", disable=not progress)
     out: dict[tuple[str, str], list[str]] = {}
     if jobs == 1 or len(scopes) < 2:

@@ -18,7 +18,7 @@ validates types and codes, and accounts for every row: ``read_worker_records`` r
 year, worksite state) and adds what it left out to the accounting; no row left is an error.
 ``read_workers`` is the older form that returns the table alone (accounting in ``attrs``, kept
 for existing callers). Person identifiers (names, passport numbers, phone numbers; see
-``privacy.PERSON_IDENTIFIER_COLUMNS``) are dropped at load unless ``keep_identifiers=True``.
+``disclosure.PERSON_IDENTIFIER_COLUMNS``) are dropped at load unless ``keep_identifiers=True``.
 A KoboToolbox or ODK Central export of the shipped survey (``h2gender survey form``) needs no
 mapping: read without one, it is recognised by its columns and read through the form
 (``toolkit.survey.exports``; refused consent and answers outside the form's choices are rejected
@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from toolkit import codes, privacy, rawio, schema
+from toolkit import codes, disclosure, rawio, schema
 from toolkit.checksum import sha256_file
 from toolkit.errors import DataValidationError, SchemaError
 
@@ -519,7 +519,7 @@ def _records(raw: _Raw, name: str, spec: dict, *, source, keep_identifiers, stri
     if source is not None or "source" not in fields:
         out["source"] = (np.zeros(rows_read, dtype=np.int64), np.array([source or name], dtype=object))
 
-    ids = [c for c in raw.names if _fold(c).replace(" ", "_") in privacy.PERSON_IDENTIFIER_COLUMNS]
+    ids = [c for c in raw.names if _fold(c).replace(" ", "_") in disclosure.PERSON_IDENTIFIER_COLUMNS]
     ids += [c for c in spec.get("identifiers", []) if c in raw.columns and c not in ids]
     # Identical rows are the same person only when the file identifies people; in an anonymous
     # survey two people can give the same answers, so identical rows are kept and counted.

@@ -281,7 +281,7 @@ NOTEBOOKS = {
         "06 · Geography",
         "Where are H-2 jobs, where are women missing, and where in Mexico do women workers come from?",
         [
-            code('from toolkit import analysis, occupation_shares, geo, privacy\n\n'
+            code('from toolkit import analysis, disclosure, occupation_shares, geo\n\n'
                  'positions = analysis.certified_positions(cases, ["worksite_state"]).table\n'
                  'shapes = geo.us_states_for_map().merge(positions, left_on="state", right_on="worksite_state", how="left")\n'
                  'ax = geo.choropleth(shapes, "positions", title="Certified H-2 positions by worksite state", legend_label="positions",\n'
@@ -293,7 +293,7 @@ NOTEBOOKS = {
                  '    st = analysis.observed_vs_expected(workers, cases, bench, by=["worksite_state", "soc_code"])\n'
                  '    st = st.groupby("worksite_state")[["women", "total", "expected_women"]].sum().reset_index()\n'
                  '    st["missing_per_100"] = 100 * (st["expected_women"] - st["women"]) / st["total"]\n'
-                 '    st = privacy.suppress(st, ["women", "total"], k=k, dependent=["missing_per_100"])\n'
+                 '    st = disclosure.protect(st, "states", "worksite_state", k=k).table\n'
                  '    geo.choropleth(geo.us_states_for_map().merge(st, left_on="state", right_on="worksite_state", how="left"),\n'
                  '                   "missing_per_100", title="Missing women per 100 workers", legend_label="per 100",\n'
                  '                   synthetic_label=synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else None,\n'
@@ -303,7 +303,8 @@ NOTEBOOKS = {
             code('if workers is not None:\n'
                  '    women = workers[(workers["stage"] == "admitted") & (workers["sex"] == "F")]\n'
                  '    origin = women.groupby("origin_state").size().rename("women").reset_index()\n'
-                 '    origin = privacy.suppress(origin, ["women"], k=k)\n'
+                 '    origin = origin.assign(women=disclosure.map_values(origin["women"], k=k).to_numpy())\n'
+                 '    origin["suppressed"] = origin["women"].isna()\n'
                  '    geo.choropleth(geo.mexico_states().merge(origin, left_on="state_code", right_on="origin_state", how="left"),\n'
                  '                   "women", title="Mexican states of origin of women workers", legend_label="women", cmap="magma_r",\n'
                  '                   synthetic_label=synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else None,\n'

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli.options import build_request, request_options
+from toolkit.cli.options import build_request, new_release_option, request_options
 from toolkit.cli.progress import load_evidence, progress_option, stages
 
 
@@ -17,8 +17,9 @@ from toolkit.cli.progress import load_evidence, progress_option, stages
               show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
               help="Format of the tables (the findings are always findings.json).")
+@new_release_option
 @click.pass_context
-def analyze(ctx, out, fmt, progress, **options) -> None:
+def analyze(ctx, out, fmt, progress, new_release, **options) -> None:
     """Write the evidence tables (CSV or JSON, numbers unformatted, small cells suppressed, every row)
     and the findings with their numbers, intervals and sentences (findings.json)."""
     import pandas as pd
@@ -30,7 +31,7 @@ def analyze(ctx, out, fmt, progress, **options) -> None:
         raise click.UsageError("analyze writes one language; use --lang en or --lang es")
     lang = request.langs[0]
     with stages(1 + len(evidence.PARTS), progress=progress, desc="analyze") as step:
-        ev = load_evidence(request, step)[1]
+        ev = load_evidence(request, step, ctx=ctx, new_release=new_release, command="analyze")[1]
     out.mkdir(parents=True, exist_ok=True)
     for name, table in ev.raw_tables.items():
         if name not in disclosure.ALLOWED_COLUMNS:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-__all__ = ["request_options", "build_request"]
+__all__ = ["request_options", "build_request", "new_release_option", "ledger_forced", "guard_publication"]
 
 
 def request_options(*, langs: bool = True, fy: str = "2019", lang: str = "en"):
@@ -54,3 +54,53 @@ def build_request(ctx: click.Context, *, program, fiscal_years, state, lang, dat
                              data_dir=obj.data_dir if obj is not None else None)
     except RequestError as exc:
         raise click.UsageError(str(exc)) from exc
+
+
+def new_release_option(f):
+    """``--new-release``: start a new release of publications from the worker file (``toolkit.ledger``)."""
+    return click.option("--new-release", is_flag=True, default=False,
+                        help="Start a new release from this worker file: earlier publications from it are no longer "
+                             "audited against, so their outputs must be withdrawn first (see README, the ledger).")(f)
+
+
+def _worker_sha(ds) -> str | None:
+    acc = ds.accounting.get("workers") if ds.workers is not None else None
+    return None if acc is None else dict(acc).get("sha256")
+
+
+def _store(ctx: click.Context):
+    from toolkit import config
+
+    obj = ctx.find_root().obj
+    return config.store_dir(obj.data_dir if obj is not None else None)
+
+
+def ledger_forced(ctx: click.Context, ds, *, new_release: bool = False) -> dict:
+    """Rows earlier publications from the same worker file hid in this scope (``ledger.forced``)."""
+    from toolkit import ledger
+
+    sha = _worker_sha(ds)
+    if sha is None or new_release:
+        return {}
+    return ledger.forced(sha, ds.request.fiscal_years, ds.request.states, root=_store(ctx))
+
+
+def guard_publication(ctx: click.Context, ds, evidences, *, command: str, new_release: bool, created: str) -> None:
+    """Audit what ``evidences`` publish from worker records with everything published before from
+    the same file, and record it (``ledger.check_and_record``); a refusal names the earlier
+    publication and stops the command before anything is written."""
+    import pandas as pd
+
+    from toolkit import disclosure, ledger
+
+    sha = _worker_sha(ds)
+    cells = [c for ev in evidences for c in ev.disclosed]
+    if sha is None or not cells:
+        return  # no worker file, or a refused scope: nothing from the records is published
+    sup = pd.concat([ev.support for ev in evidences if len(ev.support)], ignore_index=True).drop_duplicates()
+    try:
+        ledger.check_and_record(sha, cells, sup, k=ds.request.k, command=command, years=ds.request.fiscal_years,
+                                states=ds.request.states, created=created, new_release=new_release,
+                                root=_store(ctx))
+    except disclosure.AuditError as exc:
+        raise click.ClickException(str(exc)) from exc

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli.options import build_request, request_options
+from toolkit.cli.options import build_request, new_release_option, request_options
 from toolkit.cli.progress import load_evidence, progress_option, stages
 
 
@@ -16,8 +16,9 @@ from toolkit.cli.progress import load_evidence, progress_option, stages
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/out"), show_default=True)
 @click.option("--paper", "paper_size", type=click.Choice(["letter", "a4"]), default=None,
               help="PDF page size; default letter (English and Spanish: US filings, Mexican carta).")
+@new_release_option
 @click.pass_context
-def report(ctx, fmt, out, paper_size, progress, **options) -> None:
+def report(ctx, fmt, out, paper_size, progress, new_release, **options) -> None:
     """Render the evidence report (evidence -> HTML -> PDF with WeasyPrint; no Jupyter kernel)."""
     from toolkit import evidence
     from toolkit import report as rep
@@ -27,7 +28,7 @@ def report(ctx, fmt, out, paper_size, progress, **options) -> None:
     click.echo(f"==> loading {request.source} data ({request.program_label}, FY{request.years_label})", err=True)
     written, pdf_error = [], None
     with stages(1 + len(evidence.PARTS) + len(request.langs), progress=progress, desc="report") as step:
-        ev = load_evidence(request, step)[1]
+        ev = load_evidence(request, step, ctx=ctx, new_release=new_release, command="report")[1]
         for lang in request.langs:
             step(f"rendering the {lang.upper()} report")
             click.echo(f"==> rendering the {lang.upper()} report", err=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli.options import build_request, request_options
+from toolkit.cli.options import build_request, guard_publication, ledger_forced, new_release_option, request_options
 from toolkit.cli.progress import enabled, progress_option
 
 
@@ -20,8 +20,9 @@ from toolkit.cli.progress import enabled, progress_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes building the states' evidence at once [default: one per available CPU]. "
                    "The site does not depend on it.")
+@new_release_option
 @click.pass_context
-def site(ctx, out, evidence, pdf, jobs, progress, **options) -> None:
+def site(ctx, out, evidence, pdf, jobs, progress, new_release, **options) -> None:
     """Write the offline evidence site: open OUT/index.html from disk or publish OUT on any static host.
 
     The request options are those of ``h2gender report``: with --state the site covers those
@@ -40,14 +41,18 @@ def site(ctx, out, evidence, pdf, jobs, progress, **options) -> None:
     match = employers.match_employers(ds.cases)  # once: one identity per employer on every page
     say(f"{len(match.identities):,} employers matched, {len(match.ambiguous):,} possible merges reported")
     sections = {}
+    forced = ledger_forced(ctx, ds, new_release=new_release)
+    if ds.workers is not None:  # what the site publishes from the records, audited with the ledger first
+        national = site_mod.national_evidence(ds, match=match, forced=forced)
+        guard_publication(ctx, ds, national, command="site", new_release=new_release, created=runinfo.now_utc())
     if evidence:
         sections = site_mod.evidence_sections(ds, commit=commit, pdf_dir=out / "pdf" if pdf else None, match=match,
-                                              progress=enabled(progress), jobs=jobs)
+                                              progress=enabled(progress), jobs=jobs, forced=forced)
         say(f"evidence for {len(sections) // len(request.langs)} scopes")
     command = (request.command(verb="site") + ("" if evidence else " --no-evidence") + (" --pdf" if pdf else "")
                + f" --out {out.as_posix()}")
     files = [{"file": f["file"], "sha256": f["sha256"]} for f in ds.files]
-    recruiters_in_records = site_mod.worker_recruiters(ds, match=match) if ds.workers is not None else None
+    recruiters_in_records = site_mod.worker_recruiters(ds, match=match, forced=forced) if ds.workers is not None else None
     pages = site_mod.build_pages(ds.cases, recruiters=ds.companions.get("recruiters"),
                                  housing=ds.companions.get("housing"), k=request.k, sections=sections, match=match,
                                  worker_recruiters=recruiters_in_records, release_coverage=ds.coverage,
