@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit import schema
+from toolkit import analysis, schema
 from toolkit.codes import normalize_fein  # the one FEIN rule, shared with the DOL reader
 
 __all__ = ["LEGAL_FORMS", "AMBIGUITY_KINDS", "EmployerMatch", "normalize_name", "normalize_fein",
@@ -267,8 +267,7 @@ def profiles(cases: pd.DataFrame, match: EmployerMatch, *, worksites: pd.DataFra
     """
     c = cases.assign(employer_id=match.ids.reindex(cases.index))
     c = c[c["employer_id"].notna()]
-    once = ~c["is_duplicate"].fillna(False).astype(bool)
-    c = c.assign(_positions=c["workers_certified"].where(once, 0).fillna(0).astype("int64"))
+    c = c.assign(_positions=analysis.case_positions(c))
     g = c.groupby("employer_id", sort=True)
     years = c[["employer_id", "fiscal_year"]].dropna().drop_duplicates().sort_values(["employer_id", "fiscal_year"])
     out = pd.DataFrame({
@@ -326,8 +325,9 @@ def occupations(cases: pd.DataFrame, match: EmployerMatch, benchmark: pd.DataFra
     """
     c = cases.assign(employer_id=match.ids.reindex(cases.index))
     c = c[c["employer_id"].notna() & ~c["is_duplicate"].fillna(False).astype(bool)]
+    c = c.assign(_positions=analysis.case_positions(c))
     keys = ["employer_id", "fiscal_year", "soc_code"]
-    out = c.groupby(keys, dropna=False, sort=True)["workers_certified"].sum().rename("positions").reset_index()
+    out = c.groupby(keys, dropna=False, sort=True)["_positions"].sum().rename("positions").reset_index()
     titles = c.assign(_soc=c["soc_code"].fillna("")).pipe(_mode_by, "soc_title", key="_soc")
     out["soc_title"] = out["soc_code"].fillna("").map(titles)
     out = out[[*keys, "soc_title", "positions"]]

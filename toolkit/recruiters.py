@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from toolkit import schema
+from toolkit import analysis, schema
 from toolkit.employers import NOT_STATED_STATE, _mode_by, normalize_name
 
 __all__ = ["recruiter_ids", "links", "summary"]
@@ -75,8 +75,7 @@ def links(cases: pd.DataFrame, recruiters: pd.DataFrame, *, employer_ids: pd.Ser
     rec = rec[rec["recruiter_id"].notna()]
     rec = rec.drop_duplicates(["recruiter_id", "case_number"])
     cols = ["case_number", "employer_name", "soc_code", "soc_title", "_positions", "employer_id"]
-    once = ~cases["is_duplicate"].fillna(False).astype(bool)
-    c = cases.assign(_positions=cases["workers_certified"].where(once, 0).fillna(0).astype("int64"),
+    c = cases.assign(_positions=analysis.case_positions(cases),
                      employer_id=employer_ids.reindex(cases.index) if employer_ids is not None else pd.NA)
     per_case = c.groupby("case_number", sort=False).agg(
         employer_name=("employer_name", "first"), soc_code=("soc_code", "first"), soc_title=("soc_title", "first"),
