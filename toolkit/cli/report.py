@@ -19,7 +19,7 @@ def report(ctx, fmt, out, paper_size, **options) -> None:
     """Render the evidence report (evidence -> HTML -> PDF with WeasyPrint; no Jupyter kernel)."""
     from tqdm.auto import tqdm
 
-    from toolkit import dataset, evidence, runinfo, workers
+    from toolkit import dataset, publication, runinfo, workers
     from toolkit import report as rep
     from toolkit.errors import ReportError
 
@@ -28,7 +28,8 @@ def report(ctx, fmt, out, paper_size, **options) -> None:
     ds = dataset.load(request)
     if "workers" in ds.accounting:
         click.echo(f"worker records: {workers.describe_accounting(ds.accounting['workers'])}", err=True)
-    ev = evidence.build(ds, commit=runinfo.git_commit(), rendered=runinfo.now_utc())
+    pub = publication.build(ds, kind="report", commit=runinfo.git_commit(), rendered=runinfo.now_utc())
+    ev = pub.scope().evidence
     written, pdf_error = [], None
     for lang in tqdm(request.langs, desc="report", unit="language", disable=len(request.langs) < 2):
         click.echo(f"==> rendering the {lang.upper()} report", err=True)
