@@ -221,8 +221,8 @@ def employer_profiles(cases: pd.DataFrame, *, identity: Callable[[pd.DataFrame],
         employers[col] = [joined.get(i, "") for i in ids]
     years = _year_lists(clean, "employer_id")
     employers["years"] = [years[i] for i in ids]
-    employers["first_year"] = employers["years"].str[0]
-    employers["last_year"] = employers["years"].str[-1]
+    employers["first_year"] = [v[0] if v else pd.NA for v in employers["years"]]  # no employer: an empty table
+    employers["last_year"] = [v[-1] if v else pd.NA for v in employers["years"]]
     employers["expected_women"] = expected.reindex(employers.index)
     employers = employers.rename_axis("employer_id").reset_index()
     employers["slug"] = employers["employer_id"].map(slug)
@@ -356,7 +356,7 @@ def recruiter_profiles(directory: pd.DataFrame, employers: EmployerProfiles, cas
              .nunique().rename("cases").reset_index())
     accounting = {"rows": len(directory), "rows_unnamed": unnamed,
                   "rows_without_case": int(r["employer_id"].isna().sum()), "recruiters": len(out),
-                  "spellings_merged": int((out["names"].str.count("; ") > 0).sum())}
+                  "spellings_merged": sum("; " in n for n in out["names"])}
     return RecruiterProfiles(out, links, accounting)
 
 
