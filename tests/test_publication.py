@@ -82,7 +82,8 @@ def test_directories_and_search_index_take_any_names(names, tmp_path_factory):
 def test_an_employer_named_na_writes_a_site(tmp_path):
     cases = _cases([{"case_number": "A", "employer_name": "N/A"}, {"case_number": "B", "employer_name": "Crab Co"},
                     {"case_number": "C", "employer_name": "Crab Co."}, {"case_number": "D", "employer_name": "-"}])
-    rec = pd.DataFrame({"case_number": ["A", "B", "C"], "recruiter_name": ["N/A", "Del-Al Associates", "DELAL ASSOCIATES"],
+    rec = pd.DataFrame({"case_number": ["A", "B", "C"],
+                        "recruiter_name": ["N/A", "Del-Al Associates", "DELAL ASSOCIATES"],
                         "recruiter_country": ["MEXICO", "MEXICO", "GUATEMALA"]})
     pages = site.build_pages(cases, recruiters=rec, benchmark=BENCH)
     assert pages.employers.employers["name"].tolist() == ["Crab Co"] or len(pages.employers.employers) == 1

@@ -182,7 +182,8 @@ def yearly_segregation(cases: pd.DataFrame, benchmark: pd.DataFrame, *, by: Sequ
     [0, 1], and recomputes M and H. Noise in the shares adds spurious variation across occupations,
     so replicates sit above the estimate (upward bias, large when M is small, as across H-2A
     occupations); the summary follows ``segregation.mutual_total``: ``bias`` = mean of replicates -
-    estimate, ``est`` bias-corrected and kept within the bounds of M (>= 0) and H ([0, 1]), ``se`` the replicates' standard deviation, and the percentile
+    estimate, ``est`` bias-corrected and kept within the bounds of M (>= 0) and H ([0, 1]), ``se``
+    the replicates' standard deviation, and the percentile
     interval of the replicates re-centred on the corrected estimate. With ``se=False`` ``est`` is
     the plain estimate (the value ``segregation_change`` decomposes).
 

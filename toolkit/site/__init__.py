@@ -27,7 +27,8 @@ from toolkit.site.map import MAP_STATES, us_map_svg
 from toolkit.site.pages import DIRECTORY_PAGE_ROWS, scope_fragments, sections, text, view_html, write_site
 from toolkit.site.search import entity_table, search_index, search_index_script
 
-__all__ = ["render", "prepare", "scope_fragments", "SitePages", "build_pages", "from_publication", "write_site", "sections", "view_html", "text",
+__all__ = ["render", "prepare", "scope_fragments", "SitePages", "build_pages", "from_publication", "write_site",
+           "sections", "view_html", "text",
            "us_map_svg", "MAP_STATES", "entity_table", "search_index", "search_index_script", "fold",
            "employer_identity", "drop_contacts", "EmployerProfiles", "RecruiterProfiles", "employer_profiles",
            "recruiter_profiles", "PROFILE_COLUMNS", "DIRECTORY_PAGE_ROWS"]
