@@ -170,3 +170,12 @@ def test_employer_counts_agree_between_site_report_and_analyze(tmp_path, monkeyp
     assert f"{int(report[top['employer_id']]):,} certified positions" in page or \
         f"{int(report[top['employer_id']]):,}" in page
     assert out
+
+
+def test_housing_is_listed_per_employer_with_its_years():
+    cases = _cases([{"case_number": "A", "employer_name": "Crab Co", "program": "H-2A", "fiscal_year": 2021},
+                    {"case_number": "B", "employer_name": "Crab Co", "program": "H-2A", "fiscal_year": 2022}])
+    housing = pd.DataFrame({"case_number": ["A", "B", "Z"], "housing_type": "Rental", "housing_city": "Tifton",
+                            "housing_state": "GA"})
+    prof = directory.employer_profiles(cases, benchmark=BENCH, housing=housing)
+    assert prof.housing[["housing_city", "years"]].values.tolist() == [["Tifton", [2021, 2022]]]

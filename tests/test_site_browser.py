@@ -206,8 +206,9 @@ def test_numbers_in_tables_never_wrap_on_a_390_px_phone(built, evidence_site, br
         # the check finds a wrapped number when the style lets one wrap (it can fail)
         _open(browser, evidence_site / "es" / "index.html")
         browser.execute_script("const s = document.createElement('style'); s.textContent = "
-                               "'td, th { white-space: normal !important; overflow-wrap: anywhere !important; "
-                               "max-width: 1.2em !important; }'; document.head.appendChild(s);")
+                               "'table { table-layout: fixed !important; width: 100% !important; } "
+                               "td, th { white-space: normal !important; word-break: break-all !important; }'; "
+                               "document.head.appendChild(s);")
         assert _wrapped_numbers(browser), "a planted narrow column must show wrapped numbers"
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

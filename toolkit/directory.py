@@ -285,7 +285,7 @@ def _housing(housing: pd.DataFrame | None, case_index: pd.DataFrame) -> pd.DataF
             h[c] = pd.NA
     h = h.dropna(subset=["housing_city"])
     out = (h.groupby(["employer_id", "housing_type", "housing_city", "housing_state"], observed=True, dropna=False)
-           ["fiscal_year"].agg(_years).rename("years").reset_index())
+           ["fiscal_year"].agg(years_of).rename("years").reset_index())
     return out[cols].sort_values(cols[:4], ignore_index=True)
 
 
