@@ -38,9 +38,9 @@ def test_one_positions_rule_leaves_out_denied_and_duplicate_cases_in_every_outpu
     site_rows = directory.employer_profiles(cases, benchmark=BENCH).employers
     report_rows = employers.profiles(cases, match)
     assert site_rows["positions_certified"].tolist() == report_rows["positions"].tolist() == [27]
-    assert analysis.certified_positions(cases, ["program"])["positions"].tolist() == [27]
+    assert analysis.certified_positions(cases, ["program"]).table["positions"].tolist() == [27]
     assert recruiters.links(cases, pd.DataFrame({"case_number": ["B", "C"], "recruiter_name": ["R", "R"],
-                                                 "recruiter_country": "MEXICO"}))["positions"].tolist() == [0, 0]
+                                                 "recruiter_country": "MEXICO"})).table["positions"].tolist() == [0, 0]
 
 
 _PLACEHOLDER = st.sampled_from(["N/A", "n/a", "NA", "N.A.", "NONE", "None", "-", "--", "", "   ", ".", "/",

@@ -61,12 +61,15 @@ def test_drop_contacts_keeps_only_profile_columns_and_blanks_emails_and_phones()
                   "EMPLOYER_POC_EMAIL": "boss@acme.com", "EMPLOYER_POC_LAST_NAME": "Perez",
                   "EMPLOYER_PHONE": "+1 (956) 555-0134"},
                  {"case_number": "H-2", "employer_name": "Beta Co", "agent_name": "call 956-555-0199"}])
-    out = site.drop_contacts(df)
+    from toolkit import directory
+
+    out, dropped, blanked = directory.contacts_dropped(df)
+    pd.testing.assert_frame_equal(out, site.drop_contacts(df))
     assert set(out.columns) <= set(site.PROFILE_COLUMNS)
-    assert {"EMPLOYER_POC_EMAIL", "EMPLOYER_POC_LAST_NAME", "EMPLOYER_PHONE"} <= set(out.attrs["dropped_columns"])
+    assert {"EMPLOYER_POC_EMAIL", "EMPLOYER_POC_LAST_NAME", "EMPLOYER_PHONE"} <= set(dropped)
     assert out["agent_name"].tolist()[0] == "Law Firm LLC"
     assert out["agent_name"].tolist()[1] == "call"
-    assert out.attrs["contacts_blanked"] == 2
+    assert blanked == 2
 
 
 def test_employer_profiles_hand_computed():

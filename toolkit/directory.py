@@ -29,7 +29,7 @@ from toolkit.employers import normalize_name
 from toolkit.recruiters import recruiter_ids
 
 __all__ = ["fold", "employer_identity", "drop_contacts", "EmployerProfiles", "RecruiterProfiles",
-           "employer_profiles", "recruiter_profiles", "with_worker_recruiters", "PlaceTables", "place_tables",
+           "employer_profiles", "recruiter_profiles", "contacts_dropped", "with_worker_recruiters", "PlaceTables", "place_tables",
            "slug", "require", "years_of", "worker_recruiters", "PROFILE_COLUMNS"]
 
 #: The case columns an employer profile may use; everything else (contact persons, e-mails,
@@ -106,12 +106,17 @@ def _clean_text(values: pd.Series) -> tuple[pd.Series, int]:
 
 
 def drop_contacts(cases: pd.DataFrame) -> pd.DataFrame:
-    """Only ``PROFILE_COLUMNS`` of ``cases`` (those present), with e-mails and phones blanked.
+    """Only ``PROFILE_COLUMNS`` of ``cases`` (those present), with e-mails and phones blanked
+    (``contacts_dropped`` also says what was dropped and blanked)."""
+    return contacts_dropped(cases)[0]
+
+
+def contacts_dropped(cases: pd.DataFrame) -> tuple[pd.DataFrame, list[str], int]:
+    """(``drop_contacts`` of ``cases``, the columns dropped, the values blanked).
 
     DOL files name the employer's point of contact, with e-mail and phone, and the preparer; none
-    of that reaches a page. Columns outside ``PROFILE_COLUMNS`` are dropped (listed in
-    ``attrs["dropped_columns"]``); inside the kept text columns any e-mail address or phone number
-    is removed (count in ``attrs["contacts_blanked"]``).
+    of that reaches a page. Columns outside ``PROFILE_COLUMNS`` are dropped; inside the kept text
+    columns any e-mail address or phone number is removed.
     """
     require(cases, ["employer_name"], "cases")
     keep = [c for c in PROFILE_COLUMNS if c in cases.columns]
@@ -121,9 +126,7 @@ def drop_contacts(cases: pd.DataFrame) -> pd.DataFrame:
         if col in out:
             out[col], n = _clean_text(out[col])
             blanked += n
-    out.attrs = {"synthetic": schema.is_synthetic(cases),
-                 "dropped_columns": [c for c in cases.columns if c not in keep], "contacts_blanked": blanked}
-    return out
+    return schema.mark_synthetic(out, cases), [c for c in cases.columns if c not in keep], blanked
 
 # ------------------------------------------------------------------------------------------------
 # entity profiles
@@ -180,7 +183,7 @@ def employer_profiles(cases: pd.DataFrame, *, identity: Callable[[pd.DataFrame],
     require(cases, ["program", "fiscal_year", "case_number", "employer_name", "employer_state",
                      "workers_certified"], "cases")
     identity = employer_identity if identity is None else identity
-    clean = drop_contacts(cases)
+    clean, dropped, blanked = contacts_dropped(cases)
     ids = identity(clean)
     if not isinstance(ids, pd.Series) or len(ids) != len(clean):
         raise ValueError("identity must return a Series with one id per case row")
@@ -235,8 +238,8 @@ def employer_profiles(cases: pd.DataFrame, *, identity: Callable[[pd.DataFrame],
         ["program", "case_number"], ignore_index=True)
     house = _housing(housing, case_index)
     accounting = {"rows": len(cases), "rows_without_employer": int(without.sum()),
-                  "employers": len(employers), "dropped_columns": clean.attrs.get("dropped_columns", []),
-                  "contacts_blanked": clean.attrs.get("contacts_blanked", 0)}
+                  "employers": len(employers), "dropped_columns": dropped,
+                  "contacts_blanked": blanked}
     return EmployerProfiles(employers, positions, worksites, agents, house, case_index, accounting)
 
 

@@ -464,8 +464,8 @@ def read_census_crosswalk(path: str | Path) -> pd.DataFrame:
 def link_cps_census(cps: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
     """Join CPS Table 11 lines to Census 2018 occupations by exact normalised title.
 
-    Every CPS line is kept; unmatched lines have ``<NA>`` Census columns and are listed in
-    ``attrs["unmatched_titles"]``. A *detailed* CPS line with a published women's percent that
+    Every CPS line is kept; an unmatched line has ``<NA>`` Census columns, so the unmatched titles
+    are ``linked.loc[linked["census_code"].isna(), "cps_title"]``. A *detailed* CPS line with a published women's percent that
     matches no Census occupation raises ``DataValidationError`` listing every such title (a silent
     miss would drop that occupation from the benchmarks). Unmatched group lines (BLS summary lines
     such as "Professional and related occupations") and suppressed detailed lines are reported,
@@ -491,8 +491,7 @@ def link_cps_census(cps: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
     if len(wrong):
         raise DataValidationError(f"{src}: the level read from the title disagrees with the Census "
                                   f"list for rows {list(wrong['source_row'])}: {list(wrong['cps_title'])}")
-    merged.attrs = dict(cps.attrs)
-    merged.attrs["unmatched_titles"] = list(merged.loc[unmatched, "cps_title"])
+    merged.attrs = dict(cps.attrs)  # the reader's source file, for the citation
     return merged
 
 
