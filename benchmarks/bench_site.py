@@ -1,16 +1,16 @@
 """Time of the whole evidence site for the shared DOL files, seconds per page, and page sizes.
 
     .venv/bin/python benchmarks/bench_site.py [--dol ../shared/data/dol] [--fy 2000-2022] [--lang es,en]
-                                              [--no-evidence] [--pdf] [--jobs N] [--trace-memory]
+                                              [--pdf] [--jobs N] [--trace-memory]
                                               [--out DIR]
 
 Ingests every shared DOL file (disclosure files and their companions) into a temporary store
 (timed apart: publishing a site starts from a store), then runs the stages of ``h2gender site``
-in this process: ``dataset.load``, ``employers.match_employers`` (once),
-``site.evidence_sections`` (``evidence.build`` + ``present.view``
-per program x state), ``site.build_pages`` and ``site.write_site``. Baseline, in the same run: one
-state's full report page (``report.render_html``, the path a report takes) against that state's site
-page, so the ratio says what a page costs next to a report. Target (issue 14): the whole site in at
+in this process: ``dataset.load``, ``publication.build(kind="site")`` (the employer match once,
+``evidence.build`` + the site's wording per program x state in the pool, the directories) and
+``site.render`` (pages written). Baseline, in the same run: one state's full report page
+(``report.render_html``, the path a report takes) against that state's site page, so the ratio
+says what a page costs next to a report. Target (issue 14): the whole site in at
 most 3 minutes on the 2-core machine, most pages under 100 KB.
 """
 from __future__ import annotations
@@ -43,49 +43,46 @@ def main() -> None:
     ap.add_argument("--dol", type=Path, default=ROOT.parent / "shared" / "data" / "dol")
     ap.add_argument("--fy", default="2000-2022")
     ap.add_argument("--lang", default="es,en")
-    ap.add_argument("--no-evidence", action="store_true")
     ap.add_argument("--pdf", action="store_true", help="also print every scope's evidence to PDF (h2gender site --pdf)")
     ap.add_argument("--trace-memory", action="store_true",
                     help="also report peak Python memory per stage (tracemalloc slows the stages down)")
     ap.add_argument("--jobs", type=int, default=None, help="processes for the evidence (default: one per CPU)")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--data-dir", type=Path, default=None,
+                    help="a data directory whose store an earlier run ingested (the ingest is skipped)")
     args = ap.parse_args()
 
     import matplotlib
 
     matplotlib.use("Agg")
-    from toolkit import dataset, evidence, present, report, site
+    from toolkit import dataset, evidence, present, publication, report, site
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-site-"))
+    tmp = args.data_dir or Path(tempfile.mkdtemp(prefix="bench-site-"))
     out = args.out or tmp / "site"
     start = time.perf_counter()
-    files = _ingest(args.dol, tmp)
-    t_ingest = time.perf_counter() - start
-    print(f"ingested {files} files in {t_ingest:.1f} s (not counted below)")
+    if args.data_dir is None:
+        files = _ingest(args.dol, tmp)
+        t_ingest = time.perf_counter() - start
+        print(f"ingested {files} files in {t_ingest:.1f} s (not counted below)")
+    else:
+        t_ingest = 0.0
+        print(f"store of {tmp} (ingested by an earlier run)")
     request = dataset.Request.build(data="store", program="all", fy=args.fy, lang=args.lang, data_dir=tmp)
 
     print(f"{'stage':<58} {'time':>11} {'peak':>13}")
     ds, t_load, m = measure(dataset.load, request, trace_memory=args.trace_memory)
     print(row(f"dataset.load ({len(ds.cases):,} cases)", t_load, m))
-    from toolkit import employers
-
-    match, t_match, m = measure(employers.match_employers, ds.cases, trace_memory=args.trace_memory)
-    print(row(f"employers.match_employers ({len(match.identities):,} identities)", t_match, m))
-    sections, t_ev = {}, 0.0
-    if not args.no_evidence:
-        sections, t_ev, m = measure(site.evidence_sections, ds, commit="bench", match=match, jobs=args.jobs,
-                                      pdf_dir=out / "pdf" if args.pdf else None, trace_memory=args.trace_memory)
-        pdfs = f", {len(list((out / 'pdf').glob('*.pdf')))} PDFs" if args.pdf else ""
-        print(row(f"evidence_sections ({len(sections)} scope x language{pdfs})", t_ev, m))
-    pages, t_build, m = measure(site.build_pages, ds.cases, recruiters=ds.companions.get("recruiters"),
-                                housing=ds.companions.get("housing"), sections=sections, match=match,
-                                release_coverage=ds.coverage,
-                                trace_memory=args.trace_memory)
-    print(row(f"build_pages ({len(pages.employers.employers):,} employers)", t_build, m))
-    written, t_write, m = measure(site.write_site, pages, out, langs=request.langs, trace_memory=args.trace_memory)
+    pub, t_pub, m = measure(publication.build, ds, kind="site", commit="bench", jobs=args.jobs,
+                            prepare=site.prepare(request.langs, out=out, pdf=args.pdf), trace_memory=args.trace_memory)
+    pdfs = f", {len(list((out / 'pdf').glob('*.pdf')))} PDFs" if args.pdf else ""
+    print(row(f"publication.build ({len(pub.scopes)} scopes, {len(pub.employers.employers):,} employers{pdfs})",
+              t_pub, m))
+    written, t_write, m = measure(site.render, pub, out, pdf=args.pdf,
+                                  provenance={"files": [], "version": "", "commit": "bench", "command": ""},
+                                  trace_memory=args.trace_memory)
     html = [p for p in written if p.suffix == ".html"]
-    print(row(f"write_site ({len(html):,} pages)", t_write, m))
-    total = t_load + t_match + t_ev + t_build + t_write
+    print(row(f"site.render ({len(html):,} pages)", t_write, m))
+    total = t_load + t_pub + t_write
     print(row("whole site", total, 0.0))
     print(f"seconds per page: {total / len(html):.4f} (all stages) ; {t_write / len(html):.4f} (writing only)")
     sizes = sorted(p.stat().st_size for p in html)
@@ -94,7 +91,7 @@ def main() -> None:
           f"{under:.1%} under 100 KB; search index {(out / 'assets' / 'search-index.js').stat().st_size / 1e6:.2f} MB")
     print(f"target: whole site <= 180 s -> {'met' if total <= 180 else 'NOT met'} ({total:.0f} s; "
           f"{total + t_ingest:.0f} s with the ingest; "
-          f"evidence in {args.jobs or site._default_jobs()} process(es))")
+          f"evidence in {args.jobs or publication.default_jobs()} process(es))")
 
     # baseline in the same run: the busiest state's full report page vs its site page
     state = ds.cases["worksite_state"].value_counts().index[0]
@@ -102,13 +99,13 @@ def main() -> None:
     lang = request.langs[0]
 
     def one_report():
-        ev = evidence.build(site._scoped(ds, program, state), commit="bench")
+        ev = evidence.build(publication.scoped(ds, program, state), commit="bench")
         return report.render_html(ev, lang)
 
     def one_page():
-        ev = evidence.build(site._scoped(ds, program, state), commit="bench")
-        return site._view_html(present.view(ev.__class__(**{**ev.__dict__, "figures": {}}), lang), program=program,
-                               pdf=None)
+        ev = evidence.build(publication.scoped(ds, program, state), commit="bench")
+        return site.view_html(present.view(ev.__class__(**{**ev.__dict__, "figures": {}}), lang), program=program,
+                              pdf=None)
 
     _, t_report, m_report = measure(one_report)
     _, t_page, m_page = measure(one_page)

@@ -3,6 +3,7 @@ functions; nothing below the CLI writes os.environ for configuration; the report
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 TOOLKIT = Path(__file__).resolve().parents[1] / "toolkit"
@@ -16,10 +17,16 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-def _imports(path: Path, modules: set[str]) -> set[str]:
-    """toolkit modules imported anywhere in the file (top level or inside functions)."""
+def _imports(path: Path, modules: set[str], *, runtime: bool = False) -> set[str]:
+    """toolkit modules imported anywhere in the file (top level or inside functions); with
+    ``runtime``, not those under ``if TYPE_CHECKING:`` (type names only, never run)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    if runtime:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+                node.body = []
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -91,6 +98,78 @@ def test_the_report_template_only_lays_out():
     assert "toolkit" not in template.replace("toolkit.present.view()", "") and "import" not in template
 
 
+#: Renderers lay out a Publication (toolkit.publication) and compute nothing: report renders one
+#: scope, tables_out writes one (h2gender analyze), the site renders them all.
+RENDERERS = ("toolkit.report", "toolkit.tables_out", "toolkit.site")
+#: Readers and the store: the only modules that read the workers_certified column itself.
+READERS = ("toolkit.dol", "toolkit.dol_layouts", "toolkit.schema", "toolkit.synth", "toolkit.store",
+           "toolkit.workers", "toolkit.analysis")
+
+
+def _modules() -> dict[str, Path]:
+    return {_module_name(p): p for p in TOOLKIT.rglob("*.py")}
+
+
+def test_renderers_import_neither_the_loader_nor_the_evidence():
+    paths = _modules()
+    renderers = {m: p for m, p in paths.items() if any(m == r or m.startswith(r + ".") for r in RENDERERS)}
+    assert {"toolkit.report", "toolkit.tables_out", "toolkit.site", "toolkit.site.pages"} <= set(renderers)
+    offenders = {m: sorted(_imports(p, set(paths), runtime=True) & {"toolkit.dataset", "toolkit.evidence"})
+                 for m, p in renderers.items()}
+    offenders = {m: bad for m, bad in offenders.items() if bad}
+    assert not offenders, f"renderers must render a Publication, not load or build evidence: {offenders}"
+
+
+def test_the_layering_test_sees_a_planted_import(tmp_path):
+    planted = tmp_path / "r.py"
+    planted.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from toolkit.evidence import E\n"
+                       "def f():\n    from toolkit import dataset\n", encoding="utf-8")
+    assert _imports(planted, {"toolkit.dataset", "toolkit.evidence"}, runtime=True) == {"toolkit.dataset"}
+
+
+def _column_reads(path: Path, column: str) -> list[int]:
+    """Lines where ``something["<column>"]`` is read (a Subscript with that string)."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == column:
+            lines.append(node.lineno)
+    return lines
+
+
+def test_one_function_counts_certified_positions():
+    """``analysis.case_positions`` is the one rule (certified, not a duplicate); no other module
+    reads ``workers_certified`` to count positions its own way (the site once said 20 where the
+    report said 25 for one employer)."""
+    paths = _modules()
+    source = paths["toolkit.analysis"].read_text(encoding="utf-8")
+    assert "def case_positions(" in source
+    offenders = {m: _column_reads(p, "workers_certified") for m, p in paths.items() if m not in READERS}
+    offenders = {m: lines for m, lines in offenders.items() if lines}
+    assert not offenders, f"count positions with analysis.case_positions, not by reading the column: {offenders}"
+    users = [m for m, p in paths.items() if "case_positions(" in p.read_text(encoding="utf-8")]
+    assert {"toolkit.employers", "toolkit.recruiters", "toolkit.evidence", "toolkit.directory"} <= set(users)
+
+
+def test_one_string_catalogue():
+    """Every user-facing string lives in ``toolkit/locales/<lang>.yaml``, read by ``toolkit.i18n``
+    only: no other file under the package holds text keyed by language, and no other module
+    opens the locales."""
+    import yaml
+
+    others = []
+    for path in TOOLKIT.rglob("*"):
+        if path.suffix not in (".yaml", ".yml", ".json") or "locales" in path.parts:
+            continue
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError):
+            continue
+        if isinstance(data, dict) and any(isinstance(v, dict) and {"en", "es"} <= set(v) for v in data.values()):
+            others.append(str(path.relative_to(TOOLKIT)))
+    assert not others, f"a second string catalogue: {others}; strings belong in toolkit/locales"
+    readers = [m for m, p in _modules().items() if m != "toolkit.i18n" and
+               re.search(r"""["']locales["']""", p.read_text(encoding="utf-8"))]
+    assert not readers, f"only toolkit.i18n reads the locales: {readers}"
 # --- results as values: DataFrame.attrs carries the synthetic marker and the readers' provenance only ---
 _ATTRS_MARKER = "synthetic"  # schema.mark_synthetic / is_synthetic
 _ATTRS_ALLOWED = {

@@ -102,7 +102,7 @@ class Outputs:
     def site(self, k: int, lang: str):
         """The offline site's pages that carry numbers from the worker records: the index, with
         the national sections (built once per k for both languages). State pages carry only
-        public DOL records (``site._scoped`` keeps the records national, so that pages cannot be
+        public DOL records (``publication.scoped`` keeps the records national, so that pages cannot be
         differenced); that is checked here, and their public percentages are not attacked (the
         selection attack decodes any percentage, and one of them can match a hidden count by chance)."""
         from toolkit import site

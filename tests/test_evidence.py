@@ -234,7 +234,7 @@ def test_appendix_c_table_never_repeats_the_audited_recruiter_counts(screened):
 def test_a_match_shared_across_scopes_gives_each_employer_one_identity(tmp_path, monkeypatch, dol_dir):
     """The site matches employers once and builds every state from that match (``employer_match``):
     nationally it is the report's own match; in a state, the same employer has the national id."""
-    from toolkit import dol, employers, site, store
+    from toolkit import dol, employers, publication, site, store
 
     monkeypatch.setenv("H2GENDER_DATA_DIR", str(tmp_path))
     path = dol_dir / "H2B_Disclosure_Data_FY2021_Q1.xlsx"
@@ -245,7 +245,7 @@ def test_a_match_shared_across_scopes_gives_each_employer_one_identity(tmp_path,
     pd.testing.assert_frame_equal(alone.raw_tables["employer_profiles"], shared.raw_tables["employer_profiles"])
     pd.testing.assert_frame_equal(alone.raw_tables["employer_ambiguous_matches"],
                                   shared.raw_tables["employer_ambiguous_matches"])
-    tx = site._scoped(data, "H-2B", "TX")
+    tx = publication.scoped(data, "H-2B", "TX")
     scoped = evidence.build(tx, employer_match=match).raw_tables["employer_profiles"]
     national = match.ids[tx.cases.index].dropna()
     assert set(scoped["employer_id"]) == set(national) and len(scoped) < len(alone.raw_tables["employer_profiles"])

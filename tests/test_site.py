@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
-from toolkit import site, synth
+from toolkit import i18n, site, synth
 
 ALL_52 = set(site.MAP_STATES)
 
@@ -32,16 +31,16 @@ BENCH = pd.DataFrame({"soc_code": ["45-2092", "37-3011"], "women_share": [0.25, 
 
 
 def test_doctests():
-    result = doctest.testmod(site)
-    assert result.attempted >= 5 and result.failed == 0
+    from toolkit import directory
+    from toolkit.site import content, map as site_map, pages, search
+
+    results = [doctest.testmod(m) for m in (site, content, pages, search, site_map, directory)]
+    assert sum(r.attempted for r in results) >= 4 and not any(r.failed for r in results)
 
 
-def test_every_text_in_both_languages():
-    raw = yaml.safe_load(Path(site.__file__).with_name("site_assets").joinpath("strings.yaml").read_text("utf-8"))
-    for key, value in raw.items():
-        assert set(value) == {"en", "es"}, f"{key}: languages {sorted(value)}, expected en and es"
-        assert value["en"].strip() and value["es"].strip(), f"{key}: empty text"
-    with pytest.raises(KeyError, match="no site text 'nope'"):
+def test_site_text_comes_from_the_one_catalogue():
+    assert site.text("nav_employers", "es") == i18n.t("nav_employers", "es") == "Empleadores"
+    with pytest.raises(KeyError, match="no text 'nope'"):
         site.text("nope", "es")
     with pytest.raises(ValueError, match="lang must be one of"):
         site.text("home", "fr")
@@ -62,12 +61,15 @@ def test_drop_contacts_keeps_only_profile_columns_and_blanks_emails_and_phones()
                   "EMPLOYER_POC_EMAIL": "boss@acme.com", "EMPLOYER_POC_LAST_NAME": "Perez",
                   "EMPLOYER_PHONE": "+1 (956) 555-0134"},
                  {"case_number": "H-2", "employer_name": "Beta Co", "agent_name": "call 956-555-0199"}])
-    out = site.drop_contacts(df)
+    from toolkit import directory
+
+    out, dropped, blanked = directory.contacts_dropped(df)
+    pd.testing.assert_frame_equal(out, site.drop_contacts(df))
     assert set(out.columns) <= set(site.PROFILE_COLUMNS)
-    assert {"EMPLOYER_POC_EMAIL", "EMPLOYER_POC_LAST_NAME", "EMPLOYER_PHONE"} <= set(out.attrs["dropped_columns"])
+    assert {"EMPLOYER_POC_EMAIL", "EMPLOYER_POC_LAST_NAME", "EMPLOYER_PHONE"} <= set(dropped)
     assert out["agent_name"].tolist()[0] == "Law Firm LLC"
     assert out["agent_name"].tolist()[1] == "call"
-    assert out.attrs["contacts_blanked"] == 2
+    assert blanked == 2
 
 
 def test_employer_profiles_hand_computed():
@@ -367,83 +369,6 @@ def test_real_files_leave_no_contact_on_any_page(dol_dir, tmp_path):
             assert person not in shown, f"Appendix C: recruiter person {person!r} appears in the site"
             checked += 1
     assert checked > 1000, f"only {checked} contact values checked"
-
-
-def test_evidence_sections_are_the_reports_evidence_for_each_state(tmp_path):
-    import html as html_mod
-    from dataclasses import replace
-
-    from toolkit import dataset, evidence, present
-
-    request = dataset.Request.build(data="synthetic", program="H-2B", fy=2020, lang="es", n_bootstrap=20)
-    secs = site.evidence_sections(dataset.load(request), states=["GA"], commit="abc", pdf_dir=tmp_path / "pdf")
-    assert set(secs) == {("US", "es"), ("GA", "es")}
-    ga = html_mod.unescape(secs[("GA", "es")])
-    assert "H-2B: " in ga and "{top}pdf/" in ga
-    assert len(list((tmp_path / "pdf").glob("*.pdf"))) == 2, "one PDF per program x scope x language"
-    # the same findings as the report made for Georgia's DOL records alone (worker records, which
-    # the synthetic data carry, stay national: test_worker_records_reach_the_national_sections_only)
-    alone = evidence.build(replace(dataset.load(replace(request, states=("GA",))), workers=None), commit="abc")
-    findings = present.view(replace(alone, figures={}), "es")["findings"]
-    assert findings and all(f["text"] in ga for f in findings)
-    us = html_mod.unescape(secs[("US", "es")])
-    assert not all(f["text"] in us for f in findings), "the national section is not Georgia's"
-
-
-def test_evidence_sections_do_not_depend_on_the_number_of_processes():
-    from toolkit import dataset
-
-    data = dataset.load(dataset.Request.build(data="synthetic", program="all", fy=2020, lang="es,en", n_bootstrap=20))
-    one = site.evidence_sections(data, states=["GA", "TX"], commit="abc")
-    two = site.evidence_sections(data, states=["GA", "TX"], commit="abc", jobs=2)
-    assert set(one) == {(s, lang) for s in ("US", "GA", "TX") for lang in ("es", "en")}
-    assert one == two
-    # built without PDFs, a state's section gives the command that prints the same evidence
-    assert "h2gender report --program H-2B --fy 2020 --state GA --lang es" in one[("GA", "es")]
-    with pytest.raises(ValueError, match="jobs must be a positive integer"):
-        site.evidence_sections(data, jobs=0)
-
-
-def test_worker_records_reach_the_national_sections_only():
-    """Published for the nation and every state at once, worker counts could be differenced
-    between pages (nation minus the states that show theirs); the site publishes them once."""
-    from toolkit import dataset, evidence
-
-    data = dataset.load(dataset.Request.build(data="synthetic", program="H-2B", fy=2020, lang="en", n_bootstrap=20))
-    assert data.workers is not None and len(data.workers)
-    national, ga = site._scoped(data, "H-2B", None), site._scoped(data, "H-2B", "GA")
-    assert national.workers is not None and len(national.workers) == (data.workers["program"] == "H-2B").sum()
-    assert ga.workers is None and ga.request.workers_path is None
-    assert all(f.get("role") != "role_workers" for f in ga.files)
-    worker_keys = {f.key for f in evidence.build(national).findings} - {f.key for f in evidence.build(ga).findings}
-    assert worker_keys, "the national evidence has findings from the records that the state's lacks"
-    secs = site.evidence_sections(data, states=["GA"])
-    note = html.escape(site.text("state_workers_national_only", "en"))
-    assert note in secs[("GA", "en")] and note not in secs[("US", "en")]
-
-
-def test_worker_record_recruiters_join_the_directory_as_the_national_evidence_shows_them(tmp_path):
-    from toolkit import dataset, evidence
-
-    data = dataset.load(dataset.Request.build(data="synthetic", program="H-2B", fy=2020, lang="en,es", k=60,
-                                              n_bootstrap=20))
-    table = evidence.build(site._scoped(data, "H-2B", None)).raw_tables["recruiters"]
-    hidden, shown = table[table["suppressed"]], table[~table["suppressed"]]
-    assert len(hidden) and len(shown), "k = 60 hides some recruiters of the synthetic records"
-    found = site.worker_recruiters(data)
-    assert sorted(found["recruiter"]) == sorted(shown["recruiter"])
-    pd.testing.assert_series_equal(found.set_index("recruiter")["women"].sort_index(),
-                                   shown.set_index("recruiter")["women"].sort_index(), check_dtype=False)
-    pages = site.build_pages(data.cases, worker_recruiters=found, k=60)
-    rec = pages.recruiters.recruiters
-    assert set(rec.loc[rec["source"] == "worker_records", "name"]) == set(shown["recruiter"])
-    written = site.write_site(pages, tmp_path, langs=["en", "es"])
-    html_all = "".join(p.read_text(encoding="utf-8") for p in written if p.suffix in (".html", ".js"))
-    for name in hidden["recruiter"]:
-        assert html.escape(name) not in html_all and name not in html_all, f"hidden recruiter {name!r} listed"
-    row = rec[rec["source"] == "worker_records"].iloc[0]
-    page = (tmp_path / "es" / "recruiter" / f"{row['slug']}.html").read_text(encoding="utf-8")
-    assert "registros de trabajadores" in page and f"{int(row['women']):,}" in page
 
 
 @pytest.mark.realdata

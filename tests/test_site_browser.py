@@ -149,3 +149,66 @@ def test_phone_viewport_has_no_horizontal_scroll(built, browser):
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
+
+
+#: Cells of a page that hold a number, with the number of lines each is drawn on.
+_NUMBER_CELLS_JS = """
+const out = [];
+for (const td of document.querySelectorAll('td, th')) {
+  const text = td.textContent.trim();
+  if (!/\\d/.test(text)) continue;
+  const range = document.createRange();
+  range.selectNodeContents(td);
+  const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+  out.push([text, tops.size]);
+}
+return out;
+"""
+
+
+def _wrapped_numbers(driver) -> list[tuple[str, int]]:
+    from toolkit import present
+
+    return [(text, lines) for text, lines in driver.execute_script(_NUMBER_CELLS_JS)
+            if present.NUMBER.match(text) and lines > 1]
+
+
+@pytest.fixture(scope="module")
+def evidence_site(tmp_path_factory):
+    """A site with the report's evidence tables (counts, shares, intervals) on its pages."""
+    from toolkit import dataset, publication
+
+    request = dataset.Request.build(data="synthetic", program="H-2B", fy="2019-2020", state="TX", lang="es,en",
+                                    n_bootstrap=20)
+    pub = publication.build(dataset.load(request), kind="site", commit="abc")
+    out = tmp_path_factory.mktemp("evidence-site")
+    site.render(pub, out, provenance={"files": [], "version": "", "commit": "abc", "command": ""})
+    return out
+
+
+def test_numbers_in_tables_never_wrap_on_a_390_px_phone(built, evidence_site, browser):
+    """"14,393" broke into "14, / 393" and years into "20 / 15": every cell holding a number is
+    drawn on one line at 390 px (a wide table scrolls sideways in its box instead)."""
+    pages = [evidence_site / lang / page for lang in ("es", "en") for page in ("index.html", "state/TX.html",
+                                                                              "employers/1.html")]
+    pages += [next((evidence_site / "es" / "employer").glob("*.html")), built / "es" / "index.html"]
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True})
+    try:
+        checked = 0
+        for page in pages:
+            _open(browser, page)
+            assert browser.execute_script("return window.innerWidth") == 390
+            checked += len(browser.execute_script(_NUMBER_CELLS_JS))
+            wrapped = _wrapped_numbers(browser)
+            assert not wrapped, f"{page}: numbers drawn on several lines at 390 px: {wrapped[:5]}"
+        assert checked > 100, f"only {checked} cells with numbers were checked"
+        # the check finds a wrapped number when the style lets one wrap (it can fail)
+        _open(browser, evidence_site / "es" / "index.html")
+        browser.execute_script("const s = document.createElement('style'); s.textContent = "
+                               "'table { table-layout: fixed !important; width: 100% !important; } "
+                               "td, th { white-space: normal !important; word-break: break-all !important; }'; "
+                               "document.head.appendChild(s);")
+        assert _wrapped_numbers(browser), "a planted narrow column must show wrapped numbers"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -165,3 +165,18 @@ def test_dataset_coverage_of_the_store_marks_the_partial_year(tmp_path, dol_dir)
     ds = dataset.load(dataset.Request.build(data="store", program="H-2B", fy=2021, data_dir=tmp_path))
     t = trends.yearly_positions(ds.cases, occupation_shares.women_share_by_soc(2022), coverage=ds.coverage)
     assert t[["release", "partial", "months"]].values.tolist() == [["Q1", True, 3]]
+
+
+def test_segregation_is_never_reported_below_zero():
+    """Two occupations with the same women's share: M = H = 0 exactly, and every bootstrap
+    replicate (shares drawn with their standard errors) sits above 0, so the bias-corrected value
+    est - bias is negative. M and H cannot be negative: the estimate and its interval stay at 0."""
+    cases = pd.DataFrame({"program": "H-2A", "fiscal_year": 2020, "soc_code": ["45-2092", "45-2041"],
+                          "workers_certified": [100, 100], "is_duplicate": False})
+    bench = pd.DataFrame({"soc_code": ["45-2092", "45-2041"], "women_share": [0.3, 0.3],
+                          "women_share_se": [0.05, 0.05]})
+    seg = trends.yearly_segregation(cases, bench, n_bootstrap=50, seed=1).set_index("stat")
+    assert seg.loc["H", "bias"] > 0, "the replicates sit above the estimate (the case the bound is for)"
+    for stat in ("M", "H"):
+        assert seg.loc[stat, "est"] == 0 and seg.loc[stat, "ci_low"] == 0 and seg.loc[stat, "ci_high"] >= 0
+    assert seg.loc["H", "ci_high"] <= 1

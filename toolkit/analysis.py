@@ -15,7 +15,8 @@ import pandas as pd
 
 from toolkit import schema
 
-__all__ = ["Counts", "worker_counts", "certified_positions", "expected_counts", "channelling_table",
+__all__ = ["Counts", "worker_counts", "case_positions", "certified_positions", "expected_counts",
+           "channelling_table",
            "observed_vs_expected", "segregation_summary", "pooled_expected_share", "shortfall_by",
            "positions_table", "proportion_ci"]
 
@@ -70,9 +71,36 @@ def worker_counts(workers: pd.DataFrame, by: Sequence[str] = ("program", "soc_co
                   {"rows": len(rows), "counted": int(fm.sum()), "sex_missing_or_other": int((~fm).sum())})
 
 
+def case_positions(cases: pd.DataFrame, *, count: str = "workers_certified") -> pd.Series:
+    """The certified positions each case row counts for: the one rule every output uses.
+
+    positions_i = workers_certified_i if case i is certified (``is_certified`` True: certified or
+    partially certified) and not a duplicate (``is_duplicate``: an H-2A association's master row
+    repeated by its members, or a row repeated exactly), else 0. A denied or withdrawn case
+    (``is_certified`` False) counts 0 whatever its ``workers_certified`` says. A case whose status
+    the file does not give (``is_certified`` NA, or no such column) counts the positions DOL
+    recorded as certified.
+
+    Returns an int64 Series aligned with ``cases``.
+
+    Examples
+    --------
+    >>> cases = pd.DataFrame({"workers_certified": [30, 10, 20, 5], "is_duplicate": [False, True, False, False],
+    ...                       "is_certified": [True, True, False, pd.NA]})
+    >>> case_positions(cases).tolist()
+    [30, 0, 0, 5]
+    """
+    _check(cases, [count, "is_duplicate"], "cases")
+    counted = ~cases["is_duplicate"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    if "is_certified" in cases:
+        counted &= cases["is_certified"].astype("boolean").fillna(True).to_numpy(dtype=bool)
+    values = pd.to_numeric(cases[count], errors="coerce").fillna(0).astype("int64")
+    return values.where(counted, 0).rename("positions")
+
+
 def certified_positions(cases: pd.DataFrame, by: Sequence[str] = ("program", "soc_code"), *,
                         count: str = "workers_certified", dropna: bool = True) -> Counts:
-    """Certified positions by ``by``, excluding duplicate (master/sub) cases.
+    """Certified positions by ``by`` (``case_positions``: certified, duplicates excluded).
 
     ``.table``: ``by`` columns and ``positions``. With ``dropna=True`` (the default) cases whose
     ``by`` value is missing form no group; their positions are ``.accounting["positions_missing_by"]``.
@@ -95,14 +123,14 @@ def certified_positions(cases: pd.DataFrame, by: Sequence[str] = ("program", "so
         raise ValueError(f"dropna must be True or False, got {dropna!r}")
     _check(cases, [*by, count, "is_duplicate"], "cases")
     dup = cases["is_duplicate"].fillna(False).astype(bool)
-    rows = cases[~dup]
-    out = (rows.groupby(by, observed=True, dropna=dropna)[count].sum().rename("positions").reset_index()
+    rows = cases[~dup].assign(_positions=case_positions(cases, count=count)[~dup])
+    out = (rows.groupby(by, observed=True, dropna=dropna)["_positions"].sum().rename("positions").reset_index()
            .sort_values(by, ignore_index=True))
     out["positions"] = out["positions"].astype("int64")
     unkeyed = rows[by].isna().any(axis=1) if by else pd.Series(False, index=rows.index)
     return Counts(schema.mark_synthetic(out, cases),
                   {"cases": len(cases), "duplicates_excluded": int(dup.sum()), "positions": int(out["positions"].sum()),
-                   "positions_missing_by": 0 if not dropna else int(rows.loc[unkeyed, count].sum())})
+                   "positions_missing_by": 0 if not dropna else int(rows.loc[unkeyed, "_positions"].sum())})
 
 
 def expected_counts(cases: pd.DataFrame, benchmark: pd.DataFrame, *,

@@ -39,7 +39,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from toolkit import i18n
+from toolkit import analysis, i18n
 
 __all__ = ["LEVELS", "FINDINGS", "BASES", "levels", "strongest", "title_key", "heading", "shows_observed",
            "basis_text"]
@@ -102,10 +102,9 @@ def levels(cases: pd.DataFrame, workers: pd.DataFrame | None = None, *, publishe
     ['measured', 'measured', 'measured', 'not_measurable', 'not_measurable']
     """
     socs = set(benchmark_socs)
-    dup = cases["is_duplicate"].fillna(False).astype(bool) if "is_duplicate" in cases else False
-    positions = cases.loc[~dup] if isinstance(dup, pd.Series) else cases
-    covered = positions[positions["soc_code"].isin(socs).fillna(False).astype(bool)]
-    has_expected = bool(pd.to_numeric(covered["workers_certified"], errors="coerce").fillna(0).sum() > 0)
+    counted = cases if "is_duplicate" in cases else cases.assign(is_duplicate=False)
+    covered = counted["soc_code"].isin(socs).fillna(False).astype(bool)
+    has_expected = bool(analysis.case_positions(counted)[covered.to_numpy()].sum() > 0)
     fm = _fm(workers)
     both = lambda df: set(df["sex"].unique()) >= {"F", "M"} if len(df) else False  # noqa: E731  (distinct values: millions of rows)
     rows = []

@@ -295,14 +295,27 @@ def _synthetic(request: Request) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]
 
 
 def _store(request: Request) -> tuple[pd.DataFrame, list[dict], dict]:
+    """The stored cases of the request's programs and years. A program the store holds no case of
+    for those years is left out and named in ``accounting["absent_programs"]`` (``h2gender site
+    --fy 2021`` builds the H-2B year the store holds and says H-2A is absent); none at all is a
+    ``StoreError``."""
     from toolkit import store
+    from toolkit.errors import StoreError
 
     root = request.store_root
-    parts, accounting = [], {}
+    parts, accounting, absent, errors = [], {}, [], []
     for program in request.programs:
-        part = store.load_cases(program, request.fiscal_years, root=root)
+        try:
+            part = store.load_cases(program, request.fiscal_years, root=root)
+        except StoreError as exc:
+            absent.append(program)
+            errors.append(exc)
+            continue
         accounting[program] = dict(part.attrs.get("accounting", {}))
         parts.append(part)
+    if not parts:
+        raise errors[0]
+    accounting["absent_programs"] = absent
     cases = pd.concat(parts, ignore_index=True)
     files = [{"file": f["file"], "sha256": f["sha256"], "role": "role_dol", "release": f["release"]}
              for f in store.sources(request.programs, request.fiscal_years, root=root)]
@@ -310,8 +323,14 @@ def _store(request: Request) -> tuple[pd.DataFrame, list[dict], dict]:
 
 
 def _companions(request: Request, cases: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Stored companion tables, restricted to the cases in scope (by case number)."""
-    from toolkit import store
+    """Stored companion tables, restricted to the cases in scope (by case number).
+
+    ``recruiters_directory``: every H-2B Appendix C row of the request's fiscal years (the year of
+    the file's name, ``dol.infer_fiscal_year``; of a year's releases the most complete one,
+    ``releases.rank``), whether or not the disclosure file of its year is in the store, with
+    ``fiscal_year``. With worksite states requested only the rows of cases in scope are kept (an
+    Appendix C row alone names no worksite state)."""
+    from toolkit import dol, releases, store
     from toolkit.errors import StoreError
 
     out = {}
@@ -321,6 +340,18 @@ def _companions(request: Request, cases: pd.DataFrame) -> dict[str, pd.DataFrame
             table = store.read_table(kind, root=request.store_root)
         except StoreError:
             continue  # that companion file was never ingested
+        if kind == "recruiters" and "H-2B" in request.programs and "source_file" in table:
+            files = pd.DataFrame({"source_file": table["source_file"].astype(str).unique()})
+            files["fiscal_year"] = [dol.infer_fiscal_year(Path(f)) for f in files["source_file"]]
+            files["_rank"] = files["source_file"].map(releases.rank_file)
+            files = files[files["fiscal_year"].isin(request.fiscal_years)]
+            best = files.sort_values(["fiscal_year", "_rank", "source_file"]).groupby("fiscal_year").tail(1)
+            directory = table[table["source_file"].astype(str).isin(best["source_file"]).to_numpy()]
+            directory = directory.merge(best[["source_file", "fiscal_year"]], on="source_file", how="left")
+            if request.states:
+                directory = directory[directory["case_number"].astype("string").isin(numbers).fillna(False)
+                                      .to_numpy()]
+            out["recruiters_directory"] = directory.reset_index(drop=True)
         if "case_number" in table:
             table = table[table["case_number"].astype("string").isin(numbers).fillna(False).to_numpy()]
         out[kind] = table.reset_index(drop=True)

@@ -33,22 +33,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from toolkit import schema
+from toolkit import analysis, schema
 from toolkit.codes import normalize_fein  # the one FEIN rule, shared with the DOL reader
 
-__all__ = ["LEGAL_FORMS", "AMBIGUITY_KINDS", "EmployerMatch", "normalize_name", "normalize_fein",
-           "match_employers", "profiles", "occupations"]
+__all__ = ["LEGAL_FORMS", "PLACEHOLDERS", "AMBIGUITY_KINDS", "EmployerMatch", "normalize_name", "name_keys",
+           "normalize_fein", "match_employers", "profiles", "occupations"]
 
 #: Trailing legal-form words removed by ``normalize_name`` (after initials are joined).
 LEGAL_FORMS = ("LLC", "INC", "INCORPORATED", "CORP", "CORPORATION", "CO", "COMPANY", "LTD", "LIMITED", "LP",
                "LLP", "LLLP", "PLLC", "PC", "PA", "PLC",
                # Mexican and Central American forms (recruiters): S.C., S.A. de C.V., S. de R.L. de C.V.
                "S DE RL DE CV", "SAPI DE CV", "SA DE CV", "S DE RL", "SA", "SC")
+#: Whole names that stand for "no name" in DOL files ("N/A", "n/a", "NONE", "Not applicable", ...), compared
+#: after ``normalize_name`` with spaces removed; such a name is no entity (``normalize_name`` gives NA).
+PLACEHOLDERS = frozenset({"NA", "NONE", "NULL", "NIL", "NOTAPPLICABLE", "NOTAVAILABLE", "UNKNOWN", "TBD"})
 #: Kinds of possible merges that ``match_employers`` reports instead of making.
 AMBIGUITY_KINDS = ("similar_names", "several_feins", "no_fein_several_feins", "same_name_other_states")
 _FORBIDDEN = re.compile(r"poc|email|e_mail|phone|contact", re.IGNORECASE)
@@ -56,10 +59,11 @@ _FORMS_RE = re.compile(r"(?:\s+(?:" + "|".join(sorted(LEGAL_FORMS, key=len, reve
 
 
 def normalize_name(names: pd.Series) -> pd.Series:
-    """Employer names as matching keys (the rule is in the module docstring); blank -> NA.
+    """Employer names as matching keys (the rule is in the module docstring); blank,
+    punctuation only, or a placeholder (``PLACEHOLDERS``: "N/A", "NONE", "Not applicable", ...) -> NA.
 
-    >>> normalize_name(pd.Series(["Agencia X, S.C.", "The U.S.A. Berry Co."])).tolist()
-    ['AGENCIA X', 'USA BERRY']
+    >>> normalize_name(pd.Series(["Agencia X, S.C.", "The U.S.A. Berry Co.", "n/a", "--", "Not Applicable"])).tolist()
+    ['AGENCIA X', 'USA BERRY', <NA>, <NA>, <NA>]
     """
     def one(v):
         if not isinstance(v, str) or not v.strip():
@@ -70,10 +74,37 @@ def normalize_name(names: pd.Series) -> pd.Series:
         s = re.sub(r"[^A-Z0-9]+", " ", s.replace("&", " AND ")).strip()
         s = re.sub(r"^THE\s+", "", s)
         s = _FORMS_RE.sub("", " " + s).strip()
-        return s or pd.NA
+        return pd.NA if not s or s.replace(" ", "") in PLACEHOLDERS else s
     values = names.astype("object")
     keys = {v: one(v) for v in pd.unique(values)}  # each spelling once: names repeat across cases and years
     return values.map(keys).astype("string")
+
+
+def name_keys(names: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
+    """One key per name, spellings that differ only in spacing or punctuation made one.
+
+    key = ``normalize_name``; keys equal once spaces are removed ("DEL AL ASSOCIATES", "DELAL
+    ASSOCIATES", from "Del-Al Associates, Inc.") are one: the key of the most frequent spelling
+    (ties: alphabetical first). Returns (keys aligned with ``names``, merges: one row per key
+    folded into another, ``name`` and ``into``, with ``rows`` the rows it covered), so that every
+    merge is reported.
+
+    >>> keys, merged = name_keys(pd.Series(["Del Al Associates", "DELAL ASSOCIATES", "Del-Al Associates, Inc."]))
+    >>> keys.tolist(), merged[["name", "into"]].values.tolist()
+    (['DEL AL ASSOCIATES', 'DEL AL ASSOCIATES', 'DEL AL ASSOCIATES'], [['DELAL ASSOCIATES', 'DEL AL ASSOCIATES']])
+    """
+    keys = normalize_name(names)
+    counts = keys.value_counts(dropna=True)
+    if not len(counts):
+        return keys, pd.DataFrame(columns=["name", "into", "rows"])
+    table = pd.DataFrame({"name": counts.index.astype(str), "rows": counts.to_numpy()})
+    table["compact"] = table["name"].str.replace(" ", "", regex=False)
+    table = table.sort_values(["compact", "rows", "name"], ascending=[True, False, True], ignore_index=True)
+    table["into"] = table.groupby("compact")["name"].transform("first")
+    merged = table[table["name"] != table["into"]][["name", "into", "rows"]].reset_index(drop=True)
+    if len(merged):
+        keys = keys.replace(dict(zip(merged["name"], merged["into"]))).astype("string")
+    return keys, merged
 
 
 @dataclass(frozen=True)
@@ -89,6 +120,8 @@ class EmployerMatch:
     ids: pd.Series
     identities: pd.DataFrame
     ambiguous: pd.DataFrame
+    #: spellings made one by ``name_keys`` (``name``, ``into``, ``rows``): every merge reported
+    merged: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["name", "into", "rows"]))
 
     def within(self, index: pd.Index) -> "EmployerMatch":
         """The match narrowed to the case rows ``index`` (a subset of the matched cases' index):
@@ -113,7 +146,8 @@ class EmployerMatch:
         amb = self.ambiguous
         involved = amb["employer_id"].isin(kept) | amb["other_id"].isin(kept)
         return EmployerMatch(ids=ids, identities=self.identities[self.identities["employer_id"].isin(kept)]
-                             .reset_index(drop=True), ambiguous=amb[involved].reset_index(drop=True))
+                             .reset_index(drop=True), ambiguous=amb[involved].reset_index(drop=True),
+                             merged=self.merged)
 
 
 def _similar_pairs(keys: pd.DataFrame, threshold: float) -> list[dict]:
@@ -161,7 +195,7 @@ def match_employers(cases: pd.DataFrame, *, threshold: float = 95, similar: bool
     missing = [c for c in ("employer_name", "employer_state") if c not in cases]
     if missing:
         raise KeyError(f"cases: column(s) {missing} missing; matching needs employer_name and employer_state")
-    name = normalize_name(cases["employer_name"])
+    name, merged = name_keys(cases["employer_name"])
     state = cases["employer_state"].astype("string").fillna(NOT_STATED_STATE)
     fein = normalize_fein(cases["employer_fein"]) if "employer_fein" in cases else pd.Series(pd.NA, index=cases.index,
                                                                                                dtype="string")
@@ -206,7 +240,7 @@ def match_employers(cases: pd.DataFrame, *, threshold: float = 95, similar: bool
                                "spellings": g["raw"].nunique(), "cases": g.size()}).reset_index()
     amb_cols = ["kind", "employer_id", "other_id", "name", "other_name", "employer_state", "score"]
     amb = pd.DataFrame(ambiguous, columns=amb_cols).sort_values(["kind", "employer_id", "other_id"], ignore_index=True)
-    return EmployerMatch(ids=ids.rename("employer_id"), identities=identities, ambiguous=amb)
+    return EmployerMatch(ids=ids.rename("employer_id"), identities=identities, ambiguous=amb, merged=merged)
 
 
 #: ``employer_state`` label of employers whose state the file leaves blank (a group of their own).
@@ -267,8 +301,7 @@ def profiles(cases: pd.DataFrame, match: EmployerMatch, *, worksites: pd.DataFra
     """
     c = cases.assign(employer_id=match.ids.reindex(cases.index))
     c = c[c["employer_id"].notna()]
-    once = ~c["is_duplicate"].fillna(False).astype(bool)
-    c = c.assign(_positions=c["workers_certified"].where(once, 0).fillna(0).astype("int64"))
+    c = c.assign(_positions=analysis.case_positions(c))
     g = c.groupby("employer_id", sort=True)
     years = c[["employer_id", "fiscal_year"]].dropna().drop_duplicates().sort_values(["employer_id", "fiscal_year"])
     out = pd.DataFrame({
@@ -300,6 +333,7 @@ def profiles(cases: pd.DataFrame, match: EmployerMatch, *, worksites: pd.DataFra
     out["recruiters"] = out["recruiter_countries"] = None
     if recruiters is not None and len(recruiters):
         r = recruiters.merge(c[["case_number", "employer_id"]].drop_duplicates(), on="case_number", how="inner")
+        r = r[normalize_name(r["recruiter_name"]).notna().to_numpy()]  # "N/A" names no recruiter
         out["recruiters"] = _join_by(r, "recruiter_name").reindex(out.index)
         out["recruiter_countries"] = _join_by(r, "recruiter_country").reindex(out.index)
     out = match.identities.set_index("employer_id")[["employer_name", "employer_state", "basis"]].join(out, how="inner")
@@ -326,8 +360,9 @@ def occupations(cases: pd.DataFrame, match: EmployerMatch, benchmark: pd.DataFra
     """
     c = cases.assign(employer_id=match.ids.reindex(cases.index))
     c = c[c["employer_id"].notna() & ~c["is_duplicate"].fillna(False).astype(bool)]
+    c = c.assign(_positions=analysis.case_positions(c))
     keys = ["employer_id", "fiscal_year", "soc_code"]
-    out = c.groupby(keys, dropna=False, sort=True)["workers_certified"].sum().rename("positions").reset_index()
+    out = c.groupby(keys, dropna=False, sort=True)["_positions"].sum().rename("positions").reset_index()
     titles = c.assign(_soc=c["soc_code"].fillna("")).pipe(_mode_by, "soc_title", key="_soc")
     out["soc_title"] = out["soc_code"].fillna("").map(titles)
     out = out[[*keys, "soc_title", "positions"]]

@@ -451,7 +451,7 @@ def _published_share(programs: tuple[str, ...], years: tuple[int, ...]):
 
 def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years, published):
     exp = analysis.expected_counts(cases, bench, by=["soc_code"]).table
-    positions = int(cases.loc[~cases["is_duplicate"].fillna(False).astype(bool), "workers_certified"].sum())
+    positions = int(analysis.case_positions(cases).sum())
     ew = float(exp.loc[exp["sex"] == "F", "n"].sum())
     row = published
     if row is not None and positions:

@@ -49,10 +49,15 @@ def finish(fig, *, lang: str, synthetic: bool, source: str | None = None):
 
 
 def _decorate(fig, ax, *, lang: str, synthetic: bool, source: str | None, title: str, value_axis: str,
-              label: str, formatter, legend: bool = False, rect=(0, 0.04, 1, 0.95)):
+              label: str, formatter, legend: bool = False, rect=(0, 0.04, 1, 0.95), integer: bool = False):
     """Title, the value axis (``"x"`` or ``"y"``) labelled and formatted for ``lang``, a quiet
-    frame, then ``finish``: the shared ending of every figure here."""
+    frame, then ``finish``: the shared ending of every figure here. ``integer``: the axis counts
+    (people, positions), so its ticks are whole numbers (never "0 0 1 2 2" from rounded halves)."""
+    from matplotlib.ticker import MaxNLocator
+
     axis = ax.xaxis if value_axis == "x" else ax.yaxis
+    if integer:
+        axis.set_major_locator(MaxNLocator(integer=True))
     axis.set_major_formatter(formatter)
     (ax.set_xlabel if value_axis == "x" else ax.set_ylabel)(i18n.t(label, lang))
     ax.set_title(i18n.t(title, lang), fontsize=11)
@@ -109,7 +114,7 @@ def shortfall_figure(table: pd.DataFrame, *, lang: str, synthetic: bool, source:
     ax.set_yticks(y, [_short(o) for o in t["occupation"]], fontsize=8)
     return _decorate(fig, ax, lang=lang, synthetic=synthetic, source=source, title="fig_shortfall", value_axis="x",
                      label="col_shortfall", formatter=lambda v, _: i18n.fmt_int(v, lang), legend=True,
-                     rect=(0, 0.03, 1, 0.97))
+                     rect=(0, 0.03, 1, 0.97), integer=True)
 
 
 def wage_gap_figure(gap: pd.DataFrame, *, lang: str, synthetic: bool, source: str | None = None):

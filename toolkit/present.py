@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -31,10 +32,44 @@ from toolkit import claims, coverage, i18n
 from toolkit.evidence import Evidence, FigureSpec, Finding, TableSpec
 
 __all__ = ["format_value", "finding_text", "occupation_namer", "display_table", "draw_figure", "figure_png",
-           "planted_text", "source_line", "workers_line", "view", "TOP_ROWS"]
+           "planted_text", "source_line", "workers_line", "view", "TOP_ROWS", "NUMBER", "numeric_columns",
+           "figure_has_values"]
 
 #: Rows shown per table in a report (the largest first); ``h2gender analyze`` writes every row.
 TOP_ROWS = 25
+
+
+#: A cell that reads as a number once formatted ("14,393", "35,19 %", "$12.50", "< 0.001", "2015*",
+#: "—"): renderers right-align such cells and never break them across lines.
+NUMBER = re.compile(r"^\s*(?:[<>≤≥~≈±−+-]\s*)?\$?\s*[\d.,\u00a0\u202f ]*\d[\d.,\u00a0\u202f ]*\s*%?\s*\*?$"
+                    r"|^\s*[—–-]\s*$")
+
+#: What each kind of figure draws: the column whose values make the picture.
+_FIGURE_VALUES = {"occupations": "women_share", "shortfall": "shortfall", "selection": "applicants",
+                  "wages": "est", "joborders": "rate"}
+_FIGURE_TITLES = {"occupations": "fig_occupations", "shortfall": "fig_shortfall", "selection": "fig_selection",
+                  "wages": "fig_wages", "joborders": "fig_joborders"}
+
+
+def numeric_columns(frame: pd.DataFrame) -> list[bool]:
+    """For each column of a display table (formatted strings), whether every cell reads as a
+    number (``NUMBER``).
+
+    >>> numeric_columns(pd.DataFrame({"a": ["TX", "GA"], "b": ["14,393", "—"], "c": ["35,19 %", "< 0.001"]}))
+    [False, True, True]
+    """
+    cells = frame.astype("object").where(frame.notna(), "—").astype(str)
+    return [bool(len(cells)) and all(NUMBER.match(v) for v in cells[c]) for c in cells.columns]
+
+
+def figure_has_values(spec: FigureSpec) -> bool:
+    """Whether a figure would show anything: some non-missing, non-zero value in the column it
+    draws (an empty chart is omitted and a sentence says so instead)."""
+    col = spec.options.get("column") if spec.kind in ("us_map", "mexico_map") else _FIGURE_VALUES.get(spec.kind)
+    if col is None or col not in spec.data or not len(spec.data):
+        return col is None and len(spec.data) > 0
+    values = pd.to_numeric(spec.data[col], errors="coerce")
+    return bool(values.notna().any() and (values.fillna(0) != 0).any())
 
 
 def occupation_namer(soc_titles: dict[str, str], lang: str) -> Callable[[str], str]:
@@ -196,7 +231,8 @@ def view(ev: Evidence, lang: str) -> dict:
     """Everything a report page shows, in ``lang``, as plain strings and tables.
 
     Keys: ``lang``, ``title``, ``scope``, ``synthetic``, ``synthetic_note``, ``suppression_note``,
-    ``findings`` (title, text), ``figures`` (name, alt, png), ``tables`` (title, frame, note),
+    ``findings`` (title, text), ``figures`` (name, alt, png; a figure with nothing to draw is
+    left out and ``figures_omitted`` says so in a sentence), ``tables`` (title, frame, note),
     ``methods`` (markdown), ``provenance`` (version, commit, rendered, parameters, planted,
     command, files frame), ``caveats`` (coverage sentences: partial years, extracts, years absent),
     ``levels`` (finding, heading, basis: what each finding rests on), and the section headings ``h``.
@@ -210,8 +246,12 @@ def view(ev: Evidence, lang: str) -> dict:
     program = i18n.t("all_programs", lang) if req.program_label == "all" else req.program_label
     data = i18n.t("data_synthetic", lang, seed=req.seed) if ev.synthetic else i18n.t("data_store", lang)
     source = source_line(ev, lang)
-    figures = []
+    figures, omitted = [], []
     for name, spec in ev.figures.items():
+        if not figure_has_values(spec):
+            title = spec.options.get("title") or _FIGURE_TITLES.get(spec.kind, "h_figures")
+            omitted.append(i18n.t("figure_omitted", lang, title=i18n.t(title, lang)))
+            continue
         credit = source_line(ev, lang, of="workers") if spec.options.get("source") == "workers" else source
         fig = draw_figure(spec, lang, synthetic=ev.synthetic, source=credit, k=k, occ_name=occ_name)
         alt = fig.axes[0].get_title() if fig.axes else name
@@ -246,6 +286,7 @@ def view(ev: Evidence, lang: str) -> dict:
         "findings": [{"title": title.rstrip("."), "text": text}
                      for title, text in (finding_text(f, lang, k=k, occ_name=occ_name) for f in ev.findings)],
         "figures": figures,
+        "figures_omitted": omitted,
         "tables": tables,
         "methods": i18n.t("methods", lang),
         "provenance": {

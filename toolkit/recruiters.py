@@ -7,11 +7,13 @@ which occupations, for how many certified positions, and how many women those po
 if filled like the US workforce (an *expected* count, ``toolkit.claims``). Worker records that
 name a recruiter (a survey's ``recruiter`` column) add *measured* counts of women and men.
 
-Identity of a recruiter: ``employers.normalize_name`` of the business name + country, ``R:<name>|<country>``
-(the same normalisation as employers, so spellings like "Agencia X, S.C." and "AGENCIA X SC" meet).
-Worker records carry no country: a worker-record name joins the Appendix C recruiter with the same
-name key when exactly one exists, else it is a recruiter of its own (``R:<name>|(not stated)``),
-and the ambiguity is counted (``RecruiterSummary.ambiguous_worker_names``).
+Identity of a recruiter: the business name's key (``employers.name_keys``: ``normalize_name``, and
+spellings that differ only in spacing made one), ``R:<name>``, the same rule as employers, so
+"Agencia X, S.C.", "AGENCIA X SC" and "Agencia-X" meet. One recruiter working from several
+countries is one recruiter with several countries (``recruiter_country`` lists them), not one row
+per country. Placeholder names ("N/A", "NONE", "-") are no recruiter. A worker-record name joins the
+Appendix C recruiter with the same key (a key names one recruiter, so
+``RecruiterSummary.ambiguous_worker_names`` is 0).
 
 A case may list several recruiters; each is credited with the case's full positions (they all
 recruit for it), so positions summed over recruiters exceed the program's (``shared_cases`` says
@@ -23,8 +25,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from toolkit import schema
-from toolkit.employers import NOT_STATED_STATE, _mode_by, normalize_name
+from toolkit import analysis, schema
+from toolkit.employers import _join_by, _mode_by, name_keys, normalize_name
 
 __all__ = ["recruiter_ids", "links", "summary", "RecruiterLinks", "RecruiterSummary"]
 
@@ -48,19 +50,18 @@ class RecruiterSummary:
 
 
 def recruiter_ids(recruiters: pd.DataFrame) -> pd.Series:
-    """``R:<normalised business name>|<country>`` per Appendix C row (NA without a name).
+    """``R:<business name key>`` per Appendix C row (``employers.name_keys``; NA without a name or
+    with a placeholder such as "N/A"), whatever the country.
 
-    >>> rec = pd.DataFrame({"recruiter_name": ["Agencia X, S.C.", "AGENCIA X SC", None],
-    ...                     "recruiter_country": ["MEXICO", "Mexico", "MEXICO"]})
+    >>> rec = pd.DataFrame({"recruiter_name": ["Agencia X, S.C.", "AGENCIA-X SC", "Agencia X", None, "n/a"],
+    ...                     "recruiter_country": ["MEXICO", "Mexico", "GUATEMALA", "MEXICO", "MEXICO"]})
     >>> recruiter_ids(rec).tolist()
-    ['R:AGENCIA X|MEXICO', 'R:AGENCIA X|MEXICO', <NA>]
+    ['R:AGENCIA X', 'R:AGENCIA X', 'R:AGENCIA X', <NA>, <NA>]
     """
     missing = [c for c in ("recruiter_name", "recruiter_country") if c not in recruiters]
     if missing:
         raise KeyError(f"recruiters: column(s) {missing} missing (Appendix C: dol.read_recruiters)")
-    name = normalize_name(recruiters["recruiter_name"])
-    country = recruiters["recruiter_country"].astype("string").str.strip().str.upper().fillna(NOT_STATED_STATE)
-    return ("R:" + name + "|" + country).astype("string").rename("recruiter_id")
+    return ("R:" + name_keys(recruiters["recruiter_name"])[0]).astype("string").rename("recruiter_id")
 
 
 def links(cases: pd.DataFrame, recruiters: pd.DataFrame, *, employer_ids: pd.Series | None = None) -> RecruiterLinks:
@@ -95,8 +96,7 @@ def links(cases: pd.DataFrame, recruiters: pd.DataFrame, *, employer_ids: pd.Ser
     rec = rec[rec["recruiter_id"].notna()]
     rec = rec.drop_duplicates(["recruiter_id", "case_number"])
     cols = ["case_number", "employer_name", "soc_code", "soc_title", "_positions", "employer_id"]
-    once = ~cases["is_duplicate"].fillna(False).astype(bool)
-    c = cases.assign(_positions=cases["workers_certified"].where(once, 0).fillna(0).astype("int64"),
+    c = cases.assign(_positions=analysis.case_positions(cases),
                      employer_id=employer_ids.reindex(cases.index) if employer_ids is not None else pd.NA)
     per_case = c.groupby("case_number", sort=False).agg(
         employer_name=("employer_name", "first"), soc_code=("soc_code", "first"), soc_title=("soc_title", "first"),
@@ -143,7 +143,7 @@ def summary(cases: pd.DataFrame, recruiters: pd.DataFrame | None = None, *, benc
     >>> bench = pd.DataFrame({"soc_code": ["37-3011"], "women_share": [0.1]})
     >>> s = summary(cases, rec, benchmark=bench).table
     >>> s[["recruiter_id", "cases", "shared_cases", "employers", "positions", "expected_women"]].values.tolist()
-    [['R:REC 1|MEXICO', 2, 1, 2, 50, 5.0], ['R:REC 2|MEXICO', 1, 1, 1, 30, 3.0]]
+    [['R:REC 1', 2, 1, 2, 50, 5.0], ['R:REC 2', 1, 1, 1, 30, 3.0]]
     """
     frames = []
     if recruiters is not None and len(recruiters):
@@ -159,7 +159,9 @@ def summary(cases: pd.DataFrame, recruiters: pd.DataFrame | None = None, *, benc
             lk["_expected"] = lk["positions"] * lk["_share"]
             lk["_covered"] = lk["positions"].where(lk["_share"].notna(), 0)
         g = lk.groupby("recruiter_id", sort=True)
-        out = pd.DataFrame({"recruiter_name": _mode(lk, "recruiter_name"), "recruiter_country": g["recruiter_country"].first(),
+        countries = _join_by(recruiters.assign(recruiter_id=recruiter_ids(recruiters)), "recruiter_country",
+                             key="recruiter_id")  # every country it works from, not only its first row's
+        out = pd.DataFrame({"recruiter_name": _mode(lk, "recruiter_name"), "recruiter_country": countries,
                             "cases": g["case_number"].nunique(), "shared_cases": g["_shared"].sum(),
                             "employers": g["_employer"].nunique(), "positions": g["positions"].sum()})
         for col, source in (("locations", "_where"), ("occupations", "soc_code")):
@@ -174,16 +176,11 @@ def summary(cases: pd.DataFrame, recruiters: pd.DataFrame | None = None, *, benc
         frames.append(out)
     table = frames[0] if frames else pd.DataFrame(columns=["recruiter_name", "recruiter_country", "source"])
     table.index.name = "recruiter_id"
-    ambiguous = 0
     if workers is not None and "recruiter" in workers and workers["recruiter"].notna().any():
         w = workers[workers["recruiter"].notna() & workers["sex"].isin(["F", "M"]).fillna(False).astype(bool)]
         key = normalize_name(w["recruiter"])
-        known: dict[str, list[str]] = {}
-        for rid in table.index:
-            known.setdefault(rid[2:].rsplit("|", 1)[0], []).append(rid)
-        ambiguous = sum(len(known.get(k, [])) > 1 for k in key.dropna().unique())
-        ids = {k: known[k][0] if len(known.get(k, [])) == 1 else f"R:{k}|{NOT_STATED_STATE}" for k in key.dropna().unique()}
-        w = w.assign(recruiter_id=key.map(ids))
+        compact = {rid[2:].replace(" ", ""): rid for rid in table.index}  # the spacing rule of name_keys
+        w = w.assign(recruiter_id=[pd.NA if pd.isna(k) else compact.get(k.replace(" ", ""), f"R:{k}") for k in key])
         wg = w.dropna(subset=["recruiter_id"]).groupby("recruiter_id")
         counts = pd.DataFrame({"workers": wg.size(), "women": wg["sex"].agg(lambda s: int((s == "F").sum()))})
         names = _mode(w.dropna(subset=["recruiter_id"]), "recruiter")
@@ -203,4 +200,4 @@ def summary(cases: pd.DataFrame, recruiters: pd.DataFrame | None = None, *, benc
     sort = [c for c in ("positions", "workers") if c in table]
     table = table.sort_values([*sort, "recruiter_id"], ascending=[False] * len(sort) + [True], ignore_index=True,
                               na_position="last")
-    return RecruiterSummary(schema.mark_synthetic(table, cases), ambiguous)
+    return RecruiterSummary(schema.mark_synthetic(table, cases), 0)  # a name key is one recruiter

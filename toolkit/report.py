@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from toolkit import i18n, paper
 from toolkit.errors import ReportError
-from toolkit.evidence import Evidence
+if TYPE_CHECKING:  # a renderer takes a scope's evidence as a value; it never builds one
+    from toolkit.evidence import Evidence
 
 __all__ = ["render", "render_html", "output_path", "write_pdf", "template_path", "CSS", "FORMATS"]
 
@@ -53,14 +55,21 @@ ol.findings li { margin-bottom: 0.7rem; }
 figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; }
 .table-wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 table.evidence-table { border-collapse: collapse; font-size: 0.8rem; width: 100%; }
+/* numbers are never split ("35,19 / 0" reads as 35.19 in Spanish) and headers never hyphenated letter
+   by letter: hyphens only where the text has a soft hyphen, breaks only between words */
 table.evidence-table th, table.evidence-table td { padding: 0.25rem 0.4rem; border-bottom: 1px solid #ddd;
-  text-align: right; vertical-align: top; }
+  text-align: right; vertical-align: top; hyphens: manual; -webkit-hyphens: manual; overflow-wrap: normal;
+  word-break: normal; }
+table.evidence-table td.num, table.evidence-table th.num { white-space: nowrap; }
+table.evidence-table td:not(.num) { text-align: left; }
 table.evidence-table th { background: #f3eef7; }
 table.evidence-table td:first-child, table.evidence-table th:first-child { text-align: left; }
 .provenance { font-size: 0.8rem; word-break: break-all; }
 pre.command { white-space: pre-wrap; background: #f6f6f6; padding: 0.4rem 0.6rem; font-size: 0.8rem; }
 @media (max-width: 600px) { body { font-size: 14px; } h1.title { font-size: 1.3rem; } }
-@media print { .banner { position: static; } figure { break-inside: avoid; } table { break-inside: auto; } }
+@media print { .banner { position: static; } figure { break-inside: avoid; } table { break-inside: auto; }
+  h2, h3, h4 { break-after: avoid; page-break-after: avoid; } tr, figure, .finding { break-inside: avoid; }
+  p { orphans: 3; widows: 3; } }
 """
 
 
@@ -77,7 +86,20 @@ def _page_css(synthetic: bool, lang: str, paper_size: str) -> str:
 
 
 def _table_html(df: pd.DataFrame) -> str:
-    return df.to_html(index=False, escape=True, border=0, classes=paper.table_class(max(1, df.shape[1])), na_rep="—")
+    """A display table as HTML: escaped, every cell that reads as a number (``present.NUMBER``)
+    marked ``num`` so that it is never split across lines."""
+    import html
+
+    from toolkit import present
+
+    numeric = present.numeric_columns(df)
+    cls = lambda i: ' class="num"' if numeric[i] else ""  # noqa: E731
+    cells = df.astype("object").where(df.notna(), "—").astype(str)
+    head = "".join(f"<th{cls(i)}>{html.escape(str(c))}</th>" for i, c in enumerate(df.columns))
+    body = "".join("<tr>" + "".join(f"<td{cls(i)}>{html.escape(v)}</td>" for i, v in enumerate(row)) + "</tr>"
+                   for row in cells.itertuples(index=False))
+    return (f'<table class="{paper.table_class(max(1, df.shape[1]))}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
 
 
 def render_html(ev: Evidence, lang: str, *, paper_size: str | None = None) -> str:

@@ -182,7 +182,8 @@ def yearly_segregation(cases: pd.DataFrame, benchmark: pd.DataFrame, *, by: Sequ
     [0, 1], and recomputes M and H. Noise in the shares adds spurious variation across occupations,
     so replicates sit above the estimate (upward bias, large when M is small, as across H-2A
     occupations); the summary follows ``segregation.mutual_total``: ``bias`` = mean of replicates -
-    estimate, ``est`` bias-corrected, ``se`` the replicates' standard deviation, and the percentile
+    estimate, ``est`` bias-corrected and kept within the bounds of M (>= 0) and H ([0, 1]), ``se``
+    the replicates' standard deviation, and the percentile
     interval of the replicates re-centred on the corrected estimate. With ``se=False`` ``est`` is
     the plain estimate (the value ``segregation_change`` decomposes).
 
@@ -229,6 +230,13 @@ def yearly_segregation(cases: pd.DataFrame, benchmark: pd.DataFrame, *, by: Sequ
             summary = inference.summarise(est.to_numpy(), reps, ci, interval="reflected", bias_correct=True)
             for j, stat in enumerate(("M", "H")):
                 rec[stat] = {name: float(values[j]) for name, values in summary.items()}
+                # M >= 0 and 0 <= H <= 1 by definition; when the bootstrap bias exceeds the estimate
+                # itself (M near 0: every replicate sits above it) the corrected value falls below 0,
+                # which says "no segregation distinguishable from the benchmark's noise": it is reported
+                # at the bound, as the interval is (a negative entropy is not a result)
+                upper = 1.0 if stat == "H" else np.inf
+                for name in ("est", "ci_low", "ci_high"):
+                    rec[stat][name] = float(np.clip(rec[stat][name], 0.0, upper))
         key = key if isinstance(key, tuple) else (key,)
         for stat, vals in rec.items():
             rows.append({**dict(zip(keys, key)), "stat": stat, **vals, "occupations": int(f["soc_code"].nunique())})

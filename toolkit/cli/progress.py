@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import click
 
-__all__ = ["progress_option", "enabled", "stages", "load_evidence"]
+__all__ = ["progress_option", "enabled", "stages", "load_publication"]
 
 
 def progress_option(f):
@@ -27,28 +27,27 @@ def enabled(progress: bool | None) -> bool:
     return sys.stderr.isatty() if progress is None else bool(progress)
 
 
-def load_evidence(request, step: Callable[[str], None], *, ctx: click.Context | None = None,
-                  new_release: bool = False, command: str = "report"):
-    """``dataset.load`` then ``evidence.build`` for ``request``, each stage named to ``step``
-    (one for the loading, one per ``evidence.PARTS``). With ``ctx`` the build hides again what
-    earlier publications from the same worker file hid, and the result is audited with them and
-    recorded in the ledger before anything is written (``cli.options.guard_publication``); the
-    worker file's accounting is printed only after that, and never for a refused scope (its size
-    would give back what the other outputs hide). Returns (dataset, evidence)."""
-    from toolkit import dataset, evidence, runinfo, workers
+def load_publication(request, step: Callable[[str], None], *, kind: str, ctx: click.Context,
+                     new_release: bool = False):
+    """``dataset.load`` then ``publication.build`` for ``request``, each stage named to ``step``
+    (one for the loading, one per ``evidence.PARTS``). The build hides again what earlier
+    publications from the same worker file hid, and its evidence is audited with them and recorded
+    in the ledger before anything is written (``cli.options.guard_publication``); the worker
+    file's accounting is printed only after that, and never for a refused scope (its size would
+    give back what the other outputs hide). Returns (dataset, publication)."""
+    from toolkit import dataset, publication, runinfo, workers
     from toolkit.cli.options import guard_publication, ledger_forced
 
     step("loading data" + (" and worker records" if request.workers_path else ""))
     ds = dataset.load(request)
-    forced = ledger_forced(ctx, ds, new_release=new_release) if ctx is not None else {}
-    ev = evidence.build(ds, commit=runinfo.git_commit(), rendered=runinfo.now_utc(),
-                        progress=lambda part: step(f"evidence: {part}"), forced=forced)
-    if ctx is not None:
-        guard_publication(ctx, ds, [ev], command=command, new_release=new_release,
-                          created=ev.provenance["rendered"])
-    if "workers" in ev.provenance["accounting"]:  # a refused scope prints no size
+    pub = publication.build(ds, kind=kind, commit=runinfo.git_commit(), rendered=runinfo.now_utc(),
+                            forced=ledger_forced(ctx, ds, new_release=new_release),
+                            on_part=lambda part: step(f"evidence: {part}"))
+    evidences = list({id(s.evidence): s.evidence for s in pub.scopes}.values())
+    guard_publication(ctx, ds, evidences, command=kind, new_release=new_release, created=pub.rendered)
+    if any("workers" in ev.provenance["accounting"] for ev in evidences):  # a refused scope prints no size
         click.echo(f"worker records: {workers.describe_accounting(ds.accounting['workers'])}", err=True)
-    return ds, ev
+    return ds, pub
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from toolkit.cli.options import build_request, new_release_option, request_options
-from toolkit.cli.progress import load_evidence, progress_option, stages
+from toolkit.cli.progress import load_publication, progress_option, stages
 
 
 @click.command()
@@ -28,7 +28,7 @@ def report(ctx, fmt, out, paper_size, progress, new_release, **options) -> None:
     click.echo(f"==> loading {request.source} data ({request.program_label}, FY{request.years_label})", err=True)
     written, pdf_error = [], None
     with stages(1 + len(evidence.PARTS) + len(request.langs), progress=progress, desc="report") as step:
-        ev = load_evidence(request, step, ctx=ctx, new_release=new_release, command="report")[1]
+        ev = load_publication(request, step, kind="report", ctx=ctx, new_release=new_release)[1].scope().evidence
         for lang in request.langs:
             step(f"rendering the {lang.upper()} report")
             click.echo(f"==> rendering the {lang.upper()} report", err=True)
