@@ -184,10 +184,40 @@ def _sdc_cells(suppressed):
 def test_audit_finds_sdctable_golden_cell_recoverable_from_its_margins():
     assert sum(SDC_INNER.values()) == 3943  # sdcTable's grand total
     cells, sup = _sdc_cells(SDC_SUPPRESSED)
-    out = disclosure.audit(cells, sup, k=3, exact=True).set_index("values")
-    wb = out[(out.index == ("b",)) & (out["states"] == ("w",))].iloc[0]
-    assert (wb["low"], wb["high"], wb["safe"]) == (47, 47, False)
+    # the golden part: the cell's interval is exactly [47, 47]. Whether that is a disclosure depends
+    # on k: at k = 3 a cell provably holding 47 is no small group (safe); at k = 50 it is one.
+    for k, safe in ((3, True), (50, False)):
+        out = disclosure.audit(cells, sup, k=k, exact=True).set_index("values")
+        wb = out[(out.index == ("b",)) & (out["states"] == ("w",))].iloc[0]
+        assert (wb["low"], wb["high"], wb["safe"]) == (47, 47, safe)
     cells, sup = _sdc_cells(SDC_SUPPRESSED | {("x", "b")})
     out = disclosure.audit(cells, sup, k=3, exact=True)
     wb = out[(out["states"] == ("w",)) & (out["values"] == ("b",))].iloc[0]
     assert (wb["low"], wb["high"]) == (0, 141)  # sdcTable: attack(sdc_protected, to_attack = 8)
+
+
+def test_a_hidden_cell_provably_at_or_above_k_is_no_small_group():
+    # Two hidden states beside their total: each lies in [0, 23], which holds 1 and k = 10: safe. A
+    # single area hidden beside the total (a map hides its only non-zero area) is pinned at 98 >= k:
+    # provably no small group, so the rule holds; pinned at 3 it does not.
+    from toolkit.disclosure import Cell, audit
+
+    sup = pd.DataFrame({"year": 2019, "state": "GA", "dim": "origin_state", "value": ["11", "16"]})
+    for total, safe in ((98, True), (3, False)):
+        cells = [Cell((2019,), (), "_total", (), "F", total), Cell((2019,), (), "origin_state", ("11",), "F", None),
+                 Cell((2019,), (), "origin_state", ("16",), "F", 0)]
+        got = audit(cells, sup, k=10)
+        assert got["low"].tolist() == [total] and got["safe"].tolist() == [safe]
+
+
+def test_widen_suppression_hides_the_smallest_visible_row_of_each_failing_dimension():
+    from toolkit.cli.options import widen_suppression
+    from toolkit.disclosure import Cell
+
+    failures = pd.DataFrame({"dim": ["recruiter", "_total"], "values": [("A",), ()], "sex": ["F", "F"],
+                             "low": [4, 0], "high": [4, 0]})
+    cells = [Cell((2020,), (), "recruiter", (v,), "F", n, ("H-2A",)) for v, n in (("A", None), ("B", 30), ("C", 12),
+                                                                                   ("D", 12))]
+    assert widen_suppression({}, failures, cells) == {"recruiter": {"C"}}  # smallest, ties by name
+    assert widen_suppression({"recruiter": {"C"}}, failures, cells) == {"recruiter": {"C", "D"}}
+    assert widen_suppression({"recruiter": {"B", "C", "D"}}, failures, cells) == {"recruiter": {"B", "C", "D"}}

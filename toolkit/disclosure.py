@@ -48,9 +48,12 @@ The protection rule and the audit (``audit``)
 Rule: for every hidden count, the interval of values consistent with every linear relation
 published (from one publication, or from every publication of the same worker file: the
 ledger, ``toolkit.ledger``) contains a value of at most 1 and a value of at least k (or is
-[0, 0]: a known zero reveals no person). Justification: the reader then cannot tell a hidden cell
-holding one person from one holding k or more, so she learns neither that a small group exists
-nor how small it is; "two candidate values" or "fewer than k" are both excluded. This is the
+[0, 0]: a known zero reveals no person, or lies wholly at or above k: the cell is then provably
+not a small group; it was hidden only to protect others, and what the reader learns of it is
+already counted in the intervals of the small cells, which the audit checks themselves).
+Justification: the reader cannot tell a hidden cell holding one person from one holding k or
+more, so she learns neither that a small group exists nor how small it is; "two candidate
+values" or "fewer than k" are both excluded. This is the
 protection-interval requirement of tau-ARGUS and sdcTable (upper protection up to k, lower
 protection down to the cell's minimum), with the required width set by k.
 
@@ -436,7 +439,8 @@ def share_text(part: float, whole: float, *, k: int = K_DEFAULT, lang: str = "en
 #: The label of the hidden rows merged into one (language-independent; ``present`` translates it).
 OTHER = "other (hidden)"
 #: The suppression and protection rule every ``ProtectedTable`` follows (module docstring).
-RULE = "rows with a count in 1..k-1 hidden; >= 2 hidden rows adding to >= k per column; interval rule [<=1, >=k]"
+RULE = ("rows with a count in 1..k-1 hidden; >= 2 hidden rows adding to >= k per column; interval rule [<=1, >=k] "
+        "(or a known 0, or wholly >= k)")
 #: The population each audited dimension counts (every other dimension: admitted workers).
 POPULATIONS = {"selected": "applicants"}
 _NA = "<NA>"
@@ -744,7 +748,7 @@ def audit(cells, sup: pd.DataFrame | None = None, *, k: int | None = None, exact
     DataFrame, one row per distinct hidden cell: ``years``, ``states``, ``dim``, ``values``,
     ``sex``, ``low`` and ``high`` (exact when the cell's own LP was solved, else the value of a
     feasible solution: then the interval reaches at least that far), and ``safe`` (low <= 1 and
-    high >= k, or high == 0).
+    high >= k, or high == 0, or low >= k: a cell provably at or above k is no small group).
 
     Raises
     ------
@@ -851,7 +855,8 @@ def audit(cells, sup: pd.DataFrame | None = None, *, k: int | None = None, exact
         low_i = int(np.ceil(low[i] - 1e-6))
         high_i = int(np.floor(high[i] + 1e-6)) if np.isfinite(high[i]) else np.iinfo(np.int64).max
         out.append({"years": years, "states": states, "dim": dim, "values": values, "sex": sex, "low": low_i,
-                    "high": high_i, "safe": bool((low_i <= 1 and high_i >= k) or (exact_high[i] and high_i == 0))})
+                    "high": high_i, "safe": bool((low_i <= 1 and high_i >= k) or (exact_high[i] and high_i == 0)
+                                                 or (exact_low[i] and low_i >= k))})
     return pd.DataFrame(out, columns=["years", "states", "dim", "values", "sex", "low", "high", "safe"])
 
 

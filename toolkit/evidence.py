@@ -356,6 +356,11 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     origin = admitted[(admitted["sex"] == "F") & admitted["origin_state"].notna()]
     oc = origin.groupby("origin_state").size().rename("women").reset_index()
     drawn = disclosure.map_values(oc["women"], k=k)  # a map never isolates one area
+    hide = _forced(oc, "origin_state", forced)
+    if hide is not None:  # areas an earlier publication (or the audit) hid stay hidden
+        drawn = drawn.mask(hide)
+        if int((drawn.fillna(0) > 0).sum()) == 1:  # one area left alone would equal the printed total
+            drawn = drawn.mask(drawn.fillna(0) > 0)
     oc = oc.assign(women=drawn.to_numpy(), suppressed=drawn.isna().to_numpy())
     ev.disclosed += [disclosure.Cell(years, state, "origin_state", (str(v),), "F", None if pd.isna(n) else int(n),
                                      programs)

@@ -89,18 +89,72 @@ def guard_publication(ctx: click.Context, ds, evidences, *, command: str, new_re
     """Audit what ``evidences`` publish from worker records with everything published before from
     the same file, and record it (``ledger.check_and_record``); a refusal names the earlier
     publication and stops the command before anything is written."""
+    from toolkit import disclosure
+
+    try:
+        _check_and_record(ctx, ds, evidences, command=command, new_release=new_release, created=created)
+    except disclosure.AuditError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _check_and_record(ctx: click.Context, ds, evidences, *, command: str, new_release: bool, created: str) -> None:
     import pandas as pd
 
-    from toolkit import disclosure, ledger
+    from toolkit import ledger
 
     sha = _worker_sha(ds)
     cells = [c for ev in evidences for c in ev.disclosed]
     if sha is None or not cells:
         return  # no worker file, or a refused scope: nothing from the records is published
     sup = pd.concat([ev.support for ev in evidences if len(ev.support)], ignore_index=True).drop_duplicates()
-    try:
-        ledger.check_and_record(sha, cells, sup, k=ds.request.k, command=command, years=ds.request.fiscal_years,
-                                states=ds.request.states, created=created, new_release=new_release,
-                                root=_store(ctx))
-    except disclosure.AuditError as exc:
-        raise click.ClickException(str(exc)) from exc
+    ledger.check_and_record(sha, cells, sup, k=ds.request.k, command=command, years=ds.request.fiscal_years,
+                            states=ds.request.states, created=created, new_release=new_release, root=_store(ctx))
+
+
+#: Rounds of extra suppression ``guarded_build`` tries before it refuses.
+MAX_SUPPRESSION_ROUNDS = 8
+
+
+def guarded_build(ctx: click.Context, ds, build, *, command: str, new_release: bool):
+    """``build(forced)`` -> a ``Publication``, audited and recorded as ``guard_publication`` does;
+    when the audit finds a hidden count that the publication (alone or with the ledger) narrows,
+    more rows are hidden and the publication is built again, up to ``MAX_SUPPRESSION_ROUNDS``.
+
+    Each round hides, in every dimension where a hidden count of one sex was narrowed, the visible
+    row with the smallest published count of that sex (``widen_suppression``): hiding more can only
+    widen each hidden count's feasible interval, so the rounds end in a publication that passes or
+    in one with nothing left to hide, which is refused as before. Rows hidden start from what
+    earlier publications from the same file hid in this scope (``ledger.forced``).
+    """
+    from toolkit import disclosure
+
+    forced = {dim: set(values) for dim, values in ledger_forced(ctx, ds, new_release=new_release).items()}
+    for _ in range(MAX_SUPPRESSION_ROUNDS + 1):
+        pub = build(forced)
+        evidences = list({id(s.evidence): s.evidence for s in pub.scopes}.values())
+        try:
+            _check_and_record(ctx, ds, evidences, command=command, new_release=new_release, created=pub.rendered)
+            return pub
+        except disclosure.AuditError as exc:
+            wider = widen_suppression(forced, exc.failures, [c for ev in evidences for c in ev.disclosed])
+            if wider == forced:
+                raise click.ClickException(str(exc)) from exc
+            forced = wider
+    raise click.ClickException(str(exc))
+
+
+def widen_suppression(forced: dict, failures, cells) -> dict:
+    """``forced`` (dimension -> values hidden whatever their counts) plus, for each dimension and sex
+    in ``failures`` (an audit's unsafe cells), the published row of that dimension with the smallest
+    count of that sex that is not hidden yet (ties by value, so the choice depends on nothing
+    hidden). Dimensions that are not rows of a table (totals, the selection margin) add nothing."""
+    out = {dim: set(values) for dim, values in forced.items()}
+    for dim, sex in sorted({(r.dim, r.sex) for r in failures.itertuples()}):
+        if dim.startswith("_"):
+            continue
+        shown = sorted((c.count, c.values[0]) for c in cells
+                       if c.dim == dim and c.sex == sex and c.count is not None and len(c.values) == 1
+                       and c.values[0] not in out.get(dim, set()))
+        if shown:
+            out.setdefault(dim, set()).add(shown[0][1])
+    return out

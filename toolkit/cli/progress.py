@@ -32,19 +32,25 @@ def load_publication(request, step: Callable[[str], None], *, kind: str, ctx: cl
     """``dataset.load`` then ``publication.build`` for ``request``, each stage named to ``step``
     (one for the loading, one per ``evidence.PARTS``). The build hides again what earlier
     publications from the same worker file hid, and its evidence is audited with them and recorded
-    in the ledger before anything is written (``cli.options.guard_publication``); the worker
+    in the ledger before anything is written, hiding more rows where the audit needs it
+    (``cli.options.guarded_build``); the worker
     file's accounting is printed only after that, and never for a refused scope (its size would
     give back what the other outputs hide). Returns (dataset, publication)."""
     from toolkit import dataset, publication, runinfo, workers
-    from toolkit.cli.options import guard_publication, ledger_forced
+    from toolkit.cli.options import guarded_build
 
     step("loading data" + (" and worker records" if request.workers_path else ""))
     ds = dataset.load(request)
-    pub = publication.build(ds, kind=kind, commit=runinfo.git_commit(), rendered=runinfo.now_utc(),
-                            forced=ledger_forced(ctx, ds, new_release=new_release),
-                            on_part=lambda part: step(f"evidence: {part}"))
+    commit, rendered = runinfo.git_commit(), runinfo.now_utc()
+    rounds = iter(range(10**6))
+
+    def build(forced):
+        first = next(rounds) == 0  # the progress bar names the evidence parts of the first build only
+        return publication.build(ds, kind=kind, commit=commit, rendered=rendered, forced=forced,
+                                 on_part=(lambda part: step(f"evidence: {part}")) if first else None)
+
+    pub = guarded_build(ctx, ds, build, command=kind, new_release=new_release)
     evidences = list({id(s.evidence): s.evidence for s in pub.scopes}.values())
-    guard_publication(ctx, ds, evidences, command=kind, new_release=new_release, created=pub.rendered)
     if any("workers" in ev.provenance["accounting"] for ev in evidences):  # a refused scope prints no size
         click.echo(f"worker records: {workers.describe_accounting(ds.accounting['workers'])}", err=True)
     return ds, pub

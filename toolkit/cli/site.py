@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli.options import build_request, guard_publication, ledger_forced, new_release_option, request_options
+from toolkit.cli.options import build_request, guarded_build, new_release_option, request_options
 from toolkit.cli.progress import enabled, progress_option
 
 
@@ -35,13 +35,13 @@ def site(ctx, out, pdf, jobs, progress, new_release, **options) -> None:
     say = lambda what: click.echo(f"==> {what} ({time.perf_counter() - start:.1f} s)", err=True)  # noqa: E731
     ds = dataset.load(request)
     say(f"{len(ds.cases):,} cases read" + ("" if ds.workers is None else f", {len(ds.workers):,} worker records"))
-    pub = publication.build(ds, kind="site", commit=runinfo.git_commit(), rendered=runinfo.now_utc(), jobs=jobs,
-                            progress=enabled(progress), prepare=site_mod.prepare(request.langs, out=out, pdf=pdf),
-                            forced=ledger_forced(ctx, ds, new_release=new_release))
-    # what the site publishes from the worker records (its area scopes), audited with the ledger
-    # before anything is written
-    areas = list({id(s.evidence): s.evidence for s in pub.scopes}.values())
-    guard_publication(ctx, ds, areas, command="site", new_release=new_release, created=pub.rendered)
+    prepare = site_mod.prepare(request.langs, out=out, pdf=pdf)
+    rendered = runinfo.now_utc()
+    # what the site publishes from the worker records is audited with the ledger (hiding more rows
+    # where the audit needs it) before anything is written
+    pub = guarded_build(ctx, ds, lambda forced: publication.build(
+        ds, kind="site", commit=runinfo.git_commit(), rendered=rendered, jobs=jobs, progress=enabled(progress),
+        prepare=prepare, forced=forced), command="site", new_release=new_release)
     for program, year in pub.absent:
         click.echo(f"not in the store: {program} FY{year} (the site says so)", err=True)
     say(f"{len(pub.scopes)} scopes, {len(pub.employers.employers):,} employers "
