@@ -41,7 +41,9 @@ def ev_en():
 
 
 def _counts(series: pd.Series) -> list[int]:
-    return [int(v.replace(",", "")) for v in series if v != "—"]
+    """The numbers of a displayed column; "—" (no records) and the hidden mark carry none."""
+    marks = {"—", i18n.t("cell_hidden", "en"), i18n.t("cell_hidden", "es")}
+    return [int(v.replace(",", "")) for v in series if v not in marks]
 
 
 def test_findings_present_and_synthetic(ev_en):
@@ -85,7 +87,7 @@ def test_no_printed_count_below_k(k):
             if col in table:
                 small = [v for v in _counts(table[col]) if 0 < v < k]
                 assert not small, (name, col, small)
-    assert any((shown(ev, name, "es") == "—").any().any() for name in ev.tables)
+    assert any((shown(ev, name, "es") == i18n.t("cell_hidden", "es")).any().any() for name in ev.tables)
 
 
 def test_provenance_lists_inputs(ev_en):
