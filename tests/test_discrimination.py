@@ -493,31 +493,6 @@ def test_availability_long_form_matches_wide_and_hand_values():
     assert one.loc["sd_with_benchmark_error", "est"] == pytest.approx(70 / np.sqrt(75 + 400**2 * 0.01**2))
     pub = dz.availability_from_published(0.03, 10_000, 0.25, wide=False)
     assert pub["derived_from_published"].all() and pub.loc["shortfall", "est"] == 2200
-    with pytest.warns(DeprecationWarning, match="availability_from_published: pass wide=True"):
-        old = dz.availability_from_published(0.03, 10_000, 0.25)
-    pd.testing.assert_frame_equal(old, dz.availability_from_published(0.03, 10_000, 0.25, wide=True))
-
-
-def test_availability_old_call_forms_warn_and_agree():
-    df = pd.DataFrame({"soc": ["a", "b"], "k": [2, 5], "n": [50, 60], "p": [0.2, 0.3], "se": [0.01, 0.02]})
-    new = dz.availability(df, "k", "n", "p", within="soc", expected_share_se="se", wide=True)
-    with pytest.warns(DeprecationWarning, match=r"availability\(data, women=..."):
-        old = dz.availability("k", "n", "p", by="soc", data=df, expected_share_se="se")
-    pd.testing.assert_frame_equal(old, new)
-    with pytest.warns(DeprecationWarning, match="by= is now within=") as caught:
-        renamed = dz.availability(df, "k", "n", "p", by="soc", expected_share_se="se", wide=True)
-    pd.testing.assert_frame_equal(renamed, new)
-    assert caught[0].filename == __file__  # the warning points at the caller, past both wrappers
-    with pytest.warns(DeprecationWarning, match="availability_counts"):
-        scalar = dz.availability(339, 870, 0.791)
-    pd.testing.assert_frame_equal(scalar, dz.availability_counts(339, 870, 0.791, wide=True))
-    with pytest.warns(DeprecationWarning):
-        arrays = dz.availability([2, 5], [50, 60], 0.2)  # arrays broadcast against a scalar share
-    assert list(arrays["expected"]) == pytest.approx([10, 12])
-    with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match="by names columns of data"):
-        dz.availability([2, 5], [50, 60], [0.2, 0.3], by="soc")
-    with pytest.raises(TypeError, match="within= only, not also by="):
-        dz.availability(df, "k", "n", "p", by="soc", within="soc")
 
 
 # --- options checked on every call -----------------------------------------------------------------
@@ -589,9 +564,8 @@ def test_adverse_impact_reference_is_explicit_and_reported():
     assert by_m.loc["F", "impact_ratio"] == pytest.approx(0.6 / 0.5)  # above 1: no silent flip to F
     top = dz.adverse_impact(df, "g", "sel", reference="highest_rate").set_index("group")
     assert (top["reference"] == "F").all() and (top["reference_rule"] == "highest_rate").all()
-    with pytest.warns(DeprecationWarning, match="reference= not given"):
-        implicit = dz.adverse_impact(df, "g", "sel").set_index("group")
-    pd.testing.assert_frame_equal(implicit, top)
+    with pytest.raises(TypeError, match="reference"):
+        dz.adverse_impact(df, "g", "sel")  # no default comparison group
     with pytest.raises(ValueError, match="group called 'highest_rate'"):
         dz.adverse_impact(df.assign(g=df["g"].replace("F", "highest_rate")), "g", "sel", reference="highest_rate")
 
@@ -623,32 +597,6 @@ def test_cmh_without_within_is_the_crude_odds_ratio():
     f, m = d["sex"] == "F", d["sex"] == "M"
     t = np.array([[(f & d.sel).sum(), (f & ~d.sel).sum()], [(m & d.sel).sum(), (m & ~d.sel).sum()]])
     assert r["est"] == pytest.approx(Table2x2(t).oddsratio) and r["n_strata"] == 1
-
-
-def test_old_argument_orders_and_names_warn_and_agree():
-    d = _records()
-    new_ai = dz.adverse_impact(d, "sex", "sel", within="soc", reference="M")
-    with pytest.warns(DeprecationWarning, match="within given by position"):
-        pd.testing.assert_frame_equal(dz.adverse_impact(d, "sex", "sel", "soc", reference="M"), new_ai)
-    with pytest.warns(DeprecationWarning, match="by= is now within="):
-        pd.testing.assert_frame_equal(dz.adverse_impact(d, "sex", "sel", by="soc", reference="M"), new_ai)
-    new_mh = dz.cmh(d, "sex", "sel", within="case")
-    with pytest.warns(DeprecationWarning, match="within given by position"):
-        pd.testing.assert_frame_equal(dz.cmh(d, "sex", "sel", "case"), new_mh)
-    with pytest.warns(DeprecationWarning, match="strata= is now within="):
-        pd.testing.assert_frame_equal(dz.cmh(d, "sex", "sel", strata="case"), new_mh)
-    new_sm = dz.selection_model(d, "sex", "sel", controls=["soc"], cluster="case")
-    with pytest.warns(DeprecationWarning, match=r"the order is now selection_model\(data, group, selected"):
-        pd.testing.assert_frame_equal(dz.selection_model(d, "sel", "sex", ["soc"], "case"), new_sm)
-    with pytest.warns(DeprecationWarning):  # three positional, recognised by where the labels are
-        pd.testing.assert_frame_equal(dz.selection_model(d, "sel", "sex", controls=["soc"], cluster="case"), new_sm)
-    new_wg = dz.wage_gap(d, "sex", "wage", controls=["soc"], n_bootstrap=5, seed=0)
-    with pytest.warns(DeprecationWarning, match=r"the order is now wage_gap\(data, group, wage"):
-        pd.testing.assert_frame_equal(dz.wage_gap(d, "wage", "sex", ["soc"], n_bootstrap=5, seed=0), new_wg)
-    with pytest.warns(DeprecationWarning):
-        pd.testing.assert_frame_equal(dz.wage_gap(d, "wage", "sex", controls=["soc"], n_bootstrap=5, seed=0), new_wg)
-    with pytest.raises(TypeError, match="takes 4 positional arguments but 5 were given"):
-        dz.cmh(d, "sex", "sel", "case", "F")
 
 
 # --- bootstrap summaries come from toolkit.inference -------------------------------------------------

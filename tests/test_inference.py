@@ -71,15 +71,34 @@ def test_summarise_percentile_against_numpy():
     np.testing.assert_allclose(s["bias"], boot.mean(axis=0) - est)
 
 
-def test_summarise_bias_corrected_is_the_r_segregation_convention():
-    # est* = 2 est - mean(boot); the percentile interval of boot - 2 bias (R package segregation,
-    # and toolkit.segregation's _summarise): hand-computed on five replicates
+def test_summarise_bias_corrected_moves_the_percentile_interval():
+    # est* = 2 est - mean(boot); the percentile interval moved to it, est* + q(boot) - mean(boot)
+    # (the jackknife and folded-normal intervals of toolkit.segregation): hand-computed on five replicates
     boot = np.array([[1.0], [2.0], [3.0], [4.0], [5.0]])
     s = inference.summarise(np.array([2.0]), boot, 0.5, bias_correct=True)
     assert s["bias"][0] == 1.0 and s["est"][0] == 1.0
-    # boot - 2 = [-1, 0, 1, 2, 3]; quartiles (linear) 0 and 2
+    # quartiles (linear) of boot 2 and 4, mean 3: 1 + (2 - 3) = 0 and 1 + (4 - 3) = 2
     assert (s["ci_low"][0], s["ci_high"][0]) == (0.0, 2.0)
     assert s["se"][0] == pytest.approx(np.sqrt(2.5))
+
+
+def test_summarise_reflected_is_r_bootstrap_summary():
+    # segregation/R/segregation.R, bootstrap_summary: est_debiased = 2 est - boot; est = mean,
+    # CI = quantile(est_debiased, c(.05, .95)). Skewed replicates, so reflection matters.
+    boot = np.array([[1.0], [1.5], [2.0], [2.5], [9.0]])
+    s = inference.summarise(np.array([2.0]), boot, 0.9, interval="reflected", bias_correct=True)
+    debiased = 2 * 2.0 - boot[:, 0]
+    assert s["est"][0] == pytest.approx(debiased.mean())
+    assert (s["ci_low"][0], s["ci_high"][0]) == pytest.approx(tuple(np.quantile(debiased, [0.05, 0.95])))
+    moved = inference.summarise(np.array([2.0]), boot, 0.9, bias_correct=True)
+    assert moved["ci_high"][0] - moved["est"][0] > s["ci_high"][0] - s["est"][0]  # the right skew kept
+
+
+def test_summarise_given_bias():
+    boot = np.array([[1.0], [2.0], [3.0], [4.0], [5.0]])
+    s = inference.summarise(np.array([2.0]), boot, 0.5, bias_correct=True, bias=np.array([0.5]))
+    assert s["bias"][0] == 0.5 and s["est"][0] == 1.5
+    assert (s["ci_low"][0], s["ci_high"][0]) == (0.5, 2.5)  # 1.5 + (2 - 3), 1.5 + (4 - 3)
 
 
 def test_summarise_normal_interval():
@@ -99,7 +118,7 @@ def test_summarise_shapes_and_options():
     assert inference.summarise(est, None, 0.95).keys() == {"est"}
     with pytest.raises(ValueError, match="ci must be between 0 and 1"):
         inference.summarise(est, None, 1.5)  # checked even without replicates
-    with pytest.raises(ValueError, match=r"interval must be one of \['percentile', 'normal'\], got 'bca'"):
+    with pytest.raises(ValueError, match=r"interval must be one of \['percentile', 'reflected', 'normal'\], got 'bca'"):
         inference.summarise(est, None, 0.95, interval="bca")
     with pytest.raises(ValueError, match="at least two replicates shaped like est"):
         inference.summarise(est, boot[:, :2], 0.95)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit import segregation as sg
+from toolkit.segregation import _core, intervals, mutual_expected
 
 
 def long(table: dict[str, list[float]], units=None) -> pd.DataFrame:
@@ -201,13 +202,13 @@ def test_expected_values_under_random_allocation():
     women = rng.binomial(sizes, 0.3)
     df = long({"F": list(women), "M": list(sizes - women)})
     observed = sg.dissimilarity(df, "g", "u", "n").loc["D", "est"]
-    expected = sg.dissimilarity_expected(df, "g", "u", "n", n_sim=100, seed=2)
+    expected = sg.dissimilarity_expected(df, "g", "u", "n", n_bootstrap=100, seed=2)
     assert expected.loc["D under 0", "est"] > 0.2  # small units inflate D
     assert abs(observed - expected.loc["D under 0", "est"]) < 4 * expected.loc["D under 0", "se"]
-    m_exp = sg.mutual_total_expected(df, "g", "u", "n", n_sim=50, seed=2)
+    m_exp = sg.mutual_total_expected(df, "g", "u", "n", n_bootstrap=50, seed=2)
     assert list(m_exp.index) == ["M under 0", "H under 0"]
     # margins are fixed in every simulated table
-    sims = sg._random_allocation(df.pivot(index="u", columns="g", values="n").to_numpy(), 3,
+    sims = mutual_expected._random_allocation(df.pivot(index="u", columns="g", values="n").to_numpy(), 3,
                                  np.random.default_rng(0))
     np.testing.assert_array_equal(sims.sum(axis=2)[0], sizes)
     np.testing.assert_array_equal(sims.sum(axis=1)[1], [women.sum(), (sizes - women).sum()])
@@ -251,7 +252,7 @@ def test_unit_bootstrap_option():
     # units resampling reproduces the spread of D over units drawn from the same population of units
     wide = df.pivot(index="u", columns="g", values="n").to_numpy().astype(float)
     rng = np.random.default_rng(9)
-    reps = [sg._d_counts(wide[rng.integers(0, 60, 60)]) for _ in range(300)]
+    reps = [_core._d_counts(wide[rng.integers(0, 60, 60)]) for _ in range(300)]
     assert a.loc["D", "se"] == pytest.approx(np.std(reps), rel=0.2)
 
 
@@ -492,7 +493,7 @@ def test_d_near_random_allocation_is_flagged():
     near = sg.dissimilarity(df, "g", "unit", "n", se=True, n_bootstrap=50, seed=1)
     assert bool(near.loc["D", "sparse"])
     table = sg.count_table(df, "g", "unit", "n").to_numpy()
-    simulated = sg.dissimilarity_expected(df, "g", "unit", "n", n_sim=400, seed=2).loc["D under 0", "est"]
-    assert abs(float(sg._d_random_expected(table)) - simulated) < 0.1 * simulated
+    simulated = sg.dissimilarity_expected(df, "g", "unit", "n", n_bootstrap=400, seed=2).loc["D under 0", "est"]
+    assert abs(float(intervals._d_random_expected(table)) - simulated) < 0.1 * simulated
     far = df.assign(n=np.column_stack([sizes * (np.arange(60) % 2), sizes * (1 - np.arange(60) % 2)]).ravel())
     assert not bool(sg.dissimilarity(far, "g", "unit", "n", se=True, n_bootstrap=50, seed=1).loc["D", "sparse"])

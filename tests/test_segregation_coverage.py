@@ -1,4 +1,4 @@
-"""Coverage study of the segregation intervals (issue 18): toolkit.segregation_coverage explains the design.
+"""Coverage study of the segregation intervals (issue 18): toolkit.segregation.coverage explains the design.
 
 The slow tests recompute the study's table (about 90 s of one core: N_SAMPLES = 400 samples per
 case, N_BOOTSTRAP = 200 replicates) and check that
@@ -28,8 +28,9 @@ import pytest
 from scipy import optimize, stats
 
 from toolkit import segregation as sg
-from toolkit import segregation_coverage as study
-from toolkit.segregation_coverage import BAND, DEFAULTS, KNOWN, population
+from toolkit.segregation import _core, intervals
+from toolkit.segregation import coverage as study
+from toolkit.segregation.coverage import BAND, DEFAULTS, KNOWN, population
 
 SPARSE_ROWS = [(200, 2, 3_000), (300, 2, 2_500)]  # issue 18's
 
@@ -135,27 +136,27 @@ def test_known_limitations_under_weak_segregation(table):
 def test_jackknife_equals_leaving_each_person_out():
     rng = np.random.default_rng(3)
     n = rng.integers(0, 6, size=(7, 3)).astype(float)
-    est = sg._mh_counts(n)
+    est = _core._mh_counts(n)
     loo = []
     for u, g in zip(*np.nonzero(n)):
         for _ in range(int(n[u, g])):
             m = n.copy()
             m[u, g] -= 1
-            loo.append(sg._mh_counts(m))
+            loo.append(_core._mh_counts(m))
     total = n.sum()
-    np.testing.assert_allclose(sg._jackknife(sg._mh_counts, n), (total - 1) * (np.mean(loo, axis=0) - est))
-    units = [sg._mh_counts(np.delete(n, u, axis=0)) for u in range(7)]
-    np.testing.assert_allclose(sg._jackknife(sg._mh_counts, n, "units"), 6 * (np.mean(units, axis=0) - est))
+    np.testing.assert_allclose(intervals._jackknife(_core._mh_counts, n), (total - 1) * (np.mean(loo, axis=0) - est))
+    units = [_core._mh_counts(np.delete(n, u, axis=0)) for u in range(7)]
+    np.testing.assert_allclose(intervals._jackknife(_core._mh_counts, n, "units"), 6 * (np.mean(units, axis=0) - est))
     # the closed forms of M and H (cells: _mh_leave_one_out; units: _mh_unit_weights) agree with
     # evaluating every leave-one-out table, the path every other statistic takes
-    generic = lambda a: sg._mh_counts(a)  # noqa: E731  (not the same object: no closed form)
+    generic = lambda a: _core._mh_counts(a)  # noqa: E731  (not the same object: no closed form)
     for resample in ("cells", "units"):
-        np.testing.assert_allclose(sg._jackknife(sg._mh_counts, n, resample), sg._jackknife(generic, n, resample))
-    local = lambda a: sg._local_counts(a)[..., 0]  # noqa: E731
+        np.testing.assert_allclose(intervals._jackknife(_core._mh_counts, n, resample), intervals._jackknife(generic, n, resample))
+    local = lambda a: _core._local_counts(a)[..., 0]  # noqa: E731
     n[2] = [1, 0, 0]  # a unit that one person empties, and a group of one
     n[:, 2] = 0
     n[4, 2] = 1
-    np.testing.assert_allclose(sg._jackknife(sg._ls_counts, n), sg._jackknife(local, n), atol=1e-12)
+    np.testing.assert_allclose(intervals._jackknife(_core._ls_counts, n), intervals._jackknife(local, n), atol=1e-12)
 
 
 def test_percentile_bc_is_r_bootstrap_summary():
@@ -164,13 +165,13 @@ def test_percentile_bc_is_r_bootstrap_summary():
     # bias = est - mean(est_debiased)
     est, boot = np.array([0.3]), np.array([[0.31], [0.35], [0.33], [0.40], [0.32]])
     debiased = 2 * est - boot
-    out = sg._summarise(est, boot, 0.9, method="percentile_bc")
+    out = intervals._summary(est, boot, 0.9, method="percentile_bc")
     assert out["est"] == pytest.approx(debiased.mean())
     assert out["se"] == pytest.approx(debiased.std(ddof=1))
     assert [out["ci_low"][0], out["ci_high"][0]] == pytest.approx(np.quantile(debiased, [0.05, 0.95]))
     assert out["bias"] == pytest.approx(est - debiased.mean())
     # the jackknife method: the percentile interval moved to the jackknife-corrected estimate
-    out = sg._summarise(est, boot, 0.9, method="jackknife", bias=np.array([0.02]))
+    out = intervals._summary(est, boot, 0.9, method="jackknife", bias=np.array([0.02]))
     assert out["est"] == pytest.approx(0.28)
     assert [out["ci_low"][0], out["ci_high"][0]] == pytest.approx(np.quantile(boot, [0.05, 0.95]) - boot.mean() + 0.28)
 
@@ -181,7 +182,7 @@ def test_noncentral_inverts_scipy_ncx2_on_a_2x2_table():
     p = n / 100
     m = sum(p[i, j] * math.log(p[i, j] / (p[i].sum() * p[:, j].sum())) for i in range(2) for j in range(2))
     g = 200 * m
-    est, lo, hi = sg._noncentral(np.array([m]), np.array([100.0]), np.array([1.0]), 0.95)
+    est, lo, hi = intervals._noncentral(np.array([m]), np.array([100.0]), np.array([1.0]), 0.95)
     assert est[0] == pytest.approx((g - 1) / 200)  # Miller-Madow: M - (U - 1)(G - 1) / (2N)
     # the bounds are the noncentralities at which G is the 97.5% and 2.5% point (scipy.stats.ncx2)
     assert stats.ncx2.cdf(g, 1, lo[0] * 200) == pytest.approx(0.975, abs=1e-6)
@@ -206,7 +207,7 @@ def test_noncentral_inverts_scipy_ncx2_on_a_2x2_table():
 def test_noncentral_edges():
     # G below the 97.5% point of the central chi-square: the lower bound is 0, and so is the estimate
     # when G < df; G below the 2.5% point: the whole interval is 0
-    est, lo, hi = sg._noncentral(np.array([2.0, 0.2, 0.0]) / 200, np.full(3, 100.0), np.full(3, 3.0), 0.95)
+    est, lo, hi = intervals._noncentral(np.array([2.0, 0.2, 0.0]) / 200, np.full(3, 100.0), np.full(3, 3.0), 0.95)
     assert lo.tolist() == [0.0, 0.0, 0.0] and est.tolist() == [0.0, 0.0, 0.0]
     assert hi[0] > 0 and hi[1] == 0 and hi[2] == 0  # chi2(3).cdf(0.2) = 0.022 < 0.025
     assert stats.chi2.cdf(0.2, 3) < 0.025 < stats.chi2.cdf(2.0, 3)
@@ -218,7 +219,7 @@ def test_noncentral_edges():
     d = pd.DataFrame({"w": list("AAAABB"), "u": list("aabbcc"), "g": list("xyxyxy"), "n": [30, 10, 10, 50, 5, 5]})
     got = sg.mutual_total(d, "g", "u", "n", within="w", se=True, n_bootstrap=10, seed=1)
     plug = sg.mutual_total(d, "g", "u", "n", within="w").loc["M", "est"]
-    want = sg._noncentral(np.array([plug]), np.array([110.0]), np.array([1.0]), 0.95)
+    want = intervals._noncentral(np.array([plug]), np.array([110.0]), np.array([1.0]), 0.95)
     np.testing.assert_allclose(got.loc["M", ["est", "ci_low", "ci_high"]].to_numpy(float), [w[0] for w in want])
     with pytest.raises(ValueError, match="does not resample units"):
         sg.mutual_total(d, "g", "u", "n", resample="units")
@@ -236,12 +237,12 @@ def test_folded_normal_hand_computed():
 
     want = [optimize.brentq(lambda m: folded_mean(m, sd) - xi, 0, xi) if xi > sd * math.sqrt(2 / math.pi) else 0.0
             for xi, sd in zip(x, s)]
-    assert sg._d_folded_counts(n) == pytest.approx(0.5 * sum(want), abs=1e-6)
-    assert sg._d_folded_counts(n) < sg._d_counts(n)  # never above the plug-in D
+    assert intervals._d_folded_counts(n) == pytest.approx(0.5 * sum(want), abs=1e-6)
+    assert intervals._d_folded_counts(n) < _core._d_counts(n)  # never above the plug-in D
     assert want[3] == 0.0  # 1 woman and 1 man: a difference no larger than noise
     # vectorised over replicates: the same as one table at a time
     tables = np.stack([n, n[::-1], n + 1])
-    np.testing.assert_allclose(sg._d_folded_counts(tables), [sg._d_folded_counts(t) for t in tables])
+    np.testing.assert_allclose(intervals._d_folded_counts(tables), [intervals._d_folded_counts(t) for t in tables])
 
 
 def test_folded_normal_removes_most_of_the_planted_small_unit_bias():
@@ -251,7 +252,7 @@ def test_folded_normal_removes_most_of_the_planted_small_unit_bias():
     # one, and its interval covers the truth more often.
     pi = np.linspace(0.05, 0.95, 400)
     p = np.c_[pi, 1 - pi] / 400
-    truth = sg._d_counts(p)
+    truth = _core._d_counts(p)
     rng = np.random.default_rng(8)
     err = {"plug-in": [], "folded_normal": [], "percentile_bc": []}
     hit = {"folded_normal": [], "percentile_bc": []}
@@ -275,13 +276,13 @@ def test_folded_normal_removes_most_of_the_planted_small_unit_bias():
 def test_noncentral_covers_a_planted_m():
     # planted population M; 200 samples of a sparse table (4 people per cell): coverage near 95%
     p = population(100, 2, 3.0, seed=4)
-    truth = sg._m_counts(p * 1e9)
+    truth = _core._m_counts(p * 1e9)
     rng = np.random.default_rng(5)
     hit = []
     for _ in range(200):
         n = rng.multinomial(800, p.ravel()).reshape(100, 2).astype(float)
         n = n[n.sum(1) > 0]
-        _, lo, hi = sg._noncentral(sg._m_counts(n)[None], n.sum()[None], sg._independence_df(n)[None], 0.95)
+        _, lo, hi = intervals._noncentral(_core._m_counts(n)[None], n.sum()[None], intervals._independence_df(n)[None], 0.95)
         hit.append(lo[0] <= truth <= hi[0])
     assert 0.90 <= np.mean(hit) <= 0.99, np.mean(hit)
 
@@ -293,9 +294,9 @@ def test_study_uses_what_the_verbs_return():
     data = data[data.groupby("u")["n"].transform("sum") > 0]
     n = n[n.sum(axis=1) > 0].astype(float)
     est = study._stats(n)
-    boot = sg._bootstrap(study._stats, n, 50, np.random.default_rng(7))
+    boot = intervals._bootstrap(study._stats, n, 50, np.random.default_rng(7))
     jack = study._jackknife(n)
-    np.testing.assert_allclose(np.delete(jack, 3), np.delete(sg._jackknife(study._stats, n), 3), atol=1e-12)
+    np.testing.assert_allclose(np.delete(jack, 3), np.delete(intervals._jackknife(study._stats, n), 3), atol=1e-12)
     verbs = {"M": lambda **kw: sg.mutual_total(data, "g", "u", "n", **kw).loc[["M"]],
              "H": lambda **kw: sg.mutual_total(data, "g", "u", "n", **kw).loc[["H"]],
              "D": lambda **kw: sg.dissimilarity(data, "g", "u", "n", **kw),
@@ -333,7 +334,7 @@ def test_the_notebook_view_of_the_study_shows_each_default_against_r():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from toolkit import segregation_coverage as study
+    from toolkit.segregation import coverage as study
 
     table = study.load_table()
     wide = study.default_coverage(table)

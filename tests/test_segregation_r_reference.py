@@ -184,7 +184,7 @@ def test_dissimilarity_expected_r_value():
     # test_that("dissimilarity"): dissimilarity_expected(data1, "g", "u", n_bootstrap = 500,
     # weight = "n")$est == 0.098, tolerance = 0.1 (relative)
     data1 = pd.DataFrame({"u": [1, 2, 3, 4] * 2, "g": ["a"] * 4 + ["b"] * 4, "n": [40, 20, 5, 1, 20, 40, 60, 80]})
-    res = sg.dissimilarity_expected(data1, "g", "u", "n", n_sim=500, seed=1)
+    res = sg.dissimilarity_expected(data1, "g", "u", "n", n_bootstrap=500, seed=1)
     assert res.loc["D under 0", "est"] == pytest.approx(0.098, rel=0.1)
 
 
@@ -197,7 +197,7 @@ def test_dissimilarity_expected_r_value():
 ])
 def test_dissimilarity_expected_winship_1977(minority, majority, expected):
     data = matrix_long([minority] * 1000 + [majority] * 1000, 2)
-    res = sg.dissimilarity_expected(data, "group", "unit", "n", n_sim=100, seed=1)
+    res = sg.dissimilarity_expected(data, "group", "unit", "n", n_bootstrap=100, seed=1)
     assert res.loc["D under 0", "est"] == pytest.approx(expected, rel=0.1)
 
 
@@ -209,8 +209,8 @@ def test_mutual_total_expected_both_ways():
     data1 = pd.DataFrame({"u": [1, 2, 3, 4] * 2, "g": ["a"] * 4 + ["b"] * 4, "n": [40, 20, 5, 1, 20, 40, 60, 80]})
     data2 = pd.DataFrame({"u": list(range(1, 11)) * 2, "g": ["a"] * 10 + ["b"] * 10, "n": [1] * 10 + [9] * 10})
     for data in (data1, data2):
-        a = sg.mutual_total_expected(data, "u", "g", "n", n_sim=4000, seed=1).loc["M under 0", "est"]
-        b = sg.mutual_total_expected(data, "g", "u", "n", n_sim=4000, seed=2).loc["M under 0", "est"]
+        a = sg.mutual_total_expected(data, "u", "g", "n", n_bootstrap=4000, seed=1).loc["M under 0", "est"]
+        b = sg.mutual_total_expected(data, "g", "u", "n", n_bootstrap=4000, seed=2).loc["M under 0", "est"]
         assert a == pytest.approx(b, rel=0.05)
 
 

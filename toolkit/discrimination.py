@@ -9,8 +9,7 @@ One vocabulary with ``toolkit.segregation``:
 - the table comes first, then the column of the group compared (``data, group, ...``); options
   are keyword-only and checked on every call (``toolkit.inference``), whatever the others say;
 - ``within=`` names the strata (column or list of columns) everywhere: one block of rows per
-  stratum, or, for ``cmh``, the strata of the common odds ratio (it replaces ``by=`` and
-  ``strata=``, which still work for one release with a ``DeprecationWarning``);
+  stratum, or, for ``cmh``, the strata of the common odds ratio;
 - a ratio or a difference between groups names its ``reference`` group explicitly (and its
   ``focal`` group where there are two), and the result says which;
 - statistics come as a DataFrame indexed by ``stat`` with ``est`` (and ``se``, ``ci_low``,
@@ -21,11 +20,7 @@ One vocabulary with ``toolkit.segregation``:
 """
 from __future__ import annotations
 
-import functools
-import inspect
 import numbers
-import sys
-import warnings
 from collections.abc import Sequence
 from typing import Literal
 
@@ -82,49 +77,6 @@ def _two_labels(data: pd.DataFrame, group: str, focal: object, reference: object
 
 
 # ------------------------------------------------------------------------------------------------
-# deprecations: renamed and reordered arguments keep working for one release, with a warning
-def _warn(message: str) -> None:
-    """A ``DeprecationWarning`` attributed to the first caller outside this module."""
-    frame, level = sys._getframe(1), 2
-    while frame is not None and frame.f_code.co_filename == __file__:
-        frame, level = frame.f_back, level + 1
-    warnings.warn(message + " (deprecated; it will stop working in the next release)", DeprecationWarning,
-                  stacklevel=level)
-
-
-def _renamed(positional: Sequence[str] = (), **renames: str):
-    """Accept old call forms of the decorated verb, with a ``DeprecationWarning`` each.
-
-    ``positional``: keyword-only arguments that used to be positional, in their old order after the
-    verb's positional parameters. ``renames``: old keyword -> new keyword (e.g. ``by="within"``).
-    """
-    def decorate(fn):
-        n_pos = sum(p.kind is p.POSITIONAL_OR_KEYWORD for p in inspect.signature(fn).parameters.values())
-
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            if len(args) > n_pos:
-                extra, args = args[n_pos:], args[:n_pos]
-                if len(extra) > len(positional):
-                    raise TypeError(f"{fn.__name__}() takes {n_pos + len(positional)} positional arguments "
-                                    f"but {n_pos + len(extra)} were given")
-                for name, value in zip(positional, extra):
-                    if name in kwargs:
-                        raise TypeError(f"{fn.__name__}() got {name} both by position and by name")
-                    _warn(f"{fn.__name__}: {name} given by position; pass {name}=... by name")
-                    kwargs[name] = value
-            for old, new in renames.items():
-                if old in kwargs:
-                    if new in kwargs:
-                        raise TypeError(f"{fn.__name__}(): give {new}= only, not also {old}=")
-                    _warn(f"{fn.__name__}: {old}= is now {new}= (the stratification name of toolkit.segregation)")
-                    kwargs[new] = kwargs.pop(old)
-            return fn(*args, **kwargs)
-        return wrapper
-    return decorate
-
-
-# ------------------------------------------------------------------------------------------------
 # availability and shortfall
 def _clopper_pearson(k, n, ci):
     alpha = 1 - ci
@@ -135,22 +87,6 @@ def _clopper_pearson(k, n, ci):
     return lo, hi
 
 
-def _availability_dispatch(fn):
-    """Route the old call form ``availability(observed, total, expected_share, by=, data=)``."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        first = args[0] if args else kwargs.get("data")
-        if not isinstance(first, pd.DataFrame) or (args and "data" in kwargs) or "observed" in kwargs:
-            _warn("availability(observed, total, expected_share, by=..., data=...): call "
-                  "availability(data, women=..., total=..., expected_share=..., within=..., wide=True) "
-                  "for a table, or availability_counts(women, total, expected_share) for numbers")
-            return _availability_legacy(*args, **kwargs)
-        return fn(*args, **kwargs)
-    return wrapper
-
-
-@_availability_dispatch
-@_renamed(by="within")
 def availability(data: pd.DataFrame, women: str = "women", total: str = "total",
                  expected_share: str = "expected_share", *, within: str | Sequence[str] | None = None,
                  expected_share_se: str | float | None = None, ci: float = 0.95, combined: Combined = "normal",
@@ -346,32 +282,6 @@ def _availability_long(wide: pd.DataFrame, within_cols: list[str]) -> pd.DataFra
     return long.set_index([*within_cols, "stat"])[cols]
 
 
-def _availability_legacy(observed, total, expected_share, *, by=None, data=None, expected_share_se=None,
-                         ci: float = 0.95, combined: str = "normal") -> pd.DataFrame:
-    """The old call form (scalars/arrays, or column names with ``data=``), old wide result."""
-    check_option("combined", combined, Combined)
-    level = check_level(ci)
-    if data is not None:
-        by_cols = _columns(by)
-        names = [observed, total, expected_share] + ([expected_share_se] if isinstance(expected_share_se, str) else [])
-        _cols(data, [*by_cols, *names], "availability")
-        k, n, p = (data[c].to_numpy(float) for c in (observed, total, expected_share))
-        if isinstance(expected_share_se, str):
-            s = data[expected_share_se].to_numpy(float)
-        else:
-            s = None if expected_share_se is None else np.broadcast_to(np.asarray(expected_share_se, float), k.shape)
-        labels = data[by_cols].reset_index(drop=True) if by_cols else pd.DataFrame(index=range(len(data)))
-    else:
-        if by is not None:
-            raise ValueError("by names columns of data; pass data=<DataFrame> with observed/total/"
-                             "expected_share as column names")
-        k, n, p = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, float)) for x in (observed, total, expected_share)))
-        s = None if expected_share_se is None else np.broadcast_to(np.asarray(expected_share_se, float), k.shape)
-        labels = pd.DataFrame(index=range(len(k)))
-    out = _availability_table(k, n, p, s, labels, level, combined)
-    return schema.mark_synthetic(out, data) if data is not None else out
-
-
 def _poisson_binomial_cdf(k: float, n: np.ndarray, p: np.ndarray) -> float:
     """P(sum_g X_g <= k) for independent X_g ~ Binomial(n_g, p_g), by truncated convolution."""
     if np.any(n != np.round(n)):
@@ -400,7 +310,7 @@ def _availability_rows(k, n, p, s, ci) -> pd.DataFrame:
 
 def availability_from_published(published_share: float, positions: float, expected_share: float, *,
                                 expected_share_se: float | None = None, ci: float = 0.95,
-                                wide: bool | None = None) -> pd.DataFrame:
+                                wide: bool = False) -> pd.DataFrame:
     """Availability analysis when only a published women's share of visas exists.
 
     observed = round(published_share x positions), then ``availability_counts(observed,
@@ -418,9 +328,7 @@ def availability_from_published(published_share: float, positions: float, expect
     expected_share : benchmark women's share (e.g. CPS Table 11 share of the occupation mix).
     expected_share_se, ci : as in ``availability``.
     wide : bool
-        As in ``availability``. Leaving it out (None) still gives the one-row wide table for one
-        release, with a ``DeprecationWarning``; the default then becomes ``wide=False`` (the
-        stat-indexed result).
+        As in ``availability``: False (default) the stat-indexed result, True the one-row table.
 
     References
     ----------
@@ -437,10 +345,6 @@ def availability_from_published(published_share: float, positions: float, expect
         raise ValueError(f"published_share must be a proportion, got {published_share}")
     if not check_number("positions", positions) > 0:
         raise ValueError(f"positions must be positive, got {positions}")
-    if wide is None:
-        _warn("availability_from_published: pass wide=True for the one-row table it returned so far, or "
-              "wide=False for the stat-indexed result, which becomes the default")
-        wide = True
     k = round(p_pub * positions)
     out = availability_counts(k, positions, expected_share, expected_share_se=expected_share_se, ci=ci, wide=wide)
     out["derived_from_published"] = True
@@ -450,9 +354,8 @@ def availability_from_published(published_share: float, positions: float, expect
 
 # ------------------------------------------------------------------------------------------------
 # selection disparities
-@_renamed(positional=("within",), by="within")
 def adverse_impact(data: pd.DataFrame, group: str, selected: str, *,
-                   within: str | Sequence[str] | None = None, reference: object | None = None,
+                   reference: object, within: str | Sequence[str] | None = None,
                    ci: float = 0.95) -> pd.DataFrame:
     """Selection rates, impact ratios and tests by group (the four-fifths rule and beyond).
 
@@ -474,8 +377,7 @@ def adverse_impact(data: pd.DataFrame, group: str, selected: str, *,
     group : column of the group (e.g. ``sex``).
     selected : column, True (or 1) when the applicant was selected; no missing values.
     within : column(s) to compute the table within (e.g. ``soc_code``); one block of rows each.
-    reference : a value of ``group``, or ``"highest_rate"``. Leaving it out (None) still means
-        the highest-rate group for one release, with a ``DeprecationWarning``.
+    reference : a value of ``group``, or ``"highest_rate"`` (required: the comparison is named).
     ci : confidence level of the Katz interval.
 
     Returns
@@ -505,10 +407,6 @@ def adverse_impact(data: pd.DataFrame, group: str, selected: str, *,
     level = check_level(ci)
     within_cols = _columns(within)
     _cols(data, [*within_cols, group, selected], "adverse_impact")
-    if reference is None:
-        _warn("adverse_impact: reference= not given; pass a group label (e.g. reference='M') or "
-              "reference='highest_rate' (the group selected most often, as before)")
-        reference = HIGHEST_RATE
     present = data[group].dropna().unique()
     if isinstance(reference, str) and reference == HIGHEST_RATE:
         if HIGHEST_RATE in set(present):
@@ -574,7 +472,6 @@ def _impact(table: pd.DataFrame, reference, ci) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@_renamed(positional=("within",), strata="within")
 def cmh(data: pd.DataFrame, group: str, selected: str, *, within: str | Sequence[str] | None = None,
         focal: object = "F", reference: object = "M", ci: float = 0.95) -> pd.DataFrame:
     """Mantel-Haenszel common odds ratio of selection (focal vs reference) across strata.
@@ -641,39 +538,6 @@ def cmh(data: pd.DataFrame, group: str, selected: str, *, within: str | Sequence
                         index=pd.Index(["odds_ratio_mh"], name="stat"))
 
 
-def _swapped_order(name: str, old: tuple[str, ...], new: tuple[str, ...], looks_old):
-    """Accept ``name``'s old positional order (data, *old) for one release, with a warning.
-
-    The old form is recognised when more positional arguments are given than the new signature
-    takes (data, *new), or when ``looks_old(args, kwargs)`` finds the columns the other way round
-    (e.g. the group's labels in the column given as ``selected``); it is then bound by the old
-    names, with a ``DeprecationWarning``, never silently.
-    """
-    def decorate(fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            if len(args) > 1 + len(new) or (len(args) >= 2 and looks_old(args, kwargs)):
-                if len(args) > 1 + len(old):
-                    raise TypeError(f"{name}() takes at most {1 + len(old)} positional arguments")
-                bound = dict(zip(("data", *old), args))
-                if set(bound) & set(kwargs):
-                    raise TypeError(f"{name}() got {sorted(set(bound) & set(kwargs))} by position and by name")
-                _warn(f"{name}(data, {', '.join(old)}): the order is now {name}(data, {', '.join(new)}, *, ...), "
-                      "with the rest by name")
-                return fn(bound.pop("data"), **bound, **kwargs)
-            return fn(*args, **kwargs)
-        return wrapper
-    return decorate
-
-
-def _has_values(data, column, labels) -> bool:
-    return isinstance(data, pd.DataFrame) and column in data.columns and bool(data[column].isin(labels).any())
-
-
-@_swapped_order("selection_model", ("selected", "group", "controls", "cluster"), ("group", "selected"),
-                lambda a, kw: (len(a) == 2 and "selected" not in kw)
-                or (len(a) == 3 and not _has_values(a[0], a[1], [kw.get("reference", "M")])
-                    and _has_values(a[0], a[2], [kw.get("reference", "M")])))
 def selection_model(data: pd.DataFrame, group: str, selected: str, *, controls: Sequence[str] = (),
                     cluster: str | None = None, reference: object = "M", ci: float = 0.95) -> pd.DataFrame:
     """Logistic regression of selection on group with categorical controls, odds ratios with CIs.
@@ -745,15 +609,6 @@ def selection_model(data: pd.DataFrame, group: str, selected: str, *, controls: 
 
 # ------------------------------------------------------------------------------------------------
 # wages
-def _wage_order_is_old(args, kwargs) -> bool:
-    labels = [kwargs.get("focal", "F"), kwargs.get("reference", "M")]
-    data, first = args[0], args[1]
-    return (isinstance(data, pd.DataFrame) and first in data.columns and not _has_values(data, first, labels)
-            and pd.api.types.is_numeric_dtype(data[first])
-            and (len(args) == 2 or _has_values(data, args[2], labels)))
-
-
-@_swapped_order("wage_gap", ("wage", "group", "controls"), ("group", "wage"), _wage_order_is_old)
 def wage_gap(data: pd.DataFrame, group: str = "sex", wage: str = "wage_hourly", *,
              controls: Sequence[str] = ("soc_code", "worksite_state"), method: WageMethod = "twofold",
              focal: object = "F", reference: object = "M", nondiscriminatory: Nondiscriminatory = "pooled",
@@ -858,7 +713,6 @@ def wage_gap(data: pd.DataFrame, group: str = "sex", wage: str = "wage_hourly", 
     out = inference.stat_table(inference.summarise(np.array(list(est.values())), boot, level), list(est))
     out = out.assign(n_focal=n_f, n_reference=n_m, focal=focal, reference=reference, method=method,
                      nondiscriminatory=nondiscriminatory)
-    out.attrs["nondiscriminatory"] = nondiscriminatory  # kept one release; read the column
     return schema.mark_synthetic(out, data)
 
 

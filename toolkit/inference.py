@@ -6,11 +6,13 @@ always reported the same way: the option, the bad value and the allowed ones. Th
 of an option shared by several modules live in one ``Literal`` alias here; an option used by one
 module only has its alias at the top of that module and is checked with ``check_option``.
 
-A bootstrap, wherever it resamples, ends in ``summarise``: the standard error is the standard
-deviation of the replicates; the interval is the percentile interval of the replicates (Efron &
-Tibshirani 1993, ch. 13) or the normal interval est +/- z se; with ``bias_correct=True`` the
-estimate is bias-corrected, ``2 est - mean(boot)``, and the percentile interval is taken on the
-replicates re-centred on it, ``boot - 2 bias`` (the convention of the R package ``segregation``).
+A bootstrap, wherever it resamples (``toolkit.discrimination``, ``toolkit.trends``, every verb of
+``toolkit.segregation``), ends in ``summarise``: the standard error is the standard deviation of
+the replicates; the interval is the percentile interval of the replicates (Efron & Tibshirani
+1993, ch. 13), the reflected (basic) interval or the normal interval est +/- z se; with
+``bias_correct=True`` the estimate is est - bias, the bias being the bootstrap's or one given
+(a jackknife estimate). The R package ``segregation`` reports the reflected interval around the
+bootstrap-bias-corrected estimate.
 
 References
 ----------
@@ -33,7 +35,7 @@ __all__ = ["Resample", "Interval", "check_option", "check_number", "check_level"
 
 Resample = Literal["cells", "units"]
 """How a segregation bootstrap redraws a table: multinomial over cells, or whole units."""
-Interval = Literal["percentile", "normal"]
+Interval = Literal["percentile", "reflected", "normal"]
 """How ``summarise`` turns replicates into an interval."""
 
 
@@ -52,7 +54,7 @@ def check_option(name: str, value: object, allowed: object) -> None:
     >>> check_option("interval", "bca", Interval)
     Traceback (most recent call last):
     ...
-    ValueError: interval must be one of ['percentile', 'normal'], got 'bca'
+    ValueError: interval must be one of ['percentile', 'reflected', 'normal'], got 'bca'
     """
     choices = _allowed(allowed)
     try:
@@ -143,16 +145,25 @@ def check_labels(name: str, values: object | Iterable[object], present: Iterable
 
 
 def summarise(est: np.ndarray | Sequence[float], boot: np.ndarray | None, ci: float, *,
-              interval: Interval = "percentile", bias_correct: bool = False) -> dict[str, np.ndarray]:
+              interval: Interval = "percentile", bias_correct: bool = False,
+              bias: np.ndarray | Sequence[float] | None = None) -> dict[str, np.ndarray]:
     """Estimate, standard error, interval and bias from bootstrap replicates.
 
-    With replicates b_1..b_B of an estimate t (``boot`` shaped (B, ...), ``est`` shaped (...)):
-    bias = mean(b) - t, se = sd(b) (ddof 1), and alpha = (1 - ci) / 2.
+    With replicates b_1..b_B of an estimate t (``boot`` shaped (B, ...), ``est`` shaped (...)),
+    mean(b) their mean, q_a their a-quantile (numpy's default, R's type 7) and
+    alpha = (1 - ci) / 2: se = sd(b) (ddof 1); the bias is ``bias`` when given (a jackknife or
+    other estimate of it), else the bootstrap's, mean(b) - t; the estimate reported is
+    t* = t - bias with ``bias_correct=True``, else t* = t. The interval:
 
-    - ``interval="percentile"``: [q_alpha(b), q_(1-alpha)(b)], the quantiles of the replicates.
-    - ``interval="normal"``: t* -/+ z_(1-alpha) se.
-    - ``bias_correct=True``: the estimate reported is t* = t - bias = 2 t - mean(b), and the
-      percentile interval uses the replicates re-centred on it, b - 2 bias; otherwise t* = t.
+    - ``"percentile"``: [q_alpha(b), q_(1-alpha)(b)] (Efron & Tibshirani 1993, ch. 13), moved to
+      t* when the estimate is bias-corrected: [t* + q_alpha(b) - mean(b), t* + q_(1-alpha)(b) -
+      mean(b)]. It keeps the replicates' skew the right way round, which matters for indices
+      near their floor of 0.
+    - ``"reflected"``: the quantiles of the reflected replicates d = 2 t - b,
+      [2 t - q_(1-alpha)(b), 2 t - q_alpha(b)] (Davison & Hinkley's basic interval). With
+      ``bias_correct=True`` and the bootstrap's bias this is the R package ``segregation``'s
+      ``bootstrap_summary`` exactly: est = mean(d) = 2 t - mean(b).
+    - ``"normal"``: t* -/+ z_(1-alpha) se.
 
     ``boot=None`` (no inference asked for) returns ``{"est": est}`` only.
 
@@ -164,6 +175,10 @@ def summarise(est: np.ndarray | Sequence[float], boot: np.ndarray | None, ci: fl
     ----------
     Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall
     (ch. 6, 10 and 13).
+    Davison, A. C., & Hinkley, D. V. (1997). Bootstrap Methods and their Application. Cambridge
+    University Press (section 5.2).
+    Elbers, B. (2023). A method for studying differences in segregation across time and space.
+    Sociological Methods & Research, 52(1), 5-42 (the R package's bias correction).
 
     Examples
     --------
@@ -171,8 +186,9 @@ def summarise(est: np.ndarray | Sequence[float], boot: np.ndarray | None, ci: fl
     >>> s = summarise(np.array([2.0]), boot, 0.5)
     >>> float(s["est"][0]), float(s["bias"][0]), float(s["ci_low"][0]), float(s["ci_high"][0])
     (2.0, 1.0, 2.0, 4.0)
-    >>> float(summarise(np.array([2.0]), boot, 0.5, bias_correct=True)["est"][0])
-    1.0
+    >>> s = summarise(np.array([2.0]), boot, 0.5, interval="reflected", bias_correct=True)
+    >>> float(s["est"][0]), float(s["ci_low"][0]), float(s["ci_high"][0])  # 2 x 2 - [4, 2]
+    (1.0, 0.0, 2.0)
     """
     level = check_level(ci)
     check_option("interval", interval, Interval)
@@ -183,15 +199,19 @@ def summarise(est: np.ndarray | Sequence[float], boot: np.ndarray | None, ci: fl
     boot = np.asarray(boot, dtype=float)
     if boot.ndim < 1 or boot.shape[1:] != est.shape or boot.shape[0] < 2:
         raise ValueError(f"boot must hold at least two replicates shaped like est {est.shape}; got {boot.shape}")
-    bias = boot.mean(axis=0) - est
-    point, reps = (est - bias, boot - 2 * bias) if bias_correct else (est, boot)
+    mean = boot.mean(axis=0)
+    bias = mean - est if bias is None else np.asarray(bias, dtype=float)
+    point = est - bias if bias_correct else est
     se = boot.std(axis=0, ddof=1)
     alpha = (1 - level) / 2
-    if interval == "percentile":
-        lo, hi = np.quantile(reps, alpha, axis=0), np.quantile(reps, 1 - alpha, axis=0)
-    else:
+    lo, hi = np.quantile(boot, alpha, axis=0), np.quantile(boot, 1 - alpha, axis=0)
+    if interval == "reflected":
+        lo, hi = 2 * est - hi, 2 * est - lo
+    elif interval == "normal":
         z = stats.norm.ppf(1 - alpha)
         lo, hi = point - z * se, point + z * se
+    elif bias_correct:
+        lo, hi = point + (lo - mean), point + (hi - mean)
     return {"est": point, "se": se, "ci_low": lo, "ci_high": hi, "bias": bias}
 
 

@@ -32,7 +32,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from toolkit import analysis, schema, segregation
+from toolkit import analysis, inference, schema, segregation
+from toolkit.segregation._core import _mh_counts
 
 __all__ = ["THRESHOLDS", "NOT_STATED", "yearly_positions", "yearly_segregation", "segregation_change"]
 
@@ -228,9 +229,9 @@ def yearly_segregation(cases: pd.DataFrame, benchmark: pd.DataFrame, *, by: Sequ
             pos = f["positions"].to_numpy(float)
             # all replicates at once: tables (B, occupations, [F, M]) -> M, H per replicate
             s = np.clip(rng.normal(share, sd, size=(int(n_bootstrap), len(share))), 0, 1)
-            reps = segregation._mh_counts(np.stack([pos * s, pos * (1 - s)], axis=-1))
+            reps = _mh_counts(np.stack([pos * s, pos * (1 - s)], axis=-1))
             # the library's convention (as mutual_total): bias-corrected est, re-centred percentile interval
-            summary = segregation._summarise(est.to_numpy(), reps, ci)
+            summary = inference.summarise(est.to_numpy(), reps, ci, interval="reflected", bias_correct=True)
             for j, stat in enumerate(("M", "H")):
                 rec[stat] = {name: float(values[j]) for name, values in summary.items()}
         key = key if isinstance(key, tuple) else (key,)

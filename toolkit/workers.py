@@ -19,6 +19,10 @@ year, worksite state) and adds what it left out to the accounting; no row left i
 ``read_workers`` is the older form that returns the table alone (accounting in ``attrs``, kept
 for existing callers). Person identifiers (names, passport numbers, phone numbers; see
 ``privacy.PERSON_IDENTIFIER_COLUMNS``) are dropped at load unless ``keep_identifiers=True``.
+A KoboToolbox or ODK Central export of the shipped survey (``h2gender survey form``) needs no
+mapping: read without one, it is recognised by its columns and read through the form
+(``toolkit.survey.exports``; refused consent and answers outside the form's choices are rejected
+rows with their reasons).
 A mapping may say what the rows are (``population: respondents``); otherwise it is read from the
 data: rows with a stage before admission or ``selected`` False make them "applicants", rows that
 record admission (stage "admitted" or ``selected`` True) "admitted workers", anything else
@@ -165,6 +169,15 @@ def _read(path_or_df, sheet) -> tuple[pd.DataFrame, str]:
     return rawio.read_table(path, sheet if sheet is not None else None, as_text=True)[0], path.name
 
 
+def _survey_export(path_or_df):
+    """An export of the shipped survey read through its form (``toolkit.survey.exports``), or None."""
+    if isinstance(path_or_df, pd.DataFrame):
+        return None
+    from toolkit.survey.exports import read_form_export
+
+    return read_form_export(path_or_df)
+
+
 def read_workers(path_or_df, mapping: str | os.PathLike | Mapping | None = None, *, source: str | None = None,
                  keep_identifiers: bool = False, strict: bool = False, sheet: str | None = None) -> pd.DataFrame:
     """The table of ``read_worker_records`` alone, with ``attrs["rejected"]`` and
@@ -205,7 +218,8 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
     With ``strict=True`` the first rejections raise ``DataValidationError`` instead.
     """
     spec = load_mapping(mapping)
-    raw, name = _read(path_or_df, sheet)
+    export = _survey_export(path_or_df) if mapping is None else None
+    raw, name = (export.table, export.source_file) if export is not None else _read(path_or_df, sheet)
     rows_read = len(raw)
     folded = {_fold(c): c for c in raw.columns}
     out = pd.DataFrame(index=raw.index)
@@ -224,7 +238,7 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
         raise SchemaError(f"{name}: no column for sex; map it (columns: {{sex: <your column>}}). "
                           f"Columns available: {list(raw.columns)}")
     out = out.astype("string").apply(lambda s: s.str.strip())
-    reasons = pd.Series(pd.NA, index=out.index, dtype="string")
+    reasons = export.reasons.copy() if export is not None else pd.Series(pd.NA, index=out.index, dtype="string")
 
     def reject(mask: pd.Series, reason: str) -> None:
         reasons[mask & reasons.isna()] = reason

@@ -146,7 +146,7 @@ NOTEBOOKS = {
             md("Local segregation (ls) of each occupation and its share of workers (p); an occupation contributes "
                "p x ls to M."),
             code('if workers is not None:\n'
-                 '    display(segregation.dissimilarity_expected(counts, "sex", "soc_code", "n", n_sim=50, seed=seed))'),
+                 '    display(segregation.dissimilarity_expected(counts, "sex", "soc_code", "n", n_bootstrap=50, seed=seed))'),
             md("D expected under random allocation with these margins: the small-unit baseline."),
             code('if workers is not None and ds.synthetic:  # a second year of worker records: a fresh synthetic draw\n'
                  '    later = synth.generate(seed=seed + 1, fiscal_years=(fiscal_year + 1,))\n'
@@ -160,11 +160,11 @@ NOTEBOOKS = {
                  '        occupation=lambda t: t["soc_code"]).sort_values("total", ascending=False)\n'
                  '    figures.occupations_figure(table, lang=lang, synthetic=schema.is_synthetic(cases), source=source);'),
             md("Women's share by occupation among H-2 workers (worker records only) against the US workforce."),
-            code('import matplotlib.pyplot as plt\n\nfrom toolkit import segregation_coverage\n\n'
+            code('import matplotlib.pyplot as plt\n\nfrom toolkit.segregation import coverage\n\n'
                  'plt.close("all")  # the figures above were shown in their own cells\n'
-                 'coverage_study = segregation_coverage.load_table()  # written by tools/coverage_study.py\n'
-                 'display(segregation_coverage.default_coverage(coverage_study).round(3))\n'
-                 'fig = segregation_coverage.coverage_figure(coverage_study)\n'
+                 'coverage_study = coverage.load_table()  # written by tools/coverage_study.py\n'
+                 'display(coverage.default_coverage(coverage_study).round(3))\n'
+                 'fig = coverage.coverage_figure(coverage_study)\n'
                  'display(fig)\n'
                  'plt.close(fig)'),
             md("How far the intervals above can be trusted. In the coverage study (simulated samples from tables "

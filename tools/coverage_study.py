@@ -3,7 +3,7 @@
     python tools/coverage_study.py [--samples 400] [--bootstrap 200] [--seed 100]
 
 Writes one row per case x measure x method (coverage, Monte Carlo se, bias, truth, sparse flag;
-``toolkit.segregation_coverage`` explains the design) and prints the sparse-cell thresholds the
+``toolkit.segregation.coverage`` explains the design) and prints the sparse-cell thresholds the
 table implies, which ``toolkit.segregation.SPARSE_MEAN_CELL`` must equal (a test checks it on
 the table it recomputes). About 90 s of one core with the defaults.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from toolkit import segregation_coverage as study
+from toolkit.segregation import coverage as study
 
 OUT = Path(__file__).resolve().parents[1] / "toolkit" / "data" / "segregation_coverage.csv"
 

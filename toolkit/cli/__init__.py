@@ -48,19 +48,21 @@ def main(ctx: click.Context, data_dir: Path | None, debug: bool) -> None:
     h2gender analyze ...             compute the evidence tables
     h2gender report ...              render the evidence report (HTML/PDF, English/Spanish)
     h2gender site ...                write the offline evidence site (states, employers, recruiters)
+    h2gender survey form|map         the worker survey (KoboToolbox/ODK) and mappings of exports
     """
     ctx.obj = Context(data_dir=data_dir, debug=debug)
 
 
 def _register() -> None:
     from toolkit.cli import analyze, data, report, scan
-    from toolkit.cli import site
+    from toolkit.cli import site, survey
 
     main.add_command(data.data)
     main.add_command(analyze.analyze)
     main.add_command(report.report)
     main.add_command(scan.scan)
     main.add_command(site.site)
+    main.add_command(survey.survey)
 
 
 _register()

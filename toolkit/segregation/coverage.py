@@ -1,17 +1,17 @@
-"""Coverage study of the interval methods of ``toolkit.segregation`` (issue 18).
+"""Coverage study of the interval methods of ``toolkit.segregation``.
 
 Design. Each case is a population table of cell shares p (units x groups) with known M, H, D and
 local scores ls_u; a sample is a multinomial draw of N people from p; on each sample every
-interval method of ``segregation.METHODS`` that a measure offers (``segregation.MEASURE_METHODS``)
+interval method of ``intervals.METHODS`` that a measure offers (``intervals.MEASURE_METHODS``)
 is computed from the same ``n_bootstrap`` replicates, by the toolkit's own functions
-(``_bootstrap``, ``_jackknife``, ``_summarise``, ``_noncentral_mh``), as the public verbs call
+(``_bootstrap``, ``_jackknife``, ``_summary``, ``_noncentral_mh``), as the public verbs call
 them (``tests/test_segregation_coverage.py`` checks that). Coverage is the share of samples whose
 interval holds the true value; bias is the mean estimate minus the truth. Local scores are pooled
 over the units present in a sample: row ``ls`` over the units not flagged sparse, row
 ``ls_sparse_units`` over those flagged (reported, not checked against the band).
 
 Grid (``CASES``): mean cell sizes N / (units x groups) from 3 to 133, two to four groups,
-including the two sparse rows of issue 18 (200 x 2 with N = 3,000; 300 x 2 with N = 2,500), a
+including two sparse tables (200 x 2 with N = 3,000; 300 x 2 with N = 2,500), a
 second population design at 3 per cell (equal units, women's share 20% or 80%: no unit near the
 overall mix) and a weak-segregation case (M near its floor of 0, many units with nearly equal
 shares).
@@ -21,7 +21,7 @@ sqrt(c (1 - c) / S); at c = 0.95 and S = N_SAMPLES = 400 that is 0.011. A method
 case when its coverage is within two such errors of 0.92-0.98 (``holds``); for the local scores,
 whose units share a draw, the error is the standard deviation of the per-sample coverage over
 samples divided by sqrt(S). ``thresholds`` turns a table into the mean cell sizes below which
-each method was not measured to hold: ``segregation.SPARSE_MEAN_CELL``.
+each method was not measured to hold: ``intervals.SPARSE_MEAN_CELL``.
 
 ``tools/coverage_study.py`` writes the table to ``toolkit/data/segregation_coverage.csv``
 (``load_table`` reads it); the test suite recomputes it (about 90 s of one core).
@@ -42,7 +42,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from toolkit import segregation as sg
+from toolkit.segregation import _core as core
+from toolkit.segregation import intervals as iv
 
 __all__ = ["CASES", "BAND", "KNOWN", "population", "study_case", "coverage_table", "holds", "thresholds",
            "load_table", "default_coverage", "coverage_figure"]
@@ -54,12 +55,12 @@ BAND = (0.92, 0.98)
 # (units, groups, N, segregation strength: smaller is more segregated, population design)
 CASES = [
     (20, 2, 4_000, 3.0, "dirichlet"),   # mean cell 100
-    (50, 3, 20_000, 3.0, "dirichlet"),  # 133 (issue 18's third row)
-    (100, 2, 5_000, 3.0, "dirichlet"),  # 25 (issue 18's second row)
+    (50, 3, 20_000, 3.0, "dirichlet"),  # 133
+    (100, 2, 5_000, 3.0, "dirichlet"),  # 25
     (60, 3, 3_600, 3.0, "dirichlet"),   # 20
     (40, 2, 800, 3.0, "dirichlet"),     # 10
     (50, 4, 2_400, 3.0, "dirichlet"),   # 12
-    (200, 2, 3_000, 3.0, "dirichlet"),  # 7.5 (issue 18's sparse rows)
+    (200, 2, 3_000, 3.0, "dirichlet"),  # 7.5 (the sparse rows)
     (300, 2, 2_500, 3.0, "dirichlet"),  # 4.2
     (100, 4, 1_200, 3.0, "dirichlet"),  # 3
     (400, 2, 2_400, 3.0, "two_point"),  # 3: equal units, women's share 20% or 80%
@@ -88,20 +89,20 @@ def population(units: int, groups: int, strength: float, seed: int, design: str 
 
 def _stats(n: np.ndarray) -> np.ndarray:
     """M, H, (D and the folded D if two groups), ls_1..ls_U of count arrays (..., U, G), in one vector."""
-    parts = [sg._mh_counts(n)]
+    parts = [core._mh_counts(n)]
     if n.shape[-1] == 2:
-        parts.append(np.stack([sg._d_counts(n), sg._d_folded_counts(n)], axis=-1))
-    parts.append(sg._local_counts(n)[..., 0])
+        parts.append(np.stack([core._d_counts(n), iv._d_folded_counts(n)], axis=-1))
+    parts.append(core._local_counts(n)[..., 0])
     return np.concatenate(parts, axis=-1)
 
 
 def _jackknife(n: np.ndarray) -> np.ndarray:
-    """``sg._jackknife`` of ``_stats``, by parts as the verbs compute it: the closed forms of M, H and
+    """``intervals._jackknife`` of ``_stats``, by parts as the verbs compute it: the closed forms of M, H and
     the local scores, the generic path for D (the folded D's entry is unused: NaN)."""
-    parts = [sg._jackknife(sg._mh_counts, n)]
+    parts = [iv._jackknife(core._mh_counts, n)]
     if n.shape[-1] == 2:
-        parts.append(np.r_[sg._jackknife(lambda a: sg._d_counts(a)[..., None], n), np.nan])
-    parts.append(sg._jackknife(sg._ls_counts, n))
+        parts.append(np.r_[iv._jackknife(lambda a: core._d_counts(a)[..., None], n), np.nan])
+    parts.append(iv._jackknife(core._ls_counts, n))
     return np.concatenate(parts)
 
 
@@ -111,22 +112,23 @@ def intervals(n: np.ndarray, est: np.ndarray, boot: np.ndarray, jack: np.ndarray
     them (``test_study_uses_what_the_verbs_return``); measures the method does not offer are left out."""
     two = n.shape[-1] == 2
     cols = {"M": [0], "H": [1], "D": [2] if two else [], "ls": list(range(4 if two else 2, len(est)))}
-    cells = {"M": sg._mean_cell(n), "H": sg._mean_cell(n), "D": sg._mean_cell(n), "ls": sg._mean_cell(n[:, None, :])}
+    mean = core._mean_cell(n)
+    cells = {"M": mean, "H": mean, "D": mean, "ls": core._mean_cell(n[:, None, :])}
     out = {}
     for measure, j in cols.items():
-        if not j or method not in sg.MEASURE_METHODS[measure]:
+        if not j or method not in iv.MEASURE_METHODS[measure]:
             continue
-        sparse = sg._sparse(measure, method, cells[measure])
+        sparse = iv._sparse(measure, method, cells[measure])
         if measure == "D":  # as ``dissimilarity``: also near its value under random allocation
-            sparse = sparse | sg._d_near_random(n)
+            sparse = sparse | iv._d_near_random(n)
         if method == "noncentral":
-            parts = sg._noncentral_mh(n, boot[:, :2], level, sparse)
+            parts = iv._noncentral_mh(n, boot[:, :2], level, sparse)
             parts = {k: v[j] for k, v in parts.items()}
         elif method == "folded_normal":
-            parts = sg._summarise(est[j], boot[:, [3]], level, method=method,
+            parts = iv._summary(est[j], boot[:, [3]], level, method=method,
                                   bias=boot[:, 3].mean(keepdims=True) - est[[3]], sparse=sparse)
         else:
-            parts = sg._summarise(est[j], boot[:, j], level, method=method, bias=jack[j], sparse=sparse)
+            parts = iv._summary(est[j], boot[:, j], level, method=method, bias=jack[j], sparse=sparse)
         out[measure] = parts
     return out
 
@@ -143,10 +145,10 @@ def study_case(units, groups, size, strength, design="dirichlet", *, n_samples=N
     for s in range(n_samples):
         n = rng.multinomial(size, p.ravel()).reshape(units, groups).astype(float)
         est = _stats(n)
-        boot = sg._bootstrap(_stats, n, n_bootstrap, rng)
+        boot = iv._bootstrap(_stats, n, n_bootstrap, rng)
         jack = _jackknife(n)
         present = n.sum(axis=1) > 0
-        for method in sg.METHODS:
+        for method in iv.METHODS:
             for measure, out in intervals(n, est, boot, jack, method).items():
                 cover = (out["ci_low"] <= truths[measure]) & (truths[measure] <= out["ci_high"])
                 miss = out["est"] - truths[measure]
@@ -182,7 +184,7 @@ def coverage_table(cases=CASES, *, seed: int = 100, n_samples: int = N_SAMPLES, 
                          for row in study_case(*case, n_samples=n_samples, n_bootstrap=n_bootstrap, seed=seed + i)])
 
 
-DEFAULTS = {measure: methods[0] for measure, methods in sg.MEASURE_METHODS.items()}  # as the verbs
+DEFAULTS = {measure: methods[0] for measure, methods in iv.MEASURE_METHODS.items()}  # as the verbs
 # Known and documented: D near random allocation under-covers at any cell size (Allen et al. 2015);
 # local scores near their floor of 0 over-cover (the interval is conservative, never too short).
 # These rows are reported but left out of ``thresholds`` (they depend on segregation, not cell size).
@@ -220,8 +222,6 @@ def load_table() -> pd.DataFrame:
     """The study's table as ``tools/coverage_study.py`` last wrote it (``toolkit/data/segregation_coverage.csv``)."""
     with resources.files("toolkit").joinpath("data", "segregation_coverage.csv").open() as f:
         return pd.read_csv(f)
-
-
 
 
 def default_coverage(table: pd.DataFrame | None = None) -> pd.DataFrame:

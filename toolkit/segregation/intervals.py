@@ -1,0 +1,452 @@
+"""Inference for the segregation indices: bootstrap, jackknife, analytic intervals, sparse flags.
+
+Inference resamples the contingency table: each bootstrap replicate is a multinomial draw of the
+N individuals over the cells with the observed cell shares, all replicates drawn as one numpy
+array (in chunks), so no Python loop runs per observation. ``se`` is the standard deviation of
+the replicates. ``method=`` chooses the bias correction and the interval:
+
+- ``"noncentral"`` (default of ``mutual_total``): M_mm = M - (U - 1)(G - 1) / (2N) (Miller-Madow)
+  and the interval that inverts the noncentral chi-square distribution of G = 2 N M
+  (Goebel et al. 2005), analytic (``_noncentral``); H = M / E(group);
+- ``"folded_normal"`` (default of ``dissimilarity``): each unit's share difference replaced by its
+  folded-normal moment estimate, that estimate's remaining bias removed by the bootstrap, and the
+  bootstrap percentile interval moved to it (``_d_folded_counts``);
+- ``"jackknife"`` (default of the local and within verbs): est - jackknife bias, with the bootstrap
+  percentile interval moved to that estimate;
+- ``"percentile_bc"`` (what the R package ``segregation`` does, for every index):
+  est_bc = 2 est - mean(boot), interval = quantiles of 2 est - boot.
+
+The coverage study (``toolkit.segregation.coverage``, run by ``tests/test_segregation_coverage.py``;
+population tables with known values, multinomial samples, 400 samples per case) chose them. In
+the study's sparse rows (200 x 2 with N = 3,000, 7.5 people per cell; 300 x 2 with N = 2,500,
+4.2 per cell) R's procedure covered M 87% and 43% of the time, the jackknife 93% and 88%, the
+noncentral interval 96.5% and 97%; for D R's procedure covered 83.5% and 72%, the folded-normal
+interval 90.5% and 91%. Every interval comes with a ``sparse`` flag (``ls_sparse`` for local
+scores, per unit): True means "fewer people per cell than ``SPARSE_MEAN_CELL[measure][method]``,
+below which the study measured this method's 95% interval to under-cover (or did not measure
+it)", and a report must say so instead of "95%". D under weak segregation (many units whose two
+shares are nearly equal) is not covered by any method at any cell size (see ``dissimilarity``);
+the flag does not catch that case.
+
+Also tried and rejected in that study (``toolkit/data/segregation_coverage.csv`` has the adopted
+ones): BCa (Efron 1987) for M covered 0% in the sparse rows, because M's bias there exceeds two
+standard errors and the bias-correction constant z0 saturates; the studentized bootstrap
+(bootstrap-t with jackknife standard errors) of the jackknife estimate of M covered 0.935 at 7.5
+per cell but 0.845 at 4.2; the Miller-Madow df counted over non-empty cells covered 0.31 at 4.2;
+a beta-binomial empirical-Bayes D (after Rathelot 2012, moment estimate of the dispersion) moved
+its bias by about 0.02 for a 20% change of that dispersion. (Exploratory runs, 200 samples per
+case, not kept in the table.)
+
+References
+----------
+Goebel, B., Dawy, Z., Hagenauer, J., & Mueller, J. C. (2005). An approximation to the distribution
+of finite sample size mutual information estimates. IEEE International Conference on
+Communications (ICC 2005), vol. 2.
+Allen, R., Burgess, S., Davidson, R., & Windmeijer, F. (2015). More reliable inference for the
+dissimilarity index of segregation. Econometrics Journal, 18(1), 40-66.
+Efron, B. (1987). Better bootstrap confidence intervals. Journal of the American Statistical
+Association, 82(397), 171-185.
+Rathelot, R. (2012). Measuring segregation when units are small: a parametric approach. Journal
+of Business & Economic Statistics, 30(4), 546-553.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Literal, get_args
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from toolkit import inference
+
+from toolkit.segregation._core import (_integer_counts, _entropy_of, _xlogx_sum, _eg_counts, _mh_counts, _mh_within,
+                                       _d_counts, _ls_counts)
+
+__all__ = ["RESAMPLE", "Method", "METHODS", "WITHIN_METHODS", "MEASURE_METHODS", "SPARSE_MEAN_CELL", "NEAR_RANDOM_D"]
+
+
+_CHUNK_CELLS = 5_000_000  # replicate x cell values held in memory at once
+
+
+_CHUNK_WEIGHTS = 1_000_000  # unit draw counts per chunk: ~8 MB stays in cache (2x faster than 40 MB)
+
+
+RESAMPLE = ("cells", "units")
+
+
+Method = Literal["noncentral", "folded_normal", "jackknife", "percentile_bc"]  # see _summary, _noncentral
+
+
+METHODS = get_args(Method)
+
+
+WITHIN_METHODS = ("jackknife", "percentile_bc")  # mutual_within: per stratum M, p, H, ent_ratio
+
+
+# the methods each measure offers, its default first (chosen by tests/test_segregation_coverage.py)
+MEASURE_METHODS = {"M": ("noncentral", "jackknife", "percentile_bc"),
+                   "H": ("noncentral", "jackknife", "percentile_bc"),
+                   "D": ("folded_normal", "percentile_bc", "jackknife"),
+                   "ls": ("jackknife", "percentile_bc")}
+
+
+# People per cell below which a method's 95% interval was measured (or, below the study's smallest
+# mean cell of 3, not measured) to leave 0.92-0.98 in toolkit.segregation_coverage, by measure
+# and method: N / (units x groups) for M, H and D; n_u / groups for a local score. ``inf``: the
+# method under-covered even in the densest case of the study. ``tools/coverage_study.py``
+# regenerates the study's table; a test checks these values against it.
+SPARSE_MEAN_CELL = {
+    "M": {"noncentral": 4.1, "jackknife": 7.5, "percentile_bc": 12.0},
+    "H": {"noncentral": 4.1, "jackknife": 7.5, "percentile_bc": 12.0},
+    "D": {"folded_normal": 4.1, "percentile_bc": 10.0, "jackknife": 100.0},
+    "ls": {"jackknife": 20.0, "percentile_bc": math.inf},
+}
+
+
+#: D is also flagged when its plug-in value is below this multiple of its expectation under random
+#: allocation of the same margins (``_d_random_expected``): there the study measured every method
+#: to under-cover (weak segregation, true D 0.175, plug-in to random ratio about 1.25, coverage 0.82
+#: at best), while every other two-group case of the grid has a ratio of 1.66 or more.
+NEAR_RANDOM_D = 1.5
+
+
+def _mh_unit_weights(n: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """M and H of resampled tables given as unit draw counts ``w`` (B, U) of the table ``n`` (U, G).
+
+    A units bootstrap repeats whole rows, so the per-unit terms of ``_m_counts`` are fixed:
+    with f(x) = x log x and c_u = sum_g f(n_ug) - f(n_u), replicate b has
+    M_b = [sum_u w_bu c_u - sum_g f(n_bg) + f(N_b)] / N_b, n_bg = sum_u w_bu n_ug, which is
+    ``_mh_counts(n[idx])`` for any draw idx with those counts, in O(B U G) without building the
+    resampled tables.
+    """
+    n = np.asarray(n, dtype=float)
+    c = _xlogx_sum(n, -1) - _xlogx_sum(n.sum(axis=-1), ())
+    w = w.astype(float)
+    groups = w @ n
+    total = groups.sum(axis=-1)
+    safe = np.where(total > 0, total, 1.0)
+    m = np.maximum((w @ c - _xlogx_sum(groups, -1) + total * np.log(safe)) / safe, 0.0)
+    e = _entropy_of(groups / safe[:, None])
+    h = np.divide(m, e, out=np.zeros_like(m), where=e > 0)
+    return np.stack([m, h], axis=-1)
+
+
+# inference
+def _bootstrap(stat: Callable[[np.ndarray], np.ndarray], table: np.ndarray, n_bootstrap: int,
+               rng: np.random.Generator, resample: str = "cells") -> np.ndarray:
+    """Replicates of ``stat`` on resampled tables, vectorized over replicates.
+
+    ``resample="cells"``: multinomial draws of the N individuals over the cells with the observed
+    cell shares (as the R package ``segregation``). ``"units"``: the rows (units) of a
+    units x groups table drawn with replacement (as PySAL's ``null_approach="bootstrap"``).
+    """
+    if resample == "units":
+        if table.ndim != 2:
+            raise ValueError("resample='units' needs a plain units x groups table (no within=)")
+        units = table.shape[0]
+        weighted = _UNIT_WEIGHTED.get(stat)
+        chunk = max(1, (_CHUNK_CELLS // max(1, table.size)) if weighted is None else _CHUNK_WEIGHTS // units)
+        out = []
+        for start in range(0, n_bootstrap, chunk):
+            size = min(chunk, n_bootstrap - start)
+            idx = rng.integers(0, units, size=(size, units))
+            if weighted is None:
+                out.append(stat(table[idx]))
+            else:  # the same draws, as counts per unit
+                flat = (idx + units * np.arange(size)[:, None]).ravel()
+                out.append(weighted(table, np.bincount(flat, minlength=size * units).reshape(size, units)))
+        return np.concatenate(out, axis=0)
+    counts = _integer_counts(table)
+    n = int(counts.sum())
+    p = (counts / n).ravel()
+    chunk = max(1, _CHUNK_CELLS // max(1, p.size))
+    out = []
+    for start in range(0, n_bootstrap, chunk):
+        size = min(chunk, n_bootstrap - start)
+        draws = rng.multinomial(n, p, size=size).reshape((size, *table.shape)).astype(float)
+        out.append(stat(draws))
+    return np.concatenate(out, axis=0)
+
+
+_UNIT_WEIGHTED = {_mh_counts: _mh_unit_weights}  # stats with a closed form for a units bootstrap
+
+
+def _ls_leave_one_out(n: np.ndarray) -> np.ndarray:
+    """Mean over the N individuals of the local scores (U,) with that individual left out.
+
+    With c_ug = n_ug / n_u and log p'_g(h) = log((n_g - [g = h]) / (N - 1)) after removing a
+    person of group h: other units keep c, so ls_u = sum_g c_ug log c_ug - sum_g c_ug log p'_g(h);
+    the person's own unit u has c'_ug(h) = (n_ug - [g = h]) / (n_u - 1). The mean weights the
+    first by n_h - n_uh and the second by n_uh, in O(U G^2).
+    """
+    big_n, nu, ng = n.sum(), n.sum(axis=1), n.sum(axis=0)
+    eye = np.eye(n.shape[1])
+    log_p = np.log(np.maximum(ng[None, :] - eye, 0) / (big_n - 1), out=np.zeros((n.shape[1],) * 2),
+                   where=(ng[None, :] - eye) > 0)  # [h, g]
+    c = n / np.where(nu > 0, nu, 1)[:, None]
+    own = _xlogx_sum(c, -1)
+    other = own[:, None] - c @ log_p.T  # [u, h]: a person of group h left another unit
+    left = np.maximum(n[:, None, :] - eye[None], 0)  # [u, h, g]: the person left unit u
+    size = np.maximum(nu - 1, 1)[:, None, None]
+    cl = left / size
+    self_ = _xlogx_sum(cl, -1) - (cl * log_p[None]).sum(axis=-1)
+    return ((ng[None, :] - n) * other + n * self_).sum(axis=1) / big_n
+
+
+def _mh_leave_one_out(n: np.ndarray) -> np.ndarray:
+    """Mean over the N individuals of (M, H) with that individual left out, for a table n (U, G).
+
+    With f(x) = x log x, S_c = sum f(n_ug), S_u = sum f(n_u), S_g = sum f(n_g), leaving out one
+    person of cell (u, g) gives M_-ug = [S_c - f(n_ug) + f(n_ug - 1) - (S_u - f(n_u) + f(n_u - 1))
+    - (S_g - f(n_g) + f(n_g - 1)) + f(N - 1)] / (N - 1) and E_-g = log(N - 1) - (S_g - f(n_g) +
+    f(n_g - 1)) / (N - 1), so the mean sum_ug n_ug (M_-ug, M_-ug / E_-g) / N costs O(U G).
+    """
+    def f(x):
+        return _xlogx_sum(np.maximum(x, 0), ())
+    big_n, nu, ng = n.sum(), n.sum(axis=1), n.sum(axis=0)
+    s_c, s_u, s_g = f(n).sum(), f(nu).sum(), f(ng).sum()
+    groups = s_g - f(ng) + f(ng - 1)
+    m = (s_c - f(n) + f(n - 1) - (s_u - f(nu) + f(nu - 1))[:, None] - groups[None, :] + f(big_n - 1)) / (big_n - 1)
+    m = np.maximum(m, 0.0)
+    e = np.log(big_n - 1) - groups / (big_n - 1) if big_n > 1 else np.zeros_like(groups)
+    h = np.divide(m, e[None, :], out=np.zeros_like(m), where=e[None, :] > 1e-15)
+    return np.array([(n * m).sum(), (n * h).sum()]) / big_n
+
+
+def _jackknife(stat: Callable[[np.ndarray], np.ndarray], table: np.ndarray, resample: str = "cells") -> np.ndarray:
+    """Jackknife bias of ``stat`` at ``table``: (n - 1) * (mean of the leave-one-out values - stat(table)).
+
+    ``resample="cells"`` leaves out one individual at a time (n = N; a cell's leave-one-out table
+    stands for each of its n_c members, so the mean weights it by n_c, and only non-empty cells are
+    evaluated); ``"units"`` leaves out one unit (row) at a time (n = number of non-empty units).
+    The tables are evaluated in chunks as one array, by the same ``stat`` as the estimate, except
+    for M and H and the local scores, whose leave-one-out values have closed forms
+    (``_mh_leave_one_out``, ``_ls_leave_one_out``; with units, ``_mh_unit_weights`` on weights with
+    the unit's weight set to 0), O(U G^2) instead of O((U G)^2).
+    """
+    closed = {_mh_counts: _mh_leave_one_out, _ls_counts: _ls_leave_one_out}.get(stat)
+    if resample == "cells" and closed is not None and table.ndim == 2:
+        counts = _integer_counts(table)
+        n = counts.sum()
+        return (n - 1) * (closed(counts.astype(float)) - stat(table))
+    weighted = _UNIT_WEIGHTED.get(stat) if resample == "units" else None
+    flat, g = table.astype(float).ravel(), table.shape[-1]
+    if resample == "units":
+        weights = (table.sum(axis=-1) > 0).astype(float).ravel()  # one per non-empty unit
+    else:
+        weights = _integer_counts(table).ravel().astype(float)  # one per person
+    where = np.flatnonzero(weights)
+    chunk = max(1, _CHUNK_CELLS // max(1, table.size))
+    sums = 0.0
+    for start in range(0, len(where), chunk):
+        part = where[start:start + chunk]
+        rows = np.arange(len(part))[:, None]
+        if weighted is not None:
+            w = np.ones((len(part), table.shape[0]))
+            w[rows[:, 0], part] = 0
+            sums = sums + np.tensordot(weights[part], weighted(table, w), axes=(0, 0))
+            continue
+        loo = np.tile(flat, (len(part), 1))
+        if resample == "units":
+            loo[rows, part[:, None] * g + np.arange(g)] = 0  # the unit's row emptied
+        else:
+            loo[rows[:, 0], part] -= 1  # one person fewer in the cell
+        values = stat(loo.reshape(len(part), *table.shape))
+        sums = sums + np.tensordot(weights[part], values, axes=(0, 0))
+    n = weights.sum()
+    return (n - 1) * (sums / n - stat(table))
+
+
+#: the interval of ``inference.summarise`` behind each method (``"noncentral"`` is ``_noncentral``'s)
+_INTERVAL = {"percentile_bc": "reflected", "jackknife": "percentile", "folded_normal": "percentile"}
+
+
+def _summary(est: np.ndarray, boot: np.ndarray | None, ci: float, *, method: str = "percentile_bc",
+             bias: np.ndarray | None = None, sparse: np.ndarray | bool | None = None) -> dict[str, np.ndarray]:
+    """``inference.summarise`` of an index with ``method``'s bias correction and interval, and its ``sparse`` flag.
+
+    - ``"percentile_bc"`` (the R package ``segregation``, ``bootstrap_summary``): bias = mean(b) -
+      est, est_bc = est - bias, interval [2 est - q_(1-alpha)(b), 2 est - q_alpha(b)] (the
+      reflected interval; Allen et al. 2015 use the same bias correction for D).
+    - ``"jackknife"`` and ``"folded_normal"``: ``bias`` is given (the jackknife bias, Quenouille
+      1956, Efron & Stein 1981; for ``"folded_normal"`` see ``_d_folded_counts``),
+      est_c = est - bias, and the interval is the bootstrap percentile interval moved to est_c.
+      The reflected interval of ``"percentile_bc"`` turns a right skew (local scores near 0) into
+      a left one; this one does not.
+
+    ``sparse`` (broadcast to the shape of ``est``) is passed through: the callers set it where
+    the mean count per cell is below ``SPARSE_MEAN_CELL`` of the measure and method.
+    """
+    out = inference.summarise(est, boot, ci, interval=_INTERVAL[method], bias_correct=True,
+                              bias=None if method == "percentile_bc" else bias)
+    if boot is not None and sparse is not None:
+        out["sparse"] = np.broadcast_to(sparse, np.shape(est)).copy()
+    return out
+
+
+def _independence_df(n: np.ndarray) -> np.ndarray:
+    """Degrees of freedom (U - 1)(G - 1) of count arrays (..., U, G), counting non-empty units and groups."""
+    units = (n.sum(axis=-1) > 0).sum(axis=-1)
+    groups = (n.sum(axis=-2) > 0).sum(axis=-1)
+    return (np.maximum(units - 1, 0) * np.maximum(groups - 1, 0)).astype(float)
+
+
+def _noncentral(m: np.ndarray, total: np.ndarray, df: np.ndarray, ci: float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Miller-Madow estimate of M (nats) and the interval that inverts the noncentral chi-square of G.
+
+    G = 2 N M_hat (the likelihood-ratio statistic of independence) is approximately noncentral
+    chi-square with df = (U - 1)(G - 1) and noncentrality lambda = 2 N M (Goebel et al. 2005).
+    The estimate is (G - df) / (2N), truncated at 0: plug-in M minus its first-order bias
+    (U - 1)(G - 1) / (2N) (Miller 1955). The interval is [lambda_lo, lambda_hi] / (2N), where
+    lambda_lo and lambda_hi solve F(G; df, lambda) = 1 - alpha and = alpha (F the noncentral
+    chi-square distribution function, alpha = (1 - ci) / 2; ``scipy.special.chndtrinc``), or 0
+    where even lambda = 0 leaves G below that quantile: the test inversion of Steiger & Lind's
+    RMSEA interval (Steiger 1990). With df = 0 (one unit or one group) M is 0 and so is the
+    interval.
+
+    Examples
+    --------
+    >>> est, lo, hi = _noncentral(np.array([0.05]), np.array([200.0]), np.array([1.0]), 0.95)
+    >>> [round(float(v[0]), 4) for v in (est, lo, hi)]  # G = 20, df = 1
+    [0.0475, 0.0158, 0.1034]
+    """
+    g = 2 * total * m
+    alpha = (1 - ci) / 2
+    safe = np.maximum(df, 1.0)
+    at_zero = special.chndtr(g, safe, 0.0)  # F(G; df, 0)
+    lo = np.where(at_zero > 1 - alpha, special.chndtrinc(g, safe, np.full_like(g, 1 - alpha)), 0.0)
+    hi = np.where(at_zero > alpha, special.chndtrinc(g, safe, np.full_like(g, alpha)), 0.0)
+    scale = 2 * np.where(total > 0, total, 1.0)
+    return tuple(np.where(df > 0, v / scale, 0.0) for v in (np.maximum(g - df, 0.0), lo, hi))
+
+
+def _noncentral_mh(table: np.ndarray, boot: np.ndarray | None, ci: float, sparse: np.ndarray) -> dict[str, np.ndarray]:
+    """``_noncentral`` for M and H = M / E(group) of a table (U, G) or strata (W, U, G) (M within
+    strata: G = sum_w 2 N_w M_w, noncentral chi-square with df = sum_w (U_w - 1)(G_w - 1)).
+    ``se`` is the standard deviation of the bootstrap replicates ``boot`` (of M and H), as for
+    every method; ``bias`` is the plug-in estimate minus the Miller-Madow one."""
+    whole = table.reshape(-1, table.shape[-1]) if table.ndim == 3 else table
+    plug = _mh_counts(table) if table.ndim == 2 else _mh_within(table)
+    if boot is None:
+        return {"est": plug}
+    df = np.atleast_1d(_independence_df(table)).sum()
+    e = _eg_counts(whole)
+    m = _noncentral(np.array([plug[0]]), np.array([whole.sum()]), np.array([df]), ci)
+    values = {key: np.array([v[0], v[0] / e if e > 0 else 0.0]) for key, v in zip(("est", "ci_low", "ci_high"), m)}
+    return {"est": values["est"], "se": boot.std(axis=0, ddof=1), "ci_low": values["ci_low"],
+            "ci_high": values["ci_high"], "bias": plug - values["est"],
+            "sparse": np.broadcast_to(sparse, (2,)).copy()}
+
+
+def _fold_grid() -> tuple[np.ndarray, np.ndarray]:
+    """r and h(r) = E|Z + r| for Z standard normal, r in [0, 10]: h(r) = sqrt(2/pi) exp(-r^2/2) + r erf(r / sqrt 2)."""
+    r = np.linspace(0.0, 10.0, 4001)
+    return r, math.sqrt(2 / math.pi) * np.exp(-r * r / 2) + r * special.erf(r / math.sqrt(2))
+
+
+_FOLD_R, _FOLD_H = _fold_grid()
+
+
+def _d_folded_counts(n: np.ndarray) -> np.ndarray:
+    """D with each unit's |share difference| replaced by its folded-normal moment estimate, arrays (..., U, 2).
+
+    For unit u, x_u = n_ua / N_a - n_ub / N_b has mean mu_u and, given the group totals, variance
+    s_u^2 = a_u (1 - a_u) / N_a + b_u (1 - b_u) / N_b (a_u, b_u the observed shares). If x_u is
+    normal, E|x_u| = s_u h(|mu_u| / s_u) with h(r) = sqrt(2/pi) exp(-r^2/2) + r erf(r / sqrt 2),
+    which exceeds |mu_u|: the upward bias of D (Mazza & Punzo 2015 prove it is never negative).
+    The moment estimate solves s_u h(m_u / s_u) = |x_u| for m_u (0 where |x_u| < s_u sqrt(2/pi),
+    a difference no larger than noise; ``np.interp`` on a grid of h), and D_f = 1/2 sum_u m_u. It
+    is the fixed point of iterating the bootstrap bias correction under that normal
+    approximation; ``dissimilarity(method="folded_normal")`` removes its remaining bias with the
+    bootstrap (Allen et al. 2015's correction applied to D_f).
+
+    Examples
+    --------
+    >>> n = np.array([[30.0, 10.0], [10.0, 50.0], [4.0, 6.0], [3.0, 2.0]])
+    >>> round(float(_d_counts(n)), 4), round(float(_d_folded_counts(n)), 4)  # the small units count less
+    (0.5257, 0.5133)
+    """
+    col = n.sum(axis=-2, keepdims=True)
+    col = np.where(col > 0, col, 1.0)
+    share = n / col
+    x = np.abs(share[..., 0] - share[..., 1])
+    sd = np.sqrt((share * (1 - share) / col).sum(axis=-1))
+    y = np.divide(x, sd, out=np.zeros_like(x), where=sd > 0)
+    r = np.where(y >= _FOLD_H[-1], y, np.interp(y, _FOLD_H, _FOLD_R))
+    return 0.5 * np.where(sd > 0, sd * r, x).sum(axis=-1)
+
+
+def _check_inference(n_bootstrap: int, ci: float, method: str = "jackknife", resample: str = "cells",
+                     allowed: Sequence[str] = METHODS, verb: str = "") -> None:
+    """Validate the inference options on every call, whatever ``se`` says; ``method`` one of
+    ``allowed`` (the verb's methods, ``MEASURE_METHODS``; see ``_summary`` and ``_noncentral``),
+    ``resample`` one of ``RESAMPLE`` (see ``_bootstrap``).
+
+    The defaults are the methods whose coverage ``tests/test_segregation_coverage.py`` measured
+    closest to nominal: ``"noncentral"`` for M and H, ``"folded_normal"`` for D, ``"jackknife"``
+    for local scores; ``"percentile_bc"`` is what the R package ``segregation`` does (kept to
+    reproduce its numbers). ``"noncentral"`` models people sampled independently (multinomial),
+    so it does not combine with ``resample="units"``.
+    """
+    where = f" for {verb}" if verb else ""
+    if method not in allowed:
+        raise ValueError(f"method must be one of {list(allowed)}{where}, got {method!r}")
+    if resample not in RESAMPLE:
+        raise ValueError(f"resample must be one of {list(RESAMPLE)}, got {resample!r}")
+    if method == "noncentral" and resample == "units":
+        raise ValueError("method='noncentral' is analytic for people sampled independently and does not "
+                         "resample units; with resample='units' use method='jackknife' or 'percentile_bc'")
+    if int(n_bootstrap) < 2:
+        raise ValueError(f"n_bootstrap must be at least 2, got {n_bootstrap}")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1, got {ci}")
+
+
+def _sparse(measure: str, method: str, mean_cell: np.ndarray) -> np.ndarray:
+    """The ``sparse`` flag: fewer people per cell than ``SPARSE_MEAN_CELL[measure][method]``."""
+    return np.asarray(mean_cell < SPARSE_MEAN_CELL[measure][method])
+
+
+def _d_random_expected(n: np.ndarray) -> np.ndarray:
+    """E[D] under random allocation of count tables ``n`` (..., U, 2), by the normal approximation.
+
+    Each unit's first-group count is Binomial(n_u, P), P = N_1 / N; the unit's term
+    x_u = n_u1 / N_1 - n_u2 / N_2 then has mean 0 and sd_u = sqrt(n_u P (1 - P)) (1/N_1 + 1/N_2),
+    and E|x_u| = sqrt(2 / pi) sd_u, so E[D] = 1/2 sum_u sqrt(2 / pi) sd_u (Carrington & Troske
+    1997 give the same baseline by simulation: ``dissimilarity_expected``).
+
+    >>> n = np.array([[50.0, 50.0], [50.0, 50.0]])
+    >>> round(float(_d_random_expected(n)), 4)  # 2 x 0.5 x sqrt(2/pi) x 5 x (2/100)
+    0.0798
+    """
+    n = np.asarray(n, dtype=float)
+    tot = n.sum(axis=-2)
+    total = tot.sum(axis=-1)
+    p = np.divide(tot[..., 0], total, out=np.zeros_like(total), where=total > 0)
+    inv = np.divide(1.0, tot, out=np.zeros_like(tot), where=tot > 0).sum(axis=-1)
+    sd = np.sqrt(n.sum(axis=-1) * (p * (1 - p))[..., None]) * inv[..., None]
+    return 0.5 * math.sqrt(2 / math.pi) * sd.sum(axis=-1)
+
+
+def _d_near_random(n: np.ndarray) -> np.ndarray:
+    """True where the plug-in D of ``n`` (..., U, 2) is below ``NEAR_RANDOM_D`` x its expectation
+    under random allocation: weak segregation, where no interval method covered in the study."""
+    return np.asarray(_d_counts(n) < NEAR_RANDOM_D * _d_random_expected(n))
+
+
+def _summarise_columns(frame: pd.DataFrame, boot: np.ndarray, ci: float) -> pd.DataFrame:
+    """``_summary`` column by column over the replicates where the row exists (a unit can drop
+    out of a replicate that draws none of its people), as R's merge of replicate rows does."""
+    out = {k: np.full(len(frame), np.nan) for k in ("est", "se", "ci_low", "ci_high", "bias")}
+    est = frame["est"].to_numpy(float)
+    for j in range(len(frame)):
+        ok = np.isfinite(boot[:, j])
+        if ok.sum() < 2:
+            continue
+        parts = _summary(est[j:j + 1], boot[ok, j:j + 1], ci)
+        for k in out:
+            out[k][j] = parts[k][0]
+    return frame.assign(**out)
