@@ -10,7 +10,7 @@ import matplotlib.pyplot
 import pandas as pd
 import pytest
 
-from toolkit import dataset, evidence, i18n, present
+from toolkit import dataset, evidence, i18n, present, schema
 
 matplotlib.use("Agg")
 
@@ -215,7 +215,8 @@ def test_appendix_c_table_never_repeats_the_audited_recruiter_counts(screened):
     cases = pd.DataFrame({"case_number": ["A", "B"], "employer_name": ["Pine Co", "Crab Inc"],
                           "employer_state": ["MD", "MD"], "soc_code": ["37-3011", "51-3022"],
                           "soc_title": ["Landscaping", "Meat trimmers"], "workers_certified": [20, 30],
-                          "is_duplicate": [False, False]})
+                          "is_duplicate": [False, False], "fiscal_year": 2021})
+    cases = schema.conform(cases, schema.CASE_COLUMNS, name="cases")  # the DOL employer profiles need every column
     rec = pd.DataFrame({"case_number": ["A", "B"], "recruiter_name": ["Agencia X", "Rec Y"],
                         "recruiter_city": ["Monterrey", "Antigua"], "recruiter_province": ["NL", None],
                         "recruiter_country": ["MEXICO", "GUATEMALA"]})

@@ -64,7 +64,7 @@ def test_html_is_self_contained_with_banner_and_provenance(rendered):
     text = visible_text(rendered["en"][0])
     assert "toolkit/synth.py" in text and "toolkit/data/cps11_women_share_by_soc.csv" in text
     assert re.search(r"\b[0-9a-f]{64}\b", text)
-    assert "Counts of people from worker records below 10 are hidden" in text
+    assert "Counts of people from worker records below 10 (1 to 9 people) are hidden" in text
     # the exact command that reproduces the report
     assert "h2gender report --program all --fy 2019 --lang en --data synthetic --k 10 --seed 2019" in text
 

@@ -174,7 +174,7 @@ def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None) ->
     years = req.benchmark_years
     bench = occupation_shares.women_share_by_soc(years[max(years)])
     bench_cases = (bench if len(set(years.values())) == 1 else
-                   occupation_shares.benchmark_for_years(req.fiscal_years, year=req.benchmark_year))
+                   occupation_shares.benchmark_for_years(years))
     ev.soc_titles = _english_titles(bench, data.cases)
     published = _published_share(req.programs, req.fiscal_years)  # one lookup: findings and claims
     workers = data.workers
@@ -240,7 +240,9 @@ def _methods(ev: Evidence, req: Request, *, published=None) -> tuple:
         out.append(("methods_expected_only", {}))
     if "theil_h" in measures:
         method = inspect.signature(segregation.mutual_total).parameters["method"].default
-        out.append(("methods_segregation_workers", {"interval": ("t", f"interval_method_{method}", {})}))
+        switch = min(segregation.SPARSE_MEAN_CELL[m]["jackknife"] for m in ("M", "H"))
+        out.append(("methods_segregation_workers",
+                    {"interval": ("t", f"interval_method_{method}", {"switch": ("num", switch, 1)})}))
     if "impact_ratio" in measures:
         out.append(("methods_selection", {}))
     if "unexplained_wage_gap" in measures:
@@ -517,11 +519,13 @@ def _dol_position_tables(ev: Evidence, cases, bench, *, prefix: str) -> tuple[pd
 def _benchmark_basis(bench: pd.DataFrame) -> pd.DataFrame:
     """Per SOC code, where its share comes from: "" for the occupation's own published CPS line in
     every benchmark year, else the line(s) it is borrowed from (BLS suppressed the occupation's
-    line, or lists it only within a wider group), "CPS title (year)" joined by "; "."""
+    line, or lists it only within a wider group), each "CPS title | Census code(s) | year", joined
+    by " || " (``present`` words it: the BLS title in English, the line's codes in Spanish)."""
     own = (bench["match_level"] == "detailed") & ~bench["suppressed"].fillna(False).astype(bool)
     borrowed = bench[~own.to_numpy()].assign(
-        line=lambda d: d["cps_title"].fillna(d["match_level"]).astype(str) + " (CPS " + d["year"].astype(str) + ")")
-    lines = borrowed.groupby("soc_code")["line"].agg(lambda x: "; ".join(dict.fromkeys(x)))
+        line=lambda d: d["cps_title"].fillna(d["match_level"]).astype(str) + " | "
+        + d["census_code"].fillna("").astype(str) + " | " + d["year"].astype(str))
+    lines = borrowed.groupby("soc_code")["line"].agg(lambda x: " || ".join(dict.fromkeys(x)))
     codes = pd.Series(bench["soc_code"].unique(), name="soc_code")
     return pd.DataFrame({"soc_code": codes, "benchmark_basis": codes.map(lines).fillna("").to_numpy()})
 

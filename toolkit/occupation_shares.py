@@ -39,7 +39,7 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -757,18 +757,23 @@ def benchmark_year_for(fiscal_year: int, *, years: Iterable[int] = CPS_YEARS) ->
     return min(same, key=lambda y: (abs(y - int(fiscal_year)), -y))
 
 
-def benchmark_for_years(fiscal_years: Iterable[int], *, year: int | None = None) -> pd.DataFrame:
+def benchmark_for_years(fiscal_years: Iterable[int] | Mapping[int, int], *, year: int | None = None) -> pd.DataFrame:
     """The shipped benchmark for each fiscal year: ``women_share_by_soc(benchmark_year_for(fy))``
-    (or of ``year`` for every fiscal year when given), with ``fiscal_year`` and ``benchmark_year``
-    columns, so that ``analysis.expected_counts`` joins each case to the shares of its own year.
+    (or of ``year`` for every fiscal year when given, or of the CPS year a mapping fiscal year ->
+    CPS year gives, as ``dataset.Request.benchmark_years``), with ``fiscal_year`` and
+    ``benchmark_year`` columns, so that ``analysis.expected_counts`` joins each case to the shares
+    of its own year.
 
     >>> b = benchmark_for_years([2014, 2022])
     >>> b.groupby("fiscal_year")["benchmark_year"].first().to_dict()
     {2014: 2019, 2022: 2022}
+    >>> sorted(benchmark_for_years({2014: 2022})["benchmark_year"].unique())
+    [2022]
     """
+    chosen = dict(fiscal_years) if isinstance(fiscal_years, Mapping) else {}
     parts = []
     for fy in sorted({int(f) for f in fiscal_years}):
-        by = int(year) if year is not None else benchmark_year_for(fy)
+        by = int(year) if year is not None else chosen.get(fy) or benchmark_year_for(fy)
         parts.append(women_share_by_soc(by).assign(fiscal_year=fy, benchmark_year=by))
     out = pd.concat(parts, ignore_index=True)
     out.attrs = {"source_file": f"toolkit/data/{SHIPPED_TABLE}"}

@@ -110,7 +110,11 @@ def _cell(kind: str, value, lang: str, occ_name, *, hidden: bool = False) -> str
     if kind == "country":
         return i18n.country_name(str(value), lang)
     if kind == "basis":  # where a benchmark share comes from (evidence._benchmark_basis)
-        return i18n.t("basis_detailed", lang) if not value else i18n.t("basis_borrowed", lang, line=value)
+        if not value:
+            return i18n.t("basis_detailed", lang)
+        lines = [part.split(" | ") for part in str(value).split(" || ") if part.count(" | ") == 2]
+        return i18n.t("basis_borrowed", lang, line="; ".join(
+            i18n.t("basis_line", lang, title=title, codes=codes or "—", year=year) for title, codes, year in lines))
     if kind == "pct":
         return i18n.fmt_percent(value, lang)
     if kind == "num3":

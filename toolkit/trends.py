@@ -2,9 +2,11 @@
 
 DOL files record no sex, so every trend here is *expected from benchmarks* (``toolkit.claims``):
 certified positions by occupation x women's share of the occupation in the US workforce (BLS CPS
-Table 11, one benchmark year for all fiscal years, so a change over time comes from the H-2 job
-mix, never from the benchmark). Each year carries its release coverage (``toolkit.coverage``):
-a partial year (Q1-Q3 release) is marked ``partial`` and its counts are not a year's counts.
+Table 11: one benchmark table for every year, or a table with a ``fiscal_year`` column giving each
+year the CPS year of its occupation classification, ``occupation_shares.benchmark_for_years``;
+with one table a change over time comes from the H-2 job mix only). Each year carries its release
+coverage (``toolkit.coverage``): a partial year (Q1-Q3 release) is marked ``partial`` and its
+counts are not a year's counts.
 
 Functions (all pure, on canonical case tables and the benchmark table):
 
