@@ -100,7 +100,7 @@ def main() -> int:
     app = applicants(500, 400, 2)
     ours, t_ours, m_ours = measure(dz.screen_entities, app, "recruiter", measure="impact_ratio")
     ref, t_ref, m_ref = measure(fisher_loop, app)
-    assert np.allclose(ours.set_index("recruiter")["p_value"].sort_index(), ref.sort_index())
+    assert np.allclose(ours.table.set_index("recruiter")["p_value"].sort_index(), ref.sort_index())
     print(row("scipy fisher_exact loop, 500 entities (baseline)", t_ref, m_ref))
     print(row("toolkit screen_entities(measure='impact_ratio')", t_ours, m_ours, t_ref))
 

@@ -34,15 +34,16 @@ ROOT = Path(__file__).resolve().parents[1]
 BASELINE_COMMIT = "2467758"
 
 
-def _baseline():
+def _baseline(commit: str = BASELINE_COMMIT):
+    """``toolkit/language.py`` of ``commit`` as a module (None without git)."""
     try:
-        src = subprocess.run(["git", "show", f"{BASELINE_COMMIT}:toolkit/language.py"], cwd=ROOT, check=True,
+        src = subprocess.run(["git", "show", f"{commit}:toolkit/language.py"], cwd=ROOT, check=True,
                              capture_output=True, text=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    path = Path(tempfile.mkdtemp()) / "language_before_issue_15.py"
+    path = Path(tempfile.mkdtemp()) / f"language_at_{commit}.py"
     path.write_text(src, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("language_before_issue_15", path)
+    spec = importlib.util.spec_from_file_location(f"language_at_{commit}", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclass looks itself up there
     spec.loader.exec_module(module)
@@ -50,7 +51,7 @@ def _baseline():
 
 
 def main() -> int:
-    from toolkit import language, synth
+    from toolkit import language, preference, synth
 
     cases = synth.generate(seed=3).cases
     orders = (cases["job_title"].astype("string").fillna("") + " " +
@@ -64,7 +65,8 @@ def main() -> int:
         if old is not None:
             _, base, peak = measure(old.detect_sex_preference, texts)
             print(row(f"before issue 15: {name}", base, peak) + f"  {len(texts) / base:,.0f} texts/s")
-        language._detect_cached.cache_clear()
+        preference._REF_CACHE.clear()
+        preference._features.cache_clear()
         _, sec, peak = measure(language.detect_sex_preference, texts)
         print(row(f"issue 15 rules: {name}", sec, peak, base) + f"  {len(texts) / sec:,.0f} texts/s")
     _, sec, peak = measure(language.sex_coded_requirements, posts)

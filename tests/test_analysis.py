@@ -18,11 +18,14 @@ def bench():
 
 
 def test_worker_counts_match_admitted_rows(data):
-    wc = analysis.worker_counts(data.workers, ["program"])
+    counted = analysis.worker_counts(data.workers, ["program"])
+    wc = counted.table
     adm = data.workers[data.workers["stage"] == "admitted"]
     assert wc["n"].sum() == len(adm)
     assert wc.set_index(["program", "sex"]).loc[("H-2A", "F"), "n"] == ((adm.program == "H-2A") & (adm.sex == "F")).sum()
     assert schema.is_synthetic(wc)
+    acc = counted.accounting
+    assert acc["rows"] == len(adm) and acc["counted"] + acc["sex_missing_or_other"] == acc["rows"]
     with pytest.raises(ValueError, match="stage must be one of"):
         analysis.worker_counts(data.workers, ["program"], stage="hired")
 
@@ -31,11 +34,12 @@ def test_expected_counts_hand_case(bench):
     cases = schema.conform(pd.DataFrame({
         "program": ["H-2A", "H-2A", "H-2B", "H-2B"], "soc_code": ["45-2092", "45-2092", "37-2012", "99-9999"],
         "workers_certified": [100, 50, 20, 7], "is_duplicate": [False, True, False, False]}), schema.CASE_COLUMNS)
-    out = analysis.expected_counts(cases, bench)
+    counted = analysis.expected_counts(cases, bench)
+    out = counted.table
     share = bench.set_index("soc_code").loc["45-2092", "women_share"]
     f = out[(out.soc_code == "45-2092") & (out.sex == "F")]["n"].iloc[0]
     assert f == pytest.approx(100 * share)  # the duplicate (sub) case is not counted
-    acc = out.attrs["accounting"]
+    acc = counted.accounting
     assert acc["positions_without_benchmark"] == 7 and acc["soc_without_benchmark"] == ["99-9999"]
     assert acc["duplicates_excluded"] == 1
 
@@ -45,8 +49,8 @@ def test_expected_counts_keep_cases_without_soc(bench):
     cases = schema.conform(pd.DataFrame({
         "program": ["H-2A"] * 4, "soc_code": ["45-2092", None, None, "99-9999"],
         "workers_certified": [100, 30, 12, 7], "is_duplicate": [False, False, True, False]}), schema.CASE_COLUMNS)
-    out = analysis.expected_counts(cases, bench)
-    acc = out.attrs["accounting"]
+    counted = analysis.expected_counts(cases, bench)
+    out, acc = counted.table, counted.accounting
     assert acc["positions"] == 137, "every certified position (the duplicate excluded) is in the table"
     assert acc["positions_without_soc"] == 30 and acc["positions_without_benchmark"] == 7
     assert acc["soc_without_benchmark"] == ["99-9999"], "a missing SOC code is not a SOC code without benchmark"
@@ -57,7 +61,7 @@ def test_expected_counts_keep_cases_without_soc(bench):
     share = bench.set_index("soc_code").loc["45-2092", "women_share"]
     assert women["n"].sum() == pytest.approx(100 * share), "expected women only where a benchmark exists"
     pos = analysis.certified_positions(cases, ["soc_code"])
-    assert pos["positions"].sum() == 107 and pos.attrs["accounting"]["positions_missing_by"] == 30
+    assert pos.table["positions"].sum() == 107 and pos.accounting["positions_missing_by"] == 30
     with pytest.raises(ValueError, match="dropna must be True or False"):
         analysis.certified_positions(cases, ["soc_code"], dropna="no")
 

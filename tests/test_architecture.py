@@ -89,3 +89,98 @@ def test_the_report_template_only_lays_out():
     # no Python call back into the library from the template: it receives plain values
     template = (TOOLKIT.parent / "reports" / "templates" / "evidence_report.html.j2").read_text(encoding="utf-8")
     assert "toolkit" not in template.replace("toolkit.present.view()", "") and "import" not in template
+
+
+# --- results as values: DataFrame.attrs carries the synthetic marker and the readers' provenance only ---
+_ATTRS_MARKER = "synthetic"  # schema.mark_synthetic / is_synthetic
+_ATTRS_ALLOWED = {
+    # schema owns the marker and carries attrs through conform()
+    "toolkit.schema": {"*"},
+    # readers: the provenance of the file read (source file, sheet, layout, row accounting)
+    "toolkit.occupation_shares": {"source_file", "sheet", "layout", "accounting",
+                                  # expected_share's lookup keys: a result still to move to a value
+                                  "match_level", "key", "year"},
+    # the readers' accounting still to move (dol, workers, store: issue 23's readers; synth: the
+    # planted truth beside the marker)
+    "toolkit.dol": {"accounting", "kind"},
+    "toolkit.workers": {"accounting", "rejected"},
+    "toolkit.store": {"accounting", "sources"},
+    "toolkit.synth": {"truth", "source"},
+    # still to move: the disclosure layer (privacy.py is being retired into disclosure) and the
+    # site's cleaned case table
+    "toolkit.disclosure": {"suppression_k", "column_disclosive"},
+    "toolkit.privacy": {"suppression_k", "dropped_identifiers"},
+    "toolkit.site": {"dropped_columns", "contacts_blanked"},
+}
+
+
+def _is_attrs(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "attrs"
+
+
+def _is_attrs_copy(node: ast.AST) -> bool:
+    """``dict(x.attrs)``, ``x.attrs.copy()``, ``x.attrs`` or ``{}``: carries keys, adds none."""
+    if _is_attrs(node) or (isinstance(node, ast.Dict) and not node.keys):
+        return True
+    return isinstance(node, ast.Call) and not node.keywords and (
+        (isinstance(node.func, ast.Name) and node.func.id == "dict" and len(node.args) == 1 and _is_attrs(node.args[0]))
+        or (isinstance(node.func, ast.Attribute) and node.func.attr == "copy" and _is_attrs(node.func.value)))
+
+
+def _dict_keys(node: ast.AST) -> set[str]:
+    if isinstance(node, ast.Dict):
+        return {k.value if isinstance(k, ast.Constant) else "<computed key>" for k in node.keys if k is not None} | {
+            "<unpacked>" for k, v in zip(node.keys, node.values) if k is None and not _is_attrs(v)}
+    return set() if _is_attrs_copy(node) else {"<computed value>"}
+
+
+def _attrs_keys_written(source: str) -> list[tuple[int, str]]:
+    """(line, key) for every key a module writes into some ``DataFrame.attrs``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
+        for t in targets:
+            if isinstance(t, ast.Subscript) and _is_attrs(t.value):
+                key = t.slice.value if isinstance(t.slice, ast.Constant) else "<computed key>"
+                found.append((node.lineno, key))
+            elif _is_attrs(t):
+                found += [(node.lineno, k) for k in _dict_keys(node.value)]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _is_attrs(node.func.value):
+            if node.func.attr == "setdefault" and node.args:
+                arg = node.args[0]
+                found.append((node.lineno, arg.value if isinstance(arg, ast.Constant) else "<computed key>"))
+            elif node.func.attr == "update":
+                found += [(node.lineno, k) for a in node.args for k in _dict_keys(a)]
+                found += [(node.lineno, kw.arg or "<unpacked>") for kw in node.keywords]
+            elif node.func.attr in ("__setitem__", "pop", "clear", "popitem"):
+                found.append((node.lineno, f"<{node.func.attr}>"))
+    return found
+
+
+def test_attrs_scan_finds_every_way_of_writing_a_key():
+    planted = '''
+def f(df, other):
+    df.attrs["accounting"] = {}
+    df.attrs = {"prior": 1, "synthetic": True}
+    df.attrs = dict(other.attrs)
+    df.attrs.update({"cases_left_out": 2})
+    df.attrs.setdefault("unmatched", [])
+    other.attrs = {**other.attrs}
+'''
+    keys = sorted(k for _, k in _attrs_keys_written(planted))
+    assert keys == ["accounting", "cases_left_out", "prior", "synthetic", "unmatched"], keys
+
+
+def test_statistics_return_values_not_dataframe_attrs():
+    # STYLE.md, "Results as values": what a caller needs is a return value; attrs (dropped by most
+    # pandas operations) carries only the synthetic marker and, in readers, the file's provenance
+    bad = []
+    for path in sorted(TOOLKIT.rglob("*.py")):
+        module = _module_name(path)
+        allowed = next((keys for name, keys in _ATTRS_ALLOWED.items()
+                        if module == name or module.startswith(name + ".")), set())
+        for line, key in _attrs_keys_written(path.read_text(encoding="utf-8")):
+            if key != _ATTRS_MARKER and key not in allowed and "*" not in allowed:
+                bad.append(f"{path.relative_to(TOOLKIT.parent)}:{line} writes attrs[{key!r}]")
+    assert not bad, "return these as values (a small frozen dataclass or a column):\n" + "\n".join(bad)

@@ -52,7 +52,8 @@ def test_ingest_goes_on_past_bad_files_and_verify_repairs(tmp_path):
     src.mkdir()
     good = _write(src / "H-2B_Disclosure_Data_FY2015.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"])
     good2 = _write(src / "H-2A_Disclosure_Data_FY2020.xlsx", ERA_HEADERS["form-2019"], ROWS["form-2019"])
-    wrong = _write(src / "H-2A_FY2015.xlsx", ERA_HEADERS["icert-2015"], ROWS["icert-2015"])
+    wrong = _write(src / "H-2A_FY2015.xlsx", ERA_HEADERS["icert-2015"],
+                   [[f"{r[0]}9", *r[1:]] for r in ROWS["icert-2015"]])  # other cases, an H-2B file under an H-2A name
     broken = src / "H-2B_FY2016.xlsx"
     broken.write_bytes(good.read_bytes()[:500])
     data = tmp_path / "data"
@@ -60,12 +61,14 @@ def test_ingest_goes_on_past_bad_files_and_verify_repairs(tmp_path):
     env = {**os.environ, "H2GENDER_DATA_DIR": str(tmp_path / "elsewhere")}
     r = run("--data-dir", str(data), "data", "ingest", str(good), str(wrong), str(broken), str(good2), env=env)
     assert r.returncode == 1, r.stderr
-    assert "H-2A_FY2015.xlsx: failed: H-2A_FY2015.xlsx: the file name says program H-2A" in r.stderr
+    # a name that disagrees with the rows: read as the rows say, the disagreement reported (issue 23)
+    assert "H-2A_FY2015.xlsx: cases (icert-2015) added" in r.stdout
+    assert "  note: H-2A_FY2015.xlsx: the file name says program H-2A, but the rows say H-2B" in r.stdout
     assert "H-2B_FY2016.xlsx: failed: H-2B_FY2016.xlsx: cannot open" in r.stderr
-    assert "2 of 4 files failed: H-2A_FY2015.xlsx, H-2B_FY2016.xlsx" in r.stderr
+    assert "1 of 4 files failed: H-2B_FY2016.xlsx" in r.stderr
     assert "H-2B_Disclosure_Data_FY2015.xlsx: cases (icert-2015) added" in r.stdout
     assert "H-2A_Disclosure_Data_FY2020.xlsx: cases (form-2019) added" in r.stdout
-    assert len(store.manifest(data / "store")) == 2 and not (tmp_path / "elsewhere").exists()
+    assert len(store.manifest(data / "store")) == 3 and not (tmp_path / "elsewhere").exists()
     # a different file under a stored name: refused; --replace replaces
     other = tmp_path / "other"
     other.mkdir()
@@ -76,7 +79,7 @@ def test_ingest_goes_on_past_bad_files_and_verify_repairs(tmp_path):
     assert r.returncode == 0 and "replaced" in r.stdout, r.stderr
     # verify: sound; then an orphan and a missing partition are found, named and repaired
     r = run("--data-dir", str(data), "data", "verify")
-    assert r.returncode == 0 and "is sound: 2 sources" in r.stdout, r.stdout + r.stderr
+    assert r.returncode == 0 and "is sound: 3 sources" in r.stdout, r.stdout + r.stderr
     root = data / "store"
     entries = store.manifest(root)
     h2a = next(e for e in entries.values() if e["source_file"] == good2.name)
@@ -87,6 +90,7 @@ def test_ingest_goes_on_past_bad_files_and_verify_repairs(tmp_path):
     assert f"missing    {h2a['files'][0]} ({good2.name})" in r.stdout and "orphan     cases/program=H-2B" in r.stdout
     (data / "raw").mkdir()
     (data / "raw" / good2.name).write_bytes(good2.read_bytes())  # the raw copy: re-ingested from it
+    good2.unlink()  # the path it was ingested from is gone (tried first)
     r = run("--data-dir", str(data), "data", "verify", "--repair")
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"ingested again from {data / 'raw' / good2.name}" in r.stdout and "removed (not in the manifest)" in r.stdout

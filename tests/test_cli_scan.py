@@ -44,8 +44,11 @@ def test_scan_a_messy_csv_export(messy, tmp_path):
     flagged = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(flagged["record"]) == ["1", "3", "4"]  # the welcome and "Sexo: indistinto" are not flagged
     assert list(flagged["preferred_sex"]) == ["M", "F", ""] and list(flagged["sex_coded"]) == ["False", "False", "True"]
-    assert list(flagged["rule"]) == ["recruiting", "only", ""] and flagged["reasons"].iloc[2] == "lifting;age_limit"
-    assert flagged["match"].iloc[0] == "Ocupo 30 hombres" and list(flagged["month"]) == ["2024-03", "2024-03", "2024-04"]
+    # the frame of the deciding reference (issue 26): a number of men is a quota, "solo" a limit
+    assert list(flagged["rule"]) == ["quota", "only", ""] and flagged["reasons"].iloc[2] == "lifting;age_limit"
+    # the match is the deciding word with up to 40 characters either side, redacted like the text
+    assert flagged["match"].iloc[0] == "Ocupo 30 hombres pa la pizca 🌶️\nllamar a [name] 956"
+    assert list(flagged["month"]) == ["2024-03", "2024-03", "2024-04"]
     summary = pd.read_csv(tmp_path / "flagged_summary.csv", dtype=str, keep_default_na=False)
     assert list(summary.columns) == ["recruiter", "month", "texts", "preferences", "prefers_women", "prefers_men",
                                      "sex_coded"]

@@ -40,7 +40,8 @@ def test_decisions_outside_the_release_months_are_counted():
     assert len(cov) == 1
     row = cov.iloc[0]
     assert row["decided_outside"] == 2, "one decision before October 2021 and one after December 2021"
-    assert row["rows"] == 4 and row["months"] == 3 and row["partial"]
+    # the rows decide the months: October to January, a file whose name understates its content
+    assert row["rows"] == 4 and row["months"] == 4 and row["partial"] and row["months_from"] == "rows"
     assert row["decided_first"] == pd.Timestamp("2021-09-30")
 
 
@@ -133,3 +134,30 @@ def test_real_partial_years_get_caveats_in_both_languages(real_cases):
         assert text in joined
     assert "H-2B FY2017" not in joined and "FY2013" not in joined
     assert "de octubre de 2020 a diciembre de 2020" in " ".join(es)
+
+
+def test_a_year_whose_decisions_stop_in_march_is_partial_whatever_its_name():
+    # decisions from 2 October 2017 to 30 March 2018 in a file named as a whole year (issue 23)
+    cases = _cases([("H-2A", 2018, "H-2A_FY2018.xlsx")] * 3 + [("H-2A", 2017, "H-2A_FY17.xlsx")] * 2,
+                   ["2017-10-02", "2018-01-15", "2018-03-30", "2016-10-03", "2017-09-29"])
+    cov = coverage.coverage_table(cases, catalog=pd.DataFrame()).set_index("fiscal_year")
+    assert cov.loc[2018, ["release", "partial", "partial_by_rows", "months", "first_month", "last_month",
+                          "months_from"]].tolist() == ["full year", True, True, 6, "2017-10", "2018-03", "rows"]
+    assert cov.loc[2017, ["partial", "months", "months_from"]].tolist() == [False, 12, "rows"]
+    en, es = coverage.caveats(cov.reset_index(), "en"), coverage.caveats(cov.reset_index(), "es")
+    assert en[0] == ("H-2A FY2018: the decisions in H-2A_FY2018.xlsx run from October 2017 to March 2018 only "
+                     "(6 of the 12 months of the fiscal year), although its name says full year; its counts are "
+                     "not those of a whole year.")
+    assert es[0].startswith("H-2A año fiscal 2018: las decisiones de H-2A_FY2018.xlsx van solo de octubre de 2017 "
+                            "a marzo de 2018 (6 de los 12 meses")
+    assert "H-2A FY2018" in en[-1]  # partial beside whole years: not comparable
+    assert coverage.coverage_label(cov.loc[2018], "en") == "full year release: October 2017 to March 2018"
+    assert coverage.coverage_label(cov.loc[2017], "en") == "full year: October 2016 to September 2017"
+
+
+def test_a_name_that_disagrees_with_the_rows_is_reported():
+    cases = _cases([("H-2B", 2018, "H-2A_FY2019.xlsx")], ["2018-09-28"])
+    cov = coverage.coverage_table(cases, catalog=pd.DataFrame())
+    assert cov.loc[0, ["name_program", "name_fiscal_year", "name_conflict"]].tolist() == ["H-2A", 2019, True]
+    assert ("H-2B FY2018: the name of H-2A_FY2019.xlsx says H-2A FY2019, but its rows (visa class, case numbers, "
+            "decision dates) say H-2B FY2018; the rows decide.") in coverage.caveats(cov, "en")

@@ -72,8 +72,10 @@ def test_store_request_reads_the_data_dir_it_carries(tmp_path, monkeypatch):
     cov = ds.coverage.to_dict("records")
     assert len(cov) == 1 and {k: cov[0][k] for k in ("program", "fiscal_year", "release", "files")} == {
         "program": "H-2B", "fiscal_year": 2019, "release": "Q2", "files": "H-2B_FY2019_Q2.xlsx"}
-    # a Q2 release covers October-March; the synthetic decision dates run to August, and coverage says so
-    assert (cov[0]["partial"], cov[0]["last_month"]) == (True, "2019-03") and cov[0]["decided_outside"] > 0
+    # a Q2 release covers October-March; the synthetic decision dates run to September: the rows decide the
+    # months (a whole year) and the decisions beyond the name's months are counted
+    assert (cov[0]["partial"], cov[0]["last_month"], cov[0]["months_from"]) == (False, "2019-09", "rows")
+    assert cov[0]["decided_outside"] > 0
     with pytest.raises(StoreError, match="no cases in the store"):
         dataset.load(Request.build(data="store", program="H-2B", fy=2019))  # the environment's empty store
 

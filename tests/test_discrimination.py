@@ -129,9 +129,9 @@ def test_adverse_impact_relabelling_and_row_order_change_nothing(counts):
         x = min(x, n)
         rows += [{"g": f"g{g}", "sel": i < x} for i in range(n)]
     df = pd.DataFrame(rows)
-    a = dz.adverse_impact(df, "g", "sel", reference="highest_rate").set_index("group")
+    a = dz.adverse_impact(df, "g", "sel", reference="highest_rate").table.set_index("group")
     shuffled = df.sample(frac=1, random_state=0).assign(g=lambda d: "x" + d["g"])
-    b = dz.adverse_impact(shuffled, "g", "sel", reference="highest_rate").set_index("group").rename(index=lambda s: s[1:])
+    b = dz.adverse_impact(shuffled, "g", "sel", reference="highest_rate").table.set_index("group").rename(index=lambda s: s[1:])
     b["reference"] = b["reference"].str[1:]
     pd.testing.assert_frame_equal(a.sort_index(), b.sort_index())
     assert (a["impact_ratio"].dropna() <= 1 + 1e-12).all()  # the default reference has the highest rate
@@ -153,19 +153,19 @@ def test_four_fifths_uniform_guidelines_example():
     # ratio 0.30 / 0.667 = 0.45 < 0.8 -> adverse impact.
     df = pd.DataFrame({"g": ["W"] * 120 + ["B"] * 40,
                        "sel": [True] * 80 + [False] * 40 + [True] * 12 + [False] * 28})
-    out = dz.adverse_impact(df, "g", "sel", reference="highest_rate").set_index("group")
+    out = dz.adverse_impact(df, "g", "sel", reference="highest_rate").table.set_index("group")
     assert out.loc["B", "impact_ratio"] == pytest.approx(0.45)
     assert out.loc["B", "four_fifths_flag"] and not out.loc["W", "four_fifths_flag"]
-    assert out.loc["B", "fisher_p"] == pytest.approx(stats.fisher_exact([[12, 28], [80, 40]]).pvalue)
+    assert out.loc["B", "p_value_fisher"] == pytest.approx(stats.fisher_exact([[12, 28], [80, 40]]).pvalue)
     # a 0.85 ratio is not flagged
     df2 = pd.DataFrame({"g": ["A"] * 100 + ["B"] * 100, "sel": [True] * 50 + [False] * 50 + [True] * 43 + [False] * 57})
-    out2 = dz.adverse_impact(df2, "g", "sel", reference="highest_rate").set_index("group")
+    out2 = dz.adverse_impact(df2, "g", "sel", reference="highest_rate").table.set_index("group")
     assert out2.loc["B", "impact_ratio"] == pytest.approx(0.86) and not out2.loc["B", "four_fifths_flag"]
 
 
 def test_impact_ratio_ci_katz():
     df = pd.DataFrame({"g": ["F"] * 50 + ["M"] * 80, "sel": [True] * 10 + [False] * 40 + [True] * 40 + [False] * 40})
-    r = dz.adverse_impact(df, "g", "sel", reference="M").set_index("group").loc["F"]
+    r = dz.adverse_impact(df, "g", "sel", reference="M").table.set_index("group").loc["F"]
     se = np.sqrt(1 / 10 - 1 / 50 + 1 / 40 - 1 / 80)
     assert (r["ci_low"], r["ci_high"]) == pytest.approx((0.4 * np.exp(-1.959964 * se), 0.4 * np.exp(1.959964 * se)), rel=1e-5)
 
@@ -180,11 +180,11 @@ def test_adverse_impact_random_tables_against_scipy_and_statsmodels():
         df = pd.DataFrame({"sex": ["F"] * n[0] + ["M"] * n[1],
                            "sel": np.r_[np.arange(n[0]) < x[0], np.arange(n[1]) < x[1]],
                            "soc": "s1"})
-        r = dz.adverse_impact(df, "sex", "sel", within="soc", reference="M").set_index("group").loc["F"]
+        r = dz.adverse_impact(df, "sex", "sel", within="soc", reference="M").table.set_index("group").loc["F"]
         assert r["soc"] == "s1"  # within labels the rows
-        assert r["fisher_p"] == pytest.approx(stats.fisher_exact([[x[0], n[0] - x[0]], [x[1], n[1] - x[1]]]).pvalue)
+        assert r["p_value_fisher"] == pytest.approx(stats.fisher_exact([[x[0], n[0] - x[0]], [x[1], n[1] - x[1]]]).pvalue)
         if 0 < x.sum() < n.sum():
-            assert r["z_p"] == pytest.approx(proportions_ztest(x, n)[1])
+            assert r["p_value_z"] == pytest.approx(proportions_ztest(x, n)[1])
         assert r["impact_ratio"] == pytest.approx((x[0] / n[0]) / (x[1] / n[1]) if x[1] else np.nan, nan_ok=True)
 
 
@@ -192,13 +192,14 @@ def test_adverse_impact_by_group_and_missing_group():
     df = pd.DataFrame({"soc": ["a"] * 6 + ["b"] * 6,
                        "sex": ["F", "F", "M", "M", "M", None, "F", "F", "F", "M", "M", "M"],
                        "sel": [1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 0, 0]})
-    out = dz.adverse_impact(df, "sex", "sel", within="soc", reference="M")
-    assert out.attrs["rows_missing_group"] == 1
+    res = dz.adverse_impact(df, "sex", "sel", within="soc", reference="M")
+    out = res.table
+    assert res.rows_missing_group == 1
     got = out.set_index(["soc", "group"])["impact_ratio"]
     assert got[("a", "F")] == pytest.approx(0.5 / (2 / 3))
     assert got[("b", "F")] == pytest.approx((2 / 3) / (1 / 3))
     with pytest.raises(ValueError, match=r"reference 'X' is not a value of column 'sex'; its values: \['F', 'M'\]"):
-        dz.adverse_impact(df, "sex", "sel", reference="X")
+        dz.adverse_impact(df, "sex", "sel", reference="X").table
 
 
 def test_cmh_single_stratum_is_table2x2():
@@ -233,7 +234,7 @@ def test_cmh_agrees_with_statsmodels():
         tables.append(np.array([[(f & g.sel).sum(), (f & ~g.sel).sum()], [(m & g.sel).sum(), (m & ~g.sel).sum()]]))
     st = StratifiedTable(tables)
     assert out["est"] == pytest.approx(st.oddsratio_pooled)
-    assert out["breslow_day_p"] == pytest.approx(st.test_equal_odds(adjust=True).pvalue)
+    assert out["p_value_breslow_day"] == pytest.approx(st.test_equal_odds(adjust=True).pvalue)
 
 
 # --- selection model and planted effects ---------------------------------------------------------
@@ -344,7 +345,7 @@ def test_wage_gap_recovers_planted_penalty(syn):
 def test_offered_wage_by_typing(syn):
     from toolkit import occupation_shares
 
-    out = dz.offered_wage_by_typing(syn.cases, occupation_shares.women_share_by_soc(2022), n_bootstrap=50, seed=0)
+    out = dz.offered_wage_by_typing(syn.cases, occupation_shares.women_share_by_soc(2022), n_bootstrap=50, seed=0).table
     assert set(out.index) == {"female_typed", "male_typed", "difference"}
     assert out.loc["difference", "est"] == pytest.approx(out.loc["male_typed", "est"] - out.loc["female_typed", "est"])
 
@@ -354,23 +355,24 @@ def test_offered_wage_by_typing_hand_computed():
     cases = pd.DataFrame({"soc_code": ["a", "a", "b", "c", "d", "d", "zz"],
                           "wage_hourly": [10.0, 12.0, 11.0, 14.0, 15.0, 17.0, 99.0],
                           "workers_certified": [1, 3, 2, 4, 5, 5, 7]})
-    out = dz.offered_wage_by_typing(cases, bench, n_bootstrap=50, seed=0)
+    res = dz.offered_wage_by_typing(cases, bench, n_bootstrap=50, seed=0)
+    out = res.table
     fem = (10 * 1 + 12 * 3 + 11 * 2) / 6          # a, a, b: share >= 0.5
     male = (14 * 4 + 15 * 5 + 17 * 5) / 14         # c, d, d
     assert out.loc["female_typed", "est"] == pytest.approx(fem)
     assert out.loc["male_typed", "est"] == pytest.approx(male)
     assert out.loc["difference", "est"] == pytest.approx(male - fem)
-    assert list(out["positions"]) == [6, 14, 20] and out.attrs["cases_left_out"] == 1  # "zz" has no benchmark
-    ter = dz.offered_wage_by_typing(cases, bench, typing="tertiles", n_bootstrap=50, seed=0)
+    assert list(out["positions"]) == [6, 14, 20] and res.cases_left_out == 1  # "zz" has no benchmark
+    ter = dz.offered_wage_by_typing(cases, bench, typing="tertiles", n_bootstrap=50, seed=0).table
     # shares {0.05, 0.3, 0.6, 0.9}: linear tertile cuts at 0.3 and 0.6, a share on a cut goes up -> d | c | a, b
     assert list(ter.index) == ["female_typed", "mixed", "male_typed", "difference"]
     assert ter.loc["mixed", "est"] == pytest.approx(14.0)
     assert ter.loc["male_typed", "est"] == pytest.approx(16.0)
     assert ter.loc["difference", "est"] == pytest.approx(16.0 - fem)
     with pytest.raises(ValueError, match="typing must be one of"):
-        dz.offered_wage_by_typing(cases, bench, typing="quartiles")
+        dz.offered_wage_by_typing(cases, bench, typing="quartiles").table
     with pytest.raises(ValueError, match="every occupation type"):
-        dz.offered_wage_by_typing(cases, bench, threshold=0.95)
+        dz.offered_wage_by_typing(cases, bench, threshold=0.95).table
 
 
 # --- screening ----------------------------------------------------------------------------------
@@ -378,7 +380,7 @@ def test_screen_entities_bh_and_shrinkage_order():
     df = pd.DataFrame({"employer": ["tiny", "big", "mid", "fair"],
                        "women": [0, 150, 20, 250], "total": [3, 3000, 200, 1000],
                        "expected_share": [0.25, 0.25, 0.25, 0.25]})
-    out = dz.screen_entities(df, "employer")
+    out = dz.screen_entities(df, "employer").table
     assert out["employer"].iloc[0] == "big"  # tiny (0 of 3) is not ranked first on noise
     assert not out.set_index("employer").loc["tiny", "credible"]
     p = stats.binom.cdf(df["women"], df["total"], 0.25)
@@ -386,8 +388,20 @@ def test_screen_entities_bh_and_shrinkage_order():
     got = out.set_index("employer").loc[df["employer"], "q_value"].to_numpy()
     np.testing.assert_allclose(got, q)
     assert out.set_index("employer").loc["big", "credible"]
-    printable = dz.screen_entities(df, "employer", printable=True).set_index("employer")
+    printable = dz.screen_entities(df, "employer", printable=True).table.set_index("employer")
     assert printable.loc["tiny", "suppressed"] and pd.isna(printable.loc["tiny", "total"])
+
+
+def test_screen_says_which_entities_it_left_out():
+    df = pd.DataFrame({"employer": ["a", "b", "empty"], "women": [5, 40, 0], "total": [50, 100, 0],
+                       "expected_share": [0.25, 0.25, 0.25]})
+    short = dz.screen_entities(df, "employer")
+    assert short.entities_left_out == 1 and "empty" not in set(short.table["employer"])
+    assert set(short.prior) == {"a", "b"} and short.prior["a"] > 0 and short.prior["b"] > 0
+    app = pd.DataFrame({"recruiter": ["r1"] * 4 + ["men_only"] * 3, "sex": ["F", "F", "M", "M", "M", "M", "M"],
+                        "selected": [True, False, True, True, True, False, True]})
+    imp = dz.screen_entities(app, "recruiter", measure="impact_ratio")
+    assert imp.entities_left_out == 1 and list(imp.table["recruiter"]) == ["r1"] and set(imp.prior) == {"mu", "tau2"}
 
 
 def _applicants(rng, sizes, odds_ratios, base=0.5):
@@ -406,7 +420,8 @@ def test_screen_impact_ratio_agrees_with_scipy_and_statsmodels():
 
     rng = np.random.default_rng(8)
     data = _applicants(rng, rng.integers(20, 300, 12), rng.choice([0.3, 1.0], 12))
-    out = dz.screen_entities(data, "recruiter", measure="impact_ratio").set_index("recruiter")
+    screen = dz.screen_entities(data, "recruiter", measure="impact_ratio")
+    out = screen.table.set_index("recruiter")
     for name, g in data.groupby("recruiter"):
         f, m = g["sex"] == "F", g["sex"] == "M"
         table = [[(f & g.selected).sum(), (f & ~g.selected).sum()], [(m & g.selected).sum(), (m & ~g.selected).sum()]]
@@ -418,7 +433,8 @@ def test_screen_impact_ratio_agrees_with_scipy_and_statsmodels():
     xf, nf, xm, nm = (out[c].to_numpy(float) + 0.5 for c in ("selected_f", "applicants_f", "selected_m", "applicants_m"))
     y, v = np.log(xf / nf) - np.log(xm / nm), 1 / xf - 1 / nf + 1 / xm - 1 / nm
     meta = combine_effects(y, v, method_re="dl")
-    prior = out.attrs["prior"]
+    prior = screen.prior
+    assert screen.entities_left_out == 0
     assert prior["tau2"] == pytest.approx(meta.tau2, rel=1e-9)
     assert prior["mu"] == pytest.approx(meta.mean_effect_re, rel=1e-9)
     # shrinkage moves every log ratio toward mu, never past it
@@ -430,17 +446,17 @@ def test_screen_impact_ratio_ranks_large_credible_entity_above_tiny_noisy_one():
     rng = np.random.default_rng(21)
     data = _applicants(rng, [2000] + [300] * 10, [0.35] + [1.0] * 10)
     tiny = pd.DataFrame({"recruiter": "tiny", "sex": ["F", "F", "M", "M", "M"], "selected": [False, False, True, True, True]})
-    out = dz.screen_entities(pd.concat([data, tiny], ignore_index=True), "recruiter", measure="impact_ratio")
+    out = dz.screen_entities(pd.concat([data, tiny], ignore_index=True), "recruiter", measure="impact_ratio").table
     assert out["recruiter"].iloc[0] == "r00"  # tiny has a raw impact ratio of 0, yet ranks below
     ranked = out.set_index("recruiter")
     assert ranked.loc["tiny", "impact_ratio"] == 0 and not ranked.loc["tiny", "credible"]
     assert ranked.loc["r00", "credible"]
-    printable = dz.screen_entities(pd.concat([data, tiny]), "recruiter", measure="impact_ratio", printable=True)
+    printable = dz.screen_entities(pd.concat([data, tiny]), "recruiter", measure="impact_ratio", printable=True).table
     row = printable.set_index("recruiter").loc["tiny"]
     assert row["suppressed"] and pd.isna(row["applicants_f"]) and pd.isna(row["shrunk_impact_ratio"])
     assert not printable.set_index("recruiter").loc["r00", "suppressed"]
     with pytest.raises(ValueError, match="measure must be one of"):
-        dz.screen_entities(data, "recruiter", measure="odds_ratio")
+        dz.screen_entities(data, "recruiter", measure="odds_ratio").table
 
 
 def test_screen_impact_ratio_finds_planted_entities():
@@ -449,7 +465,7 @@ def test_screen_impact_ratio_finds_planted_entities():
     rng = np.random.default_rng(4)
     planted = np.arange(30) < 8
     data = _applicants(rng, rng.integers(150, 600, 30), np.where(planted, 0.3, 1.0))
-    out = dz.screen_entities(data, "recruiter", measure="impact_ratio")
+    out = dz.screen_entities(data, "recruiter", measure="impact_ratio").table
     is_planted = out["recruiter"].str[1:].astype(int) < 8
     assert is_planted.iloc[:6].all(), out.head(8)
     flagged = out[out["credible"]]
@@ -464,7 +480,7 @@ def test_screen_shortfall_finds_planted_recruiters(syn):
     per = (adm.assign(_w=(adm["sex"] == "F").astype(int), _p=share).groupby("recruiter")
            .agg(women=("_w", "sum"), total=("_w", "size"), expected=("_p", "sum")).reset_index())
     per["expected_share"] = per["expected"] / per["total"]
-    out = dz.screen_entities(per, "recruiter")
+    out = dz.screen_entities(per, "recruiter").table
     top = set(out["recruiter"].iloc[:len(syn.truth["recruiter_exclusion"])])
     assert top == set(syn.truth["recruiter_exclusion"]), out.head()
     assert out["credible"].iloc[:2].all()
@@ -507,7 +523,7 @@ def _records():
 
 @pytest.mark.parametrize("call", [
     lambda d, **o: dz.availability_counts(3, 40, 0.2, **o),
-    lambda d, **o: dz.adverse_impact(d, "sex", "sel", reference="M", **o),
+    lambda d, **o: dz.adverse_impact(d, "sex", "sel", reference="M", **o).table,
     lambda d, **o: dz.cmh(d, "sex", "sel", within="case", **o),
     lambda d, **o: dz.selection_model(d, "sex", "sel", **o),
     lambda d, **o: dz.wage_gap(d, "sex", "wage", controls=["soc"], n_bootstrap=5, **o),
@@ -533,17 +549,17 @@ def test_other_options_and_labels_are_checked_whatever_the_other_options_say():
     with pytest.raises(ValueError, match="reference 'X' is not a value of column 'sex'"):
         dz.cmh(d, "sex", "sel", within="case", reference="X")
     with pytest.raises(ValueError, match="reference 'X' is not a value"):
-        dz.screen_entities(d, "soc", measure="impact_ratio", group="sex", selected="sel", reference="X")
+        dz.screen_entities(d, "soc", measure="impact_ratio", group="sex", selected="sel", reference="X").table
     shortfall = pd.DataFrame({"e": ["a", "b"], "women": [1, 2], "total": [10, 10], "expected_share": [0.3, 0.3]})
     with pytest.raises(ValueError, match="alpha must be between 0 and 1"):
-        dz.screen_entities(shortfall, "e", alpha=0)
+        dz.screen_entities(shortfall, "e", alpha=0).table
     with pytest.raises(ValueError, match="k must be a whole number of at least 1"):
-        dz.screen_entities(shortfall, "e", k=0)  # checked although printable=False does not use it
+        dz.screen_entities(shortfall, "e", k=0).table  # checked although printable=False does not use it
     with pytest.raises(ValueError, match=r"printable must be one of \[True, False\], got 'yes'"):
-        dz.screen_entities(shortfall, "e", printable="yes")
+        dz.screen_entities(shortfall, "e", printable="yes").table
     with pytest.raises(ValueError, match="threshold must be between 0 and 1"):
         dz.offered_wage_by_typing(pd.DataFrame(columns=["soc_code", "wage_hourly", "workers_certified"]),
-                                  pd.DataFrame(columns=["soc_code", "women_share"]), threshold=1.2)
+                                  pd.DataFrame(columns=["soc_code", "women_share"]), threshold=1.2).table
     with pytest.raises(ValueError, match=r"wide must be one of \[True, False\], got 'yes'"):
         dz.availability_counts(3, 40, 0.2, wide="yes")
 
@@ -553,27 +569,27 @@ def test_selection_column_must_be_true_false_without_missing_values():
     with pytest.raises(ValueError, match="column 'sel' has missing values"):
         dz.cmh(d.assign(sel=d["sel"].astype(object).where(d.index != 3)), "sex", "sel", within="case")
     with pytest.raises(ValueError, match=r"column 'sel' must hold True/False \(or 1/0\)"):
-        dz.adverse_impact(d.assign(sel=np.where(d["sel"], "yes", "no")), "sex", "sel", reference="M")
+        dz.adverse_impact(d.assign(sel=np.where(d["sel"], "yes", "no")), "sex", "sel", reference="M").table
 
 
 # --- explicit references -----------------------------------------------------------------------
 def test_adverse_impact_reference_is_explicit_and_reported():
     df = pd.DataFrame({"g": ["F"] * 50 + ["M"] * 80, "sel": [True] * 30 + [False] * 20 + [True] * 40 + [False] * 40})
-    by_m = dz.adverse_impact(df, "g", "sel", reference="M").set_index("group")
+    by_m = dz.adverse_impact(df, "g", "sel", reference="M").table.set_index("group")
     assert (by_m["reference"] == "M").all() and (by_m["reference_rule"] == "given").all()
     assert by_m.loc["F", "impact_ratio"] == pytest.approx(0.6 / 0.5)  # above 1: no silent flip to F
-    top = dz.adverse_impact(df, "g", "sel", reference="highest_rate").set_index("group")
+    top = dz.adverse_impact(df, "g", "sel", reference="highest_rate").table.set_index("group")
     assert (top["reference"] == "F").all() and (top["reference_rule"] == "highest_rate").all()
     with pytest.raises(TypeError, match="reference"):
-        dz.adverse_impact(df, "g", "sel")  # no default comparison group
+        dz.adverse_impact(df, "g", "sel").table  # no default comparison group
     with pytest.raises(ValueError, match="group called 'highest_rate'"):
-        dz.adverse_impact(df.assign(g=df["g"].replace("F", "highest_rate")), "g", "sel", reference="highest_rate")
+        dz.adverse_impact(df.assign(g=df["g"].replace("F", "highest_rate")), "g", "sel", reference="highest_rate").table
 
 
 def test_adverse_impact_reference_missing_in_a_block_is_named():
     df = pd.DataFrame({"soc": ["a", "a", "b", "b"], "sex": ["F", "M", "F", "F"], "sel": [1, 0, 1, 0]})
     with pytest.raises(ValueError, match=r"reference 'M' has no applicants in the block \{'soc': 'b'\}"):
-        dz.adverse_impact(df, "sex", "sel", within="soc", reference="M")
+        dz.adverse_impact(df, "sex", "sel", within="soc", reference="M").table
 
 
 def test_results_say_which_groups_they_compare():
@@ -634,5 +650,6 @@ def test_docstring_examples_run():
     for module in (dz, inference):
         result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
         assert result.failed == 0, f"{module.__name__}: {result.failed} of {result.attempted} examples failed"
-    public = [getattr(dz, n) for n in dz.__all__ if callable(getattr(dz, n))]
+    # every public function has an example; the result dataclasses are shown in theirs
+    public = [getattr(dz, n) for n in dz.__all__ if callable(getattr(dz, n)) and not isinstance(getattr(dz, n), type)]
     assert all(">>> " in (f.__doc__ or "") for f in public), [f.__name__ for f in public if ">>> " not in f.__doc__]

@@ -180,12 +180,6 @@ def test_public_job_order_counts_are_shown_as_they_are():
     assert ev.request.states == ("MD",) and ev.provenance["parameters"]["states"] == "MD"
 
 
-def test_old_loader_warns_and_still_works():
-    with pytest.warns(DeprecationWarning, match="dataset.load"):
-        cases, workers, files = evidence.load_data("synthetic", "H-2B", 2019, state="tx")
-    assert set(cases["worksite_state"]) == {"TX"} and workers is not None and files[0]["role"] == "role_generator"
-
-
 def test_an_interval_that_may_under_cover_says_so(ev_en):
     # the synthetic default is dense: no caveat; a sparse H (segregation.SPARSE_MEAN_CELL) adds one
     channelling = {f.key: f for f in ev_en.findings}["channelling"]

@@ -62,10 +62,12 @@ def test_blind_scores_stay_above_measured_floors(table, method, code):
 
 
 def test_rules_performance_on_the_first_blind_set():
+    # issue 26: the detector is fitted on this set too, so its honest score here is the one of the
+    # model fitted without it (leave one writer out), from the committed table
     perf = lang.rules_performance("job_order_blind")
     assert list(perf.index) == ["en", "es"] and perf["n"].sum() == 175
-    assert perf.loc["en", "recall"] == pytest.approx(35 / 36) and perf.loc["es", "recall"] == 1.0
-    assert perf.loc["es", "precision"] == pytest.approx(36 / 39) and perf.loc["en", "precision"] == 1.0
+    assert (perf["tp"] + perf["fn"]).tolist() == [36, 36]
+    assert (perf["precision"] >= 0.85).all() and (perf["recall"] >= 0.85).all(), perf
 
 
 @pytest.mark.realdata

@@ -84,12 +84,13 @@ def test_malformed_copy_missing_column_or_repeated_id(dev, tmp_path):
 # (one false alarm: "Ladies, you can apply too, there's work for everyone"), recall 1.000; ES 1.000 / 1.000.
 # After that look one rule changed (a sex word opening a text before a comma is no longer a list item),
 # so the held-out part now scores 1.0 too and is no longer unseen.
-@pytest.mark.parametrize("name", ["dev", "dev_heldout"])
-def test_rules_on_the_development_set(name):
-    perf = lang.rules_performance(name)
-    assert (perf["precision"] == 1.0).all() and (perf["recall"] == 1.0).all(), perf.round(3)
-    table = lang.family_table(name)
-    assert (table["fp"] == 0).all() and (table["fn"] == 0).all() and (table["wrong_sex"] == 0).all()
+def test_detector_on_the_development_set():
+    # issue 26: the detector is fitted on this set among others (in sample), and scored on it by the
+    # model fitted without it (leave one writer out): the gap is what the set taught it
+    blind, insample = lang.rules_performance("dev"), lang.rules_performance("dev", fit="in_sample")
+    assert (insample["precision"] >= 0.95).all() and (insample["recall"] >= 0.95).all(), insample
+    assert (blind["precision"] >= 0.88).all() and (blind["recall"] >= 0.85).all(), blind
+    assert (blind["n"] == insample["n"]).all() and blind["n"].sum() == 667
 
 
 def test_family_table_counts_add_up():
@@ -99,8 +100,6 @@ def test_family_table_counts_add_up():
     assert (table["tp"] + table["fn"] == table["positives"]).all() and (table["tp"] + table["fp"] == table["flagged"]).all()
     negatives = table[table["positives"] == 0]
     assert negatives["recall"].isna().all(), "a family of hard negatives has no recall"
-    one = table[(table["fp"] == 1)]
-    assert len(one) == 1 and one["lang"].iloc[0] == "es", "the one false alarm: the feminine title call"
 
 
 def test_sex_coded_requirements_on_the_development_set(dev):

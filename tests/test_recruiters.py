@@ -25,8 +25,9 @@ def test_doctests():
 
 
 def test_links_keep_every_named_row_and_say_which_cases_are_absent():
-    lk = recruiters.links(CASES, REC)
-    assert lk.attrs["unnamed_rows"] == 1
+    res = recruiters.links(CASES, REC)
+    lk = res.table
+    assert res.unnamed_rows == 1
     assert len(lk) == 5 and lk.loc[lk["case_number"] == "Z", "in_cases"].tolist() == [False]
     assert lk.loc[lk["case_number"] == "Z", "positions"].tolist() == [0]
     assert set(lk["recruiter_id"]) == {"R:AGENCIA X|MEXICO", "R:REC GUATE|GUATEMALA"}
@@ -35,7 +36,7 @@ def test_links_keep_every_named_row_and_say_which_cases_are_absent():
 
 def test_summary_by_hand():
     ids = employers.match_employers(CASES).ids
-    s = recruiters.summary(CASES, REC, benchmark=BENCH, employer_ids=ids).set_index("recruiter_id")
+    s = recruiters.summary(CASES, REC, benchmark=BENCH, employer_ids=ids).table.set_index("recruiter_id")
     x = s.loc["R:AGENCIA X|MEXICO"]
     assert (x["cases"], x["shared_cases"], x["employers"], x["positions"]) == (4, 1, 2, 62)
     assert x["expected_women"] == pytest.approx(20 * 0.1 + 30 * 0.5 + 12 * 0.5)
@@ -50,15 +51,16 @@ def test_summary_by_hand():
 def test_worker_records_join_the_same_table():
     workers = pd.DataFrame({"recruiter": ["Agencia X", "Agencia X", "Agencia X", "Otra Agencia", None],
                             "sex": ["F", "M", "M", "F", "F"]})
-    s = recruiters.summary(CASES, REC, benchmark=BENCH, workers=workers).set_index("recruiter_id")
+    s = recruiters.summary(CASES, REC, benchmark=BENCH, workers=workers).table.set_index("recruiter_id")
     assert s.loc["R:AGENCIA X|MEXICO", ["workers", "women", "source"]].tolist() == [3, 1, "both"]
     other = s.loc["R:OTRA AGENCIA|(not stated)"]
     assert (other["workers"], other["women"], other["source"], other["positions"]) == (1, 1, "worker_records", 0)
-    only = recruiters.summary(CASES, None, workers=workers)
+    only = recruiters.summary(CASES, None, workers=workers).table
     assert set(only["source"]) == {"worker_records"} and only["workers"].sum() == 4
     twice = pd.concat([REC, REC.assign(recruiter_country="GUATEMALA")], ignore_index=True)
-    amb = recruiters.summary(CASES, twice, workers=workers)
-    assert amb.attrs["ambiguous_worker_names"] == 1
+    res = recruiters.summary(CASES, twice, workers=workers)
+    amb = res.table
+    assert res.ambiguous_worker_names == 1
     assert "R:AGENCIA X|(not stated)" in set(amb["recruiter_id"]), "an ambiguous name is not joined to either"
 
 
@@ -71,14 +73,15 @@ def test_missing_columns_are_named():
 def test_real_h2b_fy2021_q1_appendix_c(dol_dir):
     cases = dol.read_disclosure(dol_dir / "H2B_Disclosure_Data_FY2021_Q1.xlsx")
     rec = dol.read_recruiters(dol_dir / "H2B_Appendix_C_FY2021_Q1.xlsx")
-    lk = recruiters.links(cases, rec)
+    res = recruiters.links(cases, rec)
+    lk = res.table
     # Appendix C repeats a recruiter once per recruiter person; links keep one row per recruiter x case
-    assert lk.attrs["unnamed_rows"] == rec["recruiter_name"].isna().sum()
+    assert res.unnamed_rows == rec["recruiter_name"].isna().sum()
     assert set(lk["case_number"]) == set(rec.loc[rec["recruiter_name"].notna(), "case_number"]), "no case lost"
     assert len(lk) <= len(rec.drop_duplicates(["case_number", "recruiter_name", "recruiter_country"]))
     assert lk["in_cases"].mean() > 0.9, "Appendix C of the same release links to its cases"
     s = recruiters.summary(cases, rec, benchmark=occupation_shares.women_share_by_soc(),
-                           employer_ids=employers.match_employers(cases).ids)
+                           employer_ids=employers.match_employers(cases).ids).table
     assert s["recruiter_id"].is_unique and len(s) == lk["recruiter_id"].nunique()
     assert s["recruiter_country"].str.contains("MEXICO", case=False).any()
     linked_cases = lk.loc[lk["in_cases"], "case_number"].unique()

@@ -154,3 +154,19 @@ def test_readers_read_only_listed_files_and_name_a_bad_one(tmp_path):
         store.read_table("recruiters", root=tmp_path)
     with store.lock(tmp_path):  # re-entrant within a thread: a writer may read under its own lock
         assert len(store.read_cases(root=tmp_path)) == 5
+
+
+def test_a_case_counts_in_one_fiscal_year_whatever_years_are_requested(tmp_path):
+    # issue 23: H-2A FY2018 gave 112,214 positions alone and 112,208 with FY2019, because the
+    # dedupe of cases across files ran on each load; the store now decides over every stored file
+    fy18 = cases("H-2A", 2018, n=4).assign(source_file="H-2A_FY2018.xlsx")     # C-0 .. C-3
+    fy19 = cases("H-2A", 2019, n=3, start=2).assign(source_file="H-2A_FY2019.xlsx")  # C-2 .. C-4
+    for sha, df in zip("ab", (fy18, fy19)):
+        store.write_cases(df, source_sha256=sha * 64, source_file=df["source_file"].iloc[0], root=tmp_path)
+    alone = store.load_cases("H-2A", [2018], root=tmp_path)
+    both = store.load_cases("H-2A", [2018, 2019], root=tmp_path)
+    # C-2 and C-3 are counted in FY2019 (the later file), in both requests
+    assert sorted(alone["case_number"]) == ["C-0", "C-1"] == sorted(both.loc[both["fiscal_year"] == 2018, "case_number"])
+    assert alone["workers_certified"].sum() == both.loc[both["fiscal_year"] == 2018, "workers_certified"].sum() == 3
+    assert alone.attrs["accounting"]["dropped_in_other_file"] == 2
+    assert store.summary(tmp_path).set_index("fiscal_year").loc[2018, "workers_certified"] == 3

@@ -2,18 +2,20 @@
 
 No file reading and no statistics here: these functions turn worker and case tables into the
 tidy count tables that ``toolkit.segregation`` and ``toolkit.discrimination`` take, and say what
-they left out (``attrs["accounting"]``). Tables derived from synthetic data stay labelled.
+they left out: the counting functions return a ``Counts`` value (``.table`` and ``.accounting``).
+Tables derived from synthetic data stay labelled.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from toolkit import schema
 
-__all__ = ["worker_counts", "certified_positions", "expected_counts", "channelling_table",
+__all__ = ["Counts", "worker_counts", "certified_positions", "expected_counts", "channelling_table",
            "observed_vs_expected", "segregation_summary", "pooled_expected_share", "shortfall_by",
            "positions_table", "proportion_ci"]
 
@@ -24,20 +26,33 @@ def _check(df: pd.DataFrame, cols: Sequence[str], name: str) -> None:
         raise KeyError(f"{name}: column(s) {missing} missing (has {list(df.columns)})")
 
 
+@dataclass(frozen=True)
+class Counts:
+    """A count table and what was left out of it or added to it.
+
+    ``table``: the tidy counts. ``accounting``: named integers (and lists of codes) saying which
+    rows or positions the table does not count and why; each function documents its keys.
+    """
+
+    table: pd.DataFrame
+    accounting: Mapping[str, object]
+
+
 def worker_counts(workers: pd.DataFrame, by: Sequence[str] = ("program", "soc_code"), *,
-                  stage: str | None = "admitted") -> pd.DataFrame:
-    """Women and men counted by ``by`` (long: ``by`` columns, ``sex``, ``n``).
+                  stage: str | None = "admitted") -> Counts:
+    """Women and men counted by ``by`` (``.table``, long: ``by`` columns, ``sex``, ``n``).
 
     ``stage="admitted"`` keeps visa holders (``selected`` True where the source records it);
-    ``None`` counts every row. Rows with sex missing or "X" are counted in
-    ``attrs["accounting"]`` and left out of the F/M table.
+    ``None`` counts every row. Rows with sex missing or "X" are left out of the F/M table and
+    counted in ``.accounting``: ``rows`` (at the stage), ``counted``, ``sex_missing_or_other``.
 
     Examples
     --------
     >>> w = pd.DataFrame({"program": ["H-2B"] * 4, "soc_code": ["51-3022"] * 4, "sex": ["F", "F", "M", None],
     ...                   "stage": ["admitted"] * 4})
-    >>> worker_counts(w)[["sex", "n"]].to_dict("records")
-    [{'sex': 'F', 'n': 2}, {'sex': 'M', 'n': 1}]
+    >>> out = worker_counts(w)
+    >>> out.table[["sex", "n"]].to_dict("records"), out.accounting["sex_missing_or_other"]
+    ([{'sex': 'F', 'n': 2}, {'sex': 'M', 'n': 1}], 1)
     """
     by = list(by)
     _check(workers, [*by, "sex"], "workers")
@@ -50,18 +65,18 @@ def worker_counts(workers: pd.DataFrame, by: Sequence[str] = ("program", "soc_co
     out = (rows[fm].groupby([*by, "sex"], observed=True).size().rename("n").reset_index()
            .sort_values([*by, "sex"], ignore_index=True))
     out["sex"] = out["sex"].astype(str)
-    out.attrs["accounting"] = {"rows": len(rows), "counted": int(fm.sum()),
-                               "sex_missing_or_other": int((~fm).sum())}
-    return schema.mark_synthetic(out, workers)
+    return Counts(schema.mark_synthetic(out, workers),
+                  {"rows": len(rows), "counted": int(fm.sum()), "sex_missing_or_other": int((~fm).sum())})
 
 
 def certified_positions(cases: pd.DataFrame, by: Sequence[str] = ("program", "soc_code"), *,
-                        count: str = "workers_certified", dropna: bool = True) -> pd.DataFrame:
+                        count: str = "workers_certified", dropna: bool = True) -> Counts:
     """Certified positions by ``by``, excluding duplicate (master/sub) cases.
 
-    With ``dropna=True`` (the default) cases whose ``by`` value is missing form no group; their
-    positions are counted in ``attrs["accounting"]["positions_missing_by"]``. With ``dropna=False``
-    they form groups of their own (the ``by`` value NA).
+    ``.table``: ``by`` columns and ``positions``. With ``dropna=True`` (the default) cases whose
+    ``by`` value is missing form no group; their positions are ``.accounting["positions_missing_by"]``.
+    With ``dropna=False`` they form groups of their own (the ``by`` value NA). ``.accounting`` also
+    has ``cases``, ``duplicates_excluded`` and ``positions`` (the table's total).
 
     Examples
     --------
@@ -69,9 +84,9 @@ def certified_positions(cases: pd.DataFrame, by: Sequence[str] = ("program", "so
     ...                       "soc_code": ["45-2092", "45-2092", "53-7064", None],
     ...                       "workers_certified": [30, 10, 20, 5], "is_duplicate": [False, True, False, False]})
     >>> out = certified_positions(cases)
-    >>> out["positions"].tolist(), out.attrs["accounting"]["positions_missing_by"]
+    >>> out.table["positions"].tolist(), out.accounting["positions_missing_by"]
     ([30, 20], 5)
-    >>> certified_positions(cases, dropna=False)["positions"].tolist()
+    >>> certified_positions(cases, dropna=False).table["positions"].tolist()
     [30, 20, 5]
     """
     by = list(by)
@@ -84,28 +99,27 @@ def certified_positions(cases: pd.DataFrame, by: Sequence[str] = ("program", "so
            .sort_values(by, ignore_index=True))
     out["positions"] = out["positions"].astype("int64")
     unkeyed = rows[by].isna().any(axis=1) if by else pd.Series(False, index=rows.index)
-    out.attrs["accounting"] = {"cases": len(cases), "duplicates_excluded": int(dup.sum()),
-                               "positions": int(out["positions"].sum()),
-                               "positions_missing_by": 0 if not dropna else int(rows.loc[unkeyed, count].sum())}
-    return schema.mark_synthetic(out, cases)
+    return Counts(schema.mark_synthetic(out, cases),
+                  {"cases": len(cases), "duplicates_excluded": int(dup.sum()), "positions": int(out["positions"].sum()),
+                   "positions_missing_by": 0 if not dropna else int(rows.loc[unkeyed, count].sum())})
 
 
 def expected_counts(cases: pd.DataFrame, benchmark: pd.DataFrame, *,
                     by: Sequence[str] = ("program", "soc_code"), count: str = "workers_certified"
-                    ) -> pd.DataFrame:
+                    ) -> Counts:
     """Women and men expected if H-2 positions were filled like the US workforce fills them.
 
     expected_F = positions x s_soc and expected_M = positions x (1 - s_soc), with s_soc women's
     share of the occupation (``toolkit.occupation_shares.women_share_by_soc``; per fiscal year when
     the benchmark has a ``fiscal_year`` column). Nothing is dropped:
-    positions in SOC codes without a benchmark share (``attrs["accounting"]["positions_without_benchmark"]``)
+    positions in SOC codes without a benchmark share (``.accounting["positions_without_benchmark"]``)
     and positions of cases with no SOC code (``positions_without_soc``; the FY2013 H-2A file has
     none) are rows of their own with ``women_share`` and ``n`` NA. Cases whose other ``by`` values
     are missing are kept as groups with that value NA.
 
-    Returns long data: ``by`` columns, ``positions``, ``sex``, ``n`` (float expected counts) and
-    ``women_share`` (the benchmark), ``women_share_se``. ``attrs["accounting"]["positions"]`` is
-    every certified position (duplicates excluded).
+    ``.table`` is long: ``by`` columns, ``positions``, ``sex``, ``n`` (float expected counts) and
+    ``women_share`` (the benchmark), ``women_share_se``. ``.accounting["positions"]`` is every
+    certified position (duplicates excluded); ``soc_without_benchmark`` lists the codes.
 
     Examples
     --------
@@ -113,12 +127,12 @@ def expected_counts(cases: pd.DataFrame, benchmark: pd.DataFrame, *,
     ...                       "workers_certified": [30, 10, 20], "is_duplicate": [False, True, False]})
     >>> bench = pd.DataFrame({"soc_code": ["45-2092", "53-7064"], "women_share": [0.25, 0.5],
     ...                       "women_share_se": [0.01, 0.02]})
-    >>> expected_counts(cases, bench).query("sex == 'F'")["n"].tolist()
+    >>> expected_counts(cases, bench).table.query("sex == 'F'")["n"].tolist()
     [7.5, 10.0]
     >>> no_soc = pd.concat([cases, pd.DataFrame({"program": ["H-2A"], "soc_code": [None],
     ...                                          "workers_certified": [8], "is_duplicate": [False]})])
     >>> out = expected_counts(no_soc, bench)
-    >>> out.attrs["accounting"]["positions_without_soc"], int(out.query("sex == 'F'")["positions"].sum())
+    >>> out.accounting["positions_without_soc"], int(out.table.query("sex == 'F'")["positions"].sum())
     (8, 58)
 
     A benchmark with a ``fiscal_year`` column (``occupation_shares.benchmark_for_years``) gives each
@@ -128,7 +142,8 @@ def expected_counts(cases: pd.DataFrame, benchmark: pd.DataFrame, *,
     ...                     "is_duplicate": False})
     >>> yearly = pd.DataFrame({"fiscal_year": [2019, 2022], "soc_code": "45-2041", "women_share": [0.2, 0.6],
     ...                        "women_share_se": [0.0, 0.0]})
-    >>> expected_counts(two, yearly, by=["soc_code"]).query("sex == 'F'")[["positions", "n"]].to_dict("records")
+    >>> t = expected_counts(two, yearly, by=["soc_code"]).table
+    >>> t.query("sex == 'F'")[["positions", "n"]].to_dict("records")
     [{'positions': 40, 'n': 20.0}]
     """
     by = list(by)
@@ -137,21 +152,23 @@ def expected_counts(cases: pd.DataFrame, benchmark: pd.DataFrame, *,
     _check(benchmark, ["soc_code", "women_share"], "benchmark")
     if "fiscal_year" in benchmark:  # shares per fiscal year (occupation_shares.benchmark_for_years)
         return _expected_by_year(cases, benchmark, by, count)
-    pos = certified_positions(cases, by, count=count, dropna=False)
+    counted = certified_positions(cases, by, count=count, dropna=False)
+    pos = counted.table
     bench = benchmark.drop_duplicates("soc_code").set_index("soc_code")
     pos["women_share"] = pos["soc_code"].map(bench["women_share"]).astype("Float64")
     se = bench["women_share_se"] if "women_share_se" in bench else pd.Series(dtype=float)
     pos["women_share_se"] = pos["soc_code"].map(se).astype("Float64")
-    return _expected_from_positions(pos, by, cases)
+    return _expected_from_positions(pos, by, cases, counted.accounting)
 
 
-def _expected_by_year(cases: pd.DataFrame, benchmark: pd.DataFrame, by: list[str], count: str) -> pd.DataFrame:
+def _expected_by_year(cases: pd.DataFrame, benchmark: pd.DataFrame, by: list[str], count: str) -> Counts:
     """``expected_counts`` with a benchmark per fiscal year: each case takes the shares of its own
     year; groups that span years get the position-weighted share sum_y P_y s_y / sum_y P_y and
     the standard error sqrt(sum_y P_y^2 se_y^2) / sum_y P_y (years' CPS samples independent)."""
     _check(cases, ["fiscal_year"], "cases")
     keys = list(dict.fromkeys([*by, "fiscal_year"]))
-    pos = certified_positions(cases, keys, count=count, dropna=False)
+    counted = certified_positions(cases, keys, count=count, dropna=False)
+    pos = counted.table
     bench = benchmark.drop_duplicates(["fiscal_year", "soc_code"]).set_index(["fiscal_year", "soc_code"])
     idx = pd.MultiIndex.from_arrays([pos["fiscal_year"].astype("Int64"), pos["soc_code"]])
     pos["women_share"] = bench["women_share"].reindex(idx).to_numpy()
@@ -159,7 +176,6 @@ def _expected_by_year(cases: pd.DataFrame, benchmark: pd.DataFrame, by: list[str
     pos["women_share_se"] = se.reindex(idx).to_numpy()
     pos = pos.astype({"women_share": "Float64", "women_share_se": "Float64"})
     if "fiscal_year" not in by:
-        acc = pos.attrs["accounting"]
         pos = pos.assign(_w=pos["positions"] * pos["women_share"], _v=(pos["positions"] * pos["women_share_se"]) ** 2,
                          _b=pos["positions"].where(pos["women_share"].notna(), 0))
         agg = pos.groupby(by, observed=True, dropna=False).agg(
@@ -175,21 +191,19 @@ def _expected_by_year(cases: pd.DataFrame, benchmark: pd.DataFrame, by: list[str
             agg = pd.concat([agg, rest], ignore_index=True)
         pos = agg.drop(columns=["_w", "_v", "_b"]).astype({"positions": "int64", "women_share": "Float64",
                                                            "women_share_se": "Float64"})
-        pos.attrs["accounting"] = acc
-    return _expected_from_positions(pos, by, cases)
+    return _expected_from_positions(pos, by, cases, counted.accounting)
 
 
-def _expected_from_positions(pos: pd.DataFrame, by: list[str], cases: pd.DataFrame) -> pd.DataFrame:
+def _expected_from_positions(pos: pd.DataFrame, by: list[str], cases: pd.DataFrame, accounting: dict) -> Counts:
     no_soc = pos["soc_code"].isna()
     missing = pos["women_share"].isna() & ~no_soc
     f = pos.assign(sex="F", n=pos["positions"] * pos["women_share"])
     m = pos.assign(sex="M", n=pos["positions"] * (1 - pos["women_share"]))
     out = pd.concat([f, m], ignore_index=True).sort_values([*by, "sex"], ignore_index=True)
-    out.attrs["accounting"] = {**pos.attrs["accounting"],
-                               "positions_without_soc": int(pos.loc[no_soc, "positions"].sum()),
-                               "positions_without_benchmark": int(pos.loc[missing, "positions"].sum()),
-                               "soc_without_benchmark": sorted(pos.loc[missing, "soc_code"].astype(str).unique())}
-    return schema.mark_synthetic(out, cases)
+    return Counts(schema.mark_synthetic(out, cases),
+                  {**accounting, "positions_without_soc": int(pos.loc[no_soc, "positions"].sum()),
+                   "positions_without_benchmark": int(pos.loc[missing, "positions"].sum()),
+                   "soc_without_benchmark": sorted(pos.loc[missing, "soc_code"].astype(str).unique())})
 
 
 def observed_vs_expected(workers: pd.DataFrame, cases: pd.DataFrame, benchmark: pd.DataFrame, *,
@@ -209,7 +223,7 @@ def observed_vs_expected(workers: pd.DataFrame, cases: pd.DataFrame, benchmark: 
     [{'soc_code': '37-2012', 'women': 2, 'total': 2, 'expected_women': 1.8}, {'soc_code': '51-3022', 'women': 1, 'total': 3, 'expected_women': 1.5}]
     """
     by = list(by)
-    wc = worker_counts(workers, by)
+    wc = worker_counts(workers, by).table
     wide = wc.pivot_table(index=by, columns="sex", values="n", fill_value=0, observed=True)
     wide = wide.reindex(columns=["F", "M"], fill_value=0)
     out = pd.DataFrame({"women": wide["F"].astype("int64"), "total": (wide["F"] + wide["M"]).astype("int64")})
@@ -277,10 +291,10 @@ def segregation_summary(workers: pd.DataFrame | None, cases: pd.DataFrame, bench
 
     by = list(by)
     rows = []
-    exp = expected_counts(cases, benchmark, by=[*by, unit]).dropna(subset=["n"])
+    exp = expected_counts(cases, benchmark, by=[*by, unit]).table.dropna(subset=["n"])
     sources = [("expected", exp)]
     if workers is not None:
-        sources.insert(0, ("observed", worker_counts(workers, [*by, unit])))
+        sources.insert(0, ("observed", worker_counts(workers, [*by, unit]).table))
     for name, table in sources:
         for key, part in table.groupby(by, observed=True):
             key = key if isinstance(key, tuple) else (key,)
@@ -374,9 +388,9 @@ def positions_table(cases: pd.DataFrame, benchmark: pd.DataFrame, by: Sequence[s
     [{'positions': 50, 'positions_benchmarked': 30, 'positions_not_benchmarked': 20, 'expected_women': 7.5}]
     """
     by = list(by)
-    pos = certified_positions(cases, by)
+    pos = certified_positions(cases, by).table
     pos = pos[pos["positions"] > 0]
-    exp = expected_counts(cases, benchmark, by=list(dict.fromkeys([*by, "soc_code"])))
+    exp = expected_counts(cases, benchmark, by=list(dict.fromkeys([*by, "soc_code"]))).table
     women = exp[exp["sex"] == "F"].assign(covered=lambda d: d["positions"].where(d["n"].notna()))
     women = women.groupby(by, observed=True).agg(expected_women=("n", "sum"), covered=("covered", "sum")).reset_index()
     out = pos.merge(women, on=by, how="left")

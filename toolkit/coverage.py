@@ -6,7 +6,13 @@ A count from a Q1 file is a quarter of a year, not a year, and must never be rea
 trended as one. This module says, for every program x fiscal year x source file of a case table:
 
 - the release and its kind, from the file name (the one rule: ``toolkit.releases``);
-- the months it covers (``releases.period``: federal fiscal year N runs October N-1 to September N);
+- the months it covers: from the rows when the file has decision dates (the first and the last
+  month with a decision inside the fiscal year: federal fiscal year N runs October N-1 to
+  September N), else from the name (``releases.period``). A file whose decisions stop before
+  September (or start after October) is partial whatever its name says (``months_from`` says
+  which decided, ``partial_by_rows`` flags a year the name calls whole);
+- whether the file name agrees with the rows on program and fiscal year (``name_conflict``,
+  with what the name says in ``name_program``/``name_fiscal_year``; the rows decide);
 - what the catalog says of the file (``id``, ``release``, ``quirks``), and whether it agrees;
 - what the data say: the first and last decision date, and how many rows were decided outside the
   release's months (cases decided in an earlier year, or a file whose name understates its content).
@@ -34,18 +40,22 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable
 
+from pathlib import Path
+
 import pandas as pd
 from babel.dates import format_skeleton
 
 from toolkit import i18n, releases
+from toolkit.dol import infer_fiscal_year, infer_program
 
-__all__ = ["COVERAGE_COLUMNS", "file_coverage", "coverage_table", "year_coverage", "missing_years",
+__all__ = ["COVERAGE_COLUMNS", "file_coverage", "months_decided", "coverage_table", "year_coverage", "missing_years",
            "coverage_label", "caveats", "month_name"]
 
 #: Columns of ``coverage_table``, in order.
 COVERAGE_COLUMNS = ("program", "fiscal_year", "source_file", "release", "kind", "partial", "months",
                     "first_month", "last_month", "decided_first", "decided_last", "decided_outside", "rows",
-                    "catalog_id", "catalog_release", "release_conflict", "quirks")
+                    "catalog_id", "catalog_release", "release_conflict", "quirks", "months_from", "partial_by_rows",
+                    "name_program", "name_fiscal_year", "name_conflict")
 
 
 def _month(ym: tuple[int, int]) -> str:
@@ -73,29 +83,67 @@ def _catalog_index(catalog: pd.DataFrame | None) -> dict[str, dict]:
     return {str(e["file_name"]): e for e in catalog.to_dict("records") if e.get("kind") == "dol-disclosure"}
 
 
-def file_coverage(name: str, fiscal_year: int, *, entry: dict | None = None) -> dict:
+def _fy_bounds(fiscal_year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """[1 October of FY-1, 1 October of FY): the federal fiscal year."""
+    return pd.Timestamp(int(fiscal_year) - 1, 10, 1), pd.Timestamp(int(fiscal_year), 10, 1)
+
+
+def months_decided(dates: pd.Series, fiscal_year: int) -> tuple[str, str, int] | None:
+    """(first month, last month, months from first to last) with a decision inside
+    ``fiscal_year``; None when no date falls inside it.
+
+    >>> months_decided(pd.Series(pd.to_datetime(["2017-10-02", "2018-03-30", "2016-05-01"])), 2018)
+    ('2017-10', '2018-03', 6)
+    """
+    start, end = _fy_bounds(fiscal_year)
+    d = pd.to_datetime(dates, errors="coerce").dropna()
+    d = d[(d >= start) & (d < end)]
+    if d.empty:
+        return None
+    first, last = d.min(), d.max()
+    return (_month((first.year, first.month)), _month((last.year, last.month)),
+            (last.year - first.year) * 12 + last.month - first.month + 1)
+
+
+def file_coverage(name: str, fiscal_year: int, *, entry: dict | None = None,
+                  decided: tuple[str, str, int] | None = None) -> dict:
     """Coverage of one file of ``fiscal_year`` from its name and its catalog ``entry`` (or None).
 
     ``release`` and ``kind`` come from the name (``releases.release_from_name``,
     ``releases.kind_from_name``); ``catalog_release`` is the catalog's, and ``release_conflict``
-    is True when the two differ (the name still decides: one rule).
+    is True when the two differ (the name still decides the release: one rule). ``decided``
+    (``months_decided`` of the file's rows) decides the months and ``partial`` when given: a year
+    whose decisions cover fewer than its 12 months is partial whatever the name says.
 
     >>> c = file_coverage("H-2A_FY2020_Q3_extract.xlsx", 2020)
     >>> c["kind"], c["release"], c["first_month"], c["last_month"], c["months"]
     ('extract', 'Q3', '2019-10', '2020-06', 9)
+    >>> c = file_coverage("H-2A_FY2018.xlsx", 2018, decided=("2017-10", "2018-03", 6))
+    >>> c["release"], c["partial"], c["months"], c["months_from"], c["partial_by_rows"]
+    ('full year', True, 6, 'rows', True)
     """
     release = releases.release_from_name(name)
     first, last = releases.period(fiscal_year, release)
     n_months = (last[0] - first[0]) * 12 + last[1] - first[1] + 1
+    first, last = _month(first), _month(last)
+    partial = releases.is_partial(release)
+    by_rows = decided is not None
+    if by_rows:
+        first, last, n_months = decided
+        partial_by_rows = n_months < 12 and not partial
+        partial = n_months < 12
+    else:
+        partial_by_rows = False
     entry = entry or {}
     cat_release = entry.get("release")
     cat_release = None if cat_release is None or pd.isna(cat_release) else str(cat_release)
     quirks = entry.get("quirks")
     quirks = list(quirks) if isinstance(quirks, (list, tuple)) else []
     return {"source_file": str(name), "release": release, "kind": releases.kind_from_name(name),
-            "partial": releases.is_partial(release), "months": n_months, "first_month": _month(first),
-            "last_month": _month(last), "catalog_id": entry.get("id"), "catalog_release": cat_release,
-            "release_conflict": cat_release is not None and cat_release != release, "quirks": quirks}
+            "partial": partial, "months": n_months, "first_month": first,
+            "last_month": last, "catalog_id": entry.get("id"), "catalog_release": cat_release,
+            "release_conflict": cat_release is not None and cat_release != release, "quirks": quirks,
+            "months_from": "rows" if by_rows else "file name", "partial_by_rows": partial_by_rows}
 
 
 def coverage_table(cases: pd.DataFrame, *, catalog: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -113,7 +161,10 @@ def coverage_table(cases: pd.DataFrame, *, catalog: pd.DataFrame | None = None) 
     DataFrame with ``COVERAGE_COLUMNS``: ``months`` is the number of months the release covers,
     ``first_month``/``last_month`` as ``YYYY-MM``; ``decided_first``/``decided_last`` the range
     of decision dates in the data (NaT when the layout has none); ``decided_outside`` the rows
-    decided outside the release's months; ``rows`` the case rows of that file and year.
+    decided outside the months of the release the name says (a name that understates its
+    content, or cases decided in another year); ``rows`` the case rows of that file and year; ``months_from`` "rows" or "file name";
+    ``partial_by_rows`` a year the name calls whole whose decisions stop early (or start late);
+    ``name_conflict`` a file name that says another program or fiscal year than the rows.
     Sorted by program, fiscal year and release rank (least complete first).
 
     Raises
@@ -141,19 +192,25 @@ def coverage_table(cases: pd.DataFrame, *, catalog: pd.DataFrame | None = None) 
                           "decision_date": pd.to_datetime(dates)})
     out = []
     for (program, fy, name), part in frame.groupby(["program", "fiscal_year", "source_file"], sort=True):
-        row = {"program": program, "fiscal_year": int(fy), **file_coverage(name, fy, entry=index.get(name))}
         d = part["decision_date"].dropna()
-        start = pd.Timestamp(f"{row['first_month']}-01")
-        end = pd.Timestamp(f"{row['last_month']}-01") + pd.offsets.MonthBegin(1)
+        row = {"program": program, "fiscal_year": int(fy),
+               **file_coverage(name, fy, entry=index.get(name), decided=months_decided(d, fy))}
+        (y0, m0), (y1, m1) = releases.period(fy, row["release"])  # the months the name's release holds
+        start, end = pd.Timestamp(y0, m0, 1), pd.Timestamp(y1, m1, 1) + pd.offsets.MonthBegin(1)
+        named_program, named_fy = infer_program(Path(name)), infer_fiscal_year(Path(name))
         row.update(decided_first=d.min() if len(d) else pd.NaT, decided_last=d.max() if len(d) else pd.NaT,
-                   decided_outside=int(((d < start) | (d >= end)).sum()), rows=len(part))
+                   decided_outside=int(((d < start) | (d >= end)).sum()), rows=len(part),
+                   name_program=named_program, name_fiscal_year=named_fy,
+                   name_conflict=bool((named_program is not None and named_program != program)
+                                      or (named_fy is not None and named_fy != int(fy))))
         out.append(row)
     table = pd.DataFrame(out, columns=list(COVERAGE_COLUMNS))
     if len(table):
         table["_rank"] = table["release"].map(releases.rank)
         table = table.sort_values(["program", "fiscal_year", "_rank", "source_file"], ignore_index=True).drop(columns="_rank")
     return table.astype({"partial": bool, "release_conflict": bool, "rows": int, "decided_outside": int,
-                         "months": int, "fiscal_year": int})
+                         "months": int, "fiscal_year": int, "partial_by_rows": bool, "name_conflict": bool,
+                         "name_fiscal_year": "Int64"})
 
 
 def year_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
@@ -194,12 +251,19 @@ def coverage_label(row: dict | pd.Series, lang: str) -> str:
     """
     values = {"first": month_name(row["first_month"], lang), "last": month_name(row["last_month"], lang),
               "release": row["release"]}
-    if row["release"] == "full year" or row["release"] == "Q4":
+    partial = row.get("partial", row["release"] not in ("full year", "Q4"))
+    if not partial:
         key = "coverage_label_full"
     else:
         key = "coverage_label_partial"
     text = i18n.t(key, lang, **values)
     return text + i18n.t("coverage_label_extract", lang) if row["kind"] == "extract" else text
+
+
+def _flag(row, key: str) -> bool:
+    """A boolean column of a coverage row; absent or NA is False (tables from before a column existed)."""
+    value = row.get(key, False)
+    return False if value is None or pd.isna(value) else bool(value)
 
 
 def caveats(coverage: pd.DataFrame, lang: str, *, programs: Iterable[str] | None = None,
@@ -223,8 +287,14 @@ def caveats(coverage: pd.DataFrame, lang: str, *, programs: Iterable[str] | None
         values = {"program": r["program"], "fy": int(r["fiscal_year"]), "file": r["source_file"],
                   "release": r["release"], "first": month_name(r["first_month"], lang),
                   "last": month_name(r["last_month"], lang), "months": int(r["months"])}
-        if r["partial"]:
+        if _flag(r, "partial_by_rows"):
+            out.append(i18n.t("coverage_rows_partial", lang, **values))
+        elif r["partial"]:
             out.append(i18n.t("coverage_partial", lang, **values))
+        if _flag(r, "name_conflict"):
+            named = " ".join(str(v) for v in (r["name_program"], None if pd.isna(r["name_fiscal_year"]) else
+                                               f"FY{int(r['name_fiscal_year'])}") if v)
+            out.append(i18n.t("coverage_name_conflict", lang, named=named, **values))
         if r["kind"] == "extract":
             out.append(i18n.t("coverage_extract", lang, **values))
         if r["release_conflict"]:

@@ -382,7 +382,8 @@ def _coverage(cases: pd.DataFrame, files: list[dict], synthetic: bool) -> pd.Dat
     the file name, the catalog entry and the decision dates), and the files of that year."""
     columns = ["program", "fiscal_year", "release", "files", "source_file", "kind", "partial", "months",
                "first_month", "last_month", "decided_first", "decided_last", "decided_outside", "catalog_id",
-               "release_conflict"]
+               "release_conflict", "months_from", "partial_by_rows", "name_program", "name_fiscal_year",
+               "name_conflict"]
     years = cases[["program", "fiscal_year"]].drop_duplicates().sort_values(["program", "fiscal_year"])
     if synthetic or not len(cases):
         rows = [{"program": p, "fiscal_year": int(fy), "release": "synthetic", "files": ""}
@@ -402,6 +403,7 @@ def _coverage(cases: pd.DataFrame, files: list[dict], synthetic: bool) -> pd.Dat
     for col in ("decided_first", "decided_last"):  # dates as ISO text: provenance is JSON
         out[col] = [None if pd.isna(d) else d.strftime("%Y-%m-%d") for d in out[col]]
     out["catalog_id"] = [None if pd.isna(c) else str(c) for c in out["catalog_id"]]
+    out["name_fiscal_year"] = [None if pd.isna(y) else int(y) for y in out["name_fiscal_year"]]  # JSON provenance
     return out.reindex(columns=columns)
 
 

@@ -322,7 +322,7 @@ ALLOWED_COLUMNS: dict[str, dict[str, str]] = {
     "adverse_impact": {"group": "public", "applicants": "protected", "selected": "protected",
                        "rejected": "protected", "rate": "derived", "reference": "public", "impact_ratio": "derived",
                        "ci_low": "derived", "ci_high": "derived", "four_fifths_flag": "derived",
-                       "fisher_p": "derived", "z_p": "derived"},
+                       "p_value_fisher": "derived", "p_value_z": "derived"},
     "wage_gap": {"stat": "public", "est": "derived", "se": "derived", "ci_low": "derived", "ci_high": "derived",
                  "n_f": "protected", "n_m": "protected", "method": "public"},
     "occupations": {"soc_code": "public", "occupation": "public", "women": "protected", "men": "protected",

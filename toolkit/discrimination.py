@@ -15,13 +15,16 @@ One vocabulary with ``toolkit.segregation``:
 - statistics come as a DataFrame indexed by ``stat`` with ``est`` (and ``se``, ``ci_low``,
   ``ci_high``, ``bias`` where there is inference), plus descriptive columns; per-group tables
   (``adverse_impact``, ``screen_entities``, ``availability(..., wide=True)``) have one row per
-  group;
+  group; what a result leaves out (or a fitted prior) is a named field of a small frozen
+  dataclass beside its ``.table`` (``AdverseImpact``, ``TypedWages``, ``Screen``), never
+  ``DataFrame.attrs``;
 - bootstrap replicates are summarised by ``toolkit.inference.summarise``.
 """
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -32,7 +35,8 @@ from toolkit import inference, privacy, schema
 from toolkit.inference import check_count, check_fraction, check_labels, check_level, check_number, check_option
 
 __all__ = ["availability", "availability_counts", "availability_from_published", "adverse_impact", "cmh",
-           "selection_model", "wage_gap", "offered_wage_by_typing", "screen_entities", "HIGHEST_RATE"]
+           "selection_model", "wage_gap", "offered_wage_by_typing", "screen_entities", "HIGHEST_RATE",
+           "AdverseImpact", "TypedWages", "Screen"]
 
 Combined = Literal["normal", "exact"]
 WageMethod = Literal["twofold", "threefold"]
@@ -354,9 +358,18 @@ def availability_from_published(published_share: float, positions: float, expect
 
 # ------------------------------------------------------------------------------------------------
 # selection disparities
+@dataclass(frozen=True)
+class AdverseImpact:
+    """``adverse_impact``'s result: ``table`` (one row per block and group) and
+    ``rows_missing_group``, the records left out because their group is missing."""
+
+    table: pd.DataFrame
+    rows_missing_group: int
+
+
 def adverse_impact(data: pd.DataFrame, group: str, selected: str, *,
                    reference: object, within: str | Sequence[str] | None = None,
-                   ci: float = 0.95) -> pd.DataFrame:
+                   ci: float = 0.95) -> AdverseImpact:
     """Selection rates, impact ratios and tests by group (the four-fifths rule and beyond).
 
     For group g with x_g selected of n_g applicants: rate_g = x_g / n_g and
@@ -366,10 +379,10 @@ def adverse_impact(data: pd.DataFrame, group: str, selected: str, *,
     method, log RR +/- z sqrt(1/x_g - 1/n_g + 1/x_r - 1/n_r), undefined (NaN) when a group has
     no one selected. ``four_fifths_flag``: impact ratio below 0.8, "generally regarded by the
     Federal enforcement agencies as evidence of adverse impact" (29 CFR 1607.4(D), Uniform
-    Guidelines on Employee Selection Procedures, 1978). ``fisher_p``: two-sided Fisher exact test
-    of the group against the reference; ``z_p``: two-sided two-proportion z-test with pooled
+    Guidelines on Employee Selection Procedures, 1978). ``p_value_fisher``: two-sided Fisher exact test
+    of the group against the reference; ``p_value_z``: two-sided two-proportion z-test with pooled
     variance (statsmodels ``proportions_ztest``). The reference row has ratio 1 and no tests.
-    Rows with a missing ``group`` are left out and counted in ``attrs["rows_missing_group"]``.
+    Rows with a missing ``group`` are left out and counted (``.rows_missing_group``).
 
     Parameters
     ----------
@@ -382,9 +395,9 @@ def adverse_impact(data: pd.DataFrame, group: str, selected: str, *,
 
     Returns
     -------
-    DataFrame, one row per (within, group): group, applicants, selected, rate, reference (the
-    label compared with), reference_rule ("given" or "highest_rate"), impact_ratio, ci_low,
-    ci_high, four_fifths_flag, fisher_p, z_p.
+    AdverseImpact: ``.table``, one row per (within, group): group, applicants, selected, rate,
+    reference (the label compared with), reference_rule ("given" or "highest_rate"),
+    impact_ratio, ci_low, ci_high, four_fifths_flag, p_value_fisher, p_value_z; ``.rows_missing_group``.
 
     References
     ----------
@@ -400,7 +413,7 @@ def adverse_impact(data: pd.DataFrame, group: str, selected: str, *,
 
     >>> df = pd.DataFrame({"g": ["W"] * 120 + ["B"] * 40,
     ...                    "sel": [True] * 80 + [False] * 40 + [True] * 12 + [False] * 28})
-    >>> out = adverse_impact(df, "g", "sel", reference="highest_rate").set_index("group")
+    >>> out = adverse_impact(df, "g", "sel", reference="highest_rate").table.set_index("group")
     >>> round(float(out.loc["B", "impact_ratio"]), 2), out.loc["B", "reference"], bool(out.loc["B", "four_fifths_flag"])
     (0.45, 'W', True)
     """
@@ -431,8 +444,7 @@ def adverse_impact(data: pd.DataFrame, group: str, selected: str, *,
     if not out:
         raise ValueError(f"adverse_impact: no rows with a value of {group!r}")
     result = pd.concat(out, ignore_index=True)
-    result.attrs["rows_missing_group"] = missing
-    return schema.mark_synthetic(result, data)
+    return AdverseImpact(schema.mark_synthetic(result, data), missing)
 
 
 def _selection_table(data: pd.DataFrame, group: str, selected: str) -> pd.DataFrame:
@@ -468,7 +480,7 @@ def _impact(table: pd.DataFrame, reference, ci) -> pd.DataFrame:
         rows.append({"group": g, "applicants": int(n), "selected": int(x), "rate": r["rate"],
                      "reference": ref, "reference_rule": rule, "impact_ratio": ratio, "ci_low": lo, "ci_high": hi,
                      "four_fifths_flag": bool(ratio < 0.8) if not np.isnan(ratio) else False,
-                     "fisher_p": fisher, "z_p": zp})
+                     "p_value_fisher": fisher, "p_value_z": zp})
     return pd.DataFrame(rows)
 
 
@@ -486,7 +498,7 @@ def cmh(data: pd.DataFrame, group: str, selected: str, *, within: str | Sequence
     Returns
     -------
     DataFrame indexed by ``stat`` ("odds_ratio_mh") with est, ci_low, ci_high, p_value,
-    breslow_day_p, n_strata, n_strata_uninformative, n, focal, reference.
+    p_value_breslow_day, n_strata, n_strata_uninformative, n, focal, reference.
 
     References
     ----------
@@ -532,7 +544,7 @@ def cmh(data: pd.DataFrame, group: str, selected: str, *, within: str | Sequence
     test = st.test_null_odds(correction=False)
     bd = st.test_equal_odds(adjust=True)
     return pd.DataFrame({"est": [st.oddsratio_pooled], "ci_low": [lo], "ci_high": [hi],
-                         "p_value": [test.pvalue], "breslow_day_p": [bd.pvalue], "n_strata": [len(tables)],
+                         "p_value": [test.pvalue], "p_value_breslow_day": [bd.pvalue], "n_strata": [len(tables)],
                          "n_strata_uninformative": [dropped], "n": [int(sum(t.sum() for t in tables))],
                          "focal": [focal], "reference": [reference]},
                         index=pd.Index(["odds_ratio_mh"], name="stat"))
@@ -750,10 +762,19 @@ def _oaxaca(y, x, is_f, method, nondiscriminatory="pooled") -> dict[str, float]:
 
 
 
+@dataclass(frozen=True)
+class TypedWages:
+    """``offered_wage_by_typing``'s result: ``table`` (indexed by ``stat``) and
+    ``cases_left_out`` (no benchmark share, no wage or no positions)."""
+
+    table: pd.DataFrame
+    cases_left_out: int
+
+
 def offered_wage_by_typing(data: pd.DataFrame, benchmark: pd.DataFrame, *, threshold: float = 0.5,
                            typing: Typing = "threshold", weight: str = "workers_certified",
                            n_bootstrap: int = 200, ci: float = 0.95,
-                           seed: int | np.random.Generator | None = None) -> pd.DataFrame:
+                           seed: int | np.random.Generator | None = None) -> TypedWages:
     """Offered hourly wages in female-typed vs male-typed occupations (case data, no sex needed).
 
     Each case's occupation (``data``: one row per case, ``soc_code``, ``wage_hourly`` and
@@ -772,12 +793,12 @@ def offered_wage_by_typing(data: pd.DataFrame, benchmark: pd.DataFrame, *, thres
     percentile intervals come from ``n_bootstrap`` resamples of cases (seeded), summarised by
     ``toolkit.inference.summarise``; a replicate that draws no case of a type is redrawn. Cases
     whose occupation is not in the benchmark, with no wage, or with no positions are left out and
-    counted in ``attrs["cases_left_out"]``.
+    counted (``.cases_left_out``).
 
     Returns
     -------
-    DataFrame indexed by ``stat`` (female_typed, [mixed,] male_typed, difference) with est, se,
-    ci_low, ci_high, bias and positions.
+    TypedWages: ``.table`` indexed by ``stat`` (female_typed, [mixed,] male_typed, difference)
+    with est, se, ci_low, ci_high, bias and positions; ``.cases_left_out``.
 
     References
     ----------
@@ -791,7 +812,7 @@ def offered_wage_by_typing(data: pd.DataFrame, benchmark: pd.DataFrame, *, thres
     >>> cases = pd.DataFrame({"soc_code": ["a", "a", "b", "b"], "wage_hourly": [10.0, 12.0, 15.0, 16.0],
     ...                       "workers_certified": [1, 1, 3, 1]})
     >>> out = offered_wage_by_typing(cases, bench, n_bootstrap=20, seed=0)
-    >>> out["est"].round(2).to_dict()
+    >>> out.table["est"].round(2).to_dict()
     {'female_typed': 11.0, 'male_typed': 15.25, 'difference': 4.25}
     """
     check_option("typing", typing, Typing)
@@ -833,8 +854,7 @@ def offered_wage_by_typing(data: pd.DataFrame, benchmark: pd.DataFrame, *, thres
             boot.append(means(i))
     out = inference.stat_table(inference.summarise(est, np.array(boot), level), [*labels, "difference"])
     out["positions"] = [*(w[kind == t].sum() for t in range(len(labels))), w.sum()]
-    out.attrs["cases_left_out"] = int((~keep).sum())
-    return schema.mark_synthetic(out, data)
+    return TypedWages(schema.mark_synthetic(out, data), int((~keep).sum()))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -857,12 +877,27 @@ def _beta_binomial_prior(k: np.ndarray, n: np.ndarray) -> tuple[float, float]:
     return mu * common, (1 - mu) * common
 
 
+@dataclass(frozen=True)
+class Screen:
+    """``screen_entities``'s result.
+
+    ``table``: one row per entity screened, in rank order. ``prior``: the fitted prior,
+    ``{"a", "b"}`` (beta, shortfall) or ``{"mu", "tau2"}`` (normal on the log impact ratio).
+    ``entities_left_out``: entities not screened (shortfall: no one counted, ``total`` 0;
+    impact ratio: no applicant of one of the two groups).
+    """
+
+    table: pd.DataFrame
+    prior: Mapping[str, float]
+    entities_left_out: int
+
+
 def screen_entities(data: pd.DataFrame, entity: str, *,
                     measure: Measure = "shortfall",
                     women: str = "women", total: str = "total", expected_share: str = "expected_share",
                     group: str = "sex", selected: str = "selected", focal: object = "F",
                     reference: object = "M", alpha: float = 0.05, k: int = privacy.K_DEFAULT,
-                    printable: bool = False) -> pd.DataFrame:
+                    printable: bool = False) -> Screen:
     """Rank employers or recruiters by a disparity against women, with FDR control and shrinkage.
 
     ``measure="shortfall"`` (``data``: one row per entity with ``women``, ``total`` and
@@ -882,7 +917,7 @@ def screen_entities(data: pd.DataFrame, entity: str, *,
     fitted by the DerSimonian-Laird moment estimator; posterior mean
     mu + tau^2 / (tau^2 + v) (y - mu), reported as ``shrunk_impact_ratio`` = exp(.), ranked
     lowest first. Only entities with applicants of both groups are screened
-    (``attrs["entities_without_both_groups"]`` counts the others).
+    (``.entities_left_out`` counts the others; for the shortfall, entities with ``total`` 0).
 
     In both, q-values are Benjamini-Hochberg adjusted p-values across the entities screened,
     ``credible`` is q < alpha, and a small, noisy entity is pulled toward the common value so a
@@ -899,8 +934,8 @@ def screen_entities(data: pd.DataFrame, entity: str, *,
 
     Returns
     -------
-    DataFrame, one row per entity in rank order, with ``rank``; ``attrs["prior"]`` holds the
-    fitted prior ((a, b) or (mu, tau2)).
+    Screen: ``.table``, one row per entity in rank order, with ``rank``; ``.prior``, the fitted
+    prior ((a, b) or (mu, tau2)); ``.entities_left_out``.
 
     References
     ----------
@@ -920,7 +955,7 @@ def screen_entities(data: pd.DataFrame, entity: str, *,
 
     >>> df = pd.DataFrame({"employer": ["tiny", "big", "fair"], "women": [0, 150, 250],
     ...                    "total": [3, 3000, 1000], "expected_share": [0.25, 0.25, 0.25]})
-    >>> print(screen_entities(df, "employer")[["rank", "employer", "credible"]].to_string(index=False))
+    >>> print(screen_entities(df, "employer").table[["rank", "employer", "credible"]].to_string(index=False))
      rank employer  credible
         1      big      True
         2     tiny     False
@@ -931,9 +966,9 @@ def screen_entities(data: pd.DataFrame, entity: str, *,
     check_count("k", k, minimum=1)
     check_option("printable", printable, _BOOL)
     if measure == "shortfall":
-        df, counts, dependent = _screen_shortfall(data, entity, women, total, expected_share)
+        df, counts, dependent, prior, left_out = _screen_shortfall(data, entity, women, total, expected_share)
     else:
-        df, counts, dependent = _screen_impact(data, entity, group, selected, focal, reference)
+        df, counts, dependent, prior, left_out = _screen_impact(data, entity, group, selected, focal, reference)
     df["q_value"] = _bh(df["p_value"].to_numpy(float))
     df["credible"] = df["q_value"] < alpha
     key = "shrunk_ratio" if measure == "shortfall" else "shrunk_impact_ratio"
@@ -941,7 +976,7 @@ def screen_entities(data: pd.DataFrame, entity: str, *,
     df["rank"] = np.arange(1, len(df) + 1)
     if printable:
         df = privacy.suppress(df, counts, k=k, dependent=dependent)
-    return schema.mark_synthetic(df, data)
+    return Screen(schema.mark_synthetic(df, data), prior, left_out)
 
 
 def _bh(p: np.ndarray) -> np.ndarray:
@@ -953,7 +988,8 @@ def _bh(p: np.ndarray) -> np.ndarray:
 def _screen_shortfall(data, entity, women, total, expected_share):
     _cols(data, [entity, women, total, expected_share], "screen_entities")
     df = data[[entity, women, total, expected_share]].copy()
-    df = df[df[total] > 0].reset_index(drop=True)
+    counted = df[total] > 0
+    df = df[counted].reset_index(drop=True)
     kf, n, p = (df[c].to_numpy(float) for c in (women, total, expected_share))
     a, b = _beta_binomial_prior(kf, n) if len(df) else (np.nan, np.nan)
     df["observed_share"] = kf / n
@@ -962,8 +998,8 @@ def _screen_shortfall(data, entity, women, total, expected_share):
     df["shrunk_shortfall"] = n * (p - df["shrunk_share"])
     df["shrunk_ratio"] = df["shrunk_share"] / np.where(p > 0, p, np.nan)
     df["p_value"] = stats.binom.cdf(kf.astype(int), n.astype(int), p)
-    df.attrs["prior"] = {"a": a, "b": b}
-    return df, [women, total], ["observed_share", "shrunk_share", "shortfall", "shrunk_shortfall", "shrunk_ratio"]
+    dependent = ["observed_share", "shrunk_share", "shortfall", "shrunk_shortfall", "shrunk_ratio"]
+    return df, [women, total], dependent, {"a": a, "b": b}, int((~counted).sum())
 
 
 def _screen_impact(data, entity, group, selected, focal, reference):
@@ -985,10 +1021,9 @@ def _screen_impact(data, entity, group, selected, focal, reference):
     mu, tau2 = _dersimonian_laird(y, v) if len(df) else (np.nan, np.nan)
     df["shrunk_impact_ratio"] = np.exp(mu + tau2 / (tau2 + v) * (y - mu))
     df["p_value"] = stats.hypergeom.cdf(xf, nf + nm, xf + xm, nf)
-    df.attrs["prior"] = {"mu": mu, "tau2": tau2}
-    df.attrs["entities_without_both_groups"] = int((~both).sum())
     counts = ["applicants_f", "selected_f", "applicants_m", "selected_m"]
-    return df, counts, ["rate_f", "rate_m", "impact_ratio", "shrunk_impact_ratio"]
+    dependent = ["rate_f", "rate_m", "impact_ratio", "shrunk_impact_ratio"]
+    return df, counts, dependent, {"mu": mu, "tau2": tau2}, int((~both).sum())
 
 
 def _dersimonian_laird(y: np.ndarray, v: np.ndarray) -> tuple[float, float]:

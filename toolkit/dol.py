@@ -36,18 +36,24 @@ Harmonization rules (documented because analyses depend on them):
 
 Content is the authority (the file name only corroborates):
 
-- ``program`` comes from the rows: the majority of a visa-class column (``VISA_CLASS``), else a
-  layout that exists for one program only (the FY2000-2006 H-2B export, the FY2006 H-2A csv),
-  else headers found in one program's files only (``dol_layouts.PROGRAM_HEADERS``:
-  ``TOTAL_WORKERS_H2A_CERTIFIED``, ``CAP_EXEMPT``...). Only when the rows say
-  nothing does the file name decide (``accounting["program_from"]`` says which). A file name that
-  names the other program is a ``DataValidationError`` naming both.
+- ``program`` comes from the rows: the majority of a visa-class column (``VISA_CLASS``,
+  ``VISA_TYPE``), else the majority of case-number prefixes (``H-300-`` H-2A, ``H-400-`` H-2B),
+  else a layout that exists for one program only (the FY2000-2006 H-2B export, the FY2006 H-2A
+  csv), else headers found in one program's files only (``dol_layouts.PROGRAM_HEADERS``:
+  ``TOTAL_WORKERS_H2A_CERTIFIED``, ``CAP_EXEMPT``...). Only when the rows say nothing does the
+  file name decide (``accounting["program_from"]`` says which).
 - ``fiscal_year`` is the modal federal fiscal year of the decision dates (FY = calendar year + 1
-  for decisions in October-December: FY2017 runs from 1 October 2016 to 30 September 2017). The
-  ``FY`` in the file name must equal it, else a ``DataValidationError`` naming both. Rows decided
-  outside that year (late entries of a cumulative release) are kept, in the file's year, and
-  counted (``accounting["rows_decided_outside_fiscal_year"]``). Files without decision dates
-  (FY2006 H-2A csv) take the year from the name (``accounting["fiscal_year_from"]``).
+  for decisions in October-December: FY2017 runs from 1 October 2016 to 30 September 2017).
+  Rows decided outside that year (late entries of a cumulative release) are kept, in the file's
+  year, and counted (``accounting["rows_decided_outside_fiscal_year"]``). Files without decision
+  dates (FY2006 H-2A csv) take the year from the name (``accounting["fiscal_year_from"]``).
+- The decision date is the layout's column, else any header ending in ``DECISION_DATE``
+  (``RECENT_DECISION_DATE``...; ``accounting["decision_date_column"]`` names the one read).
+- A file name that says another program or year than the rows is read as the rows say and
+  reported, one sentence per disagreement, in ``accounting["name_disagrees"]`` (and by
+  ``coverage.coverage_table``); never refused, and never "renamed" into what the rows contradict.
+  A ``program=``/``fiscal_year=`` argument that contradicts the rows is an error.
+- Layouts that exist as csv exports only never match a workbook (``Layout.formats``).
 
 Bounds and coerced cells:
 
@@ -75,7 +81,8 @@ from toolkit import rawio, schema
 from toolkit.codes import normalize_fein, normalize_soc
 from toolkit.codes import normalize_us_state as normalize_state
 from toolkit.checksum import sha256_file
-from toolkit.dol_layouts import COMPANION_LAYOUTS, LAYOUTS, PROGRAM_HEADERS, Layout, normalize_header
+from toolkit.dol_layouts import (CASE_PREFIX_PROGRAM, COMPANION_LAYOUTS, DECISION_DATE_SUFFIX, LAYOUTS, PROGRAM_HEADERS,
+                                 VISA_HEADERS, Layout, normalize_header)
 from toolkit.errors import DataValidationError, SchemaError
 
 __all__ = ["read_disclosure", "read_recruiters", "read_worksites", "read_housing", "read_companion",
@@ -259,15 +266,20 @@ def _count_xlsx_cells(path: Path, sheet_name: str, df: pd.DataFrame, coerced: di
     return results
 
 
-def detect_layout(columns: Iterable[str], *, name: str = "file") -> Layout:
+def detect_layout(columns: Iterable[str], *, name: str = "file", suffix: str | None = None) -> Layout:
     """The layout whose required fields are all present and which matches most headers.
 
-    Raises ``SchemaError`` naming the file, the canonical fields it could not find and the
-    closest known layout when no layout fits.
+    ``suffix`` (".xlsx", ".csv"...; default: that of ``name``) excludes the layouts that never
+    exist in that format (``Layout.formats``: the FY2000-2006 exports are csv only, so a workbook
+    never matches them). Raises ``SchemaError`` naming the file, the canonical fields it could not
+    find and the closest known layout when no layout fits.
     """
     cols = {normalize_header(c) for c in columns}
+    suffix = (suffix if suffix is not None else Path(name).suffix).lower()
     best, best_score, fits = None, -1.0, []
     for layout in LAYOUTS:
+        if layout.formats and suffix and suffix not in layout.formats:
+            continue
         found = {f for f, cands in layout.fields.items() if any(c in cols for c in cands)}
         sig = sum(s in cols for s in layout.signature) / len(layout.signature)
         score = len(found) / len(layout.fields) + sig
@@ -299,15 +311,26 @@ _LAYOUT_PROGRAM = {"legacy-h2b-csv": "H-2B", "legacy-h2a-csv": "H-2A"}
 
 
 def _program_from_rows(raw: pd.DataFrame, layout: Layout | None = None) -> tuple[str | None, str]:
-    """(program, evidence) from the content: a visa-class column's majority, a one-program
-    layout, or headers naming the program; (None, "") when the content says nothing."""
+    """(program, evidence) from the content, in this order: the majority of a visa-class column
+    (``dol_layouts.VISA_HEADERS``: "H-2B", "H2B"...); the majority of case-number prefixes that
+    name a program (``dol_layouts.CASE_PREFIX_PROGRAM``: ``H-300-`` H-2A, ``H-400-`` H-2B); a
+    one-program layout; headers found in one program's files only. (None, "") when the content
+    says nothing."""
     for col in raw.columns:
-        if normalize_header(col) in ("VISA_CLASS", "APPLICATION_TYPE"):
+        if normalize_header(col) in VISA_HEADERS:
             vals = raw[col].astype(str).str.upper().str.replace(r"[\s-]", "", regex=True)
             vals = vals[vals.ne("")]
             for prog in ("H-2A", "H-2B"):
                 if len(vals) and (vals == prog.replace("-", "")).mean() > 0.5:
                     return prog, f"column {col} says {prog} in {int((vals == prog.replace('-', '')).sum())} rows"
+    for col in raw.columns:
+        if normalize_header(col) in ("CASE_NUMBER", "CASE_NO"):
+            prefix = raw[col].astype(str).str.strip().str.upper().str[:6]
+            prefix = prefix[prefix.ne("")]
+            for start, prog in CASE_PREFIX_PROGRAM.items():
+                n = int((prefix == start).sum())
+                if len(prefix) and n / len(prefix) > 0.5:
+                    return prog, f"{n} of {len(prefix)} case numbers in {col} start {start} ({prog})"
     if layout is not None and layout.name in _LAYOUT_PROGRAM:
         return _LAYOUT_PROGRAM[layout.name], f"layout {layout.name} exists for {_LAYOUT_PROGRAM[layout.name]} only"
     headers = {normalize_header(c) for c in raw.columns}
@@ -332,11 +355,23 @@ def infer_fiscal_year(path: Path, decision_dates: pd.Series | None = None) -> in
     return None
 
 
-def _check_name(path: Path, what: str, named, found, evidence: str) -> None:
+def _name_disagreement(path: Path, what: str, named, found, evidence: str) -> dict:
+    """{what: sentence} when the file name says one thing and the rows another (the rows decide;
+    the sentence goes into ``accounting["name_disagrees"]``), else {}."""
     if named is not None and found is not None and named != found:
-        raise DataValidationError(
-            f"{path.name}: the file name says {what} {named}, but the rows say {found} ({evidence}); "
-            "the content decides: rename the file, or check that it is the file you meant")
+        return {what: f"{path.name}: the file name says {what} {named}, but the rows say {found} ({evidence}); "
+                      f"read as {found}"}
+    return {}
+
+
+def _decision_column(norm: dict[str, str], layout: Layout) -> str | None:
+    """The decision-date column: the layout's own candidates first, else any header ending in
+    ``DECISION_DATE`` (``dol_layouts.DECISION_DATE_SUFFIX``; the shortest, then alphabetical)."""
+    col = _pick(norm, layout.fields.get("decision_date", ()))
+    if col is not None:
+        return col
+    found = sorted((h for h in norm if h.endswith(DECISION_DATE_SUFFIX)), key=lambda h: (len(h), h))
+    return norm[found[0]] if found else None
 
 
 def _pick(raw_norm: dict[str, str], candidates: tuple[str, ...] | str) -> str | None:
@@ -372,7 +407,7 @@ def read_disclosure(path: str | Path, program: str | None = None, fiscal_year: i
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
     raw, meta = _read_raw(path, sheet)
-    layout = detect_layout(raw.columns, name=path.name)
+    layout = detect_layout(raw.columns, name=path.name, suffix=path.suffix)
     norm = {}
     for c in raw.columns:
         norm.setdefault(normalize_header(c), c)
@@ -399,7 +434,7 @@ def read_disclosure(path: str | Path, program: str | None = None, fiscal_year: i
     content_program, evidence = _program_from_rows(raw, layout)
     named = re.search(r"H-?2([AB])", path.name, flags=re.IGNORECASE)
     named_program = f"H-2{named.group(1).upper()}" if named else None
-    _check_name(path, "program", named_program, content_program, evidence)
+    disagrees = _name_disagreement(path, "program", named_program, content_program, evidence)
     if program is not None and program not in schema.PROGRAMS:
         raise ValueError(f"program must be one of {list(schema.PROGRAMS)}, got {program!r}")
     if program is not None and content_program and content_program != program:
@@ -413,9 +448,11 @@ def read_disclosure(path: str | Path, program: str | None = None, fiscal_year: i
 
     out = pd.DataFrame(index=raw.index)
     for field_, cands in layout.fields.items():
-        col = _pick(norm, cands)
+        col = _decision_column(norm, layout) if field_ == "decision_date" else _pick(norm, cands)
         if col is not None:
             out[field_] = raw[col]
+    if "decision_date" not in layout.fields and _decision_column(norm, layout) is not None:
+        out["decision_date"] = raw[_decision_column(norm, layout)]
     for extra, cands in layout.extras.items():
         col = _pick(norm, cands)
         if col is not None:
@@ -452,8 +489,8 @@ def read_disclosure(path: str | Path, program: str | None = None, fiscal_year: i
     fy_rows = fiscal_year_of(out["decision_date"]) if "decision_date" in out else pd.Series(dtype="Int64")
     content_fy = int(fy_rows.dropna().mode().iloc[0]) if fy_rows.notna().any() else None
     named_fy = infer_fiscal_year(path)
-    _check_name(path, "fiscal year", named_fy, content_fy,
-                f"modal federal fiscal year of {int(fy_rows.notna().sum())} decision dates")
+    disagrees.update(_name_disagreement(path, "fiscal year", named_fy, content_fy,
+                                        f"modal federal fiscal year of {int(fy_rows.notna().sum())} decision dates"))
     if fiscal_year is not None and content_fy is not None and int(fiscal_year) != content_fy:
         raise DataValidationError(f"{path.name}: fiscal_year={fiscal_year} given, but the decision dates say "
                                   f"FY{content_fy} (their modal federal fiscal year)")
@@ -520,7 +557,8 @@ def read_disclosure(path: str | Path, program: str | None = None, fiscal_year: i
     rows_kept = len(result)
     accounting = {
         "source_file": path.name, "layout": layout.name, "program": program, "fiscal_year": int(fiscal_year),
-        "program_from": program_from, "fiscal_year_from": fiscal_year_from,
+        "program_from": program_from, "fiscal_year_from": fiscal_year_from, "name_disagrees": disagrees,
+        "decision_date_column": _decision_column(norm, layout),
         "rows_decided_outside_fiscal_year": outside,
         "rows_read": rows_read, "rows_kept": rows_kept, "rows_dropped": dropped,
         "cells_coerced": {**coerced, **{f"{k} (emptied)": v for k, v in notes.items()

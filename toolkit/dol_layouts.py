@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Layout", "LAYOUTS", "COMPANION_LAYOUTS", "PROGRAM_HEADERS", "FEIN_HEADERS", "normalize_header"]
+__all__ = ["Layout", "LAYOUTS", "COMPANION_LAYOUTS", "PROGRAM_HEADERS", "FEIN_HEADERS", "VISA_HEADERS",
+           "CASE_PREFIX_PROGRAM", "DECISION_DATE_SUFFIX", "TEXT_FORMATS", "normalize_header"]
 
 
 def normalize_header(name: object) -> str:
@@ -35,6 +36,25 @@ class Layout:
     required: tuple[str, ...]
     signature: tuple[str, ...]
     extras: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: file suffixes the layout exists in (empty: any); a workbook never matches a csv-only layout
+    formats: tuple[str, ...] = ()
+
+
+#: csv exports: the FY2000-2006 layouts exist only as text files
+TEXT_FORMATS = (".csv", ".txt")
+
+#: Headers of the visa class (normalized): ``VISA_CLASS`` (FY2011-2019), ``VISA_TYPE`` (the H-2B
+#: FY2018 end-of-year file), ``CASE_TYPE`` (FY2000-2006 export: "TEMP", says nothing of the program)
+VISA_HEADERS = ("VISA_CLASS", "VISA_TYPE", "APPLICATION_TYPE")
+
+#: iCERT case numbers carry the program in their prefix: ``H-300-...`` for H-2A (ETA-9142A) and
+#: ``H-400-...`` for H-2B (ETA-9142B); checked on every archived file FY2013-2022 (the earlier
+#: ``A-``/``C-`` numbers of the state-workforce era are used by both programs and say nothing).
+CASE_PREFIX_PROGRAM = {"H-300-": "H-2A", "H-400-": "H-2B"}
+
+#: Any header (normalized) ending in this names a decision date: ``DECISION_DATE`` (most years),
+#: ``RECENT_DECISION_DATE`` (FY2014 H-2B, FY2019 H-2A); read when a layout lists none of its own.
+DECISION_DATE_SUFFIX = "DECISION_DATE"
 
 
 _EMPLOYER = {
@@ -65,6 +85,7 @@ LAYOUTS: tuple[Layout, ...] = (
         required=("case_number", "case_status_raw", "workers_requested"),
         signature=("NUM_ALIENS", "LAST_SIG_EVENT", "OCC_CODE", "CASE_TYPE"),
         extras={**_FEIN, "dot_code": ("OCC_CODE",), "visa_class": ("CASE_TYPE",), "prevailing_wage": ("PREVAIL_WAGE",)},
+        formats=TEXT_FORMATS,
     ),
     Layout(
         "legacy-h2a-csv", "H-2A export, FY2006 (csv)",
@@ -78,6 +99,7 @@ LAYOUTS: tuple[Layout, ...] = (
         required=("case_number", "case_status_raw", "workers_certified"),
         signature=("NBR_WORKERS_REQUSTED", "WAGE_RATE_PER", "BASIC_NBR_HOURS"),
         extras=dict(_FEIN),
+        formats=TEXT_FORMATS,
     ),
     Layout(
         "nbr-2007", "NBR_/ALIEN_WORK_ layout, FY2007-2013 (xlsx/xls)",
@@ -95,7 +117,7 @@ LAYOUTS: tuple[Layout, ...] = (
         },
         required=("case_number", "case_status_raw", "workers_certified", "worksite_state"),
         signature=("ALIEN_WORK_STATE", "NBR_WORKERS_CERTIFIED", "CASE_NO", "NPC_SUBMITTED_DATE"),
-        extras={**_FEIN, "visa_class": ("VISA_CLASS", "APPLICATION_TYPE"), "dot_code": ("DOT_OCCUPATIONAL_CODE",),
+        extras={**_FEIN, "visa_class": ("VISA_CLASS", "VISA_TYPE", "APPLICATION_TYPE"), "dot_code": ("DOT_OCCUPATIONAL_CODE",),
                 "prevailing_wage": ("PREVAILING_WAGE", "PREVIALING_WAGE")},
     ),
     Layout(
@@ -114,18 +136,19 @@ LAYOUTS: tuple[Layout, ...] = (
         },
         required=("case_number", "case_status_raw", "workers_certified", "worksite_state", "soc_code_raw"),
         signature=("SOC_CODE_ID", "WORKSITE_LOCATION_STATE", "RECENT_DECISION_DATE"),
-        extras={**_FEIN, "visa_class": ("VISA_CLASS",), "prevailing_wage": ("PREVAILING_WAGE", "PREVIALING_WAGE")},
+        extras={**_FEIN, "visa_class": ("VISA_CLASS", "VISA_TYPE"), "prevailing_wage": ("PREVAILING_WAGE", "PREVIALING_WAGE")},
     ),
     Layout(
         "icert-2015", "iCERT layout, FY2015-2019",
         {
             "case_number": ("CASE_NUMBER", "CASE_NO"), "case_status_raw": ("CASE_STATUS",),
-            "decision_date": ("DECISION_DATE",), **_EMPLOYER,
+            "decision_date": ("DECISION_DATE", "RECENT_DECISION_DATE"), **_EMPLOYER,
             "agent_name": ("LAWFIRM_NAME", "AGENT_ATTORNEY_NAME"),
             "application_type": ("ORGANIZATION_FLAG",),
             "workers_requested": ("NBR_WORKERS_REQUESTED",), "workers_certified": ("NBR_WORKERS_CERTIFIED",),
-            "worksite_state": ("WORKSITE_STATE",), "worksite_county": ("WORKSITE_COUNTY",),
-            "worksite_city": ("WORKSITE_CITY",), "soc_code_raw": ("SOC_CODE",),
+            "worksite_state": ("WORKSITE_STATE", "EMPLOYEE_WORK_STATE"),
+            "worksite_county": ("WORKSITE_COUNTY", "EMPLOYEE_WORKSITE_COUNTY"),
+            "worksite_city": ("WORKSITE_CITY", "EMPLOYEE_WORKSITE_CITY"), "soc_code_raw": ("SOC_CODE",),
             "soc_title": ("SOC_TITLE", "SOC_NAME"), "naics_code": ("NAICS_CODE", "NAIC_CODE"),
             "job_title": ("JOB_TITLE",), "wage_offer": ("BASIC_RATE_OF_PAY",),
             "wage_unit": ("BASIC_UNIT_OF_PAY", "PAY_RANGE_UNIT"),
@@ -135,7 +158,7 @@ LAYOUTS: tuple[Layout, ...] = (
         },
         required=("case_number", "case_status_raw", "workers_certified", "worksite_state", "soc_code_raw"),
         signature=("NBR_WORKERS_REQUESTED", "WORKSITE_STATE", "EMP_EXP_NUM_MONTHS", "SWA_NAME", "JOB_IDNUMBER"),
-        extras={**_FEIN, "visa_class": ("VISA_CLASS",), "primary_sub": ("PRIMARY_SUB",),
+        extras={**_FEIN, "visa_class": ("VISA_CLASS", "VISA_TYPE"), "primary_sub": ("PRIMARY_SUB",),
                 "prevailing_wage": ("PREVAILING_WAGE",), "primary_crop": ("PRIMARY_CROP",)},
     ),
     Layout(

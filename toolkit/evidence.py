@@ -39,7 +39,7 @@ from scipy import stats
 from toolkit import __version__, analysis, occupation_shares, claims, disclosure, discrimination, language, segregation
 from toolkit.dataset import Dataset, Request
 
-__all__ = ["Evidence", "Finding", "TableSpec", "FigureSpec", "build", "load_data", "FIGURE_ORDER"]
+__all__ = ["Evidence", "Finding", "TableSpec", "FigureSpec", "build", "FIGURE_ORDER"]
 
 #: The order figures appear in a report.
 FIGURE_ORDER = ("occupations", "shortfall", "states", "origin", "selection", "wages", "joborders")
@@ -148,22 +148,6 @@ def build(data: Dataset, *, commit: str = "unknown", rendered: str = "", employe
 
     with threadpool_limits(limits=1):
         return _build(data, commit=commit, rendered=rendered, employer_match=employer_match)
-
-
-def load_data(data: str, program: str, fiscal_year: int, *, state: str | None = None, seed: int = 2019,
-              workers_path=None, mapping=None):
-    """Deprecated (0.1): ``dataset.load(dataset.Request.build(...))`` returns a ``Dataset`` with
-    the same tables and more. Returns (cases, workers or None, provenance files) as before."""
-    import warnings
-
-    from toolkit import dataset
-
-    warnings.warn("evidence.load_data is deprecated and will be removed in 0.2; use "
-                  "dataset.load(dataset.Request.build(data=..., program=..., fy=..., state=...))",
-                  DeprecationWarning, stacklevel=2)
-    ds = dataset.load(dataset.Request.build(data=data, program=program, fy=fiscal_year, state=state, seed=seed,
-                                            workers_path=workers_path, mapping_path=mapping))
-    return ds.cases, ds.workers, [dict(f) for f in ds.files]
 
 
 def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None) -> Evidence:
@@ -304,9 +288,9 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     occ = ct.assign(shortfall=ct["expected_women"] - ct["women"]).sort_values("total", ascending=False,
                                                                               ignore_index=True)
     occ_s = disclosure.protect_table("occupations", occ, k=k)
-    counts = analysis.worker_counts(workers, ["soc_code"])
+    counts = analysis.worker_counts(workers, ["soc_code"]).table
     h = segregation.mutual_total(counts, "sex", "soc_code", "n", se=True, n_bootstrap=n_bootstrap, seed=seed)
-    exp = analysis.expected_counts(cases, bench, by=["soc_code"]).dropna(subset=["n"])
+    exp = analysis.expected_counts(cases, bench, by=["soc_code"]).table.dropna(subset=["n"])
     h_exp = segregation.mutual_total(exp, "sex", "soc_code", "n").loc["H", "est"]
     # the sentence names an occupation only when its row is published and its shares leave no small rest
     named = ct.merge(_visible(occ_s)[["soc_code"]], on="soc_code")
@@ -329,7 +313,7 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     # 3. selection: the four cells (women and men, selected and rejected) must all be publishable
     sel = workers.dropna(subset=["selected", "case_number"])
     if sel["selected"].astype(bool).nunique() == 2 and set(sel["sex"].dropna()) >= {"F", "M"}:
-        ai = discrimination.adverse_impact(sel[sel["sex"].isin(["F", "M"])], "sex", "selected", reference="M")
+        ai = discrimination.adverse_impact(sel[sel["sex"].isin(["F", "M"])], "sex", "selected", reference="M").table
         ai_s = disclosure.protect_table("adverse_impact", ai, k=k)
         if not ai_s["suppressed"].any():
             f = ai.set_index("group").loc["F"]
@@ -393,7 +377,7 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
         if workers[entity].dropna().nunique() < 2:
             continue  # the records do not name employers (or recruiters)
         per = analysis.shortfall_by(workers, cases, bench, entity)
-        scr = discrimination.screen_entities(per, entity, k=k)
+        scr = discrimination.screen_entities(per, entity, k=k).table
         # entities with fewer than k workers are never listed; the audit counts them as hidden rows
         scr = disclosure.protect_table(key, scr, k=k, shown=(scr["total"] >= k).to_numpy())
         ev.raw_tables[key] = scr
@@ -433,14 +417,15 @@ def _partial_clause(partial_years: list[str]) -> tuple:
 
 
 def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years, published, partial_years=()):
-    exp = analysis.expected_counts(cases, bench, by=["soc_code"])
+    counted = analysis.expected_counts(cases, bench, by=["soc_code"])
+    exp = counted.table
     positions = int(cases.loc[~cases["is_duplicate"].fillna(False).astype(bool), "workers_certified"].sum())
     women_rows = exp[(exp["sex"] == "F") & exp["n"].notna()]
     benchmarked = int(women_rows["positions"].sum())
     ew = float(women_rows["n"].sum())
     pooled_exp = (analysis.pooled_expected_share(women_rows.rename(columns={"positions": "total"}))
                   if benchmarked else None)
-    unbenchmarked = _not_benchmarked(exp.attrs["accounting"])
+    unbenchmarked = _not_benchmarked(counted.accounting)
     partial = _partial_clause(list(partial_years))
     row = published
     if row is not None and benchmarked:
@@ -544,7 +529,7 @@ def _joborder_finding(ev: Evidence, cases, *, k):
     coverage = (("text", "") if with_text == orders else
                 ("t", "joborders_titles_only", {}) if with_text == 0 else
                 ("t", "joborders_some_text", {"with_text": ("int", with_text)}))
-    perf = language.rules_performance("blind")
+    perf = language.rules_performance()
     precision = perf["precision"].min()
     precision_clause = (("t", "joborders_precision_all", {}) if precision == 1 else
                         ("t", "joborders_precision_some", {"precision_low": ("pct", precision, 0)}))
@@ -600,7 +585,7 @@ def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k, match=No
     if rec is None or not len(rec):
         return  # no Appendix C: worker-record recruiters are screened above (``recruiters`` table)
     table = recruiters.summary(cases, rec, benchmark=bench,
-                               workers=data.workers if has_worker_recruiters else None, employer_ids=ids)
+                               workers=data.workers if has_worker_recruiters else None, employer_ids=ids).table
     for col in ("expected_women", "expected_share"):
         if col not in table:
             table[col] = float("nan")

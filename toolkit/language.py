@@ -3,14 +3,12 @@ in English and Spanish.
 
 Four layers, each returning a tidy table with one row per input text:
 
-1. ``detect_sex_preference``: rules for explicit preferences ("male workers only", "Sexo: M",
-   "Requisitos: varón, 20-45 años", "ocupo 30 hombres pa la pizca"), exclusions ("mujeres
-   abstenerse", a preference for the other sex), implied preferences ("only men's bathrooms, so
-   women can't come") and calls for feminine job titles ("se solicitan empacadoras"). Each rule is
-   one template expanded for men and for women. Phrases naming both sexes ("hombres y mujeres",
-   "Sexo: indistinto", "separate housing for women and men") are blanked first; warnings that
-   quote a banned phrase and reports of discrimination are not flagged. Sex-marked titles that are
-   not a call ("foreman") are reported as kind "title".
+1. ``detect_sex_preference``: explicit preferences, requirements, exclusions, quotas, pay or fee
+   differences and body or marital filters tied to a sex, found in two stages (``toolkit.preference``):
+   every sex-marked person reference (nouns, adjectives, pronouns with an antecedent, Spanish feminine
+   job titles, diminutives, regional words, misspellings), then the frame it sits in, scored by a
+   logistic regression fitted on the committed labelled sets. Linear in the text. Sex-marked titles
+   that are not a call ("waitress" in a description) are reported as kind "title".
 2. ``sex_coded_requirements``: requirements that screen out women without naming a sex (lifting
    thresholds, upper age limits, strength, height), kept apart from explicit preferences;
    ``sex_filter_requirements`` gives their values (pounds, months of experience).
@@ -22,12 +20,12 @@ Four layers, each returning a tidy table with one row per input text:
 4. ``scan_texts`` (behind ``h2gender scan``): preferences and sex-coded requirements in posts and
    messages users bring, with phone numbers, e-mails and cued names redacted (``redact``).
 
-Quality is measured, per language, on labelled sets that say how they were made (``EVALUATION_SETS``):
-the development set the rules were written on (``load_dev_set``, with a held-out quarter), the
-challenge set (``load_challenge_set``), the first blind set (``load_job_order_blind_set``) and the
-blind set of issue 15 (``load_blind_set``), written by someone who saw neither the rules nor the
-development set and scored once after the rules were final. ``evaluation_table`` and
-``family_table`` give the scores; ``rules_performance`` is what reports quote.
+Quality is measured, per language and family, on labelled sets that say how they were made: three
+corpora by independent writers who never saw the detector (``toolkit/data/recruitment_writers``) and the
+older sets (``EVALUATION_SETS``: the development set, the challenge set, the first blind set and the
+blind set of issue 15), each treated as its own writer. The honest score is leave one writer out: each
+writer's texts scored by the model fitted without them; ``rules_performance`` and ``family_table`` read
+it from the committed table (``tools/build_preference_scores.py``) beside the in-sample score.
 
 A scikit-learn classifier (``train_classifier``) learns explicit preference from the project's
 template sentences (``toolkit/data/job_order_sentences.csv``: authored from job-order-style
@@ -45,7 +43,6 @@ Psychology, 101(1), 109-128.
 """
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -55,250 +52,22 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+import re2
 import yaml
 
-from toolkit import privacy, schema
+from toolkit import preference, privacy, schema
+from toolkit.labelled_sets import (EVALUATION_SETS, load_blind_set, load_challenge_set, load_dev_set,
+                                    load_evaluation_set, load_job_order_blind_set)
 
 __all__ = ["detect_sex_preference", "sex_coded_requirements", "gendered_wording", "sex_filter_requirements",
            "load_labelled", "load_challenge_set", "load_job_order_blind_set", "load_dev_set", "load_blind_set",
-           "load_evaluation_set", "load_challenge", "evaluate", "evaluation_table", "family_table",
+           "load_evaluation_set", "evaluate", "evaluation_table", "family_table",
            "rules_performance", "train_classifier", "classify", "scan_job_orders", "scan_texts", "guess_language",
-           "redact", "Classifier", "EVALUATION_SETS"]
+           "redact", "scan_line", "Classifier", "EVALUATION_SETS", "SCORE_WRITERS", "MATCH_CONTEXT", "GUESS_CHARS"]
 
 # ------------------------------------------------------------------------------------------------
-# explicit preferences: one template per rule, expanded for each sex
-#
-# Texts are folded first (lower case, accents and the tilde dropped, curly quotes straightened) so
-# that "varón"/"varon", "sólo"/"solo" and "ALL CAPS" need no pattern of their own. In a template
-# {X} is a word naming the sex the rule is about (a noun such as "men", "damas", "chavas", or the
-# adjective "male"/"femenino"), optionally followed by a worker noun ("female workers"), {C} the
-# one-letter code of a form field ("Sex: M"), {Q} up to three quantities or adjectives ("30",
-# "unas", "strong", "jovenes"). Each template is expanded once for men and once for women, so the
-# two sexes are always handled by the same words: no twin regexes to drift apart.
-_SEX_WORDS = {
-    "M": {"noun": r"men|man|males?|guys?|boys|gentlemen|gents|fellas|fellows|dudes|hombres?|ombres?|varon(?:es)?|"
-                  r"caballeros?|muchachos?|chavos?|chamacos?|senores",
-          "adj": r"male|masculin[oa]s?|masc\.?",
-          "code": r"m|h|masc",
-          "plural": r"men|males|guys|boys|gentlemen|fellas|hombres|ombres|varones|caballeros|muchachos|chavos|senores"},
-    "F": {"noun": r"women|woman|females?|ladies|lady|girls?|gals?|mujer(?:es)?|mugeres?|muger|damas?|senoras|"
-                  r"senoritas?|muchachas?|chavas?|chamacas?|chicas?|morras",
-          "adj": r"female|femenin[oa]s?|fem\.?",
-          "code": r"f|fem|w",
-          "plural": r"women|females|ladies|girls|gals|mujeres|mugeres|damas|senoras|senoritas|muchachas|chavas|chicas"},
-}
-_OTHER = {"M": "F", "F": "M"}
-_WORKER = (r"(?:guest\s+)?workers?|applicants?|candidates?|laborers?|labourers?|employees?|help|crew|staff|pickers?|packers?|"
-           r"farm\s*hands?|farmworkers?|hands|personnel|trabajador(?:es|as)|personal|aplicantes|candidat[oa]s|"
-           r"jornaler[oa]s|solicitantes|empleados?|empleadas?")
-_QUAL = (r"(?:(?:\d+|un[oa]s?|algun[oa]s|vari[oa]s|bastantes|much[oa]s|puros?|puras?|nomas|solo|fuertes?|jovenes|"
-         r"joven|san[oa]s?|solter[oa]s|casad[oa]s|trabajador(?:es|as)|responsables|jalad[oa]s|buen[oa]s|some|"
-         r"a\s+few|few|more|extra|strong|young|healthy|able[- ]bodied|hard[- ]?working|reliable|single|married|good|"
-         r"dependable|dozen|otr[oa]s|mas|compas|\d+\s*-\s*\d+|an?|the|las|los)\s+){0,3}")
-# feminine job titles: in Spanish the masculine plural is generic ("empacadores" may be women), the
-# feminine is not, so a call for "empacadoras" asks for women; there is no masculine counterpart
-_FEM_TITLE = (r"(?:empacador|cociner|recamarer|meser|costurer|deshebrador|seleccionador|lavander|limpiador|niner|"
-              r"pelador|clasificador|planchador|cortador|operador|pizcador|piscador|trabajador|emplead|cajer|camarer|"
-              r"envasador|recolector|jornaler|campesin|ayudant|enfermer|despulpador|etiquetador|empaquetador|"
-              r"afanador|mucam|obrer)as?|waitress(?:es)?|hostess(?:es)?|chambermaids?|housemaids?|maids?|"
-              r"laundress(?:es)?|seamstress(?:es)?")
-_VERB_EN = (r"need|needs|needed|want|wants|wanted|seek|seeks|seeking|looking\s+for|lookin\s+for|look\s+for|hiring|"
-            r"hire|hires|recruiting|recruit|recruits|prefer|prefers|preferred|requesting|requests|request|asking\s+for|"
-            r"asks\s+for|asked\s+for|calling\s+all|taking|accepting|got\s+work\s+for|requires?|required")
-_VERB_ES = (r"(?:se\s+)?(?:busca|buscan|busco|buscamos|buscando|solicita|solicitan|solicito|solicitamos|necesita|"
-            r"necesitan|necesito|necesitamos|nesesita|nesesitan|nesecitan|ocupa|ocupan|ocupo|ocupamos|requiere|"
-            r"requieren|requerimos|contrata|contratan|contratamos|contratando|recluta|reclutan|reclutamos|reclutando|"
-            r"quiero|queremos|quiere|quieren|urge|urgen|prefiere|prefieren|preferimos|pidio|pide|piden|juntando|"
-            r"llevo|llevamos)")
-_ONLY_VERB = (r"hire|hires|hiring|take|takes|taking|want|wants|accept|accepts|accepting|need|needs|have|has|employ|"
-              r"employs|consider|considering|recruit|recruiting|looking\s+for|seeking|send|sending|bring|bringing|"
-              r"allow|allows|(?:se\s+)?(?:aceptan|admiten|reciben|contratan|llevan|ocupan|buscan|necesitan|van|vienen|"
-              r"quiere|quieren|queremos|contratamos|llevamos|aceptamos|lleva|pide|piden|ocupamos|necesitamos|"
-              r"buscamos|solicitan)")
-_ART = r"(?:(?:las?|los?|el|the)\s+)?"
-_END = r"(?!['’]s)\b"
-# (rule, strength, who): strength "strong" rules flag even beside welcoming words; "weak" ones do
-# not ("tambien contratamos mujeres"); who "same" prefers the sex named, "other" excludes it
-_TEMPLATES = [
-    ("only", "strong", "same", rf"\b(?:only|just|strictly|exclusively|solely)\s+(?:(?:{_ONLY_VERB})\s+)?(?:for\s+|to\s+)?{_QUAL}{{X}}{_END}"),
-    ("only", "strong", "same", r"{X}\s+(?:only|solamente|unicamente|nada\s+mas|nomas|exclusivamente)\b"),
-    ("only", "strong", "same", rf"\b(?:solo|solamente|unicamente|exclusivamente|exclusiv[oa]s?|nomas|puros?|puras?)\s+"
-                               rf"(?:(?:{_ONLY_VERB})\s+)?(?:para\s+|pa'?\s+|a\s+|de\s+)?{_ART}{_QUAL}(?:personal\s+)?{{X}}\b"),
-    ("only", "strong", "same", r"\ball[- ]{A}\b"),
-    ("only", "strong", "same", rf"\b(?:limited|restricted|reserved|exclusive|reservad[oa]s?|exclusiv[oa]s?|"
-                               rf"limitad[oa]s?|dirigid[oa]s?)\s+(?:only\s+)?(?:to|for|a|para)\s*:?\s*{_ART}{_QUAL}{{X}}\b"),
-    ("must_be", "strong", "same", r"\b(?:must|should|shall|has\s+to|have\s+to|needs?\s+to|tiene\s+que|tienen\s+que|"
-                                  r"debe|deben|deberan?)\s+(?:be|ser)\s+(?:an?\s+|una?\s+)?{X}\b"),
-    ("must_be", "strong", "same", r"\bser\s+(?:una?\s+)?{X}\b"),
-    ("field", "strong", "same", r"\b(?:sex|gender|sexo|genero|preferred\s+(?:sex|gender)|(?:sex|gender)\s+(?:required|"
-                                r"requerido|of\s+(?:the\s+)?(?:workers|applicants)))\s*(?:[:=\-–]\s*|\s+)(?:{X}|{C})\b"),
-    ("field", "strong", "same", rf"\b(?:requisitos?|requirements?|reqs?|requerimos|se\s+requiere|requerido|perfil"
-                                rf"(?:\s+solicitado)?|profile|target\s+applicants|applicants|workers|indispensable|"
-                                rf"solicitantes)\s*[:\-–]\s*(?:[^:\n]{{0,60}}?[,;/|]\s*)?(?:ser\s+)?{_QUAL}{{X}}{_END}"),
-    # a list item that is nothing but the word ("✅ Hombres ✅", "- Male", "Age 21-45, male, able to lift")
-    ("field", "strong", "same", r"(?:^|[\n•✔✅📌☑*|]|(?<!\w)-)[\s\ufe0f]*{X}[\s\ufe0f]*(?=$|[\n•✔✅📌☑*|.;!])"),
-    ("field", "strong", "same", r"[,;]\s*{X}\s*(?=[,;]|$)"),
-    ("field", "strong", "same", r"\(\s*(?:solo\s+|only\s+)?{X}\s*\)"),
-    ("exclusion", "strong", "other", rf"\bno\s+(?:more\s+|mas\s+)?{{X}}{_END}(?!\s+(?:under|over|menores|mayores|de\s+\d))"),
-    ("exclusion", "strong", "other", r"{X}\s+(?:need\s+not|should\s+not|shouldn['’]t|don['’]t\s+need\s+to|"
-                                     r"do\s+not\s+need\s+to)\s+apply"),
-    ("exclusion", "strong", "other", r"{X}\s+(?:are|is|will|would|shall|can)(?:\s+not|n['’]t)\s+(?:be\s+)?(?:considered|"
-                                     r"hired|accepted|eligible|allowed|taken|employed|admitted)"),
-    ("exclusion", "strong", "other", r"\b(?:do|does|will|would|can)(?:\s+not|n['’]t)\s+(?:hire|accept|take|employ|consider|"
-                                     r"want|need|bring|send|allow)\s+(?:any\s+)?{X}"),
-    ("exclusion", "strong", "other", r"\b(?:not|never|won['’]t)\s+(?:hiring|accepting|taking|considering|employing|hire|"
-                                     r"take|accept)\s+(?:any\s+)?{X}"),
-    ("exclusion", "strong", "other", r"{X}\s+(?:can['’]?t|cannot|can\s+not|won['’]t\s+be\s+able\s+to|will\s+not\s+be\s+able"
-                                     r"\s+to|are\s+not\s+able\s+to|may\s+not)\s+(?:come|apply|join|go|work|be\s+"
-                                     r"accommodated|stay|travel)"),
-    ("exclusion", "strong", "other", rf"\bnot\s+(?:a\s+job\s+|a\s+position\s+|suitable\s+|recommended\s+|meant\s+|open\s+|"
-                                     rf"work\s+)?(?:for|to)\s+(?:the\s+)?{{X}}{_END}"),
-    ("exclusion", "strong", "other", r"\b(?:too\s+(?:heavy|hard|rough|dangerous|demanding|tough)\s+for|(?:muy|demasiado)\s+"
-                                     r"(?:pesado|duro|rudo|peligroso)\s+para)\s+(?:an?\s+|una?\s+)?" + _ART + r"{X}"),
-    ("exclusion", "strong", "other", r"\b(?:don['’]t|do\s+not)\s+(?:send|bring)\s+(?:any\s+)?{X}"),
-    ("exclusion", "strong", "other", r"\bdon['’]t\s+bother\s+(?:applying|to\s+apply)\s+if\s+you['’]?\s*(?:re|are)\s+an?\s+{X}"),
-    ("exclusion", "strong", "other", r"{X}\s*,?\s*(?:favor\s+de\s+|por\s+favor\s+)?abstenerse"),
-    ("exclusion", "strong", "other", r"\babstenerse\s+" + _ART + r"{X}"),
-    ("exclusion", "strong", "other", r"{X}\s*,?\s*(?:por\s+favor\s+|favor\s+de\s+)?no\s+(?:aplicar|solicitar|postularse|"
-                                     r"venir|presentarse)"),
-    ("exclusion", "strong", "other", r"\bno\s+(?:se\s+)?(?:aceptan|aceptamos|aceptaran|admiten|admitimos|admitiran|contratan|"
-                                     r"contratamos|contrataran|reciben|recibimos|llevan|llevamos|quieren|queremos|ocupan|"
-                                     r"ocupamos|necesitan|necesitamos|permiten|permitimos|van|vienen|podemos\s+llevar|"
-                                     r"puede\s+llevar|pueden\s+llevar)\s+(?:a\s+)?" + _ART + _QUAL + r"{X}"),
-    ("exclusion", "strong", "other", r"{X}\s+no(?:\s*[,.!;]|\s*$|\s+(?:pueden|podran|seran|son|aplican|califican|van|vienen|"
-                                     r"entran|caben|se\s+(?:pueden|aceptan|admiten)))"),
-    ("exclusion", "strong", "other", r"\b(?:sin|nada\s+de|ningun[ao]?)\s+{X}\b"),
-    ("exclusion", "strong", "other", r"\bno\s+(?:es|son)\s+(?:un\s+)?(?:trabajo\s+|jale\s+|chamba\s+|empleo\s+|contrato\s+)?"
-                                     r"(?:para|pa'?)\s+" + _ART + r"{X}"),
-    ("exclusion", "strong", "other", r"\bno\s+(?:apt[oa]s?|aplica|recomendable)\s+para\s+" + _ART + r"{X}"),
-    ("exclusion", "strong", "other", r"\bno\s+hay\s+(?:lugar|cupo|espacio|vacantes?|trabajo|chance|oportunidad)\s+para\s+" + _ART + r"{X}"),
-    ("recruiting", "weak", "same", rf"\b(?:{_VERB_EN})\s*:?\s+{_QUAL}{{X}}{_END}"),
-    ("recruiting", "weak", "same", r"{X}\s+(?:are\s+|is\s+)?(?:\w+ly\s+)?(?:wanted|needed|preferred|required|requested)\b"),
-    ("recruiting", "weak", "same", r"\b{A}\s+(?:[\w-]+\s+){1,2}(?:wanted|needed|preferred|required|requested)\b"),
-    ("recruiting", "weak", "same", rf"\b{_VERB_ES}\s*:?\s+(?:a\s+)?{_ART}{_QUAL}(?:personal\s+)?{{X}}\b"),
-    ("recruiting", "weak", "same", rf"\b(?:jobs?|work|positions?|openings?|vacanc(?:y|ies)|opportunit(?:y|ies)|crew|contract|"
-                                   rf"trabajo|jale|chamba|empleo|vacantes?|plazas?|oportunidad(?:es)?|oferta|contrato|"
-                                   rf"puesto)\s+(?:is\s+|are\s+|es\s+|son\s+)?(?:only\s+|solo\s+|just\s+)?(?:for|para|pa'?)"
-                                   rf"\s+{_ART}{_QUAL}{{X}}{_END}"),
-    ("recruiting", "weak", "same", rf"\bopen\s+to\s+{_ART}{_QUAL}{{X}}{_END}"),
-    ("recruiting", "weak", "same", rf"\b(?:aviso|atencion|attention|llamado|convocatoria)\s+(?:a\s+|para\s+|to\s+)?"
-                                   rf"(?:todos\s+|todas\s+|all\s+)?{_ART}{{X}}\b"),
-    # a post that opens by calling one sex ("Damas: ...", "MEN FOR TOBACCO HARVEST"); plural nouns only,
-    # as "Man, this heat" and "Hombre, qué calor" are interjections
-    ("recruiting", "weak", "same", r"^[\W_]*(?:hey\s+|oigan\s+|hola\s+)?\b{P}\s*[,!:]"),
-    ("recruiting", "weak", "same", r"^[\W_]*(?:\d+\s+)?(?:(?:strong|young|fuertes|jovenes)\s+)?\b{P}\s+(?:to|for|para|pa'?)\b"),
-    ("recruiting", "weak", "same", r"\b(?:trabajo|jale|chamba)\s+de\s+{X}\b"),
-    ("preference", "weak", "same", r"{X}\s+(?:de\s+preferencia|preferentemente|preferiblemente|preferably|ideally)\b"),
-    ("preference", "weak", "same", rf"\bpreference\s+(?:will\s+be\s+|is\s+|shall\s+be\s+)?(?:given\s+)?(?:to|for)\s+{_ART}"
-                                   rf"{_QUAL}{{X}}"),
-    ("preference", "weak", "same", rf"\bideal\s+(?:candidate|worker|applicant|hire)\s*(?::|is|would\s+be|will\s+be)\s*"
-                                   rf"{_QUAL}{{X}}"),
-    ("preference", "weak", "same", rf"\b(?:(?:best|better|well|ideally)\s+)?suited\s+(?:to|for)\s+{_QUAL}{{X}}{_END}"),
-    ("preference", "weak", "same", rf"\bideal\s+(?:para|for)\s+{_ART}{_QUAL}{{X}}{_END}"),
-    ("recruiting", "weak", "same", rf"\b(?:solicitudes|applications|aplicaciones)\s+(?:de|from)\s+{_ART}{_QUAL}{{X}}{_END}"),
-    ("recruiting", "weak", "same", rf"(?:^[\W_]*(?:cuadrillas?|grupos?|crews?|teams?|equipos?)\s+(?:de|of)\s+{_QUAL}{{X}}|"
-                                   rf"\b(?:cuadrillas?|grupos?|crews?|teams?|equipos?)\s+(?:de|of)\s+{_QUAL}{{X}}\s+"
-                                   rf"(?:para|for|needed|wanted|se\s+necesita))"),
-    ("preference", "weak", "same", rf"\bcandidat[oa]\s+ideal\s*(?::|es|seria)\s*(?:una?\s+)?{{X}}"),
-    ("preference", "weak", "same", rf"\b(?:de\s+preferencia|preferentemente|preferiblemente|preferible|preferably|ideally|se\s+prefieren?|"
-                                   rf"preferimos|se\s+(?:da|dara)\s+preferencia\s+a|preferencia\s+(?:a|por|para))\s+"
-                                   rf"(?:a\s+)?{_ART}{_QUAL}(?:personal\s+)?{{X}}\b"),
-    ("age", "weak", "same", r"{X}\s+(?:de\s+|entre\s+|between\s+|ages?\s+|aged\s+|from\s+)?\d{2}\s*(?:-|–|a|y|to|and|"
-                            r"hasta)\s*\d{2}\b"),
-]
-_TITLE_CALLS = [  # (rule, pattern) for women only: a call for a feminine job title
-    ("feminine_title", rf"\b(?:{_VERB_EN}|{_VERB_ES}|now\s+hiring)\s*:?\s+(?:a\s+)?{_QUAL}(?:\w+\s*(?:,|\by\b|\be\b|\band\b)\s*)?"
-                       rf"(?:{_FEM_TITLE})\b"),
-    ("feminine_title", rf"\b(?:{_FEM_TITLE})\s+(?:(?:are|is)\s+)?(?:\w+ly\s+)?(?:wanted|needed)\b"),
-    ("feminine_title", rf"\b(?:trabajo|jale|chamba|empleo|vacantes?|plazas?)\s*(?:para|pa'?|:)\s*{_QUAL}"
-                       rf"(?:{_FEM_TITLE.replace('as?|', 'as|')})\b"),
-]
-_TITLES = [  # sex-marked job titles: reported as kind "title", not as a preference
-    (r"\b(?:foreman|foremen|handyman|handymen|busboys?|fisherman|fishermen|journeyman|workman|workmen|linemen|lineman)\b", "M"),
-    (r"\b(?:waitress(?:es)?|hostess(?:es)?|laundress|cleaning\s+lad(?:y|ies)|cocineras?|empacadoras?|"
-     r"recamareras?|meseras?|lavanderas?|planchadoras?|costureras?|nineras?)\b", "F"),
-]
-
-
-def _expand(template: str, sex: str) -> str:
-    words = _SEX_WORDS[sex]
-    x = rf"(?:(?:del?\s+|of\s+the\s+)?(?:sexo|sex|genero|gender)\s+)?\b(?:{words['noun']}|{words['adj']})(?:\s+(?:{_WORKER}))?"
-    return (template.replace("{X}", x).replace("{A}", f"(?:{words['adj']})").replace("{C}", f"(?:{words['code']})")
-            .replace("{P}", f"(?:{words['plural']})"))
-
-
-def _coordinated(a: str, b: str) -> str:
-    """Both sexes named together: "men and women", "damas y caballeros", "M/F", "hombre o mujer"."""
-    word = lambda s: rf"(?:{_SEX_WORDS[s]['noun']}|{_SEX_WORDS[s]['adj']})(?:['’]s)?(?:\s+(?:{_WORKER}))?"  # noqa: E731
-    return (rf"\b{word(a)}\s*(?:,|/|&|\+|\by/o\b|\band/or\b|\by\b|\be\b|\bo\b|\bu\b|\band\b|\bor\b|\bcomo\b|"
-            rf"\bas\s+well\s+as\b|\bni\b|\bthan\b)\s*(?:(?:los|las|the|de|para|a|an?|tambien|also)\s+)*{word(b)}\b"
-            r"(?!\s+(?:no|not|nada)\b)")
-
-
-_RULES = [(rule, strength, sex if who == "same" else _OTHER[sex], re.compile(_expand(t, sex)))
-          for rule, strength, who, t in _TEMPLATES for sex in ("M", "F")]
-_RULES += [(rule, "weak", "F", re.compile(p)) for rule, p in _TITLE_CALLS]
-_TITLE_RE = [(re.compile(p), s) for p, s in _TITLES]
-_BOTH = re.compile("|".join([_coordinated("M", "F"), _coordinated("F", "M"),
-                             r"\b[mhf]\s*(?:/|\bo\b|\bor\b|\by\b|\band\b|-)\s*[mhfw]\b",
-                             # "empacadoras y empacadores", "trabajadores/as", "trabajador(a)s", "trabajador@s"
-                             r"\b(\w{3,}?)(?:as|a)\s*(?:,|/|\by\b|\be\b|\bo\b|\bu\b)\s*(?:l[oa]s\s+)?(?P=a1)(?:es|os|o)?\b".replace(
-                                 "(\\w{3,}?)", "(?P<a1>\\w{3,}?)"),
-                             r"\b(?P<a2>\w{3,}?)(?:es|os|o)?\s*(?:,|/|\by\b|\be\b|\bo\b|\bu\b)\s*(?:l[oa]s\s+)?(?P=a2)(?:as|a)\b",
-                             r"\b\w+(?:es|os)\s*/\s*as\b|\b\w+\(a\)s?|\b\w+\(as\)|\b\w+[@x]s\b",
-                             r"\b(?:both\s+sexes|either\s+sex|any\s+(?:sex|gender)|all\s+genders|regardless\s+of\s+"
-                             r"(?:sex|gender)|no\s+(?:gender|sex)\s+preference|ambos\s+sexos|(?:sin\s+(?:importar|"
-                             r"preferencia|distincion)\s+(?:de(?:l)?\s+|el\s+|su\s+)?(?:sexo|genero))|sexo\s*:?\s*"
-                             r"(?:indistinto|indiferente|ambos|no\s+importa)|equal\s+opportunity)\b"]))
-# a text that warns against, or reports, a preference quotes it without stating one
-_WARNING = re.compile(r"\b(?:ilegal|illegal|against\s+the\s+law|contra\s+la\s+ley|discrimin\w*|prohib\w*|viola\w*|"
-                      r"not\s+allowed|no\s+esta\s+permitido|(?:no|ningun\s+\w+)\s+(?:deben?|pueden?)\s+(?:pedir|poner|decir)|"
-                      r"anuncios\s+que\s+dic\w+|ads?\s+that\s+say|posts?\s+(?:that\s+say|saying)|"
-                      r"(?:may|can)\s*(?:not|n['’]t)\s+(?:say|ask|write|advertise)|cannot\s+advertise|"
-                      r"report\s+(?:it|this|them|any|the\s+(?:ad|post|recruiter))|reportalo|reportarlo|denunci\w*|"
-                      r"tus\s+derechos|your\s+rights|eeoc|title\s+vii|titulo\s+vii|lawsuit|demanda|queja|complaint|"
-                      r"(?:is\s+that|es)\s+legal|la\s+ley|the\s+law|linea\s+de\s+ayuda|help\s*line)\b")
-_REPORT = re.compile(r"\b(?:told\s+(?:me|us|her|him|them|my)|(?:was|were|been|got|get)\s+told|(?:they|he|she)\s+said|said\s+(?:that|no|women|men|the|it)|"
-                     r"says?\s+(?:that\s+)?(?:recruiters|the|they)|(?:me|nos|le|les)\s+dijeron|dijo\s+que|dicen\s+que|"
-                     r"dijeron|took\s+only|only\s+took|only\s+hired|hired\s+only|only\s+picked|picked\s+only|rejected|"
-                     r"turned\s+away|left\s+(?:us|all|me)|rechaz\w+|negaron|regresaron|se\s+llevo|contrataba[n]?|"
-                     r"escogio|eligio|pusieron|apunto|alguien\s+sabe|anyone\s+know|por\s+que|why\s+(?:does|do|did|is|"
-                     r"are)|routinely|advocates|last\s+year|el\s+ano\s+pasado)\b")
-_WELCOME = re.compile(r"\b(?:bienvenid[oa]s?|welcome[ds]?|encourag\w*|animense|animate|tambien|too|also|as\s+well|"
-                      r"pueden\s+aplicar|puedes\s+aplicar|can\s+apply|may\s+apply|(?<!solo\s)(?<!solamente\s)(?<!no\s)se\s+aceptan|se\s+invita|invitamos|"
-                      r"open\s+to\s+all|por\s+igual|alike)\b")
-_CANDIDATE = re.compile("|".join([_SEX_WORDS[s][k] for s in ("M", "F") for k in ("noun", "adj")] +
-                                 [_FEM_TITLE, r"sex|sexo|gender|genero"]).join([r"\b(?:", r")\b"]))
-_FOLD = {c: unicodedata.normalize("NFKD", chr(c)).encode("ascii", "ignore").decode() or chr(c)
-         for c in range(0xC0, 0x250)}
-_FOLD = {c: v for c, v in _FOLD.items() if len(v) == 1} | {ord(q): "'" for q in "‘’´`"} | {ord(q): '"' for q in "“”"}
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, one character for one (so match positions hold in the original)."""
-    folded = text.translate(_FOLD).lower()
-    return folded if len(folded) == len(text) else text.lower()
-
-
-def _hits(text: str) -> tuple[list[tuple[str, str, str, re.Match]], bool]:
-    """(rule, strength, preferred sex, match) of every rule that fires on ``text``, and whether both
-    sexes are named together. Phrases naming both sexes are blanked before matching."""
-    folded = _fold(text)
-    if not _CANDIDATE.search(folded):
-        return [], False
-    masked, n = _BOTH.subn(lambda m: " " * len(m.group(0)), folded)
-    if _WARNING.search(masked) or _REPORT.search(masked):
-        return [], n > 0
-    welcome = bool(_WELCOME.search(masked))
-    hits = [(rule, strength, sex, m) for rule, strength, sex, rx in _RULES
-            if not (welcome and strength == "weak") for m in [rx.search(masked)] if m]
-    # "no llevamos mujeres", "Mujeres, no aplicar": an exclusion holds words that, alone, would name the
-    # other sex ("llevamos mujeres", "Mujeres,"); a hit inside a longer hit for the other sex is dropped
-    def inside(h, g):
-        (a, b), (c, d) = h[3].span(), g[3].span()
-        return c <= a < d and (b <= d and d - c > b - a or h[1] == "weak" and g[1] == "strong")
-
-    return [h for h in hits if not any(g[2] != h[2] and inside(h, g) for g in hits)], n > 0
+# explicit preferences: ``toolkit.preference`` (sex references, then the frame they sit in)
+_fold = preference._fold
 
 
 def _as_series(texts: Iterable[str] | pd.Series) -> pd.Series:
@@ -306,63 +75,52 @@ def _as_series(texts: Iterable[str] | pd.Series) -> pd.Series:
     return s.astype("string").fillna("")
 
 
-_CONFIDENCE = {"strong": "high", "weak": "medium"}
+#: characters of context either side of the deciding reference in ``match``
+MATCH_CONTEXT = 40
 
 
-def _detect_one(text: str) -> dict:
-    hits, both = _hits(text)
-    kind = rule = confidence = match = pd.NA
-    sexes: set[str] = set()
-    if hits:
-        first = min(hits, key=lambda h: h[3].start())
-        kind, rule, confidence = "explicit", first[0], _CONFIDENCE[first[1]]
-        if any(h[1] == "strong" for h in hits):
-            confidence = "high"
-        sexes = {h[2] for h in hits}
-        match = text[first[3].start():first[3].end()].strip()
-    else:
-        folded = _fold(text)
-        titles = [(m, s) for rx, s in _TITLE_RE for m in [rx.search(folded)] if m]
-        if titles:
-            kind, sexes = "title", {s for _, s in titles}
-            m = min(titles, key=lambda t: t[0].start())[0]
-            match = text[m.start():m.end()]
-    return {"flag": bool(hits), "preferred_sex": ("both" if len(sexes) > 1 else next(iter(sexes))) if sexes else pd.NA,
-            "kind": kind, "rule": rule, "confidence": confidence, "match": match, "both_sexes_welcome": both}
+def detect_sex_preference(texts: Iterable[str] | pd.Series, *, model: "preference.Model | None" = None
+                          ) -> pd.DataFrame:
+    """Explicit sex preferences, requirements, exclusions, quotas, pay or fee differences and body or
+    marital filters tied to a sex, in recruitment text (``toolkit.preference``).
 
+    Stage 1 finds every sex-marked person reference (nouns, adjectives, pronouns, Spanish feminine job
+    titles, diminutives, regional words, misspellings); stage 2 scores the frame they sit in with a
+    logistic regression fitted on the committed labelled sets. A text without a sex reference is never
+    flagged. Scores on text no model saw: ``rules_performance`` (leave one writer out).
 
-def detect_sex_preference(texts: Iterable[str] | pd.Series) -> pd.DataFrame:
-    """Rule-based detection of explicit sex preferences, exclusions and calls for feminine job titles.
-
-    Each rule is one template expanded for men and for women (see ``_TEMPLATES``); an exclusion
-    ("mujeres abstenerse", "no women") is a preference for the other sex. Before matching, phrases
-    that name both sexes together ("hombres y mujeres", "damas y caballeros", "Sexo: M/F",
-    "Sexo: indistinto") are blanked; texts that warn against a preference or report one ("es
-    ilegal", "me dijeron que solo querían hombres", "the contractor only took men") are not
-    flagged; "weak" rules (a recruiting verb before a sex noun) do not fire beside welcoming words
-    ("también contratamos mujeres", "women welcome").
-
-    Returns, per text: ``flag`` (an explicit preference), ``preferred_sex`` ("M", "F", "both" when
-    rules for each sex fire, or NA), ``kind`` ("explicit"; "title" for a sex-marked job title that
-    is not a preference, such as "foreman"; or NA), ``rule`` (the family of the first rule that
-    fired: only, must_be, field, exclusion, recruiting, preference, age, feminine_title),
-    ``confidence`` ("high" when a strong rule fired, "medium" for weak rules only), ``match``
-    (the matched words) and ``both_sexes_welcome`` (both sexes named together).
+    Returns, per text: ``flag``; ``preferred_sex`` ("M", "F" or NA; for an unflagged text with a job
+    title marked for a sex, that sex); ``kind`` ("explicit" when flagged, "title" for a sex-marked job
+    title that is not flagged, such as "foreman", else NA); ``rule`` (the frame of the deciding
+    reference: quota, pay, marital, body, exclusion, only, requirement, preference, recruiting, title,
+    other); ``confidence`` ("high" at probability >= 0.8, else "medium"); ``probability``; ``match``
+    (the deciding reference with up to ``MATCH_CONTEXT`` characters either side) and
+    ``both_sexes_welcome`` (both sexes named together: "hombres y mujeres").
 
     Examples
     --------
     >>> detect_sex_preference(["Requisitos: varón, 20-45 años", "Sexo: indistinto",
-    ...                        "Mujeres abstenerse"])[["flag", "preferred_sex", "rule"]]
-        flag preferred_sex       rule
-    0   True             M      field
-    1  False          <NA>       <NA>
-    2   True             M  exclusion
+    ...                        "Mujeres abstenerse"])[["flag", "preferred_sex"]]
+        flag preferred_sex
+    0   True             M
+    1  False          <NA>
+    2   True             M
     """
     s = _as_series(texts)
-    out = pd.DataFrame([_detect_cached(t) for t in s], index=s.index,
-                       columns=["flag", "preferred_sex", "kind", "rule", "confidence", "match", "both_sexes_welcome"])
-    for col in ("preferred_sex", "kind", "rule", "confidence", "match"):
-        out[col] = out[col].astype("string")
+    found = preference.detect(s, model=model)
+    flag = found["flag"].to_numpy()
+    title = found["kind"].isin(["ftitle", "mtitle"]).to_numpy() & ~flag
+    match = [t[max(0, a - MATCH_CONTEXT):b + MATCH_CONTEXT].strip() if (f or tt) and a >= 0 else pd.NA
+             for t, a, b, f, tt in zip(s.tolist(), found["start"], found["end"], flag, title)]
+    out = pd.DataFrame({
+        "flag": flag, "preferred_sex": found["sex"].where(flag | title),
+        "kind": pd.array(np.where(flag, "explicit", np.where(title, "title", None)), dtype="string"),
+        "rule": found["frame"].where(found["flag"]).astype("string"),
+        "confidence": pd.array(np.where(flag, np.where(found["probability"] >= 0.8, "high", "medium"), None),
+                               dtype="string"),
+        "probability": found["probability"].to_numpy(),
+        "match": pd.array(match, dtype="string"), "both_sexes_welcome": found["both_sexes"].to_numpy()},
+        index=s.index)
     return out.astype({"flag": bool, "both_sexes_welcome": bool})
 
 
@@ -447,6 +205,42 @@ _CODED = [  # (reason, pattern) on folded text; lifting and age are checked agai
 ]
 
 
+def _coded_one(text: str, min_lift_lbs: float) -> dict:
+    """``sex_coded_requirements`` of one text."""
+    folded = _fold(text)
+    found: dict[str, re.Match] = {}
+    # each pattern runs only when a word it needs is in the text (a substring test in C), and
+    # none can backtrack without bound, so the cost stays linear in the text
+    if any(u in folded for u in _GATES["weight"]):
+        for m in _WEIGHT.finditer(folded):
+            v = float(m.group(1).replace(",", "."))
+            if (v * 2.20462 if m.group(2).startswith("k") else v) >= min_lift_lbs:
+                found["lifting"] = m
+                break
+    for m in _AGE_RANGE.finditer(folded):
+        if int(m.group(2)) - int(m.group(1)) >= 5:
+            found["age_limit"] = m
+            break
+    else:
+        m = _AGE_MAX.search(folded) if any(u in folded for u in _GATES["age_max"]) else None
+        if m:
+            found["age_limit"] = m
+    for reason, rx in _CODED:
+        m = rx.search(folded) if any(u in folded for u in _GATES[reason]) else None
+        if m:
+            found[reason] = m
+    first = min(found.values(), key=lambda m: m.start()) if found else None
+    return {"sex_coded": bool(found), "reasons": ";".join(found) if found else pd.NA,
+            "match": text[first.start():first.end()].strip() if first else pd.NA}
+
+
+#: words one of which each pattern of ``sex_coded_requirements`` needs (on folded text)
+_GATES = {"weight": ("lb", "pound", "libra", "kg", "kilo"),
+          "age_max": ("under", "below", "younger", "older", "menor", "mayor", "edad", "max", "age"),
+          "strength": ("fuerte", "strong", "robust", "bodied", "fisica", "physical"),
+          "height": ("estatura", "height", "medir", "least", "'", "1.", "1,")}
+
+
 def sex_coded_requirements(texts: Iterable[str] | pd.Series, *, min_lift_lbs: float = 20.0) -> pd.DataFrame:
     """Requirements that are sex-coded in effect, kept apart from explicit preferences.
 
@@ -479,30 +273,7 @@ def sex_coded_requirements(texts: Iterable[str] | pd.Series, *, min_lift_lbs: fl
     if isinstance(min_lift_lbs, bool) or not isinstance(min_lift_lbs, (int, float)) or not min_lift_lbs > 0:
         raise ValueError(f"min_lift_lbs must be a positive number, got {min_lift_lbs!r}")
     s = _as_series(texts)
-    rows = []
-    for text in s:
-        folded = _fold(text)
-        found: dict[str, re.Match] = {}
-        for m in _WEIGHT.finditer(folded):
-            v = float(m.group(1).replace(",", "."))
-            if (v * 2.20462 if m.group(2).startswith("k") else v) >= min_lift_lbs:
-                found["lifting"] = m
-                break
-        for m in _AGE_RANGE.finditer(folded):
-            if int(m.group(2)) - int(m.group(1)) >= 5:
-                found["age_limit"] = m
-                break
-        else:
-            m = _AGE_MAX.search(folded)
-            if m:
-                found["age_limit"] = m
-        for reason, rx in _CODED:
-            m = rx.search(folded)
-            if m:
-                found[reason] = m
-        first = min(found.values(), key=lambda m: m.start()) if found else None
-        rows.append({"sex_coded": bool(found), "reasons": ";".join(found) if found else pd.NA,
-                     "match": text[first.start():first.end()].strip() if first else pd.NA})
+    rows = [_coded_one(text, min_lift_lbs) for text in s.tolist()]
     out = pd.DataFrame(rows, index=s.index, columns=["sex_coded", "reasons", "match"])
     return out.astype({"sex_coded": bool, "reasons": "string", "match": "string"})
 
@@ -513,11 +284,14 @@ _ES_WORDS = frozenset("de la que el en y los las se para por con una un es del a
                       "puros puras damas caballeros chamba jale salida aqui mas tambien muy pero como".split())
 _EN_WORDS = frozenset("the and for to of with is are we you job work only men women hiring need needed must be "
                       "pay hours housing wanted looking apply age sex ladies guys this that will our your".split())
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# the local part starts where a run of its characters starts, so each run is read once
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLE = re.compile(r"(?<![\w@])@\w{3,}")
-_PHONE = re.compile(r"(?<!\w)\+?\(?\d[\d\s().\-]{5,}\d(?!\w)")
+_PHONE_RUN = re.compile(r"[\d\s().+\-]{7,}")
+_PHONE_START = re.compile(r"(?<!\w)\d")
+_PHONE_SEPARATORS = " \t\n\r\f\v().+-"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_NAME = r"[A-ZÁÉÍÓÚÑ][\wáéíóúñü'’-]+(?:\s+(?:de\s+(?:la\s+|los\s+)?)?[A-ZÁÉÍÓÚÑ][\wáéíóúñü'’-]+)*"
+_NAME = r"[A-ZÁÉÍÓÚÑ][\wáéíóúñü'’-]+(?:\s+(?:de\s+(?:la\s+|los\s+)?)?[A-ZÁÉÍÓÚÑ][\wáéíóúñü'’-]+){0,4}"
 _NAMED = re.compile(rf"((?i:\b(?:Sr|Sra|Srta|Mr|Mrs|Ms|Miss|Don|Doña|Dona|Lic|Ing|Prof|Dr|Dra)\.?\s+|"
                     rf"\b(?:me\s+llamo|mi\s+nombre\s+es|my\s+name\s+is|soy|i\s+am|i['’]m|this\s+is|"
                     rf"(?:ll[aá]m(?:ar|en|e)|contact(?:ar|e|en|a|ing)?|preguntar?\s+por|pregunten\s+por|ask\s+for|"
@@ -525,10 +299,32 @@ _NAMED = re.compile(rf"((?i:\b(?:Sr|Sra|Srta|Mr|Mrs|Ms|Miss|Don|Doña|Dona|Lic|I
                     rf"(?:\s+(?:a|al|with|to))?|atte\.?|att\.?:?|saludos,?|cordialmente,?|regards,?)\s+))({_NAME})")
 
 
+# whether a name cue is there at all: re2 runs in time linear in the text (no backtracking)
+_NAMED_RE2 = re2.compile(_NAMED.pattern)
+
+
+#: characters of a text read to guess its language (the first ones)
+GUESS_CHARS = 2000
+_LETTERS = re.compile(r"[a-zñ]+")
+
+
+def _guess_one(text: str):
+    """``guess_language`` of one text."""
+    words = _LETTERS.findall(_fold(text[:GUESS_CHARS]))
+    es, en = sum(w in _ES_WORDS for w in words), sum(w in _EN_WORDS for w in words)
+    if es == en:  # no common word decides: Spanish and English endings, then Spanish letters
+        es = sum(w.endswith(("as", "os", "cion", "ciones", "ar", "ir", "idad", "mente")) for w in words)
+        en = sum(w.endswith(("ing", "ed", "tion", "ly", "ers")) for w in words)
+    if not text.strip():
+        return pd.NA
+    return "es" if es > en or (es == en and re.search(r"[ñáéíóú¿¡]", text[:GUESS_CHARS].lower())) else "en"
+
+
 def guess_language(texts: Iterable[str] | pd.Series) -> pd.Series:
-    """"en" or "es" per text, by which language's common words it uses more; on a tie, by Spanish and
-    English word endings ("-as", "-ción" against "-ing", "-ed"), then "es" when the text has a Spanish
-    letter such as "ñ" or an accented vowel, else "en"; NA for an empty text.
+    """"en" or "es" per text, by which language's common words it uses more in its first
+    ``GUESS_CHARS`` characters; on a tie, by Spanish and English word endings ("-as", "-ción" against
+    "-ing", "-ed"), then "es" when the text has a Spanish letter such as "ñ" or an accented vowel,
+    else "en"; NA for an empty text.
 
     Examples
     --------
@@ -536,15 +332,7 @@ def guess_language(texts: Iterable[str] | pd.Series) -> pd.Series:
     ['es', 'en']
     """
     s = _as_series(texts)
-    out = []
-    for text in s:
-        words = re.findall(r"[a-zñ]+", _fold(text))
-        es, en = sum(w in _ES_WORDS for w in words), sum(w in _EN_WORDS for w in words)
-        if es == en:  # no common word decides: Spanish and English endings, then Spanish letters
-            es = sum(w.endswith(("as", "os", "cion", "ciones", "ar", "ir", "idad", "mente")) for w in words)
-            en = sum(w.endswith(("ing", "ed", "tion", "ly", "ers")) for w in words)
-        out.append(pd.NA if not text.strip() else
-                   "es" if es > en or (es == en and re.search(r"[ñáéíóú¿¡]", text.lower())) else "en")
+    out = [_guess_one(text) for text in s.tolist()]
     return pd.Series(out, index=s.index, dtype="string")
 
 
@@ -562,19 +350,61 @@ def redact(texts: Iterable[str] | pd.Series) -> pd.Series:
     >>> redact(["Llamar a Juan Pérez al (956) 555-0142 o juan@example.com"]).tolist()
     ['Llamar a [name] al [phone] o [email]']
     """
-    def phone(m: re.Match) -> str:
-        digits = sum(c.isdigit() for c in m.group(0))
-        return "[phone]" if digits >= 7 and not _ISO_DATE.fullmatch(m.group(0).strip()) else m.group(0)
-
     s = _as_series(texts)
-    out = s.str.replace(_EMAIL, "[email]", regex=True).str.replace(_HANDLE, "[handle]", regex=True)
-    out = out.str.replace(_PHONE, phone, regex=True)
-    return out.str.replace(_NAMED, lambda m: f"{m.group(1)}[name]", regex=True)
+    return pd.Series([_redact_one(t) for t in s.tolist()], index=s.index, dtype="string")
 
 
-@lru_cache(maxsize=65536)
-def _detect_cached(text: str) -> tuple:
-    return tuple(_detect_one(text).values())
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _phones(text: str) -> list[tuple[int, int]]:
+    """Spans of phone numbers: in each run of digits, spaces and ( ) . - +, from the first digit not
+    preceded by a letter or digit (with a "+" or "(" just before it) to the last digit not followed by
+    one, when that holds 7 or more digits and is not an ISO date. Each run is read a bounded number of
+    times (C-level searches), so the cost is linear in the text."""
+    out = []
+    for run in _PHONE_RUN.finditer(text):
+        a, b = run.span()
+        first = _PHONE_START.search(text, a, b)
+        if first is None:
+            continue
+        start = first.start()
+        if b < len(text) and _is_word_char(text[b]):  # the last digit group runs into a word
+            b = a + len(text[a:b].rstrip("0123456789"))
+        end = a + len(text[a:b].rstrip(_PHONE_SEPARATORS))  # one past the last digit
+        if end - start < 7:
+            continue
+        for prefix in "(+":
+            if start > a and text[start - 1] == prefix and (start - 1 == 0 or not _is_word_char(text[start - 2])):
+                start -= 1
+        piece = text[start:end]
+        if sum(c.isdigit() for c in piece) >= 7 and not _ISO_DATE.fullmatch(piece.strip()):
+            out.append((start, end))
+    return out
+
+
+def _redact_one(text: str) -> str:
+    """``redact`` of one text. Each pattern is tried only where it can start (an "@", a run of phone
+    characters, a cue word found by re2), so the cost is linear in the text."""
+    if "@" in text:
+        text = _EMAIL.sub("[email]", text)
+        text = _HANDLE.sub("[handle]", text)
+    spans = _phones(text)
+    for a, b in reversed(spans):
+        text = text[:a] + "[phone]" + text[b:]
+    if _NAMED_RE2.search(text) is not None:
+        text = _NAMED.sub(lambda m: f"{m.group(1)}[name]", text)
+    return text
+
+
+def scan_line(text: str, *, model: "preference.Model | None" = None) -> tuple:
+    """The work ``scan_texts`` does on one text, without assembling tables: its language, the
+    detector's decision (``preference._decide``), the sex-coded requirements and the redacted text.
+    Every step is linear in the text (see ``toolkit.preference``), so this is what bounds the time of
+    one long line; ``scan_texts`` adds a fixed cost per call for its tables."""
+    return (_guess_one(text), preference._decide(text, model or preference.default_model()),
+            _coded_one(text, 20.0), _redact_one(text))
 
 
 def scan_texts(texts: Iterable[str] | pd.Series, *, lang: str | None = None) -> pd.DataFrame:
@@ -612,197 +442,6 @@ def load_labelled() -> pd.DataFrame:
     text = resources.files("toolkit").joinpath("data", "job_order_sentences.csv").open(encoding="utf-8")
     with text as fh:
         return pd.read_csv(fh, dtype={"preferred_sex": "string"}, keep_default_na=False)
-
-
-_CHALLENGE_COLUMNS = ["text", "lang", "label", "preferred_sex", "note"]
-_RECRUITMENT_COLUMNS = ["id", "text", "lang", "label", "family", "sex_coded"]
-
-#: labelled sets by name: file in ``toolkit/data`` and layout ("job_order" or "recruitment"); the
-#: ``dev`` set is split into ``dev`` (its train part, on which the rules were written) and ``dev_heldout``
-EVALUATION_SETS = {"challenge": ("job_order_challenge.csv", "job_order"),
-                   "job_order_blind": ("job_order_blind.csv", "job_order"),
-                   "dev": ("recruitment_dev.csv", "recruitment"),
-                   "dev_heldout": ("recruitment_dev.csv", "recruitment"),
-                   "blind": ("recruitment_blind.csv", "recruitment")}
-
-
-def _open_set(file: str, path: str | os.PathLike | None):
-    if path is None:
-        return resources.files("toolkit").joinpath("data", file).open(encoding="utf-8"), file
-    return open(path, encoding="utf-8"), os.fspath(path)
-
-
-def _read_set(fh, name: str, columns: list[str]) -> pd.DataFrame:
-    with fh:
-        data = pd.read_csv(fh, dtype="string", keep_default_na=False)
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(f"{name}: missing column(s) {missing}; expected {columns}")
-    return data
-
-
-def _check_rows(data: pd.DataFrame, name: str, *, sex_column: bool) -> None:
-    """Every row: a non-empty, unrepeated text, a known language and 0/1 label; the line in the message."""
-    seen: set[str] = set()
-    has_sex = "preferred_sex" in data.columns
-    for i, row in enumerate(data.to_dict("records"), start=2):  # line 1 is the header
-        where = f"{name} line {i}"
-        if not row["text"].strip():
-            raise ValueError(f"{where}: empty text")
-        if row["text"] in seen:
-            raise ValueError(f"{where}: text repeated: {row['text']!r}")
-        seen.add(row["text"])
-        if row["lang"] not in ("en", "es"):
-            raise ValueError(f"{where}: lang must be one of ['en', 'es'], got {row['lang']!r}")
-        for col in ("label", "sex_coded"):
-            if col in row and row[col] not in ("0", "1"):
-                raise ValueError(f"{where}: {col} must be one of ['0', '1'], got {row[col]!r}")
-        if sex_column or has_sex:
-            allowed = ("M", "F") if row["label"] == "1" else ("",)
-            if (sex_column or row["preferred_sex"]) and row["preferred_sex"] not in allowed:
-                raise ValueError(f"{where}: preferred_sex must be one of {list(allowed)} when label is "
-                                 f"{row['label']}, got {row['preferred_sex']!r}")
-
-
-def _load_job_order_set(file: str, path) -> pd.DataFrame:
-    fh, name = _open_set(file, path)
-    data = _read_set(fh, name, _CHALLENGE_COLUMNS)
-    _check_rows(data, name, sex_column=True)
-    return data[_CHALLENGE_COLUMNS].assign(label=data["label"].astype(int))
-
-
-def _load_recruitment_set(file: str, path) -> pd.DataFrame:
-    fh, name = _open_set(file, path)
-    data = _read_set(fh, name, _RECRUITMENT_COLUMNS)
-    if not data["id"].is_unique:
-        raise ValueError(f"{name}: id repeated: {data.loc[data['id'].duplicated(), 'id'].iloc[0]!r}")
-    _check_rows(data, name, sex_column=False)
-    extra = [c for c in ("preferred_sex", "split") if c in data.columns]
-    return data[_RECRUITMENT_COLUMNS + extra].astype({"label": int, "sex_coded": int})
-
-
-def load_challenge_set(*, path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The challenge set: hand-written job-order sentences the templates never produced.
-
-    ``toolkit/data/job_order_challenge.csv`` holds 195 sentences (98 English, 97 Spanish; 75 with an
-    explicit preference) written by hand by the project in the style of H-2A/H-2B job orders (duties,
-    requirements, housing, transport, pay). None was generated by ``tools/build_job_order_sentences.py``
-    or uses its templates or word lists, and none is in ``job_order_sentences.csv``; they are not real
-    job orders. Positives vary the phrasing (exclusions such as "Women need not apply" and "Abstenerse
-    mujeres", "looking for 10 strong men", "camas para hombres solamente", "ideal candidate: a woman");
-    negatives include hard cases ("men's and women's restrooms", "Mr./Sra." names, "manhole", "female
-    plug", "hombro", "Manzana", generic masculine "los trabajadores", "sin distinción de sexo"). Sex-marked
-    job titles ("foreman", "cocinera") are labelled 0: the set predates issue 15, under which a call
-    for a feminine title ("Se solicita cocinera") counts as a preference, so the rules flag that one line.
-    The rules were revised on this set, so for them it is not unseen; for the classifier, trained only
-    on the template sentences, it is.
-
-    Columns: ``text``, ``lang`` ("en" or "es"), ``label`` (1 = explicit sex preference or exclusion,
-    0 = none), ``preferred_sex`` ("M" or "F" when label is 1, "" otherwise) and ``note`` (why).
-
-    Parameters
-    ----------
-    path : str or path-like, optional
-        Read this file instead of the packaged one (to validate a copy).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per sentence, ``label`` as int.
-
-    Raises
-    ------
-    ValueError
-        A column is missing, or a row has an empty or repeated text, an unknown language or label, or a
-        ``preferred_sex`` that does not fit its label; the message names the file line.
-    """
-    return _load_job_order_set(EVALUATION_SETS["challenge"][0], path)
-
-
-def load_job_order_blind_set(*, path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The first blind set: 175 job-order sentences (88 English, 87 Spanish; 72 with an explicit
-    preference) in ``toolkit/data/job_order_blind.csv``, written by a separate author who never saw
-    the rules, the templates or the other sets, including informal recruiter posts, misspellings and
-    preferences hidden in requirement lists. Its scores led to issue 15; the rules of issue 15 were
-    written on ``load_dev_set`` and never revised on this set. Columns and errors as
-    ``load_challenge_set``."""
-    return _load_job_order_set(EVALUATION_SETS["job_order_blind"][0], path)
-
-
-def load_dev_set(*, split: str | None = None, path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The development set of recruitment posts and job-order lines the rules were written on.
-
-    ``toolkit/data/recruitment_dev.csv`` (described in ``recruitment_dev.md``): 667 lines, 386 Spanish
-    and 281 English, written by the project (not real posts): Facebook and WhatsApp recruiter posts,
-    flyers, job-order lines and workers' messages, in formal and informal registers, with typos,
-    emoji and ALL CAPS. 361 state a preference (label 1), in the families ``explicit``,
-    ``requirement_field``, ``informal``, ``feminine_title``, ``implied`` and ``exclusion``; the rest
-    are hard negatives (``sexo_indistinto``, ``welcoming``, ``warning_quote``,
-    ``report_discrimination``, ``separate_housing``, ``generic_masculine``, ``requirement_only``,
-    ``neutral``). ``sex_coded`` marks lines with a sex-coded requirement (lifting threshold, upper age
-    limit, strength, height) whatever their label. A quarter of each language and family (seeded) is
-    ``split == "heldout"``: its first score is recorded in ``tests/test_language_dev.py``; after that
-    one look the rules were revised once, so it is not unseen any more.
-
-    Parameters
-    ----------
-    split : {None, "train", "heldout"}, keyword-only
-        Only that part; None (default) for all.
-    path : str or path-like, optional
-        Read this file instead of the packaged one.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``id``, ``text``, ``lang``, ``label`` (int), ``family``, ``sex_coded`` (int),
-        ``preferred_sex`` ("M", "F" or "") and ``split``.
-
-    Raises
-    ------
-    ValueError
-        A bad ``split``, a missing column, or a row with an empty or repeated text or id, an unknown
-        language, a label or sex_coded other than 0/1, or a preferred_sex that does not fit its label.
-    """
-    if split not in (None, "train", "heldout"):
-        raise ValueError(f"split must be one of [None, 'train', 'heldout'], got {split!r}")
-    data = _load_recruitment_set(EVALUATION_SETS["dev"][0], path)
-    return data if split is None else data[data["split"] == split].reset_index(drop=True)
-
-
-def load_blind_set(*, path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The blind set of recruitment posts and job-order lines (``toolkit/data/recruitment_blind.csv``,
-    described in ``recruitment_blind.md``), written by a separate author who saw neither the rules
-    nor the development set. The rules were final and committed before it was first read, and were
-    never changed after: its scores are the honest estimate. Columns as ``load_dev_set`` (without
-    ``split``); errors likewise."""
-    return _load_recruitment_set(EVALUATION_SETS["blind"][0], path)
-
-
-def load_challenge(*, name: str = "challenge", path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Deprecated: use ``load_challenge_set()`` (``name="challenge"``) or ``load_job_order_blind_set()``
-    (``name="blind"``, the first blind set; ``load_blind_set`` is the new one). Kept for one release."""
-    import warnings
-
-    loaders = {"challenge": "load_challenge_set", "blind": "load_job_order_blind_set"}
-    if name not in loaders:
-        raise ValueError(f"name must be one of {list(loaders)}, got {name!r}")
-    warnings.warn(f"load_challenge(name={name!r}) is deprecated and will be removed in the next release; "
-                  f"use {loaders[name]}()", DeprecationWarning, stacklevel=2)
-    return (load_challenge_set if name == "challenge" else load_job_order_blind_set)(path=path)
-
-
-def load_evaluation_set(name: str) -> pd.DataFrame:
-    """One labelled set by name (``EVALUATION_SETS``): text, lang and label, plus family and
-    sex_coded for the recruitment sets (family is the ``note`` of the job-order sets)."""
-    if name not in EVALUATION_SETS:
-        raise ValueError(f"name must be one of {list(EVALUATION_SETS)}, got {name!r}")
-    if name == "challenge":
-        return load_challenge_set().rename(columns={"note": "family"})
-    if name == "job_order_blind":
-        return load_job_order_blind_set().rename(columns={"note": "family"})
-    if name in ("dev", "dev_heldout"):
-        return load_dev_set(split="train" if name == "dev" else "heldout")
-    return load_blind_set()
 
 
 def evaluation_table(model: "Classifier | None" = None, *, seed: int = 0,
@@ -864,28 +503,35 @@ def _available(name: str) -> bool:
     return resources.files("toolkit").joinpath("data", EVALUATION_SETS[name][0]).is_file()
 
 
-def family_table(name: str = "blind") -> pd.DataFrame:
-    """The rules on one labelled set, by language and family: where they miss and where they false-alarm.
+@lru_cache(maxsize=1)
+def _scores() -> pd.DataFrame:
+    fh = resources.files("toolkit").joinpath("data", "recruitment_writers", "scores.csv").open(encoding="utf-8")
+    with fh:
+        return pd.read_csv(fh, dtype={"writer": "string", "lang": "string", "family": "string", "fit": "string"})
 
-    Per language and ``family``: ``n``, ``positives`` (label 1), ``flagged``, ``tp``, ``fp``, ``fn``,
-    ``precision`` = tp / flagged and ``recall`` = tp / positives (NaN when the denominator is 0:
-    a family of hard negatives has no recall, only false alarms), and ``wrong_sex`` (true
-    positives flagged for the other sex). Rows sorted by language and family.
+
+#: writers of the committed score table: the three of issue 26, the older sets, and the pools
+SCORE_WRITERS = ("A", "B", "C", "challenge", "job_order_blind", "dev", "blind", "new", "all")
+
+
+def family_table(name: str = "new", *, fit: str = "blind") -> pd.DataFrame:
+    """Scores of the detector on one writer's texts (or a pool: "new" = writers A, B and C of issue 26,
+    "all"), by language and family, from the committed table ``recruitment_writers/scores.csv``
+    (``tools/build_preference_scores.py``).
+
+    ``fit="blind"``: scored by the model fitted without that writer (leave one writer out), the
+    honest estimate on text nobody tuned it to; ``fit="in_sample"``: by the model fitted on every
+    writer. Per language and ``family``: ``n``, ``positives``, ``flagged``, ``tp``, ``fp``, ``fn``,
+    ``precision`` = tp / flagged, ``recall`` = tp / positives, ``f1`` (NaN when the denominator is 0: a
+    family of negatives has no recall, only false alarms). Rows sorted by language and family.
     """
-    data = load_evaluation_set(name)
-    found = detect_sex_preference(data["text"])
-    d = data.assign(flag=found["flag"].to_numpy(), named=found["preferred_sex"].fillna("").to_numpy(dtype=str))
-    d["tp"], d["fp"], d["fn"] = d["flag"] & (d["label"] == 1), d["flag"] & (d["label"] == 0), ~d["flag"] & (d["label"] == 1)
-    if "preferred_sex" in d.columns:
-        d["wrong_sex"] = d["tp"] & (d["preferred_sex"].fillna("") != "") & (d["named"] != d["preferred_sex"].fillna(""))
-    else:
-        d["wrong_sex"] = False
-    out = d.groupby(["lang", "family"], sort=True).agg(
-        n=("label", "size"), positives=("label", "sum"), flagged=("flag", "sum"), tp=("tp", "sum"), fp=("fp", "sum"),
-        fn=("fn", "sum"), wrong_sex=("wrong_sex", "sum")).reset_index()
-    out["precision"] = out["tp"] / out["flagged"].where(out["flagged"] > 0)
-    out["recall"] = out["tp"] / out["positives"].where(out["positives"] > 0)
-    return out.astype({c: int for c in ("n", "positives", "flagged", "tp", "fp", "fn", "wrong_sex")})
+    if name not in SCORE_WRITERS:
+        raise ValueError(f"name must be one of {list(SCORE_WRITERS)}, got {name!r}")
+    if fit not in ("blind", "in_sample"):
+        raise ValueError(f"fit must be one of ['blind', 'in_sample'], got {fit!r}")
+    t = _scores()
+    t = t[(t["writer"] == name) & (t["fit"] == fit) & (t["family"] != "all")]
+    return t.drop(columns=["fit", "writer"]).sort_values(["lang", "family"]).reset_index(drop=True)
 
 
 def _by_language(flag: np.ndarray, data: pd.DataFrame) -> dict[str, pd.Series]:
@@ -895,23 +541,23 @@ def _by_language(flag: np.ndarray, data: pd.DataFrame) -> dict[str, pd.Series]:
             for code in ("en", "es") for keep in [(data["lang"] == code).to_numpy()]}
 
 
-def rules_performance(name: str = "blind") -> pd.DataFrame:
-    """Precision and recall of ``detect_sex_preference`` on one evaluation set, by language
-    (index ``lang``; columns as ``evaluate``). Reports quote the blind set: how much the rules
-    miss (recall) and how much of what they flag is real (precision), so that a count of flagged
-    job orders is read as a lower bound only as far as the measured precision allows.
+def rules_performance(name: str = "new", *, fit: str = "blind") -> pd.DataFrame:
+    """Precision and recall of ``detect_sex_preference`` on one writer's texts, by language (index
+    ``lang``; columns ``n``, ``tp``, ``fp``, ``fn``, ``precision``, ``recall``, ``f1``).
 
-    The sets ship with the package, so the scores are computed once per process (every report
-    and every page of the site quotes them) and a copy is returned.
+    By default the pooled writers A, B and C of issue 26, who never saw the detector, each scored by
+    the model fitted without that writer (``fit="blind"``, leave one writer out): how much it misses
+    (recall) and how much of what it flags is real (precision) on text nobody tuned it to, so that
+    a count of flagged job orders is read as a lower bound only as far as the precision allows.
+    Read from the committed table (``family_table``); ``name`` as there.
     """
-    return _rules_performance(name).copy()
-
-
-@lru_cache(maxsize=None)
-def _rules_performance(name: str) -> pd.DataFrame:
-    data = load_evaluation_set(name)
-    flag = detect_sex_preference(data["text"])["flag"].to_numpy()
-    return pd.DataFrame(_by_language(flag, data)).T.rename_axis("lang")
+    if name not in SCORE_WRITERS:
+        raise ValueError(f"name must be one of {list(SCORE_WRITERS)}, got {name!r}")
+    if fit not in ("blind", "in_sample"):
+        raise ValueError(f"fit must be one of ['blind', 'in_sample'], got {fit!r}")
+    t = _scores()
+    t = t[(t["writer"] == name) & (t["fit"] == fit) & (t["family"] == "all")]
+    return t.set_index("lang")[["n", "tp", "fp", "fn", "precision", "recall", "f1"]].rename_axis("lang").copy()
 
 
 def _confusion(label, pred) -> dict:

@@ -551,8 +551,8 @@ def read_census_crosswalk_2010(path: str | Path) -> pd.DataFrame:
 def link_cps_census(cps: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
     """Join CPS Table 11 lines to Census 2018 occupations by exact normalised title.
 
-    Every CPS line is kept; unmatched lines have ``<NA>`` Census columns and are listed in
-    ``attrs["unmatched_titles"]``. A *detailed* CPS line with a published women's percent that
+    Every CPS line is kept; an unmatched line has ``<NA>`` Census columns, so the unmatched titles
+    are ``linked.loc[linked["census_code"].isna(), "cps_title"]``. A *detailed* CPS line with a published women's percent that
     matches no Census occupation raises ``DataValidationError`` listing every such title (a silent
     miss would drop that occupation from the benchmarks). Unmatched group lines (BLS summary lines
     such as "Professional and related occupations") and suppressed detailed lines are reported,
@@ -584,8 +584,7 @@ def link_cps_census(cps: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
     if len(wrong):
         raise DataValidationError(f"{src}: the level read from the title disagrees with the Census "
                                   f"list for rows {list(wrong['source_row'])}: {list(wrong['cps_title'])}")
-    merged.attrs = dict(cps.attrs)
-    merged.attrs["unmatched_titles"] = list(merged.loc[unmatched, "cps_title"])
+    merged.attrs = dict(cps.attrs)  # the reader's source file, for the citation
     return merged
 
 
@@ -767,7 +766,7 @@ def benchmark_for_years(fiscal_years: Iterable[int] | Mapping[int, int], *, year
     >>> b = benchmark_for_years([2014, 2022])
     >>> b.groupby("fiscal_year")["benchmark_year"].first().to_dict()
     {2014: 2019, 2022: 2022}
-    >>> sorted(benchmark_for_years({2014: 2022})["benchmark_year"].unique())
+    >>> benchmark_for_years({2014: 2022})["benchmark_year"].unique().tolist()
     [2022]
     """
     chosen = dict(fiscal_years) if isinstance(fiscal_years, Mapping) else {}

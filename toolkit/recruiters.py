@@ -11,7 +11,7 @@ Identity of a recruiter: ``employers.normalize_name`` of the business name + cou
 (the same normalisation as employers, so spellings like "Agencia X, S.C." and "AGENCIA X SC" meet).
 Worker records carry no country: a worker-record name joins the Appendix C recruiter with the same
 name key when exactly one exists, else it is a recruiter of its own (``R:<name>|(not stated)``),
-and the ambiguity is counted in ``attrs["ambiguous_worker_names"]``.
+and the ambiguity is counted (``RecruiterSummary.ambiguous_worker_names``).
 
 A case may list several recruiters; each is credited with the case's full positions (they all
 recruit for it), so positions summed over recruiters exceed the program's (``shared_cases`` says
@@ -19,12 +19,32 @@ how many of a recruiter's cases list others too).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from toolkit import schema
 from toolkit.employers import NOT_STATED_STATE, _mode_by, normalize_name
 
-__all__ = ["recruiter_ids", "links", "summary"]
+__all__ = ["recruiter_ids", "links", "summary", "RecruiterLinks", "RecruiterSummary"]
+
+
+@dataclass(frozen=True)
+class RecruiterLinks:
+    """``links``' result: ``table`` (one row per recruiter x case) and ``unnamed_rows``, the
+    Appendix C rows left out because they name no recruiter."""
+
+    table: pd.DataFrame
+    unnamed_rows: int
+
+
+@dataclass(frozen=True)
+class RecruiterSummary:
+    """``summary``'s result: ``table`` (one row per recruiter) and ``ambiguous_worker_names``, the
+    worker-record recruiter names that match several Appendix C recruiters and so join none."""
+
+    table: pd.DataFrame
+    ambiguous_worker_names: int
 
 
 def recruiter_ids(recruiters: pd.DataFrame) -> pd.Series:
@@ -43,7 +63,7 @@ def recruiter_ids(recruiters: pd.DataFrame) -> pd.Series:
     return ("R:" + name + "|" + country).astype("string").rename("recruiter_id")
 
 
-def links(cases: pd.DataFrame, recruiters: pd.DataFrame, *, employer_ids: pd.Series | None = None) -> pd.DataFrame:
+def links(cases: pd.DataFrame, recruiters: pd.DataFrame, *, employer_ids: pd.Series | None = None) -> RecruiterLinks:
     """One row per recruiter x case: the recruiter, its location, the case's employer, occupation
     and certified positions (master/sub duplicates count 0).
 
@@ -55,11 +75,11 @@ def links(cases: pd.DataFrame, recruiters: pd.DataFrame, *, employer_ids: pd.Ser
 
     Returns
     -------
-    DataFrame: ``recruiter_id``, ``recruiter_name``, ``recruiter_city``, ``recruiter_province``,
+    RecruiterLinks: ``.table`` with ``recruiter_id``, ``recruiter_name``, ``recruiter_city``, ``recruiter_province``,
     ``recruiter_country``, ``case_number``, ``employer_id``, ``employer_name``, ``soc_code``,
     ``soc_title``, ``positions``, ``in_cases`` (False for an Appendix C row whose case is not in
     ``cases``, e.g. a case of another release: kept, with no employer or positions).
-    Appendix C rows without a recruiter name are left out and counted in ``attrs["unnamed_rows"]``.
+    Appendix C rows without a recruiter name are left out and counted (``.unnamed_rows``).
 
     Examples
     --------
@@ -67,7 +87,7 @@ def links(cases: pd.DataFrame, recruiters: pd.DataFrame, *, employer_ids: pd.Ser
     ...                       "soc_title": [None], "workers_certified": [20], "is_duplicate": False})
     >>> rec = pd.DataFrame({"case_number": ["A", "Z"], "recruiter_name": ["Rec 1", "Rec 1"], "recruiter_city": "X",
     ...                     "recruiter_province": None, "recruiter_country": "MEXICO"})
-    >>> links(cases, rec)[["case_number", "positions", "in_cases"]].to_dict("records")
+    >>> links(cases, rec).table[["case_number", "positions", "in_cases"]].to_dict("records")
     [{'case_number': 'A', 'positions': 20, 'in_cases': True}, {'case_number': 'Z', 'positions': 0, 'in_cases': False}]
     """
     rec = recruiters.assign(recruiter_id=recruiter_ids(recruiters))
@@ -88,8 +108,7 @@ def links(cases: pd.DataFrame, recruiters: pd.DataFrame, *, employer_ids: pd.Ser
     keep = ["recruiter_id", "recruiter_name", "recruiter_city", "recruiter_province", "recruiter_country",
             "case_number", "employer_id", "employer_name", "soc_code", "soc_title", "positions", "in_cases"]
     out = out.reindex(columns=keep).sort_values(["recruiter_id", "case_number"], ignore_index=True)
-    out.attrs["unnamed_rows"] = unnamed
-    return schema.mark_synthetic(out, cases)
+    return RecruiterLinks(schema.mark_synthetic(out, cases), unnamed)
 
 
 def _mode(df: pd.DataFrame, col: str) -> pd.Series:
@@ -97,7 +116,7 @@ def _mode(df: pd.DataFrame, col: str) -> pd.Series:
 
 
 def summary(cases: pd.DataFrame, recruiters: pd.DataFrame | None = None, *, benchmark: pd.DataFrame | None = None,
-            workers: pd.DataFrame | None = None, employer_ids: pd.Series | None = None) -> pd.DataFrame:
+            workers: pd.DataFrame | None = None, employer_ids: pd.Series | None = None) -> RecruiterSummary:
     """One row per recruiter: where it is, whom it serves, for which jobs, and the women expected.
 
     For recruiter r over the cases that list it (Appendix C):
@@ -108,12 +127,12 @@ def summary(cases: pd.DataFrame, recruiters: pd.DataFrame | None = None, *, benc
 
     Returns
     -------
-    DataFrame sorted by positions then workers (largest first): ``recruiter_id``,
+    RecruiterSummary: ``.table`` sorted by positions then workers (largest first): ``recruiter_id``,
     ``recruiter_name`` (most frequent spelling), ``recruiter_country``, ``locations`` ("City,
     Province" joined), ``cases``, ``shared_cases``, ``employers``, ``occupations`` (SOC codes
     joined), ``positions``, ``expected_women``, ``expected_share``, ``workers``, ``women``,
     ``source`` ("appendix_c", "worker_records" or "both"). Counts are raw: a display must pass
-    them through ``privacy.suppress``.
+    them through ``privacy.suppress``. ``.ambiguous_worker_names``: see the module docstring.
 
     Examples
     --------
@@ -122,13 +141,13 @@ def summary(cases: pd.DataFrame, recruiters: pd.DataFrame | None = None, *, benc
     >>> rec = pd.DataFrame({"case_number": ["A", "B", "B"], "recruiter_name": ["Rec 1", "Rec 1", "Rec 2"],
     ...                     "recruiter_city": "Monterrey", "recruiter_province": "NL", "recruiter_country": "MEXICO"})
     >>> bench = pd.DataFrame({"soc_code": ["37-3011"], "women_share": [0.1]})
-    >>> s = summary(cases, rec, benchmark=bench)
+    >>> s = summary(cases, rec, benchmark=bench).table
     >>> s[["recruiter_id", "cases", "shared_cases", "employers", "positions", "expected_women"]].values.tolist()
     [['R:REC 1|MEXICO', 2, 1, 2, 50, 5.0], ['R:REC 2|MEXICO', 1, 1, 1, 30, 3.0]]
     """
     frames = []
     if recruiters is not None and len(recruiters):
-        lk = links(cases, recruiters, employer_ids=employer_ids)
+        lk = links(cases, recruiters, employer_ids=employer_ids).table
         per_case = lk.groupby("case_number")["recruiter_id"].transform("size")
         lk = lk.assign(_shared=per_case > 1,
                        _employer=lk["employer_id"].fillna(lk["employer_name"]).astype("string"),
@@ -184,5 +203,4 @@ def summary(cases: pd.DataFrame, recruiters: pd.DataFrame | None = None, *, benc
     sort = [c for c in ("positions", "workers") if c in table]
     table = table.sort_values([*sort, "recruiter_id"], ascending=[False] * len(sort) + [True], ignore_index=True,
                               na_position="last")
-    table.attrs["ambiguous_worker_names"] = ambiguous
-    return schema.mark_synthetic(table, cases)
+    return RecruiterSummary(schema.mark_synthetic(table, cases), ambiguous)

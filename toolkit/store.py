@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
@@ -162,9 +163,40 @@ def _read_manifest(root: Path) -> dict:
     except OSError as exc:
         raise StoreError(f"{path}: cannot read the store manifest ({exc.strerror or exc})") from exc
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise StoreError(f"{path}: the store manifest is corrupt ({exc}); delete the store and ingest again") from exc
+        entries = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise StoreError(f"{path}: the store manifest is corrupt ({str(exc)[:200]}); `h2gender data verify --repair` "
+                         "rebuilds it from the stored partitions") from exc
+    return _check_manifest(entries, path)
+
+
+#: manifest entry fields and the types they must have (``_check_manifest``)
+_ENTRY_TYPES = {"source_file": str, "kind": str, "rows": int, "partitions": list, "files": list, "file_rows": dict,
+                "file_sha256": dict, "coverage": dict, "accounting": dict}
+
+
+def _check_manifest(entries: object, path: Path) -> dict:
+    """The parsed manifest when every entry has the shape the store reads, else a ``StoreError``
+    naming the manifest, the entry and the field (never a bare TypeError later)."""
+    def bad(what: str) -> StoreError:
+        return StoreError(f"{path}: the store manifest is malformed: {what}; `h2gender data verify --repair` "
+                          "rebuilds it from the stored partitions")
+
+    if not isinstance(entries, dict):
+        raise bad(f"expected an object of sources, got {type(entries).__name__}")
+    for sha, e in entries.items():
+        if not isinstance(e, dict):
+            raise bad(f"entry {sha[:16]!r} is {type(e).__name__}, not an object")
+        for key, typ in _ENTRY_TYPES.items():
+            if key in e and e[key] is not None and (not isinstance(e[key], typ) or isinstance(e[key], bool)):
+                raise bad(f"entry {sha[:16]!r}: {key} must be {typ.__name__}, got {type(e[key]).__name__}")
+        for key in ("files", "partitions"):
+            if any(not isinstance(x, str) for x in e.get(key) or []):
+                raise bad(f"entry {sha[:16]!r}: {key} must list text paths")
+        for key in ("source_file", "files"):
+            if not isinstance(e.get(key), _ENTRY_TYPES[key]):
+                raise bad(f"entry {sha[:16]!r} has no {key}")
+    return entries
 
 
 def manifest(root: str | os.PathLike | None = None) -> dict:
@@ -187,9 +219,18 @@ def _save_manifest(entries: dict, root: Path) -> None:
 
 
 def _remove_files(rels: Iterable[str], root: Path) -> None:
+    """Remove store files; a path outside the store (``_inside``) is never touched. A symbolic link
+    the store holds (an orphan) is removed as a link, never followed."""
     for rel in rels:
+        path = _inside(root, rel)
+        if path is None:
+            link = root / rel if isinstance(rel, str) and not Path(rel).is_absolute() else None
+            if (link is not None and ".." not in Path(rel).parts and link.is_symlink()
+                    and link.parent.resolve().is_relative_to(root.resolve())):
+                link.unlink()
+            continue
         try:
-            (root / rel).unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
         except OSError as exc:
             raise StoreError(f"{root / rel}: cannot remove ({exc.strerror or exc}); "
                              "`h2gender data verify --repair` removes it later") from exc
@@ -210,7 +251,7 @@ def _same_name(entries: dict, source_sha256: str, source_file: str, replace: boo
 
 
 def _intact(entry: dict, root: Path) -> bool:
-    return all((root / rel).is_file() for rel in entry.get("files", []))
+    return all((p := _inside(root, rel)) is not None and p.is_file() for rel in (entry.get("files") or []))
 
 
 def _coverage(dates: pd.Series) -> dict:
@@ -232,18 +273,52 @@ def _commit(entries: dict, sha: str, entry: dict, replaced: list[str], root: Pat
     _step("after_cleanup")
 
 
+def _source_path(path: str | os.PathLike | None) -> str | None:
+    return None if path is None else str(Path(path).resolve())
+
+
+def _inside(root: Path, rel: object) -> Path | None:
+    """``root / rel`` when ``rel`` is a relative path of the store's own folders (``cases/``,
+    ``tables/``) that stays inside the store with no symbolic link on the way; else None.
+    Every path a manifest lists goes through here before it is read, checked or removed.
+
+    >>> _inside(Path("/s"), "../../x") is None, _inside(Path("/s"), "/etc/passwd") is None
+    (True, True)
+    """
+    if not isinstance(rel, str) or not rel or "\0" in rel:
+        return None
+    pure = Path(rel)
+    if pure.is_absolute() or ".." in pure.parts:
+        return None
+    temporary_manifest = len(pure.parts) == 1 and re.fullmatch(rf"\.{re.escape(MANIFEST)}\..+\.part", rel)
+    if pure.parts[0] not in ("cases", "tables") and not temporary_manifest:
+        return None
+    path, here = root / pure, root
+    for part in pure.parts:
+        here = here / part
+        if here.is_symlink():
+            return None
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return None
+    return path
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def write_cases(df: pd.DataFrame, *, source_sha256: str, source_file: str,
-                root: str | os.PathLike | None = None, replace: bool = False) -> dict:
+                root: str | os.PathLike | None = None, replace: bool = False,
+                source_path: str | os.PathLike | None = None) -> dict:
     """Store a canonical case table from one source file. Returns {status, rows, partitions}.
 
     ``status`` is "added", "unchanged" (this exact source is stored), "restored" (stored, but
     files were missing: written again) or "replaced" (``replace=True`` and a different file of
     the same name was stored). Without ``replace`` a different file of a stored name raises
-    ``StoreError`` and changes nothing. Crash-safe (module docstring).
+    ``StoreError`` and changes nothing. Crash-safe (module docstring). ``source_path`` (the file
+    read; recorded as an absolute path) is where ``repair`` ingests it again from.
     """
     if schema.is_synthetic(df):
         raise StoreError("synthetic tables are not stored with real data; use toolkit.synth directly")
@@ -257,7 +332,7 @@ def write_cases(df: pd.DataFrame, *, source_sha256: str, source_file: str,
         restored = source_sha256 in entries
         replaced = _same_name(entries, source_sha256, source_file, replace)
         table = schema.conform(df, schema.CASE_COLUMNS, name=source_file)
-        files, parts, file_rows, coverage = [], [], {}, {}
+        files, parts, file_rows, coverage, file_sha256 = [], [], {}, {}, {}
         for (program, fy), part in table.groupby(["program", "fiscal_year"], observed=True, dropna=False):
             if pd.isna(program) or pd.isna(fy):
                 raise StoreError(f"{source_file}: {len(part)} rows without a program or fiscal year; not stored")
@@ -267,11 +342,13 @@ def write_cases(df: pd.DataFrame, *, source_sha256: str, source_file: str,
             _step("partition_written")
             files.append(rel)
             file_rows[rel] = len(part)
+            file_sha256[rel] = sha256_file(root / rel)
             parts.append(f"{program} {int(fy)}")
             coverage[parts[-1]] = _coverage(part["decision_date"])
         entry = {
             "source_file": source_file, "kind": "cases", "rows": len(table), "partitions": parts, "files": files,
-            "file_rows": file_rows, "release": releases.release_from_name(source_file), "coverage": coverage,
+            "file_rows": file_rows, "file_sha256": file_sha256, "source_path": _source_path(source_path),
+            "release": releases.release_from_name(source_file), "coverage": coverage,
             "workers_certified": int(table["workers_certified"].sum()),
             "accounting": df.attrs.get("accounting", {}), "ingested_at": _now(),
         }
@@ -281,7 +358,8 @@ def write_cases(df: pd.DataFrame, *, source_sha256: str, source_file: str,
 
 
 def write_table(kind: str, df: pd.DataFrame, *, source_sha256: str, source_file: str,
-                root: str | os.PathLike | None = None, replace: bool = False) -> dict:
+                root: str | os.PathLike | None = None, replace: bool = False,
+                source_path: str | os.PathLike | None = None) -> dict:
     """Store a linked companion table (recruiters, worksites, housing, ...) from one source file;
     the same protocol and statuses as ``write_cases``."""
     if not isinstance(kind, str) or not kind.isidentifier():
@@ -299,7 +377,8 @@ def write_table(kind: str, df: pd.DataFrame, *, source_sha256: str, source_file:
         _atomic_write(root / rel, lambda tmp: df.to_parquet(tmp, index=False))
         _step("partition_written")
         entry = {"source_file": source_file, "kind": kind, "rows": len(df), "partitions": [], "files": [rel],
-                 "file_rows": {rel: len(df)}, "release": releases.release_from_name(source_file),
+                 "file_rows": {rel: len(df)}, "file_sha256": {rel: sha256_file(root / rel)},
+                 "source_path": _source_path(source_path), "release": releases.release_from_name(source_file),
                  "accounting": df.attrs.get("accounting", {}), "ingested_at": _now()}
         _commit(entries, source_sha256, entry, replaced, root)
     return {"status": "restored" if restored else "replaced" if replaced else "added", "rows": len(df),
@@ -317,7 +396,8 @@ def _read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
 
 def _case_files(entries: dict, root: Path) -> list[Path]:
     """The live case partitions (listed in the manifest), sorted; orphans are never read."""
-    return sorted(root / rel for e in entries.values() if e.get("kind") == "cases" for rel in e.get("files", []))
+    return sorted(p for e in entries.values() if e.get("kind") == "cases" for rel in (e.get("files") or [])
+                  if (p := _inside(root, rel)) is not None)
 
 
 def _partition_of(path: Path) -> tuple[str, int]:
@@ -352,33 +432,59 @@ def read_cases(program: str | None = None, fiscal_years: Iterable[int] | None = 
     return out
 
 
-def deduplicate_cases(df: pd.DataFrame) -> pd.DataFrame:
+def _winning_files(keys: pd.DataFrame) -> pd.Series:
+    """(program, case_number) -> the source file that counts the case: the file of the latest
+    ``fiscal_year``, within a year the most complete release (``releases.rank_file``), file names
+    deciding only ties."""
+    ranks = {f: releases.rank_file(f) for f in keys["source_file"].dropna().unique()}
+    order = (keys.assign(_release=keys["source_file"].map(ranks))
+             .sort_values(["fiscal_year", "_release", "source_file"], kind="stable"))
+    return order.groupby(["program", "case_number"], observed=True)["source_file"].last()
+
+
+def deduplicate_cases(df: pd.DataFrame, *, universe: pd.DataFrame | None = None) -> pd.DataFrame:
     """Drop rows of a case that also appear in a later file (same program and case number).
 
     The file of the latest ``fiscal_year`` wins, and within a year the most complete release
     (``releases.rank_file``: a full-year file over Q4 over Q1; file names decide only ties); rows
-    within one file are kept (sub applications). ``attrs["accounting"]["dropped_in_other_file"]``
-    counts what was dropped.
+    within one file are kept (sub applications). ``universe`` (``program``, ``fiscal_year``,
+    ``case_number``, ``source_file`` of every stored row; default: ``df`` itself) is where the
+    winner is chosen: ``load_cases`` passes the whole store, so a case is counted in one fiscal
+    year whatever years are requested. ``attrs["accounting"]["dropped_in_other_file"]`` counts
+    what was dropped.
     """
     key = ["program", "case_number"]
-    ranks = {f: releases.rank_file(f) for f in df["source_file"].dropna().unique()}
-    order = (df.assign(_release=df["source_file"].map(ranks))
-             .sort_values(["fiscal_year", "_release", "source_file"], kind="stable").drop(columns="_release"))
-    last_file = order.groupby(key, observed=True)["source_file"].transform("last")
-    keep = order["source_file"] == last_file
-    out = order[keep].sort_index()
+    winners = _winning_files(df[key + ["fiscal_year", "source_file"]] if universe is None else universe)
+    last_file = pd.Series(winners.reindex(pd.MultiIndex.from_frame(df[key])).to_numpy(), index=df.index)
+    keep = df["source_file"].eq(last_file).fillna(False).astype(bool)
+    out = df[keep]
     out.attrs = dict(df.attrs)
     out.attrs["accounting"] = {**df.attrs.get("accounting", {}), "dropped_in_other_file": int((~keep).sum())}
     return out
+
+
+_KEY_COLUMNS = ["program", "fiscal_year", "case_number", "source_file"]
+
+
+def _case_keys(root: Path, program: str | None) -> pd.DataFrame:
+    """``_KEY_COLUMNS`` of every stored case row of ``program`` (every program when None), all years."""
+    files = [f for f in _case_files(_read_manifest(root), root) if program is None or _partition_of(f)[0] == program]
+    frames = [_read_parquet(f, columns=_KEY_COLUMNS) for f in files]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_KEY_COLUMNS)
 
 
 def load_cases(program: str | None = None, fiscal_years: Iterable[int] | None = None, *,
                root: str | os.PathLike | None = None, deduplicate: bool = True) -> pd.DataFrame:
     """Canonical cases as analyses count them: ``read_cases`` then, when several stored files hold
     the same case (a Q1 and a Q4 release of one year, or a case decided across years), the rows of
-    the most complete, latest file only (``deduplicate_cases``)."""
-    cases = read_cases(program=program, fiscal_years=fiscal_years, root=root)
-    return deduplicate_cases(cases) if deduplicate else cases
+    the most complete, latest file only (``deduplicate_cases`` over every stored file of the
+    program, so a year's count does not depend on which other years are requested)."""
+    with lock(root, exclusive=False) as root:
+        cases = read_cases(program=program, fiscal_years=fiscal_years, root=root)
+        if not deduplicate:
+            return cases
+        universe = _case_keys(root, program)
+    return deduplicate_cases(cases, universe=universe)
 
 
 def sources(programs: Iterable[str], fiscal_years: Iterable[int], *,
@@ -389,7 +495,7 @@ def sources(programs: Iterable[str], fiscal_years: Iterable[int], *,
     wanted = {f"{p} {int(y)}" for p in programs for y in fiscal_years}
     out = []
     for sha, entry in manifest(root).items():
-        parts = [part for part in entry.get("partitions", []) if part in wanted]
+        parts = [part for part in (entry.get("partitions") or []) if part in wanted]
         if parts:
             out.append({"file": entry["source_file"], "sha256": sha,
                         "release": releases.release_from_name(entry["source_file"]), "partitions": parts})
@@ -399,8 +505,8 @@ def sources(programs: Iterable[str], fiscal_years: Iterable[int], *,
 def read_table(kind: str, *, root: str | os.PathLike | None = None) -> pd.DataFrame:
     """A linked companion table from every stored source of that kind (the files the manifest lists)."""
     with lock(root, exclusive=False) as root:
-        files = sorted(root / rel for e in _read_manifest(root).values() if e.get("kind") == kind
-                       for rel in e.get("files", []))
+        files = sorted(p for e in _read_manifest(root).values() if e.get("kind") == kind
+                       for rel in (e.get("files") or []) if (p := _inside(root, rel)) is not None)
         if not files:
             raise StoreError(f"no {kind} table in the store; ingest the companion files first")
         return pd.concat([_read_parquet(f) for f in files], ignore_index=True)
@@ -449,31 +555,62 @@ def _rows_in(path: Path) -> int:
     return pq.read_table(path).num_rows  # reads every page: a corrupt page fails here, not only the footer
 
 
+def _walk_store_files(root: Path) -> list[Path]:
+    """Every file and symbolic link under ``cases/`` and ``tables/``, never following a link."""
+    out = []
+    for sub in ("cases", "tables"):
+        base = root / sub
+        if base.is_symlink():
+            out.append(base)
+            continue
+        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+            here = Path(dirpath)
+            out += [here / d for d in dirnames if (here / d).is_symlink()]
+            out += [here / f for f in filenames]
+    return sorted(out)
+
+
 def _verify(root: Path) -> list[dict]:
-    entries = _read_manifest(root)
+    if not (root / MANIFEST).exists():
+        found = [p for p in _walk_store_files(root) if p.suffix == ".parquet" and not p.is_symlink()]
+        if found:
+            return [{"problem": "manifest missing", "file": MANIFEST, "source_file": None, "sha256": None,
+                     "detail": f"{len(found)} stored partitions and no manifest; repair rebuilds it from them"}]
+    try:
+        entries = _read_manifest(root)
+    except StoreError as exc:
+        return [{"problem": "manifest corrupt", "file": MANIFEST, "source_file": None, "sha256": None,
+                 "detail": str(exc)}]
     problems, live = [], set()
-    for sha, e in sorted(entries.items(), key=lambda kv: kv[1].get("source_file", "")):
-        for rel in e.get("files", []):
+    for sha, e in sorted(entries.items(), key=lambda kv: str(kv[1].get("source_file", ""))):
+        sums = e.get("file_sha256") or {}
+        for rel in (e.get("files") or []):
             live.add(rel)
             where = {"file": rel, "source_file": e.get("source_file"), "sha256": sha}
-            path = root / rel
+            path = _inside(root, rel)
+            if path is None:
+                problems.append({"problem": "outside", **where, "detail": "the manifest lists a path outside the "
+                                 "store's cases/ and tables/ folders (or through a symbolic link); never touched"})
+                continue
             if not path.is_file():
                 problems.append({"problem": "missing", **where})
+                continue
+            if rel in sums and sha256_file(path) != sums[rel]:
+                problems.append({"problem": "checksum", **where,
+                                 "detail": f"sha256 {sha256_file(path)[:12]}, manifest says {str(sums[rel])[:12]}"})
                 continue
             try:
                 n = _rows_in(path)
             except Exception as exc:  # any Arrow or OS error: the file cannot be read
                 problems.append({"problem": "unreadable", **where, "detail": f"{type(exc).__name__}: {exc}"})
                 continue
-            expected = e.get("file_rows", {}).get(rel)
+            expected = (e.get("file_rows") or {}).get(rel)
             if expected is not None and n != expected:
                 problems.append({"problem": "row count", **where, "detail": f"{n} rows, manifest says {expected}"})
-    for sub in ("cases", "tables"):
-        base = root / sub
-        for path in sorted(base.rglob("*")) if base.exists() else []:
-            rel = path.relative_to(root).as_posix()
-            if path.is_file() and rel not in live:
-                problems.append({"problem": "orphan", "file": rel, "source_file": None, "sha256": None})
+    for path in _walk_store_files(root):
+        rel = path.relative_to(root).as_posix()
+        if rel not in live or path.is_symlink():
+            problems.append({"problem": "orphan", "file": rel, "source_file": None, "sha256": None})
     for path in sorted(root.glob(f".{MANIFEST}.*.part")):
         problems.append({"problem": "orphan", "file": path.name, "source_file": None, "sha256": None})
     return problems
@@ -481,12 +618,48 @@ def _verify(root: Path) -> list[dict]:
 
 def verify(root: str | os.PathLike | None = None) -> list[dict]:
     """Problems in the store, one dict per file: ``problem`` ("missing": listed in the manifest but
-    absent; "unreadable": not a readable Parquet file; "row count": not the rows the manifest
-    recorded; "orphan": a file the manifest does not list, e.g. left by an interrupted write),
-    ``file`` (relative to the store), ``source_file`` and ``sha256`` of the entry (None for
-    orphans) and, for unreadable files, ``detail``. An empty list: the store is sound."""
+    absent; "checksum": its bytes are not those written (sha256 per file in the manifest);
+    "unreadable": not a readable Parquet file; "row count": not the rows the manifest recorded;
+    "outside": the manifest lists a path outside the store; "orphan": a file the manifest does
+    not list, e.g. left by an interrupted write, or a symbolic link; "manifest missing":
+    partitions without a manifest; "manifest corrupt": a manifest that is not JSON or not of the
+    store's shape, which ``repair`` rebuilds from the partitions), ``file`` (relative to the store), ``source_file`` and
+    ``sha256`` of the entry (None for orphans) and ``detail``. An empty list: the store is sound."""
     with lock(root, exclusive=False) as root:
         return _verify(root)
+
+
+def _rebuild_manifest(root: Path) -> dict:
+    """A manifest from the partitions alone (the stored files carry their source's sha256 in their
+    name, and ``source_file`` in their rows); unreadable files are left out (orphans)."""
+    entries: dict[str, dict] = {}
+    for path in _walk_store_files(root):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink() or path.suffix != ".parquet" or _inside(root, rel) is None:
+            continue
+        parts = Path(rel).parts
+        try:
+            table = pd.read_parquet(path)
+        except Exception:  # unreadable: stays an orphan, removed by the repair that follows
+            continue
+        sha = path.stem
+        source = (str(table["source_file"].dropna().iloc[0]) if "source_file" in table and table["source_file"].notna().any()
+                  else f"(name lost; sha256 {sha[:12]})")
+        kind = "cases" if parts[0] == "cases" else parts[1]
+        e = entries.setdefault(sha, {"source_file": source, "kind": kind, "rows": 0, "partitions": [], "files": [],
+                                     "file_rows": {}, "file_sha256": {}, "source_path": None,
+                                     "release": releases.release_from_name(source), "accounting": {},
+                                     "ingested_at": None, "rebuilt_at": _now()})
+        e["files"].append(rel)
+        e["file_rows"][rel] = len(table)
+        e["file_sha256"][rel] = sha256_file(path)
+        e["rows"] += len(table)
+        if kind == "cases":
+            program, fy = _partition_of(path)
+            e["partitions"].append(f"{program} {fy}")
+            e.setdefault("coverage", {})[f"{program} {fy}"] = _coverage(table["decision_date"])
+            e["workers_certified"] = e.get("workers_certified", 0) + int(table["workers_certified"].sum())
+    return entries
 
 
 def repair(root: str | os.PathLike | None = None, *, raw_dir: str | os.PathLike | None = None,
@@ -494,14 +667,24 @@ def repair(root: str | os.PathLike | None = None, *, raw_dir: str | os.PathLike 
     """Fix what ``verify`` finds, under the exclusive store lock; returns one dict per action
     (``file``, ``problem``, ``action``).
 
-    Orphans are removed. A source with a missing, unreadable or short file is ingested again
-    from ``raw_dir / source_file`` when that file exists, has the stored sha256 and ``reader``
-    (``path -> (kind, table)``, e.g. ``dol.read_any``) is given; otherwise its manifest entry is
-    dropped and its remaining files removed (ingest the file again to bring it back).
+    Every path is resolved first (``_inside``): nothing outside the store's ``cases/`` and
+    ``tables/`` folders is ever removed, and a symbolic link is removed as a link. A lost
+    manifest is rebuilt from the partitions. Orphans are removed. A source with a missing,
+    altered (checksum), unreadable, short or outside file is ingested again from its recorded
+    source path or from ``raw_dir / source_file``, the first that exists with the stored sha256,
+    when ``reader`` (``path -> (kind, table)``, e.g. ``dol.read_any``) is given; otherwise its
+    manifest entry is dropped, its files in the store removed, and the action names what is lost
+    (file, rows, partitions) and why each source could not be used.
     """
     actions = []
     with lock(root) as root:
         problems = _verify(root)
+        if problems and problems[0]["problem"] in ("manifest missing", "manifest corrupt"):
+            rebuilt = _rebuild_manifest(root)
+            _save_manifest(rebuilt, root)
+            actions.append({**problems[0], "action": f"rebuilt the manifest from the partitions of {len(rebuilt)} "
+                                                     "sources (their ingest accounting is lost)"})
+            problems = _verify(root)
         broken: dict[str, list[dict]] = {}
         for p in problems:
             if p["problem"] == "orphan":
@@ -512,21 +695,37 @@ def repair(root: str | os.PathLike | None = None, *, raw_dir: str | os.PathLike 
         for sha, found in broken.items():
             entries = _read_manifest(root)
             entry = entries[sha]
-            source = Path(raw_dir) / entry["source_file"] if raw_dir is not None else None
-            _remove_files([p["file"] for p in found if p["problem"] != "missing"], root)
-            if reader is not None and source is not None and source.is_file() and sha256_file(source) == sha:
+            _remove_files([p["file"] for p in found if p["problem"] not in ("missing", "outside")], root)
+            candidates = [Path(entry["source_path"])] if isinstance(entry.get("source_path"), str) else []
+            if raw_dir is not None:
+                candidates.append(Path(raw_dir) / str(entry.get("source_file")))
+            why, source = [], None
+            for c in candidates:
+                if not c.is_file():
+                    why.append(f"{c} not found")
+                elif sha256_file(c) != sha:
+                    why.append(f"{c} has another sha256")
+                else:
+                    source = c
+                    break
+            if reader is not None and source is not None:
+                new = {s: e for s, e in entries.items() if s != sha}  # forget the damaged version first
+                _save_manifest(new, root)
                 kind, table = reader(source)
                 write = (write_cases if kind == "cases" else
                          lambda t, **kw: write_table(kind, t, **kw))
-                write(table, source_sha256=sha, source_file=entry["source_file"], root=root)
+                write(table, source_sha256=sha, source_file=entry["source_file"], root=root, source_path=source)
                 action = f"ingested again from {source}"
             else:
-                why = ("no reader given" if reader is None else "no raw dir given" if source is None else
-                       f"{source} not found" if not source.is_file() else f"{source} has another sha256")
+                if reader is None:
+                    why.append("no reader given")
+                if not candidates:
+                    why.append("no source path recorded and no raw dir given")
                 new = {s: e for s, e in entries.items() if s != sha}
                 _save_manifest(new, root)
-                _remove_files(entry.get("files", []), root)
-                action = (f"dropped the manifest entry of {entry['source_file']} ({why}); "
-                          "ingest the file again to restore it")
+                _remove_files((entry.get("files") or []), root)
+                parts = ", ".join((entry.get("partitions") or [])) or entry.get("kind")
+                action = (f"lost: {entry['source_file']} ({entry.get('rows')} rows; {parts}) dropped from the "
+                          f"store ({'; '.join(why)}); ingest the file again to restore it")
             actions += [{**p, "action": action} for p in found]
     return actions

@@ -259,7 +259,7 @@ def _cases_for(rng, program: str, fy: int, p: dict, bench: dict, scale: float) -
     unit = np.where((soc == "45-2093") & (rng.random(n) < 0.5), "month", "hour")
     wage_offer = np.where(unit == "month", np.round(hourly * 173.33, 2), hourly)
     start = pd.Timestamp(f"{fy - 1}-10-01")
-    decision = start + pd.to_timedelta(rng.integers(0, 330, n), unit="D")
+    decision = start + pd.to_timedelta(rng.integers(0, 365, n), unit="D")  # the whole fiscal year (Oct 1 - Sep 30)
     begin = decision + pd.to_timedelta(rng.integers(20, 60, n), unit="D")
     end = begin + pd.to_timedelta(rng.integers(90, 300, n), unit="D")
     prefix = "H-300" if program == "H-2A" else "H-400"

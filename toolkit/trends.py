@@ -143,7 +143,7 @@ def yearly_positions(cases: pd.DataFrame, benchmark: pd.DataFrame, *, by: Sequen
         if not 0 < float(t) <= 1:
             raise ValueError(f"thresholds must be women's shares in (0, 1], got {t!r}")
     keys = [*by, "fiscal_year"]
-    exp = analysis.expected_counts(cases, benchmark, by=[*keys, "soc_code"])
+    exp = analysis.expected_counts(cases, benchmark, by=[*keys, "soc_code"]).table
     women = exp[exp["sex"] == "F"].copy()
     women["covered"] = women["positions"].where(women["women_share"].notna(), 0)
     for t in thresholds:
@@ -171,7 +171,7 @@ def yearly_positions(cases: pd.DataFrame, benchmark: pd.DataFrame, *, by: Sequen
 
 def _expected_long(cases: pd.DataFrame, benchmark: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     cases = _label_missing(cases, keys)
-    exp = analysis.expected_counts(cases, benchmark, by=[*keys, "soc_code"]).dropna(subset=["n"])
+    exp = analysis.expected_counts(cases, benchmark, by=[*keys, "soc_code"]).table.dropna(subset=["n"])
     return exp[exp["positions"] > 0]
 
 

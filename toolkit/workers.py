@@ -69,6 +69,9 @@ class Accounting:
     identifier_columns_dropped: tuple[str, ...] = ()
     identical_rows_kept: int = 0
     population: str = "respondents"
+    #: how a text file was decoded and why (``rawio.decide_encoding``); None for workbooks and tables
+    encoding: str | None = None
+    encoding_evidence: str | None = None
 
     def __post_init__(self):
         if self.population not in POPULATIONS:
@@ -84,7 +87,8 @@ class Accounting:
                 "rows_kept": self.rows_kept, "rows_rejected": dict(self.rows_rejected),
                 "rows_out_of_scope": dict(self.rows_out_of_scope),
                 "identifier_columns_dropped": list(self.identifier_columns_dropped),
-                "identical_rows_kept": self.identical_rows_kept, "population": self.population}
+                "identical_rows_kept": self.identical_rows_kept, "population": self.population,
+                "encoding": self.encoding, "encoding_evidence": self.encoding_evidence}
 
     def describe(self) -> str:
         """One line for the terminal, e.g. ``survey.csv: 120 rows read, 118 kept (applicants);
@@ -136,37 +140,97 @@ MEXICAN_STATES = codes.MEXICAN_STATE_CODES
 _fold = codes.fold
 
 
+#: the largest mapping file read (a mapping is a few lines; anything bigger is not one)
+MAX_MAPPING_BYTES = 1_000_000
+
+
+def _check_mapping(mapping: object, name: str) -> Mapping:
+    """Every part of a mapping has the shape the reader expects, else a ``SchemaError`` naming the
+    mapping (``name``), the key and what was expected (never a bare TypeError downstream)."""
+    def kind(v) -> str:
+        return type(v).__name__ if v is not None else "nothing"
+
+    if not isinstance(mapping, Mapping):
+        raise SchemaError(f"{name}: a mapping must be key: value pairs (columns:, values:, ...), got {kind(mapping)}")
+    for key in mapping:
+        if not isinstance(key, str):
+            raise SchemaError(f"{name}: key {key!r} must be text (a canonical field or columns/values/identifiers/"
+                              "population)")
+    columns = mapping.get("columns", {})
+    if columns is not None and not isinstance(columns, Mapping):
+        raise SchemaError(f"{name}: columns must be pairs 'field: your column', got {kind(columns)}")
+    for field_, col in (columns or {}).items():
+        if not isinstance(field_, str) or not isinstance(col, (str, int)) or isinstance(col, bool):
+            raise SchemaError(f"{name}: columns.{field_} must name one column (text), got {kind(col)} {col!r:.60}")
+    values = mapping.get("values", {})
+    if values is not None and not isinstance(values, Mapping):
+        raise SchemaError(f"{name}: values must be pairs 'field: {{your value: code}}', got {kind(values)}")
+    for field_, table in (values or {}).items():
+        if not isinstance(field_, str) or not isinstance(table, Mapping):
+            raise SchemaError(f"{name}: values.{field_} must be pairs 'your value: code', got {kind(table)}")
+        for k, v in table.items():
+            if isinstance(k, (list, dict)) or isinstance(v, (list, dict)) or v is None:
+                raise SchemaError(f"{name}: values.{field_}.{k!r:.40} must map one value to one code, got {kind(v)}")
+    identifiers = mapping.get("identifiers", [])
+    if identifiers is not None and (not isinstance(identifiers, list)
+                                    or not all(isinstance(c, str) for c in identifiers)):
+        raise SchemaError(f"{name}: identifiers must be a list of column names, got {kind(identifiers)}")
+    for field_ in schema.WORKER_COLUMNS:
+        if field_ in mapping and isinstance(mapping[field_], (list, dict, Mapping)):
+            raise SchemaError(f"{name}: {field_} (a constant for every row) must be one value, got {kind(mapping[field_])}")
+    population = mapping.get("population")
+    if population is not None and not isinstance(population, str):
+        raise SchemaError(f"{name}: population must be one of {list(POPULATIONS)}, got {kind(population)}")
+    return mapping
+
+
 def load_mapping(mapping: str | os.PathLike | Mapping | None) -> dict:
-    """Validate a mapping (dict or YAML path); unknown canonical names raise ``SchemaError``."""
+    """Validate a mapping (dict or YAML path); unknown canonical names, a file that is not YAML
+    and a part of the wrong shape raise ``SchemaError`` naming the file (or "mapping") and key."""
     if mapping is None:
         return {"columns": {}, "values": {}, "constants": {}}
+    name = "mapping"
     if not isinstance(mapping, Mapping):
+        if not isinstance(mapping, (str, os.PathLike)):
+            raise SchemaError(f"mapping: expected a dict or the path of a YAML file, got {type(mapping).__name__}")
         path = Path(mapping)
+        name = path.name
         try:
-            mapping = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise SchemaError(f"{path.name}: the mapping is not valid YAML ({exc})") from exc
-    columns = dict(mapping.get("columns", {}))
-    values = dict(mapping.get("values", {}))
+            if path.stat().st_size > MAX_MAPPING_BYTES:
+                raise SchemaError(f"{name}: {path.stat().st_size:,} bytes is not a mapping (at most "
+                                  f"{MAX_MAPPING_BYTES:,} bytes)")
+            mapping = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise SchemaError(f"{path}: cannot read the mapping ({exc.strerror or exc})") from exc
+        except UnicodeDecodeError as exc:
+            raise SchemaError(f"{name}: the mapping is not UTF-8 text (byte {exc.start})") from exc
+        except (yaml.YAMLError, RecursionError) as exc:
+            raise SchemaError(f"{name}: the mapping is not valid YAML ({str(exc).splitlines()[0]})") from exc
+        mapping = {} if mapping is None else mapping
+    mapping = _check_mapping(mapping, name)
+    columns = dict(mapping.get("columns") or {})
+    values = dict(mapping.get("values") or {})
     constants = {k: v for k, v in mapping.items() if k in schema.WORKER_COLUMNS}
     unknown = [k for k in [*columns, *values] if k not in schema.WORKER_COLUMNS]
     extra_keys = [k for k in mapping if k not in ("columns", "values", "identifiers", "population")
                   and k not in schema.WORKER_COLUMNS]
     if unknown or extra_keys:
-        raise SchemaError(f"mapping names unknown canonical fields {unknown + extra_keys}; "
+        raise SchemaError(f"{name}: the mapping names unknown canonical fields {unknown + extra_keys}; "
                           f"allowed: {list(schema.WORKER_COLUMNS)}")
     population = mapping.get("population")
     if population is not None and population not in POPULATIONS:
-        raise SchemaError(f"mapping: population must be one of {list(POPULATIONS)}, got {population!r}")
-    return {"columns": columns, "values": values, "constants": constants,
-            "identifiers": list(mapping.get("identifiers", [])), "population": population}
+        raise SchemaError(f"{name}: population must be one of {list(POPULATIONS)}, got {population!r}")
+    values = {f: {str(k): v for k, v in table.items()} for f, table in values.items()}
+    return {"columns": {k: str(v) for k, v in columns.items()}, "values": values, "constants": constants,
+            "identifiers": list(mapping.get("identifiers") or []), "population": population}
 
 
-def _read(path_or_df, sheet) -> tuple[pd.DataFrame, str]:
+def _read(path_or_df, sheet) -> tuple[pd.DataFrame, str, dict]:
     if isinstance(path_or_df, pd.DataFrame):
-        return path_or_df.astype("string"), "table"
+        return path_or_df.astype("string"), "table", {}
     path = Path(path_or_df)
-    return rawio.read_table(path, sheet if sheet is not None else None, as_text=True)[0], path.name
+    df, meta = rawio.read_table(path, sheet if sheet is not None else None, as_text=True)
+    return df, path.name, meta
 
 
 def _survey_export(path_or_df):
@@ -211,7 +275,10 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
                         sheet: str | None = None) -> WorkerRecords:
     """Read user worker records into ``schema.WORKER_COLUMNS`` (see module docstring).
 
-    Rejection reasons: ``unknown_sex_code``, ``bad_fiscal_year``, ``bad_soc_code``,
+    Rejection reasons: ``blank_row`` (every cell empty: not a worker record),
+    ``undecodable_bytes`` (a row of a UTF-8 text file with bytes that are not UTF-8, replaced by
+    U+FFFD: ``rawio.decide_encoding`` decides the encoding once per file, on the evidence reported
+    in ``accounting.encoding_evidence``), ``unknown_sex_code``, ``bad_fiscal_year``, ``bad_soc_code``,
     ``unknown_stage``, ``bad_selected``, ``bad_wage``, ``unknown_origin_state``, ``duplicate_row``
     (a repeated row in a file that identifies people; without identifiers identical rows may be
     different people and are kept, counted in ``accounting["identical_rows_kept"]``).
@@ -219,7 +286,7 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
     """
     spec = load_mapping(mapping)
     export = _survey_export(path_or_df) if mapping is None else None
-    raw, name = (export.table, export.source_file) if export is not None else _read(path_or_df, sheet)
+    raw, name, meta = (export.table, export.source_file, {}) if export is not None else _read(path_or_df, sheet)
     rows_read = len(raw)
     folded = {_fold(c): c for c in raw.columns}
     out = pd.DataFrame(index=raw.index)
@@ -245,6 +312,12 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
 
     def missing(s: pd.Series) -> pd.Series:
         return s.isna() | s.map(lambda v: _fold(v) in _MISSING if isinstance(v, str) else True).astype(bool)
+
+    blank = raw.astype("string").apply(lambda s: s.isna() | s.str.strip().eq("")).all(axis=1) if len(raw.columns) \
+        else pd.Series(True, index=raw.index)
+    reject(blank, "blank_row")
+    replaced = pd.Series(raw.index.isin([r - 2 for r in meta.get("rows_with_replaced_bytes", [])]), index=raw.index)
+    reject(replaced, "undecodable_bytes")
 
     extra_sex = {_fold(k): v for k, v in spec["values"].get("sex", {}).items()}
     sex = out["sex"]
@@ -296,7 +369,7 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
     ids += [c for c in spec.get("identifiers", []) if c in raw.columns and c not in ids]
     # Identical rows are the same person only when the file identifies people; in an anonymous
     # survey two people can give the same answers, so identical rows are kept and counted.
-    identical = raw.astype(str).duplicated()
+    identical = raw.astype(str).duplicated() & ~blank
     if ids:
         reject(identical, "duplicate_row")
 
@@ -322,7 +395,8 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
                             rows_rejected={str(k): int(v) for k, v in dropped.items()},
                             identifier_columns_dropped=() if keep_identifiers else tuple(ids),
                             identical_rows_kept=0 if ids else int(identical.sum()),
-                            population=_population(table, spec.get("population")))
+                            population=_population(table, spec.get("population")),
+                            encoding=meta.get("encoding"), encoding_evidence=meta.get("encoding_evidence"))
     return WorkerRecords(table=table, rejected=rejected.reset_index(drop=True), accounting=accounting)
 
 

@@ -82,7 +82,7 @@ NOTEBOOKS = {
         [
             md("## The DOL case table\nOne row per labor-certification case, harmonized across every layout "
                "era (`toolkit.dol`). Positions certified by program, duplicates (H-2A master/sub rows) excluded:"),
-            code('from toolkit import analysis\n\nanalysis.certified_positions(cases, ["program"])'),
+            code('from toolkit import analysis\n\nanalysis.certified_positions(cases, ["program"]).table'),
             md("The canonical columns and how complete they are in this table (share non-missing). "
                "There is no column for sex: DOL does not collect it."),
             code('cases[["soc_code", "worksite_state", "workers_certified", "wage_hourly", "requirements_text"]].notna().mean().round(3)'),
@@ -111,13 +111,13 @@ NOTEBOOKS = {
         [
             code('from toolkit import analysis, narrative, occupation_shares, segregation\n\n'
                  'bench = occupation_shares.women_share_by_soc(2022)\n'
-                 'expected = analysis.expected_counts(cases, bench, by=["soc_code"]).dropna(subset=["n"])\n'
+                 'expected = analysis.expected_counts(cases, bench, by=["soc_code"]).table.dropna(subset=["n"])\n'
                  'bench_seg = segregation.mutual_total(expected, "sex", "soc_code", "n")\n'
                  'bench_seg'),
             md("Segregation the H-2 job mix would carry if each occupation were staffed like the US workforce "
                "(M: mutual information; H: Theil's information index)."),
             code('if workers is None:\n    ' + NO_WORKERS + '\nelse:\n'
-                 '    counts = analysis.worker_counts(workers, ["program", "worksite_state", "soc_code"])\n'
+                 '    counts = analysis.worker_counts(workers, ["program", "worksite_state", "soc_code"]).table\n'
                  '    observed_seg = segregation.mutual_total(counts, "sex", "soc_code", "n", se=True, n_bootstrap=200, seed=seed)\n'
                  '    display(observed_seg)\n'
                  '    display(Markdown(narrative.segregation_vs_benchmark(observed_seg, bench_seg, lang=lang)))'),
@@ -150,9 +150,9 @@ NOTEBOOKS = {
             md("D expected under random allocation with these margins: the small-unit baseline."),
             code('if workers is not None and ds.synthetic:  # a second year of worker records: a fresh synthetic draw\n'
                  '    later = synth.generate(seed=seed + 1, fiscal_years=(fiscal_year + 1,))\n'
-                 '    counts2 = analysis.worker_counts(later.workers, ["soc_code"])\n'
+                 '    counts2 = analysis.worker_counts(later.workers, ["soc_code"]).table\n'
                  '    print(f"second year: synth.generate(seed={seed + 1}), synthetic FY{fiscal_year + 1}")\n'
-                 '    display(segregation.mutual_difference(analysis.worker_counts(workers, ["soc_code"]), counts2, "sex", "soc_code", "n"))'),
+                 '    display(segregation.mutual_difference(analysis.worker_counts(workers, ["soc_code"]).table, counts2, "sex", "soc_code", "n"))'),
             md("Change between two years of worker records, split into marginal and structural parts (Elbers 2023). "
                "Without worker records, notebook 07 decomposes the change of the expected counts across fiscal years."),
             code('if workers is not None:\n'
@@ -180,7 +180,7 @@ NOTEBOOKS = {
         [
             code('from toolkit import analysis, narrative, occupation_shares, discrimination\n\n'
                  'bench = occupation_shares.women_share_by_soc(2022)\n'
-                 'positions = int(analysis.certified_positions(cases, ["program"]).query("program == \'H-2A\'")["positions"].sum())\n'
+                 'positions = int(analysis.certified_positions(cases, ["program"]).table.query("program == \'H-2A\'")["positions"].sum())\n'
                  'share = bench.set_index("soc_code").loc["45-2092", "women_share"]\n'
                  'if positions > 0:\n'
                  '    display(discrimination.availability_from_published(0.03, positions, float(share), wide=False))\n'
@@ -197,7 +197,7 @@ NOTEBOOKS = {
                "Hazelwood standard deviations and the exact binomial p-value."),
             code('if workers is not None:\n'
                  '    applicants = workers[workers["sex"].isin(["F", "M"])]\n'
-                 '    display(discrimination.adverse_impact(applicants, "sex", "selected", reference="M"))'),
+                 '    display(discrimination.adverse_impact(applicants, "sex", "selected", reference="M").table)'),
             md("Selection rates and the four-fifths rule."),
             code('if workers is not None:\n'
                  '    mh = discrimination.cmh(applicants, "sex", "selected", within="case_number")\n'
@@ -213,7 +213,7 @@ NOTEBOOKS = {
                  '    per = analysis.observed_vs_expected(workers, cases, bench, by=["recruiter", "soc_code"])\n'
                  '    per = per.groupby("recruiter")[["women", "total", "expected_women"]].sum().reset_index()\n'
                  '    per["expected_share"] = per["expected_women"] / per["total"]\n'
-                 '    screen = discrimination.screen_entities(per, "recruiter", printable=True, k=k)\n'
+                 '    screen = discrimination.screen_entities(per, "recruiter", printable=True, k=k).table\n'
                  '    display(screen[["rank", "recruiter", "women", "total", "shrunk_share", "expected_share", "shrunk_ratio", "q_value", "credible"]].head(6).round(4))\n'
                  '    if ds.synthetic:\n'
                  '        display(Markdown(narrative.planted_ranks(screen, ds.truth["recruiter_exclusion"], lang=lang)))'),
@@ -226,7 +226,7 @@ NOTEBOOKS = {
         [
             code('from toolkit import narrative, occupation_shares, discrimination\n\n'
                  'bench = occupation_shares.women_share_by_soc(2022)\n'
-                 'discrimination.offered_wage_by_typing(cases, bench, n_bootstrap=200, seed=seed).round(3)'),
+                 'discrimination.offered_wage_by_typing(cases, bench, n_bootstrap=200, seed=seed).table.round(3)'),
             md("Offered hourly wages (case data, no sex needed) in occupations where women are at least half of "
                "the US workforce, against the others."),
             code('if workers is None:\n    ' + NO_WORKERS + '\nelse:\n'
@@ -282,7 +282,7 @@ NOTEBOOKS = {
         "Where are H-2 jobs, where are women missing, and where in Mexico do women workers come from?",
         [
             code('from toolkit import analysis, occupation_shares, geo, privacy\n\n'
-                 'positions = analysis.certified_positions(cases, ["worksite_state"])\n'
+                 'positions = analysis.certified_positions(cases, ["worksite_state"]).table\n'
                  'shapes = geo.us_states_for_map().merge(positions, left_on="state", right_on="worksite_state", how="left")\n'
                  'ax = geo.choropleth(shapes, "positions", title="Certified H-2 positions by worksite state", legend_label="positions",\n'
                  '                    suppressed=None, synthetic_label=synth.SYNTHETIC_LABEL[lang] if schema.is_synthetic(cases) else None,\n'
@@ -368,8 +368,8 @@ NOTEBOOKS = {
                  '    appendix_c = synth.appendix_c(cases)  # the synthetic cases\' recruiters, in Appendix C\'s shape\n'
                  'rec = links = None\n'
                  'if appendix_c is not None and len(appendix_c):\n'
-                 '    rec = recruiters.summary(cases, appendix_c, benchmark=bench, employer_ids=match.ids)\n'
-                 '    links = recruiters.links(cases, appendix_c, employer_ids=match.ids)\n'
+                 '    rec = recruiters.summary(cases, appendix_c, benchmark=bench, employer_ids=match.ids).table\n'
+                 '    links = recruiters.links(cases, appendix_c, employer_ids=match.ids).table\n'
                  'Markdown(narrative.recruiter_sources(rec, links, lang=lang))'),
             code('if rec is not None:\n'
                  '    display(rec[["recruiter_name", "recruiter_country", "locations", "cases", "employers", "positions",\n'

@@ -30,9 +30,11 @@ def ingest_file(path: str | os.PathLike, *, root: str | os.PathLike | None = Non
     sha = dol.sha256_file(path)
     kind, table = dol.read_any(path)
     if kind == "cases":
-        res = store.write_cases(table, source_sha256=sha, source_file=path.name, root=root, replace=replace)
+        res = store.write_cases(table, source_sha256=sha, source_file=path.name, root=root, replace=replace,
+                                source_path=path)
     else:
-        res = store.write_table(kind, table, source_sha256=sha, source_file=path.name, root=root, replace=replace)
+        res = store.write_table(kind, table, source_sha256=sha, source_file=path.name, root=root, replace=replace,
+                                source_path=path)
     return kind, table.attrs.get("accounting", {}), res
 
 
@@ -130,6 +132,8 @@ def ingest(ctx, paths, replace) -> None:
         cells = f"; {coerced} cells emptied (accounting cells_coerced)" if coerced else ""
         click.echo(f"{path.name}: {kind} ({acc.get('layout', acc.get('kind', ''))}) {res['status']}; rows read "
                    f"{acc.get('rows_read')}, kept {acc.get('rows_kept')}, dropped: {dropped}{workers}{cells}")
+        for sentence in (acc.get("name_disagrees") or {}).values():  # the rows decided; the name said otherwise
+            click.echo(f"  note: {sentence}")
     if failed:  # the run's one-line cause; exit 1 (toolkit.cli.run)
         raise ToolkitError(f"{len(failed)} of {len(paths)} files failed: {', '.join(failed)}")
 
@@ -157,13 +161,14 @@ def status(ctx) -> None:
 
 @data.command()
 @click.option("--repair", is_flag=True,
-              help="Fix what is found: remove orphan files; ingest a damaged source again from the raw "
-                   "folder when it is there (same sha256), else drop its manifest entry.")
+              help="Fix what is found: rebuild a lost manifest, remove orphan files; ingest a damaged source "
+                   "again from the path it was ingested from or the raw folder when it is there (same sha256), "
+                   "else drop it and name what is lost. Never touches a path outside the store.")
 @click.pass_context
 def verify(ctx, repair) -> None:
-    """Check the store: files the manifest lists but are missing or unreadable, and orphan files
-    it does not list (left by an interrupted write). Exits 1 when problems are found and not
-    repaired."""
+    """Check the store: files the manifest lists but are missing, altered (sha256), unreadable or
+    outside the store, and orphan files it does not list (left by an interrupted write). Exits 1
+    when problems are found and not repaired."""
     from toolkit import config, dol, store
     from toolkit.errors import StoreError
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from toolkit.errors import SchemaError
 
-__all__ = ["scan", "read_messages", "neutralise_cells", "TEXT_COLUMN_CANDIDATES"]
+__all__ = ["scan", "read_messages", "neutralise_cells", "blind_score_lines", "TEXT_COLUMN_CANDIDATES"]
 
 #: column names tried, case-insensitively, when ``--text-col`` is not given
 TEXT_COLUMN_CANDIDATES = ("text", "message", "mensaje", "post", "texto", "body", "content", "contenido",
@@ -159,10 +159,12 @@ def _write(df: pd.DataFrame, path: Path) -> None:
 @click.option("--dayfirst", is_flag=True, help="Read dates such as 03/04/2024 as 3 April (day first).")
 @click.option("--lang", type=click.Choice(["auto", "en", "es"]), default="auto", show_default=True,
               help="Language of the texts; auto guesses per text.")
+@click.option("--report-lang", type=click.Choice(["en", "es"]), default="en", show_default=True,
+              help="Language of the measured scores printed at the end.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("scan_flagged.csv"),
               show_default=True, help="Flagged texts, CSV or JSON by extension; the summary goes beside it "
               "(<name>_summary.csv/.json).")
-def scan(paths, text_col, date_col, recruiter_col, place_col, dayfirst, lang, out) -> None:
+def scan(paths, text_col, date_col, recruiter_col, place_col, dayfirst, lang, report_lang, out) -> None:
     """Find sex preferences and sex-coded requirements in exported posts and messages.
 
     \b
@@ -197,12 +199,26 @@ def scan(paths, text_col, date_col, recruiter_col, place_col, dayfirst, lang, ou
         click.echo(f"{code}: {len(g)} texts, {int(g['preference'].sum())} with a sex preference, "
                    f"{int(g['sex_coded'].sum())} with a sex-coded requirement")
     click.echo(f"wrote {len(flagged)} flagged texts to {out} and the summary to {summary_path}")
-    name = "blind" if language._available("blind") else "dev_heldout"
+    for line in blind_score_lines(report_lang):
+        click.echo(line)
+
+
+def blind_score_lines(lang: str = "en", *, name: str = "new") -> list[str]:
+    """The blind scores of the detector, per language and per family, as ``h2gender scan`` states them:
+    on the texts of writers who never saw it, each scored by the model fitted without that writer
+    (``language.rules_performance`` and ``language.family_table``, leave one writer out)."""
+    from toolkit import i18n, language
+
     perf = language.rules_performance(name)
-    measured = "; ".join(f"{c.upper()} precision {perf.loc[c, 'precision']:.2f}, recall {perf.loc[c, 'recall']:.2f}"
-                         for c in perf.index)
-    where = ("a blind set written by someone who never saw the rules" if name == "blind"
-             else "the held-out part of the development set (not a blind set)")
-    click.echo(f"limit: measured on {int(perf['n'].sum())} lines of {where}: {measured}. Some flagged texts may "
-               f"be false alarms (1 - precision) and some preferences are missed (1 - recall): read each flagged "
-               f"text before citing it.")
+    fam = language.family_table(name)
+    lines = [i18n.t("scan_scores_measured", lang, n=int(perf["n"].sum()), scores="; ".join(
+        i18n.t("scan_scores_lang", lang, code=code.upper(), precision=f"{perf.loc[code, 'precision']:.2f}",
+               recall=f"{perf.loc[code, 'recall']:.2f}") for code in perf.index))]
+    for code, g in fam.groupby("lang", sort=True):
+        pos = g[g["positives"] > 0]
+        neg = g[g["positives"] == 0]
+        lines.append(i18n.t("scan_scores_families", lang, code=code.upper(),
+                            recall=", ".join(f"{r.family} {r.recall:.2f}" for r in pos.itertuples()),
+                            false_alarms=", ".join(f"{r.family} {r.fp}/{r.n}" for r in neg.itertuples())))
+    lines.append(i18n.t("scan_scores_caveat", lang))
+    return lines
