@@ -113,8 +113,11 @@ def _cell(kind: str, value, lang: str, occ_name, *, hidden: bool = False) -> str
         if not value:
             return i18n.t("basis_detailed", lang)
         lines = [part.split(" | ") for part in str(value).split(" || ") if part.count(" | ") == 2]
+        # each locale names a borrowed line its own way (``basis_line_form``): the BLS title in
+        # English, the Census code in Spanish (the BLS publishes its titles in English only)
+        key = f"basis_line_{i18n.t('basis_line_form', lang)}"
         return i18n.t("basis_borrowed", lang, line="; ".join(
-            i18n.t("basis_line", lang, title=title, codes=codes or "—", year=year) for title, codes, year in lines))
+            i18n.t(key, lang, title=title, codes=codes or "—", year=year) for title, codes, year in lines))
     if kind == "pct":
         return i18n.fmt_percent(value, lang)
     if kind == "num3":
