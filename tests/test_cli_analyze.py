@@ -18,6 +18,7 @@ def test_analyze_synthetic(tmp_path):
     assert not ((shown > 0) & (shown < 25)).any()
     findings = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
     assert findings["synthetic"] is True and len(findings["findings"]) >= 4
+    assert "stages" not in r.stderr  # no progress bar when stderr is not a terminal
 
 
 def test_analyze_with_worker_records_the_user_holds(tmp_path):
@@ -36,8 +37,10 @@ def test_analyze_with_worker_records_the_user_holds(tmp_path):
     out = tmp_path / "out"
     r = subprocess.run([sys.executable, "-m", "toolkit", "analyze", "--program", "H-2B", "--fy", "2019",
                         "--workers", str(tmp_path / "encuesta.csv"), "--mapping", str(tmp_path / "map.yaml"),
-                        "--out", str(out), "--k", "1"], capture_output=True, text=True)
+                        "--out", str(out), "--k", "1", "--progress"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+    # --progress draws the bar even into a pipe: one stage for the loading, one per evidence part
+    assert "analyze: 6/6 stages" in r.stderr and "evidence: employers and recruiters" in r.stderr
     findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     keys = [f["key"] for f in findings["findings"]]
     assert "shortfall" in keys and "wages" in keys and "selection" not in keys  # no applicants recorded

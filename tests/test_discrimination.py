@@ -621,24 +621,72 @@ def test_wage_gap_interval_is_the_percentile_interval_of_the_replicates():
 
     d = _records()
     out = dz.wage_gap(d, "sex", "wage", controls=["soc"], n_bootstrap=30, seed=3, ci=0.9)
-    # the same replicates, drawn as wage_gap draws them
-    df = d[d["sex"].isin(["F", "M"])]
-    is_f = (df["sex"] == "F").to_numpy()
-    y = np.log(df["wage"].to_numpy())
+    # the same replicates, drawn as wage_gap_cells draws them: counts per cell, then cell sums
+    c = d.assign(y=np.log(d["wage"])).groupby(["sex", "soc"])["y"].agg(["size", "sum", "mean", "std"])
+    c["var"] = c["std"] ** 2 * (c["size"] - 1) / c["size"]
+    is_f = c.index.get_level_values("sex") == "F"
     rng = np.random.default_rng(3)
-    idx_f, idx_m = np.flatnonzero(is_f), np.flatnonzero(~is_f)
-    boot = []
-    for _ in range(30):
-        take = np.concatenate([rng.choice(idx_f, len(idx_f)), rng.choice(idx_m, len(idx_m))])
-        yb, fb = y[take], is_f[take]
-        boot.append(yb[~fb].mean() - yb[fb].mean())  # the raw gap needs no regression
-    boot = np.array(boot)
+    boot_n = np.zeros((30, len(c)))
+    for mask in (is_f, ~is_f):
+        total = c["size"][mask].sum()
+        boot_n[:, mask] = rng.multinomial(total, c["size"][mask] / total, size=30)
+    boot_s = boot_n * c["mean"].to_numpy() + np.sqrt(boot_n * c["var"].to_numpy()) * rng.standard_normal(boot_n.shape)
+    # the raw gap needs no regression
+    boot = boot_s[:, ~is_f].sum(1) / boot_n[:, ~is_f].sum(1) - boot_s[:, is_f].sum(1) / boot_n[:, is_f].sum(1)
     assert out.loc["gap", "ci_low"] == pytest.approx(np.quantile(boot, 0.05))
     assert out.loc["gap", "ci_high"] == pytest.approx(np.quantile(boot, 0.95))
     assert out.loc["gap", "se"] == pytest.approx(boot.std(ddof=1))
     assert out.loc["gap", "bias"] == pytest.approx(boot.mean() - out.loc["gap", "est"])
     assert inference.summarise(np.array([out.loc["gap", "est"]]), boot[:, None], 0.9)["ci_low"][0] == \
         pytest.approx(out.loc["gap", "ci_low"])
+
+
+def _row_oaxaca(df, controls, nondiscriminatory):
+    """The pooled/neumark two-fold decomposition on the rows, with plain numpy least squares on
+    the row design (the independent reference of the cell computation)."""
+    y = np.log(df["wage"].to_numpy())
+    x = pd.get_dummies(df[controls].astype(str), drop_first=True, dtype=float)
+    x.insert(0, "const", 1.0)
+    x = x.to_numpy()
+    f = (df["sex"] == "F").to_numpy()
+    fit = lambda yy, xx: np.linalg.lstsq(xx, yy, rcond=None)[0]  # noqa: E731
+    xf, xm = x[f].mean(0), x[~f].mean(0)
+    b = fit(y, np.column_stack([x, f]))[:-1] if nondiscriminatory == "pooled" else fit(y, x)
+    gap = y[~f].mean() - y[f].mean()
+    return np.array([gap, (xm - xf) @ b, gap - (xm - xf) @ b])
+
+
+def _wage_workers(n, seed):
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"sex": np.where(rng.random(n) < 0.35, "F", "M"), "soc": rng.choice(list("abcd"), n),
+                       "state": rng.choice(["GA", "TX", "NC"], n)})
+    df["wage"] = np.exp(2.4 + 0.1 * (df["soc"] == "b") + 0.2 * (df["state"] == "TX") - 0.07 * (df["sex"] == "F")
+                        + rng.normal(0, 0.2, n))
+    return df
+
+
+def test_wage_gap_from_cells_equals_the_row_computation():
+    from toolkit import cells
+
+    df = _wage_workers(600, 11)
+    table = cells.aggregate(df.assign(employer=np.arange(600) % 7), ["sex", "soc", "state", "employer"], wage="wage")
+    assert table["n"].sum() == 600 and len(table) < 600  # finer cells than the controls: re-celled inside
+    for nd in ("pooled", "neumark"):
+        ours = dz.wage_gap_cells(table, "sex", controls=["soc", "state"], nondiscriminatory=nd, n_bootstrap=2, seed=0)
+        np.testing.assert_allclose(ours["est"].to_numpy(), _row_oaxaca(df, ["soc", "state"], nd), rtol=0, atol=1e-9)
+
+
+def test_cell_bootstrap_se_matches_the_row_bootstrap():
+    """The replicates drawn on cells have the spread of replicates resampling the rows (B = 400
+    each side: Monte Carlo error of an SE about 3.5%; tolerance 20%)."""
+    df = _wage_workers(400, 5)
+    ours = dz.wage_gap(df, "sex", "wage", controls=["soc", "state"], n_bootstrap=400, seed=1)
+    rng = np.random.default_rng(2)
+    f, m = np.flatnonzero(df["sex"] == "F"), np.flatnonzero(df["sex"] == "M")
+    rows = np.array([_row_oaxaca(df.iloc[np.concatenate([rng.choice(f, len(f)), rng.choice(m, len(m))])],
+                                 ["soc", "state"], "pooled") for _ in range(400)])
+    np.testing.assert_allclose(ours["se"].to_numpy(), rows.std(0, ddof=1), rtol=0.2)
+    assert (ours["se"] > 0).all()
 
 
 # --- the docstring examples run ---------------------------------------------------------------

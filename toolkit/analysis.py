@@ -56,7 +56,8 @@ def worker_counts(workers: pd.DataFrame, by: Sequence[str] = ("program", "soc_co
     """
     by = list(by)
     _check(workers, [*by, "sex"], "workers")
-    rows = workers
+    # only the columns counted: a filter of millions of rows copies every column it keeps
+    rows = workers[list(dict.fromkeys([*by, "sex", *([] if stage is None else ["stage"])]))]
     if stage is not None:
         if stage not in schema.STAGES:
             raise ValueError(f"stage must be one of {list(schema.STAGES)} or None, got {stage!r}")

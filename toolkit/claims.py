@@ -63,7 +63,9 @@ def _fm(workers: pd.DataFrame | None, column: str | None = None) -> pd.DataFrame
     """Worker rows with sex F or M (and ``column`` present), or an empty frame."""
     if workers is None or "sex" not in workers:
         return pd.DataFrame()
-    w = workers[workers["sex"].isin(["F", "M"]).fillna(False).astype(bool)]
+    # the two columns looked at: a filter of millions of rows copies every column it keeps
+    w = workers[["sex", *([column] if column in workers and column != "sex" else [])]]
+    w = w[w["sex"].isin(["F", "M"]).fillna(False).astype(bool)]
     return w if column is None else w[w[column].notna()] if column in w else w.iloc[0:0]
 
 
@@ -111,7 +113,7 @@ def levels(cases: pd.DataFrame, workers: pd.DataFrame | None = None, *, publishe
     covered = positions[positions["soc_code"].isin(socs).fillna(False).astype(bool)]
     has_expected = bool(pd.to_numeric(covered["workers_certified"], errors="coerce").fillna(0).sum() > 0)
     fm = _fm(workers)
-    both = lambda df: set(df["sex"]) >= {"F", "M"} if len(df) else False  # noqa: E731
+    both = lambda df: set(df["sex"].unique()) >= {"F", "M"} if len(df) else False  # noqa: E731  (distinct values: millions of rows)
     rows = []
 
     if len(fm):
@@ -131,7 +133,7 @@ def levels(cases: pd.DataFrame, workers: pd.DataFrame | None = None, *, publishe
                      "benchmark" if has_expected else "no_positions"))
 
     sel = _fm(workers, "selected")
-    chosen = set(sel["selected"].astype(bool)) if len(sel) else set()
+    chosen = set(sel["selected"].astype(bool).unique()) if len(sel) else set()
     rows.append(("selection", "measured", "worker_records") if both(sel) and chosen == {True, False}
                 else ("selection", "not_measurable", "no_applicants"))
 

@@ -412,10 +412,12 @@ def _user_workers(request: Request) -> tuple[pd.DataFrame, dict, dict]:
     rejected by reason, out of scope, population); no row left is a ``DataValidationError``."""
     from toolkit import workers as wk
 
-    records = wk.in_scope(wk.read_worker_records(request.workers_path, request.mapping_path),
+    cache = config.data_dir(request.data_dir) / "cache" / "workers"  # the parsed file, keyed by its sha256
+    records = wk.in_scope(wk.read_worker_records(request.workers_path, request.mapping_path, cache=cache),
                           programs=request.programs, fiscal_years=request.fiscal_years, states=request.states or None)
-    out = records.table.copy()
-    out["stage"] = out["stage"].fillna("admitted")  # such files usually hold admitted workers
+    # such files usually hold admitted workers; assign makes a new frame whose text columns share
+    # the records' (pyarrow) buffers, so millions of rows are not copied
+    out = schema.mark_synthetic(records.table.assign(stage=records.table["stage"].fillna("admitted")), records.table)
     acc = records.accounting
     entry = {"file": acc.source_file, "sha256": acc.sha256, "role": "role_workers"}
     return out, acc.as_dict(), entry

@@ -125,7 +125,8 @@ class Evidence:
         return self.request.k
 
 
-def build(data: Dataset, *, commit: str = "unknown", rendered: str = "", employer_match=None) -> Evidence:
+def build(data: Dataset, *, commit: str = "unknown", rendered: str = "", employer_match=None,
+          progress=None) -> Evidence:
     """Findings, tables, figure data and provenance for the dataset's scope.
 
     Parameters
@@ -138,6 +139,8 @@ def build(data: Dataset, *, commit: str = "unknown", rendered: str = "", employe
     employer_match : an ``employers.EmployerMatch`` over these cases or a superset of them (the
         site matches all cases once and builds every state from it, so that one employer has one
         identity on every page); default: ``employers.match_employers`` of the scope's cases.
+    progress : called with the name of each part (``PARTS``) as it starts, for a progress bar;
+        None: nothing is called.
 
     Notes
     -----
@@ -147,10 +150,15 @@ def build(data: Dataset, *, commit: str = "unknown", rendered: str = "", employe
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
-        return _build(data, commit=commit, rendered=rendered, employer_match=employer_match)
+        return _build(data, commit=commit, rendered=rendered, employer_match=employer_match,
+                      progress=progress or (lambda part: None))
 
 
-def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None) -> Evidence:
+#: The parts of ``build``, in order, as its ``progress`` callback names them.
+PARTS = ("worker records", "job orders", "employers and recruiters", "trends", "provenance")
+
+
+def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None, progress) -> Evidence:
     req = data.request
     ev = Evidence(request=req, synthetic=data.synthetic)
     # each fiscal year is benchmarked by the CPS year of its occupation classification (Request.benchmark_years);
@@ -162,9 +170,10 @@ def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None) ->
     ev.soc_titles = _english_titles(bench, data.cases)
     published = _published_share(req.programs, req.fiscal_years)  # one lookup: findings and claims
     workers = data.workers
-    admitted = workers[workers["stage"] == "admitted"] if workers is not None else None
-    allowed = admitted is not None and disclosure.scope_allows(int((admitted["sex"] == "F").sum()),
-                                                               int((admitted["sex"] == "M").sum()), k=req.k)
+    # the admitted women and men counted without a copy of their rows (millions in a FOIA extract)
+    sex = None if workers is None else workers["sex"][(workers["stage"] == "admitted").fillna(False).to_numpy(bool)]
+    allowed = sex is not None and disclosure.scope_allows(int((sex == "F").sum()), int((sex == "M").sum()), k=req.k)
+    progress(PARTS[0])
     if workers is not None and len(workers) and allowed:
         _worker_findings(ev, data.cases, workers, bench, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap,
                          population=data.accounting.get("workers", {}).get("population"))
@@ -177,10 +186,14 @@ def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None) ->
                             published=published,
                             # partial years added to whole ones in a total are named (one year alone: the caveats say)
                             partial_years=_partial_years(data.coverage) if len(req.fiscal_years) > 1 else ())
+    progress(PARTS[1])
     _joborder_finding(ev, data.cases, k=req.k)
+    progress(PARTS[2])
     _employers_and_recruiters(ev, data, bench, k=req.k, match=employer_match)
+    progress(PARTS[3])
     if len(req.fiscal_years) > 1:
         _trends(ev, data, bench_cases, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap)
+    progress(PARTS[4])
     # graded on what the report shows: records withheld as a whole (fewer than k women or men) grade
     # nothing, and a worker-record result that was suppressed is "withheld", never "measured"
     levels = claims.levels(data.cases, workers if allowed else None,
@@ -265,7 +278,9 @@ def _visible(table: pd.DataFrame) -> pd.DataFrame:
 
 def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstrap, population=None):
     """Findings, tables and figure data from worker records; every number through ``disclosure``."""
-    admitted = workers[workers["stage"] == "admitted"]
+    # the columns the wage gap and the origin map use: a copy of millions of rows keeps only these
+    admitted = workers.loc[(workers["stage"] == "admitted").fillna(False).to_numpy(bool),
+                           ["sex", "wage_hourly", "soc_code", "worksite_state", "origin_state"]]
     # 1. shortfall against the occupational benchmark (the scope has at least k women and k men)
     ov = analysis.observed_vs_expected(workers, cases, bench, by=["soc_code"]).dropna(subset=["women_share"])
     pooled = analysis.pooled_expected_share(ov)
@@ -312,7 +327,7 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
 
     # 3. selection: the four cells (women and men, selected and rejected) must all be publishable
     sel = workers.dropna(subset=["selected", "case_number"])
-    if sel["selected"].astype(bool).nunique() == 2 and set(sel["sex"].dropna()) >= {"F", "M"}:
+    if sel["selected"].astype(bool).nunique() == 2 and set(sel["sex"].dropna().unique()) >= {"F", "M"}:
         ai = discrimination.adverse_impact(sel[sel["sex"].isin(["F", "M"])], "sex", "selected", reference="M").table
         ai_s = disclosure.protect_table("adverse_impact", ai, k=k)
         if not ai_s["suppressed"].any():

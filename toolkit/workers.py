@@ -30,16 +30,21 @@ record admission (stage "admitted" or ``selected`` True) "admitted workers", any
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal, get_args
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from toolkit import codes, privacy, rawio, schema
+from toolkit.checksum import sha256_file
 from toolkit.errors import DataValidationError, SchemaError
 
 __all__ = ["read_workers", "read_worker_records", "in_scope", "describe_accounting", "load_mapping", "Accounting", "WorkerRecords",
@@ -272,7 +277,7 @@ def _population(table: pd.DataFrame, declared: str | None) -> str:
 
 def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None = None, *,
                         source: str | None = None, keep_identifiers: bool = False, strict: bool = False,
-                        sheet: str | None = None) -> WorkerRecords:
+                        sheet: str | None = None, cache: str | os.PathLike | None = None) -> WorkerRecords:
     """Read user worker records into ``schema.WORKER_COLUMNS`` (see module docstring).
 
     Rejection reasons: ``blank_row`` (every cell empty: not a worker record),
@@ -283,121 +288,378 @@ def read_worker_records(path_or_df, mapping: str | os.PathLike | Mapping | None 
     (a repeated row in a file that identifies people; without identifiers identical rows may be
     different people and are kept, counted in ``accounting["identical_rows_kept"]``).
     With ``strict=True`` the first rejections raise ``DataValidationError`` instead.
+
+    A clean UTF-8 CSV is read by ``pyarrow.csv`` with every column dictionary-encoded; anything
+    else (a spreadsheet, another encoding, ragged rows) by ``rawio.read_table``. Either way each
+    column is held as integer codes into its distinct values, and every rule above (``codes.fold``,
+    the mapping's value maps, SOC and state codes, numbers) runs once per distinct value and
+    reaches the rows by indexing, so the rows cost only numpy work.
+
+    ``cache``: a folder (``dataset`` passes ``<data_dir>/cache/workers``) where the result is kept
+    as Parquet, keyed by the file's sha256 and a hash of the mapping and options; a second read
+    of the same file with the same mapping skips parsing. Never with ``keep_identifiers=True``
+    (identifiers are written nowhere) or for an in-memory table.
     """
     spec = load_mapping(mapping)
+    in_memory = isinstance(path_or_df, pd.DataFrame)
+    sha = None if in_memory else sha256_file(path_or_df)
+    key = None
+    if cache is not None and not in_memory and not keep_identifiers:
+        key = _cache_key(sha, spec, source=source, strict=strict, sheet=sheet)
+        cached = _cache_read(Path(cache), key)
+        if cached is not None:
+            return cached
     export = _survey_export(path_or_df) if mapping is None else None
-    raw, name, meta = (export.table, export.source_file, {}) if export is not None else _read(path_or_df, sheet)
-    rows_read = len(raw)
-    folded = {_fold(c): c for c in raw.columns}
-    out = pd.DataFrame(index=raw.index)
+    if export is not None:
+        raw, name, meta = _frame_columns(export.table), export.source_file, {}
+        reasons = np.array([None if pd.isna(r) else str(r) for r in export.reasons], dtype=object)
+    else:
+        raw, name, meta = _raw_columns(path_or_df, sheet)
+        reasons = None
+    records = _records(raw, name, spec, source=source, keep_identifiers=keep_identifiers, strict=strict, sha=sha,
+                       reasons=reasons, meta=meta)
+    if key is not None:
+        _cache_write(Path(cache), key, records)
+    return records
+
+
+class _Column:
+    """One raw column as ``codes`` (one per row) into ``values`` (an object array of the distinct
+    cell texts; the last one is None, the code of an NA cell). ``values`` may be given as a
+    function that makes them, called on first use (an identifier column's distinct values are as
+    many as its rows and are needed only to keep the identifiers)."""
+
+    def __init__(self, codes: np.ndarray, values, size: int):
+        self.codes = codes
+        self._values = values
+        self.size = size  # len(values), known before they are made
+
+    @property
+    def values(self) -> np.ndarray:
+        if callable(self._values):
+            self._values = self._values()
+        return self._values
+
+    def per_value(self, fn) -> np.ndarray:
+        """``fn`` applied once per distinct value (None stays None), as an object array."""
+        return np.array([None if v is None else fn(v) for v in self.values], dtype=object)
+
+    def rows(self, per_value: np.ndarray) -> np.ndarray:
+        """A per-distinct-value array taken to the rows."""
+        return per_value[self.codes]
+
+    def text(self) -> np.ndarray:
+        """The stripped cell texts of the rows, None for NA."""
+        return self.rows(self.per_value(str.strip))
+
+
+@dataclass(frozen=True)
+class _Raw:
+    names: list
+    n_rows: int
+    columns: dict  # name -> _Column
+
+
+def _column(codes: np.ndarray, uniques, n_uniques: int | None = None) -> _Column:
+    """A ``_Column`` from codes (-1 for NA) into ``uniques`` (a list, or a function making it)."""
+    n = len(uniques) if n_uniques is None else n_uniques
+
+    def values():
+        out = np.empty(n + 1, dtype=object)
+        out[:-1] = uniques() if callable(uniques) else list(uniques)
+        return out
+
+    codes = np.asarray(codes)  # int32 from pyarrow: 4 bytes a cell
+    if (codes < 0).any():
+        codes = np.where(codes < 0, n, codes)
+    return _Column(codes, values if callable(uniques) else values(), n + 1)
+
+
+def _arrow_csv(path: Path):
+    """(table, meta): a UTF-8 CSV with a clean header as a pyarrow table of dictionary-encoded
+    strings, or (None, {}) when ``rawio`` must read it (another encoding or a byte-order mark other
+    than UTF-8's, a blank or repeated column name, ragged rows). pyarrow checks that every cell is
+    UTF-8, so ``meta`` says what ``rawio.decide_encoding`` says of such a file."""
+    import codecs
+    import csv
+    import io
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return None, {}
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # UTF-16 (or 32): rawio decodes it
+        return None, {}
+    try:
+        lines = head.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError:  # perhaps a character cut at the block's end: let pyarrow judge
+        lines = head.decode("utf-8-sig", errors="replace").splitlines()
+    header = next(csv.reader(io.StringIO(lines[0] if lines else "")), [])
+    if not header or "" in header or len(set(header)) != len(header):
+        return None, {}
+    text = pa.dictionary(pa.int32(), pa.string())
+    try:
+        table = pacsv.read_csv(path, parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                               convert_options=pacsv.ConvertOptions(column_types={h: text for h in header},
+                                                                    strings_can_be_null=False,
+                                                                    quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None, {}
+    encoding, evidence, _ = rawio.decide_encoding(codecs.BOM_UTF8 if head.startswith(codecs.BOM_UTF8) else b"")
+    return table, {"encoding": encoding, "encoding_evidence": evidence}
+
+
+def _raw_columns(path_or_df, sheet) -> tuple[_Raw, str, dict]:
+    """Every column of the file (or table) as a ``_Column``, the fast way when ``_arrow_csv`` can;
+    with the name and the reader's ``meta`` (encoding and its evidence, rows with replaced bytes)."""
+    if not isinstance(path_or_df, pd.DataFrame):
+        path = Path(path_or_df)
+        table, meta = _arrow_csv(path) if path.suffix.lower() in rawio.CSV_SUFFIXES else (None, {})
+        if table is not None:
+            table = table.unify_dictionaries()
+            columns = {}
+            for col_name, col in zip(table.column_names, table.columns):
+                col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+                codes = (col.indices.fill_null(-1) if col.null_count else col.indices).to_numpy(zero_copy_only=False)
+                columns[col_name] = _column(codes, lambda d=col.dictionary: d.to_numpy(zero_copy_only=False),
+                                            len(col.dictionary))
+            return _Raw(list(table.column_names), table.num_rows, columns), path.name, meta
+    df, name, meta = _read(path_or_df, sheet)
+    return _frame_columns(df), name, meta
+
+
+def _frame_columns(df: pd.DataFrame) -> _Raw:
+    """The columns of a table of texts (None or NA for missing) as ``_Column`` values."""
+    columns = {}
+    for col_name in df.columns:
+        codes, uniques = pd.factorize(df[col_name], use_na_sentinel=True)
+        columns[col_name] = _column(codes, [str(u) for u in uniques])
+    return _Raw(list(df.columns), len(df), columns)
+
+
+def _records(raw: _Raw, name: str, spec: dict, *, source, keep_identifiers, strict, sha,
+             reasons: np.ndarray | None = None, meta: Mapping | None = None) -> WorkerRecords:
+    """The canonical table, rejected rows and accounting of ``raw`` (see ``read_worker_records``);
+    ``reasons``: rows already rejected (an object array, None where not), as a survey export's."""
+    rows_read = raw.n_rows
+    folded = {_fold(c): c for c in raw.names}
+    fields: dict[str, _Column] = {}
     for field in schema.WORKER_COLUMNS:
         user_col = spec["columns"].get(field)
         if user_col is not None:
             if user_col not in raw.columns:
                 raise SchemaError(f"{name}: the mapping says {field} is in column {user_col!r}, which is not in "
-                                  f"the file; columns: {list(raw.columns)}")
-            out[field] = raw[user_col]
-        elif field in spec["constants"]:
-            out[field] = str(spec["constants"][field])
+                                  f"the file; columns: {list(raw.names)}")
+            fields[field] = raw.columns[user_col]
+        elif field in spec["constants"]:  # a constant is a column of one distinct value
+            fields[field] = _column(np.zeros(rows_read, dtype=np.int64), [str(spec["constants"][field])])
         elif _fold(field) in folded:
-            out[field] = raw[folded[_fold(field)]]
-    if "sex" not in out:
+            fields[field] = raw.columns[folded[_fold(field)]]
+    if "sex" not in fields:
         raise SchemaError(f"{name}: no column for sex; map it (columns: {{sex: <your column>}}). "
-                          f"Columns available: {list(raw.columns)}")
-    out = out.astype("string").apply(lambda s: s.str.strip())
-    reasons = export.reasons.copy() if export is not None else pd.Series(pd.NA, index=out.index, dtype="string")
+                          f"Columns available: {list(raw.names)}")
+    reasons = np.full(rows_read, None, dtype=object) if reasons is None else reasons.copy()
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # field -> (codes of the rows, canonical value per code)
 
-    def reject(mask: pd.Series, reason: str) -> None:
-        reasons[mask & reasons.isna()] = reason
+    def reject(mask: np.ndarray, reason: str) -> None:
+        reasons[mask & np.equal(reasons, None)] = reason
 
-    def missing(s: pd.Series) -> pd.Series:
-        return s.isna() | s.map(lambda v: _fold(v) in _MISSING if isinstance(v, str) else True).astype(bool)
+    def parse(field: str, to_code, reason: str | None, *, valid=None, rejectable=None) -> None:
+        """Map ``field`` once per distinct value; a value present that maps to nothing (or to a
+        value ``valid`` refuses) is rejected with ``reason`` where ``rejectable`` (rows) allows."""
+        col = fields[field]
+        stripped = col.per_value(str.strip)
+        code = np.array([None if v is None else to_code(v) for v in stripped], dtype=object)
+        absent = np.array([v is None or _fold(v) in _MISSING for v in stripped], dtype=bool)
+        bad = ~absent & np.array([c is None or (valid is not None and not valid(c)) for c in code], dtype=bool)
+        if reason is not None and bad.any():
+            reject(col.rows(bad) & (True if rejectable is None else rejectable), reason)
+        code[absent | bad] = None
+        out[field] = (col.codes, code)
 
-    blank = raw.astype("string").apply(lambda s: s.isna() | s.str.strip().eq("")).all(axis=1) if len(raw.columns) \
-        else pd.Series(True, index=raw.index)
+    meta = meta or {}
+    blank = np.ones(rows_read, dtype=bool)  # every cell empty: not a worker record
+    for col in raw.columns.values():
+        blank &= col.rows(np.array([v is None or not v.strip() for v in col.values], dtype=bool))
     reject(blank, "blank_row")
-    replaced = pd.Series(raw.index.isin([r - 2 for r in meta.get("rows_with_replaced_bytes", [])]), index=raw.index)
+    replaced = np.zeros(rows_read, dtype=bool)
+    replaced[[r - 2 for r in meta.get("rows_with_replaced_bytes", [])]] = True
     reject(replaced, "undecodable_bytes")
 
     extra_sex = {_fold(k): v for k, v in spec["values"].get("sex", {}).items()}
-    sex = out["sex"]
-    code = sex.map(lambda v: extra_sex.get(_fold(v), SEX_VALUES.get(_fold(v))) if isinstance(v, str) else None)
-    reject(~missing(sex) & code.isna(), "unknown_sex_code")
-    out["sex"] = code.where(~missing(sex), None)
-
-    if "fiscal_year" in out:
-        fy = pd.to_numeric(out["fiscal_year"], errors="coerce")
-        reject(~missing(out["fiscal_year"]) & (fy.isna() | (fy < 1990) | (fy > 2100) | (fy % 1 != 0)), "bad_fiscal_year")
-        out["fiscal_year"] = fy.where((fy >= 1990) & (fy <= 2100))
-    if "program" in out:
-        prog = out["program"].map(lambda v: {"h2a": "H-2A", "h-2a": "H-2A", "h2b": "H-2B", "h-2b": "H-2B"}.get(
-            _fold(v).replace(" ", "")) if isinstance(v, str) else None)
-        out["program"] = prog
-    if "soc_code" in out:
-        norm = codes.normalize_soc(out["soc_code"])
-        reject(~missing(out["soc_code"]) & norm.isna(), "bad_soc_code")
-        out["soc_code"] = norm
-    if "stage" in out:
-        st = out["stage"].map(lambda v: _STAGE.get(_fold(v)) if isinstance(v, str) else None)
-        reject(~missing(out["stage"]) & st.isna(), "unknown_stage")
-        out["stage"] = st
-    if "selected" in out:
-        sel = out["selected"].map(lambda v: _BOOL.get(_fold(v)) if isinstance(v, str) else None)
-        reject(~missing(out["selected"]) & sel.isna(), "bad_selected")
-        out["selected"] = sel
-    if "wage_hourly" in out:
-        w = pd.to_numeric(out["wage_hourly"].str.replace(r"[$,]", "", regex=True), errors="coerce")
-        reject(~missing(out["wage_hourly"]) & (w.isna() | (w <= 0)), "bad_wage")
-        out["wage_hourly"] = w.where(w > 0)
-    if "origin_state" in out:
+    parse("sex", lambda v: extra_sex.get(_fold(v), SEX_VALUES.get(_fold(v))), "unknown_sex_code")
+    if "fiscal_year" in fields:
+        parse("fiscal_year", _number, "bad_fiscal_year", valid=lambda y: 1990 <= y <= 2100 and y % 1 == 0)
+    if "program" in fields:
+        parse("program", lambda v: _PROGRAM.get(_fold(v).replace(" ", "")), None)
+    if "soc_code" in fields:
+        parse("soc_code", _soc, "bad_soc_code")
+    if "stage" in fields:
+        parse("stage", lambda v: _STAGE.get(_fold(v)), "unknown_stage")
+    if "selected" in fields:
+        parse("selected", lambda v: _BOOL.get(_fold(v)), "bad_selected")
+    if "wage_hourly" in fields:
+        parse("wage_hourly", lambda v: _number(v.replace("$", "").replace(",", "")), "bad_wage",
+              valid=lambda w: w > 0)
+    if "origin_state" in fields:
         extra = {_fold(k): v for k, v in spec["values"].get("origin_state", {}).items()}
+        is_mex = None  # a state of origin outside Mexico is not an error
+        if "nationality" in fields:
+            nat = fields["nationality"]
+            is_mex = nat.rows(np.array([v is None or _fold(v) in _MEXICAN for v in nat.values], dtype=bool))
+        parse("origin_state", lambda v: extra.get(_fold(v)) or codes.mexican_state_code(v), "unknown_origin_state",
+              rejectable=is_mex)
+    for field, col in fields.items():
+        if field not in out:
+            out[field] = (col.codes, col.per_value(str.strip))
+    if source is not None or "source" not in fields:
+        out["source"] = (np.zeros(rows_read, dtype=np.int64), np.array([source or name], dtype=object))
 
-        def inegi(v):
-            if not isinstance(v, str):
-                return None
-            return extra.get(_fold(v)) or codes.mexican_state_code(v)
-
-        code = out["origin_state"].map(inegi)
-        is_mex = out["nationality"].map(lambda v: _fold(v) in ("mex", "mexico", "mx", "mexicana", "mexicano")
-                                        if isinstance(v, str) else True) if "nationality" in out else True
-        reject(~missing(out["origin_state"]) & code.isna() & is_mex, "unknown_origin_state")
-        out["origin_state"] = code
-    if source is not None or "source" not in out:
-        out["source"] = source or name
-
-    ids = [c for c in raw.columns if _fold(c).replace(" ", "_") in privacy.PERSON_IDENTIFIER_COLUMNS]
+    ids = [c for c in raw.names if _fold(c).replace(" ", "_") in privacy.PERSON_IDENTIFIER_COLUMNS]
     ids += [c for c in spec.get("identifiers", []) if c in raw.columns and c not in ids]
     # Identical rows are the same person only when the file identifies people; in an anonymous
     # survey two people can give the same answers, so identical rows are kept and counted.
-    identical = raw.astype(str).duplicated() & ~blank
+    identical = _repeated_rows([raw.columns[c] for c in raw.names]) & ~blank
     if ids:
         reject(identical, "duplicate_row")
 
-    rejected = pd.DataFrame({"source_row": (reasons.index.to_numpy() + 2), "reason": reasons})[reasons.notna()]
+    kept_mask = np.equal(reasons, None)
+    bad_rows = np.flatnonzero(~kept_mask)
+    rejected = pd.DataFrame({"source_row": bad_rows + 2, "reason": pd.array(reasons[bad_rows], dtype="string")})
     if strict and len(rejected):
         head = "; ".join(f"row {r}: {why}" for r, why in rejected.head(10).itertuples(index=False))
         raise DataValidationError(f"{name}: {len(rejected)} row(s) rejected: {head}")
-    if not reasons.isna().any():
+    if not kept_mask.any():
         found = "; ".join(f"{why} {n}" for why, n in rejected["reason"].value_counts().items()) or "the file is empty"
         raise DataValidationError(f"{name}: no worker row could be read ({rows_read} rows read; {found})")
-    kept = out[reasons.isna()].reset_index(drop=True)
-    table = schema.conform(kept, schema.WORKER_COLUMNS, name=name)
+    kept = pd.DataFrame({f: _typed(values, schema.WORKER_COLUMNS.get(f, "string")).take(codes[kept_mask])
+                         for f, (codes, values) in out.items()})
+    table = _arrow_text(schema.conform(kept, schema.WORKER_COLUMNS, name=name))
     if keep_identifiers and ids:
         for c in ids:
-            table[c] = raw.loc[reasons.isna(), c].to_numpy()
+            table[c] = pd.array(raw.columns[c].text()[kept_mask], dtype=_TEXT)
     dropped = rejected["reason"].value_counts().to_dict()
-    sha = None
-    if not isinstance(path_or_df, pd.DataFrame):
-        from toolkit.checksum import sha256_file
-
-        sha = sha256_file(path_or_df)
     accounting = Accounting(source_file=name, sha256=sha, rows_read=rows_read, rows_kept=len(table),
                             rows_rejected={str(k): int(v) for k, v in dropped.items()},
                             identifier_columns_dropped=() if keep_identifiers else tuple(ids),
                             identical_rows_kept=0 if ids else int(identical.sum()),
                             population=_population(table, spec.get("population")),
                             encoding=meta.get("encoding"), encoding_evidence=meta.get("encoding_evidence"))
-    return WorkerRecords(table=table, rejected=rejected.reset_index(drop=True), accounting=accounting)
+    return WorkerRecords(table=table, rejected=rejected, accounting=accounting)
+
+
+def _repeated_rows(columns: list[_Column]) -> np.ndarray:
+    """True for a row equal in every column to an earlier row (``DataFrame.duplicated``).
+
+    The columns' codes are combined into one row key, a column at a time, re-numbered after each
+    (pd.factorize) so the key stays below the number of rows; the columns with most distinct
+    values come first, and once every key is distinct (an identifier column does that at once)
+    no row can repeat and the rest is skipped.
+    """
+    rows = len(columns[0].codes) if columns else 0
+    key, distinct = np.zeros(rows, dtype=np.int64), 1
+    for col in sorted(columns, key=lambda c: -c.size):
+        if distinct == rows:
+            break
+        key, uniques = pd.factorize(key * col.size + col.codes)
+        distinct = len(uniques)
+    first = np.zeros(rows, dtype=bool)
+    first[np.unique(key, return_index=True)[1]] = True  # the first row of each key
+    return ~first
+
+
+_PROGRAM = {"h2a": "H-2A", "h-2a": "H-2A", "h2b": "H-2B", "h-2b": "H-2B"}
+_MEXICAN = {"mex", "mexico", "mx", "mexicana", "mexicano"}
+_SOC = re.compile(codes.SOC_PATTERN)
+
+
+def _number(text: str) -> float | None:
+    """A finite number written in ``text``, else None (as ``pd.to_numeric(errors="coerce")``)."""
+    if "_" in text:  # float() reads 1_000; a number in a cell is not written so
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if np.isfinite(value) else None
+
+
+def _soc(text: str) -> str | None:
+    """``codes.normalize_soc`` for one stripped value."""
+    m = _SOC.match(text)
+    return f"{m[1]}-{m[2]}" if m else None
+
+
+def _typed(values: np.ndarray, dtype: str):
+    """An object array of canonical values (None for missing) as the column's pandas dtype; text
+    as ``string`` held by pyarrow (``pd.StringDtype("pyarrow")``, still ``schema``'s "string"):
+    millions of rows are then filtered, copied and grouped without a Python object per cell."""
+    return pd.array(values, dtype=dtype if dtype in ("Int64", "Float64", "boolean") else _TEXT)
+
+
+_TEXT = pd.StringDtype("pyarrow")
+
+
+def _arrow_text(table: pd.DataFrame) -> pd.DataFrame:
+    """Every text column held by pyarrow (the columns ``schema.conform`` added included)."""
+    for col in table.columns:
+        if isinstance(table[col].dtype, pd.StringDtype) and table[col].dtype != _TEXT:
+            table[col] = table[col].astype(_TEXT)
+    return table
+
+
+_CACHE_VERSION = 2  # raise it when the reading rules change, so no older cached file is used
+
+
+def _cache_key(sha: str, spec: dict, **options) -> str:
+    text = json.dumps({"version": _CACHE_VERSION, "spec": spec, **options}, sort_keys=True, default=str)
+    return f"{sha[:32]}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
+def _cache_read(folder: Path, key: str) -> WorkerRecords | None:
+    """The records cached under ``key``, or None (absent or unreadable: re-created, never trusted)."""
+    import pyarrow.parquet as pq
+
+    path = folder / f"{key}.parquet"
+    if not path.exists():
+        return None
+    try:
+        table = pq.read_table(path)
+        meta = json.loads(table.schema.metadata[b"h2gender"])["accounting"]
+        rejected = pd.read_parquet(folder / f"{key}.rejected.parquet")
+    except (OSError, KeyError, ValueError, TypeError):
+        return None
+    import pyarrow as pa
+
+    text = {pa.string(), pa.large_string()}
+    frame = table.to_pandas(types_mapper=lambda t: _TEXT if t in text else None)
+    frame = _arrow_text(schema.conform(frame, schema.WORKER_COLUMNS, name=meta["source_file"]))
+    accounting = Accounting(**{**meta, "identifier_columns_dropped": tuple(meta["identifier_columns_dropped"])})
+    return WorkerRecords(table=frame, rejected=rejected.astype({"reason": "string"}), accounting=accounting)
+
+
+def _cache_write(folder: Path, key: str, records: WorkerRecords) -> None:
+    """Write the two Parquet files, each to a temporary name renamed into place (the table last,
+    so a table on disk always has its rejected rows beside it)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(records.table, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                           b"h2gender": json.dumps({"accounting": records.accounting.as_dict()})})
+    for path, write in ((folder / f"{key}.rejected.parquet", lambda p: records.rejected.to_parquet(p, index=False)),
+                        (folder / f"{key}.parquet", lambda p: pq.write_table(table, p))):
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            write(tmp)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def in_scope(records: WorkerRecords, *, programs: Sequence[str], fiscal_years: Sequence[int] | None = None,
@@ -438,5 +700,6 @@ def in_scope(records: WorkerRecords, *, programs: Sequence[str], fiscal_years: S
         if states:
             wanted += ", worksite state " + "/".join(states)
         raise DataValidationError(f"{acc.source_file}: no worker rows left for {wanted}; {acc.describe()}")
-    table = schema.mark_synthetic(t[keep.to_numpy()].reset_index(drop=True), t)
+    # every row in scope (the usual case): the table itself, not a copy of millions of rows
+    table = t if keep.all() else schema.mark_synthetic(t[keep.to_numpy()].reset_index(drop=True), t)
     return WorkerRecords(table=table, rejected=records.rejected, accounting=acc)

@@ -7,30 +7,30 @@ from pathlib import Path
 import click
 
 from toolkit.cli.options import build_request, request_options
+from toolkit.cli.progress import load_evidence, progress_option, stages
 
 
 @click.command()
 @request_options(langs=False)
+@progress_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/out/analysis"),
               show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
               help="Format of the tables (the findings are always findings.json).")
 @click.pass_context
-def analyze(ctx, out, fmt, **options) -> None:
+def analyze(ctx, out, fmt, progress, **options) -> None:
     """Write the evidence tables (CSV or JSON, numbers unformatted, small cells suppressed, every row)
     and the findings with their numbers, intervals and sentences (findings.json)."""
     import pandas as pd
 
-    from toolkit import dataset, disclosure, evidence, present, runinfo, safeio, workers
+    from toolkit import disclosure, evidence, present, safeio
 
     request = build_request(ctx, **options)
     if len(request.langs) != 1:
         raise click.UsageError("analyze writes one language; use --lang en or --lang es")
     lang = request.langs[0]
-    ds = dataset.load(request)
-    if "workers" in ds.accounting:
-        click.echo(f"worker records: {workers.describe_accounting(ds.accounting['workers'])}", err=True)
-    ev = evidence.build(ds, commit=runinfo.git_commit(), rendered=runinfo.now_utc())
+    with stages(1 + len(evidence.PARTS), progress=progress, desc="analyze") as step:
+        ev = load_evidence(request, step)[1]
     out.mkdir(parents=True, exist_ok=True)
     for name, table in ev.raw_tables.items():
         if name not in disclosure.ALLOWED_COLUMNS:

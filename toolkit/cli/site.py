@@ -7,10 +7,12 @@ from pathlib import Path
 import click
 
 from toolkit.cli.options import build_request, request_options
+from toolkit.cli.progress import enabled, progress_option
 
 
 @click.command()
 @request_options(fy="2015-2022", lang="es,en")
+@progress_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True)
 @click.option("--evidence/--no-evidence", default=True, show_default=True,
               help="Add the report's evidence to each program x state page (evidence.build per scope).")
@@ -19,7 +21,7 @@ from toolkit.cli.options import build_request, request_options
               help="Processes building the states' evidence at once [default: one per available CPU]. "
                    "The site does not depend on it.")
 @click.pass_context
-def site(ctx, out, evidence, pdf, jobs, **options) -> None:
+def site(ctx, out, evidence, pdf, jobs, progress, **options) -> None:
     """Write the offline evidence site: open OUT/index.html from disk or publish OUT on any static host.
 
     The request options are those of ``h2gender report``: with --state the site covers those
@@ -40,7 +42,7 @@ def site(ctx, out, evidence, pdf, jobs, **options) -> None:
     sections = {}
     if evidence:
         sections = site_mod.evidence_sections(ds, commit=commit, pdf_dir=out / "pdf" if pdf else None, match=match,
-                                              progress=True, jobs=jobs)
+                                              progress=enabled(progress), jobs=jobs)
         say(f"evidence for {len(sections) // len(request.langs)} scopes")
     command = (request.command(verb="site") + ("" if evidence else " --no-evidence") + (" --pdf" if pdf else "")
                + f" --out {out.as_posix()}")
