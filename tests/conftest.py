@@ -42,3 +42,17 @@ def geo_dir() -> Path:
 def _isolated_data_dir(tmp_path_factory, monkeypatch):
     """No test writes into the user's real data directory."""
     monkeypatch.setenv("H2GENDER_DATA_DIR", str(tmp_path_factory.mktemp("h2gender-data")))
+
+
+def ingest_shared(dol_dir: Path, root: Path, cases, companions) -> Path:
+    """A data directory under ``root`` whose store holds the shared DOL ``cases`` files and the
+    ``companions`` ({file name: kind}), read by the toolkit's own readers; returns ``root``."""
+    from toolkit import dol, store
+
+    for name in cases:
+        store.write_cases(dol.read_disclosure(dol_dir / name), source_sha256=dol.sha256_file(dol_dir / name),
+                          source_file=name, root=root / "store")
+    for name, kind in companions.items():
+        store.write_table(kind, dol.read_companion(dol_dir / name, kind), source_sha256=dol.sha256_file(dol_dir / name),
+                          source_file=name, root=root / "store")
+    return root

@@ -115,7 +115,7 @@ def _header_map(lang: str) -> dict[str, str]:
 
 def _number(text: str) -> float:
     text = text.strip().replace("\u00a0", "").replace(" ", "")
-    if text in ("", "—", "-", "nan", "<NA>"):
+    if text in ("", "—", "-", "nan", "<NA>", "hidden", "oculto"):  # no records / hidden (present._cell)
         return np.nan
     pct = text.endswith("%")
     try:

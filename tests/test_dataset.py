@@ -30,7 +30,7 @@ def test_request_normalises_what_users_type():
     ({"data": "web"}, "data source must be one of ['synthetic', 'store'], got 'web'"),
     ({"k": 0}, "k must be at least 1, got 0"),
     ({"k": 2.5}, "k must be a whole number, got 2.5"),
-    ({"benchmark_year": 2015}, "benchmark_year must be one of [2021, 2022], got 2015"),
+    ({"benchmark_year": 2015}, "benchmark_year must be one of [2019, 2021, 2022, 2023], got 2015"),
     ({"mapping_path": "map.yaml"}, "a column mapping was given without a worker file"),
     ({"workers_path": "no-such-file.csv"}, "workers file not found: no-such-file.csv"),
 ])

@@ -10,7 +10,7 @@ import matplotlib.pyplot
 import pandas as pd
 import pytest
 
-from toolkit import dataset, evidence, i18n, present
+from toolkit import dataset, evidence, i18n, present, schema
 
 matplotlib.use("Agg")
 
@@ -41,7 +41,9 @@ def ev_en():
 
 
 def _counts(series: pd.Series) -> list[int]:
-    return [int(v.replace(",", "")) for v in series if v != "—"]
+    """The numbers of a displayed column; "—" (no records) and the hidden mark carry none."""
+    marks = {"—", i18n.t("cell_hidden", "en"), i18n.t("cell_hidden", "es")}
+    return [int(v.replace(",", "")) for v in series if v not in marks]
 
 
 def test_findings_present_and_synthetic(ev_en):
@@ -86,7 +88,7 @@ def test_no_printed_count_below_k(k):
             if col in table:
                 small = [v for v in _counts(table[col]) if 0 < v < k]
                 assert not small, (name, col, small)
-    assert any((shown(ev, name, "es") == "—").any().any() for name in ev.tables)
+    assert any((shown(ev, name, "es") == i18n.t("cell_hidden", "es")).any().any() for name in ev.tables)
 
 
 def test_provenance_lists_inputs(ev_en):
@@ -211,7 +213,8 @@ def test_appendix_c_table_never_repeats_the_audited_recruiter_counts(screened):
     cases = pd.DataFrame({"case_number": ["A", "B"], "employer_name": ["Pine Co", "Crab Inc"],
                           "employer_state": ["MD", "MD"], "soc_code": ["37-3011", "51-3022"],
                           "soc_title": ["Landscaping", "Meat trimmers"], "workers_certified": [20, 30],
-                          "is_duplicate": [False, False]})
+                          "is_duplicate": [False, False], "fiscal_year": 2021})
+    cases = schema.conform(cases, schema.CASE_COLUMNS, name="cases")  # the DOL employer profiles need every column
     rec = pd.DataFrame({"case_number": ["A", "B"], "recruiter_name": ["Agencia X", "Rec Y"],
                         "recruiter_city": ["Monterrey", "Antigua"], "recruiter_province": ["NL", None],
                         "recruiter_country": ["MEXICO", "GUATEMALA"]})

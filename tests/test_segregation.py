@@ -247,8 +247,11 @@ def test_unit_bootstrap_option():
     with pytest.raises(ValueError, match="no within="):
         sg.mutual_total(df.assign(s=df["u"] % 2), "g", "u", "n", within="s", se=True, resample="units",
                         method="jackknife")
-    with pytest.raises(ValueError, match="does not resample units"):  # the analytic default models people
-        sg.mutual_total(df, "g", "u", "n", resample="units")
+    with pytest.raises(ValueError, match="does not resample units"):  # the analytic interval models people
+        sg.mutual_total(df, "g", "u", "n", resample="units", method="noncentral")
+    # the hybrid default resamples units with the jackknife (the analytic interval does not apply)
+    assert sg.mutual_total(df, "g", "u", "n", resample="units", se=True, n_bootstrap=20, seed=3).equals(
+        sg.mutual_total(df, "g", "u", "n", resample="units", se=True, n_bootstrap=20, seed=3, method="jackknife"))
     # units resampling reproduces the spread of D over units drawn from the same population of units
     wide = df.pivot(index="u", columns="g", values="n").to_numpy().astype(float)
     rng = np.random.default_rng(9)

@@ -3,8 +3,9 @@
 The slow tests recompute the study's table (about 90 s of one core: N_SAMPLES = 400 samples per
 case, N_BOOTSTRAP = 200 replicates) and check that
 
-- the default method of each measure (``segregation.MEASURE_METHODS``: "noncentral" for M and H,
-  "folded_normal" for D, "jackknife" for local scores) holds 0.92-0.98 (within two Monte Carlo
+- the default method of each measure (``segregation.MEASURE_METHODS``: "hybrid" for M and H, the
+  jackknife where it holds and the noncentral interval below, issue 25; "folded_normal" for D,
+  "jackknife" for local scores) holds 0.92-0.98 (within two Monte Carlo
   standard errors, about 0.011 each) in every case of the grid where it is not flagged, and is
   not flagged, and holds, in the two sparse rows of issue 18 (200 x 2, N = 3,000; 300 x 2,
   N = 2,500);
@@ -193,14 +194,14 @@ def test_noncentral_inverts_scipy_ncx2_on_a_2x2_table():
         assert bound * 200 == pytest.approx(root, rel=1e-5)
     # the verb: the same numbers for M, and H = M / E(group)
     data = pd.DataFrame({"g": ["F", "M"] * 2, "u": [0, 0, 1, 1], "n": n.ravel()})
-    got = sg.mutual_total(data, "g", "u", "n", se=True, n_bootstrap=20, seed=1)
+    got = sg.mutual_total(data, "g", "u", "n", se=True, n_bootstrap=20, seed=1, method="noncentral")
     e = -sum(x * math.log(x) for x in p.sum(0))
     np.testing.assert_allclose(got.loc["M", ["est", "ci_low", "ci_high"]].to_numpy(float), [est[0], lo[0], hi[0]])
     np.testing.assert_allclose(got.loc["H", ["est", "ci_low", "ci_high"]].to_numpy(float),
                                np.array([est[0], lo[0], hi[0]]) / e)
     assert got.loc["M", "bias"] == pytest.approx(1 / 200)
     # base 2 rescales M, not H
-    got2 = sg.mutual_total(data, "g", "u", "n", se=True, n_bootstrap=20, seed=1, base=2)
+    got2 = sg.mutual_total(data, "g", "u", "n", se=True, n_bootstrap=20, seed=1, base=2, method="noncentral")
     assert got2.loc["M", "ci_high"] == pytest.approx(hi[0] / math.log(2))
 
 
@@ -213,16 +214,16 @@ def test_noncentral_edges():
     assert stats.chi2.cdf(0.2, 3) < 0.025 < stats.chi2.cdf(2.0, 3)
     # one unit or one group: df = 0, M = 0 and its interval is [0, 0]
     one = pd.DataFrame({"g": ["F", "M"], "u": [0, 0], "n": [5, 7]})
-    got = sg.mutual_total(one, "g", "u", "n", se=True, n_bootstrap=10, seed=1)
+    got = sg.mutual_total(one, "g", "u", "n", se=True, n_bootstrap=10, seed=1, method="noncentral")
     assert (got[["est", "ci_low", "ci_high"]].to_numpy(float) == 0).all()
     # within strata: G = sum_w 2 N_w M_w, df = sum_w (U_w - 1)(G_w - 1) (stratum B has one unit: df 0)
     d = pd.DataFrame({"w": list("AAAABB"), "u": list("aabbcc"), "g": list("xyxyxy"), "n": [30, 10, 10, 50, 5, 5]})
-    got = sg.mutual_total(d, "g", "u", "n", within="w", se=True, n_bootstrap=10, seed=1)
+    got = sg.mutual_total(d, "g", "u", "n", within="w", se=True, n_bootstrap=10, seed=1, method="noncentral")
     plug = sg.mutual_total(d, "g", "u", "n", within="w").loc["M", "est"]
     want = intervals._noncentral(np.array([plug]), np.array([110.0]), np.array([1.0]), 0.95)
     np.testing.assert_allclose(got.loc["M", ["est", "ci_low", "ci_high"]].to_numpy(float), [w[0] for w in want])
     with pytest.raises(ValueError, match="does not resample units"):
-        sg.mutual_total(d, "g", "u", "n", resample="units")
+        sg.mutual_total(d, "g", "u", "n", resample="units", method="noncentral")
 
 
 def test_folded_normal_hand_computed():
@@ -344,5 +345,5 @@ def test_the_notebook_view_of_the_study_shows_each_default_against_r():
     assert wide.loc[wide["groups"] > 2, "D"].isna().all(), "D is defined for two groups only"
     fig = study.coverage_figure(table)
     labels = [line.get_label() for line in fig.axes[0].get_lines()]
-    assert "M: noncentral" in labels and "D: percentile_bc (R)" in labels
+    assert "M: hybrid" in labels and "D: percentile_bc (R)" in labels
     plt.close(fig)

@@ -139,7 +139,8 @@ def expected_counts(cases: pd.DataFrame, benchmark: pd.DataFrame, *,
     """Women and men expected if H-2 positions were filled like the US workforce fills them.
 
     expected_F = positions x s_soc and expected_M = positions x (1 - s_soc), with s_soc women's
-    share of the occupation (``toolkit.occupation_shares.women_share_by_soc``). Nothing is dropped:
+    share of the occupation (``toolkit.occupation_shares.women_share_by_soc``; per fiscal year when
+    the benchmark has a ``fiscal_year`` column). Nothing is dropped:
     positions in SOC codes without a benchmark share (``.accounting["positions_without_benchmark"]``)
     and positions of cases with no SOC code (``positions_without_soc``; the FY2013 H-2A file has
     none) are rows of their own with ``women_share`` and ``n`` NA. Cases whose other ``by`` values
@@ -162,24 +163,74 @@ def expected_counts(cases: pd.DataFrame, benchmark: pd.DataFrame, *,
     >>> out = expected_counts(no_soc, bench)
     >>> out.accounting["positions_without_soc"], int(out.table.query("sex == 'F'")["positions"].sum())
     (8, 58)
+
+    A benchmark with a ``fiscal_year`` column (``occupation_shares.benchmark_for_years``) gives each
+    case the shares of its own year: by hand, 10 x 0.2 + 30 x 0.6 = 20 women over 40 positions.
+
+    >>> two = pd.DataFrame({"fiscal_year": [2019, 2022], "soc_code": "45-2041", "workers_certified": [10, 30],
+    ...                     "is_duplicate": False})
+    >>> yearly = pd.DataFrame({"fiscal_year": [2019, 2022], "soc_code": "45-2041", "women_share": [0.2, 0.6],
+    ...                        "women_share_se": [0.0, 0.0]})
+    >>> t = expected_counts(two, yearly, by=["soc_code"]).table
+    >>> t.query("sex == 'F'")[["positions", "n"]].to_dict("records")
+    [{'positions': 40, 'n': 20.0}]
     """
     by = list(by)
     if "soc_code" not in by:
         raise ValueError("expected counts need 'soc_code' among the by columns")
     _check(benchmark, ["soc_code", "women_share"], "benchmark")
+    if "fiscal_year" in benchmark:  # shares per fiscal year (occupation_shares.benchmark_for_years)
+        return _expected_by_year(cases, benchmark, by, count)
     counted = certified_positions(cases, by, count=count, dropna=False)
     pos = counted.table
     bench = benchmark.drop_duplicates("soc_code").set_index("soc_code")
     pos["women_share"] = pos["soc_code"].map(bench["women_share"]).astype("Float64")
     se = bench["women_share_se"] if "women_share_se" in bench else pd.Series(dtype=float)
     pos["women_share_se"] = pos["soc_code"].map(se).astype("Float64")
+    return _expected_from_positions(pos, by, cases, counted.accounting)
+
+
+def _expected_by_year(cases: pd.DataFrame, benchmark: pd.DataFrame, by: list[str], count: str) -> Counts:
+    """``expected_counts`` with a benchmark per fiscal year: each case takes the shares of its own
+    year; groups that span years get the position-weighted share sum_y P_y s_y / sum_y P_y and
+    the standard error sqrt(sum_y P_y^2 se_y^2) / sum_y P_y (years' CPS samples independent)."""
+    _check(cases, ["fiscal_year"], "cases")
+    keys = list(dict.fromkeys([*by, "fiscal_year"]))
+    counted = certified_positions(cases, keys, count=count, dropna=False)
+    pos = counted.table
+    bench = benchmark.drop_duplicates(["fiscal_year", "soc_code"]).set_index(["fiscal_year", "soc_code"])
+    idx = pd.MultiIndex.from_arrays([pos["fiscal_year"].astype("Int64"), pos["soc_code"]])
+    pos["women_share"] = bench["women_share"].reindex(idx).to_numpy()
+    se = bench["women_share_se"] if "women_share_se" in bench else pd.Series(np.nan, index=bench.index)
+    pos["women_share_se"] = se.reindex(idx).to_numpy()
+    pos = pos.astype({"women_share": "Float64", "women_share_se": "Float64"})
+    if "fiscal_year" not in by:
+        pos = pos.assign(_w=pos["positions"] * pos["women_share"], _v=(pos["positions"] * pos["women_share_se"]) ** 2,
+                         _b=pos["positions"].where(pos["women_share"].notna(), 0))
+        agg = pos.groupby(by, observed=True, dropna=False).agg(
+            positions=("positions", "sum"), _w=("_w", lambda x: x.sum(min_count=1)),
+            _v=("_v", lambda x: x.sum(min_count=1)), _b=("_b", "sum")).reset_index()
+        agg["women_share"] = (agg["_w"] / agg["_b"].where(agg["_b"] > 0)).astype("Float64")
+        agg["women_share_se"] = (np.sqrt(agg["_v"].astype(float)) / agg["_b"].where(agg["_b"] > 0)).astype("Float64")
+        # a group mixing benchmarked and unbenchmarked years: the unbenchmarked positions are split off
+        part = (agg["_b"] > 0) & (agg["_b"] < agg["positions"])
+        if part.any():
+            rest = agg[part].assign(positions=agg["positions"] - agg["_b"], women_share=pd.NA, women_share_se=pd.NA)
+            agg.loc[part, "positions"] = agg.loc[part, "_b"]
+            agg = pd.concat([agg, rest], ignore_index=True)
+        pos = agg.drop(columns=["_w", "_v", "_b"]).astype({"positions": "int64", "women_share": "Float64",
+                                                           "women_share_se": "Float64"})
+    return _expected_from_positions(pos, by, cases, counted.accounting)
+
+
+def _expected_from_positions(pos: pd.DataFrame, by: list[str], cases: pd.DataFrame, accounting: dict) -> Counts:
     no_soc = pos["soc_code"].isna()
     missing = pos["women_share"].isna() & ~no_soc
     f = pos.assign(sex="F", n=pos["positions"] * pos["women_share"])
     m = pos.assign(sex="M", n=pos["positions"] * (1 - pos["women_share"]))
     out = pd.concat([f, m], ignore_index=True).sort_values([*by, "sex"], ignore_index=True)
     return Counts(schema.mark_synthetic(out, cases),
-                  {**counted.accounting, "positions_without_soc": int(pos.loc[no_soc, "positions"].sum()),
+                  {**accounting, "positions_without_soc": int(pos.loc[no_soc, "positions"].sum()),
                    "positions_without_benchmark": int(pos.loc[missing, "positions"].sum()),
                    "soc_without_benchmark": sorted(pos.loc[missing, "soc_code"].astype(str).unique())})
 
@@ -223,7 +274,8 @@ def channelling_table(workers: pd.DataFrame, benchmark: pd.DataFrame, *,
     employers hire relatively more women than the US workforce of that occupation (channelling
     into the occupation), negative where women are kept out. A 0.5 continuity correction
     (Haldane 1956) keeps cells with no women finite; its standard error is
-    sqrt(1/(F+.5) + 1/(M+.5)), ignoring the benchmark's sampling error.
+    sqrt(1/(F+.5) + 1/(M+.5) + se^2 / (s (1 - s))^2): the observed log odds' and, by the delta
+    method, the benchmark's own sampling error (s its share, se its standard error).
 
     Examples
     --------
@@ -238,7 +290,8 @@ def channelling_table(workers: pd.DataFrame, benchmark: pd.DataFrame, *,
     f, m = ov["women"] + 0.5, ov["total"] - ov["women"] + 0.5
     bench = ov["women_share"]
     ov["log_odds_ratio"] = np.log(f / m) - np.log(bench / (1 - bench))
-    ov["log_odds_ratio_se"] = np.sqrt(1 / f + 1 / m)
+    bench_var = (ov["women_share_se"].fillna(0) / (bench * (1 - bench))) ** 2
+    ov["log_odds_ratio_se"] = np.sqrt(1 / f + 1 / m + bench_var)
     return schema.mark_synthetic(ov, workers)
 
 
@@ -343,8 +396,12 @@ def positions_table(cases: pd.DataFrame, benchmark: pd.DataFrame, by: Sequence[s
     """Certified positions by ``by`` with the women expected from the benchmark, largest first
     (rows with no certified position left out).
 
-    expected_share = expected women / positions in occupations with a benchmark share.
-    Columns: ``by``, ``positions``, ``expected_women``, ``expected_share``.
+    expected_share = expected women / positions_benchmarked, with positions_benchmarked the positions
+    in occupations with a benchmark share; positions_not_benchmarked = positions -
+    positions_benchmarked (no SOC code, or a SOC code without a share) are counted, never taken as
+    zero expected women: ``expected_women`` is NaN where no position is benchmarked.
+    Columns: ``by``, ``positions``, ``positions_benchmarked``, ``positions_not_benchmarked``,
+    ``expected_women``, ``expected_share``.
 
     Examples
     --------
@@ -352,8 +409,12 @@ def positions_table(cases: pd.DataFrame, benchmark: pd.DataFrame, by: Sequence[s
     ...                       "workers_certified": [30, 10, 20], "is_duplicate": [False, True, False]})
     >>> bench = pd.DataFrame({"soc_code": ["45-2092", "53-7064"], "women_share": [0.25, 0.5],
     ...                       "women_share_se": [0.01, 0.02]})
-    >>> positions_table(cases, bench, ["soc_code"]).to_dict("records")
-    [{'soc_code': '45-2092', 'positions': 30, 'expected_women': 7.5, 'expected_share': 0.25}, {'soc_code': '53-7064', 'positions': 20, 'expected_women': 10.0, 'expected_share': 0.5}]
+    >>> positions_table(cases, bench, ["soc_code"])[["soc_code", "positions", "expected_women"]].values.tolist()
+    [['45-2092', 30, 7.5], ['53-7064', 20, 10.0]]
+    >>> no_soc = cases.assign(soc_code=["45-2092", "45-2092", None], state="FL")
+    >>> positions_table(no_soc, bench, ["state"])[["positions", "positions_benchmarked",
+    ...                                            "positions_not_benchmarked", "expected_women"]].to_dict("records")
+    [{'positions': 50, 'positions_benchmarked': 30, 'positions_not_benchmarked': 20, 'expected_women': 7.5}]
     """
     by = list(by)
     pos = certified_positions(cases, by).table
@@ -362,9 +423,15 @@ def positions_table(cases: pd.DataFrame, benchmark: pd.DataFrame, by: Sequence[s
     women = exp[exp["sex"] == "F"].assign(covered=lambda d: d["positions"].where(d["n"].notna()))
     women = women.groupby(by, observed=True).agg(expected_women=("n", "sum"), covered=("covered", "sum")).reset_index()
     out = pos.merge(women, on=by, how="left")
-    out["expected_share"] = (out["expected_women"] / out["covered"].where(out["covered"] > 0)).astype(float)
-    out = out.drop(columns="covered").sort_values(["positions", *by], ascending=[False] + [True] * len(by),
-                                                  ignore_index=True)
+    covered = out["covered"].fillna(0).astype("int64")
+    out["positions_benchmarked"] = covered
+    out["positions_not_benchmarked"] = out["positions"] - covered
+    # no benchmarked position: the expected women are unknown, not zero
+    out["expected_women"] = out["expected_women"].astype(float).where(covered > 0)
+    out["expected_share"] = (out["expected_women"] / covered.where(covered > 0)).astype(float)
+    out = out[[*by, "positions", "positions_benchmarked", "positions_not_benchmarked", "expected_women",
+               "expected_share"]]
+    out = out.sort_values(["positions", *by], ascending=[False] + [True] * len(by), ignore_index=True)
     return schema.mark_synthetic(out, cases)
 
 

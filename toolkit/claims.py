@@ -14,6 +14,12 @@ never mixed in one sentence:
     Derived from benchmarks: certified positions by occupation x women's share of that occupation
     in the US workforce (BLS CPS Table 11), with its sampling uncertainty. It says what a
     non-discriminating hiring process would have produced, not what happened.
+``pooled``
+    A published share that covers several fiscal years together (GAO-25-106389: FY2018-2023),
+    applied to one of them: a figure about women, but not a measurement of that year.
+``withheld``
+    The records hold it, but the result would show a count of fewer than k people, so it is not
+    shown (``reconcile``: a grade never promises a result the report does not show).
 ``not_measurable``
     These data cannot show it (no applicants, no sex, no wages by sex, no job-order text).
 
@@ -41,16 +47,16 @@ import pandas as pd
 
 from toolkit import analysis, i18n
 
-__all__ = ["LEVELS", "FINDINGS", "BASES", "levels", "strongest", "title_key", "heading", "shows_observed",
-           "basis_text"]
+__all__ = ["LEVELS", "FINDINGS", "BASES", "levels", "reconcile", "strongest", "title_key", "heading",
+           "shows_observed", "basis_text"]
 
 #: Evidence levels, strongest first.
-LEVELS = ("measured", "expected", "not_measurable")
+LEVELS = ("measured", "pooled", "expected", "withheld", "not_measurable")
 #: The findings about women that a report may state, in report order.
 FINDINGS = ("shortfall", "segregation", "selection", "wages", "joborders")
 #: What a level rests on (``basis`` column; each has ``claims_basis_<name>`` text in the locales).
 BASES = ("worker_records", "published_share", "published_share_pooled", "job_order_text", "benchmark", "no_sex", "no_applicants",
-         "no_wages_by_sex", "titles_only", "no_positions")
+         "no_wages_by_sex", "titles_only", "no_positions", "withheld")
 
 
 def _fm(workers: pd.DataFrame | None, column: str | None = None) -> pd.DataFrame:
@@ -81,9 +87,9 @@ def levels(cases: pd.DataFrame, workers: pd.DataFrame | None = None, *, publishe
 
     Rules, per finding (the first that applies):
 
-    - shortfall: worker records with sex -> measured (worker_records); a published share that
-      covers the year -> measured (published_share, or published_share_pooled when the figure
-      covers several years together, e.g. GAO-25-106389 for FY2018-2023); certified positions in occupations with a
+    - shortfall: worker records with sex -> measured (worker_records); a published share of that
+      year -> measured (published_share); a figure covering several years together, e.g.
+      GAO-25-106389 for FY2018-2023 -> pooled (published_share_pooled); certified positions in occupations with a
       benchmark -> expected (benchmark); else not_measurable (no_positions).
     - segregation: worker records with sex and SOC code -> measured; positions with a benchmark ->
       expected; else not_measurable (no_positions).
@@ -113,7 +119,8 @@ def levels(cases: pd.DataFrame, workers: pd.DataFrame | None = None, *, publishe
         rows.append(("shortfall", "measured", "worker_records"))
     elif published is not None and len(published):
         pooled = "pooled" in published and bool(published["pooled"].iloc[0])
-        rows.append(("shortfall", "measured", "published_share_pooled" if pooled else "published_share"))
+        rows.append(("shortfall", "pooled", "published_share_pooled") if pooled
+                    else ("shortfall", "measured", "published_share"))
     else:
         rows.append(("shortfall", "expected" if has_expected else "not_measurable",
                      "benchmark" if has_expected else "no_positions"))
@@ -138,6 +145,23 @@ def levels(cases: pd.DataFrame, workers: pd.DataFrame | None = None, *, publishe
     rows.append(("joborders", "measured", "job_order_text") if has_text
                 else ("joborders", "not_measurable", "titles_only"))
     return pd.DataFrame(rows, columns=["finding", "level", "basis"])
+
+
+def reconcile(table: pd.DataFrame, shown: Iterable[str]) -> pd.DataFrame:
+    """``table`` with every finding graded ``measured`` from worker records that the report does
+    not show (``shown``: the findings present, in ``FINDINGS`` names) set to ``withheld``: a result
+    suppressed because it would show fewer than k people is never graded as if it were shown.
+
+    >>> lv = pd.DataFrame({"finding": ["selection", "wages"], "level": ["measured", "measured"],
+    ...                    "basis": ["worker_records", "worker_records"]})
+    >>> reconcile(lv, shown={"wages"})["level"].tolist()
+    ['withheld', 'measured']
+    """
+    _check_levels(table)
+    out = table.copy()
+    hide = (out["level"] == "measured") & (out["basis"] == "worker_records") & ~out["finding"].isin(set(shown))
+    out.loc[hide, ["level", "basis"]] = ["withheld", "withheld"]
+    return out
 
 
 def _check_levels(table: pd.DataFrame) -> None:
@@ -166,8 +190,9 @@ def strongest(table: pd.DataFrame, *, findings: Iterable[str] = ("shortfall", "s
 
 def title_key(table: pd.DataFrame) -> str:
     """Locale key of the report title for the strongest level: ``report_title_<level>``, except
-    that a level measured only by a published share (no worker records) gives
-    ``report_title_published``: the DOL files themselves still measure nothing about women.
+    that a level measured only by a published share of the year (no worker records) gives
+    ``report_title_published``: the DOL files themselves still measure nothing about women; a
+    share pooled over several years gives ``report_title_pooled``.
     None of the titles says "discrimination": a measured shortfall is evidence for a petition to
     weigh, not a finding of discrimination.
 

@@ -130,7 +130,9 @@ class Request:
     workers_path, mapping_path : worker records the user holds and the YAML mapping of their columns.
     k : counts of people below k are suppressed everywhere.
     langs : report languages.
-    benchmark_year : year of the BLS CPS Table 11 occupation shares.
+    benchmark_year : year of the BLS CPS Table 11 occupation shares for every fiscal year, or None
+        (the default): each fiscal year takes the nearest CPS year of its occupation classification
+        (``occupation_shares.benchmark_year_for``; synthetic data: the generator's year).
     n_bootstrap : bootstrap replicates for intervals.
     """
 
@@ -144,7 +146,7 @@ class Request:
     mapping_path: Path | None = None
     k: int = 10
     langs: tuple[str, ...] = ("en",)
-    benchmark_year: int = 2022
+    benchmark_year: int | None = None
     n_bootstrap: int = 200
 
     def __post_init__(self) -> None:
@@ -163,13 +165,15 @@ class Request:
         set_("langs", tuple(dict.fromkeys(langs)))
         for name in ("seed", "k", "benchmark_year", "n_bootstrap"):
             value = getattr(self, name)
+            if name == "benchmark_year" and value is None:
+                continue
             if isinstance(value, bool) or not isinstance(value, int):
                 raise RequestError(f"{name} must be a whole number, got {value!r}")
         if self.k < 1:
             raise RequestError(f"k must be at least 1, got {self.k}")
         if self.n_bootstrap < 1:
             raise RequestError(f"n_bootstrap must be at least 1, got {self.n_bootstrap}")
-        if self.benchmark_year not in occupation_shares.CPS_YEARS:
+        if self.benchmark_year is not None and self.benchmark_year not in occupation_shares.CPS_YEARS:
             raise RequestError(f"benchmark_year must be one of {list(occupation_shares.CPS_YEARS)}, "
                                f"got {self.benchmark_year}")
         for name in ("data_dir", "workers_path", "mapping_path"):
@@ -207,6 +211,35 @@ class Request:
         return ",".join(map(str, ys))
 
     @property
+    def benchmark_years(self) -> dict[int, int]:
+        """Fiscal year -> the CPS Table 11 year that benchmarks it: ``benchmark_year`` when given,
+        the generator's year for synthetic data (its workers were drawn from those shares), else
+        ``occupation_shares.benchmark_year_for`` (nearest CPS year of the same classification era).
+
+        >>> Request(source="store", fiscal_years=(2014, 2022)).benchmark_years
+        {2014: 2019, 2022: 2022}
+        """
+        if self.benchmark_year is not None:
+            return dict.fromkeys(self.fiscal_years, self.benchmark_year)
+        if self.source == "synthetic":
+            from toolkit import synth
+
+            return dict.fromkeys(self.fiscal_years, int(synth.DEFAULT_PARAMS["benchmark_year"]))
+        return {fy: occupation_shares.benchmark_year_for(fy) for fy in self.fiscal_years}
+
+    @property
+    def benchmark_label(self) -> str:
+        """The CPS year(s) used: "2022", or "2019 (FY2013-2017); 2022 (FY2022)"."""
+        years = self.benchmark_years
+        if len(set(years.values())) == 1:
+            return str(next(iter(years.values())))
+        groups: dict[int, list[int]] = {}
+        for fy, year in sorted(years.items()):
+            groups.setdefault(year, []).append(fy)
+        label = lambda fys: f"FY{fys[0]}" if len(fys) == 1 else f"FY{fys[0]}-{fys[-1]}"  # noqa: E731
+        return "; ".join(f"{year} ({label(fys)})" for year, fys in sorted(groups.items()))
+
+    @property
     def states_label(self) -> str | None:
         return ",".join(self.states) or None
 
@@ -227,6 +260,8 @@ class Request:
         if self.states:
             parts.append(f"--state {self.states_label}")
         parts += [f"--lang {lang or ','.join(self.langs)}", f"--data {self.source}", f"--k {self.k}"]
+        if self.benchmark_year is not None:
+            parts.append(f"--benchmark-year {self.benchmark_year}")
         if self.source == "synthetic":
             parts.append(f"--seed {self.seed}")
         if self.workers_path is not None:
@@ -238,7 +273,7 @@ class Request:
     def parameters(self) -> dict:
         """The request as plain values for the provenance (file names only, never local paths)."""
         return {"program": self.program_label, "fiscal_years": self.years_label, "states": self.states_label,
-                "data": self.source, "k": self.k, "seed": self.seed, "benchmark_year": self.benchmark_year,
+                "data": self.source, "k": self.k, "seed": self.seed, "benchmark_year": self.benchmark_label,
                 "n_bootstrap": self.n_bootstrap,
                 "workers": self.workers_path.name if self.workers_path else None,
                 "mapping": self.mapping_path.name if self.mapping_path else None}
@@ -358,6 +393,21 @@ def _companions(request: Request, cases: pd.DataFrame) -> dict[str, pd.DataFrame
     return out
 
 
+def _companion_files(request: Request, companions: Mapping[str, pd.DataFrame]) -> list[dict]:
+    """The source files behind the companion rows in scope (Appendix A/C, Addendum B), with their
+    sha256 from the store's manifest: every input a table rests on is in the provenance."""
+    from toolkit import store
+
+    by_name = {e.get("source_file"): sha for sha, e in store.manifest(request.store_root).items()}
+    files = []
+    for kind, table in sorted(companions.items()):
+        if "source_file" not in table:
+            continue
+        for name in sorted(table["source_file"].dropna().astype(str).unique()):
+            files.append({"file": name, "sha256": by_name.get(name, ""), "role": f"role_{kind}"})
+    return files
+
+
 def _coverage(cases: pd.DataFrame, files: list[dict], synthetic: bool) -> pd.DataFrame:
     """One row per program x fiscal year: the governing release and its months (``toolkit.coverage``:
     the file name, the catalog entry and the decision dates), and the files of that year."""
@@ -436,6 +486,7 @@ def load(request: Request) -> Dataset:
         cases, files, accounting["cases"] = _store(request)
         workers = None
         companions = _companions(request, cases)
+        files += _companion_files(request, companions)
     if request.workers_path is not None:
         workers, accounting["workers"], entry = _user_workers(request)
         files.append(entry)

@@ -325,6 +325,10 @@ ALLOWED_COLUMNS: dict[str, dict[str, str]] = {
        for key, entity in (("employers", "employer_name"), ("recruiters", "recruiter"))},
 }
 ALLOWED_COLUMNS["occupations"]["expected_share"] = "public"
+# certified positions with and without an occupation benchmark (public DOL counts)
+for _name in ("occupations", "states"):
+    ALLOWED_COLUMNS[_name].update(positions_benchmarked="public", positions_not_benchmarked="public",
+                                  benchmark_basis="public")
 # Tables of DOL facts only (employers' certified positions and offered wages, Appendix C recruiters,
 # trends of positions and of the segregation expected from benchmarks): public records, not people.
 # Only the worker counts a recruiter table may carry from user records are protected.
@@ -337,10 +341,17 @@ _PUBLIC_TABLES = {
     "recruiters_appendix_c": ("recruiter_id", "recruiter_name", "recruiter_country", "cases", "shared_cases",
                               "employers", "positions", "locations", "occupations", "expected_women",
                               "expected_share", "source", "suppressed_workers"),
-    "trend_positions": ("program", "fiscal_year", "positions", "covered", "expected_women", "expected_share",
+    "trend_positions": ("program", "fiscal_year", "benchmark_year", "positions", "covered", "not_benchmarked",
+                        "expected_women",
+                        "expected_share",
                         "share_ge_25", "share_ge_50", "release", "partial", "months", "months_covered"),
-    "trend_states": ("program", "worksite_state", "fiscal_year", "positions", "covered", "expected_women",
+    "trend_states": ("program", "worksite_state", "fiscal_year", "positions", "covered", "not_benchmarked",
+                     "expected_women",
                      "expected_share", "share_ge_25", "share_ge_50"),
+    # the DOL tables of a scope shown beside worker records' tables (evidence._dol_position_tables)
+    **{f"positions_{name}": (key, "positions", "positions_benchmarked", "positions_not_benchmarked", "expected_women",
+                             "expected_share", "women_share", "benchmark_basis")
+       for name, key in (("occupations", "soc_code"), ("states", "worksite_state"))},
     "trend_segregation": ("program", "fiscal_year", "stat", "est", "se", "ci_low", "ci_high", "bias", "occupations",
                           "release", "partial", "months", "months_covered"),
     "trend_change": ("program", "first_year", "last_year", "first_partial", "last_partial", "stat", "est"),

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from toolkit import __version__, analysis, occupation_shares, claims, disclosure, discrimination, language, segregation
 from toolkit.dataset import Dataset, Request
@@ -121,6 +122,8 @@ class Evidence:
     disclosed: list = field(default_factory=list)
     #: the atoms of the worker records of this scope (``disclosure.support``; never published)
     support: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the methods section, built from what ran: locale keys with their values, in order (``_methods``)
+    methods: tuple = ()
 
     @property
     def k(self) -> int:
@@ -165,7 +168,12 @@ PARTS = ("worker records", "job orders", "employers and recruiters", "trends", "
 def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None, progress, forced: dict) -> Evidence:
     req = data.request
     ev = Evidence(request=req, synthetic=data.synthetic)
-    bench = occupation_shares.women_share_by_soc(req.benchmark_year)
+    # each fiscal year is benchmarked by the CPS year of its occupation classification (Request.benchmark_years);
+    # ``bench`` holds one share per SOC code (the latest year's), ``bench_cases`` the shares of each case's year
+    years = req.benchmark_years
+    bench = occupation_shares.women_share_by_soc(years[max(years)])
+    bench_cases = (bench if len(set(years.values())) == 1 else
+                   occupation_shares.benchmark_for_years(years))
     ev.soc_titles = _english_titles(bench, data.cases)
     published = _published_share(req.programs, req.fiscal_years)  # one lookup: findings and claims
     workers = data.workers
@@ -176,22 +184,31 @@ def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None, pr
     if workers is not None and len(workers) and allowed:
         ev.support = disclosure.support(workers)
         _worker_findings(ev, data.cases, workers, bench, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap,
-                         forced=forced)
+                         forced=forced, population=data.accounting.get("workers", {}).get("population"))
+        if len(data.cases):  # the DOL tables of the scope stay beside the worker records' tables
+            _dol_position_tables(ev, data.cases, bench_cases, prefix="positions_")
     else:
         if workers is not None:  # fewer than k women or men: nothing from the records is published
             ev.findings.append(_finding("workers_refused", "workers_refused", None, k=("int", req.k)))
-        _case_only_findings(ev, data.cases, bench, k=req.k, programs=req.programs, years=req.fiscal_years,
-                            published=published)
+        _case_only_findings(ev, data.cases, bench_cases, k=req.k, programs=req.programs, years=req.fiscal_years,
+                            published=published,
+                            # partial years added to whole ones in a total are named (one year alone: the caveats say)
+                            partial_years=_partial_years(data.coverage) if len(req.fiscal_years) > 1 else ())
     progress(PARTS[1])
     _joborder_finding(ev, data.cases, k=req.k)
     progress(PARTS[2])
     _employers_and_recruiters(ev, data, bench, k=req.k, match=employer_match)
     progress(PARTS[3])
     if len(req.fiscal_years) > 1:
-        _trends(ev, data, bench, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap)
+        _trends(ev, data, bench_cases, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap)
     progress(PARTS[4])
-    ev.levels = claims.levels(data.cases, data.workers, published=None if published is None else published.to_frame().T,
-                              benchmark_socs=set(bench["soc_code"].dropna()))
+    # graded on what the report shows: records withheld as a whole (fewer than k women or men) grade
+    # nothing, and a worker-record result that was suppressed is "withheld", never "measured"
+    levels = claims.levels(data.cases, workers if allowed else None,
+                           published=None if published is None else published.to_frame().T,
+                           benchmark_socs=set(bench["soc_code"].dropna()))
+    ev.levels = claims.reconcile(levels, {"segregation" if f.key == "channelling" else f.key for f in ev.findings})
+    ev.methods = _methods(ev, req, published=published if "published" in _measures(ev) else None)
     ev.figures = {name: ev.figures[name] for name in FIGURE_ORDER if name in ev.figures}
     ev.provenance = {
         "version": __version__, "commit": commit, "rendered": rendered, "parameters": req.parameters(),
@@ -203,6 +220,48 @@ def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None, pr
         "levels": ev.levels.to_dict("records"),
     }
     return ev
+
+
+def _measures(ev: Evidence) -> set[str]:
+    """What the findings measured: their ``measure`` and, for published shares, "published"."""
+    out = {f.measure for f in ev.findings}
+    return out | ({"published"} if any(m.startswith("published") for m in out) else set())
+
+
+def _methods(ev: Evidence, req: Request, *, published=None) -> tuple:
+    """The methods section as (locale key, values) paragraphs, one for each method that ran, so
+    the section names only the tests and interval methods behind what the report shows."""
+    import inspect
+
+    measures, tables = _measures(ev), set(ev.raw_tables)
+    out = [("methods_data", {}),
+           ("methods_expected", {"years": ("text", req.benchmark_label),
+                                 "gvf_b": ("int", round(occupation_shares.GVF_B_APPROX))})]
+    if "women_share" in measures:
+        out.append(("methods_shortfall_workers", {}))
+    if published is not None:
+        out.append(("methods_shortfall_published", {"low": ("pct", float(published["women_share_low"]), 1),
+                                                    "high": ("pct", float(published["women_share_high"]), 1),
+                                                    "years": ("text", published["years"])}))
+    if "expected_women_share" in measures:
+        out.append(("methods_expected_only", {}))
+    if "theil_h" in measures:
+        method = inspect.signature(segregation.mutual_total).parameters["method"].default
+        switch = min(segregation.SPARSE_MEAN_CELL[m]["jackknife"] for m in ("M", "H"))
+        out.append(("methods_segregation_workers",
+                    {"interval": ("t", f"interval_method_{method}", {"switch": ("num", switch, 1)})}))
+    if "impact_ratio" in measures:
+        out.append(("methods_selection", {}))
+    if "unexplained_wage_gap" in measures:
+        out.append(("methods_wages", {}))
+    if {"employers", "recruiters"} & tables:
+        out.append(("methods_screening", {}))
+    if "trend_segregation" in tables:
+        out.append(("methods_trend_segregation", {}))
+    if any(f.key == "joborders" and f.value is not None for f in ev.findings):
+        out.append(("methods_joborders", {}))
+    out.append(("methods_limits", {}))
+    return tuple(out)
 
 
 def _english_titles(bench: pd.DataFrame, cases: pd.DataFrame) -> dict[str, str]:
@@ -227,7 +286,7 @@ def _visible(table: pd.DataFrame) -> pd.DataFrame:
     return table[~table["suppressed"].astype(bool)]
 
 
-def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstrap, forced):
+def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstrap, forced, population=None):
     """Findings, tables and figure data from worker records; every number through ``disclosure``."""
     # the columns the wage gap and the origin map use: a copy of millions of rows keeps only these
     admitted = workers.loc[(workers["stage"] == "admitted").fillna(False).to_numpy(bool),
@@ -244,11 +303,15 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     women, total = int(ov["women"].sum()), int(ov["total"].sum())
     a = discrimination.availability_counts(women, total, pooled["expected_share"],
                                            expected_share_se=pooled["expected_share_se"], wide=True).iloc[0]
+    # the standard deviations count the benchmark's own sampling error (CPS), as every test using it does;
+    # what courts consider is said only of records of a whole population, never of a convenience survey
+    sd_b = a["sd_with_benchmark_error"]
+    courts = ("text", "") if population == "respondents" else ("t", "courts_clause", {})
     ev.findings.append(_finding(
         "shortfall", "women_share", a["observed_share"], (a["ci_low"], a["ci_high"]),
         share=("pct", a["observed_share"]), total=("count", total), lo=("pct", a["ci_low"]),
         hi=("pct", a["ci_high"]), expected=("count", a["expected"]), shortfall=("count", a["shortfall"]),
-        sd=("num", a["sd"], 1), p=("p", a["p_value"])))
+        sd=("num", sd_b, 1), p=("p", float(stats.norm.sf(sd_b))), courts=courts))
     ev.raw_tables["availability"] = disclosure.protect_table("availability", pd.DataFrame([a]), k=k)
 
     # 2. channelling and segregation: M and H take the published view of the occupation table (its
@@ -454,39 +517,71 @@ def _published_share(programs: tuple[str, ...], years: tuple[int, ...]):
     return rows.iloc[0] if len(rows) else None
 
 
-def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years, published):
-    exp = analysis.expected_counts(cases, bench, by=["soc_code"]).table
+def _not_benchmarked(accounting: dict) -> tuple:
+    """The clause naming the positions the benchmark cannot cover (no SOC code; a SOC code
+    without a women's share): counted and named, never taken as zero expected women."""
+    no_soc, no_share = int(accounting["positions_without_soc"]), int(accounting["positions_without_benchmark"])
+    if not no_soc and not no_share:
+        return ("text", "")
+    key = ("not_benchmarked_clause" if no_soc and no_share else
+           "not_benchmarked_no_soc" if no_soc else "not_benchmarked_no_share")
+    return ("t", key, {"no_soc": ("int", no_soc), "no_share": ("int", no_share), "total": ("int", no_soc + no_share)})
+
+
+def _partial_clause(partial_years: list[str]) -> tuple:
+    """A clause saying which partial years a headline total adds to whole ones (or nothing)."""
+    if not partial_years:
+        return ("text", "")
+    return ("t", "partial_in_total_clause", {"years": ("fys", partial_years)})
+
+
+def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years, published, partial_years=()):
+    counted = analysis.expected_counts(cases, bench, by=["soc_code"])
+    exp = counted.table
     positions = int(analysis.case_positions(cases).sum())
-    ew = float(exp.loc[exp["sex"] == "F", "n"].sum())
+    women_rows = exp[(exp["sex"] == "F") & exp["n"].notna()]
+    benchmarked = int(women_rows["positions"].sum())
+    ew = float(women_rows["n"].sum())
+    pooled_exp = (analysis.pooled_expected_share(women_rows.rename(columns={"positions": "total"}))
+                  if benchmarked else None)
+    unbenchmarked = _not_benchmarked(counted.accounting)
+    partial = _partial_clause(list(partial_years))
     row = published
-    if row is not None and positions:
+    if row is not None and benchmarked:
         women = pd.notna(row["women_share"])
-        share = float(row["women_share"]) if women else float(row["women_share_at_most"])
-        a = discrimination.availability_from_published(share, positions, ew / positions, wide=True).iloc[0]
-        values = dict(share=("pct", share, 0), program=("text", programs[0]), year=("text", str(years[0])),
-                      years=("text", row["years"]), citation=("text", str(row["citation"]).split("(")[0].strip()),
-                      positions=("int", positions), expected=("int", a["expected"]), shortfall=("int", a["shortfall"]),
-                      sd=("num", a["sd"], 1))
+        # a rounded figure stands for an interval; the test uses the end that claims the fewest missing women
+        share = float(row["women_share_high"])
+        a = discrimination.availability_from_published(share, benchmarked, pooled_exp["expected_share"],
+                                                       expected_share_se=pooled_exp["expected_share_se"],
+                                                       wide=True).iloc[0]
+        values = dict(share=("pct", share, 1), low=("pct", float(row["women_share_low"]), 1),
+                      program=("text", programs[0]), year=("text", str(years[0])),
+                      years=("text", row["years"]), citation=("org", str(row["citation"]).split("(")[0].strip()),
+                      positions=("int", benchmarked), expected=("int", a["expected"]), shortfall=("int", a["shortfall"]),
+                      sd=("num", a["sd_with_benchmark_error"], 1), unbenchmarked=unbenchmarked, partial=partial)
         if pd.notna(row["men_share"]):
             values["men_share"] = ("pct", float(row["men_share"]), 0)
+            values["men_low"] = ("pct", float(row["men_share"]) - occupation_shares.rounding_half_unit(row["men_share"]), 1)
         # a figure pooled over several years, or a men's share only, says so (occupation_shares.published_share_for)
         text_key = ("finding_published" if women and not row["pooled"] else
                     "finding_published_pooled" if women else "finding_published_pooled_men")
         ev.findings.append(_finding(
             "shortfall", "published_women_share" if women else "published_women_share_at_most", share,
-            title_key="finding_published_title", text_key=text_key, **values))
+            (float(row["women_share_low"]), share), title_key="finding_published_title", text_key=text_key, **values))
     else:
-        share = ew / positions if positions else None
-        ev.findings.append(_finding(
-            "shortfall", "expected_women_share", share, text_key="finding_expected_only",
-            title_key="finding_expected_only_title",  # nothing measured: the title claims no shortfall
-            positions=("int", positions), expected=("int", ew), expected_share=("pct", share)))
+        share = ew / benchmarked if benchmarked else None
+        if benchmarked:
+            ev.findings.append(_finding(
+                "shortfall", "expected_women_share", share, text_key="finding_expected_only",
+                title_key="finding_expected_only_title",  # nothing measured: the title claims no shortfall
+                positions=("int", benchmarked), expected=("int", ew), expected_share=("pct", share),
+                unbenchmarked=unbenchmarked, partial=partial))
+        else:
+            ev.findings.append(_finding(
+                "shortfall", "expected_women_share", None, text_key="finding_expected_none",
+                title_key="finding_expected_only_title", positions=("int", positions)))
 
-    # certified positions are public DOL records, not people: shown as they are (toolkit.disclosure)
-    occ = analysis.positions_table(cases, bench, ["soc_code"]).assign(suppressed=False)
-    occ["women_share"] = occ["soc_code"].map(bench.drop_duplicates("soc_code").set_index("soc_code")["women_share"])
-    ev.raw_tables["occupations"] = occ
-    by_state = analysis.positions_table(cases, bench, ["worksite_state"]).assign(suppressed=False)
+    occ, by_state = _dol_position_tables(ev, cases, bench, prefix="")
     top = occ[~occ["suppressed"]].head(3)
     if len(top) and positions:
         top_states = by_state[~by_state["suppressed"]].head(3)
@@ -496,18 +591,47 @@ def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years, publi
             positions=("int", positions), bench=("pct", top["expected_women"].sum() / top["positions"].sum(), 0),
             states=("list", top_states["worksite_state"].tolist()),
             state_share=("pct", top_states["positions"].sum() / positions, 0)))
-    # no worker was observed: no figure of H-2 workers against the US workforce, and a table title
-    # that says the women are expected (claims: "expected from benchmarks")
-    ev.tables["occupations"] = TableSpec(occ, {
-        "soc_code": ("col_soc", "text"), "occupation": ("col_occupation", "occ"),
-        "positions": ("col_positions", "int"), "women_share": ("col_benchmark", "pct"),
-        "expected_women": ("col_expected", "int")}, "t_occupations_expected")
-    ev.raw_tables["states"] = by_state
-    ev.tables["states"] = TableSpec(by_state, {
-        "worksite_state": ("col_state", "text"), "positions": ("col_positions", "int"),
-        "expected_women": ("col_expected", "int"), "expected_share": ("col_benchmark", "pct")}, "t_states_positions")
     ev.figures["states"] = FigureSpec("us_map", by_state, {"column": "positions", "title": "fig_positions",
                                                           "legend": "axis_positions"})
+
+
+def _dol_position_tables(ev: Evidence, cases, bench, *, prefix: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The certified positions of the scope by occupation and by worksite state, with the women
+    expected from the benchmark, as tables ``<prefix>occupations`` and ``<prefix>states``. Certified
+    positions are public DOL records, not people: shown as they are (toolkit.disclosure). Worker
+    records add their own tables beside these (``prefix="positions_"``), never instead of them."""
+    occ = analysis.positions_table(cases, bench, ["soc_code"]).assign(suppressed=False)
+    occ["women_share"] = occ["expected_share"]  # one year: the CPS share; several: their position-weighted mean
+    occ = occ.merge(_benchmark_basis(bench), on="soc_code", how="left")
+    ev.raw_tables[f"{prefix}occupations"] = occ
+    by_state = analysis.positions_table(cases, bench, ["worksite_state"]).assign(suppressed=False)
+    # the women are expected, not observed (claims: "expected from benchmarks"): the title says so
+    ev.tables[f"{prefix}occupations"] = TableSpec(occ, {
+        "soc_code": ("col_soc", "text"), "occupation": ("col_occupation", "occ"),
+        "positions": ("col_positions", "int"), "women_share": ("col_benchmark", "pct"),
+        "expected_women": ("col_expected", "int"), "benchmark_basis": ("col_benchmark_basis", "basis")},
+        "t_occupations_expected", notes=(("t_occupations_benchmark_note", {}),))
+    ev.raw_tables[f"{prefix}states"] = by_state
+    ev.tables[f"{prefix}states"] = TableSpec(by_state, {
+        "worksite_state": ("col_state", "text"), "positions": ("col_positions", "int"),
+        "positions_not_benchmarked": ("col_not_benchmarked", "int"),
+        "expected_women": ("col_expected", "int"), "expected_share": ("col_benchmark", "pct")}, "t_states_positions",
+        notes=(("t_expected_over_benchmarked", {}),))
+    return occ, by_state
+
+
+def _benchmark_basis(bench: pd.DataFrame) -> pd.DataFrame:
+    """Per SOC code, where its share comes from: "" for the occupation's own published CPS line in
+    every benchmark year, else the line(s) it is borrowed from (BLS suppressed the occupation's
+    line, or lists it only within a wider group), each "CPS title | Census code(s) | year", joined
+    by " || " (``present`` words it: the BLS title in English, the line's codes in Spanish)."""
+    own = (bench["match_level"] == "detailed") & ~bench["suppressed"].fillna(False).astype(bool)
+    borrowed = bench[~own.to_numpy()].assign(
+        line=lambda d: d["cps_title"].fillna(d["match_level"]).astype(str) + " | "
+        + d["census_code"].fillna("").astype(str) + " | " + d["year"].astype(str))
+    lines = borrowed.groupby("soc_code")["line"].agg(lambda x: " || ".join(dict.fromkeys(x)))
+    codes = pd.Series(bench["soc_code"].unique(), name="soc_code")
+    return pd.DataFrame({"soc_code": codes, "benchmark_basis": codes.map(lines).fillna("").to_numpy()})
 
 
 def _joborder_finding(ev: Evidence, cases, *, k):
@@ -533,8 +657,9 @@ def _joborder_finding(ev: Evidence, cases, *, k):
         "recall_es": ("pct", perf.loc["es", "recall"], 0), "precision_clause": precision_clause})])
     ev.figures["joborders"] = FigureSpec("joborders", scan)
     if not flagged:
+        # every job order in scope is the total; the coverage clause says how many of them carry text
         ev.findings.append(_finding("joborders", "flagged_share", 0.0, text_key="finding_joborders_none",
-                                    orders=("int", with_text), rules_note=rules_note))
+                                    orders=("int", orders), rules_note=rules_note))
         return
     text = cases[["job_title", "requirements_text"]].astype("string").fillna("").agg(" ".join, axis=1)
     found = language.detect_sex_preference(text)
@@ -556,9 +681,8 @@ def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k, match=No
     from toolkit import employers, recruiters
 
     cases, ids = data.cases, None
-    if data.workers is not None and len(data.workers) and "employers" in ev.raw_tables:
-        pass  # worker records name employers: the screening table above is the employer table
-    elif cases["employer_name"].notna().any():
+    # the DOL employer profiles are shown with or without worker records (which add their own screen)
+    if cases["employer_name"].notna().any():
         match = employers.match_employers(cases) if match is None else match.within(cases.index)
         prof = employers.profiles(cases, match, worksites=data.companions.get("worksites"),
                                   housing=data.companions.get("housing"), recruiters=data.companions.get("recruiters"))
@@ -598,11 +722,15 @@ def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k, match=No
     ev.raw_tables["recruiters_appendix_c"] = table
     shown = table[~table["suppressed"]]
     if len(shown):
+        # a recruiter is credited with every position of each case naming it: not summable (the headers say so);
+        # people are columns only when worker records name recruiters (else there is nothing to count)
+        people = ({"workers": ("col_workers", "int"), "women": ("col_women", "int")}
+                  if has_worker_recruiters and "recruiters" not in ev.raw_tables else {})
         ev.tables["recruiters_appendix_c"] = TableSpec(shown, {
-            "recruiter_name": ("col_recruiter", "text"), "recruiter_country": ("col_country", "text"),
+            "recruiter_name": ("col_recruiter", "text"), "recruiter_country": ("col_country", "country"),
             "locations": ("col_locations", "text"), "employers": ("col_employers", "int"),
-            "positions": ("col_positions", "int"), "expected_women": ("col_expected", "int"),
-            "workers": ("col_workers", "int"), "women": ("col_women", "int")},
+            "positions": ("col_positions_credited", "int"), "expected_women": ("col_expected_credited", "int"),
+            **people},
             "t_recruiters_appendix_c", notes=(("t_recruiters_appendix_c_note", {}),))
 
 
@@ -614,12 +742,14 @@ def _trends(ev: Evidence, data: Dataset, bench, *, k, seed, n_bootstrap):
 
     cov = data.coverage if {"partial", "months", "source_file"} <= set(data.coverage.columns) else None
     yearly = _months_covered(trends.yearly_positions(data.cases, bench, coverage=_coverage_rows(cov)), cov)
-    yearly = yearly.assign(suppressed=False)  # positions are public DOL records
+    yearly = yearly.assign(suppressed=False,  # positions are public DOL records
+                           benchmark_year=yearly["fiscal_year"].map(data.request.benchmark_years).astype("Int64"))
     ev.raw_tables["trend_positions"] = yearly
     covered = {"months_covered": ("col_coverage", "text")} if "months_covered" in yearly else {}
     ev.tables["trend_positions"] = TableSpec(yearly, {
         "program": ("col_program", "text"), "fiscal_year": ("col_fiscal_year", "text"),
-        **covered, "positions": ("col_positions", "int"),
+        **covered, "benchmark_year": ("col_benchmark_year", "text"),
+        "positions": ("col_positions", "int"), "not_benchmarked": ("col_not_benchmarked", "int"),
         "expected_women": ("col_expected", "int"), "expected_share": ("col_benchmark", "pct"),
         "share_ge_25": ("col_share_ge_25", "pct"), "share_ge_50": ("col_share_ge_50", "pct")},
         "t_trend_positions", notes=(("t_trend_note", {}),))
@@ -636,6 +766,14 @@ def _trends(ev: Evidence, data: Dataset, bench, *, k, seed, n_bootstrap):
             "ci_high": ("col_ci_high", "num3"), "occupations": ("col_occupations", "int")},
             "t_trend_segregation", notes=(("t_trend_segregation_note", {}),))
     ev.raw_tables["trend_change"] = trends.segregation_change(data.cases, bench, coverage=_coverage_rows(cov))
+
+
+def _partial_years(cov) -> list[tuple[str, int]]:
+    """(program, fiscal year) for each program-year in scope whose governing release is partial."""
+    if cov is None or not len(cov) or "partial" not in cov:
+        return []
+    part = cov[cov["partial"].fillna(False).astype(bool)][["program", "fiscal_year"]].drop_duplicates()
+    return [(str(p), int(y)) for p, y in part.sort_values(["program", "fiscal_year"]).itertuples(index=False)]
 
 
 def _months_covered(table: pd.DataFrame, cov) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import yaml
 from babel.numbers import format_decimal, format_percent
 
 __all__ = ["LANGS", "ENGLISH_MARK", "t", "strings", "fmt_number", "fmt_int", "fmt_percent", "fmt_ci", "soc_title",
-           "check_lang"]
+           "check_lang", "country_name"]
 
 LANGS = ("en", "es")
 Lang = Literal["en", "es"]
@@ -119,3 +119,34 @@ def soc_title(code: str, english_title: str | None, lang: str, *, mark_english: 
     if isinstance(english_title, str) and english_title:
         return english_title + (ENGLISH_MARK if mark_english and lang != "en" else "")
     return code
+
+
+#: Country names as DOL files write them that differ from CLDR's English territory names.
+_COUNTRY_ALIASES = {"UNITED STATES OF AMERICA": "US", "USA": "US", "UNITED STATES": "US", "MOLDOVA": "MD",
+                    "REPUBLIC OF MOLDOVA": "MD", "RUSSIA": "RU", "SOUTH KOREA": "KR", "KOREA, SOUTH": "KR",
+                    "VIETNAM": "VN", "UK": "GB", "UNITED KINGDOM": "GB"}
+
+
+@lru_cache(maxsize=2)
+def _territory_codes() -> dict[str, str]:
+    from babel import Locale
+
+    return {name.upper(): code for code, name in Locale("en").territories.items() if code.isalpha()}
+
+
+def country_name(name: str, lang: str) -> str:
+    """A country as a DOL file writes it ("MEXICO", "UNITED STATES OF AMERICA"), in ``lang``:
+    CLDR's territory name through Babel ("México", "Estados Unidos"); a name CLDR does not know is
+    returned as written, marked as English in a Spanish text (``ENGLISH_MARK``).
+
+    >>> country_name("MEXICO", "es"), country_name("UNITED STATES OF AMERICA", "es"), country_name("JAMAICA", "en")
+    ('México', 'Estados Unidos', 'Jamaica')
+    """
+    from babel import Locale
+
+    check_lang(lang)
+    key = " ".join(str(name).split()).upper()
+    code = _COUNTRY_ALIASES.get(key) or _territory_codes().get(key)
+    if code is None:
+        return str(name) + (ENGLISH_MARK if lang != "en" else "")
+    return Locale.parse("es_MX" if lang == "es" else "en").territories[code]

@@ -39,7 +39,7 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -62,12 +62,18 @@ __all__ = [
     "cps_share_se",
     "read_cps_table11",
     "read_census_crosswalk",
+    "read_census_crosswalk_2010",
+    "classification_era",
+    "benchmark_year_for",
+    "benchmark_for_years",
+    "CPS_YEARS",
     "link_cps_census",
     "resolve_soc",
     "women_share_by_soc",
     "expected_share",
     "published_shares",
     "published_share_for",
+    "rounding_half_unit",
     "PUBLISHED_OPTIONAL",
 ]
 
@@ -457,6 +463,87 @@ def read_census_crosswalk(path: str | Path) -> pd.DataFrame:
     return out
 
 
+#: CPS Table 11 titles (2019) -> the 2010 Census code they stand for, where the CPS words the
+#: occupation differently from the Census list (checked by ``link_cps_census``, which refuses a
+#: detailed CPS line with a share that links to nothing).
+CPS_TITLE_ALIASES_2010 = {
+    "Miscellaneous healthcare support occupations, including medical equipment preparers": "3655",
+}
+
+
+def read_census_crosswalk_2010(path: str | Path) -> pd.DataFrame:
+    """The Census 2010 occupation codes, titles and 2010 SOC codes, read from the sheet "2010 to
+    2018 Crosswalk" of ``2018-occupation-code-list-and-crosswalk.xlsx``, with the group lines of
+    the 2018 list (major groups keep their titles and SOC ranges across the two lists).
+
+    CPS Table 11 for 2019 and earlier uses the 2010 Census occupations, and DOL files of those
+    fiscal years use 2010 SOC codes; this gives ``link_cps_census`` and ``resolve_soc`` the same
+    shape of table as ``read_census_crosswalk`` does for 2018, so a 2019 line is linked by its 2010
+    Census title and keyed by the 2010 SOC code of that era's DOL files. Rows of the sheet that
+    only continue a split or merge (no 2010 code) are 2018 targets and are not 2010 occupations.
+
+    Returns
+    -------
+    DataFrame like ``read_census_crosswalk`` (``census_code``, ``census_title``, ``soc_code``,
+    ``soc_kind``, ``soc_prefix``, ``is_group``, ``source_row``), plus ``soc_code_2018`` (the
+    2018 SOC code on the same row of the crosswalk, ``<NA>`` where the occupation was split or
+    merged), ``attrs["sheet"]``.
+    """
+    path = Path(path)
+    sheets = _read_sheets(path)
+    sheet = next((s for s in sheets if "2010 to 2018 crosswalk" in normalize_title(s)), None)
+    if sheet is None:
+        raise SchemaError(f"{path.name}: no sheet named like '2010 to 2018 Crosswalk'; sheets are {list(sheets)}")
+    rows = sheets[sheet]
+    head = next((i for i, row in enumerate(rows[:30])
+                 if any("2010 census code" in normalize_title(v) for v in row)), None)
+    if head is None:
+        raise SchemaError(f"{path.name}, sheet {sheet!r}: no header row with '2010 Census Code' in the first 30 rows")
+    norm = [normalize_title(v) for v in rows[head]]
+    col = {name: next((c for c, n in enumerate(norm) if name in n), None)
+           for name in ("2010 soc code", "2010 census code", "2010 census title", "2018 soc code")}
+    missing = [name for name, c in col.items() if c is None]
+    if missing:
+        raise SchemaError(f"{path.name}, sheet {sheet!r}: row {head + 1} has no column {missing}")
+    records = []
+    for j in range(head + 1, len(rows)):
+        row = list(rows[j]) + [""] * len(norm)
+        code_raw = row[col["2010 census code"]]
+        code = f"{int(code_raw):04d}" if _is_number(code_raw) else _cell_text(code_raw)
+        if not code:
+            continue  # a 2018 target continuing a split or merge
+        soc, soc18 = _cell_text(row[col["2010 soc code"]]), _cell_text(row[col["2018 soc code"]])
+        if not soc and not re.fullmatch(r"\d{4}", code):
+            continue  # the sheet's legend and totals under the table
+        if not re.fullmatch(r"\d{4}", code) or not (_SOC_PUBLISHED_RE.fullmatch(soc) or soc.casefold() == "none"):
+            raise DataValidationError(f"{path.name}, sheet {sheet!r}: row {j + 1}: expected a 4-digit 2010 Census "
+                                      f"code and a 2010 SOC code NN-NNNN (or 'none'), got {code_raw!r} and {soc!r}")
+        kind, prefix = ("none", None) if soc.casefold() == "none" else _soc_pattern(soc)
+        records.append({"census_code": code, "census_title": _cell_text(row[col["2010 census title"]]),
+                        "soc_code": soc, "soc_kind": kind, "soc_prefix": prefix, "is_group": False,
+                        "source_row": j + 1, "soc_code_2018": soc18 if _SOC_PUBLISHED_RE.fullmatch(soc18) else pd.NA})
+    occ = pd.DataFrame.from_records(records)
+    # CPS Table 11 (2011-2019) titles that word a 2010 Census occupation differently: the same
+    # occupation under the CPS title, so that it links by title like every other line
+    aliases = [{**occ[occ["census_code"] == code].iloc[0].to_dict(), "census_title": title}
+               for title, code in CPS_TITLE_ALIASES_2010.items() if (occ["census_code"] == code).any()]
+    occ = pd.concat([occ, pd.DataFrame.from_records(aliases)], ignore_index=True) if aliases else occ
+    groups = read_census_crosswalk(path)
+    groups = groups[groups["is_group"].astype(bool)].assign(soc_code_2018=groups["soc_code"])
+    out = pd.concat([groups, occ], ignore_index=True).astype({
+        "census_code": "string", "census_title": "string", "soc_code": "string", "soc_kind": "string",
+        "soc_prefix": "string", "is_group": "boolean", "source_row": "Int64", "soc_code_2018": "string"})
+    dup = out.loc[~out["is_group"] & ~out["census_title"].isin(list(CPS_TITLE_ALIASES_2010)), "census_code"]
+    if dup.duplicated().any():
+        raise DataValidationError(f"{path.name}, sheet {sheet!r}: 2010 Census codes repeat: "
+                                  f"{sorted(set(dup[dup.duplicated()]))}")
+    out.attrs = {"source_file": path.name, "sheet": sheet,
+                 "accounting": {"rows_read": len(rows) - head - 1, "rows_kept": len(occ),
+                                "rows_dropped": {"2018 continuation rows, legend and totals":
+                                                 len(rows) - head - 1 - len(occ)}}}
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # Mapping
 
@@ -486,6 +573,12 @@ def link_cps_census(cps: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
         listing = "; ".join(f"row {r}: {t!r}" for r, t in zip(fatal["source_row"], fatal["cps_title"]))
         raise DataValidationError(f"{src}: CPS occupation titles with a published women's percent match "
                                   f"no 2018 Census occupation title: {listing}")
+    # "Miscellaneous mathematical science occupations" (2010 Census 1240) reads as a group by its
+    # title but is one Census occupation: a "group" title that the list has as an occupation takes
+    # the list's level; a "detailed" title that the list has as a group is an error
+    listed = merged["census_code"].notna() & ~merged["census_is_group"].fillna(False).astype(bool)
+    misc = listed & (merged["level"] == "group") & merged["cps_title"].str.lower().str.startswith("miscellaneous")
+    merged.loc[misc, "level"] = "detailed"
     wrong = merged[merged["census_code"].notna()
                    & ((merged["level"] == "group") != merged["census_is_group"].fillna(False))]
     if len(wrong):
@@ -635,7 +728,55 @@ def _conform_shares(df: pd.DataFrame) -> pd.DataFrame:
 
 SHIPPED_TABLE = "cps11_women_share_by_soc.csv"
 #: CPS Table 11 years in the shipped table (``tools/build_occupation_shares.py``)
-CPS_YEARS = (2021, 2022)
+CPS_YEARS = (2019, 2021, 2022, 2023)
+
+
+def classification_era(year: int) -> int:
+    """The occupation classification of a year: 2010 (Census 2010 occupations, 2010 SOC) through
+    2019, 2018 (Census 2018 occupations, 2018 SOC) from 2020. CPS switched in January 2020 (BLS,
+    "Changes to the occupational and industry classification systems in the CPS", 2020); DOL
+    disclosure files of a fiscal year use the SOC of their era in the same way.
+
+    >>> classification_era(2019), classification_era(2020)
+    (2010, 2018)
+    """
+    return 2010 if int(year) <= 2019 else 2018
+
+
+def benchmark_year_for(fiscal_year: int, *, years: Iterable[int] = CPS_YEARS) -> int:
+    """The CPS year whose shares benchmark ``fiscal_year``: the nearest CPS year of the same
+    classification era (``classification_era``), the later one on a tie; the nearest year of any
+    era only when none of its era exists.
+
+    >>> [benchmark_year_for(fy) for fy in (2008, 2013, 2019, 2020, 2021, 2022, 2024)]
+    [2019, 2019, 2019, 2021, 2021, 2022, 2023]
+    """
+    years = sorted(int(y) for y in years)
+    same = [y for y in years if classification_era(y) == classification_era(fiscal_year)] or years
+    return min(same, key=lambda y: (abs(y - int(fiscal_year)), -y))
+
+
+def benchmark_for_years(fiscal_years: Iterable[int] | Mapping[int, int], *, year: int | None = None) -> pd.DataFrame:
+    """The shipped benchmark for each fiscal year: ``women_share_by_soc(benchmark_year_for(fy))``
+    (or of ``year`` for every fiscal year when given, or of the CPS year a mapping fiscal year ->
+    CPS year gives, as ``dataset.Request.benchmark_years``), with ``fiscal_year`` and
+    ``benchmark_year`` columns, so that ``analysis.expected_counts`` joins each case to the shares
+    of its own year.
+
+    >>> b = benchmark_for_years([2014, 2022])
+    >>> b.groupby("fiscal_year")["benchmark_year"].first().to_dict()
+    {2014: 2019, 2022: 2022}
+    >>> benchmark_for_years({2014: 2022})["benchmark_year"].unique().tolist()
+    [2022]
+    """
+    chosen = dict(fiscal_years) if isinstance(fiscal_years, Mapping) else {}
+    parts = []
+    for fy in sorted({int(f) for f in fiscal_years}):
+        by = int(year) if year is not None else chosen.get(fy) or benchmark_year_for(fy)
+        parts.append(women_share_by_soc(by).assign(fiscal_year=fy, benchmark_year=by))
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs = {"source_file": f"toolkit/data/{SHIPPED_TABLE}"}
+    return out
 
 
 def _shipped() -> pd.DataFrame:
@@ -853,6 +994,19 @@ def published_shares(path: str | Path | None = None) -> pd.DataFrame:
     return out
 
 
+def rounding_half_unit(share: float) -> float:
+    """Half the last unit of a published percentage: a figure printed as 97% stands for any value
+    in [96.5%, 97.5%), one printed as 2.4% for [2.35%, 2.45%). The unit is read from the share's
+    shortest decimal form as stored (0.97 -> 1 percentage point, 0.024 -> 0.1 point).
+
+    >>> rounding_half_unit(0.97), rounding_half_unit(0.024)
+    (0.005, 0.0005)
+    """
+    text = repr(round(float(share), 10))
+    decimals = len(text.split(".")[1].rstrip("0")) if "." in text else 0
+    return round(0.5 * 10.0 ** -max(decimals, 2), 12)
+
+
 def published_share_for(program: str, fiscal_year: int, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
     """The published figures that cover ``program`` in ``fiscal_year``, best first.
 
@@ -863,7 +1017,11 @@ def published_share_for(program: str, fiscal_year: int, *, table: pd.DataFrame |
     together) is not that year's figure: callers must say so (``pooled`` is True, and
     ``years`` reads "2018-2023").
 
-    Returns the matching rows of ``published_shares()`` (or ``table``) with ``years``
+    Returns the matching rows of ``published_shares()`` (or ``table``) with ``women_share_low`` and
+    ``women_share_high`` (the interval a rounded figure stands for: "97% men" is 96.5%-97.5% men,
+    so women 0%-3.5% when only men's share is published, 2.5%-3.5% were women's "3%" published;
+    ``rounding_half_unit``; a test or sentence uses ``women_share_high``, the end that makes the
+    weaker claim of missing women), ``years``
     (``"2018"`` or ``"2018-2023"``) and ``women_share_at_most`` (1 - ``men_share``, where only
     men's share is published: women can be at most that share, since people of unrecorded sex
     are not men).
@@ -873,6 +1031,8 @@ def published_share_for(program: str, fiscal_year: int, *, table: pd.DataFrame |
     >>> rows = published_share_for("H-2A", 2020)
     >>> rows[["years", "pooled", "men_share"]].to_dict("records")
     [{'years': '2018-2023', 'pooled': True, 'men_share': 0.97}]
+    >>> rows[["women_share_low", "women_share_high"]].astype(float).round(3).to_dict("records")
+    [{'women_share_low': 0.0, 'women_share_high': 0.035}]
     >>> published_share_for("H-2B", 2020).empty
     True
     """
@@ -885,6 +1045,16 @@ def published_share_for(program: str, fiscal_year: int, *, table: pd.DataFrame |
               & (pub["fiscal_year_end"] >= fiscal_year)].copy()
     hit["years"] = [str(a) if a == b else f"{a}-{b}" for a, b in zip(hit["fiscal_year"], hit["fiscal_year_end"])]
     hit["women_share_at_most"] = (1 - hit["men_share"]).where(hit["women_share"].isna()).round(12).astype("Float64")
+    low, high = [], []
+    for women, men in zip(hit["women_share"], hit["men_share"]):
+        if pd.notna(women):
+            half = rounding_half_unit(float(women))
+            low.append(max(0.0, float(women) - half)), high.append(min(1.0, float(women) + half))
+        else:  # men's share only: women at most 1 - (men's lowest value before rounding)
+            half = rounding_half_unit(float(men))
+            low.append(0.0), high.append(min(1.0, 1 - (float(men) - half)))
+    hit["women_share_low"] = pd.array([round(v, 12) for v in low], dtype="Float64")
+    hit["women_share_high"] = pd.array([round(v, 12) for v in high], dtype="Float64")
     hit["_order"] = range(len(hit))
     hit = hit.sort_values(["pooled", "women_share", "_order"], key=lambda s: s.isna() if s.name == "women_share" else s)
     return hit.drop(columns="_order").reset_index(drop=True)

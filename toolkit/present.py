@@ -103,6 +103,10 @@ def format_value(spec: tuple, lang: str, *, k: int, occ_name: Callable[[str], st
         return i18n.t("quote", lang, text=occ_name(value))
     if kind == "occs":
         return _join([i18n.t("quote", lang, text=occ_name(c)) for c in value], lang)
+    if kind == "org":  # an organisation's name, in the reader's language where the locale has it
+        return i18n.strings(lang).get("organisations", {}).get(value, value)
+    if kind == "fys":  # (program, fiscal year) pairs: "H-2A FY2022" / "H-2A año fiscal 2022"
+        return _join([i18n.t("program_fiscal_year", lang, program=p, year=y) for p, y in value], lang)
     if kind == "list":
         return _join(list(value), lang)
     if kind == "text":
@@ -125,13 +129,30 @@ def finding_text(finding: Finding, lang: str, *, k: int, occ_name: Callable[[str
     return i18n.t(finding.title_key, lang), text[:1].upper() + text[1:]
 
 
-def _cell(kind: str, value, lang: str, occ_name) -> str:
+#: Columns of people that a ``suppressed_workers`` flag hides (the rest of the row is public).
+_WORKER_COLUMNS = ("workers", "women", "men")
+
+
+def _cell(kind: str, value, lang: str, occ_name, *, hidden: bool = False) -> str:
+    """One formatted cell; a missing value reads "hidden" (``cell_hidden``) when disclosure control
+    removed it and "—" when there is nothing to count (no records), never the same mark for both."""
     if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
-        return "—"
+        return i18n.t("cell_hidden", lang) if hidden else "—"
     if kind == "text":
         return str(value)
     if kind == "occ":
         return occ_name(str(value))
+    if kind == "country":
+        return i18n.country_name(str(value), lang)
+    if kind == "basis":  # where a benchmark share comes from (evidence._benchmark_basis)
+        if not value:
+            return i18n.t("basis_detailed", lang)
+        lines = [part.split(" | ") for part in str(value).split(" || ") if part.count(" | ") == 2]
+        # each locale names a borrowed line its own way (``basis_line_form``): the BLS title in
+        # English, the Census code in Spanish (the BLS publishes its titles in English only)
+        key = f"basis_line_{i18n.t('basis_line_form', lang)}"
+        return i18n.t("basis_borrowed", lang, line="; ".join(
+            i18n.t(key, lang, title=title, codes=codes or "—", year=year) for title, codes, year in lines))
     if kind == "pct":
         return i18n.fmt_percent(value, lang)
     if kind == "num3":
@@ -141,15 +162,28 @@ def _cell(kind: str, value, lang: str, occ_name) -> str:
     return i18n.fmt_int(value, lang)
 
 
-def display_table(spec: TableSpec, lang: str, *, occ_name, top: int = TOP_ROWS) -> tuple[str, pd.DataFrame, str]:
+def display_table(spec: TableSpec, lang: str, *, occ_name, top: int = TOP_ROWS, k: int = 10
+                  ) -> tuple[str, pd.DataFrame, str]:
     """(title, formatted table with translated headers, note) for a report; the first ``top`` rows."""
     data = spec.data
     out = pd.DataFrame(index=data.index[:top])
+    rows = data.iloc[:top]
+    row_hidden = (rows["suppressed"].fillna(False).astype(bool) if "suppressed" in rows
+                  else pd.Series(False, index=rows.index))
+    people_hidden = (rows["suppressed_workers"].fillna(False).astype(bool) if "suppressed_workers" in rows
+                     else pd.Series(False, index=rows.index))
+    marks = set()
     for col, (header, kind) in spec.columns.items():
         source = "soc_code" if kind == "occ" and col not in data else col
-        out[i18n.t(header, lang)] = [_cell(kind, v, lang, occ_name) for v in data[source].iloc[:top]]
+        hidden = row_hidden | (people_hidden if col in _WORKER_COLUMNS else False)
+        cells = [_cell(kind, v, lang, occ_name, hidden=kind != "text" and bool(h))
+                 for v, h in zip(rows[source], hidden)]
+        marks.update(c for c in cells if c in ("—", i18n.t("cell_hidden", lang)))
+        out[i18n.t(header, lang)] = cells
     notes = [i18n.t(key, lang, **{n: format_value(s, lang, k=0) for n, s in values.items()})
              for key, values in spec.notes]
+    if marks:  # the legend of both marks wherever either appears
+        notes.append(i18n.t("t_marks_legend", lang, hidden=i18n.t("cell_hidden", lang), k=k))
     if len(data) > top:
         notes.append(i18n.t("t_top_rows", lang, n=top, total=i18n.fmt_int(len(data), lang)))
     occupation = i18n.t("col_occupation", lang)
@@ -165,10 +199,10 @@ def source_line(ev: Evidence, lang: str, *, of: str = "cases") -> str:
 
     acc = ev.provenance.get("accounting", {}).get("workers")
     if of == "workers" and acc:
-        return i18n.t("source_workers", lang, file=acc["source_file"], year=ev.request.benchmark_year,
+        return i18n.t("source_workers", lang, file=acc["source_file"], year=ev.request.benchmark_label,
                       population=i18n.t(f"population_{acc['population'].replace(' ', '_')}", lang))
     return figures.source_line(ev.synthetic, lang=lang, seed=ev.request.seed,
-                               benchmark_year=ev.request.benchmark_year)
+                               benchmark_year=ev.request.benchmark_label)
 
 
 def workers_line(accounting: dict, lang: str) -> str:
@@ -259,7 +293,7 @@ def view(ev: Evidence, lang: str) -> dict:
     plt.close("all")
     tables = []
     for spec in ev.tables.values():
-        title, frame, note = display_table(spec, lang, occ_name=occ_name)
+        title, frame, note = display_table(spec, lang, occ_name=occ_name, k=k)
         tables.append({"title": title, "frame": frame, "note": note})
     prov = ev.provenance
     levels = ev.levels if len(ev.levels) else None
@@ -282,13 +316,14 @@ def view(ev: Evidence, lang: str) -> dict:
         "synthetic": ev.synthetic,
         "synthetic_banner": i18n.t("synthetic_banner", lang),
         "synthetic_note": i18n.t("synthetic_note", lang),
-        "suppression_note": i18n.t("suppression_note", lang, k=k),
+        "suppression_note": i18n.t("suppression_note", lang, k=k, k_minus_1=k - 1, hidden=i18n.t("cell_hidden", lang)),
         "findings": [{"title": title.rstrip("."), "text": text}
                      for title, text in (finding_text(f, lang, k=k, occ_name=occ_name) for f in ev.findings)],
         "figures": figures,
         "figures_omitted": omitted,
         "tables": tables,
-        "methods": i18n.t("methods", lang),
+        "methods": "\n\n".join(i18n.t(key, lang, **{n: format_value(v, lang, k=k) for n, v in values.items()})
+                                for key, values in ev.methods) or i18n.t("methods", lang),
         "provenance": {
             "version": i18n.t("provenance_version", lang, version=prov["version"], commit=prov["commit"]),
             "rendered": i18n.t("provenance_rendered", lang, date=prov["rendered"]),

@@ -2,9 +2,11 @@
 
 DOL files record no sex, so every trend here is *expected from benchmarks* (``toolkit.claims``):
 certified positions by occupation x women's share of the occupation in the US workforce (BLS CPS
-Table 11, one benchmark year for all fiscal years, so a change over time comes from the H-2 job
-mix, never from the benchmark). Each year carries its release coverage (``toolkit.coverage``):
-a partial year (Q1-Q3 release) is marked ``partial`` and its counts are not a year's counts.
+Table 11: one benchmark table for every year, or a table with a ``fiscal_year`` column giving each
+year the CPS year of its occupation classification, ``occupation_shares.benchmark_for_years``;
+with one table a change over time comes from the H-2 job mix only). Each year carries its release
+coverage (``toolkit.coverage``): a partial year (Q1-Q3 release) is marked ``partial`` and its
+counts are not a year's counts.
 
 Functions (all pure, on canonical case tables and the benchmark table):
 
@@ -117,7 +119,9 @@ def yearly_positions(cases: pd.DataFrame, benchmark: pd.DataFrame, *, by: Sequen
 
     Returns
     -------
-    DataFrame: ``by``, ``fiscal_year``, ``positions``, ``covered``, ``expected_women``,
+    DataFrame: ``by``, ``fiscal_year``, ``positions``, ``covered`` (positions with a benchmark share),
+    ``not_benchmarked`` (positions - covered: no SOC code or no share; never counted as zero women),
+    ``expected_women`` (NaN when nothing is covered),
     ``expected_share``, ``share_ge_25``, ``share_ge_50`` (one per threshold), then the coverage
     columns; sorted by ``by`` and year. Groups with no certified position are left out; cases
     whose ``by`` value is blank form the group ``NOT_STATED``.
@@ -156,8 +160,11 @@ def yearly_positions(cases: pd.DataFrame, benchmark: pd.DataFrame, *, by: Sequen
     for c in share_cols:
         agg[c] = (agg[c] / covered).astype(float)
     agg = agg.astype({"positions": "int64", "covered": "int64", "fiscal_year": "int64"})
-    agg["expected_women"] = agg["expected_women"].astype(float)
-    out = agg[[*keys, "positions", "covered", "expected_women", "expected_share", *share_cols]]
+    # a year with no benchmarked position (FY2008-2013 H-2A files carry no SOC code) has unknown
+    # expected women, not zero; its positions are counted in not_benchmarked
+    agg["expected_women"] = agg["expected_women"].astype(float).where(agg["covered"] > 0)
+    agg["not_benchmarked"] = agg["positions"] - agg["covered"]
+    out = agg[[*keys, "positions", "covered", "not_benchmarked", "expected_women", "expected_share", *share_cols]]
     out = _with_coverage(out.sort_values(keys, ignore_index=True), coverage)
     return schema.mark_synthetic(out, cases)
 

@@ -319,12 +319,13 @@ NOTEBOOKS = {
         [
             md("## Positions and expected women, year by year\nPer program and fiscal year "
                "(`toolkit.trends.yearly_positions`): certified positions, the women expected if each occupation "
-               "were staffed like the US workforce (CPS Table 11, one benchmark year for every year, so a change "
-               "comes from the job mix, never from the benchmark), and the share of positions in occupations where "
+               "were staffed like the US workforce (CPS Table 11 of the year each fiscal year's occupation "
+               "classification points to, `request.benchmark_years`; positions without an occupation code are "
+               "counted in `not_benchmarked`, never as zero women), and the share of positions in occupations where "
                "women are at least 25% / 50% of the US workforce. `release`, `partial` and `months` say what each "
                "year's file covers: a partial year is not a year."),
             code('from toolkit import coverage, employers, narrative, occupation_shares, recruiters, trends\n\n'
-                 'bench = occupation_shares.women_share_by_soc(request.benchmark_year)\n'
+                 'bench = occupation_shares.benchmark_for_years(request.benchmark_years)\n'
                  'yearly = trends.yearly_positions(cases, bench, coverage=ds.coverage)\n'
                  'yearly.round(4)'),
             code('missing = coverage.missing_years(ds.coverage, request.programs, request.fiscal_years)\n'

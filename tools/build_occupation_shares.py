@@ -3,8 +3,10 @@
     python tools/build_occupation_shares.py [--shared ../shared/data] [--out toolkit/data/...csv]
 
 Inputs (read-only, never copied into the repository):
-  benchmarks/cpsaat11_2021.xlsx, benchmarks/cpsaat11_2022.xlsx   BLS CPS annual averages, Table 11
-  benchmarks/2018-occupation-code-list-and-crosswalk.xlsx          Census 2018 occupation code list
+  benchmarks/cpsaat11_{2019,2021,2022,2023}.xlsx                   BLS CPS annual averages, Table 11
+  benchmarks/2018-occupation-code-list-and-crosswalk.xlsx          Census 2018 occupation code list, and
+                                                                   its 2010-to-2018 crosswalk sheet (2019:
+                                                                   2010 Census occupations, 2010 SOC codes)
   dol/*                                                            DOL OFLC H-2A/H-2B disclosure files
 
 The table is restricted to the SOC codes that occur in the H-2 programs: every value matching
@@ -28,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from toolkit import occupation_shares  # noqa: E402
 
-YEARS = (2021, 2022)
+YEARS = occupation_shares.CPS_YEARS
 OUT = ROOT / "toolkit" / "data" / occupation_shares.SHIPPED_TABLE
 CROSSWALK = "2018-occupation-code-list-and-crosswalk.xlsx"
 
@@ -95,13 +97,16 @@ def derive(shared: Path, dol_codes: set[str] | None = None) -> pd.DataFrame:
     bench = shared / "benchmarks"
     if dol_codes is None:
         dol_codes = set().union(*scan_dol_soc_codes(shared / "dol").values())
-    crosswalk = occupation_shares.read_census_crosswalk(bench / CROSSWALK)
-    universe = occupation_shares.soc_universe(crosswalk, extra=sorted(set(dol_codes) | set(H2_CORE_SOC)))
+    extra = sorted(set(dol_codes) | set(H2_CORE_SOC))
+    # each CPS year is read with the Census occupation list of its classification era
+    crosswalks = {2018: occupation_shares.read_census_crosswalk(bench / CROSSWALK),
+                  2010: occupation_shares.read_census_crosswalk_2010(bench / CROSSWALK)}
     parts = []
     for year in YEARS:
+        crosswalk = crosswalks[occupation_shares.classification_era(year)]
         cps = occupation_shares.read_cps_table11(bench / f"cpsaat11_{year}.xlsx", year=year)
         linked = occupation_shares.link_cps_census(cps, crosswalk)
-        parts.append(occupation_shares.resolve_soc(universe, linked))
+        parts.append(occupation_shares.resolve_soc(occupation_shares.soc_universe(crosswalk, extra=extra), linked))
     return pd.concat(parts, ignore_index=True)
 
 

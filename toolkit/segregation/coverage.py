@@ -121,14 +121,15 @@ def intervals(n: np.ndarray, est: np.ndarray, boot: np.ndarray, jack: np.ndarray
         sparse = iv._sparse(measure, method, cells[measure])
         if measure == "D":  # as ``dissimilarity``: also near its value under random allocation
             sparse = sparse | iv._d_near_random(n)
-        if method == "noncentral":
+        chosen = iv._hybrid_method(mean) if method == "hybrid" else method  # as ``mutual_total``
+        if chosen == "noncentral":
             parts = iv._noncentral_mh(n, boot[:, :2], level, sparse)
             parts = {k: v[j] for k, v in parts.items()}
         elif method == "folded_normal":
             parts = iv._summary(est[j], boot[:, [3]], level, method=method,
                                   bias=boot[:, 3].mean(keepdims=True) - est[[3]], sparse=sparse)
         else:
-            parts = iv._summary(est[j], boot[:, j], level, method=method, bias=jack[j], sparse=sparse)
+            parts = iv._summary(est[j], boot[:, j], level, method=chosen, bias=jack[j], sparse=sparse)
         out[measure] = parts
     return out
 

@@ -5,7 +5,10 @@ N individuals over the cells with the observed cell shares, all replicates drawn
 array (in chunks), so no Python loop runs per observation. ``se`` is the standard deviation of
 the replicates. ``method=`` chooses the bias correction and the interval:
 
-- ``"noncentral"`` (default of ``mutual_total``): M_mm = M - (U - 1)(G - 1) / (2N) (Miller-Madow)
+- ``"hybrid"`` (default of ``mutual_total``): the jackknife where the table has at least
+  ``SPARSE_MEAN_CELL["M"]["jackknife"]`` people per cell, the noncentral interval below
+  (``_hybrid_method``; the rule is read off the coverage study's table);
+- ``"noncentral"``: M_mm = M - (U - 1)(G - 1) / (2N) (Miller-Madow)
   and the interval that inverts the noncentral chi-square distribution of G = 2 N M
   (Goebel et al. 2005), analytic (``_noncentral``); H = M / E(group);
 - ``"folded_normal"`` (default of ``dissimilarity``): each unit's share difference replaced by its
@@ -76,7 +79,7 @@ _CHUNK_WEIGHTS = 1_000_000  # unit draw counts per chunk: ~8 MB stays in cache (
 RESAMPLE = ("cells", "units")
 
 
-Method = Literal["noncentral", "folded_normal", "jackknife", "percentile_bc"]  # see _summary, _noncentral
+Method = Literal["hybrid", "noncentral", "folded_normal", "jackknife", "percentile_bc"]  # see _summary, _noncentral
 
 
 METHODS = get_args(Method)
@@ -86,8 +89,8 @@ WITHIN_METHODS = ("jackknife", "percentile_bc")  # mutual_within: per stratum M,
 
 
 # the methods each measure offers, its default first (chosen by tests/test_segregation_coverage.py)
-MEASURE_METHODS = {"M": ("noncentral", "jackknife", "percentile_bc"),
-                   "H": ("noncentral", "jackknife", "percentile_bc"),
+MEASURE_METHODS = {"M": ("hybrid", "noncentral", "jackknife", "percentile_bc"),
+                   "H": ("hybrid", "noncentral", "jackknife", "percentile_bc"),
                    "D": ("folded_normal", "percentile_bc", "jackknife"),
                    "ls": ("jackknife", "percentile_bc")}
 
@@ -98,8 +101,8 @@ MEASURE_METHODS = {"M": ("noncentral", "jackknife", "percentile_bc"),
 # method under-covered even in the densest case of the study. ``tools/coverage_study.py``
 # regenerates the study's table; a test checks these values against it.
 SPARSE_MEAN_CELL = {
-    "M": {"noncentral": 4.1, "jackknife": 7.5, "percentile_bc": 12.0},
-    "H": {"noncentral": 4.1, "jackknife": 7.5, "percentile_bc": 12.0},
+    "M": {"hybrid": 4.1, "noncentral": 4.1, "jackknife": 7.5, "percentile_bc": 12.0},
+    "H": {"hybrid": 4.1, "noncentral": 4.1, "jackknife": 7.5, "percentile_bc": 12.0},
     "D": {"folded_normal": 4.1, "percentile_bc": 10.0, "jackknife": 100.0},
     "ls": {"jackknife": 20.0, "percentile_bc": math.inf},
 }
@@ -386,7 +389,7 @@ def _check_inference(n_bootstrap: int, ci: float, method: str = "jackknife", res
     ``resample`` one of ``RESAMPLE`` (see ``_bootstrap``).
 
     The defaults are the methods whose coverage ``tests/test_segregation_coverage.py`` measured
-    closest to nominal: ``"noncentral"`` for M and H, ``"folded_normal"`` for D, ``"jackknife"``
+    closest to nominal: ``"hybrid"`` for M and H (``_hybrid_method``), ``"folded_normal"`` for D, ``"jackknife"``
     for local scores; ``"percentile_bc"`` is what the R package ``segregation`` does (kept to
     reproduce its numbers). ``"noncentral"`` models people sampled independently (multinomial),
     so it does not combine with ``resample="units"``.
@@ -403,6 +406,22 @@ def _check_inference(n_bootstrap: int, ci: float, method: str = "jackknife", res
         raise ValueError(f"n_bootstrap must be at least 2, got {n_bootstrap}")
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1, got {ci}")
+
+
+def _hybrid_method(mean_cell: float, resample: str = "cells") -> str:
+    """The method ``"hybrid"`` stands for in a table with ``mean_cell`` people per cell: the
+    jackknife from ``SPARSE_MEAN_CELL["M"]["jackknife"]`` people per cell up (where the coverage
+    study measured it to hold for M and H), the noncentral chi-square interval below it (the only
+    interval the study measured to hold there; it over-covers, 0.98-0.99, in dense tables, which is
+    why it is not used where the jackknife holds). With ``resample="units"`` the analytic
+    noncentral interval does not apply, so it is the jackknife throughout.
+
+    >>> _hybrid_method(100.0), _hybrid_method(4.2), _hybrid_method(4.2, "units")
+    ('jackknife', 'noncentral', 'jackknife')
+    """
+    switch = min(SPARSE_MEAN_CELL["M"]["jackknife"], SPARSE_MEAN_CELL["H"]["jackknife"])
+    cells = float(np.asarray(mean_cell, dtype=float).reshape(-1)[0])
+    return "jackknife" if resample == "units" or cells >= switch else "noncentral"
 
 
 def _sparse(measure: str, method: str, mean_cell: np.ndarray) -> np.ndarray:
