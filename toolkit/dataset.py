@@ -399,11 +399,14 @@ def _companion_files(request: Request, companions: Mapping[str, pd.DataFrame]) -
     from toolkit import store
 
     by_name = {e.get("source_file"): sha for sha, e in store.manifest(request.store_root).items()}
-    files = []
+    files, seen = [], set()
     for kind, table in sorted(companions.items()):
         if "source_file" not in table:
             continue
         for name in sorted(table["source_file"].dropna().astype(str).unique()):
+            if name in seen:  # one entry per file: an Appendix C file behind both the scope's
+                continue      # recruiters and the directory is listed once, with the scope's role
+            seen.add(name)
             files.append({"file": name, "sha256": by_name.get(name, ""), "role": f"role_{kind}"})
     return files
 

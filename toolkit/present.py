@@ -142,8 +142,8 @@ def _cell(kind: str, value, lang: str, occ_name, *, hidden: bool = False) -> str
         return str(value)
     if kind == "occ":
         return occ_name(str(value))
-    if kind == "country":
-        return i18n.country_name(str(value), lang)
+    if kind == "country":  # one country, or several joined with "; " (a recruiter in more than one)
+        return "; ".join(i18n.country_name(part.strip(), lang) for part in str(value).split(";") if part.strip())
     if kind == "basis":  # where a benchmark share comes from (evidence._benchmark_basis)
         if not value:
             return i18n.t("basis_detailed", lang)
