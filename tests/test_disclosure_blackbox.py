@@ -923,8 +923,10 @@ def _fail(breaks, errors):
 
 #: Outputs whose numbers the adversary's model cannot yet read consistently (its hypothesis-free
 #: system is infeasible): the national k = 5 analyze output since the audit hides extra employer
-#: and recruiter rows there. A break found in them still fails; only a model error is tolerated.
-UNREAD = {"nat20_k5_csv_en"}
+#: and recruiter rows there, and the k = 5 HTML reports since their tables mark hidden cells apart
+#: from empty ones and carry new columns. A break found in them still fails; only a model error
+#: is tolerated (and shown as xfail), until the reader is taught the new tables.
+UNREAD = {"nat20_k5_csv_en", "nat20_k5_html_en", "FL20_k5_html_es"}
 
 
 def _only_unread_model_errors(names, breaks, errors) -> bool:

@@ -3,6 +3,7 @@ line on every figure and the synthetic label exactly when the data are synthetic
 from __future__ import annotations
 
 import math
+import re
 
 import matplotlib
 import numpy as np
@@ -115,7 +116,9 @@ def test_numbers_on_axes_follow_the_locale():
                                    lang="es", synthetic=False)
     fig.canvas.draw()
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    assert "20,000" in ticks  # es_MX groups thousands with a comma
+    # es_MX groups thousands with a comma (whatever whole-number ticks the axis chooses)
+    big = [t for t in ticks if len(t.replace(",", "")) > 3]
+    assert big and all(re.fullmatch(r"\d{1,3}(,\d{3})+", t) for t in big), ticks
 
 
 def test_occupation_labels_cut_at_a_word():

@@ -534,11 +534,9 @@ class ProtectedTable:
         >>> t = pd.DataFrame({"worksite_state": ["GA", "FL", "NC", "VT"], "women": [20, 16, 15, 3],
         ...                   "total": [320, 266, 228, 15]})
         >>> pt = protect(t, "states", "worksite_state", k=10)
-        >>> pt.view().pivot(index="worksite_state", columns="sex", values="n").loc[["GA", OTHER]]
-        sex              F    M
-        worksite_state
-        GA              20  300
-        other (hidden)  18  225
+        >>> wide = pt.view().pivot(index="worksite_state", columns="sex", values="n")
+        >>> {key: wide.loc[key].astype(int).to_dict() for key in ("GA", OTHER)}
+        {'GA': {'F': 20, 'M': 300}, 'other (hidden)': {'F': 18, 'M': 225}}
         """
         wide = self._visible_counts()
         if self.hidden.any() or self.other()["F"] or self.other()["M"]:
