@@ -296,3 +296,26 @@ def test_spanish_pages_carry_no_english(reports):
     assert gao.startswith("Oficina de Rendición de Cuentas del Gobierno de EE. UU. (GAO)")
     rec = _table(reports["h2b"][2]["es"], "Reclutadores")
     assert {"México", "Estados Unidos"} <= set(rec["País"])
+
+
+def test_infer_soc_gives_fy2013_codes_marked_and_names_the_rest(data_dir):
+    # H-2A FY2013 records no SOC code: --infer-soc infers codes from job titles where confident
+    # (toolkit.soc_inference), never changes a recorded one, marks each, and names what is left
+    plain_ds, plain = _build(data_dir, program="H-2A", fy=2013)
+    ds, ev = _build(data_dir, program="H-2A", fy=2013, infer_soc=True)
+    acc = ds.accounting["soc_inference"]
+    assert acc["positions_inferred"] > 0 and ds.cases["soc_inferred"].sum() == acc["cases_inferred"]
+    assert "toolkit/data/soc_title_training.csv" in [f["file"] for f in ds.files]
+    women = lambda e: float(e.raw_tables["occupations"]["expected_women"].sum())  # noqa: E731
+    assert women(ev) >= women(plain)
+    occ = ev.raw_tables["occupations"]
+    assert int(occ["soc_inferred"].sum()) == acc["positions_inferred"]
+    views = {lang: present.view(ev, lang) for lang in LANGS}
+    en = _finding(views["en"], "Women expected")
+    assert f"{acc['positions_inferred']:,} carry an occupation (SOC) code inferred from their job title" in en
+    rest = acc["positions_below_threshold"] + acc["positions_without_title"]
+    if rest:
+        assert f"{rest:,} certified positions are in cases without an occupation (SOC) code" in en
+    assert "inferido del nombre del puesto" in _finding(views["es"], "Mujeres esperadas")
+    assert "methods_soc_inferred" in dict(ev.methods) and "methods_soc_inferred" not in dict(plain.methods)
+    assert "--infer-soc" in ds.request.command()

@@ -134,6 +134,8 @@ class Request:
         (the default): each fiscal year takes the nearest CPS year of its occupation classification
         (``occupation_shares.benchmark_year_for``; synthetic data: the generator's year).
     n_bootstrap : bootstrap replicates for intervals.
+    infer_soc : give cases without a SOC code one inferred from their job title where the classifier
+        of ``toolkit.soc_inference`` is confident (marked ``soc_inferred``); default False.
     """
 
     source: Source = "synthetic"
@@ -148,6 +150,7 @@ class Request:
     langs: tuple[str, ...] = ("en",)
     benchmark_year: int | None = None
     n_bootstrap: int = 200
+    infer_soc: bool = False
 
     def __post_init__(self) -> None:
         if self.source not in SOURCES:
@@ -169,6 +172,8 @@ class Request:
                 continue
             if isinstance(value, bool) or not isinstance(value, int):
                 raise RequestError(f"{name} must be a whole number, got {value!r}")
+        if not isinstance(self.infer_soc, bool):
+            raise RequestError(f"infer_soc must be True or False, got {self.infer_soc!r}")
         if self.k < 1:
             raise RequestError(f"k must be at least 1, got {self.k}")
         if self.n_bootstrap < 1:
@@ -262,6 +267,8 @@ class Request:
         parts += [f"--lang {lang or ','.join(self.langs)}", f"--data {self.source}", f"--k {self.k}"]
         if self.benchmark_year is not None:
             parts.append(f"--benchmark-year {self.benchmark_year}")
+        if self.infer_soc:
+            parts.append("--infer-soc")
         if self.source == "synthetic":
             parts.append(f"--seed {self.seed}")
         if self.workers_path is not None:
@@ -274,7 +281,7 @@ class Request:
         """The request as plain values for the provenance (file names only, never local paths)."""
         return {"program": self.program_label, "fiscal_years": self.years_label, "states": self.states_label,
                 "data": self.source, "k": self.k, "seed": self.seed, "benchmark_year": self.benchmark_label,
-                "n_bootstrap": self.n_bootstrap,
+                "n_bootstrap": self.n_bootstrap, "infer_soc": self.infer_soc,
                 "workers": self.workers_path.name if self.workers_path else None,
                 "mapping": self.mapping_path.name if self.mapping_path else None}
 
@@ -500,6 +507,14 @@ def load(request: Request) -> Dataset:
             raise DataValidationError(f"{request.workers_path.name}: no worker record is in scope "
                                       f"({request.program_label}, FY{request.years_label}); "
                                       f"accounting: {accounting['workers']}")
+    if request.infer_soc:  # toolkit.soc_inference: marked soc_inferred, the rest counted as not benchmarked
+        from toolkit import soc_inference
+
+        inferred = soc_inference.infer(cases)
+        cases, accounting["soc_inference"] = inferred.cases, inferred.accounting
+        training = resources.files("toolkit").joinpath("data", soc_inference.TRAINING_TABLE).read_bytes()
+        files.append({"file": f"toolkit/data/{soc_inference.TRAINING_TABLE}", "sha256": _sha256_bytes(training),
+                      "role": "role_soc_training"})
     table = resources.files("toolkit").joinpath("data", occupation_shares.SHIPPED_TABLE).read_bytes()
     files.append({"file": f"toolkit/data/{occupation_shares.SHIPPED_TABLE}", "sha256": _sha256_bytes(table),
                   "role": "role_benchmark"})

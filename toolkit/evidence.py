@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from toolkit import __version__, analysis, occupation_shares, claims, disclosure, discrimination, language, segregation
+from toolkit import (__version__, analysis, occupation_shares, claims, disclosure, discrimination, language,
+                     segregation, soc_inference)
 from toolkit.dataset import Dataset, Request
 
 __all__ = ["Evidence", "Finding", "TableSpec", "FigureSpec", "build", "FIGURE_ORDER"]
@@ -260,6 +261,11 @@ def _methods(ev: Evidence, req: Request, *, published=None) -> tuple:
         out.append(("methods_trend_segregation", {}))
     if any(f.key == "joborders" and f.value is not None for f in ev.findings):
         out.append(("methods_joborders", {}))
+    if req.infer_soc:
+        held = soc_inference.held_out_accuracy()
+        out.append(("methods_soc_inferred", {"threshold": ("num", soc_inference.MIN_CONFIDENCE, 2),
+                                             "accuracy": ("pct", held["accuracy"], 1),
+                                             "lowest": ("pct", held["lowest"], 1)}))
     out.append(("methods_limits", {}))
     return tuple(out)
 
@@ -340,18 +346,23 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     named = named[keep].sort_values(["women", "soc_code"], ascending=[False, True])
     if len(named) and h is not None:
         top = named.iloc[0]
+        # segregation.SPARSE_MEAN_CELL["H"][method]: below it the coverage study measured the default
+        # interval leaving 0.92-0.98 (or did not measure it), so no interval is published there
+        sparse = bool(h.loc["H"].get("sparse", False))
+        lo, hi = h.loc["H", "ci_low"], h.loc["H", "ci_high"]
+        interval = {} if sparse else {"h_lo": ("num", lo, 3), "h_hi": ("num", hi, 3)}
         ev.findings.append(_finding(
-            "channelling", "theil_h", h.loc["H", "est"], (h.loc["H", "ci_low"], h.loc["H", "ci_high"]),
-            # segregation.SPARSE_MEAN_CELL["H"][method]: below it the coverage study measured the
-            # default interval under-covering, or did not measure it
-            caveat=("t", "interval_may_undercover", {}) if bool(h.loc["H"].get("sparse", False)) else None,
+            "channelling", "theil_h", h.loc["H", "est"], None if sparse else (lo, hi),
+            text_key="finding_channelling_no_interval" if sparse else None,
             occupation=("occ", top["soc_code"]), women=("count", top["women"]),
             share_f=("pct", top["women"] / women, 0), share_all=("pct", top["total"] / total, 0),
             obs=("pct", top["women_share_observed"]), bench=("pct", top["women_share"]),
-            h_obs=("num", h.loc["H", "est"], 3), h_lo=("num", h.loc["H", "ci_low"], 3),
-            h_hi=("num", h.loc["H", "ci_high"], 3), h_exp=("num", h_exp, 3)))
+            h_obs=("num", h.loc["H", "est"], 3), h_exp=("num", h_exp, 3), **interval))
     if h is not None:
-        ev.raw_tables["segregation"] = disclosure.protect_table("segregation", h.reset_index(), k=k)
+        shown = h.copy()
+        if "sparse" in shown:  # an interval not measured to hold is not published (the CSV either)
+            shown.loc[shown["sparse"].astype(bool), ["ci_low", "ci_high"]] = np.nan
+        ev.raw_tables["segregation"] = disclosure.protect_table("segregation", shown.reset_index(), k=k)
 
     # 3. selection: the four cells (women and men, selected and rejected) must all be publishable
     sel = workers.dropna(subset=["selected", "case_number"])
@@ -528,6 +539,29 @@ def _not_benchmarked(accounting: dict) -> tuple:
     return ("t", key, {"no_soc": ("int", no_soc), "no_share": ("int", no_share), "total": ("int", no_soc + no_share)})
 
 
+def _inferred_clause(cases: pd.DataFrame, rest: tuple) -> tuple:
+    """``rest`` preceded, when some positions carry a SOC code inferred from their job title
+    (``--infer-soc``, ``toolkit.soc_inference``), by how many and the held-out accuracy."""
+    if "soc_inferred" not in cases:
+        return rest
+    inferred = int(analysis.case_positions(cases)[cases["soc_inferred"].astype(bool)].sum())
+    if not inferred:
+        return rest
+    held = soc_inference.held_out_accuracy()
+    return ("t", "soc_inferred_clause", {"inferred": ("int", inferred), "accuracy": ("pct", held["accuracy"], 1),
+                                         "rest": rest})
+
+
+def _soc_inferred_column(table: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (by ``soc_code``) with ``soc_inferred``: its positions whose code was inferred (0 when none)."""
+    live = cases["soc_inferred"].astype(bool)  # case_positions counts a duplicate row 0
+    counts = (analysis.case_positions(cases)[live].groupby(cases.loc[live, "soc_code"]).sum()
+              .rename("soc_inferred").rename_axis("soc_code").reset_index())
+    out = table.merge(counts, on="soc_code", how="left")
+    out["soc_inferred"] = out["soc_inferred"].fillna(0).astype("int64")
+    return out
+
+
 def _partial_clause(partial_years: list[str]) -> tuple:
     """A clause saying which partial years a headline total adds to whole ones (or nothing)."""
     if not partial_years:
@@ -544,7 +578,7 @@ def _case_only_findings(ev: Evidence, cases, bench, *, k, programs, years, publi
     ew = float(women_rows["n"].sum())
     pooled_exp = (analysis.pooled_expected_share(women_rows.rename(columns={"positions": "total"}))
                   if benchmarked else None)
-    unbenchmarked = _not_benchmarked(counted.accounting)
+    unbenchmarked = _inferred_clause(cases, _not_benchmarked(counted.accounting))
     partial = _partial_clause(list(partial_years))
     row = published
     if row is not None and benchmarked:
@@ -603,13 +637,17 @@ def _dol_position_tables(ev: Evidence, cases, bench, *, prefix: str) -> tuple[pd
     occ = analysis.positions_table(cases, bench, ["soc_code"]).assign(suppressed=False)
     occ["women_share"] = occ["expected_share"]  # one year: the CPS share; several: their position-weighted mean
     occ = occ.merge(_benchmark_basis(bench), on="soc_code", how="left")
+    inferred = "soc_inferred" in cases  # --infer-soc: the positions whose code was inferred are marked
+    if inferred:
+        occ = _soc_inferred_column(occ, cases)
     ev.raw_tables[f"{prefix}occupations"] = occ
     by_state = analysis.positions_table(cases, bench, ["worksite_state"]).assign(suppressed=False)
     # the women are expected, not observed (claims: "expected from benchmarks"): the title says so
     ev.tables[f"{prefix}occupations"] = TableSpec(occ, {
         "soc_code": ("col_soc", "text"), "occupation": ("col_occupation", "occ"),
         "positions": ("col_positions", "int"), "women_share": ("col_benchmark", "pct"),
-        "expected_women": ("col_expected", "int"), "benchmark_basis": ("col_benchmark_basis", "basis")},
+        "expected_women": ("col_expected", "int"), "benchmark_basis": ("col_benchmark_basis", "basis"),
+        **({"soc_inferred": ("col_soc_inferred", "int")} if inferred else {})},
         "t_occupations_expected", notes=(("t_occupations_benchmark_note", {}),))
     ev.raw_tables[f"{prefix}states"] = by_state
     ev.tables[f"{prefix}states"] = TableSpec(by_state, {

@@ -11,7 +11,8 @@ __all__ = ["request_options", "build_request", "new_release_option", "ledger_for
 
 
 def request_options(*, langs: bool = True, fy: str = "2019", lang: str = "en"):
-    """Decorator adding --program, --fy, --state, --lang, --data, --k, --benchmark-year, --seed, --workers, --mapping
+    """Decorator adding --program, --fy, --state, --lang, --data, --k, --benchmark-year, --infer-soc, --seed,
+    --workers, --mapping
     (``fy`` and ``lang``: the command's defaults)."""
     def wrap(f):
         options = [
@@ -29,6 +30,10 @@ def request_options(*, langs: bool = True, fy: str = "2019", lang: str = "en"):
             click.option("--benchmark-year", "benchmark_year", type=int, default=None,
                          help="CPS Table 11 year for every fiscal year (2019, 2021, 2022, 2023); default: each "
                               "fiscal year takes the nearest CPS year of its occupation classification."),
+            click.option("--infer-soc", "infer_soc", is_flag=True, default=False,
+                         help="Give positions without a SOC code (H-2A FY2008-2013) one inferred from the job title "
+                              "where the classifier trained on the years with both is confident; inferred codes are "
+                              "marked, the rest stay not benchmarked (toolkit.soc_inference)."),
             click.option("--seed", type=int, default=2019, show_default=True,
                          help="Seed of the synthetic data and of the bootstraps."),
             click.option("--workers", "workers_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -45,7 +50,7 @@ def request_options(*, langs: bool = True, fy: str = "2019", lang: str = "en"):
 
 
 def build_request(ctx: click.Context, *, program, fiscal_years, state, lang, data, k, seed, workers_path,
-                  mapping_path, benchmark_year=None):
+                  mapping_path, benchmark_year=None, infer_soc=False):
     """The ``Request`` for these options; a bad value is a usage error (exit 2) naming the option."""
     from toolkit.dataset import Request
     from toolkit.errors import RequestError
@@ -54,7 +59,7 @@ def build_request(ctx: click.Context, *, program, fiscal_years, state, lang, dat
     try:
         return Request.build(data=data, program=program, fy=fiscal_years, state=state, lang=lang, k=k, seed=seed,
                              workers_path=workers_path, mapping_path=mapping_path, benchmark_year=benchmark_year,
-                             data_dir=obj.data_dir if obj is not None else None)
+                             infer_soc=infer_soc, data_dir=obj.data_dir if obj is not None else None)
     except RequestError as exc:
         raise click.UsageError(str(exc)) from exc
 
