@@ -196,6 +196,30 @@ def test_an_interval_that_may_under_cover_says_so(ev_en):
         assert words in present.finding_text(sparse, lang, k=10)[1]
 
 
+def test_a_sparse_h_publishes_no_interval(monkeypatch):
+    # below SPARSE_MEAN_CELL the coverage study measured no interval of H holding 0.92-0.98: the
+    # sentence gives H without one and says why, and the segregation table drops the bounds
+    import functools
+
+    from toolkit import segregation
+
+    real = segregation.mutual_total
+
+    @functools.wraps(real)  # the methods read its signature
+    def flagged(*a, **kw):
+        out = real(*a, **kw)
+        return out.assign(sparse=True) if kw.get("se") else out
+
+    monkeypatch.setattr(segregation, "mutual_total", flagged)
+    ev = build(data="synthetic", program="all", fy=2019, n_bootstrap=20)
+    channelling = {f.key: f for f in ev.findings}["channelling"]
+    assert channelling.ci is None and channelling.text_key == "finding_channelling_no_interval"
+    for lang, gone, said in (("en", "95% interval", "no 95% interval"), ("es", "intervalo de 95%:", "sin intervalo de 95%")):
+        text = texts(ev, lang)["channelling"]
+        assert said in text and gone + " " not in text.replace(said, ""), text
+    assert ev.raw_tables["segregation"][["ci_low", "ci_high"]].isna().all().all()
+
+
 def test_an_empty_table_displays(ev_en):
     # a scope can leave a table with no row (found building the site on real states)
     import dataclasses
