@@ -67,6 +67,7 @@ CASES = [
     (100, 2, 2_000, 30.0, "dirichlet"),  # 10, weak segregation (M near its floor of 0)
 ]
 DESIGNS = ("dirichlet", "two_point")
+LOCAL_START = {True: 6, False: 2}  # where the local scores start in ``_stats`` (two groups: after the four Ds)
 
 
 def population(units: int, groups: int, strength: float, seed: int, design: str = "dirichlet") -> np.ndarray:
@@ -88,10 +89,12 @@ def population(units: int, groups: int, strength: float, seed: int, design: str 
 
 
 def _stats(n: np.ndarray) -> np.ndarray:
-    """M, H, (D and the folded D if two groups), ls_1..ls_U of count arrays (..., U, G), in one vector."""
+    """M, H, (D, the folded D and the iterated D_K, D_K+1 if two groups), ls_1..ls_U of count arrays
+    (..., U, G), in one vector."""
     parts = [core._mh_counts(n)]
     if n.shape[-1] == 2:
-        parts.append(np.stack([core._d_counts(n), iv._d_folded_counts(n)], axis=-1))
+        parts.append(np.stack([core._d_counts(n), iv._d_folded_counts(n), iv._d_iterated_counts(n, iv.D_ITERATIONS),
+                               iv._d_iterated_counts(n, iv.D_ITERATIONS + 1)], axis=-1))
     parts.append(core._local_counts(n)[..., 0])
     return np.concatenate(parts, axis=-1)
 
@@ -101,7 +104,7 @@ def _jackknife(n: np.ndarray) -> np.ndarray:
     the local scores, the generic path for D (the folded D's entry is unused: NaN)."""
     parts = [iv._jackknife(core._mh_counts, n)]
     if n.shape[-1] == 2:
-        parts.append(np.r_[iv._jackknife(lambda a: core._d_counts(a)[..., None], n), np.nan])
+        parts.append(np.r_[iv._jackknife(lambda a: core._d_counts(a)[..., None], n), np.nan, np.nan, np.nan])
     parts.append(iv._jackknife(core._ls_counts, n))
     return np.concatenate(parts)
 
@@ -111,7 +114,7 @@ def intervals(n: np.ndarray, est: np.ndarray, boot: np.ndarray, jack: np.ndarray
     """{measure: {est, ci_low, ci_high, sparse}} of one method from one sample's replicates, as the verbs compute
     them (``test_study_uses_what_the_verbs_return``); measures the method does not offer are left out."""
     two = n.shape[-1] == 2
-    cols = {"M": [0], "H": [1], "D": [2] if two else [], "ls": list(range(4 if two else 2, len(est)))}
+    cols = {"M": [0], "H": [1], "D": [2] if two else [], "ls": list(range(LOCAL_START[two], len(est)))}
     mean = core._mean_cell(n)
     cells = {"M": mean, "H": mean, "D": mean, "ls": core._mean_cell(n[:, None, :])}
     out = {}
@@ -125,9 +128,14 @@ def intervals(n: np.ndarray, est: np.ndarray, boot: np.ndarray, jack: np.ndarray
         if chosen == "noncentral":
             parts = iv._noncentral_mh(n, boot[:, :2], level, sparse)
             parts = {k: v[j] for k, v in parts.items()}
+        elif method == "iterated":  # as ``dissimilarity``: D_K bootstrap-corrected, the spread of D_(K+1)*
+            parts = iv._summary(est[j], boot[:, [5]], level, method=method,
+                                bias=boot[:, 4].mean(keepdims=True) - est[[4]], sparse=sparse)
+            parts = {k: np.clip(v, 0.0, 1.0) if k in ("est", "ci_low", "ci_high") else v for k, v in parts.items()}
         elif method == "folded_normal":
             parts = iv._summary(est[j], boot[:, [3]], level, method=method,
                                   bias=boot[:, 3].mean(keepdims=True) - est[[3]], sparse=sparse)
+            parts = {k: np.clip(v, 0.0, 1.0) if k in ("est", "ci_low", "ci_high") else v for k, v in parts.items()}
         else:
             parts = iv._summary(est[j], boot[:, j], level, method=chosen, bias=jack[j], sparse=sparse)
         out[measure] = parts
@@ -141,7 +149,7 @@ def study_case(units, groups, size, strength, design="dirichlet", *, n_samples=N
     truth = _stats(p * 1e9)  # the population's values (scale-free)
     rng = np.random.default_rng(seed + 1)
     two = groups == 2
-    truths = {"M": truth[[0]], "H": truth[[1]], "D": truth[[2]] if two else None, "ls": truth[4 if two else 2:]}
+    truths = {"M": truth[[0]], "H": truth[[1]], "D": truth[[2]] if two else None, "ls": truth[LOCAL_START[two]:]}
     hits, err, flagged = {}, {}, {}
     for s in range(n_samples):
         n = rng.multinomial(size, p.ravel()).reshape(units, groups).astype(float)
