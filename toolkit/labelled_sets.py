@@ -13,7 +13,8 @@ from importlib import resources
 
 import pandas as pd
 
-__all__ = ["EVALUATION_SETS", "WRITER_FAMILIES", "WRITER_COLUMNS", "check_rows", "load_writer_set", "load_challenge_set", "load_job_order_blind_set", "load_dev_set", "load_blind_set",
+__all__ = ["EVALUATION_SETS", "WRITER_FAMILIES", "WRITER_COLUMNS", "check_rows", "load_writer_set",
+           "load_challenge_set", "load_job_order_blind_set", "load_dev_set", "load_blind_set",
            "load_evaluation_set"]
 
 _CHALLENGE_COLUMNS = ["text", "lang", "label", "preferred_sex", "note"]

@@ -63,7 +63,8 @@ from toolkit.labelled_sets import (EVALUATION_SETS, load_blind_set, load_challen
 
 __all__ = ["detect_sex_preference", "sex_coded_requirements", "gendered_wording", "sex_filter_requirements",
            "load_labelled", "load_challenge_set", "load_job_order_blind_set", "load_dev_set", "load_blind_set",
-           "load_evaluation_set", "evaluate", "evaluation_table", "family_table", "headline_scores", "scores_named", "score_writers", "SCORE_FITS",
+           "load_evaluation_set", "evaluate", "evaluation_table", "family_table",
+           "headline_scores", "scores_named", "score_writers", "SCORE_FITS",
            "rules_performance", "train_classifier", "classify", "scan_job_orders", "scan_texts", "guess_language",
            "redact", "scan_line", "Classifier", "EVALUATION_SETS", "SCORE_WRITERS", "MATCH_CONTEXT", "GUESS_CHARS"]
 

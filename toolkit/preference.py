@@ -38,8 +38,8 @@ in its sentence is counted too: "25 men and 5 women", whether its sentence sets 
 fee against the other sex: "women pay 500 less"). A text's features are the union over its
 references; a logistic regression (scikit-learn) trained on the committed labelled sets scores them:
 flagged when P(preference) >= ``THRESHOLD``, chosen on the leave-one-writer-out probabilities only
-(``choose_threshold``: the lowest at which each language keeps a blind precision of 0.95). The model is linear, so each reference's share of the score is the
-sum of its own features' weights: the reference with the largest share names the preferred sex
+(``choose_threshold``: the lowest at which each language keeps a blind precision of 0.95). The model is
+linear, so each reference's share of the score is the sum of its own features' weights: the reference with the largest share names the preferred sex
 (the other sex when a negation or exclusion cue governs it: "no women" prefers men).
 
 Long texts are cut into chunks of at most ``CHUNK_CHARS`` characters at a space, at most ``MAX_REFS``
@@ -75,7 +75,8 @@ from rapidfuzz.process import cdist as _cdist
 from toolkit import labelled_sets
 
 __all__ = ["references", "detect", "Model", "fit", "default_model", "featurize", "training_data",
-           "load_writer_set", "writer_files", "leave_one_writer_out", "choose_threshold", "THRESHOLD", "score_table", "WRITER_FAMILIES", "CHUNK_CHARS", "MAX_REFS",
+           "load_writer_set", "writer_files", "leave_one_writer_out", "choose_threshold", "THRESHOLD",
+           "score_table", "WRITER_FAMILIES", "CHUNK_CHARS", "MAX_REFS",
            "WINDOW", "MIN_WORDS", "MAX_UNKNOWN"]
 
 #: characters per chunk: longer texts are cut at a space into chunks of at most this many characters
@@ -312,8 +313,14 @@ def _lookup(tokens: Iterable[str]) -> dict[str, tuple[str, str] | None]:
         for letter, pairs in near.items():  # one C call per first letter (rapidfuzz cdist)
             choices = fuzzy[letter]
             dist = _cdist([k for _, k in pairs], choices, scorer=_levenshtein, score_cutoff=2, dtype=np.int8)
+            # distance 2 only where _slip can take it: the same consonants, or the same letters in 4
+            skeletons, anagrams = _shapes(letter)
+            loose_ok = [k.translate(_VOWELS) in skeletons or len(k) == 4 and "".join(sorted(k)) in anagrams
+                        for _, k in pairs]
+            cutoff = np.array([2 if ok else 1 if len(k) < 8 else 2 for (_, k), ok in zip(pairs, loose_ok)],
+                              dtype=np.int8)
+            close = dist <= cutoff[:, None]  # _slip decides within these
             cutoff = np.array([1 if len(k) < 8 else 2 for _, k in pairs], dtype=np.int8)
-            close = dist <= 2  # _slip decides within these
             for i in np.flatnonzero(close.any(axis=1)):  # numpy finds the few close rows at once
                 t, key = pairs[i]
                 j = next((j for j in np.flatnonzero(close[i]) if _slip(key, choices[j], int(cutoff[i]))), None)
@@ -326,6 +333,15 @@ def _lookup(tokens: Iterable[str]) -> dict[str, tuple[str, str] | None]:
 
 
 _VOWELS = str.maketrans("", "", "aeiouy")
+
+
+@lru_cache(maxsize=64)
+def _shapes(letter: str) -> tuple[frozenset, frozenset]:
+    """The consonant skeletons of the fuzzy keys starting with ``letter``, and the sorted letters of
+    those of four letters: a token can be a slip at distance 2 only when it shares one (``_slip``)."""
+    choices = _key_index()[1].get(letter, [])
+    return (frozenset(k.translate(_VOWELS) for k in choices),
+            frozenset("".join(sorted(k)) for k in choices if len(k) == 4))
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -333,7 +349,8 @@ def _letter_dropped(tok: str, common: frozenset) -> bool:
     """Whether ``tok`` is a common word with one letter left out ("varan" is "varian" with its accented
     letter lost in a file's encoding, not "varon"): a likelier reading than a misspelled sex word.
     At most 27 x (len + 1) set lookups."""
-    return any(tok[:k] + c + tok[k:] in common for k in range(len(tok) + 1) for c in _LETTERS)
+    lex = _sex_lexicon()  # "femals" is females with a letter lost: a sex word, the misspelling it is
+    return any((w := tok[:k] + c + tok[k:]) in common and w not in lex for k in range(len(tok) + 1) for c in _LETTERS)
 
 
 def _slip(key: str, word: str, distance: int) -> bool:
@@ -557,7 +574,9 @@ _CUES = {
                 "guest huespedes shoppers section department seccion departamento ropa clothing clothes wear "
                 "apparel salon spa boutique residents residentes ancianos elderly children ninos serve atender "
                 "atiende atienden haircuts cortes camp school escuela internado colegio academy academia gym gimnasio "
-                "novias brides bride night noche team equipo league liga ward",
+                "novias brides bride night noche team equipo league liga ward lounge barbershop barberia barber barbero "
+                "peluqueria estetica belleza beauty grooming fitness clinic clinica clientela clientele "
+                "hospeda torneos tournament",
     "body": "strong fuertes fuerte tall altos altas alto alta young jovenes joven attractive atractivas atractivos "
             "bonitas bonitos guapas guapos pretty presentable presentacion slim delgadas delgados flaquitos "
             "grandotes robust robustos robustas healthy sanos sanas fit physically height estatura weight peso "

@@ -213,7 +213,8 @@ def blind_score_lines(lang: str = "en", *, name: str | None = None, fit: str | N
     name, fit = language.scores_named(name, fit)
     perf = language.rules_performance(name, fit=fit)
     fam = language.family_table(name, fit=fit)
-    key = {"sealed": "scan_scores_sealed", "first_contact": "scan_scores_first_contact"}.get(fit, "scan_scores_measured")
+    key = {"sealed": "scan_scores_sealed", "first_contact": "scan_scores_first_contact"}.get(fit,
+                                                                                          "scan_scores_measured")
     lines = [i18n.t(key, lang, n=int(perf["n"].sum()), writers=language.score_writers(name, fit=fit),
                     scores="; ".join(
         i18n.t("scan_scores_lang", lang, code=code.upper(), precision=f"{perf.loc[code, 'precision']:.2f}",
