@@ -405,7 +405,7 @@ _COUNT_WORDS = _NUMBER_WORDS | frozenset(
     "once doce trece catorce quince dieciseis veinte veinticinco treinta cuarenta cincuenta sesenta setenta ochenta "
     "noventa cien ciento docena mitad mayoria partes tercio tercios cuarto cuartos".split())
 #: words that may stand between a count and the people counted ("20 for males", "treinta para mujeres")
-_COUNT_GLUE = frozenset("for para de of % percent por ciento are son strong young more mas only solo".split())
+_COUNT_GLUE = frozenset("for para de of % percent por ciento are son strong young more mas only solo a las los the to".split())
 
 
 #: words that compare two amounts or terms
