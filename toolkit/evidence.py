@@ -634,6 +634,14 @@ def _benchmark_basis(bench: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"soc_code": codes, "benchmark_basis": codes.map(lines).fillna("").to_numpy()})
 
 
+
+def _writers_value(writers: int, sealed: bool):
+    """The writers behind the detector's stated scores: a number for the leave-one-writer-out wording
+    ("by 6 people who had never seen it"), counted in words for the sealed one ("by one writer")."""
+    if not sealed:
+        return ("int", writers)
+    return ("t", "count_writers_one" if writers == 1 else "count_writers", {"n": ("int", writers)})
+
 def _joborder_finding(ev: Evidence, cases, *, k):
     # job orders are public DOL records, not people: their counts are shown as they are (k=1)
     counts = scan = language.scan_job_orders(cases, by="program", k=1)
@@ -654,7 +662,7 @@ def _joborder_finding(ev: Evidence, cases, *, k):
                         ("t", "joborders_precision_some", {"precision_low": ("pct", precision, 0)}))
     sealed = language.headline_scores()[1] == "sealed"  # the scores the note states: a sealed set, else blind
     rules_note = ("concat", [coverage, ("t", "joborders_rules_note_sealed" if sealed else "joborders_rules_note", {
-        "n": ("int", int(perf["n"].sum())), "writers": ("int", language.score_writers()), "recall_en": ("pct", perf.loc["en", "recall"], 0),
+        "n": ("int", int(perf["n"].sum())), "writers": _writers_value(language.score_writers(), sealed), "recall_en": ("pct", perf.loc["en", "recall"], 0),
         "recall_es": ("pct", perf.loc["es", "recall"], 0), "precision_clause": precision_clause})])
     ev.figures["joborders"] = FigureSpec("joborders", scan)
     if not flagged:
