@@ -87,9 +87,15 @@ def _xlogx_sum(x: np.ndarray, axis) -> np.ndarray:
 
 def _xlogx_cells(n: np.ndarray) -> np.ndarray:
     """sum of n log n over the last two axes of integer counts (..., U, G): k log k looked up in a
-    table of k = 0..max (one logarithm per distinct count), the sum a matrix product."""
-    k = np.arange(int(n.max(initial=0)) + 1, dtype=float)
-    terms = (k * np.log(np.maximum(k, 1.0))).take(n)
+    table of k = 0..max (one logarithm per distinct count; computed directly where the table would
+    be larger than the counts), the sum a matrix product."""
+    top = int(n.max(initial=0))
+    if top >= n.size:
+        f = n.astype(float)
+        terms = f * np.log(np.maximum(f, 1.0))
+    else:
+        k = np.arange(top + 1, dtype=float)
+        terms = (k * np.log(np.maximum(k, 1.0))).take(n)
     return terms.reshape(*n.shape[:-2], -1) @ np.ones(n.shape[-2] * n.shape[-1])
 
 
