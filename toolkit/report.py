@@ -21,8 +21,7 @@ from toolkit.errors import ReportError
 if TYPE_CHECKING:  # a renderer takes a scope's evidence as a value; it never builds one
     from toolkit.evidence import Evidence
 
-__all__ = ["render", "render_html", "output_path", "write_pdf", "template_path", "PdfPrinter", "ForkedRender",
-           "can_fork", "CSS", "FORMATS"]
+__all__ = ["render", "render_html", "output_path", "write_pdf", "template_path", "PdfPrinter", "CSS", "FORMATS"]
 
 FORMATS = ("html", "pdf", "both")
 TEMPLATE = "evidence_report.html.j2"
@@ -165,7 +164,8 @@ class PdfPrinter:
     def start(cls) -> PdfPrinter | None:
         import multiprocessing
 
-        if not can_fork():
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        if cpus < 2 or "fork" not in multiprocessing.get_all_start_methods():
             return None
         ctx = multiprocessing.get_context("fork")
         conn, child = ctx.Pipe()
@@ -205,54 +205,6 @@ class PdfPrinter:
         if self._process.is_alive():
             self._process.terminate()
         self._conn.close()
-
-
-def can_fork() -> bool:
-    """Whether rendering may use forked processes: fork is available and two CPUs are ours."""
-    import multiprocessing
-
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cpus >= 2 and "fork" in multiprocessing.get_all_start_methods()
-
-
-class ForkedRender:
-    """``render`` of one language in a forked process (the evidence is shared, not copied), so that
-    two languages' figures, pages and PDFs are drawn on two cores; ``result()`` waits and returns
-    the paths written, or raises the ``ReportError`` (or the failure) the process met."""
-
-    def __init__(self, ev: Evidence, **kwargs):
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("fork")
-        self._conn, child = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(target=_render_child, args=(child, ev), kwargs=kwargs, daemon=True,
-                                    name=f"h2gender-render-{kwargs.get('lang')}")
-        self._process.start()
-        child.close()
-
-    def result(self) -> list[Path]:
-        try:
-            status, payload = self._conn.recv()
-        except EOFError:
-            status, payload = "error", "the process ended without an answer"
-        self._process.join()
-        self._conn.close()
-        if status == "ok":
-            return payload
-        if status == "report":
-            raise ReportError(payload)
-        raise RuntimeError(f"rendering in a second process failed:\n{payload}")
-
-
-def _render_child(conn, ev: Evidence, **kwargs) -> None:
-    import traceback
-
-    try:
-        conn.send(("ok", render(ev, **kwargs)))
-    except ReportError as exc:
-        conn.send(("report", str(exc)))
-    except Exception:  # noqa: BLE001 (sent back, raised there)
-        conn.send(("error", traceback.format_exc()))
 
 
 def _print_pdfs(conn) -> None:

@@ -25,30 +25,23 @@ def report(ctx, fmt, out, paper_size, progress, new_release, **options) -> None:
     from toolkit.errors import ReportError
 
     request = build_request(ctx, **options)
-    # WeasyPrint imports and prints in a second process while this one builds the evidence and the
-    # first language's page; every other language is rendered whole in a forked process meanwhile
+    # WeasyPrint imports and prints in a second process while this one builds the evidence and pages
     printer = rep.PdfPrinter.start() if fmt != "html" else None
-    forked = {}
     try:
         click.echo(f"==> loading {request.source} data ({request.program_label}, FY{request.years_label})", err=True)
-        written, pdf_error = {}, None
+        written, pdf_error = [], None
         with stages(1 + len(evidence.PARTS) + len(request.langs), progress=progress, desc="report") as step:
             ev = load_publication(request, step, kind="report", ctx=ctx, new_release=new_release)[1].scope().evidence
-            kwargs = {"fmt": fmt, "out": out, "paper_size": paper_size}
-            for i, lang in enumerate(request.langs):
+            for lang in request.langs:
                 step(f"rendering the {lang.upper()} report")
                 click.echo(f"==> rendering the {lang.upper()} report", err=True)
-                if i and rep.can_fork():
-                    forked[lang] = rep.ForkedRender(ev, lang=lang, **kwargs)
-            for lang in request.langs:
                 try:
-                    written[lang] = (forked.pop(lang).result() if lang in forked else
-                                     rep.render(ev, lang=lang, printer=printer, **kwargs))
+                    written += rep.render(ev, lang=lang, fmt=fmt, out=out, paper_size=paper_size, printer=printer)
                 except ReportError as exc:
                     if "WeasyPrint" not in str(exc):
                         raise
                     pdf_error = exc  # the HTML was written; the PDF needs WeasyPrint
-                    written[lang] = [rep.output_path(ev, lang=lang, out=out)]
+                    written.append(rep.output_path(ev, lang=lang, out=out))
             if printer is not None:
                 try:
                     printer.finish()
@@ -56,16 +49,12 @@ def report(ctx, fmt, out, paper_size, progress, new_release, **options) -> None:
                     if "WeasyPrint" not in str(exc):
                         raise
                     pdf_error = exc
-                    written = {lang: [rep.output_path(ev, lang=lang, out=out)] for lang in written}
+                    written = [p for p in written if p.suffix != ".pdf"] + [
+                        rep.output_path(ev, lang=lang, out=out) for lang in request.langs]
     finally:
-        for job in forked.values():  # an error above left these running: wait for them
-            try:
-                job.result()
-            except Exception:  # noqa: BLE001 (the first error is the one raised)
-                pass
         if printer is not None:
             printer.close()
-    for path in dict.fromkeys(p for lang in request.langs for p in written.get(lang, [])):
+    for path in dict.fromkeys(written):
         click.echo(f"Report written: {path}")
     if pdf_error:
         raise pdf_error
