@@ -186,7 +186,7 @@ def test_cli_without_weasyprint_prints_the_html_written(tmp_path, monkeypatch):
     from toolkit.cli import main
     from toolkit.errors import ReportError
 
-    def html_only(ev, *, lang, fmt, out, paper_size=None, printer=None):
+    def html_only(ev, *, lang, fmt, out, paper_size=None):
         html = report.output_path(ev, lang=lang, out=out)
         html.write_text("<html></html>", encoding="utf-8")
         raise ReportError("PDF needs WeasyPrint, which could not be loaded (x). Install it with "
@@ -197,34 +197,3 @@ def test_cli_without_weasyprint_prints_the_html_written(tmp_path, monkeypatch):
     for lang in ("en", "es"):
         assert f"Report written: {tmp_path / f'evidence_report_all_FY2019_synthetic_{lang}.html'}" in r.output
     assert isinstance(r.exception, ReportError) and "pip install weasyprint" in str(r.exception)
-
-
-def test_pdf_printer_prints_in_a_second_process_and_keeps_the_html_without_weasyprint(tmp_path, monkeypatch):
-    from toolkit.errors import ReportError
-
-    printer = report.PdfPrinter.start()
-    if printer is None:
-        pytest.skip("one CPU or no fork: render prints in-process")
-    page = "<html><body><h1>Informe</h1><p>Mujeres contratadas: 12,5 %</p></body></html>"
-    try:
-        pdf = printer.submit(page, tmp_path / "a.pdf")
-        printer.finish()
-    finally:
-        printer.close()
-    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
-
-    def missing():
-        raise ReportError("PDF needs WeasyPrint, which could not be loaded (x). Install it with "
-                          "`python -m pip install weasyprint`; the HTML report was written")
-
-    monkeypatch.setattr(report, "_weasyprint_html", missing)  # the forked process inherits it
-    printer = report.PdfPrinter.start()
-    try:
-        printer.submit(page, tmp_path / "b.pdf", html_path=tmp_path / "b.html")  # a PDF-only report
-        printer.submit(page, tmp_path / "c.pdf")
-        with pytest.raises(ReportError, match="pip install weasyprint"):
-            printer.finish()
-    finally:
-        printer.close()
-    assert (tmp_path / "b.html").read_text(encoding="utf-8") == page
-    assert not (tmp_path / "b.pdf").exists() and not (tmp_path / "c.pdf").exists() and not (tmp_path / "c.html").exists()

@@ -21,7 +21,7 @@ from toolkit.errors import ReportError
 if TYPE_CHECKING:  # a renderer takes a scope's evidence as a value; it never builds one
     from toolkit.evidence import Evidence
 
-__all__ = ["render", "render_html", "output_path", "write_pdf", "template_path", "PdfPrinter", "CSS", "FORMATS"]
+__all__ = ["render", "render_html", "output_path", "write_pdf", "template_path", "CSS", "FORMATS"]
 
 FORMATS = ("html", "pdf", "both")
 TEMPLATE = "evidence_report.html.j2"
@@ -121,8 +121,7 @@ def render_html(ev: Evidence, lang: str, *, paper_size: str | None = None) -> st
                                              files_html=_table_html(v["provenance"]["files"]))
 
 
-def _weasyprint_html():
-    """WeasyPrint's ``HTML`` class, or a ``ReportError`` saying how to install it."""
+def write_pdf(html_text: str, path: Path) -> Path:
     import warnings
 
     try:
@@ -133,96 +132,10 @@ def _weasyprint_html():
         raise ReportError(f"PDF needs WeasyPrint, which could not be loaded ({exc}). Install it with "
                           "`python -m pip install weasyprint` (see https://doc.courtbouillon.org/weasyprint/); "
                           "the HTML report was written") from exc
-    return HTML
-
-
-def write_pdf(html_text: str, path: Path) -> Path:
-    import warnings
-
-    HTML = _weasyprint_html()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         HTML(string=html_text, encoding="utf-8", base_url=str(path.parent)).write_pdf(str(path))
     return path
-
-
-class PdfPrinter:
-    """``write_pdf`` in a second process, started before the evidence is built (``start``).
-
-    WeasyPrint's import and each page's layout then run on the machine's second core while this
-    process builds the evidence and the next language's page; the PDFs are the same as
-    ``write_pdf`` writes here (same HTML, same code, forked from this process). ``finish`` waits
-    for every PDF and raises the first ``ReportError`` (WeasyPrint missing), after writing the HTML
-    of a PDF-only report so the user keeps it, as ``render`` does. ``start`` returns None where
-    processes cannot be forked or only one CPU is available: ``render`` then prints in-process.
-    """
-
-    def __init__(self, process, conn):
-        self._process, self._conn, self._jobs = process, conn, []
-
-    @classmethod
-    def start(cls) -> PdfPrinter | None:
-        import multiprocessing
-
-        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        if cpus < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            return None
-        ctx = multiprocessing.get_context("fork")
-        conn, child = ctx.Pipe()
-        process = ctx.Process(target=_print_pdfs, args=(child,), daemon=True, name="h2gender-pdf")
-        process.start()
-        child.close()
-        return cls(process, conn)
-
-    def submit(self, html_text: str, path: Path, *, html_path: Path | None = None) -> Path:
-        """Queue the PDF ``path`` of ``html_text``; ``html_path``: write the HTML there if the PDF fails."""
-        self._conn.send((html_text, str(path)))
-        self._jobs.append((path, html_text if html_path else None, html_path))
-        return path
-
-    def finish(self) -> None:
-        """Wait for every queued PDF; raise the first ``ReportError`` once all have answered."""
-        errors = []
-        for path, page, html_path in self._jobs:
-            status, message = self._conn.recv()
-            if status == "ok":
-                continue
-            if status != "report":
-                raise RuntimeError(f"the PDF process failed on {path}:\n{message}")
-            if html_path is not None:  # keep the HTML so the user has the report
-                html_path.write_text(page, encoding="utf-8")
-            errors.append(ReportError(message))
-        self._jobs = []
-        if errors:
-            raise errors[0]
-
-    def close(self) -> None:
-        try:
-            self._conn.send(None)
-        except OSError:
-            pass
-        self._process.join(timeout=5)
-        if self._process.is_alive():
-            self._process.terminate()
-        self._conn.close()
-
-
-def _print_pdfs(conn) -> None:
-    """The ``PdfPrinter`` process: import WeasyPrint at once, then print each (HTML, path) received."""
-    import traceback
-
-    try:
-        _weasyprint_html()
-    except ReportError:
-        pass  # each job below answers with the error
-    while (job := conn.recv()) is not None:
-        try:
-            write_pdf(job[0], Path(job[1]))
-            conn.send(("ok", job[1]))
-        except ReportError as exc:
-            conn.send(("report", str(exc)))
-        except Exception:  # noqa: BLE001 (sent back, raised there)
-            conn.send(("error", traceback.format_exc()))
 
 
 def output_path(ev: Evidence, *, lang: str, out: str | os.PathLike) -> Path:
@@ -236,7 +149,7 @@ def output_path(ev: Evidence, *, lang: str, out: str | os.PathLike) -> Path:
 
 
 def render(ev: Evidence, *, lang: str, fmt: str = "both", out: str | os.PathLike = "reports/out",
-           paper_size: str | None = None, printer: PdfPrinter | None = None) -> list[Path]:
+           paper_size: str | None = None) -> list[Path]:
     """Write the report in ``lang``; return the paths written (HTML first).
 
     Parameters
@@ -246,8 +159,6 @@ def render(ev: Evidence, *, lang: str, fmt: str = "both", out: str | os.PathLike
     fmt : "html", "pdf" or "both".
     out : output folder (created).
     paper_size : "letter" or "a4" for the PDF (default ``paper.default_paper(lang)``: Letter).
-    printer : a ``PdfPrinter``: the PDF is queued there (written when ``printer.finish()`` returns)
-        instead of printed here.
 
     Raises
     ------
@@ -267,10 +178,7 @@ def render(ev: Evidence, *, lang: str, fmt: str = "both", out: str | os.PathLike
     if fmt in ("html", "both"):
         html_path.write_text(page, encoding="utf-8")
         written.append(html_path)
-    if fmt in ("pdf", "both") and printer is not None:
-        written.append(printer.submit(page, html_path.with_suffix(".pdf"),
-                                      html_path=html_path if fmt == "pdf" else None))
-    elif fmt in ("pdf", "both"):
+    if fmt in ("pdf", "both"):
         try:
             written.append(write_pdf(page, html_path.with_suffix(".pdf")))
         except ReportError:

@@ -25,35 +25,20 @@ def report(ctx, fmt, out, paper_size, progress, new_release, **options) -> None:
     from toolkit.errors import ReportError
 
     request = build_request(ctx, **options)
-    # WeasyPrint imports and prints in a second process while this one builds the evidence and pages
-    printer = rep.PdfPrinter.start() if fmt != "html" else None
-    try:
-        click.echo(f"==> loading {request.source} data ({request.program_label}, FY{request.years_label})", err=True)
-        written, pdf_error = [], None
-        with stages(1 + len(evidence.PARTS) + len(request.langs), progress=progress, desc="report") as step:
-            ev = load_publication(request, step, kind="report", ctx=ctx, new_release=new_release)[1].scope().evidence
-            for lang in request.langs:
-                step(f"rendering the {lang.upper()} report")
-                click.echo(f"==> rendering the {lang.upper()} report", err=True)
-                try:
-                    written += rep.render(ev, lang=lang, fmt=fmt, out=out, paper_size=paper_size, printer=printer)
-                except ReportError as exc:
-                    if "WeasyPrint" not in str(exc):
-                        raise
-                    pdf_error = exc  # the HTML was written; the PDF needs WeasyPrint
-                    written.append(rep.output_path(ev, lang=lang, out=out))
-            if printer is not None:
-                try:
-                    printer.finish()
-                except ReportError as exc:
-                    if "WeasyPrint" not in str(exc):
-                        raise
-                    pdf_error = exc
-                    written = [p for p in written if p.suffix != ".pdf"] + [
-                        rep.output_path(ev, lang=lang, out=out) for lang in request.langs]
-    finally:
-        if printer is not None:
-            printer.close()
+    click.echo(f"==> loading {request.source} data ({request.program_label}, FY{request.years_label})", err=True)
+    written, pdf_error = [], None
+    with stages(1 + len(evidence.PARTS) + len(request.langs), progress=progress, desc="report") as step:
+        ev = load_publication(request, step, kind="report", ctx=ctx, new_release=new_release)[1].scope().evidence
+        for lang in request.langs:
+            step(f"rendering the {lang.upper()} report")
+            click.echo(f"==> rendering the {lang.upper()} report", err=True)
+            try:
+                written += rep.render(ev, lang=lang, fmt=fmt, out=out, paper_size=paper_size)
+            except ReportError as exc:
+                if "WeasyPrint" not in str(exc):
+                    raise
+                pdf_error = exc  # the HTML was written; the PDF needs WeasyPrint
+                written.append(rep.output_path(ev, lang=lang, out=out))
     for path in dict.fromkeys(written):
         click.echo(f"Report written: {path}")
     if pdf_error:
