@@ -221,3 +221,25 @@ def test_widen_suppression_hides_the_smallest_visible_row_of_each_failing_dimens
     assert widen_suppression({}, failures, cells) == {"recruiter": {"C"}}  # smallest, ties by name
     assert widen_suppression({"recruiter": {"C"}}, failures, cells) == {"recruiter": {"C", "D"}}
     assert widen_suppression({"recruiter": {"B", "C", "D"}}, failures, cells) == {"recruiter": {"B", "C", "D"}}
+
+
+def test_a_weighted_mean_of_a_visible_row_is_a_relation_the_audit_sees():
+    # Georgia's occupations: A (3 women, 2 men) and B (7, 13) hidden beside C (20, 80), at k = 10. Alone
+    # the table is safe (A's women lie in [0, 10]). Georgia's expected women, sum_o s_o (F_o + M_o) with
+    # distinct shares (0.2, 0.6, 0.3), and its workers give A's and B's sizes (5 and 20), so A's women
+    # are at most 5 < k: unsafe. With the hidden occupations' shares merged (0.4 each) it says nothing new.
+    from toolkit.disclosure import Cell, audit
+
+    sup = pd.DataFrame({"year": 2019, "state": "GA", "dim": "soc_code", "value": ["A", "B", "C"]})
+    cells = [Cell((2019,), (), "_total", (), "F", 30), Cell((2019,), (), "_total", (), "M", 95),
+             Cell((2019,), (), "soc_code", ("C",), "F", 20), Cell((2019,), (), "soc_code", ("C",), "M", 80),
+             *[Cell((2019,), (), "soc_code", (v,), s, None) for v in "AB" for s in "FM"]]
+    assert audit(cells, sup, k=10)["safe"].all()
+    for weights, safe in (((0.2, 0.6, 0.3), False), ((0.4, 0.4, 0.3), True)):
+        expected = weights[0] * 5 + weights[1] * 20 + weights[2] * 100
+        rel = Cell((2019,), ("GA",), "soc_code", ("A", "B", "C"), "T", expected, (), weights)
+        got = audit([*cells, rel], sup, k=10, exact=True)
+        assert bool(got["safe"].all()) is safe, got
+        a_women = got[(got["values"] == ("A",)) & (got["sex"] == "F")].iloc[0]
+        assert (a_women["low"], a_women["high"]) == ((0, 5) if not safe else (0, 10))
+        assert Cell.from_list(rel.as_list()) == rel  # as the ledger stores it

@@ -378,6 +378,32 @@ def test_expected_women_pooled_over_hidden_occupations_attack(outputs):
         assert not [c for c in got if sizes.get(c.value) == c.count], got
 
 
+def test_expected_women_of_a_visible_state_over_hidden_occupations_attack(outputs, tmp_path):
+    # Georgia's own publication at k = 10 hides two of its occupations (45-2041: 13 workers, 53-7064: 27)
+    # and prints Georgia's expected women, weighted by its workers' occupations, at full precision.
+    # Weighted by the occupations' own benchmark shares (0.265 and 0.529, printed in the same table),
+    # it gives both hidden occupations' sizes; weighted by one merged share for the hidden ones, nothing.
+    k = 10
+    out = tmp_path / "ga"
+    run = _cli(["analyze", *outputs.common(k, "GA"), "--format", "csv", "--out", str(out)], tmp_path / "store")
+    assert run.returncode == 0, run.stderr
+    art = analyze_artifact("GA", k, out, "csv")
+    occ, st = art.tables["occupations"], art.tables["states"]
+    rows = outputs.planted.rows
+    ga = rows[rows["selected"] & (rows["worksite_state"] == "GA")].groupby("soc_code").size()
+    hidden = occ.loc[occ["women"].isna(), "soc_code"].astype(str).tolist()
+    assert len(hidden) == 2 and len(st) == 1
+    # unprotected: Georgia's expected women over its occupations' own shares
+    share = occ.set_index(occ["soc_code"].astype(str))["women_share"]
+    naive = float(sum(share[c] * n for c, n in ga.items()))
+    got = {c.value: c.count for c in weighted_share_totals(art, naive, int(ga.sum()), "occupations", "women_share")}
+    assert got == {c: int(ga[c]) for c in hidden}, got
+    # protected: Georgia's expected women as published
+    got = weighted_share_totals(art, float(st["expected_women"].iloc[0]), int(st["total"].iloc[0]), "occupations",
+                                "women_share")
+    assert got and not [c for c in got if int(ga.get(c.value, -1)) == c.count], got
+
+
 def test_two_publications_of_one_worker_file(outputs, tmp_path):
     k, truth = 10, outputs.planted.truth()
     nation, run = outputs.analyze(k, "en")

@@ -86,7 +86,7 @@ Meindl, B. (2023). sdcTable: Methods for Statistical Disclosure Control in Tabul
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
 import numpy as np
@@ -463,9 +463,16 @@ class Cell:
 
     ``years`` and ``states`` (empty: every state) are the scope of the publication; ``dim`` is a
     worker column (``soc_code``, ``worksite_state``, ``employer_name``, ``recruiter``,
-    ``origin_state``, ``selected``) or ``_total`` / ``_applicants`` (the scope's admitted workers or
-    applicants; ``values`` empty); ``values`` the dimension values added together (one for a row,
-    several for ``OTHER``); ``count`` the published number, None when hidden.
+    ``origin_state``, ``selected``, ``wage``) or ``_total`` / ``_applicants`` (the scope's admitted
+    workers or applicants; ``values`` empty); ``values`` the dimension values added together (one
+    for a row, several for ``OTHER``); ``count`` the published number, None when hidden; ``sex``
+    "F", "M" or "T" (women and men together).
+
+    ``weights`` (one per value, empty: all 1) make the cell a weighted sum, sum_v w_v x_v = count:
+    a published mean weighted by the workers, e.g. a state's expected women sum_o s_o n_{state,o}
+    over its occupations o (s_o the benchmark share; the state's expected share is that over its
+    workers, whose total is a cell of its own). Its ``count`` is then the number as published (a
+    float, at the precision ``analyze`` writes it).
     """
 
     years: tuple[int, ...]
@@ -476,16 +483,28 @@ class Cell:
     count: int | None
     #: the programs of the scope (empty: every program of the file)
     programs: tuple[str, ...] = ()
+    #: one weight per value for a weighted sum (empty: a count)
+    weights: tuple[float, ...] = ()
+
+    def __post_init__(self):
+        if self.weights and len(self.weights) != len(self.values):
+            raise ValueError(f"Cell: {len(self.weights)} weights for {len(self.values)} values of {self.dim}")
+        if self.weights and self.count is None:
+            raise ValueError(f"Cell: a weighted sum over {self.dim} is published or not a cell (count None)")
 
     def as_list(self) -> list:
-        return [list(self.years), list(self.states), self.dim, list(self.values), self.sex, self.count,
-                list(self.programs)]
+        row = [list(self.years), list(self.states), self.dim, list(self.values), self.sex, self.count,
+               list(self.programs)]
+        return row + [list(self.weights)] if self.weights else row
 
     @classmethod
     def from_list(cls, row: Sequence) -> "Cell":
-        years, states, dim, values, sex, count, *programs = row
+        years, states, dim, values, sex, count, *rest = row
+        programs = tuple(str(p) for p in (rest[0] if rest else ()))
+        weights = tuple(float(w) for w in (rest[1] if len(rest) > 1 else ()))
+        count = None if count is None else (float(count) if weights else int(count))
         return cls(tuple(int(y) for y in years), tuple(str(x) for x in states), dim, tuple(str(v) for v in values), sex,
-                   None if count is None else int(count), tuple(str(p) for p in (programs[0] if programs else ())))
+                   count, programs, weights)
 
 
 @dataclass(frozen=True)
@@ -701,6 +720,21 @@ class _Index:
         self.totals = {key: (g["program"].to_numpy(), g["year"].to_numpy(), g["state"].to_numpy(), g["var"].to_numpy())
                        for key, g in totals.groupby(["pop", "sex"], sort=False)}
 
+    def terms(self, cell: Cell) -> tuple[np.ndarray, np.ndarray]:
+        """The variables of ``cell`` and their coefficients (its weights, or 1); sex "T" is both."""
+        parts = [self._terms(cell, sex) for sex in (("F", "M") if cell.sex == "T" else (cell.sex,))]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def _terms(self, cell: Cell, sex: str) -> tuple[np.ndarray, np.ndarray]:
+        got = None if cell.dim.startswith("_") else self.atoms.get((cell.dim, sex))
+        if not cell.weights or got is None:
+            var = self.vars(replace(cell, sex=sex, weights=()))
+            return var, np.ones(len(var))
+        _program, _year, _state, value, var = got
+        keep = np.isin(var, self.vars(replace(cell, sex=sex, weights=())))
+        weight = dict(zip(cell.values, cell.weights))
+        return var[keep], np.array([weight[v] for v in value[keep]], dtype=float)
+
     def vars(self, cell: Cell) -> np.ndarray:
         years = list(cell.years)
         if cell.dim in ("_total", "_applicants"):
@@ -799,17 +833,17 @@ def audit(cells, sup: pd.DataFrame | None = None, *, k: int | None = None, exact
         r += 1
     hidden: dict[tuple, np.ndarray] = {}
     for cell in cells:
-        var = index.vars(cell)
+        var, coef = index.terms(cell)
         if cell.count is None:
             hidden.setdefault((cell.years, cell.states, cell.dim, cell.values, cell.sex, cell.programs), var)
             continue
         if not len(var):
-            if cell.count != 0:
+            if abs(cell.count) > 1e-9:
                 raise PrivacyError(f"published cell {cell} has no record in the worker file's support")
             continue
         rows += [r] * len(var)
         cols += var.tolist()
-        vals += [1.0] * len(var)
+        vals += coef.tolist()
         rhs.append(float(cell.count))
         r += 1
     a_eq = sparse.csr_array((vals, (rows, cols)), shape=(r, n))
