@@ -243,3 +243,19 @@ def test_a_weighted_mean_of_a_visible_row_is_a_relation_the_audit_sees():
         a_women = got[(got["values"] == ("A",)) & (got["sex"] == "F")].iloc[0]
         assert (a_women["low"], a_women["high"]) == ((0, 5) if not safe else (0, 10))
         assert Cell.from_list(rel.as_list()) == rel  # as the ledger stores it
+
+
+def test_the_wage_gap_publishes_no_group_size():
+    # n_focal / n_reference (workers paid, by sex) are not relations of the audit: no column of the
+    # published wage table may carry them, under any name
+    from toolkit import discrimination
+
+    rng = np.random.default_rng(3)
+    paid = pd.DataFrame({"sex": ["F"] * 12 + ["M"] * 30, "soc_code": "45-2092", "worksite_state": "GA",
+                         "wage_hourly": rng.normal(12, 1, 42).round(2)})
+    wg = discrimination.wage_gap(paid, n_bootstrap=20, seed=1)
+    assert {"n_focal", "n_reference"} <= set(wg.columns)
+    out = disclosure.protect_table("wage_gap", wg.reset_index().rename(columns={"n_focal": "n_f",
+                                                                                "n_reference": "n_m"}), k=10)
+    assert not set(out.columns) & {"n_f", "n_m", "n_focal", "n_reference"}
+    assert not (out.select_dtypes("number").isin([12, 30])).any().any()

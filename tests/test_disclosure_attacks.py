@@ -22,8 +22,9 @@ import pytest
 import re
 
 from disclosure_attacks import (Artifact, analyze_artifact, complements, eb_prior, global_segregation, html_artifact,
-                                leaks, local_paths, map_complement, rank_order, row_inversion, selection_sentences,
-                                sentence_arithmetic, two_publications, weighted_share_totals)
+                                leaks, local_paths, map_complement, rank_order, recruiter_records_difference,
+                                row_inversion, selection_sentences, sentence_arithmetic, two_publications,
+                                weighted_share_totals)
 from disclosure_fixtures import FISCAL_YEAR, PROGRAM, planted_survey
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -475,3 +476,44 @@ def test_ranks_are_over_visible_rows_only(outputs):
     for k in KS:
         art, _ = outputs.analyze(k, "en")
         assert not rank_order(art), rank_order(art)
+
+
+def test_appendix_c_recruiter_counts_over_every_record_attack():
+    # A worker file naming one recruiter, with Appendix C: the recruiter table printed that recruiter's
+    # workers and women over every record naming it, rejected applicants too; minus the admitted women
+    # (printed), that is the 2 rejected women the selection table hides. Counted as the audit's recruiter
+    # atoms (admitted workers with an occupation) the difference is 0, and the counts are audited.
+    from toolkit import dataset, disclosure, evidence, recruiters, schema
+    from disclosure_fixtures import planted_rows
+
+    k = 10
+    rows = planted_rows().assign(recruiter="Reclutadora Unica", program=PROGRAM)
+    truth = {("selection", "rejected_women", "F"): 2, ("selection", "rejected_men", "M"): 225}
+    numbers = sorted(rows["case_number"].unique())
+    cases = schema.conform(pd.DataFrame({"case_number": numbers, "employer_name": "Planted Farm Inc",
+                                         "employer_state": "GA", "soc_code": "45-2092", "soc_title": "Farmworkers",
+                                         "workers_certified": 20, "is_duplicate": False, "fiscal_year": FISCAL_YEAR}),
+                           schema.CASE_COLUMNS, name="cases")
+    rec = pd.DataFrame({"case_number": numbers, "recruiter_name": "Reclutadora Unica", "recruiter_city": "Monterrey",
+                        "recruiter_province": "NL", "recruiter_country": "MEXICO"})
+    bench = pd.DataFrame({"soc_code": ["45-2092", "45-2041", "53-7064"], "women_share": [0.265, 0.265, 0.529]})
+    adm = rows[rows["selected"]]
+    av = pd.DataFrame({"observed": [int((adm["sex"] == "F").sum())], "total": [len(adm)]})
+    # unprotected: the recruiter's counts over every record naming it
+    naive = recruiters.summary(cases, rec, benchmark=bench, workers=rows).table
+    art = Artifact("naive", k, tables={"recruiters_appendix_c": naive, "availability": av})
+    assert {c.count for c in leaks(recruiter_records_difference(art), truth, k)} == {2}  # a small cell only
+    # protected: as the evidence publishes them
+    data = dataset.Dataset(request=dataset.Request(k=k), cases=cases, workers=rows, companions={"recruiters": rec})
+    ev = evidence.Evidence(request=data.request, synthetic=False)
+    evidence._employers_and_recruiters(ev, data, bench, k=k, workers_allowed=True)
+    art = Artifact("real", k, tables={"recruiters_appendix_c": ev.raw_tables["recruiters_appendix_c"],
+                                      "availability": av})
+    assert recruiter_records_difference(art) and not leaks(recruiter_records_difference(art), truth, k)
+    # and the LP audit sees them: beside the scope's totals and the hidden selection table, still safe
+    years = tuple(data.request.fiscal_years)
+    cells = [*ev.disclosed, *[disclosure.Cell(years, (), "_total", (), s, int((adm["sex"] == s).sum()))
+                              for s in "FM"],
+             *[disclosure.Cell(years, (), "selected", (v,), s, None) for v in ("True", "False") for s in "FM"]]
+    assert ev.disclosed and disclosure.audit(cells, disclosure.support(rows.assign(fiscal_year=years[0])),
+                                             k=k)["safe"].all()

@@ -306,8 +306,11 @@ ALLOWED_COLUMNS: dict[str, dict[str, str]] = {
                        "rejected": "protected", "rate": "derived", "reference": "public", "impact_ratio": "derived",
                        "ci_low": "derived", "ci_high": "derived", "four_fifths_flag": "derived",
                        "p_value_fisher": "derived", "p_value_z": "derived"},
+    # the wage gap's group sizes (workers paid, by sex and per cell) are not published: no relation of
+    # the audit counts workers with a wage, so they are not allow-listed (``discrimination.wage_gap``'s
+    # n_focal, n_reference stay in the computation)
     "wage_gap": {"stat": "public", "est": "derived", "se": "derived", "ci_low": "derived", "ci_high": "derived",
-                 "n_f": "protected", "n_m": "protected", "method": "public"},
+                 "method": "public"},
     "occupations": {"soc_code": "public", "occupation": "public", "women": "protected", "men": "protected",
                     "total": "protected", "women_share_observed": "derived", "women_share": "public",
                     "women_share_se": "public", "expected_women": "derived", "log_odds_ratio": "derived",

@@ -197,7 +197,8 @@ def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None, pr
     progress(PARTS[1])
     _joborder_finding(ev, data.cases, k=req.k)
     progress(PARTS[2])
-    _employers_and_recruiters(ev, data, bench, k=req.k, match=employer_match)
+    _employers_and_recruiters(ev, data, bench, k=req.k, match=employer_match, forced=forced,
+                              workers_allowed=workers is not None and len(workers) > 0 and allowed)
     progress(PARTS[3])
     if len(req.fiscal_years) > 1:
         _trends(ev, data, bench_cases, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap)
@@ -719,12 +720,15 @@ def _joborder_finding(ev: Evidence, cases, *, k):
         example=("text", example), rules_note=rules_note))
 
 
-def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k, match=None):
+def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k, match=None, forced=None,
+                              workers_allowed: bool = False):
     """Employer profiles across the years and files in scope (``employers``: one identity per
     employer, never merged by a guess) and, with H-2B Appendix C, the recruiters (``recruiters``).
     Certified positions and offered wages are public DOL records and shown as they are; counts of
-    people from worker records (recruiters' workers and women) go through ``disclosure.protect_rows``.
-    ``raw_tables`` keep every row (``h2gender analyze`` writes them all)."""
+    people from worker records (recruiters' workers and women: admitted workers with an occupation,
+    as every worker table counts them) go through ``disclosure.protect_rows`` and are published
+    relations of the audit (``_appendix_c_cells``), only when the scope's worker records are
+    (``workers_allowed``). ``raw_tables`` keep every row (``h2gender analyze`` writes them all)."""
     from toolkit import employers, recruiters
 
     cases, ids = data.cases, None
@@ -746,12 +750,17 @@ def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k, match=No
                 "t_employer_profiles", notes=(("t_employer_profiles_note", {"ambiguous": ("int", len(match.ambiguous))}),))
         ids = match.ids
     rec = data.companions.get("recruiters")
-    has_worker_recruiters = data.workers is not None and "recruiter" in data.workers and \
-        data.workers["recruiter"].notna().any()
+    workers = None
+    if workers_allowed and "recruiter" in data.workers:
+        w = data.workers
+        # the population of the recruiter atoms of the audit (``disclosure.support``): admitted, with an occupation
+        workers = w[((w["stage"] == "admitted").fillna(False) & w["soc_code"].notna()).to_numpy(bool)
+                    & w["recruiter"].notna().to_numpy(bool)] if "soc_code" in w else None
+    has_worker_recruiters = workers is not None and len(workers) > 0
     if rec is None or not len(rec):
         return  # no Appendix C: worker-record recruiters are screened above (``recruiters`` table)
     table = recruiters.summary(cases, rec, benchmark=bench,
-                               workers=data.workers if has_worker_recruiters else None, employer_ids=ids).table
+                               workers=workers if has_worker_recruiters else None, employer_ids=ids).table
     for col in ("expected_women", "expected_share"):
         if col not in table:
             table[col] = float("nan")
@@ -760,11 +769,21 @@ def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k, match=No
         # the worker records' recruiters are published, audited, in the ``recruiters`` table; a second
         # audit of the same people here could hide other rows and give back what that one hides
         table[["women", "men", "workers"]] = np.nan
+    names = (pd.DataFrame({"name": workers["recruiter"].astype(str).unique()}) if has_worker_recruiters
+             else pd.DataFrame({"name": pd.Series(dtype=str)}))
+    names["recruiter_id"] = recruiters.worker_recruiter_ids(names["name"], table["recruiter_id"]).to_numpy()
+    values = names.groupby("recruiter_id")["name"].agg(lambda v: tuple(sorted(v)))
+    row_values = table["recruiter_id"].map(values)
     people = table[["women", "men", "workers"]]
+    hide = forced.get("recruiter") if forced else None  # rows the ledger (or the audit) hid
+    hide = (row_values.map(lambda v: isinstance(v, tuple) and bool(set(v) & set(hide))).to_numpy(bool)
+            if hide else None)
     audited = disclosure.protect_rows(people, {c: "protected" for c in people.columns}, k=k,
-                                      flag="suppressed_workers")
+                                      flag="suppressed_workers", forced=hide)
     table[["women", "workers"]] = audited[["women", "workers"]].to_numpy()
     table["suppressed_workers"] = audited["suppressed_workers"].to_numpy()
+    if has_worker_recruiters and "recruiters" not in ev.raw_tables:
+        ev.disclosed += _appendix_c_cells(ev.request, people, audited["suppressed_workers"], row_values)
     table = table.drop(columns="men")
     ev.raw_tables["recruiters_appendix_c"] = table
     shown = table[~table["suppressed"]]
@@ -779,6 +798,21 @@ def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k, match=No
             "positions": ("col_positions_credited", "int"), "expected_women": ("col_expected_credited", "int"),
             **people},
             "t_recruiters_appendix_c", notes=(("t_recruiters_appendix_c_note", {}),))
+
+
+def _appendix_c_cells(req: Request, people: pd.DataFrame, hidden: pd.Series,
+                      values: pd.Series) -> list[disclosure.Cell]:
+    """The recruiter table's worker counts as relations of the audit: per row with workers, its
+    women and men (None where hidden) over the worker-record recruiter names that row counts
+    (``recruiters.worker_recruiter_ids``), in the scope's years, states and programs."""
+    years, state, programs = tuple(req.fiscal_years), _states(req), tuple(req.programs)
+    out = []
+    for (_, row), hid, vals in zip(people.iterrows(), hidden.to_numpy(bool), values):
+        if not isinstance(vals, tuple) or pd.isna(row["workers"]):
+            continue
+        for sex, n in (("F", row["women"]), ("M", row["men"])):
+            out.append(disclosure.Cell(years, state, "recruiter", vals, sex, None if hid else int(n), programs))
+    return out
 
 
 def _trends(ev: Evidence, data: Dataset, bench, *, k, seed, n_bootstrap):
