@@ -29,6 +29,8 @@ from disclosure_fixtures import FISCAL_YEAR, PROGRAM, planted_survey
 
 ROOT = Path(__file__).resolve().parents[1]
 KS = (5, 10, 60)
+#: the k whose report run writes PDFs in the default run (the others: ``test_pdfs_of_every_k``, slow)
+PDF_K = 10
 LANGS = ("en", "es")
 CASES = [(k, lang) for k in KS for lang in LANGS]
 
@@ -77,13 +79,17 @@ class Outputs:
         return self._cache[key]
 
     def report(self, k: int, lang: str, state: str | None = None, pdf: bool = False):
+        """The report's artifacts in ``lang`` (HTML; with ``pdf``, its PDF too). One run per (k,
+        state) writes both languages; at ``PDF_K`` the run writes the PDFs too (a PDF costs a
+        WeasyPrint render, not another build), elsewhere a run with PDFs replaces the HTML-only one."""
+        pdf = pdf or (k == PDF_K and state is None)
         key = ("report", k, state, pdf)
         if key not in self._cache:
             out = self.folder / f"report-{k}-{state}-{pdf}"
-            langs = "en" if pdf else "en,es"
-            run = _cli(["report", *self.common(k, state), "--lang", langs, "--format", "both" if pdf else "html",
+            run = _cli(["report", *self.common(k, state), "--lang", "en,es", "--format", "both" if pdf else "html",
                         "--out", str(out)], self.data_dir(k))
             self._cache[key] = (out, run)
+            self._cache[("report", k, state, False)] = (out, run)
         out, run = self._cache[key]
         arts = []
         for path in sorted(out.glob(f"*_{lang}.*")) if out.exists() else []:
@@ -135,10 +141,12 @@ class Outputs:
         return self._cache[key]
 
     def artifacts(self, k: int, lang: str) -> list[Artifact]:
+        """analyze, the report's HTML and the site's index of one (k, lang); PDFs: ``pdfs``."""
         art, run = self.analyze(k, lang)
         assert run.returncode == 0, run.stderr
         reports, run = self.report(k, lang)
         assert run.returncode == 0, run.stderr
+        reports = [a for a in reports if not a.label.startswith("report pdf")]
         pages, run = self.site(k, lang)
         assert run.returncode == 0 and pages, run.stderr
         return [art, *reports, *pages]
@@ -246,15 +254,44 @@ def test_no_local_path_of_the_worker_file_in_any_output(outputs, k, lang):
     assert not hits, f"the folder of the user's worker file is written in {hits}"
 
 
+_WORD_NUMBER = re.compile(r"(?<![\w.,\-/:])\d{1,3}(?:[,.\u00a0\u202f]\d{3})*(?:[.,]\d+)?(?![\w\-/:])")
+
+
+def _numbers_shown(text: str) -> set[str]:
+    """The numbers a page shows (standalone, not inside a word, checksum or date), digits only."""
+    text = re.sub(r"[\u2010-]\n", "", text)  # a word or checksum broken at a line end
+    text = re.sub(r"(?m)^\d+ / \d+$", "", text)  # the PDF's page numbers
+    return {re.sub(r"\D", "", m.group(0)) for m in _WORD_NUMBER.finditer(text)}
+
+
+def _check_pdfs(outputs, k: int):
+    """Every PDF of the report at k, in both languages: no attack on its text recovers a hidden count,
+    it names no local folder, and every number it shows is a number of the same report's HTML (the
+    page the attacks read and the ledger audits), so the PDF publishes nothing the HTML does not."""
+    scope, truth = outputs.planted.scope_counts(), outputs.planted.truth()
+    for lang in LANGS:
+        arts, run = outputs.report(k, lang, pdf=True)
+        assert run.returncode == 0, run.stderr
+        pdf = [a for a in arts if a.label.startswith("report pdf")]
+        html = [a for a in arts if a.label.startswith("report html")]
+        assert len(pdf) == 1 and len(html) == 1, [a.label for a in arts]
+        found = leaks(sentence_arithmetic(pdf[0], scope), truth, k)
+        paths = local_paths(pdf[0], [str(outputs.planted.workers.parent)])
+        assert not found and not paths, (_report(found, "pdf"), paths)
+        shown = _numbers_shown(pdf[0].raw)
+        page = re.sub(r"<[^>]+>", " ", html[0].raw)
+        extra = shown - _numbers_shown(__import__("html").unescape(page))
+        assert len(shown) > 50 and not extra, (f"k={k} {lang}", sorted(extra)[:20])
+
+
 def test_pdf_text_gives_back_no_hidden_count(outputs):
-    arts, run = outputs.report(10, "en", pdf=True)
-    assert run.returncode == 0, run.stderr
-    scope = outputs.planted.scope_counts()
-    pdf = [a for a in arts if a.label.startswith("report pdf")]
-    assert pdf, "no PDF written"
-    found = leaks(sentence_arithmetic(pdf[0], scope), outputs.planted.truth(), 10)
-    paths = local_paths(pdf[0], [str(outputs.planted.workers.parent)])
-    assert not found and not paths, (_report(found, "pdf"), paths)
+    _check_pdfs(outputs, PDF_K)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("k", [k for k in KS if k != PDF_K])
+def test_pdfs_of_every_k(outputs, k):
+    _check_pdfs(outputs, k)
 
 
 @pytest.mark.parametrize("command", ["analyze", "report"])
@@ -464,6 +501,14 @@ def test_a_refused_scope_prints_no_size(outputs):
         assert not (said & sizes), (said & sizes, r.stderr)
     for a in ([art] if art else []) + arts:
         assert "rows read" not in a.raw
+        # no sentence of the outputs about worker records holds a number but k (the refusal names k only)
+        about = re.compile(r"worker records|registros de trabajador|rows|filas", re.I)
+        said = {int(x) for t in a.texts if about.search(t)
+                for x in re.findall(r"(?<![\d.,:-])(\d[\d,]*)(?![\d.,:%-])", t.replace(",", ""))}
+        assert not (said & sizes), (a.label, said & sizes)
+    # the check reads what the old refusal printed
+    old = "Worker records: 829 rows read, 50 used; fewer than 10 women"
+    assert {int(x) for x in re.findall(r"(?<![\d.,:-])(\d[\d,]*)(?![\d.,:%-])", old)} & {829, 50}
 
 
 def test_ranks_are_over_visible_rows_only(outputs):
@@ -474,8 +519,26 @@ def test_ranks_are_over_visible_rows_only(outputs):
     hidden = _hidden_by_rule(scr[["employer_name", "women", "total"]], "employer_name", 10).to_numpy()
     assert rank_order(Artifact("naive", 10, tables={"employers": scr.assign(women=scr["women"].where(~hidden))}))
     for k in KS:
-        art, _ = outputs.analyze(k, "en")
-        assert not rank_order(art), rank_order(art)
+        for lang in LANGS:  # the analyze tables (CSV, JSON) and the report and site pages (HTML)
+            for art in outputs.artifacts(k, lang):
+                assert not rank_order(art), (art.label, rank_order(art))
+        assert any("rank" in t for art in outputs.artifacts(5, "en") if art.label.startswith("report html")
+                   for t in art.tables.values()), "no ranked table read from the HTML report"
+
+
+def test_no_sentence_names_a_share_of_no_woman(outputs):
+    # "0% of the women (0)": a sentence about an occupation none of the women holds
+    from toolkit import i18n
+
+    pattern = re.compile(r"(?<![\d.,])0(?:[.,]0+)?\s?%[^()\n]{0,40}\((?:0|0 women|0 mujeres)\)")
+    for lang in LANGS:
+        old = i18n.t("finding_channelling", lang).format_map(__import__("collections").defaultdict(
+            str, share_f="0%", women="0"))
+        assert pattern.search(old), old  # the test would catch the old sentence
+        for k in KS:
+            for art in outputs.artifacts(k, lang):
+                found = [t for t in [*art.texts, art.raw] if pattern.search(t)]
+                assert not found, (art.label, [pattern.search(t).group(0) for t in found])
 
 
 def test_appendix_c_recruiter_counts_over_every_record_attack():

@@ -85,6 +85,7 @@ Meindl, B. (2023). sdcTable: Methods for Statistical Disclosure Control in Tabul
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
@@ -96,6 +97,7 @@ from toolkit.errors import PrivacyError
 
 __all__ = ["Kind", "KINDS", "K_DEFAULT", "ALLOWED_COLUMNS", "OTHER", "RULE", "PERSON_IDENTIFIER_COLUMNS",
            "primary_mask", "protect_rows", "protect", "ProtectedTable", "Cell", "support", "audit", "AuditError",
+           "implied_cells",
            "drop_identifiers", "rank_visible", "SUPPORT_COLUMNS", "hide_small_counts",
            "band", "share_allowed", "scope_allows", "map_values", "publishable_columns", "protect_table",
            "share_text"]
@@ -757,6 +759,69 @@ class _Index:
         if cell.programs:
             keep &= np.isin(program, list(cell.programs))
         return var[keep]
+
+
+def _parts(sets: Sequence[frozenset], universe: frozenset) -> list[frozenset]:
+    """The common refinement of ``sets`` within ``universe``: the classes of elements that belong
+    to the same sets (e.g. years {2020} and {2020, 2022} -> parts {2020} and {2022})."""
+    classes: dict[tuple, set] = {}
+    for x in universe:
+        classes.setdefault(tuple(x in s for s in sets), set()).add(x)
+    return [frozenset(c) for _, c in sorted(classes.items(), key=lambda kv: sorted(map(str, kv[1])))]
+
+
+def implied_cells(cells: Sequence[Cell], sup: pd.DataFrame) -> list[Cell]:
+    """The counts a reader gets by differencing publications of different scopes, as hidden cells.
+
+    Publications from one worker file may cover different fiscal years, states or programs (FY2020
+    and FY2020-2022; the nation and Georgia). Differencing them gives counts over the parts of
+    their scopes (FY2022 alone; every state but Georgia), which no publication prints and which
+    must then be protected like any hidden count: a state shown in FY2020 and in FY2020-2022
+    gives its FY2022 women exactly. So every count cell (not a weighted sum) whose scope is split
+    by another cell's scope (``_parts``: the common refinement of the years, of the states and of
+    the programs of every cell) adds one hidden cell per part of its scope; ``audit`` then holds
+    each part to the protection rule too. One publication, or several of one scope, adds none.
+
+    Examples
+    --------
+    >>> a = Cell((2020,), (), "worksite_state", ("GA",), "F", 20)
+    >>> b = Cell((2020, 2022), (), "worksite_state", ("GA",), "F", 25)
+    >>> sup = pd.DataFrame({"year": [2020, 2022], "state": "GA", "dim": "worksite_state", "value": "GA"})
+    >>> [(c.years, c.count) for c in implied_cells([a, b], sup)]
+    [((2022,), None)]
+    >>> audit([a, b, *implied_cells([a, b], sup)], sup, k=10)[["years", "low", "high", "safe"]].values.tolist()
+    [[(2022,), 5, 5, False]]
+    """
+    cells = [c for c in cells if not c.weights]
+    if not cells:
+        return []
+    sup = sup.assign(program=sup["program"] if "program" in sup else _NA)
+    years_all = frozenset(int(y) for y in sup["year"]) | frozenset(y for c in cells for y in c.years)
+    states_all = frozenset(sup["state"].astype(str))
+    programs_all = frozenset(sup["program"].astype(str))
+    scopes = {(frozenset(c.years), frozenset(c.states) or states_all, frozenset(c.programs) or programs_all)
+              for c in cells}
+    if len(scopes) < 2:
+        return []
+    year_parts = _parts([s[0] for s in scopes], years_all)
+    state_parts = _parts([s[1] for s in scopes], states_all)
+    program_parts = _parts([s[2] for s in scopes], programs_all)
+    seen = {(c.years, c.states, c.dim, c.values, c.sex, c.programs) for c in cells}
+    out = []
+    for c in cells:
+        ys, ss = frozenset(c.years), frozenset(c.states) or states_all
+        ps = frozenset(c.programs) or programs_all
+        split = [[p for p in parts if p <= whole] for parts, whole in
+                 ((year_parts, ys), (state_parts, ss), (program_parts, ps))]
+        if all(len(x) == 1 for x in split):
+            continue
+        for yp, sp, pp in itertools.product(*split):
+            key = (tuple(sorted(yp)), tuple(sorted(sp)) if sp != states_all else (), c.dim, c.values, c.sex,
+                   tuple(sorted(pp)) if pp != programs_all else ())
+            if key not in seen:
+                seen.add(key)
+                out.append(Cell(key[0], key[1], c.dim, c.values, c.sex, None, key[5]))
+    return out
 
 
 def _solve(c: np.ndarray, a_eq, b_eq, a_ub=None, b_ub=None, bounds=(0, None)):
