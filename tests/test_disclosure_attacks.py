@@ -580,3 +580,43 @@ def test_appendix_c_recruiter_counts_over_every_record_attack():
              *[disclosure.Cell(years, (), "selected", (v,), s, None) for v in ("True", "False") for s in "FM"]]
     assert ev.disclosed and disclosure.audit(cells, disclosure.support(rows.assign(fiscal_year=years[0])),
                                              k=k)["safe"].all()
+
+
+def test_one_year_beside_a_year_list_of_one_worker_file(tmp_path):
+    # a two-year worker file: Georgia has 20 women in FY2020, 5 in FY2022. `analyze --fy 2020` and
+    # `--fy 2020,2022` each pass alone; side by side (no ledger) Georgia's women differ by its hidden
+    # FY2022 count. In one store the second is refused naming the first, or hides enough to say nothing.
+    from disclosure_fixtures import planted_two_years
+
+    k = 10
+    planted = planted_two_years(tmp_path)
+    adm = planted.rows[planted.rows["selected"]]
+    ga_2022 = int(((adm["worksite_state"] == "GA") & (adm["sex"] == "F") & (adm["fiscal_year"] == 2022)).sum())
+    assert 0 < ga_2022 < k
+
+    def analyze(fy: str, store: Path):
+        out = tmp_path / f"fy{fy}-{store.name}"
+        run = _cli(["analyze", "--program", PROGRAM, "--fy", fy, "--data", "synthetic", "--k", str(k), "--workers",
+                    str(planted.workers), "--mapping", str(planted.mapping), "--format", "csv", "--out", str(out)],
+                   store)
+        return (analyze_artifact(fy, k, out, "csv") if run.returncode == 0 else None), run
+
+    def difference(one, both) -> dict[str, int]:
+        a, b = (x.tables["states"].set_index("worksite_state")["women"] for x in (one, both))
+        shown = a.dropna().index.intersection(b.dropna().index)
+        return {s: int(b[s] - a[s]) for s in shown}
+
+    first, run = analyze("2020", tmp_path / "store")
+    assert run.returncode == 0, run.stderr
+    # unprotected: the year list from a store without the first publication's ledger
+    alone, run = analyze("2020,2022", tmp_path / "other-store")
+    assert run.returncode == 0, run.stderr
+    assert difference(first, alone).get("GA") == ga_2022
+    # protected: the same request where the first was recorded
+    both, run = analyze("2020,2022", tmp_path / "store")
+    if run.returncode:
+        assert "earlier publication from the same worker file" in run.stderr and "FY2020," in run.stderr, run.stderr
+        return
+    truth = {(s, n) for s, n in difference(first, both).items()
+             if n == int(((adm["worksite_state"] == s) & (adm["sex"] == "F") & (adm["fiscal_year"] == 2022)).sum())}
+    assert not [t for t in truth if 0 < t[1] < k], truth

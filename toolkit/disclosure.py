@@ -69,8 +69,17 @@ employer, recruiter and occupation had workers (public DOL records tell much of 
 narrows the intervals, so passing it is at least as strong as passing against a reader who does
 not. Non-linear statistics are covered by the construction above, not by the audit.
 
+Weighted means are linear relations too: a state's expected women sum_o s_o n_{state,o} (``Cell``
+with ``weights``) given the published benchmark shares s_o. The benchmark every row's expected
+women take gives the hidden occupations one merged share (``evidence._published_benchmark``), so
+they cannot be told apart; each visible state's expected women are audited as such a relation.
+Publications of different scopes from one file (``toolkit.ledger``) are differenced by a reader;
+the counts over the parts of their scopes (``implied_cells``) are held to the rule as hidden cells.
+
 Not covered: relations that are not linear in the counts beyond what the construction rules out
-(e.g. a bootstrap interval's width), publications made outside the toolkit or from a different
+(e.g. a bootstrap interval's width); an employer's or recruiter's expected share, which depends on
+its occupation mix, a cross of two dimensions the atoms do not model (protected by the merged
+share, not proved by the audit); publications made outside the toolkit or from a different
 worker file describing the same people, and knowledge the reader brings from outside (a woman
 who knows she is in a cell can subtract herself).
 
