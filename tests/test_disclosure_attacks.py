@@ -134,10 +134,11 @@ class Outputs:
 
     def maps(self, k: int, lang: str) -> dict[str, pd.Series]:
         """The origin map's values as drawn by ``report`` (in this process): area -> count,
-        NA for hatched areas, 0 for areas without data."""
-        key = ("maps", k, lang)
+        NA for hatched areas, 0 for areas without data. The values are the publication's, the same
+        in every language (only the labels differ), so one report per k is drawn."""
+        key = ("maps", k)
         if key not in self._cache:
-            self._cache[key] = _drawn_maps(self, k, lang)
+            self._cache[key] = _drawn_maps(self, k, "en")
         return self._cache[key]
 
     def artifacts(self, k: int, lang: str) -> list[Artifact]:
