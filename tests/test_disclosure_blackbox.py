@@ -282,6 +282,7 @@ class Pub:
     ratios: list = field(default_factory=list)
     pages: int = 0  # site pages read
     pdf_only: list = field(default_factory=list)  # numbers the PDF prints and the HTML does not
+    mark_conflicts: list = field(default_factory=list)  # pages giving one mark two meanings
     small_scope: bool = False  # its worker evidence is withheld: fewer than k women or fewer than k men
     refused: bool = False
     exit_code: int = 0
@@ -310,7 +311,10 @@ def _cell(value, q: str, where: str, suppressed: bool | None):
     return iv
 
 
-def _table(source: str, header: list[str], records: list[list], colmap: dict, complete: bool) -> Table | None:
+def _table(source: str, header: list[str], records: list[list], colmap: dict, complete: bool,
+           empty_hidden: bool = True) -> Table | None:
+    """A table of counts of people (None: not one); ``empty_hidden``: an empty cell of a suppressed
+    row is hidden (CSV, JSON), otherwise an empty count cell is unreadable (HTML marks what it hides)."""
     lower = [str(h).strip().lower() for h in header]
     key_at = next((i for i, h in enumerate(lower) if h in KEYS), None)
     dim = KEYS[lower[key_at]] if key_at is not None else None
@@ -322,7 +326,8 @@ def _table(source: str, header: list[str], records: list[list], colmap: dict, co
     at_suppressed = lower.index("suppressed") if "suppressed" in lower else None
     keys, cells = [], []
     for r, rec in enumerate(records):
-        suppressed = None if at_suppressed is None else str(rec[at_suppressed]).strip().lower() == "true"
+        suppressed = (None if empty_hidden else False) if at_suppressed is None else \
+            str(rec[at_suppressed]).strip().lower() == "true"
         cell = {}
         for h, v in zip(lower, rec):
             q = colmap.get(h)
@@ -574,16 +579,29 @@ def parse_html(pub: Pub, path: Path) -> str:
             if at is not None and pos is not None:
                 pub.positions.update({r[at][:7]: float(r[pos].replace(",", "")) for r in rows[1:]})
             continue
-        if KEYS.get(header[0] if header[0] not in ("rank", "lugar") else header[1]) == "soc":
+        if KEYS.get(header[0]) == "soc" and {"occupation", "ocupación"} & set(header):
             at = next(i for i, h in enumerate(header) if h in ("occupation", "ocupación"))
             TITLES.update({r[at]: r[0][:7] for r in rows[1:]})
-        table = _table(path.name, rows[0], rows[1:], HTML_COLUMNS, complete=False)
+        table = _table(path.name, rows[0], rows[1:], HTML_COLUMNS, complete=False, empty_hidden=False)
         if table is not None:
             pub.tables.append(table)
     text = "".join(parser.text)
-    title = " ".join(text.split()).split(" · ")[0] if " · " in text else None
+    flat = " ".join(text.split())
+    hidden_as = {m for r in MARK_HIDDEN for m in r.findall(flat)}
+    empty_as = {m for r in MARK_EMPTY for m in r.findall(flat)}
+    if hidden_as & empty_as:
+        pub.mark_conflicts.append(f"{path.name}: {sorted(hidden_as & empty_as)} said to mark both a hidden count "
+                                  f"and no records")
+    title = flat.split(" · ")[0] if " · " in flat else None
     read_sentences(pub, text, path.name, page=title)
     return text
+
+
+#: what a page says its marks mean: a hidden (withheld) count, and no records
+MARK_HIDDEN = [re.compile(r"withheld \(shown as “([^”]+)”\)"), re.compile(r"aparece como “([^”]+)”"),
+               re.compile(r"“([^”]+)”: hidden \("), re.compile(r"«([^»]+)»: oculto \(")]
+MARK_EMPTY = [re.compile(r"“([^”]+)”: no records"), re.compile(r"«([^»]+)»: sin registros"),
+              re.compile(r"“([^”]+)” means no records")]
 
 
 #: a site page that carries numbers from the worker records (the rest are DOL records: employers,
@@ -1298,6 +1316,14 @@ def test_pdf_prints_no_number_its_html_does_not(world):
     assert pdfs, "no report was rendered as HTML and PDF"
     extra = {p.name: p.pdf_only for p in pdfs if p.pdf_only}
     assert not extra, extra
+
+
+def test_no_page_gives_one_mark_two_meanings(world):
+    """A reader takes a cell's mark at the page's word: a page that says "—" is a withheld count and
+    also that "—" is no records leaves a zero and a small count indistinguishable to the reader, or
+    reads a hidden count as zero."""
+    conflicts = [c for p in world[0].values() for c in p.mark_conflicts]
+    assert not conflicts, "\n".join(conflicts[:10]) + f"\n({len(conflicts)} pages)"
 
 
 def test_site_pages_with_worker_numbers_are_read(world):
