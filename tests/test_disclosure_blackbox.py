@@ -243,7 +243,8 @@ KEYS = {"worksite_state": "state", "state": "state", "estado": "state", "soc_cod
 #: never skipped unseen.
 NOT_LINEAR = {"women_share_se", "log_odds_ratio", "log_odds_ratio_se", "shrunk_share", "shrunk_shortfall",
               "shrunk_ratio", "p_value", "q_value", "credible", "sd", "ci_low", "ci_high",
-              "sd_with_benchmark_error", "suppressed", "index", "", "unnamed: 0", "fiscal_year", "occupation", "ocupación",
+              "sd_with_benchmark_error", "suppressed", "index", "", "unnamed: 0", "fiscal_year", "occupation",
+              "ocupación",
               "adjusted share", "proporción ajustada", "q-value", "valor q", "creíble"}
 REMAINDER = re.compile(r"other|otr[oa]s?\b|hidden|ocult|rest[oe]?\b|^—$|^\s*$", re.I)
 #: How the outputs mark a cell (README, and the legend under every report table): "hidden"/"oculto" is
@@ -817,7 +818,8 @@ class Model:
                     self._selection(p)
                     for (nd, nk, nw, nm), (dd, dk, dw, dm), (lo, hi) in p.ratios:
                         self.context = (p.name, "ratio", nk)
-                        num, den = self.vec(p.years, p.states, nd, nk, nw, nm), self.vec(p.years, p.states, dd, dk, dw, dm)
+                        num = self.vec(p.years, p.states, nd, nk, nw, nm)
+                        den = self.vec(p.years, p.states, dd, dk, dw, dm)
                         self._add(num - lo * den, 0, np.inf)
                         self._add(num - hi * den, -np.inf, 0)
                     if p.used is not None:
