@@ -1421,6 +1421,23 @@ def test_attack_machinery_recovers_a_cell_from_its_margin():
     assert not breaks
 
 
+def test_attack_machinery_interval_short_of_k():
+    """Two hidden rows whose sum, by the total, is 4 < k = 5: neither is narrowed to two values (no
+    break), but neither interval reaches k, which the README's guarantee forbids."""
+    cells = [(2020, "GA", "45-2092", 30, 300), (2020, "GA", "53-7064", 3, 40), (2020, "GA", "37-3011", 1, 20)]
+    rows = _toy_rows(cells)
+    narrow = []
+    breaks, errors = attack([_toy_pub("toy", cells, {"53-7064", "37-3011"})], rows, {}, narrow)
+    assert not errors and not breaks
+    assert {(b.target[3], b.truth, b.candidates) for b in narrow} == {("53-7064", 3, (0, 4)), ("37-3011", 1, (0, 4))}
+    # a hidden pair summing to 12 leaves each in [0, 12]: the guarantee holds
+    cells[0] = (2020, "GA", "45-2092", 22, 308)
+    cells[1] = (2020, "GA", "53-7064", 11, 32)
+    narrow = []
+    attack([_toy_pub("toy", cells, {"53-7064", "37-3011"})], _toy_rows(cells), {}, narrow)
+    assert not narrow
+
+
 def test_attack_machinery_two_publications_of_nested_scopes():
     """The nation hides two states (their sum is known, not their split); a state's own publication
     prints its total, and the other hidden state follows by difference."""
