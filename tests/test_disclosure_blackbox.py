@@ -632,7 +632,7 @@ def parse_site(pub: Pub, out: Path) -> None:
                     raise Unreadable(f"{path.name}: field {name!r} ({value!r}) is neither read nor known")
 
 
-PAGE_NUMBER = re.compile(r"^\s*\d+ / \d+\s*$", re.M)
+PAGE_NUMBER = re.compile(r"^\s*(\d+ / \d+|\d+\.)\s*$", re.M)  # "5 / 13", and an ordered list's "2."
 
 
 def parse_pdf(pub: Pub, path: Path) -> str:
@@ -641,6 +641,8 @@ def parse_pdf(pub: Pub, path: Path) -> str:
     pypdf = pytest.importorskip("pypdf")
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(str(path)).pages)
     text = re.sub(r"\u2010\n", "", text)  # words hyphenated at a line end
+    text = re.sub(r"(?<![\d-])(\d{2}-\d{1,3})\n(\d{1,3})(?!\d)",  # a SOC code wrapped in a narrow column
+                  lambda m: m[1] + m[2] if len(m[1]) + len(m[2]) == 7 else m[0], text)
     read_sentences(pub, text, path.name)
     return PAGE_NUMBER.sub(" ", text)
 
