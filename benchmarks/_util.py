@@ -1,8 +1,13 @@
 """Shared helpers for the hand-run benchmarks: wall time and peak Python memory of a call."""
 from __future__ import annotations
 
+import subprocess
+import tarfile
 import time
 import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def measure(fn, *args, trace_memory: bool = True, **kwargs):
@@ -22,3 +27,12 @@ def measure(fn, *args, trace_memory: bool = True, **kwargs):
 def row(name, seconds, peak, baseline=None):
     ratio = f"{baseline / seconds:8.1f}x" if baseline else "        "
     return f"{name:<58} {seconds:9.2f} s {peak:9.1f} MiB {ratio}"
+
+
+def export_commit(rev: str, dest: Path) -> Path:
+    """The repository at commit ``rev``, exported with ``git archive`` into ``dest / "baseline"``."""
+    archive = dest / "baseline.tar"
+    subprocess.run(["git", "-C", str(ROOT), "archive", "-o", str(archive), rev], check=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(dest / "baseline", filter="data")
+    return dest / "baseline"

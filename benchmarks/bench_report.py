@@ -16,21 +16,15 @@ import os
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _util import export_commit  # noqa: E402
+
 BASELINE = "2467758"
-
-
-def _export(rev: str, dest: Path) -> Path:
-    archive = dest / "baseline.tar"
-    subprocess.run(["git", "-C", str(ROOT), "archive", "-o", str(archive), rev], check=True)
-    with tarfile.open(archive) as tar:
-        tar.extractall(dest / "baseline", filter="data")
-    return dest / "baseline"
 
 
 def _time(code_root: Path, args: list[str], env: dict, repeat: int) -> float:
@@ -59,7 +53,7 @@ def main() -> int:
         env.pop("MPLBACKEND", None)
         subprocess.run([sys.executable, "-m", "toolkit", "data", "ingest", str(opts.file)], cwd=ROOT, check=True,
                        env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True)
-        baseline = _export(opts.baseline, tmp)
+        baseline = export_commit(opts.baseline, tmp)
         args = ["report", "--data", "store", "--program", "H-2B", "--fy", "2021", "--lang", "en", "--format", "both"]
         new = _time(ROOT, [*args, "--out", str(tmp / "new")], env, opts.repeat)
         old = _time(baseline, [*args, "--out", str(tmp / "old")], env, opts.repeat)

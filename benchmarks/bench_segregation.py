@@ -15,13 +15,18 @@ around the call only, so R's start-up and data loading are not counted.
 2. D, 1,000 units x 2 groups, 999 replicates: toolkit cells bootstrap vs R ``dissimilarity(se =
    TRUE)``; toolkit units bootstrap vs PySAL Dissim with SingleValueTest(null_approach="bootstrap").
 
-Point estimates are checked equal first. The last lines show the floor of a cells bootstrap: the
-time numpy's exact multinomial draw alone takes per replicate and per cell.
+Point estimates are checked equal first. Without R, the M/H cells bootstrap is compared with R's
+time recorded on this machine (``R_RECORDED``) and, in the same run, with the previous
+implementation (one ``Generator.multinomial`` draw per replicate; the toolkit at ``--baseline``,
+exported with ``git archive`` and run in a fresh process): wall and CPU seconds, median of 3.
+The last lines time the draws alone: numpy's multinomial against ``intervals._MultinomialCells``.
 """
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,13 +37,29 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import measure  # noqa: E402
+from _util import export_commit, measure  # noqa: E402
 
 from toolkit import segregation as sg  # noqa: E402
+from toolkit.segregation import intervals  # noqa: E402
 
 os.environ.setdefault("TQDM_DISABLE", "1")  # PySAL's progress bar would interleave with the table
 B_MH, B_D = 200, 999
 PYSAL_JOBS = -1
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = "5345c1c"  # the last commit whose cells bootstrap drew Generator.multinomial per replicate
+R_RECORDED = 4.65  # R mutual_total(se = TRUE), 10,000 x 5, B = 200: seconds measured here 2026-12-01
+
+# one cells bootstrap of M/H, timed in a fresh process: wall and CPU seconds of each of 3 calls
+CELLS_CALL = """
+import sys, time
+import pandas as pd
+from toolkit import segregation as sg
+long = pd.read_csv(sys.argv[1])
+for _ in range(3):
+    wall, cpu = time.perf_counter(), time.process_time()
+    sg.mutual_total(long, "g", "unit", "n", se=True, n_bootstrap={b}, seed=1, method="percentile_bc")
+    print(time.perf_counter() - wall, time.process_time() - cpu)
+"""
 
 R_SCRIPT = """
 suppressPackageStartupMessages(library(segregation))
@@ -75,6 +96,17 @@ def r_time(long: pd.DataFrame, call: str) -> tuple[float, float]:
     return float(seconds), float(est)
 
 
+def cells_times(code_root: Path, long: pd.DataFrame, tmp: Path) -> tuple[float, float]:
+    """Median wall and CPU seconds of the M/H cells bootstrap with the toolkit at ``code_root``."""
+    path = tmp / "long.csv"
+    long.to_csv(path, index=False)
+    out = subprocess.run([sys.executable, "-c", CELLS_CALL.format(b=B_MH), str(path)], cwd=code_root, check=True,
+                         capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(code_root), "OPENBLAS_NUM_THREADS": "1"})
+    wall, cpu = zip(*(map(float, r.split()) for r in out.stdout.split("\n") if r.strip()))
+    return statistics.median(wall), statistics.median(cpu)
+
+
 def line(name: str, seconds: float, peak: float | None = None, baseline: float | None = None) -> str:
     mem = f"{peak:9.1f} MiB" if peak is not None else " " * 13
     ratio = f"{baseline / seconds:8.1f}x" if baseline else ""
@@ -105,6 +137,9 @@ def block(verb, long: pd.DataFrame, pysal_index, replicates: int, r_call: str, w
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", default=BASELINE, help="the commit of the previous cells bootstrap")
+    opts = parser.parse_args()
     try:
         from segregation.multigroup import MultiInfoTheory
         from segregation.singlegroup import Dissim
@@ -114,6 +149,7 @@ def main() -> int:
     with_r = r_available()
     print(f"{'case':<64} {'time':>11} {'peak mem':>13} {'speed-up':>9}")
     print("speed-up = baseline time / toolkit time for the same replicates (above 1: toolkit faster)")
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     groups = ("a", "b", "c", "d", "e")
     wide = table(10_000, groups, 1)
@@ -133,15 +169,32 @@ def main() -> int:
     block(sg.dissimilarity, long2, pysal_d, B_D,
           f'dissimilarity(d, "grp", "unt", weight = "n", se = TRUE, n_bootstrap = {B_D})', with_r)
 
-    print("\nFloor of a cells bootstrap: numpy's exact multinomial draw alone (no statistic)")
+    print(f"\n3. M/H cells bootstrap, 10,000 x 5, B = {B_MH}: fresh processes, median of 3 calls (wall / CPU)")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        old_wall, old_cpu = cells_times(export_commit(opts.baseline, tmp), long, tmp)
+        new_wall, new_cpu = cells_times(ROOT, long, tmp)
+    print(line(f"previous: Generator.multinomial per replicate ({opts.baseline}), wall", old_wall))
+    print(line("this checkout: _MultinomialCells, wall", new_wall, None, old_wall))
+    print(line(f"previous ({opts.baseline}), CPU", old_cpu))
+    print(line("this checkout, CPU", new_cpu, None, old_cpu))
+    if not with_r:
+        print(line("R mutual_total(se = TRUE) recorded 2026-12-01 (not this run)", R_RECORDED))
+        print(line("this checkout (wall) vs that recorded R time", new_wall, None, R_RECORDED))
+        print(line("this checkout (CPU) vs that recorded R time", new_cpu, None, R_RECORDED))
+
+    print("\nThe draws alone (no statistic), all replicates, same table")
     rng = np.random.default_rng(1)
     for name, frame_, reps in (("10,000 x 5", long, B_MH), ("1,000 x 2", long2, B_D)):
         counts = frame_.groupby(["unit", "g"])["n"].sum().to_numpy()
         start = time.perf_counter()
         rng.multinomial(int(counts.sum()), counts / counts.sum(), size=reps)
-        seconds = time.perf_counter() - start
-        print(f"  {name}: {seconds:.2f} s for {reps} draws = {seconds / reps * 1e3:.2f} ms per replicate, "
-              f"{seconds / reps / counts.size * 1e9:.0f} ns per cell")
+        multinomial = time.perf_counter() - start
+        start = time.perf_counter()
+        intervals._MultinomialCells(counts).draw(reps, rng)
+        cells = time.perf_counter() - start
+        print(line(f"{name}: Generator.multinomial, {reps} draws", multinomial))
+        print(line(f"{name}: _MultinomialCells, {reps} draws", cells, None, multinomial))
     return 0
 
 

@@ -519,6 +519,22 @@ def weighted_share_totals(art: Artifact, expected_total: float, workers_total: i
             for v, n in zip(hidden[scope], (n0, n_rest - n0))]
 
 
+def recruiter_records_difference(art: Artifact) -> list[Claim]:
+    """The Appendix C recruiter table's worker counts against the scope's admitted workers: when
+    the records' only recruiter is counted over every record naming it (rejected applicants too),
+    its women minus the admitted women are the rejected women, which the selection table hides."""
+    table, av = art.tables.get("recruiters_appendix_c"), art.tables.get("availability")
+    if table is None or av is None or not len(av) or pd.isna(av["observed"].iloc[0]):
+        return []
+    rows = table.dropna(subset=["women", "workers"])
+    if len(rows) != 1:
+        return []
+    women = int(rows["women"].iloc[0]) - int(av["observed"].iloc[0])
+    men = int(rows["workers"].iloc[0] - rows["women"].iloc[0]) - int(av["total"].iloc[0] - av["observed"].iloc[0])
+    return [Claim("selection", "rejected_women", "F", women, "Appendix C recruiter's records - admitted"),
+            Claim("selection", "rejected_men", "M", men, "Appendix C recruiter's records - admitted")]
+
+
 def two_publications(nation: Artifact, states: dict[str, Artifact]) -> list[Claim]:
     """The nation's table of states beside state publications of the same file: a state's own
     publication prints its women (its availability row), which the nation hides; with every hidden

@@ -97,18 +97,40 @@ def planted_rows(seed: int = 12) -> pd.DataFrame:
     return rows
 
 
-def planted_survey(tmp_path: Path, seed: int = 12) -> Planted:
-    """Write the planted survey (CSV, Spanish headers) and its mapping under ``tmp_path``."""
-    rows = planted_rows(seed)
+def _write(rows: pd.DataFrame, folder: Path, name: str) -> Planted:
+    """``rows`` as a survey (CSV, Spanish headers) and its YAML mapping in ``folder``."""
     survey = rows[list(COLUMNS)].rename(columns=COLUMNS)
     survey["Sexo"] = survey["Sexo"].map({"F": "Mujer", "M": "Hombre"})
     survey["Seleccionado"] = survey["Seleccionado"].map({True: "sí", False: "no"})
-    folder = Path(tmp_path) / "private-survey-folder"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "encuesta_trabajadoras.csv"
+    path = folder / name
     survey.to_csv(path, index=False)
     mapping = folder / "mapa.yaml"
     cols = ", ".join(f"{k}: {v}" for k, v in COLUMNS.items())
     mapping.write_text(f"columns: {{{cols}}}\nvalues:\n  sex: {{Mujer: F, Hombre: M}}\nprogram: {PROGRAM}\n",
                        encoding="utf-8")
     return Planted(workers=path, mapping=mapping, rows=rows)
+
+
+def planted_survey(tmp_path: Path, seed: int = 12) -> Planted:
+    """Write the planted survey (CSV, Spanish headers) and its mapping under ``tmp_path``."""
+    return _write(planted_rows(seed), Path(tmp_path) / "private-survey-folder", "encuesta_trabajadoras.csv")
+
+
+def planted_two_years(tmp_path: Path, seed: int = 12) -> Planted:
+    """A two-year worker file (FY2020 and FY2022) written like ``planted_survey``: FY2020 the planted
+    rows, FY2022 another shuffle with 15 of Georgia's admitted women left out, so Georgia holds 20
+    women in FY2020, 5 in FY2022 and 25 in both; Oregon's admitted women are left out of both years
+    (no small state, so no state is hidden in either scope). Shown in FY2020 alone and in
+    FY2020-2022, Georgia's difference is the small FY2022 count."""
+    def women(rows, state):
+        return rows.index[(rows["worksite_state"] == state) & (rows["sex"] == "F") & rows["selected"]]
+
+    first = planted_rows(seed).assign(fiscal_year=2020)
+    first = first.drop(women(first, "OR"))
+    second = planted_rows(seed + 1).assign(fiscal_year=2022)
+    second = second.drop(women(second, "GA")[:15].union(women(second, "OR")))
+    second["case_number"] = second["case_number"].str.replace("H-300-19", "H-300-22", regex=False)
+    first["case_number"] = first["case_number"].str.replace("H-300-19", "H-300-20", regex=False)
+    rows = pd.concat([first, second], ignore_index=True)
+    return _write(rows, Path(tmp_path) / "private-two-years", "encuesta_dos_anios.csv")

@@ -221,3 +221,41 @@ def test_widen_suppression_hides_the_smallest_visible_row_of_each_failing_dimens
     assert widen_suppression({}, failures, cells) == {"recruiter": {"C"}}  # smallest, ties by name
     assert widen_suppression({"recruiter": {"C"}}, failures, cells) == {"recruiter": {"C", "D"}}
     assert widen_suppression({"recruiter": {"B", "C", "D"}}, failures, cells) == {"recruiter": {"B", "C", "D"}}
+
+
+def test_a_weighted_mean_of_a_visible_row_is_a_relation_the_audit_sees():
+    # Georgia's occupations: A (3 women, 2 men) and B (7, 13) hidden beside C (20, 80), at k = 10. Alone
+    # the table is safe (A's women lie in [0, 10]). Georgia's expected women, sum_o s_o (F_o + M_o) with
+    # distinct shares (0.2, 0.6, 0.3), and its workers give A's and B's sizes (5 and 20), so A's women
+    # are at most 5 < k: unsafe. With the hidden occupations' shares merged (0.4 each) it says nothing new.
+    from toolkit.disclosure import Cell, audit
+
+    sup = pd.DataFrame({"year": 2019, "state": "GA", "dim": "soc_code", "value": ["A", "B", "C"]})
+    cells = [Cell((2019,), (), "_total", (), "F", 30), Cell((2019,), (), "_total", (), "M", 95),
+             Cell((2019,), (), "soc_code", ("C",), "F", 20), Cell((2019,), (), "soc_code", ("C",), "M", 80),
+             *[Cell((2019,), (), "soc_code", (v,), s, None) for v in "AB" for s in "FM"]]
+    assert audit(cells, sup, k=10)["safe"].all()
+    for weights, safe in (((0.2, 0.6, 0.3), False), ((0.4, 0.4, 0.3), True)):
+        expected = weights[0] * 5 + weights[1] * 20 + weights[2] * 100
+        rel = Cell((2019,), ("GA",), "soc_code", ("A", "B", "C"), "T", expected, (), weights)
+        got = audit([*cells, rel], sup, k=10, exact=True)
+        assert bool(got["safe"].all()) is safe, got
+        a_women = got[(got["values"] == ("A",)) & (got["sex"] == "F")].iloc[0]
+        assert (a_women["low"], a_women["high"]) == ((0, 5) if not safe else (0, 10))
+        assert Cell.from_list(rel.as_list()) == rel  # as the ledger stores it
+
+
+def test_the_wage_gap_publishes_no_group_size():
+    # n_focal / n_reference (workers paid, by sex) are not relations of the audit: no column of the
+    # published wage table may carry them, under any name
+    from toolkit import discrimination
+
+    rng = np.random.default_rng(3)
+    paid = pd.DataFrame({"sex": ["F"] * 12 + ["M"] * 30, "soc_code": "45-2092", "worksite_state": "GA",
+                         "wage_hourly": rng.normal(12, 1, 42).round(2)})
+    wg = discrimination.wage_gap(paid, n_bootstrap=20, seed=1)
+    assert {"n_focal", "n_reference"} <= set(wg.columns)
+    out = disclosure.protect_table("wage_gap", wg.reset_index().rename(columns={"n_focal": "n_f",
+                                                                                "n_reference": "n_m"}), k=10)
+    assert not set(out.columns) & {"n_f", "n_m", "n_focal", "n_reference"}
+    assert not (out.select_dtypes("number").isin([12, 30])).any().any()

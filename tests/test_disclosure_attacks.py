@@ -22,12 +22,15 @@ import pytest
 import re
 
 from disclosure_attacks import (Artifact, analyze_artifact, complements, eb_prior, global_segregation, html_artifact,
-                                leaks, local_paths, map_complement, rank_order, row_inversion, selection_sentences,
-                                sentence_arithmetic, two_publications, weighted_share_totals)
+                                leaks, local_paths, map_complement, rank_order, recruiter_records_difference,
+                                row_inversion, selection_sentences, sentence_arithmetic, two_publications,
+                                weighted_share_totals)
 from disclosure_fixtures import FISCAL_YEAR, PROGRAM, planted_survey
 
 ROOT = Path(__file__).resolve().parents[1]
 KS = (5, 10, 60)
+#: the k whose report run writes PDFs in the default run (the others: ``test_pdfs_of_every_k``, slow)
+PDF_K = 10
 LANGS = ("en", "es")
 CASES = [(k, lang) for k in KS for lang in LANGS]
 
@@ -76,13 +79,17 @@ class Outputs:
         return self._cache[key]
 
     def report(self, k: int, lang: str, state: str | None = None, pdf: bool = False):
+        """The report's artifacts in ``lang`` (HTML; with ``pdf``, its PDF too). One run per (k,
+        state) writes both languages; at ``PDF_K`` the run writes the PDFs too (a PDF costs a
+        WeasyPrint render, not another build), elsewhere a run with PDFs replaces the HTML-only one."""
+        pdf = pdf or (k == PDF_K and state is None)
         key = ("report", k, state, pdf)
         if key not in self._cache:
             out = self.folder / f"report-{k}-{state}-{pdf}"
-            langs = "en" if pdf else "en,es"
-            run = _cli(["report", *self.common(k, state), "--lang", langs, "--format", "both" if pdf else "html",
+            run = _cli(["report", *self.common(k, state), "--lang", "en,es", "--format", "both" if pdf else "html",
                         "--out", str(out)], self.data_dir(k))
             self._cache[key] = (out, run)
+            self._cache[("report", k, state, False)] = (out, run)
         out, run = self._cache[key]
         arts = []
         for path in sorted(out.glob(f"*_{lang}.*")) if out.exists() else []:
@@ -127,17 +134,20 @@ class Outputs:
 
     def maps(self, k: int, lang: str) -> dict[str, pd.Series]:
         """The origin map's values as drawn by ``report`` (in this process): area -> count,
-        NA for hatched areas, 0 for areas without data."""
-        key = ("maps", k, lang)
+        NA for hatched areas, 0 for areas without data. The values are the publication's, the same
+        in every language (only the labels differ), so one report per k is drawn."""
+        key = ("maps", k)
         if key not in self._cache:
-            self._cache[key] = _drawn_maps(self, k, lang)
+            self._cache[key] = _drawn_maps(self, k, "en")
         return self._cache[key]
 
     def artifacts(self, k: int, lang: str) -> list[Artifact]:
+        """analyze, the report's HTML and the site's index of one (k, lang); PDFs: ``pdfs``."""
         art, run = self.analyze(k, lang)
         assert run.returncode == 0, run.stderr
         reports, run = self.report(k, lang)
         assert run.returncode == 0, run.stderr
+        reports = [a for a in reports if not a.label.startswith("report pdf")]
         pages, run = self.site(k, lang)
         assert run.returncode == 0 and pages, run.stderr
         return [art, *reports, *pages]
@@ -245,15 +255,44 @@ def test_no_local_path_of_the_worker_file_in_any_output(outputs, k, lang):
     assert not hits, f"the folder of the user's worker file is written in {hits}"
 
 
+_WORD_NUMBER = re.compile(r"(?<![\w.,\-/:])\d{1,3}(?:[,.\u00a0\u202f]\d{3})*(?:[.,]\d+)?(?![\w\-/:])")
+
+
+def _numbers_shown(text: str) -> set[str]:
+    """The numbers a page shows (standalone, not inside a word, checksum or date), digits only."""
+    text = re.sub(r"[\u2010-]\n", "", text)  # a word or checksum broken at a line end
+    text = re.sub(r"(?m)^\d+ / \d+$", "", text)  # the PDF's page numbers
+    return {re.sub(r"\D", "", m.group(0)) for m in _WORD_NUMBER.finditer(text)}
+
+
+def _check_pdfs(outputs, k: int):
+    """Every PDF of the report at k, in both languages: no attack on its text recovers a hidden count,
+    it names no local folder, and every number it shows is a number of the same report's HTML (the
+    page the attacks read and the ledger audits), so the PDF publishes nothing the HTML does not."""
+    scope, truth = outputs.planted.scope_counts(), outputs.planted.truth()
+    for lang in LANGS:
+        arts, run = outputs.report(k, lang, pdf=True)
+        assert run.returncode == 0, run.stderr
+        pdf = [a for a in arts if a.label.startswith("report pdf")]
+        html = [a for a in arts if a.label.startswith("report html")]
+        assert len(pdf) == 1 and len(html) == 1, [a.label for a in arts]
+        found = leaks(sentence_arithmetic(pdf[0], scope), truth, k)
+        paths = local_paths(pdf[0], [str(outputs.planted.workers.parent)])
+        assert not found and not paths, (_report(found, "pdf"), paths)
+        shown = _numbers_shown(pdf[0].raw)
+        page = re.sub(r"<[^>]+>", " ", html[0].raw)
+        extra = shown - _numbers_shown(__import__("html").unescape(page))
+        assert len(shown) > 50 and not extra, (f"k={k} {lang}", sorted(extra)[:20])
+
+
 def test_pdf_text_gives_back_no_hidden_count(outputs):
-    arts, run = outputs.report(10, "en", pdf=True)
-    assert run.returncode == 0, run.stderr
-    scope = outputs.planted.scope_counts()
-    pdf = [a for a in arts if a.label.startswith("report pdf")]
-    assert pdf, "no PDF written"
-    found = leaks(sentence_arithmetic(pdf[0], scope), outputs.planted.truth(), 10)
-    paths = local_paths(pdf[0], [str(outputs.planted.workers.parent)])
-    assert not found and not paths, (_report(found, "pdf"), paths)
+    _check_pdfs(outputs, PDF_K)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("k", [k for k in KS if k != PDF_K])
+def test_pdfs_of_every_k(outputs, k):
+    _check_pdfs(outputs, k)
 
 
 @pytest.mark.parametrize("command", ["analyze", "report"])
@@ -378,6 +417,32 @@ def test_expected_women_pooled_over_hidden_occupations_attack(outputs):
         assert not [c for c in got if sizes.get(c.value) == c.count], got
 
 
+def test_expected_women_of_a_visible_state_over_hidden_occupations_attack(outputs, tmp_path):
+    # Georgia's own publication at k = 10 hides two of its occupations (45-2041: 13 workers, 53-7064: 27)
+    # and prints Georgia's expected women, weighted by its workers' occupations, at full precision.
+    # Weighted by the occupations' own benchmark shares (0.265 and 0.529, printed in the same table),
+    # it gives both hidden occupations' sizes; weighted by one merged share for the hidden ones, nothing.
+    k = 10
+    out = tmp_path / "ga"
+    run = _cli(["analyze", *outputs.common(k, "GA"), "--format", "csv", "--out", str(out)], tmp_path / "store")
+    assert run.returncode == 0, run.stderr
+    art = analyze_artifact("GA", k, out, "csv")
+    occ, st = art.tables["occupations"], art.tables["states"]
+    rows = outputs.planted.rows
+    ga = rows[rows["selected"] & (rows["worksite_state"] == "GA")].groupby("soc_code").size()
+    hidden = occ.loc[occ["women"].isna(), "soc_code"].astype(str).tolist()
+    assert len(hidden) == 2 and len(st) == 1
+    # unprotected: Georgia's expected women over its occupations' own shares
+    share = occ.set_index(occ["soc_code"].astype(str))["women_share"]
+    naive = float(sum(share[c] * n for c, n in ga.items()))
+    got = {c.value: c.count for c in weighted_share_totals(art, naive, int(ga.sum()), "occupations", "women_share")}
+    assert got == {c: int(ga[c]) for c in hidden}, got
+    # protected: Georgia's expected women as published
+    got = weighted_share_totals(art, float(st["expected_women"].iloc[0]), int(st["total"].iloc[0]), "occupations",
+                                "women_share")
+    assert got and not [c for c in got if int(ga.get(c.value, -1)) == c.count], got
+
+
 def test_two_publications_of_one_worker_file(outputs, tmp_path):
     k, truth = 10, outputs.planted.truth()
     nation, run = outputs.analyze(k, "en")
@@ -403,25 +468,32 @@ def test_two_publications_of_one_worker_file(outputs, tmp_path):
                  "--new-release"], tmp_path / "fresh").returncode == 0
 
 
-def test_every_output_of_the_matrix_passes_the_lp_audit(outputs):
-    # every analyze, report and site output of each k is in that k's ledger; audited together
-    from toolkit import disclosure, ledger
+def _ledger_passes_the_audit(planted, data_dir: Path, k: int) -> list[dict]:
+    """Every publication of the current release in a store's ledger of the planted file, audited
+    together with the counts their scopes' differences give; returns the publications."""
+    from toolkit import checksum, disclosure, ledger
 
-    sha = __import__("toolkit.checksum", fromlist=["sha256_file"]).sha256_file(outputs.planted.workers)
+    book = ledger.read(checksum.sha256_file(planted.workers), root=data_dir / "store")
+    pubs = [p for p in book["publications"] if p["release"] == book["release"]]
+    cells = [disclosure.Cell.from_list(row) for p in pubs for row in p["cells"]]
+    if cells:
+        sup = pd.DataFrame([row for p in pubs for row in p["support"]],
+                           columns=disclosure.SUPPORT_COLUMNS).drop_duplicates()
+        result = disclosure.audit(cells + disclosure.implied_cells(cells, sup), sup, k=k)
+        assert len(result) and result["safe"].all(), result[~result["safe"]].to_dict("records")
+    return pubs
+
+
+def test_every_output_of_the_matrix_passes_the_lp_audit(outputs):
+    # every analyze, report and site output of each k is in that k's ledger; audited together (and at
+    # k = 10 the state publications the tests above made in the same store)
     for k in KS:
         for lang in LANGS:
             outputs.artifacts(k, lang)
-        book = ledger.read(sha, root=outputs.data_dir(k) / "store")
-        pubs = [p for p in book["publications"] if p["release"] == book["release"]]
+        pubs = _ledger_passes_the_audit(outputs.planted, outputs.data_dir(k), k)
         commands = {c for p in pubs for c in p["commands"]}
         if k < 60:  # at k = 60 the scope is refused: nothing from the records is published or recorded
             assert {"analyze", "report", "site"} <= commands, commands
-        cells = [disclosure.Cell.from_list(row) for p in pubs for row in p["cells"]]
-        if not cells:
-            continue
-        sup = pd.DataFrame([row for p in pubs for row in p["support"]], columns=disclosure.SUPPORT_COLUMNS)
-        result = disclosure.audit(cells, sup.drop_duplicates(), k=k)
-        assert len(result) and result["safe"].all(), result[~result["safe"]].to_dict("records")
 
 
 def test_a_refused_scope_prints_no_size(outputs):
@@ -437,6 +509,14 @@ def test_a_refused_scope_prints_no_size(outputs):
         assert not (said & sizes), (said & sizes, r.stderr)
     for a in ([art] if art else []) + arts:
         assert "rows read" not in a.raw
+        # no sentence of the outputs about worker records holds a number but k (the refusal names k only)
+        about = re.compile(r"worker records|registros de trabajador|rows|filas", re.I)
+        said = {int(x) for t in a.texts if about.search(t)
+                for x in re.findall(r"(?<![\d.,:-])(\d[\d,]*)(?![\d.,:%-])", t.replace(",", ""))}
+        assert not (said & sizes), (a.label, said & sizes)
+    # the check reads what the old refusal printed
+    old = "Worker records: 829 rows read, 50 used; fewer than 10 women"
+    assert {int(x) for x in re.findall(r"(?<![\d.,:-])(\d[\d,]*)(?![\d.,:%-])", old)} & {829, 50}
 
 
 def test_ranks_are_over_visible_rows_only(outputs):
@@ -447,5 +527,105 @@ def test_ranks_are_over_visible_rows_only(outputs):
     hidden = _hidden_by_rule(scr[["employer_name", "women", "total"]], "employer_name", 10).to_numpy()
     assert rank_order(Artifact("naive", 10, tables={"employers": scr.assign(women=scr["women"].where(~hidden))}))
     for k in KS:
-        art, _ = outputs.analyze(k, "en")
-        assert not rank_order(art), rank_order(art)
+        for lang in LANGS:  # the analyze tables (CSV, JSON) and the report and site pages (HTML)
+            for art in outputs.artifacts(k, lang):
+                assert not rank_order(art), (art.label, rank_order(art))
+        assert any("rank" in t for art in outputs.artifacts(5, "en") if art.label.startswith("report html")
+                   for t in art.tables.values()), "no ranked table read from the HTML report"
+
+
+def test_no_sentence_names_a_share_of_no_woman(outputs):
+    # "0% of the women (0)": a sentence about an occupation none of the women holds
+    from toolkit import i18n
+
+    pattern = re.compile(r"(?<![\d.,])0(?:[.,]0+)?\s?%[^()\n]{0,40}\((?:0|0 women|0 mujeres)\)")
+    for lang in LANGS:
+        old = i18n.t("finding_channelling", lang).format_map(__import__("collections").defaultdict(
+            str, share_f="0%", women="0"))
+        assert pattern.search(old), old  # the test would catch the old sentence
+        for k in KS:
+            for art in outputs.artifacts(k, lang):
+                found = [t for t in [*art.texts, art.raw] if pattern.search(t)]
+                assert not found, (art.label, [pattern.search(t).group(0) for t in found])
+
+
+def test_appendix_c_recruiter_counts_over_every_record_attack():
+    # A worker file naming one recruiter, with Appendix C: the recruiter table printed that recruiter's
+    # workers and women over every record naming it, rejected applicants too; minus the admitted women
+    # (printed), that is the 2 rejected women the selection table hides. Counted as the audit's recruiter
+    # atoms (admitted workers with an occupation) the difference is 0, and the counts are audited.
+    from toolkit import dataset, disclosure, evidence, recruiters, schema
+    from disclosure_fixtures import planted_rows
+
+    k = 10
+    rows = planted_rows().assign(recruiter="Reclutadora Unica", program=PROGRAM)
+    truth = {("selection", "rejected_women", "F"): 2, ("selection", "rejected_men", "M"): 225}
+    numbers = sorted(rows["case_number"].unique())
+    cases = schema.conform(pd.DataFrame({"case_number": numbers, "employer_name": "Planted Farm Inc",
+                                         "employer_state": "GA", "soc_code": "45-2092", "soc_title": "Farmworkers",
+                                         "workers_certified": 20, "is_duplicate": False, "fiscal_year": FISCAL_YEAR}),
+                           schema.CASE_COLUMNS, name="cases")
+    rec = pd.DataFrame({"case_number": numbers, "recruiter_name": "Reclutadora Unica", "recruiter_city": "Monterrey",
+                        "recruiter_province": "NL", "recruiter_country": "MEXICO"})
+    bench = pd.DataFrame({"soc_code": ["45-2092", "45-2041", "53-7064"], "women_share": [0.265, 0.265, 0.529]})
+    adm = rows[rows["selected"]]
+    av = pd.DataFrame({"observed": [int((adm["sex"] == "F").sum())], "total": [len(adm)]})
+    # unprotected: the recruiter's counts over every record naming it
+    naive = recruiters.summary(cases, rec, benchmark=bench, workers=rows).table
+    art = Artifact("naive", k, tables={"recruiters_appendix_c": naive, "availability": av})
+    assert {c.count for c in leaks(recruiter_records_difference(art), truth, k)} == {2}  # a small cell only
+    # protected: as the evidence publishes them
+    data = dataset.Dataset(request=dataset.Request(k=k), cases=cases, workers=rows, companions={"recruiters": rec})
+    ev = evidence.Evidence(request=data.request, synthetic=False)
+    evidence._employers_and_recruiters(ev, data, bench, k=k, workers_allowed=True)
+    art = Artifact("real", k, tables={"recruiters_appendix_c": ev.raw_tables["recruiters_appendix_c"],
+                                      "availability": av})
+    assert recruiter_records_difference(art) and not leaks(recruiter_records_difference(art), truth, k)
+    # and the LP audit sees them: beside the scope's totals and the hidden selection table, still safe
+    years = tuple(data.request.fiscal_years)
+    cells = [*ev.disclosed, *[disclosure.Cell(years, (), "_total", (), s, int((adm["sex"] == s).sum()))
+                              for s in "FM"],
+             *[disclosure.Cell(years, (), "selected", (v,), s, None) for v in ("True", "False") for s in "FM"]]
+    assert ev.disclosed and disclosure.audit(cells, disclosure.support(rows.assign(fiscal_year=years[0])),
+                                             k=k)["safe"].all()
+
+
+def test_one_year_beside_a_year_list_of_one_worker_file(tmp_path):
+    # a two-year worker file: Georgia has 20 women in FY2020, 5 in FY2022. `analyze --fy 2020` and
+    # `--fy 2020,2022` each pass alone; side by side (no ledger) Georgia's women differ by its hidden
+    # FY2022 count. In one store the second is refused naming the first, or hides enough to say nothing.
+    from disclosure_fixtures import planted_two_years
+
+    k = 10
+    planted = planted_two_years(tmp_path)
+    adm = planted.rows[planted.rows["selected"]]
+    ga_2022 = int(((adm["worksite_state"] == "GA") & (adm["sex"] == "F") & (adm["fiscal_year"] == 2022)).sum())
+    assert 0 < ga_2022 < k
+
+    def analyze(fy: str, store: Path):
+        out = tmp_path / f"fy{fy}-{store.name}"
+        run = _cli(["analyze", "--program", PROGRAM, "--fy", fy, "--data", "synthetic", "--k", str(k), "--workers",
+                    str(planted.workers), "--mapping", str(planted.mapping), "--format", "csv", "--out", str(out)],
+                   store)
+        return (analyze_artifact(fy, k, out, "csv") if run.returncode == 0 else None), run
+
+    def difference(one, both) -> dict[str, int]:
+        a, b = (x.tables["states"].set_index("worksite_state")["women"] for x in (one, both))
+        shown = a.dropna().index.intersection(b.dropna().index)
+        return {s: int(b[s] - a[s]) for s in shown}
+
+    first, run = analyze("2020", tmp_path / "store")
+    assert run.returncode == 0, run.stderr
+    # unprotected: the year list from a store without the first publication's ledger
+    alone, run = analyze("2020,2022", tmp_path / "other-store")
+    assert run.returncode == 0, run.stderr
+    assert difference(first, alone).get("GA") == ga_2022
+    # protected: the same request where the first was recorded
+    both, run = analyze("2020,2022", tmp_path / "store")
+    _ledger_passes_the_audit(planted, tmp_path / "store", k)
+    if run.returncode:
+        assert "earlier publication from the same worker file" in run.stderr and "FY2020," in run.stderr, run.stderr
+        return
+    truth = {(s, n) for s, n in difference(first, both).items()
+             if n == int(((adm["worksite_state"] == s) & (adm["sex"] == "F") & (adm["fiscal_year"] == 2022)).sum())}
+    assert not [t for t in truth if 0 < t[1] < k], truth

@@ -243,19 +243,28 @@ def test_appendix_c_table_never_repeats_the_audited_recruiter_counts(screened):
                         "recruiter_city": ["Monterrey", "Antigua"], "recruiter_province": ["NL", None],
                         "recruiter_country": ["MEXICO", "GUATEMALA"]})
     workers = pd.DataFrame({"recruiter": ["Agencia X"] * 40 + ["Rec Y"] * 30, "sex": ["F"] * 12 + ["M"] * 28 +
-                            ["F"] * 11 + ["M"] * 19, "stage": "admitted"})
+                            ["F"] * 11 + ["M"] * 19, "stage": "admitted", "soc_code": "37-3011"})
     bench = pd.DataFrame({"soc_code": ["37-3011", "51-3022"], "women_share": [0.1, 0.5]})
     data = dataset.Dataset(request=dataset.Request(), cases=cases, workers=workers, companions={"recruiters": rec})
     ev = evidence.Evidence(request=data.request, synthetic=False)
     ev.raw_tables["employers"] = pd.DataFrame()  # the worker records' employer table stands in for profiles
     if screened:
         ev.raw_tables["recruiters"] = pd.DataFrame()
-    evidence._employers_and_recruiters(ev, data, bench, k=10)
+    evidence._employers_and_recruiters(ev, data, bench, k=10, workers_allowed=True)
     table = ev.raw_tables["recruiters_appendix_c"].set_index("recruiter_name")
     if screened:
         assert table[["women", "workers"]].isna().all().all()
+        assert not ev.disclosed
     else:
         assert table.loc["Agencia X", ["workers", "women"]].tolist() == [40, 12]
+        # the counts are relations of the disclosure audit, over the worker-record names each row counts
+        got = {(c.values, c.sex): c.count for c in ev.disclosed}
+        assert got == {(("Agencia X",), "F"): 12, (("Agencia X",), "M"): 28, (("Rec Y",), "F"): 11,
+                       (("Rec Y",), "M"): 19}
+    # a refused scope (workers not allowed) publishes no count of people in the table
+    ev = evidence.Evidence(request=data.request, synthetic=False)
+    evidence._employers_and_recruiters(ev, data, bench, k=10, workers_allowed=False)
+    assert ev.raw_tables["recruiters_appendix_c"][["women", "workers"]].isna().all().all() and not ev.disclosed
 
 
 def test_a_match_shared_across_scopes_gives_each_employer_one_identity(tmp_path, monkeypatch, dol_dir):

@@ -73,3 +73,20 @@ def test_an_unreadable_ledger_stops_publication(tmp_path):
         ledger.read(SHA, root=tmp_path)
     with pytest.raises(ValueError, match="hexadecimal"):
         ledger.ledger_path("../etc/passwd", tmp_path)
+
+
+def test_a_count_differencing_gives_is_held_to_the_rule(tmp_path, monkeypatch):
+    # Georgia shows 20 women in FY2020 and 25 in FY2020-2022: its FY2022 women are 5, a count no
+    # publication prints. Alone each publication passes; together the difference is a hidden count
+    # narrowed to one value, so the second is refused (disclosure.implied_cells)
+    monkeypatch.setitem(STATES, "GA", {2020: (20, 300), 2022: (5, 310)})
+    monkeypatch.setitem(STATES, "VT", {2020: (30, 12), 2022: (40, 30)})
+    pooled = _states_publication((2020, 2022))
+    first = _states_publication((2020,))
+    assert all(c.count is not None for c in pooled + first)  # nothing hidden in either
+    assert disclosure.audit(pooled, _support(), k=10).empty
+    _record(first, (2020,), tmp_path)
+    with pytest.raises(disclosure.AuditError, match=r"FY2020") as err:
+        _record(pooled, (2020, 2022), tmp_path)
+    ga = err.value.failures[err.value.failures["values"] == ("GA",)]
+    assert {(r.years, r.sex, r.low, r.high) for r in ga.itertuples()} >= {((2022,), "F", 5, 5)}

@@ -270,8 +270,9 @@ def _crafted(n: int = 20_000) -> dict[str, str]:
 @pytest.mark.parametrize("name", sorted(_crafted(100)))
 def test_a_crafted_20kb_line_scans_in_under_50ms(name):
     """The issue's bound: every scan of a 20 KB line under 50 ms, here the per-line work of
-    ``h2gender scan`` (``language.scan_line``) with every cache emptied, the best of ten runs (a
-    loaded machine slows some runs, not all; on an idle one the slowest line takes about 15 ms)."""
+    ``h2gender scan`` (``language.scan_line``) with every cache emptied, the best of ten runs, timed in
+    this thread's CPU time (``time.thread_time``: other processes on a loaded machine do not count
+    against it, as they do against wall time; on an idle one the slowest line takes about 15 ms)."""
     text = _crafted()[name]
     assert len(text) == 20_000
     preference.default_model(), preference._automaton(), preference._common_words(), preference._key_index()
@@ -279,9 +280,9 @@ def test_a_crafted_20kb_line_scans_in_under_50ms(name):
     for _ in range(10):
         preference._REF_CACHE.clear()
         preference._features.cache_clear()
-        t = time.perf_counter()
+        t = time.thread_time()
         language.scan_line(text)
-        best = min(best, time.perf_counter() - t)
+        best = min(best, time.thread_time() - t)
     assert best < 0.050, f"{name}: {best * 1000:.0f} ms"
 
 

@@ -502,3 +502,76 @@ def test_d_near_random_allocation_is_flagged():
     assert abs(float(intervals._d_random_expected(table)) - simulated) < 0.1 * simulated
     far = df.assign(n=np.column_stack([sizes * (np.arange(60) % 2), sizes * (1 - np.arange(60) % 2)]).ravel())
     assert not bool(sg.dissimilarity(far, "g", "unit", "n", se=True, n_bootstrap=50, seed=1).loc["D", "sparse"])
+
+
+# The cells bootstrap's draw (intervals._MultinomialCells): Poisson counts from guide tables, the
+# total then set to N by adding resampled people or removing a uniform subset of those drawn.
+# Cells of 0 people, table cells (<= 64 people) and numpy-Poisson cells (> 64) in one table.
+DRAW_COUNTS = np.array([0, 1, 3, 7, 20, 64, 65, 150, 300])
+
+
+def _draw_moments(draws: np.ndarray, counts: np.ndarray) -> None:
+    """Mean N p and covariance N (diag p - p p^T) of Multinomial(N, p), within Monte Carlo error."""
+    reps, n, p = len(draws), counts.sum(), counts / counts.sum()
+    cov = n * (np.diag(p) - np.outer(p, p))
+    assert (draws.sum(axis=1) == n).all()  # exactly N people: fails for independent Poisson counts
+    assert (draws >= 0).all() and (draws[:, counts == 0] == 0).all()
+    z_mean = (draws.mean(axis=0) - n * p) / np.sqrt(np.maximum(np.diag(cov), 1e-12) / reps)
+    assert np.abs(z_mean).max() < 4.5
+    # sample covariance: its standard error about sqrt((s_ii s_jj + s_ij^2) / reps)
+    se_cov = np.sqrt((np.outer(np.diag(cov), np.diag(cov)) + cov ** 2) / reps)
+    z_cov = (np.cov(draws.T) - cov) / np.where(se_cov > 0, se_cov, 1.0)
+    assert np.abs(z_cov).max() < 4.5
+
+
+@pytest.mark.parametrize("scale", [None, 1.0, 0.0])  # default; Poisson at N (removals); people only
+def test_cells_bootstrap_draws_are_exactly_multinomial(scale):
+    cells = intervals._MultinomialCells(DRAW_COUNTS, scale=scale)
+    draws = cells.draw(10_000, np.random.default_rng(11))
+    _draw_moments(draws, DRAW_COUNTS)
+    if scale == 1.0:  # t > N about half the time: the removal branch ran
+        assert (cells.poisson(2_000, np.random.default_rng(11)).sum(axis=1) > DRAW_COUNTS.sum()).mean() > 0.3
+    # independent Poisson counts (what the draw starts from) would fail the same checks
+    poisson = np.random.default_rng(11).poisson(DRAW_COUNTS, size=(10_000, DRAW_COUNTS.size))
+    with pytest.raises(AssertionError):
+        _draw_moments(poisson, DRAW_COUNTS)
+
+
+def test_poisson_guide_tables_invert_the_poisson_cdf():
+    # the guide's bucket decides the draw only where the whole bucket inverts to one value
+    means = np.array([0.0, 0.4, 6.5, 64.0])
+    low, high, cdf = intervals._poisson_guides(means)
+    for v in range(len(means)):
+        u = (np.arange(4096) + 0.5) / 4096
+        k = np.searchsorted(cdf[v], u, side="right")
+        assert (low[v] <= k).all() and (k <= high[v]).all()
+        sure = low[v] == high[v]
+        assert (k[sure] == low[v][sure]).all() and sure.mean() > 0.95
+    draws = intervals._MultinomialCells(np.array([6, 40]), scale=1.0).poisson(50_000, np.random.default_rng(3))
+    assert draws.mean(axis=0) == pytest.approx([6, 40], rel=0.01)
+    assert draws.var(axis=0) == pytest.approx([6, 40], rel=0.04)  # Poisson: variance = mean
+
+
+def test_cells_bootstrap_agrees_with_numpy_multinomial_draws():
+    # the replicates of M and H from the new draw and from Generator.multinomial (the draw before
+    # issue 27) have the same distribution: mean, spread and the 2.5% / 97.5% quantiles
+    df = random_table(7, units=40)
+    table = df.pivot(index="u", columns="g", values="n").to_numpy()
+    reps = 4_000
+    new = intervals._bootstrap(_core._mh_counts, table, reps, np.random.default_rng(1))
+    n = int(table.sum())
+    old = _core._mh_counts(np.random.default_rng(2).multinomial(n, (table / n).ravel(), size=reps)
+                           .reshape(reps, *table.shape).astype(float))
+    se = old.std(axis=0)
+    assert (np.abs(new.mean(axis=0) - old.mean(axis=0)) < 4 * se * math.sqrt(2 / reps)).all()
+    assert new.std(axis=0) == pytest.approx(se, rel=0.1)
+    for q in (0.025, 0.975):  # quantiles within a few Monte Carlo standard errors (0.25 se here)
+        assert (np.abs(np.quantile(new, q, axis=0) - np.quantile(old, q, axis=0)) < 0.25 * se).all()
+    # the verb: the same point estimate, interval ends within Monte Carlo error of the old draw's
+    res = sg.mutual_total(df, "g", "u", "n", se=True, n_bootstrap=reps, seed=4, method="percentile_bc")
+    est = sg.mutual_total(df, "g", "u", "n").loc[["M", "H"], "est"].to_numpy()
+    assert (res["ci_low"].to_numpy() == pytest.approx(np.quantile(2 * est - old, 0.025, axis=0), abs=(0.25 * se).max()))
+    assert (res["ci_high"].to_numpy() == pytest.approx(np.quantile(2 * est - old, 0.975, axis=0), abs=(0.25 * se).max()))
+    # integer replicates (the bootstrap's path) and the same counts as floats give the same M and H
+    ints = np.random.default_rng(5).multinomial(n, (table / n).ravel(), size=50).reshape(50, *table.shape)
+    np.testing.assert_allclose(_core._mh_counts(ints), _core._mh_counts(ints.astype(float)), rtol=1e-12)

@@ -69,8 +69,17 @@ employer, recruiter and occupation had workers (public DOL records tell much of 
 narrows the intervals, so passing it is at least as strong as passing against a reader who does
 not. Non-linear statistics are covered by the construction above, not by the audit.
 
+Weighted means are linear relations too: a state's expected women sum_o s_o n_{state,o} (``Cell``
+with ``weights``) given the published benchmark shares s_o. The benchmark every row's expected
+women take gives the hidden occupations one merged share (``evidence._published_benchmark``), so
+they cannot be told apart; each visible state's expected women are audited as such a relation.
+Publications of different scopes from one file (``toolkit.ledger``) are differenced by a reader;
+the counts over the parts of their scopes (``implied_cells``) are held to the rule as hidden cells.
+
 Not covered: relations that are not linear in the counts beyond what the construction rules out
-(e.g. a bootstrap interval's width), publications made outside the toolkit or from a different
+(e.g. a bootstrap interval's width); an employer's or recruiter's expected share, which depends on
+its occupation mix, a cross of two dimensions the atoms do not model (protected by the merged
+share, not proved by the audit); publications made outside the toolkit or from a different
 worker file describing the same people, and knowledge the reader brings from outside (a woman
 who knows she is in a cell can subtract herself).
 
@@ -85,8 +94,9 @@ Meindl, B. (2023). sdcTable: Methods for Statistical Disclosure Control in Tabul
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
 import numpy as np
@@ -96,6 +106,7 @@ from toolkit.errors import PrivacyError
 
 __all__ = ["Kind", "KINDS", "K_DEFAULT", "ALLOWED_COLUMNS", "OTHER", "RULE", "PERSON_IDENTIFIER_COLUMNS",
            "primary_mask", "protect_rows", "protect", "ProtectedTable", "Cell", "support", "audit", "AuditError",
+           "implied_cells",
            "drop_identifiers", "rank_visible", "SUPPORT_COLUMNS", "hide_small_counts",
            "band", "share_allowed", "scope_allows", "map_values", "publishable_columns", "protect_table",
            "share_text"]
@@ -306,8 +317,11 @@ ALLOWED_COLUMNS: dict[str, dict[str, str]] = {
                        "rejected": "protected", "rate": "derived", "reference": "public", "impact_ratio": "derived",
                        "ci_low": "derived", "ci_high": "derived", "four_fifths_flag": "derived",
                        "p_value_fisher": "derived", "p_value_z": "derived"},
+    # the wage gap's group sizes (workers paid, by sex and per cell) are not published: no relation of
+    # the audit counts workers with a wage, so they are not allow-listed (``discrimination.wage_gap``'s
+    # n_focal, n_reference stay in the computation)
     "wage_gap": {"stat": "public", "est": "derived", "se": "derived", "ci_low": "derived", "ci_high": "derived",
-                 "n_f": "protected", "n_m": "protected", "method": "public"},
+                 "method": "public"},
     "occupations": {"soc_code": "public", "occupation": "public", "women": "protected", "men": "protected",
                     "total": "protected", "women_share_observed": "derived", "women_share": "public",
                     "women_share_se": "public", "expected_women": "derived", "log_odds_ratio": "derived",
@@ -463,9 +477,16 @@ class Cell:
 
     ``years`` and ``states`` (empty: every state) are the scope of the publication; ``dim`` is a
     worker column (``soc_code``, ``worksite_state``, ``employer_name``, ``recruiter``,
-    ``origin_state``, ``selected``) or ``_total`` / ``_applicants`` (the scope's admitted workers or
-    applicants; ``values`` empty); ``values`` the dimension values added together (one for a row,
-    several for ``OTHER``); ``count`` the published number, None when hidden.
+    ``origin_state``, ``selected``, ``wage``) or ``_total`` / ``_applicants`` (the scope's admitted
+    workers or applicants; ``values`` empty); ``values`` the dimension values added together (one
+    for a row, several for ``OTHER``); ``count`` the published number, None when hidden; ``sex``
+    "F", "M" or "T" (women and men together).
+
+    ``weights`` (one per value, empty: all 1) make the cell a weighted sum, sum_v w_v x_v = count:
+    a published mean weighted by the workers, e.g. a state's expected women sum_o s_o n_{state,o}
+    over its occupations o (s_o the benchmark share; the state's expected share is that over its
+    workers, whose total is a cell of its own). Its ``count`` is then the number as published (a
+    float, at the precision ``analyze`` writes it).
     """
 
     years: tuple[int, ...]
@@ -476,16 +497,28 @@ class Cell:
     count: int | None
     #: the programs of the scope (empty: every program of the file)
     programs: tuple[str, ...] = ()
+    #: one weight per value for a weighted sum (empty: a count)
+    weights: tuple[float, ...] = ()
+
+    def __post_init__(self):
+        if self.weights and len(self.weights) != len(self.values):
+            raise ValueError(f"Cell: {len(self.weights)} weights for {len(self.values)} values of {self.dim}")
+        if self.weights and self.count is None:
+            raise ValueError(f"Cell: a weighted sum over {self.dim} is published or not a cell (count None)")
 
     def as_list(self) -> list:
-        return [list(self.years), list(self.states), self.dim, list(self.values), self.sex, self.count,
-                list(self.programs)]
+        row = [list(self.years), list(self.states), self.dim, list(self.values), self.sex, self.count,
+               list(self.programs)]
+        return row + [list(self.weights)] if self.weights else row
 
     @classmethod
     def from_list(cls, row: Sequence) -> "Cell":
-        years, states, dim, values, sex, count, *programs = row
+        years, states, dim, values, sex, count, *rest = row
+        programs = tuple(str(p) for p in (rest[0] if rest else ()))
+        weights = tuple(float(w) for w in (rest[1] if len(rest) > 1 else ()))
+        count = None if count is None else (float(count) if weights else int(count))
         return cls(tuple(int(y) for y in years), tuple(str(x) for x in states), dim, tuple(str(v) for v in values), sex,
-                   None if count is None else int(count), tuple(str(p) for p in (programs[0] if programs else ())))
+                   count, programs, weights)
 
 
 @dataclass(frozen=True)
@@ -701,6 +734,21 @@ class _Index:
         self.totals = {key: (g["program"].to_numpy(), g["year"].to_numpy(), g["state"].to_numpy(), g["var"].to_numpy())
                        for key, g in totals.groupby(["pop", "sex"], sort=False)}
 
+    def terms(self, cell: Cell) -> tuple[np.ndarray, np.ndarray]:
+        """The variables of ``cell`` and their coefficients (its weights, or 1); sex "T" is both."""
+        parts = [self._terms(cell, sex) for sex in (("F", "M") if cell.sex == "T" else (cell.sex,))]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def _terms(self, cell: Cell, sex: str) -> tuple[np.ndarray, np.ndarray]:
+        got = None if cell.dim.startswith("_") else self.atoms.get((cell.dim, sex))
+        if not cell.weights or got is None:
+            var = self.vars(replace(cell, sex=sex, weights=()))
+            return var, np.ones(len(var))
+        _program, _year, _state, value, var = got
+        keep = np.isin(var, self.vars(replace(cell, sex=sex, weights=())))
+        weight = dict(zip(cell.values, cell.weights))
+        return var[keep], np.array([weight[v] for v in value[keep]], dtype=float)
+
     def vars(self, cell: Cell) -> np.ndarray:
         years = list(cell.years)
         if cell.dim in ("_total", "_applicants"):
@@ -720,6 +768,69 @@ class _Index:
         if cell.programs:
             keep &= np.isin(program, list(cell.programs))
         return var[keep]
+
+
+def _parts(sets: Sequence[frozenset], universe: frozenset) -> list[frozenset]:
+    """The common refinement of ``sets`` within ``universe``: the classes of elements that belong
+    to the same sets (e.g. years {2020} and {2020, 2022} -> parts {2020} and {2022})."""
+    classes: dict[tuple, set] = {}
+    for x in universe:
+        classes.setdefault(tuple(x in s for s in sets), set()).add(x)
+    return [frozenset(c) for _, c in sorted(classes.items(), key=lambda kv: sorted(map(str, kv[1])))]
+
+
+def implied_cells(cells: Sequence[Cell], sup: pd.DataFrame) -> list[Cell]:
+    """The counts a reader gets by differencing publications of different scopes, as hidden cells.
+
+    Publications from one worker file may cover different fiscal years, states or programs (FY2020
+    and FY2020-2022; the nation and Georgia). Differencing them gives counts over the parts of
+    their scopes (FY2022 alone; every state but Georgia), which no publication prints and which
+    must then be protected like any hidden count: a state shown in FY2020 and in FY2020-2022
+    gives its FY2022 women exactly. So every count cell (not a weighted sum) whose scope is split
+    by another cell's scope (``_parts``: the common refinement of the years, of the states and of
+    the programs of every cell) adds one hidden cell per part of its scope; ``audit`` then holds
+    each part to the protection rule too. One publication, or several of one scope, adds none.
+
+    Examples
+    --------
+    >>> a = Cell((2020,), (), "worksite_state", ("GA",), "F", 20)
+    >>> b = Cell((2020, 2022), (), "worksite_state", ("GA",), "F", 25)
+    >>> sup = pd.DataFrame({"year": [2020, 2022], "state": "GA", "dim": "worksite_state", "value": "GA"})
+    >>> [(c.years, c.count) for c in implied_cells([a, b], sup)]
+    [((2022,), None)]
+    >>> audit([a, b, *implied_cells([a, b], sup)], sup, k=10)[["years", "low", "high", "safe"]].values.tolist()
+    [[(2022,), 5, 5, False]]
+    """
+    cells = [c for c in cells if not c.weights]
+    if not cells:
+        return []
+    sup = sup.assign(program=sup["program"] if "program" in sup else _NA)
+    years_all = frozenset(int(y) for y in sup["year"]) | frozenset(y for c in cells for y in c.years)
+    states_all = frozenset(sup["state"].astype(str))
+    programs_all = frozenset(sup["program"].astype(str))
+    scopes = {(frozenset(c.years), frozenset(c.states) or states_all, frozenset(c.programs) or programs_all)
+              for c in cells}
+    if len(scopes) < 2:
+        return []
+    year_parts = _parts([s[0] for s in scopes], years_all)
+    state_parts = _parts([s[1] for s in scopes], states_all)
+    program_parts = _parts([s[2] for s in scopes], programs_all)
+    seen = {(c.years, c.states, c.dim, c.values, c.sex, c.programs) for c in cells}
+    out = []
+    for c in cells:
+        ys, ss = frozenset(c.years), frozenset(c.states) or states_all
+        ps = frozenset(c.programs) or programs_all
+        split = [[p for p in parts if p <= whole] for parts, whole in
+                 ((year_parts, ys), (state_parts, ss), (program_parts, ps))]
+        if all(len(x) == 1 for x in split):
+            continue
+        for yp, sp, pp in itertools.product(*split):
+            key = (tuple(sorted(yp)), tuple(sorted(sp)) if sp != states_all else (), c.dim, c.values, c.sex,
+                   tuple(sorted(pp)) if pp != programs_all else ())
+            if key not in seen:
+                seen.add(key)
+                out.append(Cell(key[0], key[1], c.dim, c.values, c.sex, None, key[5]))
+    return out
 
 
 def _solve(c: np.ndarray, a_eq, b_eq, a_ub=None, b_ub=None, bounds=(0, None)):
@@ -799,17 +910,17 @@ def audit(cells, sup: pd.DataFrame | None = None, *, k: int | None = None, exact
         r += 1
     hidden: dict[tuple, np.ndarray] = {}
     for cell in cells:
-        var = index.vars(cell)
+        var, coef = index.terms(cell)
         if cell.count is None:
             hidden.setdefault((cell.years, cell.states, cell.dim, cell.values, cell.sex, cell.programs), var)
             continue
         if not len(var):
-            if cell.count != 0:
+            if abs(cell.count) > 1e-9:
                 raise PrivacyError(f"published cell {cell} has no record in the worker file's support")
             continue
         rows += [r] * len(var)
         cols += var.tolist()
-        vals += [1.0] * len(var)
+        vals += coef.tolist()
         rhs.append(float(cell.count))
         r += 1
     a_eq = sparse.csr_array((vals, (rows, cols)), shape=(r, n))

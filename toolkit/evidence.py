@@ -198,7 +198,8 @@ def _build(data: Dataset, *, commit: str, rendered: str, employer_match=None, pr
     progress(PARTS[1])
     _joborder_finding(ev, data.cases, k=req.k)
     progress(PARTS[2])
-    _employers_and_recruiters(ev, data, bench, k=req.k, match=employer_match)
+    _employers_and_recruiters(ev, data, bench, k=req.k, match=employer_match, forced=forced,
+                              workers_allowed=workers is not None and len(workers) > 0 and allowed)
     progress(PARTS[3])
     if len(req.fiscal_years) > 1:
         _trends(ev, data, bench_cases, k=req.k, seed=req.seed, n_bootstrap=req.n_bootstrap)
@@ -306,6 +307,9 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     # 1. shortfall against the occupational benchmark (the scope has at least k women and k men)
     ov = analysis.observed_vs_expected(workers, cases, bench, by=["soc_code"]).dropna(subset=["women_share"])
     pooled = analysis.pooled_expected_share(_benchmark_view(ov, occ_p, cases, bench))
+    # the benchmark as the rows' worker-weighted expected shares see it: hidden occupations share one
+    # (merged) benchmark, so no state's, employer's or recruiter's expected women tells them apart
+    bench_pub = _published_benchmark(ov, occ_p, cases, bench)
     women, total = int(ov["women"].sum()), int(ov["total"].sum())
     a = discrimination.availability_counts(women, total, pooled["expected_share"],
                                            expected_share_se=pooled["expected_share_se"], wide=True).iloc[0]
@@ -415,10 +419,11 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     per_occ = per_occ[["soc_code", "expected_share", "ci_low", "ci_high"]]
     ev.figures["shortfall"] = FigureSpec("shortfall", occ_s.merge(per_occ, on="soc_code"), {"source": "workers"})
 
-    st = analysis.shortfall_by(workers, cases, bench, "worksite_state")
+    st = analysis.shortfall_by(workers, cases, bench_pub, "worksite_state")
     st_p = disclosure.protect(st, "states", "worksite_state", k=k, forced=_forced(st, "worksite_state", forced))
     st_s = disclosure.rank_visible(st_p.table, ["total"], "worksite_state", ascending=False, rank=None)
     ev.disclosed += st_p.cells(years, state, programs)
+    ev.disclosed += _expected_cells(st_p, st, bench_pub, years, programs)
     ev.raw_tables["states"] = st_s
     ev.tables["states"] = TableSpec(st_s, {
         "worksite_state": ("col_state", "text"), "total": ("col_workers", "int"), "women": ("col_women", "int"),
@@ -446,7 +451,7 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
     for entity, key, col in (("employer_name", "employers", "col_employer"), ("recruiter", "recruiters", "col_recruiter")):
         if workers[entity].dropna().nunique() < 2:
             continue  # the records do not name employers (or recruiters)
-        per = analysis.shortfall_by(workers, cases, bench, entity)
+        per = analysis.shortfall_by(workers, cases, bench_pub, entity)
         # entities with fewer than k workers are never listed; they count as hidden rows
         pt = disclosure.protect(per, key, entity, k=k, shown=(per["total"] >= k).to_numpy(),
                                 forced=_forced(per, entity, forced))
@@ -461,26 +466,69 @@ def _worker_findings(ev: Evidence, cases, workers, bench, *, k, seed, n_bootstra
             notes=(("t_employers_note", {}), ("t_protected_note", {})))
 
 
-def _benchmark_view(ov: pd.DataFrame, occ_p: disclosure.ProtectedTable, cases, bench) -> pd.DataFrame:
-    """The occupations with a benchmark share as the pooled expected share sees them: visible rows
-    as they are, the hidden ones merged (``disclosure.OTHER``: their workers = the printed total minus
-    the visible rows) with a benchmark share weighted by the DOL positions certified in those
-    occupations (public), so that the expected women take no hidden count as input."""
+def _merged_share(ov: pd.DataFrame, occ_p: disclosure.ProtectedTable, cases, bench) -> tuple[list[str], float, float]:
+    """The hidden occupations with a benchmark share (``ov`` rows whose ``occ_p`` row is hidden) and
+    their merged benchmark share and its standard error, weighted by the DOL positions certified in
+    them (public; none: equal weights): s_H = sum_o p_o s_o / sum_o p_o, se_H = sqrt(sum_o p_o^2
+    se_o^2) / sum_o p_o. Nothing in it is a worker count."""
     hidden = set(occ_p.table.loc[occ_p.hidden, "soc_code"].astype(str))
-    is_hidden = ov["soc_code"].astype(str).isin(hidden)
-    vis = ov[~is_hidden][["total", "women_share", "women_share_se"]]
-    rest = int(ov["total"].sum() - vis["total"].sum())
-    if not rest:
-        return vis
-    codes = ov.loc[is_hidden, "soc_code"].astype(str)
+    codes = ov.loc[ov["soc_code"].astype(str).isin(hidden), "soc_code"].astype(str)
+    if not len(codes):
+        return [], float("nan"), float("nan")
     b = bench.drop_duplicates("soc_code").assign(soc_code=lambda d: d["soc_code"].astype(str)).set_index("soc_code")
     pos = analysis.certified_positions(cases, ["soc_code"]).table if len(cases) else pd.DataFrame(columns=["soc_code", "positions"])
     weight = pos.assign(soc_code=pos["soc_code"].astype(str)).set_index("soc_code")["positions"].reindex(codes).fillna(0)
     weight = weight if weight.sum() > 0 else pd.Series(1.0, index=codes)  # no position: equal weights
     share = float((weight * b["women_share"].reindex(codes)).sum() / weight.sum())
     se = float(np.sqrt((weight ** 2 * b["women_share_se"].reindex(codes).fillna(0) ** 2).sum()) / weight.sum())
+    return list(codes), share, se
+
+
+def _benchmark_view(ov: pd.DataFrame, occ_p: disclosure.ProtectedTable, cases, bench) -> pd.DataFrame:
+    """The occupations with a benchmark share as the pooled expected share sees them: visible rows
+    as they are, the hidden ones merged (``disclosure.OTHER``: their workers = the printed total minus
+    the visible rows) with their merged benchmark share (``_merged_share``), so that the expected
+    women take no hidden count as input."""
+    codes, share, se = _merged_share(ov, occ_p, cases, bench)
+    vis = ov[~ov["soc_code"].astype(str).isin(codes)][["total", "women_share", "women_share_se"]]
+    rest = int(ov["total"].sum() - vis["total"].sum())
+    if not rest:
+        return vis
     return pd.concat([vis, pd.DataFrame([{"total": rest, "women_share": share, "women_share_se": se}])],
                      ignore_index=True)
+
+
+def _published_benchmark(ov: pd.DataFrame, occ_p: disclosure.ProtectedTable, cases, bench) -> pd.DataFrame:
+    """``bench`` with every hidden occupation given the merged share of the hidden ones
+    (``_merged_share``): the benchmark of the worker-weighted expected shares of rows (states,
+    employers, recruiters). A row's expected women sum_o s_o n_{row,o} then depend on its hidden
+    occupations' workers only through their sum, so they cannot tell hidden occupations apart
+    (with distinct shares, a state's expected women and its workers would give two hidden
+    occupations' sizes: ``disclosure`` rule, weighted means)."""
+    codes, share, se = _merged_share(ov, occ_p, cases, bench)
+    if not codes:
+        return bench
+    out = bench.drop_duplicates("soc_code").copy()
+    hidden = out["soc_code"].astype(str).isin(codes).to_numpy()
+    out.loc[hidden, "women_share"] = share
+    out.loc[hidden, "women_share_se"] = se
+    return out
+
+
+def _expected_cells(pt: disclosure.ProtectedTable, table: pd.DataFrame, bench: pd.DataFrame,
+                    years: tuple[int, ...], programs: tuple[str, ...]) -> list[disclosure.Cell]:
+    """The worker-weighted expected women each visible state row publishes, as linear relations
+    for the audit: for state r, sum_o s_o (F_{r,o} + M_{r,o}) = expected_women_r over the
+    occupations o with a benchmark share s_o (``bench``: hidden ones merged). A weighted mean is
+    linear in the counts given its published weights; its expected share is this over the
+    row's workers, a cell already. Hidden rows publish neither."""
+    b = bench.dropna(subset=["women_share"]).drop_duplicates("soc_code")
+    codes = tuple(b["soc_code"].astype(str))
+    weights = tuple(float(x) for x in b["women_share"])
+    exp = table.assign(key=table["worksite_state"].astype(str)).set_index("key")["expected_women"]
+    shown = pt.table.loc[~pt.hidden, "worksite_state"].astype(str)
+    return [disclosure.Cell(years, (r,), "soc_code", codes, "T", float(exp[r]), programs, weights)
+            for r in shown if pd.notna(exp.get(r)) and codes]
 
 
 def _states(req: Request) -> tuple[str, ...]:
@@ -672,6 +720,14 @@ def _benchmark_basis(bench: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"soc_code": codes, "benchmark_basis": codes.map(lines).fillna("").to_numpy()})
 
 
+
+def _writers_value(writers: int, sealed: bool):
+    """The writers behind the detector's stated scores: a number for the leave-one-writer-out wording
+    ("by 6 people who had never seen it"), counted in words for the sealed one ("by one writer")."""
+    if not sealed:
+        return ("int", writers)
+    return ("t", "count_writers_one" if writers == 1 else "count_writers", {"n": ("int", writers)})
+
 def _joborder_finding(ev: Evidence, cases, *, k):
     # job orders are public DOL records, not people: their counts are shown as they are (k=1)
     counts = scan = language.scan_job_orders(cases, by="program", k=1)
@@ -692,7 +748,7 @@ def _joborder_finding(ev: Evidence, cases, *, k):
                         ("t", "joborders_precision_some", {"precision_low": ("pct", precision, 0)}))
     sealed = language.headline_scores()[1] == "sealed"  # the scores the note states: a sealed set, else blind
     rules_note = ("concat", [coverage, ("t", "joborders_rules_note_sealed" if sealed else "joborders_rules_note", {
-        "n": ("int", int(perf["n"].sum())), "writers": ("int", language.score_writers()), "recall_en": ("pct", perf.loc["en", "recall"], 0),
+        "n": ("int", int(perf["n"].sum())), "writers": _writers_value(language.score_writers(), sealed), "recall_en": ("pct", perf.loc["en", "recall"], 0),
         "recall_es": ("pct", perf.loc["es", "recall"], 0), "precision_clause": precision_clause})])
     ev.figures["joborders"] = FigureSpec("joborders", scan)
     if not flagged:
@@ -711,12 +767,15 @@ def _joborder_finding(ev: Evidence, cases, *, k):
         example=("text", example), rules_note=rules_note))
 
 
-def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k, match=None):
+def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k, match=None, forced=None,
+                              workers_allowed: bool = False):
     """Employer profiles across the years and files in scope (``employers``: one identity per
     employer, never merged by a guess) and, with H-2B Appendix C, the recruiters (``recruiters``).
     Certified positions and offered wages are public DOL records and shown as they are; counts of
-    people from worker records (recruiters' workers and women) go through ``disclosure.protect_rows``.
-    ``raw_tables`` keep every row (``h2gender analyze`` writes them all)."""
+    people from worker records (recruiters' workers and women: admitted workers with an occupation,
+    as every worker table counts them) go through ``disclosure.protect_rows`` and are published
+    relations of the audit (``_appendix_c_cells``), only when the scope's worker records are
+    (``workers_allowed``). ``raw_tables`` keep every row (``h2gender analyze`` writes them all)."""
     from toolkit import employers, recruiters
 
     cases, ids = data.cases, None
@@ -738,12 +797,17 @@ def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k, match=No
                 "t_employer_profiles", notes=(("t_employer_profiles_note", {"ambiguous": ("int", len(match.ambiguous))}),))
         ids = match.ids
     rec = data.companions.get("recruiters")
-    has_worker_recruiters = data.workers is not None and "recruiter" in data.workers and \
-        data.workers["recruiter"].notna().any()
+    workers = None
+    if workers_allowed and "recruiter" in data.workers:
+        w = data.workers
+        # the population of the recruiter atoms of the audit (``disclosure.support``): admitted, with an occupation
+        workers = w[((w["stage"] == "admitted").fillna(False) & w["soc_code"].notna()).to_numpy(bool)
+                    & w["recruiter"].notna().to_numpy(bool)] if "soc_code" in w else None
+    has_worker_recruiters = workers is not None and len(workers) > 0
     if rec is None or not len(rec):
         return  # no Appendix C: worker-record recruiters are screened above (``recruiters`` table)
     table = recruiters.summary(cases, rec, benchmark=bench,
-                               workers=data.workers if has_worker_recruiters else None, employer_ids=ids).table
+                               workers=workers if has_worker_recruiters else None, employer_ids=ids).table
     for col in ("expected_women", "expected_share"):
         if col not in table:
             table[col] = float("nan")
@@ -752,11 +816,21 @@ def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k, match=No
         # the worker records' recruiters are published, audited, in the ``recruiters`` table; a second
         # audit of the same people here could hide other rows and give back what that one hides
         table[["women", "men", "workers"]] = np.nan
+    names = (pd.DataFrame({"name": workers["recruiter"].astype(str).unique()}) if has_worker_recruiters
+             else pd.DataFrame({"name": pd.Series(dtype=str)}))
+    names["recruiter_id"] = recruiters.worker_recruiter_ids(names["name"], table["recruiter_id"]).to_numpy()
+    values = names.groupby("recruiter_id")["name"].agg(lambda v: tuple(sorted(v)))
+    row_values = table["recruiter_id"].map(values)
     people = table[["women", "men", "workers"]]
+    hide = forced.get("recruiter") if forced else None  # rows the ledger (or the audit) hid
+    hide = (row_values.map(lambda v: isinstance(v, tuple) and bool(set(v) & set(hide))).to_numpy(bool)
+            if hide else None)
     audited = disclosure.protect_rows(people, {c: "protected" for c in people.columns}, k=k,
-                                      flag="suppressed_workers")
+                                      flag="suppressed_workers", forced=hide)
     table[["women", "workers"]] = audited[["women", "workers"]].to_numpy()
     table["suppressed_workers"] = audited["suppressed_workers"].to_numpy()
+    if has_worker_recruiters and "recruiters" not in ev.raw_tables:
+        ev.disclosed += _appendix_c_cells(ev.request, people, audited["suppressed_workers"], row_values)
     table = table.drop(columns="men")
     ev.raw_tables["recruiters_appendix_c"] = table
     shown = table[~table["suppressed"]]
@@ -771,6 +845,21 @@ def _employers_and_recruiters(ev: Evidence, data: Dataset, bench, *, k, match=No
             "positions": ("col_positions_credited", "int"), "expected_women": ("col_expected_credited", "int"),
             **people},
             "t_recruiters_appendix_c", notes=(("t_recruiters_appendix_c_note", {}),))
+
+
+def _appendix_c_cells(req: Request, people: pd.DataFrame, hidden: pd.Series,
+                      values: pd.Series) -> list[disclosure.Cell]:
+    """The recruiter table's worker counts as relations of the audit: per row with workers, its
+    women and men (None where hidden) over the worker-record recruiter names that row counts
+    (``recruiters.worker_recruiter_ids``), in the scope's years, states and programs."""
+    years, state, programs = tuple(req.fiscal_years), _states(req), tuple(req.programs)
+    out = []
+    for (_, row), hid, vals in zip(people.iterrows(), hidden.to_numpy(bool), values):
+        if not isinstance(vals, tuple) or pd.isna(row["workers"]):
+            continue
+        for sex, n in (("F", row["women"]), ("M", row["men"])):
+            out.append(disclosure.Cell(years, state, "recruiter", vals, sex, None if hid else int(n), programs))
+    return out
 
 
 def _trends(ev: Evidence, data: Dataset, bench, *, k, seed, n_bootstrap):

@@ -28,7 +28,7 @@ import pandas as pd
 from toolkit import analysis, schema
 from toolkit.employers import _join_by, _mode_by, name_keys, normalize_name
 
-__all__ = ["recruiter_ids", "links", "summary", "RecruiterLinks", "RecruiterSummary"]
+__all__ = ["recruiter_ids", "links", "summary", "worker_recruiter_ids", "RecruiterLinks", "RecruiterSummary"]
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,22 @@ def _mode(df: pd.DataFrame, col: str) -> pd.Series:
     return _mode_by(df, col, key="recruiter_id")
 
 
+def worker_recruiter_ids(names: pd.Series, ids) -> pd.Series:
+    """The recruiter id of each recruiter name written in worker records: the Appendix C id in
+    ``ids`` with the same name key (spaces ignored, the spacing rule of ``name_keys``), else
+    "R:" + the name's own key; <NA> for a missing name.
+
+    Examples
+    --------
+    >>> worker_recruiter_ids(pd.Series(["Rec 1", "Otra S.A.", None]), ["R:REC 1"]).tolist()
+    ['R:REC 1', 'R:OTRA', <NA>]
+    """
+    key = normalize_name(names)
+    compact = {str(rid)[2:].replace(" ", ""): rid for rid in ids}
+    return pd.Series([pd.NA if pd.isna(k) else compact.get(k.replace(" ", ""), f"R:{k}") for k in key],
+                     index=names.index, dtype="object")
+
+
 def summary(cases: pd.DataFrame, recruiters: pd.DataFrame | None = None, *, benchmark: pd.DataFrame | None = None,
             workers: pd.DataFrame | None = None, employer_ids: pd.Series | None = None) -> RecruiterSummary:
     """One row per recruiter: where it is, whom it serves, for which jobs, and the women expected.
@@ -178,9 +194,7 @@ def summary(cases: pd.DataFrame, recruiters: pd.DataFrame | None = None, *, benc
     table.index.name = "recruiter_id"
     if workers is not None and "recruiter" in workers and workers["recruiter"].notna().any():
         w = workers[workers["recruiter"].notna() & workers["sex"].isin(["F", "M"]).fillna(False).astype(bool)]
-        key = normalize_name(w["recruiter"])
-        compact = {rid[2:].replace(" ", ""): rid for rid in table.index}  # the spacing rule of name_keys
-        w = w.assign(recruiter_id=[pd.NA if pd.isna(k) else compact.get(k.replace(" ", ""), f"R:{k}") for k in key])
+        w = w.assign(recruiter_id=worker_recruiter_ids(w["recruiter"], table.index).to_numpy())
         wg = w.dropna(subset=["recruiter_id"]).groupby("recruiter_id")
         counts = pd.DataFrame({"workers": wg.size(), "women": wg["sex"].agg(lambda s: int((s == "F").sum()))})
         names = _mode(w.dropna(subset=["recruiter_id"]), "recruiter")

@@ -85,30 +85,63 @@ def _xlogx_sum(x: np.ndarray, axis) -> np.ndarray:
     return (x * logs).sum(axis=axis)
 
 
+def _xlogx_cells(n: np.ndarray) -> np.ndarray:
+    """sum of n log n over the last two axes of integer counts (..., U, G): k log k looked up in a
+    table of k = 0..max (one logarithm per distinct count; computed directly where the table would
+    be larger than the counts), the sum a matrix product."""
+    top = int(n.max(initial=0))
+    if top >= n.size:
+        f = n.astype(float)
+        terms = f * np.log(np.maximum(f, 1.0))
+    else:
+        k = np.arange(top + 1, dtype=float)
+        terms = (k * np.log(np.maximum(k, 1.0))).take(n)
+    return terms.reshape(*n.shape[:-2], -1) @ np.ones(n.shape[-2] * n.shape[-1])
+
+
 def _m_counts(n: np.ndarray) -> np.ndarray:
     """Mutual information M (natural log) of count arrays (..., U, G).
 
     M = [sum n_ug log n_ug - sum n_u log n_u - sum n_g log n_g + N log N] / N, the count form of
     sum p_ug log(p_ug / (p_u p_g)), which needs one logarithm per cell.
     """
-    n = np.asarray(n, dtype=float)
-    total = n.sum(axis=(-2, -1))
-    cells = _xlogx_sum(n, (-2, -1))
-    units = _xlogx_sum(n.sum(axis=-1), -1)
-    groups = _xlogx_sum(n.sum(axis=-2), -1)
+    return _m_and_groups(n)[0]
+
+
+def _m_and_groups(n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """M of count arrays (..., U, G) (``_m_counts``) and their group totals (..., G), from one pass of sums.
+
+    Integer arrays (bootstrap replicates) take their sums as float matrix products, exact for
+    counts below 2^53, and their logarithms of whole numbers as log(max(x, 1)), 0 log 0 = 0.
+    """
+    n = np.asarray(n)
+    if n.dtype.kind in "iu":
+        f = n.astype(float)
+        groups, units = np.ones(n.shape[-2]) @ f, f @ np.ones(n.shape[-1])
+        cells, xlogx = _xlogx_cells(n), lambda x: (x * np.log(np.maximum(x, 1.0))).sum(axis=-1)
+    else:
+        n = n.astype(float)
+        groups, units = n.sum(axis=-2), n.sum(axis=-1)
+        cells, xlogx = _xlogx_sum(n, (-2, -1)), lambda x: _xlogx_sum(x, -1)
+    total = groups.sum(axis=-1)
     safe = np.where(total > 0, total, 1.0)
-    m = (cells - units - groups + total * np.log(safe)) / safe
-    return np.maximum(m, 0.0)  # rounding can leave -1e-17 where M is 0
+    m = (cells - xlogx(units) - xlogx(groups) + total * np.log(safe)) / safe
+    return np.maximum(m, 0.0), groups  # rounding can leave -1e-17 where M is 0
 
 
 def _eg_counts(n: np.ndarray) -> np.ndarray:
-    total = n.sum(axis=(-2, -1), keepdims=True)
-    pg = (n / np.where(total > 0, total, 1)).sum(axis=-2)
-    return _entropy_of(pg)
+    return _entropy_of_totals(n.sum(axis=-2))
+
+
+def _entropy_of_totals(groups: np.ndarray) -> np.ndarray:
+    """Entropy of the shares of the totals (..., G); 0 for an empty table."""
+    total = groups.sum(axis=-1, keepdims=True)
+    return _entropy_of(groups / np.where(total > 0, total, 1))
 
 
 def _mh_counts(n: np.ndarray) -> np.ndarray:
-    m, e = _m_counts(n), _eg_counts(n)
+    m, groups = _m_and_groups(n)
+    e = _entropy_of_totals(groups)
     h = np.divide(m, e, out=np.zeros_like(m), where=e > 0)
     return np.stack([m, h], axis=-1)
 

@@ -141,13 +141,125 @@ def _mh_unit_weights(n: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.stack([m, h], axis=-1)
 
 
+_POISSON_TABLE_MAX = 64  # cells with at most this many people draw their Poisson count from a guide table
+_PEOPLE_TABLE_MAX = 2 ** 21  # up to this many people, each person's cell is held in a table (16 MB)
+_GUIDE_BITS = 12  # the guide table's buckets: 2^12 equal slices of [0, 1) (a table row stays in cache)
+
+
+def _poisson_guides(means: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Inversion tables of Poisson(m) for the means ``m`` (V,): low, high (V, 2^12), cdf (V, K).
+
+    ``cdf[v, k]`` = P(X <= k); the inversion draw of a uniform u is #{k: cdf[v, k] <= u}. Bucket b
+    covers u in [b, b + 1) / 2^12: every u in it draws at least ``low[v, b]`` and at most
+    ``high[v, b]``; where the two are equal the bucket decides the draw, else it straddles a value
+    of the cdf (at most K of the 2^12 buckets).
+    """
+    k = np.arange(int(_POISSON_TABLE_MAX + 14 * math.sqrt(_POISSON_TABLE_MAX) + 30))  # tail below 1e-17
+    cdf = special.pdtr(k[None, :], means[:, None].astype(float))
+    cdf[:, -1] = 1.0
+    # bucket b holds u in [b, b + 1) / 2^bits; with x = cdf 2^bits (exact: a power of two),
+    # low_b = #{k: x_k <= b} = #{k: ceil(x_k) <= b}, high_b = #{k: x_k < b + 1} = #{k: floor(x_k) <= b}
+    x, buckets = cdf * 2 ** _GUIDE_BITS, 2 ** _GUIDE_BITS
+    rows = np.arange(len(means))[:, None] * (buckets + 1)
+    low = np.bincount((rows + np.ceil(x).astype(np.int64)).ravel(), minlength=len(means) * (buckets + 1))
+    high = np.bincount((rows + np.floor(x).astype(np.int64)).ravel(), minlength=len(means) * (buckets + 1))
+    low = low.reshape(len(means), buckets + 1).cumsum(axis=1)[:, :buckets]
+    high = high.reshape(len(means), buckets + 1).cumsum(axis=1)[:, :buckets]
+    return low.astype(np.uint8), high.astype(np.uint8), cdf
+
+
+class _MultinomialCells:
+    """Exact draws of Multinomial(N, counts / N) over the flat cells ``counts`` (C,), all replicates at once.
+
+    Poissonisation with the total set exactly: independent X_c ~ Poisson(s counts_c) have total
+    T ~ Poisson(s N), and given T = t they are Multinomial(t, counts / N): t people, each in cell c
+    with probability p_c = counts_c / N independently. Where t < N, N - t more people are drawn
+    from p (observed individuals resampled with replacement); where t > N, t - N of the t are
+    removed, chosen uniformly without replacement. Either way N independent draws from p remain, so
+    each replicate is Multinomial(N, p) exactly, whatever t was. The scale s = 1 - 3 / sqrt(N)
+    (``scale``; 0 for N <= 9, which resamples individuals only) puts t about 3 sqrt(N) below N,
+    so the removal branch is rare (P(T > N) about 0.001) and the people added are a small part of
+    the work (an observed person's cell is looked up in a table of the N people up to
+    ``_PEOPLE_TABLE_MAX``, else searched in the cumulative counts).
+
+    A cell with at most ``_POISSON_TABLE_MAX`` people inverts 12 random bits (a quarter of one
+    64-bit word of the generator) through a guide table of its mean (``_poisson_guides``); a
+    straddled bucket (about 0.5% of draws) takes a fresh uniform inside the bucket and steps
+    through the cdf there. Larger cells use numpy's Poisson sampler (PTRS, Hoermann 1993), whose
+    cost does not grow with the mean. ``Generator.multinomial`` instead draws one binomial per cell
+    (about ten uniforms each), several times slower (``benchmarks/bench_segregation.py``).
+    """
+
+    def __init__(self, counts: np.ndarray, scale: float | None = None):
+        self.counts = np.asarray(counts, dtype=np.int64).ravel()
+        self.n = int(self.counts.sum())
+        self.scale = max(0.0, 1.0 - 3.0 / math.sqrt(max(self.n, 1))) if scale is None else float(scale)
+        self.cumulative = np.cumsum(self.counts)
+        self.people = (np.repeat(np.arange(self.counts.size, dtype=np.intp), self.counts)
+                       if self.n <= _PEOPLE_TABLE_MAX else None)
+        values, which = np.unique(self.counts, return_inverse=True)
+        small = values <= _POISSON_TABLE_MAX
+        self.low, self.high, self.cdf = _poisson_guides(self.scale * values[small])
+        self.guide = np.where(self.low == self.high, self.low, 255).astype(np.uint8)
+        self.table = np.flatnonzero(small[which])
+        self.row = (np.cumsum(small) - 1)[which[self.table]]
+        self.offset = self.row.astype(np.intp) << _GUIDE_BITS
+        self.large = np.flatnonzero(~small[which])
+
+    def poisson(self, size: int, rng: np.random.Generator) -> np.ndarray:
+        """``size`` independent draws of Poisson(scale counts_c) for every cell c, (size, C) intp."""
+        cells, t = self.counts.size, self.table.size
+        bits = rng.bit_generator.random_raw((size * t + 3) // 4).view(np.uint16)[:size * t].reshape(size, t)
+        bucket = bits >> (16 - _GUIDE_BITS)
+        draws = self.guide.take(bucket + self.offset)
+        straddled = np.flatnonzero(draws == 255)
+        if straddled.size:  # u = (bucket + uniform) / 2^12, inverted through the cdf inside the bucket
+            rep, col = np.divmod(straddled, t)
+            at = self.offset[col] + bucket[rep, col]
+            u = (bucket[rep, col] + rng.random(straddled.size)) / 2 ** _GUIDE_BITS
+            k, high = self.low.ravel()[at].astype(np.intp), self.high.ravel()[at]
+            cdf, base = self.cdf.ravel(), self.row[col] * self.cdf.shape[1]
+            while (step := (k < high) & (cdf[base + np.minimum(k, high - 1)] <= u)).any():
+                k += step
+            draws.ravel()[straddled] = k
+        if not self.large.size:
+            return draws.astype(np.intp)
+        out = np.empty((size, cells), dtype=np.intp)
+        out[:, self.table] = draws
+        out[:, self.large] = rng.poisson(self.scale * self.counts[self.large], size=(size, self.large.size))
+        return out
+
+    def draw(self, size: int, rng: np.random.Generator) -> np.ndarray:
+        """``size`` replicate tables, (size, C) intp: Poisson counts, then N people exactly."""
+        x = self.poisson(size, rng)
+        excess = x.sum(axis=1) - self.n
+        cells, flat = self.counts.size, x.ravel()
+        short = np.flatnonzero(excess < 0)
+        if short.size:  # add people: observed individuals drawn with replacement
+            reps = np.repeat(short, -excess[short])
+            people = rng.integers(0, self.n, size=reps.size)
+            cell = (self.people[people] if self.people is not None
+                    else np.searchsorted(self.cumulative, people, side="right"))
+            np.add.at(flat, reps * cells + cell, 1)
+        over = np.flatnonzero(excess > 0)
+        if over.size:  # remove a uniform subset of the t people drawn in each such replicate
+            ends = np.cumsum(x[over].ravel())  # people up to each cell, those replicates in a row
+            first = np.r_[0, ends[cells - 1:-1:cells]]  # each replicate's first person
+            people = np.concatenate([rng.choice(self.n + e, e, replace=False) for e in excess[over].tolist()])
+            which = np.repeat(np.arange(over.size), excess[over])
+            at = np.searchsorted(ends, people + first[which], side="right")
+            np.subtract.at(flat, at + (over[which] - which) * cells, 1)
+        return x
+
+
 # inference
 def _bootstrap(stat: Callable[[np.ndarray], np.ndarray], table: np.ndarray, n_bootstrap: int,
                rng: np.random.Generator, resample: str = "cells") -> np.ndarray:
     """Replicates of ``stat`` on resampled tables, vectorized over replicates.
 
     ``resample="cells"``: multinomial draws of the N individuals over the cells with the observed
-    cell shares (as the R package ``segregation``). ``"units"``: the rows (units) of a
+    cell shares (as the R package ``segregation``), exact and all at once (``_MultinomialCells``),
+    given to ``stat`` as integer arrays. ``"units"``: the rows (units) of a
     units x groups table drawn with replacement (as PySAL's ``null_approach="bootstrap"``).
     """
     if resample == "units":
@@ -166,15 +278,12 @@ def _bootstrap(stat: Callable[[np.ndarray], np.ndarray], table: np.ndarray, n_bo
                 flat = (idx + units * np.arange(size)[:, None]).ravel()
                 out.append(weighted(table, np.bincount(flat, minlength=size * units).reshape(size, units)))
         return np.concatenate(out, axis=0)
-    counts = _integer_counts(table)
-    n = int(counts.sum())
-    p = (counts / n).ravel()
-    chunk = max(1, _CHUNK_CELLS // max(1, p.size))
+    cells = _MultinomialCells(_integer_counts(table))
+    chunk = max(1, _CHUNK_CELLS // max(1, table.size))
     out = []
     for start in range(0, n_bootstrap, chunk):
         size = min(chunk, n_bootstrap - start)
-        draws = rng.multinomial(n, p, size=size).reshape((size, *table.shape)).astype(float)
-        out.append(stat(draws))
+        out.append(stat(cells.draw(size, rng).reshape((size, *table.shape))))
     return np.concatenate(out, axis=0)
 
 

@@ -103,20 +103,20 @@ def mutual_total(data: pd.DataFrame, group: str, unit: str | Sequence[str], weig
     >>> mutual_total(df, "sex", "occ", "n", se=True, n_bootstrap=500, seed=1).round(4)  # doctest: +NORMALIZE_WHITESPACE
              est      se  ci_low  ci_high    bias  sparse
     stat
-    M     0.1516  0.0496  0.0670   0.2602  0.0099   False
-    H     0.2237  0.0742  0.0982   0.3820  0.0164   False
+    M     0.1516  0.0528  0.0719   0.2679  0.0099   False
+    H     0.2237  0.0786  0.1039   0.3932  0.0164   False
     >>> mutual_total(df, "sex", "occ", "n", se=True, n_bootstrap=500, seed=1, method="noncentral").round(4)
     ... # doctest: +NORMALIZE_WHITESPACE
              est      se  ci_low  ci_high    bias  sparse
     stat
-    M     0.1525  0.0496  0.0691   0.2800  0.0091   False
-    H     0.2266  0.0742  0.1027   0.4161  0.0135   False
+    M     0.1525  0.0528  0.0691   0.2800  0.0091   False
+    H     0.2266  0.0786  0.1027   0.4161  0.0135   False
     >>> r = mutual_total(df, "sex", "occ", "n", se=True, n_bootstrap=500, seed=1, method="percentile_bc")
     >>> r.round(4)  # doctest: +NORMALIZE_WHITESPACE
              est      se  ci_low  ci_high    bias  sparse
     stat
-    M     0.1532  0.0496  0.0446   0.2378  0.0084   False
-    H     0.2255  0.0742  0.0672   0.3510  0.0146   False
+    M     0.1476  0.0528  0.0313   0.2274  0.0140   False
+    H     0.2173  0.0786  0.0479   0.3371  0.0228   False
     """
     scale = _log_base(base)
     if within is None:
@@ -184,9 +184,9 @@ def mutual_local(data: pd.DataFrame, group: str, unit: str, weight: str | None =
     >>> out[["ls", "p", "ls_ci_low", "ls_ci_high", "ls_sparse"]].round(3)  # doctest: +NORMALIZE_WHITESPACE
             ls      p  ls_ci_low  ls_ci_high  ls_sparse
     occ
-    a    0.241  0.364      0.088       0.453      False
-    b    0.121  0.545      0.045       0.226      False
-    c   -0.056  0.091     -0.107       0.165       True
+    a    0.241  0.364      0.097       0.459      False
+    b    0.121  0.545      0.043       0.242      False
+    c   -0.056  0.091     -0.114       0.291       True
 
     References
     ----------

@@ -182,7 +182,7 @@ class _Writer:
         self.frame = {"lang": lang, "other": other, "synthetic": pages.synthetic,
                       "site_title": text("site_title", lang), "switch_to": text("switch_to", lang),
                       "synthetic_banner": text("synthetic_banner", lang), "about": text("nav_about", lang),
-                      "rule": text("disclosure_rule", lang, k=pages.k),
+                      "rule": text("disclosure_rule", lang, k=pages.k, hidden=text("cell_hidden", lang)),
                       "provenance_line": text("provenance_line", lang, source=source, years=_years_text(prov["years"]),
                                               version=prov.get("version", ""), commit=prov.get("commit", "")),
                       "nav": [(text(key, lang), href) for key, href in (
@@ -311,7 +311,7 @@ class _Writer:
                         for f in prov.get("files", []))
         body = (f'<h2>{_e(text("coverage_title", lang))}</h2><p>{_e(text("coverage_intro", lang))}</p>{cov}'
                 f'<h2>{_e(text("limits_title", lang))}</h2><p>{_e(text("limits_text", lang))}</p>'
-                f'<p>{_e(text("disclosure_rule", lang, k=p.k))}</p>{self.worker_box("employer")}'
+                f'<p>{_e(text("disclosure_rule", lang, k=p.k, hidden=text("cell_hidden", lang)))}</p>{self.worker_box("employer")}'
                 f'<h2>{_e(text("provenance_title", lang))}</h2><h3>{_e(text("provenance_files", lang))}</h3>'
                 f'<ul class="files">{files or "<li>" + _e(text("none", lang)) + "</li>"}</ul>'
                 f'<p>{_e(text("site_command", lang))}</p><pre>{_e(prov.get("command", ""))}</pre>')
