@@ -8,6 +8,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core. Each test file runs whole in one process (--dist
+# loadfile), so a notebook's cells run in order in one kernel and module fixtures are built once.
+TEST_JOBS ?= auto
 # Jupyter's platformdirs migration warning would otherwise break nbval under -W error.
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -32,11 +35,11 @@ report: $(STAMP)
 	@$(BIN)/h2gender report --data synthetic --program all --lang en,es --format both --out reports/out
 
 test: $(STAMP)
-	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
 
 # Library tests only, without the notebooks (fast inner loop while developing).
 test-fast: $(STAMP)
-	@$(BIN)/python -m pytest tests -m "not slow" $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile tests -m "not slow" $(PYTEST_ARGS)
 
 # Coverage simulations over many seeds (minutes); run by hand and before a release.
 test-slow: $(STAMP)

@@ -34,16 +34,17 @@ ROOT = Path(__file__).resolve().parents[1]
 BASELINE_COMMIT = "2467758"
 
 
-def _baseline(commit: str = BASELINE_COMMIT):
-    """``toolkit/language.py`` of ``commit`` as a module (None without git)."""
+def _baseline(commit: str = BASELINE_COMMIT, file: str = "toolkit/language.py"):
+    """``file`` (default ``toolkit/language.py``) of ``commit`` as a module (None without git)."""
     try:
-        src = subprocess.run(["git", "show", f"{commit}:toolkit/language.py"], cwd=ROOT, check=True,
+        src = subprocess.run(["git", "show", f"{commit}:{file}"], cwd=ROOT, check=True,
                              capture_output=True, text=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    path = Path(tempfile.mkdtemp()) / f"language_at_{commit}.py"
+    stem = Path(file).stem
+    path = Path(tempfile.mkdtemp()) / f"{stem}_at_{commit}.py"
     path.write_text(src, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location(f"language_at_{commit}", path)
+    spec = importlib.util.spec_from_file_location(f"{stem}_at_{commit}", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclass looks itself up there
     spec.loader.exec_module(module)

@@ -51,10 +51,10 @@ def test_challenge_set_is_independent_of_the_labelled_set(challenge):
 
 
 @pytest.mark.parametrize("column,value,message", [
-    ("label", "2", r"line 5: label must be one of \['0', '1'\], got '2'"),
-    ("lang", "fr", r"line 5: lang must be one of \['en', 'es'\]"),
-    ("preferred_sex", "", r"line 5: preferred_sex must be one of \['M', 'F'\] when label is 1"),
-    ("text", " ", r"line 5: empty text"),
+    ("label", "2", r"line 5: column 'label' is '2'; expected '0' or '1'"),
+    ("lang", "fr", r"line 5: column 'lang' is 'fr'; expected 'en' or 'es'"),
+    ("preferred_sex", "", r"line 5: column 'preferred_sex' is ''; expected 'M' or 'F' when label is 1"),
+    ("text", " ", r"line 5: column 'text' is empty"),
 ])
 def test_malformed_copy_names_the_line(challenge, tmp_path, column, value, message):
     bad = challenge.astype({"label": "string"}).copy()
@@ -73,7 +73,7 @@ def test_malformed_copy_missing_column_or_repeated_text(challenge, tmp_path):
     with pytest.raises(ValueError, match=r"missing column\(s\) \['note'\]"):
         lang.load_challenge_set(path=path)
     pd.concat([challenge, challenge.head(1)]).to_csv(path, index=False)
-    with pytest.raises(ValueError, match=f"line {len(challenge) + 2}: text repeated"):
+    with pytest.raises(ValueError, match=f"line {len(challenge) + 2}: column 'text' repeats"):
         lang.load_challenge_set(path=path)
 
 

@@ -53,11 +53,11 @@ def test_dev_set_is_independent_of_the_other_sets(dev):
 
 
 @pytest.mark.parametrize("column,value,message", [
-    ("label", "2", r"line {line}: label must be one of \['0', '1'\], got '2'"),
-    ("sex_coded", "yes", r"line {line}: sex_coded must be one of \['0', '1'\], got 'yes'"),
-    ("lang", "pt", r"line {line}: lang must be one of \['en', 'es'\]"),
-    ("text", "  ", r"line {line}: empty text"),
-    ("preferred_sex", "X", r"line {line}: preferred_sex must be one of \['M', 'F'\] when label is 1"),
+    ("label", "2", r"line {line}: column 'label' is '2'; expected '0' or '1'"),
+    ("sex_coded", "yes", r"line {line}: column 'sex_coded' is 'yes'; expected '0' or '1'"),
+    ("lang", "pt", r"line {line}: column 'lang' is 'pt'; expected 'en' or 'es'"),
+    ("text", "  ", r"line {line}: column 'text' is empty"),
+    ("preferred_sex", "X", r"line {line}: column 'preferred_sex' is 'X'; expected 'M' or 'F' or '' when label is 1"),
 ])
 def test_malformed_copy_names_the_line(dev, tmp_path, column, value, message):
     bad = dev.astype(str).copy()
@@ -75,7 +75,7 @@ def test_malformed_copy_missing_column_or_repeated_id(dev, tmp_path):
     with pytest.raises(ValueError, match=r"missing column\(s\) \['family'\]"):
         lang.load_dev_set(path=path)
     dev.assign(id=dev["id"].where(dev.index != 5, dev["id"].iloc[0])).to_csv(path, index=False)
-    with pytest.raises(ValueError, match="id repeated: 'D0001'"):
+    with pytest.raises(ValueError, match="column 'id' repeats 'D0001'"):
         lang.load_dev_set(path=path)
 
 

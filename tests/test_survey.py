@@ -309,3 +309,17 @@ def test_an_export_with_label_headers_is_refused_with_the_fix(planted, tmp_path)
     table.to_csv(tmp_path / "labels.csv", index=False)
     with pytest.raises(SchemaError, match="XML values and headers"):
         workers.read_worker_records(tmp_path / "labels.csv")
+
+
+def test_export_encodings_are_decided_for_the_whole_file(tmp_path):
+    """UTF-8 with its BOM, cp1252 (an export re-saved by a spreadsheet) and UTF-8 with an altered byte."""
+    rows = "nombre;sexo\nPeña;mujer\nNúñez;hombre\n"
+    (tmp_path / "bom.csv").write_bytes(rows.encode("utf-8-sig"))
+    (tmp_path / "win.csv").write_bytes(rows.encode("cp1252"))
+    (tmp_path / "bad.csv").write_bytes(rows.encode("utf-8") + "Ibáñez;mujer\n".encode() + b"Pe\xf1a;mujer\n")
+    for name in ("bom.csv", "win.csv"):
+        main_table, _ = exports.read_export_tables(tmp_path / name)
+        assert list(main_table.columns) == ["nombre", "sexo"]
+        assert main_table["nombre"].tolist() == ["Peña", "Núñez"]
+    with pytest.raises(SchemaError, match=r"bad\.csv: .*line\(s\) 5;"):
+        exports.read_export_tables(tmp_path / "bad.csv")

@@ -652,8 +652,9 @@ def _joborder_finding(ev: Evidence, cases, *, k):
     precision = perf["precision"].min()
     precision_clause = (("t", "joborders_precision_all", {}) if precision == 1 else
                         ("t", "joborders_precision_some", {"precision_low": ("pct", precision, 0)}))
-    rules_note = ("concat", [coverage, ("t", "joborders_rules_note", {
-        "n": ("int", int(perf["n"].sum())), "recall_en": ("pct", perf.loc["en", "recall"], 0),
+    sealed = language.headline_scores()[1] == "sealed"  # the scores the note states: a sealed set, else blind
+    rules_note = ("concat", [coverage, ("t", "joborders_rules_note_sealed" if sealed else "joborders_rules_note", {
+        "n": ("int", int(perf["n"].sum())), "writers": ("int", language.score_writers()), "recall_en": ("pct", perf.loc["en", "recall"], 0),
         "recall_es": ("pct", perf.loc["es", "recall"], 0), "precision_clause": precision_clause})])
     ev.figures["joborders"] = FigureSpec("joborders", scan)
     if not flagged:

@@ -13,7 +13,8 @@ from importlib import resources
 
 import pandas as pd
 
-__all__ = ["EVALUATION_SETS", "load_challenge_set", "load_job_order_blind_set", "load_dev_set", "load_blind_set",
+__all__ = ["EVALUATION_SETS", "WRITER_FAMILIES", "WRITER_COLUMNS", "check_rows", "load_writer_set",
+           "load_challenge_set", "load_job_order_blind_set", "load_dev_set", "load_blind_set",
            "load_evaluation_set"]
 
 _CHALLENGE_COLUMNS = ["text", "lang", "label", "preferred_sex", "note"]
@@ -43,42 +44,96 @@ def _read_set(fh, name: str, columns: list[str]) -> pd.DataFrame:
     return data
 
 
-def _check_rows(data: pd.DataFrame, name: str, *, sex_column: bool) -> None:
-    """Every row: a non-empty, unrepeated text, a known language and 0/1 label; the line in the message."""
-    seen: set[str] = set()
+#: families of the writer corpora (``load_writer_set``): label 1 and label 0
+WRITER_FAMILIES = {1: ("explicit", "preference", "exclusion", "quota", "fee", "body", "marital", "title", "misspelled",
+                       "regional"),
+                   0: ("neutral", "generic_masculine", "eeo", "welcome", "quote_warning", "housing", "customers",
+                       "names", "other_sense", "mentions_sex_neutral")}
+WRITER_COLUMNS = ["id", "writer", "lang", "text", "label", "family", "preferred_sex"]
+
+
+def check_rows(data: pd.DataFrame, name: str, *, unique: tuple[str, ...] = ("text",),
+               nonempty: tuple[str, ...] = ("text",), sex_required: bool = False,
+               families: dict[int, tuple[str, ...]] | None = None) -> None:
+    """Check every row of a labelled set; the one validator of every loader of this module.
+
+    Each row needs: the ``nonempty`` columns not blank; the ``unique`` columns not repeated from an
+    earlier row; ``lang`` "en" or "es"; ``label`` (and ``sex_coded`` when there) "0" or "1"; with
+    ``families``, a ``family`` among those of its label; ``preferred_sex`` (when the column is there)
+    "" when the label is 0 and "M", "F" or "" when it is 1 (``sex_required``: "M" or "F").
+
+    Raises
+    ------
+    ValueError
+        At the first bad row: ``"<name> line <i>: column '<col>' is <value>; expected <what>"`` (line 1
+        is the header), or the repeated or empty value named likewise.
+    """
+    seen: dict[str, set] = {c: set() for c in unique}
     has_sex = "preferred_sex" in data.columns
+    allowed_fam = {k: set(v) for k, v in (families or {}).items()}
     for i, row in enumerate(data.to_dict("records"), start=2):  # line 1 is the header
         where = f"{name} line {i}"
-        if not row["text"].strip():
-            raise ValueError(f"{where}: empty text")
-        if row["text"] in seen:
-            raise ValueError(f"{where}: text repeated: {row['text']!r}")
-        seen.add(row["text"])
+        for col in nonempty:
+            if not str(row[col]).strip():
+                raise ValueError(f"{where}: column {col!r} is empty; expected a value")
+        for col in unique:
+            if row[col] in seen[col]:
+                raise ValueError(f"{where}: column {col!r} repeats {row[col]!r}; expected unique values")
+            seen[col].add(row[col])
         if row["lang"] not in ("en", "es"):
-            raise ValueError(f"{where}: lang must be one of ['en', 'es'], got {row['lang']!r}")
+            raise ValueError(f"{where}: column 'lang' is {row['lang']!r}; expected 'en' or 'es'")
         for col in ("label", "sex_coded"):
             if col in row and row[col] not in ("0", "1"):
-                raise ValueError(f"{where}: {col} must be one of ['0', '1'], got {row[col]!r}")
-        if sex_column or has_sex:
-            allowed = ("M", "F") if row["label"] == "1" else ("",)
-            if (sex_column or row["preferred_sex"]) and row["preferred_sex"] not in allowed:
-                raise ValueError(f"{where}: preferred_sex must be one of {list(allowed)} when label is "
-                                 f"{row['label']}, got {row['preferred_sex']!r}")
+                raise ValueError(f"{where}: column {col!r} is {row[col]!r}; expected '0' or '1'")
+        label = int(row["label"])
+        if families is not None and row["family"] not in allowed_fam.get(label, ()):
+            raise ValueError(f"{where}: column 'family' is {row['family']!r}; expected for label {label} one of "
+                             f"{sorted(allowed_fam.get(label, ()))}")
+        if has_sex:
+            allowed = (("M", "F") if sex_required else ("M", "F", "")) if label else ("",)
+            if row["preferred_sex"] not in allowed:
+                raise ValueError(f"{where}: column 'preferred_sex' is {row['preferred_sex']!r}; expected "
+                                 f"{' or '.join(repr(a) for a in allowed)} when label is {label}")
+
+
+def load_writer_set(path: str | os.PathLike, *, strict_families: bool = True) -> pd.DataFrame:
+    """One labelled corpus in the writer format (``toolkit/data/recruitment_writers``), checked row by
+    row with ``check_rows``.
+
+    Columns ``id, writer, lang, text, label, family, preferred_sex``: a unique id, a non-empty writer,
+    lang "en" or "es", a non-empty text, label 0 or 1, a family (with ``strict_families`` one of
+    ``WRITER_FAMILIES`` for its label; otherwise any non-empty name), preferred_sex "M", "F" or ""
+    ("" when label is 0).
+
+    Raises
+    ------
+    ValueError
+        Naming the file, the line (1 is the header), the column and what was expected.
+    """
+    name = os.fspath(path)
+    try:
+        data = pd.read_csv(path, dtype="string", keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{name}: not a readable CSV ({exc})") from None
+    missing = [c for c in WRITER_COLUMNS if c not in data.columns]
+    if missing:
+        raise ValueError(f"{name}: missing column(s) {missing}; expected {WRITER_COLUMNS}")
+    check_rows(data, name, unique=("id",), nonempty=("id", "writer", "text", "family"),
+               families=WRITER_FAMILIES if strict_families else None)
+    return data[WRITER_COLUMNS].astype({"label": int}).reset_index(drop=True)
 
 
 def _load_job_order_set(file: str, path) -> pd.DataFrame:
     fh, name = _open_set(file, path)
     data = _read_set(fh, name, _CHALLENGE_COLUMNS)
-    _check_rows(data, name, sex_column=True)
+    check_rows(data, name, sex_required=True)
     return data[_CHALLENGE_COLUMNS].assign(label=data["label"].astype(int))
 
 
 def _load_recruitment_set(file: str, path) -> pd.DataFrame:
     fh, name = _open_set(file, path)
     data = _read_set(fh, name, _RECRUITMENT_COLUMNS)
-    if not data["id"].is_unique:
-        raise ValueError(f"{name}: id repeated: {data.loc[data['id'].duplicated(), 'id'].iloc[0]!r}")
-    _check_rows(data, name, sex_column=False)
+    check_rows(data, name, unique=("id", "text"), nonempty=("id", "text"))
     extra = [c for c in ("preferred_sex", "split") if c in data.columns]
     return data[_RECRUITMENT_COLUMNS + extra].astype({"label": int, "sex_coded": int})
 

@@ -20,12 +20,14 @@ Four layers, each returning a tidy table with one row per input text:
 4. ``scan_texts`` (behind ``h2gender scan``): preferences and sex-coded requirements in posts and
    messages users bring, with phone numbers, e-mails and cued names redacted (``redact``).
 
-Quality is measured, per language and family, on labelled sets that say how they were made: three
+Quality is measured, per language and family, on labelled sets that say how they were made: six
 corpora by independent writers who never saw the detector (``toolkit/data/recruitment_writers``) and the
 older sets (``EVALUATION_SETS``: the development set, the challenge set, the first blind set and the
 blind set of issue 15), each treated as its own writer. The honest score is leave one writer out: each
 writer's texts scored by the model fitted without them; ``rules_performance`` and ``family_table`` read
-it from the committed table (``tools/build_preference_scores.py``) beside the in-sample score.
+it from the committed table (``tools/build_preference_scores.py``) beside the in-sample score and the
+scores recorded once (a new writer's first contact, a sealed set); ``headline_scores`` names the one
+``h2gender scan`` and the report state.
 
 A scikit-learn classifier (``train_classifier``) learns explicit preference from the project's
 template sentences (``toolkit/data/job_order_sentences.csv``: authored from job-order-style
@@ -62,6 +64,7 @@ from toolkit.labelled_sets import (EVALUATION_SETS, load_blind_set, load_challen
 __all__ = ["detect_sex_preference", "sex_coded_requirements", "gendered_wording", "sex_filter_requirements",
            "load_labelled", "load_challenge_set", "load_job_order_blind_set", "load_dev_set", "load_blind_set",
            "load_evaluation_set", "evaluate", "evaluation_table", "family_table",
+           "headline_scores", "scores_named", "score_writers", "SCORE_FITS",
            "rules_performance", "train_classifier", "classify", "scan_job_orders", "scan_texts", "guess_language",
            "redact", "scan_line", "Classifier", "EVALUATION_SETS", "SCORE_WRITERS", "MATCH_CONTEXT", "GUESS_CHARS"]
 
@@ -510,27 +513,68 @@ def _scores() -> pd.DataFrame:
         return pd.read_csv(fh, dtype={"writer": "string", "lang": "string", "family": "string", "fit": "string"})
 
 
-#: writers of the committed score table: the three of issue 26, the older sets, and the pools
-SCORE_WRITERS = ("A", "B", "C", "challenge", "job_order_blind", "dev", "blind", "new", "all")
+#: writers of the leave-one-writer-out rows of the committed score table: the six of issue 26, the
+#: older sets, and the pools
+SCORE_WRITERS = ("A", "B", "C", "D", "E", "F", "challenge", "job_order_blind", "dev", "blind", "new", "all")
+#: kinds of score in the committed table: leave one writer out, in sample, and recorded once
+SCORE_FITS = ("blind", "in_sample", "first_contact", "sealed")
 
 
-def family_table(name: str = "new", *, fit: str = "blind") -> pd.DataFrame:
-    """Scores of the detector on one writer's texts (or a pool: "new" = writers A, B and C of issue 26,
+def _score_rows(name: str, fit: str) -> pd.DataFrame:
+    if fit not in SCORE_FITS:
+        raise ValueError(f"fit must be one of {list(SCORE_FITS)}, got {fit!r}")
+    t = _scores()
+    t = t[t["fit"] == fit]
+    names = list(dict.fromkeys(t["writer"]))
+    if name not in names:
+        raise ValueError(f"name must be one of {names} for fit {fit!r}, got {name!r}")
+    return t[t["writer"] == name]
+
+
+def headline_scores() -> tuple[str, str]:
+    """(name, fit) of the scores ``h2gender scan`` and the report state: those of a sealed set when
+    one was recorded (``tools/score_sealed.py --record sealed``: ``("all", "sealed")``), else leave one
+    writer out over the independent writers' corpora (``("new", "blind")``)."""
+    return ("all", "sealed") if (_scores()["fit"] == "sealed").any() else ("new", "blind")
+
+
+def scores_named(name: str | None, fit: str | None) -> tuple[str, str]:
+    """``name`` and ``fit`` with the defaults of ``headline_scores`` (a pool of another fit: "new")."""
+    head = headline_scores()
+    fit = fit or head[1]
+    return name or (head[0] if fit == head[1] else "new"), fit
+
+
+def score_writers(name: str | None = None, *, fit: str | None = None) -> int:
+    """How many writers stand behind a row of the committed table (``headline_scores`` by default): 1
+    for a writer, the writers of a pool ("new": the corpora of ``preference.writer_files``; "all": every
+    writer of that ``fit``)."""
+    name, fit = scores_named(name, fit)
+    t = _score_rows(name, fit)
+    if name == "new":
+        return len(preference.writer_files())
+    if name != "all":
+        return 1
+    every = _scores()
+    return int(every.loc[(every["fit"] == fit) & ~every["writer"].isin(["all", "new"]), "writer"].nunique()) or len(t)
+
+
+def family_table(name: str | None = None, *, fit: str | None = None) -> pd.DataFrame:
+    """Scores of the detector on one writer's texts (or a pool: "new" = the writers A to F of issue 26,
     "all"), by language and family, from the committed table ``recruitment_writers/scores.csv``
-    (``tools/build_preference_scores.py``).
+    (``tools/build_preference_scores.py``); by default those of ``headline_scores``.
 
     ``fit="blind"``: scored by the model fitted without that writer (leave one writer out), the
     honest estimate on text nobody tuned it to; ``fit="in_sample"``: by the model fitted on every
-    writer. Per language and ``family``: ``n``, ``positives``, ``flagged``, ``tp``, ``fp``, ``fn``,
-    ``precision`` = tp / flagged, ``recall`` = tp / positives, ``f1`` (NaN when the denominator is 0: a
-    family of negatives has no recall, only false alarms). Rows sorted by language and family.
+    writer; ``fit="first_contact"`` and ``"sealed"``: recorded once (a new writer's texts scored by the
+    detector before it was revised on them; a set nobody on the project read). Per language and
+    ``family``: ``n``, ``positives``, ``flagged``, ``tp``, ``fp``, ``fn``, ``precision`` = tp / flagged,
+    ``recall`` = tp / positives, ``f1`` (NaN when the denominator is 0: a family of negatives has no
+    recall, only false alarms). Rows sorted by language and family.
     """
-    if name not in SCORE_WRITERS:
-        raise ValueError(f"name must be one of {list(SCORE_WRITERS)}, got {name!r}")
-    if fit not in ("blind", "in_sample"):
-        raise ValueError(f"fit must be one of ['blind', 'in_sample'], got {fit!r}")
-    t = _scores()
-    t = t[(t["writer"] == name) & (t["fit"] == fit) & (t["family"] != "all")]
+    name, fit = scores_named(name, fit)
+    t = _score_rows(name, fit)
+    t = t[t["family"] != "all"]
     return t.drop(columns=["fit", "writer"]).sort_values(["lang", "family"]).reset_index(drop=True)
 
 
@@ -541,22 +585,20 @@ def _by_language(flag: np.ndarray, data: pd.DataFrame) -> dict[str, pd.Series]:
             for code in ("en", "es") for keep in [(data["lang"] == code).to_numpy()]}
 
 
-def rules_performance(name: str = "new", *, fit: str = "blind") -> pd.DataFrame:
+def rules_performance(name: str | None = None, *, fit: str | None = None) -> pd.DataFrame:
     """Precision and recall of ``detect_sex_preference`` on one writer's texts, by language (index
     ``lang``; columns ``n``, ``tp``, ``fp``, ``fn``, ``precision``, ``recall``, ``f1``).
 
-    By default the pooled writers A, B and C of issue 26, who never saw the detector, each scored by
-    the model fitted without that writer (``fit="blind"``, leave one writer out): how much it misses
-    (recall) and how much of what it flags is real (precision) on text nobody tuned it to, so that
-    a count of flagged job orders is read as a lower bound only as far as the precision allows.
-    Read from the committed table (``family_table``); ``name`` as there.
+    By default the scores of ``headline_scores``: a sealed set when one was recorded, else the pooled
+    writers A to F of issue 26, who never saw the detector, each scored by the model fitted without
+    that writer (``fit="blind"``, leave one writer out): how much it misses (recall) and how much of
+    what it flags is real (precision) on text nobody tuned it to, so that a count of flagged job orders
+    is read as a lower bound only as far as the precision allows. Read from the committed table
+    (``family_table``); ``name`` and ``fit`` as there.
     """
-    if name not in SCORE_WRITERS:
-        raise ValueError(f"name must be one of {list(SCORE_WRITERS)}, got {name!r}")
-    if fit not in ("blind", "in_sample"):
-        raise ValueError(f"fit must be one of ['blind', 'in_sample'], got {fit!r}")
-    t = _scores()
-    t = t[(t["writer"] == name) & (t["fit"] == fit) & (t["family"] == "all")]
+    name, fit = scores_named(name, fit)
+    t = _score_rows(name, fit)
+    t = t[t["family"] == "all"]
     return t.set_index("lang")[["n", "tp", "fp", "fn", "precision", "recall", "f1"]].rename_axis("lang").copy()
 
 

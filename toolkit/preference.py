@@ -5,18 +5,25 @@ of letters and digits (with one inner apostrophe: "men's", "don't") or one other
 the folded text (lower case, accents dropped) by one regular expression with no nested quantifier.
 A token is a reference when it is
 
-* a word of the sex lexicon (``_SEX_LEXICON``: English and Spanish nouns, adjectives, the pronouns
-  that agree with a sex, regional words of Mexico, Guatemala, Honduras and El Salvador, and the
-  Spanish diminutives of all of them, generated: "muchachitas", "hombrecitos");
+* a word of the sex lexicon (``_SEX_ENTRIES``: English and Spanish nouns, adjectives, the pronouns
+  that agree with a sex, regional words of Mexico, Central America, the Caribbean, South Africa and
+  Britain, the words of pregnancy (a condition of women only), and the Spanish diminutives of the
+  nouns, generated: "muchachitas", "hombrecitos");
 * a Spanish feminine job title by its morphology: a word in -doras/-dora or -eras/-era whose masculine
-  form (-dores/-dor, -eros/-ero) is a common word ("empacadoras", "meseras"), or a word in -istas after a
-  feminine determiner ("las recepcionistas"); English titles marked for a sex ("waitress", "foreman",
-  "busboys", any word in -maid(s)/-man/-men that is not a common word by itself);
+  form (-dores/-dor, -eros/-ero) is a common word ("empacadoras", "meseras"), a word in -istas after a
+  feminine determiner ("las recepcionistas"), a participle in -adas/-idas whose masculine is common after
+  a feminine plural determiner ("las interesadas"); English titles marked for a sex ("waitress",
+  "busboys", a plural in -men of a common word whose -man form is a word: "housemen", "fishermen"; a
+  word in -maid(s), -girl(s) or -boy(s) whose stem is common: "chambermaids");
 * a code letter (m, f, h, w) after "sex", "sexo", "gender" or "género";
 * a misspelling: a token that is not a common word (``toolkit/data/common_words.txt``) and, after a
   Spanish-and-English spelling key (h dropped, v read as b, z as s, ge/gi as je/ji, ll as y, final
-  -ies/-ys as -is, doubled letters single), equals a lexicon word, or is within a Levenshtein
-  distance of 1 (words of 5-7 letters) or 2 (8 or more) of one (rapidfuzz; Levenshtein 1966).
+  -ies/-ys as -is, doubled letters single; an aspirated h written j dropped: "jombres"), equals a
+  lexicon word, or is a slip of one (``_slip``, within Levenshtein distance 2, rapidfuzz; Levenshtein
+  1966): two letters swapped in a 4-letter word ("mael"), letters left out or doubled (Indel distance
+  1 in words of 5-7 letters, 2 from 8), or vowels written for vowels with the consonants kept in
+  order ("wimmen", "gurls", "femails": spelling by ear); not when the token is a common word with one
+  letter lost ("varan": "varían" whose accented letter a file's encoding dropped).
 
 Cue words and phrases (negation, "only", requirement, preference, recruiting verbs, exclusion,
 welcome, equal-opportunity, warning and news, reported speech, housing, customers, body, marital
@@ -26,10 +33,13 @@ automaton (``pyahocorasick``; Aho & Corasick 1975), in time linear in the text p
 Stage 2, ``frame``: each reference gets features of the window it sits in (the cue classes and words
 up to ``WINDOW`` tokens either side, in the same sentence and anywhere in the text, whether it is
 quoted, coordinated with the other sex, preceded by a number or a form field, capitalised like a
-name, the first word of the text). A text's features are the union over its references; a logistic
-regression (scikit-learn) trained on the committed labelled sets scores them: flagged when
-P(preference) >= ``threshold``. The model is linear, so each reference's share of the score is the
-sum of its own features' weights: the reference with the largest share names the preferred sex
+name, the first word of the text, counted by a number or a share before it and whether the other sex
+in its sentence is counted too: "25 men and 5 women", whether its sentence sets an amount of pay or a
+fee against the other sex: "women pay 500 less"). A text's features are the union over its
+references; a logistic regression (scikit-learn) trained on the committed labelled sets scores them:
+flagged when P(preference) >= ``THRESHOLD``, chosen on the leave-one-writer-out probabilities only
+(``choose_threshold``: the lowest at which each language keeps a blind precision of 0.95). The model is
+linear, so each reference's share of the score is the sum of its own features' weights: the reference with the largest share names the preferred sex
 (the other sex when a negation or exclusion cue governs it: "no women" prefers men).
 
 Long texts are cut into chunks of at most ``CHUNK_CHARS`` characters at a space, at most ``MAX_REFS``
@@ -65,7 +75,8 @@ from rapidfuzz.process import cdist as _cdist
 from toolkit import labelled_sets
 
 __all__ = ["references", "detect", "Model", "fit", "default_model", "featurize", "training_data",
-           "load_writer_set", "leave_one_writer_out", "score_table", "WRITER_FAMILIES", "CHUNK_CHARS", "MAX_REFS",
+           "load_writer_set", "writer_files", "leave_one_writer_out", "choose_threshold", "THRESHOLD",
+           "score_table", "WRITER_FAMILIES", "CHUNK_CHARS", "MAX_REFS",
            "WINDOW", "MIN_WORDS", "MAX_UNKNOWN"]
 
 #: characters per chunk: longer texts are cut at a space into chunks of at most this many characters
@@ -78,6 +89,9 @@ WINDOW = 5
 #: first ones; words of the lexicon are always found): a post has a few hundred distinct words at most,
 #: thousands are machine-made
 MAX_UNKNOWN = 600
+#: P(preference) at or above which a text is flagged: ``choose_threshold`` on the leave-one-writer-out
+#: probabilities of every committed writer (``tools/build_preference_scores.py`` checks it)
+THRESHOLD = 0.5
 #: words a text without any cue word needs for its frame to be read (a lone "Mama" is a place name)
 MIN_WORDS = 3
 
@@ -110,23 +124,29 @@ _SEX_ENTRIES = [
     ("M", "noun", "man men male males guy guys boy boys gentleman gentlemen gent gents lad lads fella fellas fellows "
                   "dude dudes bros husband husbands father fathers dad dads brother brothers sons sir sirs mens "
                   "hombre hombres varon varones caballero caballeros senor senores muchacho muchachos chico chicos "
-                  "esposo esposos macho machos"),
+                  "esposo esposos macho machos bloke blokes"),
     ("F", "noun", "woman women female females lady ladies girl girls gals wife wives mother mothers mom moms mum "
                   "mums sister sisters daughter daughters madam womens womans ladys "
                   "mujer mujeres dama damas senora senoras senorita senoritas muchacha muchachas chica chicas esposa "
                   "esposas madre madres mama mamas hembra hembras companeras"),
-    ("M", "adj", "masculine masculino masculinos masc varonil"),
-    ("F", "adj", "feminine femenino femenina femeninos femeninas fem"),
+    ("M", "adj", "masculine masculino masculinos masculina masculinas masc varonil varoniles"),
+    ("F", "adj", "feminine femenino femenina femeninos femeninas fem femenil femeniles"),
     ("M", "pron", "he him his himself"),
     ("F", "pron", "she her hers herself ella ellas"),
     # Mexico (chavo, morro, chamaco, bato/vato, plebe), Guatemala (patojo, cuate), Honduras (cipote,
-    # guirro), El Salvador (bicho, cipote, chero); masculine and feminine forms
+    # guirro), El Salvador (bicho, cipote, chero), Nicaragua (chavalo), the Dominican Republic and
+    # Venezuela (jeva, tiguere), Colombia (man, plural manes), and the English of Jamaica (gyal,
+    # bredren), South Africa (oke, ou; meisie) and Britain (bloke); masculine and feminine forms
     ("M", "regional", "chavo chavos morro morros chamaco chamacos bato batos vato vatos batillo batillos plebes "
                       "patojo patojos cipote cipotes guirro guirros bicho bichos chero cheros cuates chambelanes "
-                      "compas gueros"),
+                      "compas gueros chavalo chavalos tiguere tigueres manes okes ous bredren"),
     ("F", "regional", "chava chavas morra morras chamaca chamacas patoja patojas cipota cipotas guirra guirras bicha "
-                      "bichas viejas doñas gals chicks belles gueras morenas"),
+                      "bichas viejas doñas gals chicks belles gueras morenas chavala chavalas jeva jevas gyal gyals "
+                      "sistas meisies"),
     ("M", "mtitle", "busboy busboys bellboy bellboys"),
+    # pregnancy is a condition of women only: a filter on it is a filter on women
+    ("F", "pregnancy", "pregnant pregnancy pregnancies embarazada embarazadas embarazo embarazos maternity "
+                       "maternidad"),
     ("F", "ftitle", "waitress waitresses hostess hostesses seamstress seamstresses laundress laundresses maid maids "
                     "chambermaid chambermaids housemaid housemaids barmaid barmaids stewardess stewardesses "
                     "actress actresses housewife housewives camarista camaristas"),
@@ -200,13 +220,16 @@ def _single(w: str) -> str:
 def _key_index() -> tuple[dict[str, tuple[str, str]], dict[str, list[str]], dict[str, tuple[str, str]]]:
     """Lexicon words by spelling key (and by the key without collapsing doubled letters, used for
     common words: "moras" is a fruit, not "morras"), and the keys the fuzzy match searches, by first
-    letter (a misspelling keeps its first letter)."""
+    letter (a misspelling keeps its first letter); an English word with a hard g also under its key
+    with the g kept."""
     lex = _sex_lexicon()
     keys, strict = {}, {}
     for w, v in lex.items():
         if v[1] in ("noun", "adj", "regional", "diminutive") and len(w) >= 4:
             keys.setdefault(_spelling_key(w), v)
             strict.setdefault(_spelling_key(w, collapse=False), v)
+            if w.isascii() and _SOFT_G.search(w):  # English g before e/i is hard: "gurls" is girls
+                keys.setdefault(_single(_H.sub("", w).translate(_KEY_LETTERS)), v)
     fuzzy: dict[str, list[str]] = {}
     for k, v in sorted(keys.items()):
         if v[1] in ("noun", "adj", "diminutive") and len(k) >= 4:
@@ -214,6 +237,7 @@ def _key_index() -> tuple[dict[str, tuple[str, str]], dict[str, list[str]], dict
     return keys, fuzzy, strict
 
 
+_FEM_PLURAL_DET = frozenset("las unas estas esas algunas varias otras puras todas".split())
 _FEM_DET = frozenset("las la unas una puras pura estas esta esas algunas varias otras solo nomas".split())
 # -eras adjectives whose masculine is common but that name no person
 _NOT_TITLES = frozenset("primera primeras tercera terceras entera enteras ligera ligeras verdadera verdaderas trasera "
@@ -233,8 +257,9 @@ _indel = Indel.distance
 _ISTA = ("F", "ista")  # a word in -ista(s): a feminine title only after a feminine determiner
 
 
-_MORPH_SUFFIXES = ("doras", "era", "eras", "anta", "antas", "enta", "entas", "ista", "istas") + \
-    tuple(x for x, _ in _SEX_SUFFIXES)
+_PARTICIPLE = ("F", "participle")  # a word in -ada(s)/-ida(s): a woman only after a feminine determiner
+_MORPH_SUFFIXES = ("doras", "era", "eras", "anta", "antas", "enta", "entas", "ista", "istas", "men", "adas",
+                   "idas") + tuple(x for x, _ in _SEX_SUFFIXES)
 _REF_CACHE: dict[str, tuple[str, str] | None] = {}
 _REF_CACHE_MAX = 200_000
 
@@ -275,11 +300,12 @@ def _lookup(tokens: Iterable[str]) -> dict[str, tuple[str, str] | None]:
         w = _PLURAL_IES_M.sub("is", _SOFT_G.sub("j", _SOFT_C.sub("s", w)))
         loose = _single(w).split("\n")
         # barones: a word, but varones under the spelling key; ombres, mugeres, mujerez: not words
-        found = {t: strict.get(k) if t in common else keys.get(k2)
+        # an aspirated h written j ("jombres") is the word without it
+        found = {t: strict.get(k) if t in common else keys.get(k2) or (keys.get(k2[1:]) if k2[:1] == "j" else None)
                  for t, k, k2 in zip(rest, w.split("\n"), loose)}
         out.update((t, (h[0], "misspelled")) for t, h in found.items() if h is not None)
         near: dict[str, list[tuple[str, str]]] = {}  # first letter -> (token, key) to match fuzzily
-        candidates = [(t, k) for t, k in zip(rest, loose) if 5 <= len(k) <= 16 and found[t] is None
+        candidates = [(t, k) for t, k in zip(rest, loose) if 4 <= len(k) <= 16 and found[t] is None
                       and t not in common]
         for t, key in candidates:
             if key[0] in fuzzy:
@@ -287,12 +313,18 @@ def _lookup(tokens: Iterable[str]) -> dict[str, tuple[str, str] | None]:
         for letter, pairs in near.items():  # one C call per first letter (rapidfuzz cdist)
             choices = fuzzy[letter]
             dist = _cdist([k for _, k in pairs], choices, scorer=_levenshtein, score_cutoff=2, dtype=np.int8)
+            # distance 2 only where _slip can take it: the same consonants, or the same letters in 4
+            skeletons, anagrams = _shapes(letter)
+            loose_ok = [k.translate(_VOWELS) in skeletons or len(k) == 4 and "".join(sorted(k)) in anagrams
+                        for _, k in pairs]
+            cutoff = np.array([2 if ok else 1 if len(k) < 8 else 2 for (_, k), ok in zip(pairs, loose_ok)],
+                              dtype=np.int8)
+            close = dist <= cutoff[:, None]  # _slip decides within these
             cutoff = np.array([1 if len(k) < 8 else 2 for _, k in pairs], dtype=np.int8)
-            close = dist <= cutoff[:, None]
             for i in np.flatnonzero(close.any(axis=1)):  # numpy finds the few close rows at once
                 t, key = pairs[i]
                 j = next((j for j in np.flatnonzero(close[i]) if _slip(key, choices[j], int(cutoff[i]))), None)
-                if j is not None:
+                if j is not None and not _letter_dropped(t, common):
                     out[t] = (keys[choices[j]][0], "misspelled")
     if len(cache) > _REF_CACHE_MAX:
         cache.clear()
@@ -303,17 +335,41 @@ def _lookup(tokens: Iterable[str]) -> dict[str, tuple[str, str] | None]:
 _VOWELS = str.maketrans("", "", "aeiouy")
 
 
+@lru_cache(maxsize=64)
+def _shapes(letter: str) -> tuple[frozenset, frozenset]:
+    """The consonant skeletons of the fuzzy keys starting with ``letter``, and the sorted letters of
+    those of four letters: a token can be a slip at distance 2 only when it shares one (``_slip``)."""
+    choices = _key_index()[1].get(letter, [])
+    return (frozenset(k.translate(_VOWELS) for k in choices),
+            frozenset("".join(sorted(k)) for k in choices if len(k) == 4))
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _letter_dropped(tok: str, common: frozenset) -> bool:
+    """Whether ``tok`` is a common word with one letter left out ("varan" is "varian" with its accented
+    letter lost in a file's encoding, not "varon"): a likelier reading than a misspelled sex word.
+    At most 27 x (len + 1) set lookups."""
+    lex = _sex_lexicon()  # "femals" is females with a letter lost: a sex word, the misspelling it is
+    return any((w := tok[:k] + c + tok[k:]) in common and w not in lex for k in range(len(tok) + 1) for c in _LETTERS)
+
+
 def _slip(key: str, word: str, distance: int) -> bool:
-    """Whether ``key`` is ``word`` with a typing slip: letters left out or doubled (the Indel distance,
-    which counts a substitution as two edits, within ``distance``) or vowels swapped for vowels
-    (in words of six letters or more: "mujires"), not a consonant changed ("mowers" is not "mothers")."""
-    return _indel(key, word) <= distance or (len(key) == len(word) >= 6 and key.translate(_VOWELS) ==
+    """Whether ``key`` is ``word`` (at Levenshtein distance 2 at most) with a typing or spelling slip:
+    in a word of four letters, two letters swapped only ("mael": male); in longer words, letters left
+    out or doubled (the Indel distance, which counts a substitution as two edits, within
+    ``distance``) or vowels written for vowels with the consonants in the same order and the length
+    within one letter ("mujires", "wimmen", "gurls", "femails": a spelling by ear), never a consonant
+    changed ("mowers" is not "mothers")."""
+    if len(key) <= 4:
+        return key != word and sorted(key) == sorted(word)
+    return _indel(key, word) <= distance or (abs(len(key) - len(word)) <= 1 and key.translate(_VOWELS) ==
                                              word.translate(_VOWELS))
 
 
 def _morphology(tok: str, common: frozenset) -> tuple[str, str] | None:
     """Job titles marked for a sex by their ending. Spanish: -dora(s) (empacadoras), -era(s) whose
-    masculine is a common word or that is not common itself (meseras, recamareras), -anta(s)/-enta(s)
+    masculine is a common word, or -eras not common itself (meseras, recamareras), a participle in
+    -adas/-idas whose masculine is common (``_PARTICIPLE``: only after a feminine plural determiner), -anta(s)/-enta(s)
     whose masculine -ante(s)/-ente(s) is common (ayudantas), -ista(s) (``_ISTA``: only after a
     feminine determiner). English compounds whose head marks the sex: salesgirls, chambermaids,
     groundsmen, bellboys."""
@@ -321,10 +377,19 @@ def _morphology(tok: str, common: frozenset) -> tuple[str, str] | None:
         return ("F", "ftitle")
     if tok not in _NOT_TITLES:
         for fem, masc in (("eras", "eros"), ("era", "ero"), ("antas", "antes"), ("entas", "entes")):
-            if tok.endswith(fem) and len(tok) >= 7 and (tok[: -len(fem)] + masc in common or tok not in common):
+            # a word outside the common ones only in the plural: a singular one is likelier a surname ("Oseguera")
+            if tok.endswith(fem) and len(tok) >= 7 and (tok[: -len(fem)] + masc in common or
+                                                        tok not in common and fem.endswith("s")):
                 return ("F", "ftitle")
     if tok.endswith(("istas", "ista")) and len(tok) >= 7:
         return _ISTA
+    for fem, masc in (("adas", "ados"), ("idas", "idos")):
+        if tok.endswith(fem) and len(tok) >= 7 and tok[: -len(fem)] + masc in common:
+            return _PARTICIPLE  # "las interesadas": a participle as a noun names women
+    stem = tok[:-3]
+    if tok.endswith("men") and len(tok) >= 7 and stem in common and (tok not in common or stem + "man" in common):
+        # "housemen", "fishermen": the plural of an English -man title (not "abdomen": a word with no -man)
+        return ("M", "mtitle")
     for suffix, sex in _SEX_SUFFIXES:
         if tok.endswith(suffix) and len(tok) - len(suffix) >= 3 and tok[: -len(suffix)] in common:
             return (sex, "ftitle" if sex == "F" else "mtitle")
@@ -333,6 +398,31 @@ def _morphology(tok: str, common: frozenset) -> tuple[str, str] | None:
 
 _FIELD = frozenset("sex sexo gender genero".split())
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten twelve".split())
+#: cardinal numbers in words, English and Spanish (folded), and the words of a share
+_COUNT_WORDS = _NUMBER_WORDS | frozenset(
+    "eleven thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety hundred dozen half majority most uno una un dos tres cuatro cinco seis siete ocho nueve diez "
+    "once doce trece catorce quince dieciseis veinte veinticinco treinta cuarenta cincuenta sesenta setenta ochenta "
+    "noventa cien ciento docena mitad mayoria partes tercio tercios cuarto cuartos".split())
+#: words that may stand between a count and the people counted ("20 for males", "treinta para mujeres")
+_COUNT_GLUE = frozenset("for para de of % percent por ciento are son strong young more mas only solo a las los the to".split())
+
+
+#: words that compare two amounts or terms
+_CONTRAST = frozenset("less more lower higher cheaper extra only menos mas mayor menor barato baratos caro caros "
+                      "solo nomas aparte instead opposite reves gratis free full base".split())
+
+
+def _counted(words: list[str], i: int) -> bool:
+    """Whether the reference at token ``i`` is counted: a number (digits or a number word) or a share
+    within three tokens before it, with only glue words ("for", "para", "%") between."""
+    for j in range(i - 1, max(-1, i - 4), -1):
+        w = words[j]
+        if w.isdigit() or w in _COUNT_WORDS or w == "%":
+            return True
+        if w not in _COUNT_GLUE and w != "-":
+            return False
+    return False
 _CODES = {"m": "M", "h": "M", "f": "F", "w": "F", "masc": "M", "fem": "F"}
 
 
@@ -360,10 +450,10 @@ def _refs(words: list[str], limit: int = MAX_REFS, hits: dict | None = None) -> 
             out.append((i, _CODES[tok], "code"))
         elif tok in hits:
             hit = hits[tok]
-            if hit is _ISTA:
-                if not (i and words[i - 1] in _FEM_DET):
+            if hit is _ISTA or hit is _PARTICIPLE:
+                if not (i and words[i - 1] in (_FEM_DET if hit is _ISTA else _FEM_PLURAL_DET)):
                     continue
-                hit = ("F", "ftitle")
+                hit = ("F", "ftitle") if hit is _ISTA else hit
             if tok in ("man", "men") and i and (words[i - 1] in _NUMBER_WORDS or words[i - 1] == "-" and i >= 2
                                                 and words[i - 2].isdigit()):  # "10-man crew", "two man lift"
                 continue
@@ -424,7 +514,7 @@ def _chunks(text: str) -> list[tuple[int, str]]:
 # ------------------------------------------------------------------------------------------------
 # stage 2: cue lexicon (Aho-Corasick) and window features
 _CUES = {
-    "neg": "no not never nunca ni sin none nobody without cannot can't don't won't isn't aren't doesn't shouldn't "
+    "neg": "no not never nunca ni sin nobody without cannot can't don't won't isn't aren't doesn't shouldn't "
            "wouldn't mustn't nadie ningun ninguna ninguno nada",
     "only": "only solo solamente unicamente exclusively exclusivamente exclusive exclusivo exclusiva exclusivos "
             "exclusivas just strictly nomas puro puros pura puras solely limited reserved reservado reservados "
@@ -435,13 +525,17 @@ _CUES = {
            "perfil profile criteria",
     "pref": "prefer prefers preferred preference preferably preferiblemente preferentemente preferencia prefiere "
             "prefieren preferimos preferible ideally ideal priority prioridad priorizar rather favor favored "
-            "de_preferencia better_suited mas_adecuado suited",
+            "de_preferencia better_suited mas_adecuado suited choose chooses chose escoge escogen escoger elegir eligen "
+            "go_first van_primero front_of_the_line se_valorara se_valora valoramos ojala more_likely "
+            "mas_oportunidad do_better better_at mejor_si better_if",
     "recruit": "hiring hire hires need needed needs wanted want wants seeking seek looking lookin buscan busca "
                "buscamos busco buscando solicita solicitan solicitamos solicito solisitan necesita necesitan "
                "necesitamos necesito nesesitan nesesita ocupo ocupamos ocupan ocupa contratamos contratan contrata "
                "contratando reclutamos recruiting recruit recruits vacantes vacante vacancy vacancies openings "
                "positions urge urgen requested pide piden pidio pidiendo quiere quieren queremos juntando llevamos "
-               "convocatoria calling se_buscan now_hiring se_solicitan se_necesitan se_ocupan se_requieren",
+               "convocatoria calling se_buscan now_hiring se_solicitan se_necesitan se_ocupan se_requieren hace_falta "
+               "hacen_falta falta faltan dirigidas dirigidos dirigida dirigido taking tomando send manden mandar "
+               "interested interesados interesadas apply_now reply",
     "accept": "accept accepted accepting aceptan aceptamos acepta aceptara aceptaran admiten admitimos admite "
               "considered consider considering eligible allowed permitidas permitidos permiten reciben recibimos "
               "hired contratadas contratados interviewed entrevistadas entrevistados take taking van vienen pueden "
@@ -449,11 +543,15 @@ _CUES = {
     "excl": "abstenerse abstengan absténganse excluded excluye excluyen need_not_apply not_accepted no_aplica "
             "not_eligible not_allowed not_for no_es_para no_son_para no_apto no_aptas no_aptos ni_metan not_hire "
             "won't_hire will_not_hire no_contratan no_aceptan no_aceptamos no_se_aceptan no_van no_pueden "
-            "no_women no_men no_mujeres no_hombres rechaz rejected turned_away",
+            "no_women no_men no_mujeres no_hombres rechaz rejected turned_away throw_out descartan descartar "
+            "regresado regresados regresadas regresan not_taking isn't_taking no_se_contrata no_las_quieren "
+            "no_los_quieren restricted restringido restringida all_men all_women all_male all_female "
+            "puros_hombres puras_mujeres",
     "welcome": "welcome welcomed bienvenidas bienvenidos bienvenida bienvenido encourage encouraged encourages "
                "invitamos invita invitan animense animate also too tambien as_well pueden_aplicar can_apply "
                "everyone anyone cualquier cualquiera think_again no_es_solo not_just not_only igual igualmente alike "
-               "todos todas all both ambos",
+               "todos todas all both ambos isn't_just not_just_for no_es_solo_para doesn't_matter no_importa "
+               "da_igual think_again hired_women_before",
     "eeo": "equal_opportunity igualdad oportunidades discrimina discriminate discriminates discrimination "
            "discriminacion discriminar regardless sin_distincion sin_importar raza race religion religion origin "
            "origen orientation protected eeo equal_employment igualdad_de estado_civil marital_status genero "
@@ -475,7 +573,10 @@ _CUES = {
     "customer": "customers customer clients client clientes clientas cliente patients patient pacientes guests "
                 "guest huespedes shoppers section department seccion departamento ropa clothing clothes wear "
                 "apparel salon spa boutique residents residentes ancianos elderly children ninos serve atender "
-                "atiende atienden haircuts cortes",
+                "atiende atienden haircuts cortes camp school escuela internado colegio academy academia gym gimnasio "
+                "novias brides bride night noche team equipo league liga ward lounge barbershop barberia barber barbero "
+                "peluqueria estetica belleza beauty grooming fitness clinic clinica clientela clientele "
+                "hospeda torneos tournament",
     "body": "strong fuertes fuerte tall altos altas alto alta young jovenes joven attractive atractivas atractivos "
             "bonitas bonitos guapas guapos pretty presentable presentacion slim delgadas delgados flaquitos "
             "grandotes robust robustos robustas healthy sanos sanas fit physically height estatura weight peso "
@@ -484,7 +585,9 @@ _CUES = {
     "marital": "single married solteras solteros soltera soltero casadas casados casada casado pregnant pregnancy "
                "embarazadas embarazada embarazo embarazos children kids hijos hijas divorced divorciadas widow "
                "widows viudas viuda family familia maternity prueba_de_embarazo sin_hijos no_kids no_children "
-               "pregnancy_test childless unmarried",
+               "pregnancy_test childless unmarried bachelor bachelors spouse spouses novio novios hijas_pequenas "
+               "heads_of_household jefes_de_hogar jefe_de_hogar padres_de_familia madres_de ninos_pequenos "
+               "ninos_chiquitos menores contraceptive anticonceptivos",
     "pay": "pay paid pays pago pagan paga pagar wage wages salary salario sueldo fee fees cost costs cuesta cobro "
            "cobran cobra charge charged charges $ dolares dollars dlls dls usd lempiras quetzales pesos descuenta "
            "discount deposit enganche deposito boleto ticket reclutamiento recruitment hour hora cheque less menos "
@@ -492,7 +595,7 @@ _CUES = {
     "quota": "% percent por_ciento porciento ratio proportion proporcion maximo max maximum minimum minimo cupo "
              "cupos lugares spots slots places plazas out_of de_cada per_crew por_cuadrilla quota mayoria "
              "majority mostly mayormente most at_least al_menos no_more_than no_mas_de capped limite limit "
-             "rest resto demas others",
+             "rest resto demas others mix mezcla allocation exactly exactamente terceras partes mitad half split",
     "coord": "y and or o u e & / ni nor as_well_as asi_como",
     "limit": "max maximo maximum hasta limite limit limited capped cap at_most no_more_than no_mas_de lleno lleno "
              "filled quota cupo_de",
@@ -617,8 +720,21 @@ def _chunk_features(chunk: str, folded: str, refs: list[tuple[int, str, str]]) -
     sent_cues: dict[int, set[str]] = {}
     for i, cl in cues.items():
         sent_cues.setdefault(sent[i], set()).update(cl)
+    # inside quotation marks: double ones, or single ones standing apart from a word ('strong men')
     quotes = np.cumsum([w == '"' for w in words])
+    singles = np.cumsum([w == "'" and (b == len(chunk) or not chunk[b].isalnum() or a == 0 or not chunk[a - 1].isalnum())
+                         for w, (a, b) in zip(words, spans)])
     ref_at = {i: sex for i, sex, _ in refs}
+    counted = {i for i, _, _ in refs if _counted(words, i)}
+    sent_contrast: dict[int, int] = {}  # comparative words and amounts per sentence
+    for i, w in enumerate(words):
+        if w in _CONTRAST or w.isdigit() or w == "$":
+            sent_contrast[sent[i]] = sent_contrast.get(sent[i], 0) + (2 if w in _CONTRAST else 1)
+    sent_contrast = {k: v for k, v in sent_contrast.items() if v >= 2}
+    sent_counted: dict[int, set[str]] = {}
+    for i, sex, _ in refs:
+        if i in counted:
+            sent_counted.setdefault(sent[i], set()).add(sex)
     sent_sexes: dict[int, set[str]] = {}
     for i, sex, _ in refs:
         sent_sexes.setdefault(sent[i], set()).add(sex)
@@ -659,8 +775,14 @@ def _chunk_features(chunk: str, folded: str, refs: list[tuple[int, str, str]]) -
             f.add("sentence_start")
         if i == 0:
             f.add("text_start")
-        if quotes[i] % 2 == 1:
+        if quotes[i] % 2 == 1 or singles[i] % 2 == 1:
             f.add("quoted")
+        if both and "pay" in sent_cues.get(sent[i], ()) and sent_contrast.get(sent[i]):
+            f.add("pay_contrast")  # "women pay 500 less", "15.50 a los hombres y 13 a las mujeres"
+        if i in counted:  # "25 men", "twenty for males", "60% female": a head count by sex
+            f.add("counted")
+            if len(sent_counted.get(sent[i], ())) > 1:
+                f.add("counted_both_sexes")  # "25 men and 5 women": a quota, not a welcome of both
         if question:
             f.add("T_question")
         if not caps:
@@ -683,71 +805,38 @@ def featurize(text: str) -> set[str]:
 
 # ------------------------------------------------------------------------------------------------
 # labelled data
-#: families of the writer corpora: label 1 and label 0
-WRITER_FAMILIES = {1: ("explicit", "preference", "exclusion", "quota", "fee", "body", "marital", "title", "misspelled",
-                       "regional"),
-                   0: ("neutral", "generic_masculine", "eeo", "welcome", "quote_warning", "housing", "customers",
-                       "names", "other_sense", "mentions_sex_neutral")}
-_WRITER_COLUMNS = ["id", "writer", "lang", "text", "label", "family", "preferred_sex"]
+#: families of the writer corpora and their loader (``toolkit.labelled_sets``, which checks every row)
+WRITER_FAMILIES = labelled_sets.WRITER_FAMILIES
+load_writer_set = labelled_sets.load_writer_set
 
 
-def load_writer_set(path, *, strict_families: bool = True) -> pd.DataFrame:
-    """One labelled corpus in the writer format, validated row by row.
-
-    Columns ``id, writer, lang, text, label, family, preferred_sex``: a unique id, a non-empty writer,
-    lang "en" or "es", a non-empty text, label 0 or 1, a family (with ``strict_families`` one of
-    ``WRITER_FAMILIES`` for its label), preferred_sex "M", "F" or "" ("" when label is 0).
-
-    Raises
-    ------
-    ValueError
-        Naming the file, the line (1 is the header), the column and what was expected.
-    """
-    name = str(path)
-    try:
-        data = pd.read_csv(path, dtype="string", keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{name}: not a readable CSV ({exc})") from None
-    missing = [c for c in _WRITER_COLUMNS if c not in data.columns]
-    if missing:
-        raise ValueError(f"{name}: missing column(s) {missing}; expected {_WRITER_COLUMNS}")
-    allowed_fam = {1: set(WRITER_FAMILIES[1]), 0: set(WRITER_FAMILIES[0])}
-    seen: set[str] = set()
-    for i, row in enumerate(data[_WRITER_COLUMNS].to_dict("records"), start=2):
-        where = f"{name} line {i}"
-        for col in ("id", "writer", "text", "family"):
-            if not str(row[col]).strip():
-                raise ValueError(f"{where}: column {col!r} is empty; expected a value")
-        if row["id"] in seen:
-            raise ValueError(f"{where}: column 'id' repeats {row['id']!r}; expected unique ids")
-        seen.add(row["id"])
-        if row["lang"] not in ("en", "es"):
-            raise ValueError(f"{where}: column 'lang' is {row['lang']!r}; expected 'en' or 'es'")
-        if row["label"] not in ("0", "1"):
-            raise ValueError(f"{where}: column 'label' is {row['label']!r}; expected '0' or '1'")
-        label = int(row["label"])
-        if strict_families and row["family"] not in allowed_fam[label]:
-            raise ValueError(f"{where}: column 'family' is {row['family']!r}; expected for label {label} one of "
-                             f"{sorted(allowed_fam[label])}")
-        if row["preferred_sex"] not in (("M", "F", "") if label else ("",)):
-            raise ValueError(f"{where}: column 'preferred_sex' is {row['preferred_sex']!r}; expected "
-                             f"{'M, F or empty' if label else 'empty when label is 0'}")
-    return data[_WRITER_COLUMNS].astype({"label": int}).reset_index(drop=True)
-
-
-_WRITER_FILES = {"A": "writer_A.csv", "B": "writer_B.csv", "C": "writer_C.csv"}
+def writer_files() -> dict[str, list[str]]:
+    """The writer corpora committed in ``toolkit/data/recruitment_writers``, by writer: each
+    ``writer_<X>.csv`` with its spent sealed set ``sealed/writer_<X>_sealed.csv`` when there is one (a
+    sealed set, once scored, is development material of its writer: leaving a writer out leaves out
+    both). Paths relative to the folder."""
+    base = resources.files("toolkit").joinpath("data", "recruitment_writers")
+    names = sorted(p.name for p in base.iterdir() if p.name.startswith("writer_") and p.name.endswith(".csv"))
+    sealed = base.joinpath("sealed")
+    out = {}
+    for file in names:
+        w = file[len("writer_"):-len(".csv")]
+        spent = f"writer_{w}_sealed.csv"
+        out[w] = [file] + ([f"sealed/{spent}"] if sealed.joinpath(spent).is_file() else [])
+    return out
 
 
 def training_data() -> pd.DataFrame:
-    """Every committed labelled set in one table, with ``writer``: the three writer corpora
-    (``toolkit/data/recruitment_writers``, writers "A", "B", "C") and each older set of
+    """Every committed labelled set in one table, with ``writer``: the writer corpora
+    (``writer_files``: writers "A" to "F", A, B and C with their spent sealed sets) and each older set of
     ``toolkit.language.EVALUATION_SETS`` as its own writer ("challenge", "job_order_blind", "dev" with
     its held-out part, "blind"). Columns ``writer, id, lang, text, label, family, preferred_sex``."""
     frames = []
     base = resources.files("toolkit").joinpath("data", "recruitment_writers")
-    for w, file in _WRITER_FILES.items():
-        with resources.as_file(base.joinpath(file)) as p:
-            frames.append(load_writer_set(p).assign(writer=w))
+    for w, files in writer_files().items():
+        for file in files:
+            with resources.as_file(base.joinpath(file)) as p:
+                frames.append(load_writer_set(p).assign(writer=w))
     for name in ("challenge", "job_order_blind", "dev", "blind"):
         d = labelled_sets.load_dev_set() if name == "dev" else labelled_sets.load_evaluation_set(name)
         d = d.assign(writer=name)
@@ -781,7 +870,7 @@ class Model:
         return self.intercept + sum(w.get(f, 0.0) for f in features)
 
 
-def fit(data: pd.DataFrame, *, C: float = 1.0, threshold: float = 0.5) -> Model:
+def fit(data: pd.DataFrame, *, C: float = 1.0, threshold: float | None = None) -> Model:
     """Fit the frame model on labelled texts (columns ``text``, ``label``; ``writer`` optional).
 
     L2-penalised logistic regression (scikit-learn, lbfgs, balanced class weights) on the binary
@@ -802,7 +891,8 @@ def fit(data: pd.DataFrame, *, C: float = 1.0, threshold: float = 0.5) -> Model:
     lr.fit(X, y)
     weights = {f: float(c) for f, c in zip(vec.get_feature_names_out(), lr.coef_[0]) if c != 0}
     writers = tuple(sorted(data["writer"].unique())) if "writer" in data.columns else ()
-    return Model(weights=weights, intercept=float(lr.intercept_[0]), threshold=threshold, writers=writers,
+    return Model(weights=weights, intercept=float(lr.intercept_[0]), threshold=THRESHOLD if threshold is None else
+                 threshold, writers=writers,
                  n=len(data), C=C)
 
 
@@ -878,7 +968,8 @@ def detect(texts: Iterable[str] | pd.Series, *, model: Model | None = None) -> p
 
 # ------------------------------------------------------------------------------------------------
 # evaluation: leave one writer out
-def leave_one_writer_out(data: pd.DataFrame | None = None, *, C: float = 1.0) -> pd.DataFrame:
+def leave_one_writer_out(data: pd.DataFrame | None = None, *, C: float = 1.0,
+                         threshold: float | None = None) -> pd.DataFrame:
     """Predictions on each writer's texts by a model fitted on every other writer, and by the model
     fitted on all (in sample).
 
@@ -889,21 +980,51 @@ def leave_one_writer_out(data: pd.DataFrame | None = None, *, C: float = 1.0) ->
         ``training_data()``.
     C : float
         Inverse penalty of the logistic regression (``fit``).
+    threshold : float, optional
+        Flag at P(preference) >= threshold; default ``THRESHOLD`` (chosen on these blind
+        probabilities by ``choose_threshold``).
 
     Returns
     -------
     pandas.DataFrame
-        ``data`` with ``blind`` (flag of the model that never saw the writer) and ``in_sample``
-        (flag of the model fitted on every writer), both bool.
+        ``data`` with ``blind_probability`` (P(preference) by the model that never saw the writer, 0
+        without a sex reference), ``blind`` (its flag) and ``in_sample`` (flag of the model fitted on
+        every writer).
     """
     data = (training_data() if data is None else data).reset_index(drop=True)
-    blind = np.zeros(len(data), dtype=bool)
+    threshold = THRESHOLD if threshold is None else threshold
+    prob = np.zeros(len(data))
     for w in data["writer"].unique():
         test = (data["writer"] == w).to_numpy()
         model = fit(data[~test], C=C)
-        blind[test] = detect(data.loc[test, "text"], model=model)["flag"].to_numpy()
-    full = fit(data, C=C)
-    return data.assign(blind=blind, in_sample=detect(data["text"], model=full)["flag"].to_numpy())
+        prob[test] = np.nan_to_num(detect(data.loc[test, "text"], model=model)["probability"].to_numpy(), nan=0.0)
+    full = fit(data, C=C, threshold=threshold)
+    return data.assign(blind_probability=prob, blind=prob >= threshold,
+                       in_sample=detect(data["text"], model=full)["flag"].to_numpy())
+
+
+#: thresholds ``choose_threshold`` tries
+THRESHOLD_GRID = tuple(round(0.3 + 0.05 * k, 2) for k in range(11))  # 0.30, 0.35, ..., 0.80
+#: the precision every language must keep on the blind (leave-one-writer-out) scores
+PRECISION_FLOOR = 0.95
+
+
+def choose_threshold(predictions: pd.DataFrame, *, floor: float = PRECISION_FLOOR) -> float:
+    """The threshold of the detector, chosen on blind probabilities only (never in sample): the lowest
+    of ``THRESHOLD_GRID`` at which the pooled leave-one-writer-out precision of every language is at
+    least ``floor`` (so recall is as high as that precision allows), or the grid's highest when none is.
+
+    ``predictions`` as ``leave_one_writer_out`` returns (``lang``, ``label``, ``blind_probability``).
+    precision = tp / (tp + fp) over every writer of the language.
+    """
+    label = predictions["label"].astype(int).to_numpy().astype(bool)
+    prob = predictions["blind_probability"].to_numpy()
+    langs = [(predictions["lang"] == code).to_numpy() for code in ("en", "es")]
+    for t in THRESHOLD_GRID:
+        flag = prob >= t
+        if all(_prf(flag[m], label[m])["precision"] >= floor for m in langs):
+            return t
+    return THRESHOLD_GRID[-1]
 
 
 def _prf(flag: np.ndarray, label: np.ndarray) -> dict:
@@ -913,12 +1034,14 @@ def _prf(flag: np.ndarray, label: np.ndarray) -> dict:
             "f1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else np.nan}
 
 
-def score_table(predictions: pd.DataFrame, *, columns: Sequence[str] = ("blind", "in_sample")) -> pd.DataFrame:
+def score_table(predictions: pd.DataFrame, *, columns: Sequence[str] = ("blind", "in_sample"),
+                pools: bool = True) -> pd.DataFrame:
     """Precision, recall and F1 by writer, language and family, for each prediction column.
 
     precision = tp / (tp + fp), recall = tp / (tp + fn), F1 = 2 tp / (2 tp + fp + fn), NaN when the
     denominator is 0 (a family of negatives has no recall). Writers are also pooled: "new" (the
-    writers A, B and C written for issue 26) and "all"; families are pooled as "all".
+    writer corpora of ``writer_files``, written for issue 26 by writers who never saw the rules; only
+    with ``pools``) and "all"; families are pooled as "all".
 
     Returns
     -------
@@ -929,7 +1052,8 @@ def score_table(predictions: pd.DataFrame, *, columns: Sequence[str] = ("blind",
     d = predictions
     label = d["label"].astype(int).to_numpy().astype(bool)
     groups = {w: (d["writer"] == w).to_numpy() for w in d["writer"].unique()}
-    groups["new"] = d["writer"].isin(list(_WRITER_FILES)).to_numpy()
+    if pools:
+        groups["new"] = d["writer"].isin(list(writer_files())).to_numpy()
     groups["all"] = np.ones(len(d), dtype=bool)
     rows = []
     for col in columns:

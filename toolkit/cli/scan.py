@@ -203,15 +203,20 @@ def scan(paths, text_col, date_col, recruiter_col, place_col, dayfirst, lang, re
         click.echo(line)
 
 
-def blind_score_lines(lang: str = "en", *, name: str = "new") -> list[str]:
+def blind_score_lines(lang: str = "en", *, name: str | None = None, fit: str | None = None) -> list[str]:
     """The blind scores of the detector, per language and per family, as ``h2gender scan`` states them:
-    on the texts of writers who never saw it, each scored by the model fitted without that writer
-    (``language.rules_performance`` and ``language.family_table``, leave one writer out)."""
+    by default those of ``language.headline_scores`` (a sealed set scored once when one was recorded,
+    else the texts of writers who never saw it, each scored by the model fitted without that writer),
+    read from the committed table (``language.rules_performance`` and ``language.family_table``)."""
     from toolkit import i18n, language
 
-    perf = language.rules_performance(name)
-    fam = language.family_table(name)
-    lines = [i18n.t("scan_scores_measured", lang, n=int(perf["n"].sum()), scores="; ".join(
+    name, fit = language.scores_named(name, fit)
+    perf = language.rules_performance(name, fit=fit)
+    fam = language.family_table(name, fit=fit)
+    key = {"sealed": "scan_scores_sealed", "first_contact": "scan_scores_first_contact"}.get(fit,
+                                                                                          "scan_scores_measured")
+    lines = [i18n.t(key, lang, n=int(perf["n"].sum()), writers=language.score_writers(name, fit=fit),
+                    scores="; ".join(
         i18n.t("scan_scores_lang", lang, code=code.upper(), precision=f"{perf.loc[code, 'precision']:.2f}",
                recall=f"{perf.loc[code, 'recall']:.2f}") for code in perf.index))]
     for code, g in fam.groupby("lang", sort=True):

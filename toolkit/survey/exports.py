@@ -93,12 +93,19 @@ class SurveyExport:
 
 
 def _read_csv_bytes(data: bytes, name: str) -> pd.DataFrame:
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    """Cells as text, decoded as ``rawio.decide_encoding`` decides for the whole file. KoboToolbox and
+    ODK Central write UTF-8: a UTF-8 export with bytes that are not UTF-8 was altered after export, so it
+    is refused with the lines that hold them rather than read with replaced characters."""
+    encoding, _, replace = rawio.decide_encoding(data)
+    if replace:
+        lines = [i for i, line in enumerate(data.split(b"\n"), 1)
+                 if rawio.REPLACEMENT in line.decode("utf-8", errors="replace")]
+        shown = ", ".join(map(str, lines[:10])) + (" ..." if len(lines) > 10 else "")
+        raise SchemaError(f"{name}: UTF-8 export with bytes that are not UTF-8 on line(s) {shown}; "
+                          "export it again from the server")
+    text = data.decode(encoding)
+    if text.startswith("\ufeff"):
+        text = text[1:]
     head = text.split("\n", 1)[0]
     sep = max((";", ",", "\t"), key=head.count)
     try:
