@@ -11,11 +11,17 @@ in this process: ``dataset.load``, ``publication.build(kind="site")`` (the emplo
 ``site.render`` (pages written). Baseline, in the same run: one state's full report page
 (``report.render_html``, the path a report takes) against that state's site page, so the ratio
 says what a page costs next to a report. Target (issue 14): the whole site in at
-most 3 minutes on the 2-core machine, most pages under 100 KB.
+most 3 minutes on the 2-core machine, most pages under 100 KB. With ``--against DIR`` (another
+checkout, e.g. ``git worktree add /tmp/main main``) the same stages of that checkout's own
+``bench_site.py`` run on the same store, alternating with this one (``--rounds``), and the stage
+times of both are printed side by side with their ratio and the load average.
 """
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -50,7 +56,12 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--data-dir", type=Path, default=None,
                     help="a data directory whose store an earlier run ingested (the ingest is skipped)")
+    ap.add_argument("--against", type=Path, default=None,
+                    help="another checkout whose site is timed on the same store in the same run")
+    ap.add_argument("--rounds", type=int, default=2, help="alternated runs of each side with --against")
     args = ap.parse_args()
+    if args.against is not None:
+        return _against(args)
 
     import matplotlib
 
@@ -112,6 +123,37 @@ def main() -> None:
     print(row(f"baseline: one report page ({program} {state}, {lang})", t_report, m_report))
     print(row(f"site evidence for the same scope ({program} {state}, {lang})", t_page, m_page, t_report))
     print(f"site written to {out}")
+
+
+_STAGES = ("dataset.load", "publication.build", "site.render", "whole site")
+
+
+def _stage_times(output: str) -> dict[str, float]:
+    return {stage: float(m.group(1)) for stage in _STAGES
+            for m in [re.search(rf"^{re.escape(stage)}.*?([0-9.]+) s ", output, flags=re.M)] if m}
+
+
+def _against(args) -> None:
+    """This checkout and ``args.against`` on one store, alternated ``args.rounds`` times."""
+    data = args.data_dir or Path(tempfile.mkdtemp(prefix="bench-site-"))
+    if args.data_dir is None:
+        print(f"ingested {_ingest(args.dol, data)} files into {data}")
+    sides = {"this": ROOT, "against": args.against.resolve()}
+    times: dict[str, list[dict]] = {side: [] for side in sides}
+    for n in range(args.rounds):
+        for side, root in sides.items():
+            cmd = [sys.executable, str(root / "benchmarks" / "bench_site.py"), "--data-dir", str(data),
+                   "--fy", args.fy, "--lang", args.lang, "--out", str(data / f"site-{side}")]
+            if args.jobs:
+                cmd += ["--jobs", str(args.jobs)]
+            env = {**os.environ, "PYTHONPATH": str(root)}
+            out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+            times[side].append(_stage_times(out))
+            print(f"round {n + 1} {side:8} {times[side][-1]} load average {os.getloadavg()[0]:.1f}")
+    print(f"{'stage (best of ' + str(args.rounds) + ')':<24} {'this':>10} {'against':>10} {'ratio':>7}")
+    for stage in _STAGES:
+        this, other = (min(r[stage] for r in times[side]) for side in sides)
+        print(f"{stage:<24} {this:>9.1f}s {other:>9.1f}s {this / other:>7.2f}")
 
 
 if __name__ == "__main__":

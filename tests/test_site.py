@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
+import markupsafe
 import pytest
 
 from toolkit import i18n, site, synth
@@ -261,7 +262,7 @@ def test_pages_carry_language_provenance_and_disclosure_rule(small_site):
         for path in (out / lang).rglob("*.html"):
             body = path.read_text(encoding="utf-8")
             assert _parse(path).lang == lang, f"{path}: lang attribute"
-            assert rule.replace("“", "&ldquo;")[:60] in body or site._e(rule)[:60] in body, f"{path}: no disclosure rule"
+            assert rule.replace("“", "&ldquo;")[:60] in body or markupsafe.escape(rule)[:60] in body, f"{path}: no disclosure rule"
             assert "abc123" in body, f"{path}: no provenance (git commit)"
             assert site.text("synthetic_banner", lang) in body, f"{path}: synthetic data not labelled"
             other = "en" if lang == "es" else "es"

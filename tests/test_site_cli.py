@@ -79,6 +79,6 @@ def test_site_builds_what_the_store_holds_and_says_what_is_absent(dol_dir, tmp_p
     assert r.exit_code == 0, r.output
     index = (out / "en" / "index.html").read_text(encoding="utf-8")
     assert "not in the store, so not on this site: H-2A FY2021" in index
-    assert "H-2A FY2021" in (out / "es" / "index.html").read_text(encoding="utf-8")
+    assert "H-2A año fiscal 2021" in (out / "es" / "index.html").read_text(encoding="utf-8")
     employer = next((out / "en" / "employer").glob("*.html")).read_text(encoding="utf-8")
     assert "2021*" in employer and "Partial year (2021)" in employer, "a Q1 year is marked partial"

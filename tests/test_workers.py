@@ -1,4 +1,4 @@
-"""toolkit.workers.read_workers on messy user files: mapping, codes, rejections, identifiers."""
+"""toolkit.workers.read_worker_records on messy user files: mapping, codes, rejections, identifiers."""
 from __future__ import annotations
 
 from importlib import resources
@@ -28,51 +28,52 @@ MAPPING = resources.files("toolkit").joinpath("data", "example_worker_mapping.ya
 def test_spanish_survey_with_example_mapping(tmp_path):
     path = tmp_path / "encuesta.csv"
     SURVEY.to_csv(path, index=False)
-    out = workers.read_workers(path, MAPPING)
-    acc = out.attrs["accounting"]
-    assert acc["rows_read"] == 7 and acc["rows_kept"] == 4
-    assert acc["rows_dropped"] == {"duplicate_row": 1, "unknown_sex_code": 1, "bad_fiscal_year": 1}
-    rej = out.attrs["rejected"].set_index("source_row")["reason"]
+    rec = workers.read_worker_records(path, MAPPING)
+    out, acc = rec.table, rec.accounting
+    assert acc.rows_read == 7 and acc.rows_kept == 4
+    assert acc.rows_rejected == {"duplicate_row": 1, "unknown_sex_code": 1, "bad_fiscal_year": 1}
+    rej = rec.rejected.set_index("source_row")["reason"]
     assert rej[6] == "duplicate_row" and rej[7] == "unknown_sex_code" and rej[8] == "bad_fiscal_year"
     assert list(out.columns) == list(schema.WORKER_COLUMNS)  # identifiers gone
     assert list(out["sex"]) == ["F", "M", "F", "M"] and list(out["origin_state"]) == ["11", "16", "11", "30"]
     assert list(out["soc_code"]) == ["45-2092"] * 4
     assert list(out["stage"]) == ["admitted", "admitted", "applied", "admitted"]
     assert out["program"].eq("H-2A").all() and out["selected"].tolist() == [True, True, False, True]
-    assert "Nombre" not in out.attrs["rejected"].columns
+    assert "Nombre" not in rec.rejected.columns
 
 
 def test_unknown_origin_state_rejected(tmp_path):
     df = SURVEY.iloc[[0, 6]].assign(Año="2019")
-    out = workers.read_workers(df, MAPPING)
-    assert out.attrs["rejected"]["reason"].tolist() == ["unknown_origin_state"]
+    assert workers.read_worker_records(df, MAPPING).rejected["reason"].tolist() == ["unknown_origin_state"]
 
 
 def test_strict_mode_and_missing_columns(tmp_path):
     with pytest.raises(DataValidationError, match="row 7: unknown_sex_code"):
-        workers.read_workers(SURVEY, MAPPING, strict=True)
+        workers.read_worker_records(SURVEY, MAPPING, strict=True)
     with pytest.raises(SchemaError, match="'Sexo', which is not in the file"):
-        workers.read_workers(SURVEY.drop(columns="Sexo"), MAPPING)
+        workers.read_worker_records(SURVEY.drop(columns="Sexo"), MAPPING)
     with pytest.raises(SchemaError, match="unknown canonical fields \\['gender'\\]"):
-        workers.read_workers(SURVEY, {"columns": {"gender": "Sexo"}})
+        workers.read_worker_records(SURVEY, {"columns": {"gender": "Sexo"}})
     with pytest.raises(SchemaError, match="no column for sex"):
-        workers.read_workers(SURVEY.drop(columns="Sexo"))
+        workers.read_worker_records(SURVEY.drop(columns="Sexo"))
 
 
 def test_identifiers_kept_only_on_request():
-    out = workers.read_workers(SURVEY.iloc[:2], MAPPING, keep_identifiers=True)
+    out = workers.read_worker_records(SURVEY.iloc[:2], MAPPING, keep_identifiers=True).table
     assert "Nombre" in out.columns
-    assert workers.read_workers(SURVEY.iloc[:2], MAPPING).attrs["accounting"]["identifier_columns_dropped"] == ["Nombre", "Pasaporte"]
+    dropped = workers.read_worker_records(SURVEY.iloc[:2], MAPPING).accounting.identifier_columns_dropped
+    assert list(dropped) == ["Nombre", "Pasaporte"]
 
 
 def test_round_trip_of_synthetic_workers_as_xlsx(tmp_path):
     w = synth.generate(seed=1, scale=0.02).workers.head(200)
     path = tmp_path / "w.xlsx"
     w.astype(object).where(w.notna(), "").to_excel(path, index=False)
-    back = workers.read_workers(path, source="synthetic")
+    rec = workers.read_worker_records(path, source="synthetic")
+    back = rec.table
     # no person identifiers in the file: identical rows may be different people and are kept
     assert len(back) == len(w) and back["sex"].tolist() == w["sex"].tolist()
-    assert back.attrs["accounting"]["identical_rows_kept"] == int(w.astype(str).duplicated().sum())
+    assert rec.accounting.identical_rows_kept == int(w.astype(str).duplicated().sum())
 
 
 def test_records_are_accounted_as_a_value(tmp_path):

@@ -669,7 +669,6 @@ def read_companion(path: str | Path, kind: str | None = None, *, sheet: str | in
     out.attrs["accounting"] = {"source_file": path.name, "kind": kind, "rows_read": rows_read,
                                "rows_kept": len(out), "rows_dropped": {"blank_row": int(blank.sum())} if blank.any() else {},
                                "cells_coerced": coerced, **meta}
-    out.attrs["kind"] = kind
     return out
 
 
@@ -698,4 +697,4 @@ def read_any(path: str | Path) -> tuple[str, pd.DataFrame]:
             table = read_companion(path)
         except SchemaError:
             raise case_error from None
-        return table.attrs["kind"], table
+        return table.attrs["accounting"]["kind"], table

@@ -427,9 +427,7 @@ def read_cases(program: str | None = None, fiscal_years: Iterable[int] | None = 
                              "(or `h2gender data fetch` first)")
         frames = [_read_parquet(f) for f in files]
     out = pd.concat(frames, ignore_index=True)
-    out = schema.conform(out, schema.CASE_COLUMNS, name="store")
-    out.attrs["sources"] = sorted({f.stem for f in files})
-    return out
+    return schema.conform(out, schema.CASE_COLUMNS, name="store")
 
 
 def _winning_files(keys: pd.DataFrame) -> pd.Series:

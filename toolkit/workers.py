@@ -1,6 +1,6 @@
 """Worker-level records that users bring (FOIA extracts, surveys, case files) -> canonical table.
 
-``read_workers(path, mapping=...)`` reads CSV or xlsx with any column names, maps them to
+``read_worker_records(path, mapping=...)`` reads CSV or xlsx with any column names, maps them to
 ``schema.WORKER_COLUMNS`` through a small mapping (a dict or a YAML file)::
 
     columns:            # canonical field: the user's column
@@ -11,13 +11,11 @@
       sex: {Mujer: F, Hombre: M}
     program: H-2A       # optional constant for a field the file does not have
 
-validates types and codes, and accounts for every row: ``read_worker_records`` returns a
-``WorkerRecords`` value (``.table``, ``.rejected`` with source row and reason but no identifiers,
+validates types and codes, and accounts for every row: it returns a ``WorkerRecords`` value (``.table``, ``.rejected`` with source row and reason but no identifiers,
 ``.accounting``: an ``Accounting`` with rows read, kept, rejected by reason, and the
 ``population`` the rows describe). ``in_scope`` keeps the rows of one request (program, fiscal
 year, worksite state) and adds what it left out to the accounting; no row left is an error.
-``read_workers`` is the older form that returns the table alone (accounting in ``attrs``, kept
-for existing callers). Person identifiers (names, passport numbers, phone numbers; see
+Person identifiers (names, passport numbers, phone numbers; see
 ``disclosure.PERSON_IDENTIFIER_COLUMNS``) are dropped at load unless ``keep_identifiers=True``.
 A KoboToolbox or ODK Central export of the shipped survey (``h2gender survey form``) needs no
 mapping: read without one, it is recognised by its columns and read through the form
@@ -47,7 +45,7 @@ from toolkit import codes, disclosure, rawio, schema
 from toolkit.checksum import sha256_file
 from toolkit.errors import DataValidationError, SchemaError
 
-__all__ = ["read_workers", "read_worker_records", "in_scope", "describe_accounting", "load_mapping", "Accounting", "WorkerRecords",
+__all__ = ["read_worker_records", "in_scope", "describe_accounting", "load_mapping", "Accounting", "WorkerRecords",
            "Population", "POPULATIONS", "SEX_VALUES", "MEXICAN_STATES"]
 
 Population = Literal["applicants", "admitted workers", "respondents"]
@@ -61,7 +59,7 @@ class Accounting:
     ``rows_read = rows_kept + sum(rows_rejected.values()) + sum(rows_out_of_scope.values())``.
     ``source_file`` is the file name only (never its folder); ``sha256`` its checksum (None for an
     in-memory table). ``rows_rejected``: reason -> rows that could not be read (see
-    ``read_workers``); ``rows_out_of_scope``: reason (``other_program``, ``other_fiscal_year``,
+    ``read_worker_records``); ``rows_out_of_scope``: reason (``other_program``, ``other_fiscal_year``,
     ``other_state``) -> valid rows outside the request (``in_scope``).
     """
 
@@ -245,23 +243,6 @@ def _survey_export(path_or_df):
     from toolkit.survey.exports import read_form_export
 
     return read_form_export(path_or_df)
-
-
-def read_workers(path_or_df, mapping: str | os.PathLike | Mapping | None = None, *, source: str | None = None,
-                 keep_identifiers: bool = False, strict: bool = False, sheet: str | None = None) -> pd.DataFrame:
-    """The table of ``read_worker_records`` alone, with ``attrs["rejected"]`` and
-    ``attrs["accounting"]`` (a dict) for existing callers; new code uses ``read_worker_records``.
-    """
-    rec = read_worker_records(path_or_df, mapping, source=source, keep_identifiers=keep_identifiers, strict=strict,
-                              sheet=sheet)
-    table = rec.table.copy()
-    acc = rec.accounting
-    table.attrs["rejected"] = rec.rejected
-    table.attrs["accounting"] = {"source_file": acc.source_file, "rows_read": acc.rows_read,
-                                 "rows_kept": acc.rows_kept, "rows_dropped": dict(acc.rows_rejected),
-                                 "identifier_columns_dropped": list(acc.identifier_columns_dropped),
-                                 "identical_rows_kept": acc.identical_rows_kept, "population": acc.population}
-    return table
 
 
 def _population(table: pd.DataFrame, declared: str | None) -> str:

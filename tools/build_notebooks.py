@@ -90,7 +90,7 @@ NOTEBOOKS = {
             md("## Layout eras the reader recognizes by their columns"),
             code('from toolkit import dol_layouts\n\npd.DataFrame([(lay.name, lay.description, ", ".join(lay.required)) '
                  'for lay in dol_layouts.LAYOUTS], columns=["layout", "description", "required fields"])'),
-            md("## Where sex enters\n1. Worker records users bring (`toolkit.workers.read_workers`).\n"
+            md("## Where sex enters\n1. Worker records users bring (`toolkit.workers.read_worker_records`).\n"
                "2. Published shares, each with its citation:"),
             code('from toolkit import occupation_shares\n\noccupation_shares.published_shares()[["program", "fiscal_year", "population", "women_share"]]'),
             md("3. Benchmarks: women's share of each occupation in the US workforce (BLS CPS Table 11), "

@@ -8,8 +8,8 @@ required to represent a digitized line or its caricature. Cartographica, 10(2), 
 """
 from __future__ import annotations
 
-import html
 from collections.abc import Collection, Mapping
+from functools import lru_cache
 
 __all__ = ["MAP_STATES", "us_map_svg"]
 
@@ -64,22 +64,24 @@ def us_map_svg(*, href: str = "state/{state}.html", names: Mapping[str, str] | N
     min_area = 25 * tolerance ** 2  # islands smaller than about 5 x 5 simplification steps are left out
     scale = width / (x1 - x0)
     height = round((y1 - y0) * scale)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-labelledby="map-title map-desc" class="us-map">',
-             f'<title id="map-title">{html.escape(title)}</title>', f'<desc id="map-desc">{html.escape(description)}</desc>']
+    states = []
     for rec in gdf.sort_values("state").itertuples():
         geom = rec.geometry.simplify(tolerance, preserve_topology=True)
         d = "".join(_ring_path(p.exterior.coords, x0, y1, scale) for p in _polygons(geom, min_area) if not p.is_empty)
         if not d:  # a state simplified away would be a missing link: keep its unsimplified outline
             d = "".join(_ring_path(p.exterior.coords, x0, y1, scale) for p in _polygons(rec.geometry, 0))
-        name = (names or {}).get(rec.state, rec.name)
-        link = html.escape(href.format(state=rec.state), quote=True)
-        path = f'<path id="map-{rec.state}" d="{d}"><title>{html.escape(name)}</title></path>'
-        if linked is not None and rec.state not in linked:
-            parts.append(f'<g class="nolink">{path}</g>')
-        else:
-            parts.append(f'<a href="{link}" aria-label="{html.escape(name, quote=True)}">{path}</a>')
-    parts.append("</svg>")
-    return "\n".join(parts)
+        states.append({"code": rec.state, "d": d, "name": (names or {}).get(rec.state, rec.name),
+                       "href": href.format(state=rec.state), "linked": linked is None or rec.state in linked})
+    return _template().render(width=width, height=height, title=title, description=description, states=states)
+
+
+@lru_cache(maxsize=1)
+def _template():
+    """``templates/map.svg.j2``, compiled once per process."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("toolkit.site", "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("map.svg.j2")
 
 
