@@ -570,6 +570,15 @@ def parse_html(pub: Pub, path: Path) -> str:
         if len(rows) < 2:
             continue
         header = [h.strip().lower() for h in rows[0]]
+        theil = [i for i, h in enumerate(header) if "theil" in h]
+        if theil:  # the site's segregation by program and year: H of the scope when it has one row
+            cells = [r[theil[0]].strip() for r in rows[1:]]
+            for cell in cells:
+                if interval(cell) is None and cell not in ("", "—", "hidden", "oculto"):
+                    raise Unreadable(f"{path.name}: H printed as {cell!r}")
+            if len(cells) == 1 and interval(cells[0]) is not None:
+                pub.stats.setdefault("H", interval(cells[0]))
+            continue
         if "w" not in {HTML_COLUMNS.get(h) for h in header}:
             if not PUBLIC_TABLE.search(" ".join(header)):
                 raise Unreadable(f"{path.name}: a table the adversary does not know (columns {rows[0]})")
