@@ -258,7 +258,7 @@ def test_every_relative_link_resolves_and_nothing_loads_from_the_network(small_s
 def test_pages_carry_language_provenance_and_disclosure_rule(small_site):
     out, files, _ = small_site
     for lang in ("es", "en"):
-        rule = site.text("disclosure_rule", lang, k=10)
+        rule = site.text("disclosure_rule", lang, k=10, hidden=site.text("cell_hidden", lang))
         for path in (out / lang).rglob("*.html"):
             body = path.read_text(encoding="utf-8")
             assert _parse(path).lang == lang, f"{path}: lang attribute"
