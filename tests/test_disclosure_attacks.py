@@ -124,9 +124,11 @@ class Outputs:
             return [], run
         import html as html_mod
 
-        note = html_mod.escape(site.text("state_workers_national_only", lang))
-        states = [p.read_text(encoding="utf-8") for p in sorted((out / lang / "state").glob("*.html"))]
-        heading = html_mod.escape(site.text("state_evidence", lang))
+        # read as text: the templates escape quotes their own way (&#39;, not html.escape's &#x27;)
+        note = site.text("state_workers_national_only", lang)
+        states = [html_mod.unescape(p.read_text(encoding="utf-8"))
+                  for p in sorted((out / lang / "state").glob("*.html"))]
+        heading = site.text("state_evidence", lang)
         with_evidence = [page for page in states if heading in page]
         assert with_evidence and all(note in page for page in with_evidence)
         index = out / lang / "index.html"

@@ -539,9 +539,12 @@ def headline_scores() -> tuple[str, str]:
 
 
 def scores_named(name: str | None, fit: str | None) -> tuple[str, str]:
-    """``name`` and ``fit`` with the defaults of ``headline_scores`` (a pool of another fit: "new")."""
+    """``name`` and ``fit`` with the defaults of ``headline_scores`` (a pool of another fit: "new"; a
+    set named without a fit: the headline fit when it holds that set, else "blind")."""
     head = headline_scores()
-    fit = fit or head[1]
+    if fit is None:  # a set named alone is scored blind unless the headline fit holds it (a sealed set)
+        held = set(_scores().loc[_scores()["fit"] == head[1], "writer"])
+        fit = head[1] if name is None or name in held else "blind"
     return name or (head[0] if fit == head[1] else "new"), fit
 
 

@@ -11,6 +11,7 @@ error says how to install it.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,7 +61,7 @@ table.evidence-table { border-collapse: collapse; font-size: 0.8rem; width: 100%
 table.evidence-table th, table.evidence-table td { padding: 0.25rem 0.4rem; border-bottom: 1px solid #ddd;
   text-align: right; vertical-align: top; hyphens: manual; -webkit-hyphens: manual; overflow-wrap: normal;
   word-break: normal; }
-table.evidence-table td.num, table.evidence-table th.num { white-space: nowrap; }
+table.evidence-table td.num, table.evidence-table th.num, table.evidence-table td.code { white-space: nowrap; }
 table.evidence-table td:not(.num) { text-align: left; }
 table.evidence-table th { background: #f3eef7; }
 table.evidence-table td:first-child, table.evidence-table th:first-child { text-align: left; }
@@ -85,6 +86,10 @@ def _page_css(synthetic: bool, lang: str, paper_size: str) -> str:
                   'font-weight: bold; font-size: 9pt; }} }}')
 
 
+#: a SOC (or Census) occupation code as a table cell shows it
+_CODE = re.compile(r"\d{2}-\d{4}(?:\.\d{2})?|\d{4}")
+
+
 def _table_html(df: pd.DataFrame) -> str:
     """A display table as HTML: escaped, every cell that reads as a number (``present.NUMBER``)
     marked ``num`` so that it is never split across lines."""
@@ -94,9 +99,11 @@ def _table_html(df: pd.DataFrame) -> str:
 
     numeric = present.numeric_columns(df)
     cls = lambda i: ' class="num"' if numeric[i] else ""  # noqa: E731
+    # an occupation code ("45-2092") is kept whole too: a narrow column would break it at its hyphen
+    td = lambda i, v: ' class="num"' if numeric[i] else ' class="code"' if _CODE.fullmatch(v) else ""  # noqa: E731
     cells = df.astype("object").where(df.notna(), "—").astype(str)
     head = "".join(f"<th{cls(i)}>{html.escape(str(c))}</th>" for i, c in enumerate(df.columns))
-    body = "".join("<tr>" + "".join(f"<td{cls(i)}>{html.escape(v)}</td>" for i, v in enumerate(row)) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td{td(i, v)}>{html.escape(v)}</td>" for i, v in enumerate(row)) + "</tr>"
                    for row in cells.itertuples(index=False))
     return (f'<table class="{paper.table_class(max(1, df.shape[1]))}"><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table>")
