@@ -14,18 +14,25 @@ from toolkit import rawio
 from toolkit.errors import SchemaError
 
 ROOT = Path(__file__).resolve().parents[1]
-ONE_GB_KB = 1 << 20  # ru_maxrss is in kilobytes on Linux
+ONE_GB_KB = 1 << 20  # VmHWM and ru_maxrss are in kilobytes on Linux
 
-#: reads a file the way ingest does and prints {rc, message, maxrss_kb} as JSON
+#: reads a file the way ingest does and prints {message, maxrss_kb} as JSON. The peak is the child's own
+#: address space's high-water mark (VmHWM): Linux carries the parent's ru_maxrss across a vfork and exec, so
+#: under pytest-xdist a worker that had grown to 1 GB made every child report 1 GB before reading a byte.
 _CHILD = """
-import json, resource, sys
+import json, re, resource, sys
 from toolkit import dol
 from toolkit.errors import ToolkitError
 try:
     dol.read_any(sys.argv[1]); msg = None
 except ToolkitError as exc:
     msg = str(exc)
-print(json.dumps({"message": msg, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+try:
+    with open("/proc/self/status") as fh:
+        peak = int(re.search(r"^VmHWM:\\s+(\\d+) kB", fh.read(), re.M).group(1))
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"message": msg, "maxrss_kb": peak}))
 """
 
 
