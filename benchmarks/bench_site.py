@@ -14,7 +14,9 @@ says what a page costs next to a report. Target (issue 14): the whole site in at
 most 3 minutes on the 2-core machine, most pages under 100 KB. With ``--against DIR`` (another
 checkout, e.g. ``git worktree add /tmp/main main``) the same stages of that checkout's own
 ``bench_site.py`` run on the same store, alternating with this one (``--rounds``), and the stage
-times of both are printed side by side with their ratio and the load average.
+times of both are printed side by side with their ratio and the load average, and the CPU
+seconds of each run (user + system, its evidence processes included), which other jobs on a
+shared machine disturb less than wall time.
 """
 from __future__ import annotations
 
@@ -147,13 +149,23 @@ def _against(args) -> None:
             if args.jobs:
                 cmd += ["--jobs", str(args.jobs)]
             env = {**os.environ, "PYTHONPATH": str(root)}
+            before = _children_cpu()
             out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
-            times[side].append(_stage_times(out))
+            # CPU of the run and of the evidence processes it waited for: less sensitive to other jobs
+            times[side].append({**_stage_times(out), "CPU (all processes)": _children_cpu() - before})
             print(f"round {n + 1} {side:8} {times[side][-1]} load average {os.getloadavg()[0]:.1f}")
     print(f"{'stage (best of ' + str(args.rounds) + ')':<24} {'this':>10} {'against':>10} {'ratio':>7}")
-    for stage in _STAGES:
+    for stage in (*_STAGES, "CPU (all processes)"):
         this, other = (min(r[stage] for r in times[side]) for side in sides)
         print(f"{stage:<24} {this:>9.1f}s {other:>9.1f}s {this / other:>7.2f}")
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of the child processes waited for so far (and theirs)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pathlib import Path
 
@@ -62,8 +63,10 @@ def _month(ym: tuple[int, int]) -> str:
     return f"{ym[0]:04d}-{ym[1]:02d}"
 
 
+@lru_cache(maxsize=4096)
 def month_name(ym: str, lang: str) -> str:
-    """'2021-10' -> 'October 2021' / 'octubre de 2021' (Babel, CLDR en / es_MX).
+    """'2021-10' -> 'October 2021' / 'octubre de 2021' (Babel, CLDR en / es_MX; each looked up once
+    per process: every page and caveat of a year names the same months).
 
     >>> month_name("2021-10", "es")
     'octubre de 2021'

@@ -292,6 +292,19 @@ def _housing(housing: pd.DataFrame | None, case_index: pd.DataFrame) -> pd.DataF
     return out[cols].sort_values(cols[:4], ignore_index=True)
 
 
+def _places(*columns: pd.Series) -> list[str]:
+    """Per row, its non-missing values of ``columns`` joined by ", ", an all-capitals value in
+    title case ("MONTERREY, Nuevo León, MEXICO" -> "Monterrey, Nuevo León, Mexico"); each distinct
+    row is composed once (Appendix C repeats a recruiter's place on every case)."""
+    done: dict = {}
+    out = []
+    for row in zip(*(c.astype(object).where(c.notna(), None) for c in columns)):
+        if row not in done:
+            done[row] = ", ".join(str(v).title() if str(v).isupper() else str(v) for v in row if v is not None)
+        out.append(done[row])
+    return out
+
+
 def recruiter_profiles(directory: pd.DataFrame, employers: EmployerProfiles, cases: pd.DataFrame | None = None
                        ) -> RecruiterProfiles:
     """Recruiter profiles from H-2B Appendix C rows (``dol.read_recruiters``), linked to employers
@@ -325,8 +338,7 @@ def recruiter_profiles(directory: pd.DataFrame, employers: EmployerProfiles, cas
         r = r.merge(socs, on="case_number", how="left")
     else:
         r["soc_code"] = pd.NA
-    r["place"] = r[["recruiter_city", "recruiter_province", "recruiter_country"]].apply(
-        lambda row: ", ".join(str(v).title() if str(v).isupper() else str(v) for v in row if pd.notna(v)), axis=1)
+    r["place"] = _places(r["recruiter_city"], r["recruiter_province"], r["recruiter_country"])
     spelled = (r.groupby(["recruiter_id", "recruiter_name"]).size().rename("n").reset_index()
                .sort_values(["recruiter_id", "n", "recruiter_name"], ascending=[True, False, True]))
     g = r.groupby("recruiter_id")
@@ -341,7 +353,9 @@ def recruiter_profiles(directory: pd.DataFrame, employers: EmployerProfiles, cas
     if "source_file" in r:  # a year read from a partial release (a Q2 file holds half a year) is marked
         from toolkit import releases
 
-        part = r[r["source_file"].astype(str).map(lambda f: releases.is_partial(releases.release_from_name(f)))]
+        files = r["source_file"].astype(str)
+        partial_file = {f: releases.is_partial(releases.release_from_name(f)) for f in files.unique()}
+        part = r[files.map(partial_file).astype(bool)]
         partial = _year_lists(part, "recruiter_id")
     out["partial_years"] = [partial.get(i, []) for i in out.index]
     out["places"] = [places.get(i, "") for i in out.index]

@@ -40,6 +40,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -779,7 +780,10 @@ def benchmark_for_years(fiscal_years: Iterable[int] | Mapping[int, int], *, year
     return out
 
 
+@lru_cache(maxsize=1)
 def _shipped() -> pd.DataFrame:
+    """The shipped table, read once per process (every evidence build reads it for each fiscal year;
+    callers select rows, which copies, and never change it)."""
     text = resources.files("toolkit").joinpath("data", SHIPPED_TABLE).read_text(encoding="utf-8")
     df = pd.read_csv(io.StringIO(text), dtype={"soc_code": "string", "census_code": "string"},
                      keep_default_na=False, na_values=[""])

@@ -58,8 +58,10 @@ def numeric_columns(frame: pd.DataFrame) -> list[bool]:
     >>> numeric_columns(pd.DataFrame({"a": ["TX", "GA"], "b": ["14,393", "—"], "c": ["35,19 %", "< 0.001"]}))
     [False, True, True]
     """
-    cells = frame.astype("object").where(frame.notna(), "—").astype(str)
-    return [bool(len(cells)) and all(NUMBER.match(v) for v in cells[c]) for c in cells.columns]
+    shown = frame.notna().to_numpy()
+    values = frame.to_numpy(dtype=object)
+    return [bool(len(frame)) and all(NUMBER.match(str(v) if ok else "—") for v, ok in zip(values[:, j], shown[:, j]))
+            for j in range(frame.shape[1])]
 
 
 def figure_has_values(spec: FigureSpec) -> bool:
@@ -166,20 +168,21 @@ def display_table(spec: TableSpec, lang: str, *, occ_name, top: int = TOP_ROWS, 
                   ) -> tuple[str, pd.DataFrame, str]:
     """(title, formatted table with translated headers, note) for a report; the first ``top`` rows."""
     data = spec.data
-    out = pd.DataFrame(index=data.index[:top])
     rows = data.iloc[:top]
-    row_hidden = (rows["suppressed"].fillna(False).astype(bool) if "suppressed" in rows
-                  else pd.Series(False, index=rows.index))
-    people_hidden = (rows["suppressed_workers"].fillna(False).astype(bool) if "suppressed_workers" in rows
-                     else pd.Series(False, index=rows.index))
+    row_hidden = (rows["suppressed"].fillna(False).astype(bool).to_numpy() if "suppressed" in rows
+                  else np.zeros(len(rows), dtype=bool))
+    people_hidden = (rows["suppressed_workers"].fillna(False).astype(bool).to_numpy() if "suppressed_workers" in rows
+                     else np.zeros(len(rows), dtype=bool))
     marks = set()
+    columns: dict[str, list[str]] = {}  # one frame made at the end (a column added at a time costs ms each)
     for col, (header, kind) in spec.columns.items():
         source = "soc_code" if kind == "occ" and col not in data else col
-        hidden = row_hidden | (people_hidden if col in _WORKER_COLUMNS else False)
+        hidden = row_hidden | people_hidden if col in _WORKER_COLUMNS else row_hidden
         cells = [_cell(kind, v, lang, occ_name, hidden=kind != "text" and bool(h))
                  for v, h in zip(rows[source], hidden)]
         marks.update(c for c in cells if c in ("—", i18n.t("cell_hidden", lang)))
-        out[i18n.t(header, lang)] = cells
+        columns[i18n.t(header, lang)] = cells
+    out = pd.DataFrame(columns, index=data.index[:top], dtype=object) if columns else pd.DataFrame(index=data.index[:top])
     notes = [i18n.t(key, lang, **{n: format_value(s, lang, k=0) for n, s in values.items()})
              for key, values in spec.notes]
     if marks:  # the legend of both marks wherever either appears

@@ -52,27 +52,36 @@ def us_map_svg(*, href: str = "state/{state}.html", names: Mapping[str, str] | N
     (default all); the others are drawn without a link (class ``nolink``). Pure: the same
     arguments give the same string.
     """
-    from toolkit import geo
-
     if tolerance < 0 or width <= 0:
         raise ValueError(f"tolerance must be >= 0 and width > 0, got tolerance={tolerance}, width={width}")
     if "{state}" not in href:
         raise ValueError(f"href must contain '{{state}}', got {href!r}")
+    height, outlines = _outlines(float(tolerance), int(width))
+    states = [{"code": code, "d": d, "name": (names or {}).get(code, census), "href": href.format(state=code),
+               "linked": linked is None or code in linked} for code, d, census in outlines]
+    return _template().render(width=width, height=height, title=title, description=description, states=states)
+
+
+@lru_cache(maxsize=4)
+def _outlines(tolerance: float, width: int) -> tuple[int, tuple[tuple[str, str, str], ...]]:
+    """(height, (state, SVG path, Census name) per state) of ``us_map_svg``: the simplified
+    geometry, computed once per process for a tolerance and width (each language's map draws it)."""
+    from toolkit import geo
+
     gdf = geo.us_states_for_map()
     gdf = gdf[gdf["state"].isin(MAP_STATES)]
     x0, y0, x1, y1 = gdf.total_bounds
     min_area = 25 * tolerance ** 2  # islands smaller than about 5 x 5 simplification steps are left out
     scale = width / (x1 - x0)
     height = round((y1 - y0) * scale)
-    states = []
+    outlines = []
     for rec in gdf.sort_values("state").itertuples():
         geom = rec.geometry.simplify(tolerance, preserve_topology=True)
         d = "".join(_ring_path(p.exterior.coords, x0, y1, scale) for p in _polygons(geom, min_area) if not p.is_empty)
         if not d:  # a state simplified away would be a missing link: keep its unsimplified outline
             d = "".join(_ring_path(p.exterior.coords, x0, y1, scale) for p in _polygons(rec.geometry, 0))
-        states.append({"code": rec.state, "d": d, "name": (names or {}).get(rec.state, rec.name),
-                       "href": href.format(state=rec.state), "linked": linked is None or rec.state in linked})
-    return _template().render(width=width, height=height, title=title, description=description, states=states)
+        outlines.append((rec.state, d, rec.name))
+    return height, tuple(outlines)
 
 
 @lru_cache(maxsize=1)

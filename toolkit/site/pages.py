@@ -143,8 +143,10 @@ def _render(template: str, lang: str, **values) -> str:
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
-    """Rows as plain dicts (missing values stay pandas' NA or NaN; the templates print nothing)."""
-    return df.to_dict("records")
+    """Rows as plain dicts of Python values, as ``to_dict("records")`` gives them (missing values
+    stay pandas' NA or NaN; the templates print nothing), a column at a time."""
+    columns = list(df.columns)
+    return [dict(zip(columns, row)) for row in zip(*(df.iloc[:, j].tolist() for j in range(len(columns))))]
 
 
 def _groups(df: pd.DataFrame, key: str) -> dict:
@@ -158,10 +160,11 @@ def _groups(df: pd.DataFrame, key: str) -> dict:
 def _frame_table(frame: pd.DataFrame) -> dict:
     """A display table (``present.display_table``: formatted strings) as the template's values:
     headers, rows (missing as "—") and which columns read as numbers (``present.NUMBER``)."""
-    cells = frame.astype("object").where(frame.notna(), "—").astype(str)
+    shown = frame.notna().to_numpy()
+    rows = [[str(v) if ok else "—" for v, ok in zip(values, oks)]
+            for values, oks in zip(frame.to_numpy(dtype=object), shown)]
     numeric = present.numeric_columns(frame)
-    return {"headers": [str(c) for c in frame.columns], "rows": [list(r) for r in cells.itertuples(index=False)],
-            "numeric": {i for i, n in enumerate(numeric) if n}}
+    return {"headers": [str(c) for c in frame.columns], "rows": rows, "numeric": {i for i, n in enumerate(numeric) if n}}
 
 
 def table_html(frame: pd.DataFrame, lang: str = "en") -> str:
@@ -219,6 +222,8 @@ class _Writer:
         self.releases = {} if rel is None else {(r["program"], int(r["fiscal_year"])): r for r in _records(rel)}
         prov = pages.provenance
         source = "source_synthetic" if pages.synthetic else "source_store"
+        self.caveats: dict[frozenset, list[str]] = {}
+        self.labels: dict[tuple, str] = {}
         self.partial: dict = {}
         for (program, year), r in self.releases.items():
             if r["partial"]:
@@ -259,9 +264,15 @@ class _Writer:
     def partial_note(self, years: list[int], programs: list[str]) -> dict:
         """The partial years of a summary and the labels of their releases (none: no note)."""
         marked = [y for y in years if any(y in self.partial.get(p, set()) for p in programs)]
-        labels = [release_rules.coverage_label(self.releases[(p, y)], self.lang) for y in marked for p in programs
+        labels = [self.label(p, y) for y in marked for p in programs
                   if (p, y) in self.releases and self.releases[(p, y)]["partial"]]
         return {"marked": marked, "labels": list(dict.fromkeys(labels))}
+
+    def label(self, program: str, year: int) -> str:
+        """``coverage.coverage_label`` of a program-year's release, worded once per language."""
+        if (program, year) not in self.labels:
+            self.labels[(program, year)] = release_rules.coverage_label(self.releases[(program, year)], self.lang)
+        return self.labels[(program, year)]
 
     def months(self, program: str, year) -> str:
         """The release and months of a program-year ("Q1 release: October 2021 to December 2021 *"
@@ -269,7 +280,7 @@ class _Writer:
         r = self.releases.get((program, int(year)))
         if r is None:
             return ""
-        return release_rules.coverage_label(r, self.lang) + (" *" if r["partial"] else "")
+        return self.label(program, int(year)) + (" *" if r["partial"] else "")
 
     def year_table(self, table: pd.DataFrame) -> dict:
         """A table by program x fiscal year (cases, positions, employers) as values: with the
@@ -278,11 +289,14 @@ class _Writer:
         rows = [{**r, "months": self.months(r["program"], r["fiscal_year"]) if known else ""}
                 for r in _records(table)]
         notes: list[str] = []
-        if known:
-            rel = self.p.releases
-            held = pd.MultiIndex.from_arrays([table["program"], table["fiscal_year"].astype(int)])
-            mine = rel[pd.MultiIndex.from_arrays([rel["program"], rel["fiscal_year"].astype(int)]).isin(held)]
-            notes = release_rules.caveats(mine, self.lang) if len(mine) else []
+        if known:  # the caveats of the same program-years are written once per language
+            held = frozenset(zip(table["program"], table["fiscal_year"].astype(int)))
+            if held not in self.caveats:
+                rel = self.p.releases
+                index = pd.MultiIndex.from_arrays([table["program"], table["fiscal_year"].astype(int)])
+                mine = rel[pd.MultiIndex.from_arrays([rel["program"], rel["fiscal_year"].astype(int)]).isin(index)]
+                self.caveats[held] = release_rules.caveats(mine, self.lang) if len(mine) else []
+            notes = list(self.caveats[held])
         return {"known": known, "rows": rows, "notes": notes}
 
     def occupation(self, code, title) -> str:
