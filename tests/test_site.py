@@ -8,8 +8,9 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pandas as pd
 import markupsafe
+import numpy as np
+import pandas as pd
 import pytest
 
 from toolkit import i18n, site, synth
@@ -393,3 +394,33 @@ def test_tables_by_year_mark_partial_years(tmp_path, monkeypatch, dol_dir):
     # without release data (synthetic) the tables keep their columns
     plain = site.build_pages(data.cases)
     assert plain.releases is None
+
+
+def test_page_rows_are_pandas_records():
+    """The writer reads rows a column at a time (``pages._records``); the templates must get exactly
+    what ``DataFrame.to_dict("records")`` gives: Python scalars, pandas' NA and NaN kept as missing,
+    lists as they are."""
+    from toolkit.site import pages
+
+    frame = pd.DataFrame({"name": pd.array(["Á", None, "c"], dtype="string"), "n": pd.array([1, None, 3], dtype="Int64"),
+                          "x": [1.5, float("nan"), 2.0], "k": [4, 5, 6], "years": [[2020], [], [2021, 2022]],
+                          "flag": [True, False, True], "share": pd.array([0.5, None, 0.25], dtype="Float64"),
+                          "ok": pd.array([True, None, False], dtype="boolean"), "obj": ["a", pd.NA, np.int64(7)],
+                          "cat": pd.Categorical(["x", None, "y"]), "day": pd.to_datetime(["2021-10-01", None, "2022-01-01"])})
+    got, expected = pages._records(frame), frame.to_dict("records")
+    assert [list(r) for r in got] == [list(r) for r in expected]
+    for g, e in zip(got, expected):
+        for key in e:
+            assert type(g[key]) is type(e[key]), (key, g[key], e[key])
+            assert (g[key] is e[key]) or g[key] == e[key] or (pd.isna(g[key]) and pd.isna(e[key]))
+    assert pages._records(frame.iloc[:0]) == []
+
+
+def test_recruiter_places_join_the_parts_in_title_case():
+    from toolkit import directory
+
+    city = pd.Series(["MONTERREY", None, "Oaxaca", "MONTERREY"], dtype="string")
+    province = pd.Series(["Nuevo León", None, pd.NA, "Nuevo León"], dtype="string")
+    country = pd.Series(["MEXICO", "GUATEMALA", "MEXICO", "MEXICO"], dtype="string")
+    assert directory._places(city, province, country) == [
+        "Monterrey, Nuevo León, Mexico", "Guatemala", "Oaxaca, Mexico", "Monterrey, Nuevo León, Mexico"]

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
@@ -143,10 +144,30 @@ def _render(template: str, lang: str, **values) -> str:
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
-    """Rows as plain dicts of Python values, as ``to_dict("records")`` gives them (missing values
-    stay pandas' NA or NaN; the templates print nothing), a column at a time."""
+    """Rows as plain dicts of Python values, as ``to_dict("records")`` gives them (a missing value
+    of a pandas extension column is None, NaN stays NaN; the templates print nothing), read a
+    column at a time."""
     columns = list(df.columns)
-    return [dict(zip(columns, row)) for row in zip(*(df.iloc[:, j].tolist() for j in range(len(columns))))]
+    return [dict(zip(columns, row)) for row in zip(*(_column(df.iloc[:, j]) for j in range(len(columns))))]
+
+
+def _column(s: pd.Series) -> list:
+    """A column's values as ``to_dict("records")`` gives them: those of an object or extension
+    column boxed as Python values (pandas' NA as None), numpy columns' already so."""
+    values = s.tolist()
+    if s.dtype == object or isinstance(s.dtype, pd.api.extensions.ExtensionDtype):
+        return [_native(v) for v in values]
+    return values
+
+
+def _native(v):
+    if v is pd.NA:
+        return None
+    if isinstance(v, (np.datetime64, np.timedelta64)):
+        return pd.Timestamp(v) if isinstance(v, np.datetime64) else pd.Timedelta(v)
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
 
 
 def _groups(df: pd.DataFrame, key: str) -> dict:
