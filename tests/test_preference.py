@@ -212,6 +212,9 @@ def test_a_recorded_sealed_set_becomes_what_scan_states(tmp_path, monkeypatch):
     assert language.headline_scores() == ("all", "sealed") and language.score_writers() == 1
     lines = scan_cli.blind_score_lines("en")
     assert lines[0].startswith("limit: measured once on 30 ") and "sealed set" in lines[0]
+    assert "one writer" in lines[0] and "una persona" in scan_cli.blind_score_lines("es")[0]
+    assert language.writers_words_key(3, "sealed") == "count_writers"
+    assert language.writers_words_key(6, "blind") is None, "leave one writer out states a bare number"
     assert language.rules_performance(fit="blind")["n"].sum() == 2 * (3 * 260 + 3 * 200)
 
 

@@ -721,12 +721,10 @@ def _benchmark_basis(bench: pd.DataFrame) -> pd.DataFrame:
 
 
 
-def _writers_value(writers: int, sealed: bool):
-    """The writers behind the detector's stated scores: a number for the leave-one-writer-out wording
-    ("by 6 people who had never seen it"), counted in words for the sealed one ("by one writer")."""
-    if not sealed:
-        return ("int", writers)
-    return ("t", "count_writers_one" if writers == 1 else "count_writers", {"n": ("int", writers)})
+def _writers_value(writers: int, fit: str):
+    """The writers behind the detector's stated scores, as ``language.writers_words_key`` words them."""
+    key = language.writers_words_key(writers, fit)
+    return ("int", writers) if key is None else ("t", key, {"n": ("int", writers)})
 
 def _joborder_finding(ev: Evidence, cases, *, k):
     # job orders are public DOL records, not people: their counts are shown as they are (k=1)
@@ -746,9 +744,9 @@ def _joborder_finding(ev: Evidence, cases, *, k):
     precision = perf["precision"].min()
     precision_clause = (("t", "joborders_precision_all", {}) if precision == 1 else
                         ("t", "joborders_precision_some", {"precision_low": ("pct", precision, 0)}))
-    sealed = language.headline_scores()[1] == "sealed"  # the scores the note states: a sealed set, else blind
-    rules_note = ("concat", [coverage, ("t", "joborders_rules_note_sealed" if sealed else "joborders_rules_note", {
-        "n": ("int", int(perf["n"].sum())), "writers": _writers_value(language.score_writers(), sealed), "recall_en": ("pct", perf.loc["en", "recall"], 0),
+    fit = language.headline_scores()[1]  # the scores the note states: a sealed set, else blind
+    rules_note = ("concat", [coverage, ("t", "joborders_rules_note_sealed" if fit == "sealed" else "joborders_rules_note", {
+        "n": ("int", int(perf["n"].sum())), "writers": _writers_value(language.score_writers(), fit), "recall_en": ("pct", perf.loc["en", "recall"], 0),
         "recall_es": ("pct", perf.loc["es", "recall"], 0), "precision_clause": precision_clause})])
     ev.figures["joborders"] = FigureSpec("joborders", scan)
     if not flagged:

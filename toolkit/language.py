@@ -61,7 +61,7 @@ from toolkit import disclosure, preference, schema
 from toolkit.labelled_sets import (EVALUATION_SETS, load_blind_set, load_challenge_set, load_dev_set,
                                     load_evaluation_set, load_job_order_blind_set)
 
-__all__ = ["detect_sex_preference", "sex_coded_requirements", "gendered_wording", "sex_filter_requirements",
+__all__ = ["writers_words_key", "detect_sex_preference", "sex_coded_requirements", "gendered_wording", "sex_filter_requirements",
            "load_labelled", "load_challenge_set", "load_job_order_blind_set", "load_dev_set", "load_blind_set",
            "load_evaluation_set", "evaluate", "evaluation_table", "family_table",
            "headline_scores", "scores_named", "score_writers", "SCORE_FITS",
@@ -560,6 +560,15 @@ def score_writers(name: str | None = None, *, fit: str | None = None) -> int:
         return 1
     every = _scores()
     return int(every.loc[(every["fit"] == fit) & ~every["writer"].isin(["all", "new"]), "writer"].nunique()) or len(t)
+
+
+def writers_words_key(writers: int, fit: str) -> str | None:
+    """The locale key that counts a score's writers in words, as the sealed wording does ("by one
+    writer", "by 3 writers"), or None where the wording takes a bare number (leave one writer out: "by
+    6 people who had never seen it"). One rule for ``h2gender scan`` and the report's note."""
+    if fit != "sealed":
+        return None
+    return "count_writers_one" if writers == 1 else "count_writers"
 
 
 def family_table(name: str | None = None, *, fit: str | None = None) -> pd.DataFrame:

@@ -216,8 +216,8 @@ def blind_score_lines(lang: str = "en", *, name: str | None = None, fit: str | N
     key = {"sealed": "scan_scores_sealed", "first_contact": "scan_scores_first_contact"}.get(fit,
                                                                                           "scan_scores_measured")
     writers = language.score_writers(name, fit=fit)
-    if fit == "sealed":  # the sealed wording counts its writers in words: "one writer", "3 writers"
-        writers = i18n.t("count_writers_one" if writers == 1 else "count_writers", lang, n=writers)
+    if (words := language.writers_words_key(writers, fit)) is not None:
+        writers = i18n.t(words, lang, n=writers)
     lines = [i18n.t(key, lang, n=int(perf["n"].sum()), writers=writers,
                     scores="; ".join(
         i18n.t("scan_scores_lang", lang, code=code.upper(), precision=f"{perf.loc[code, 'precision']:.2f}",
