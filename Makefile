@@ -43,7 +43,7 @@ test-fast: $(STAMP)
 
 # Coverage simulations over many seeds (minutes); run by hand and before a release.
 test-slow: $(STAMP)
-	@$(BIN)/python -m pytest tests -m slow $(PYTEST_ARGS)
+	@H2GENDER_FULL_STUDY=1 $(BIN)/python -m pytest tests -m slow $(PYTEST_ARGS)
 
 benchmarks: $(STAMP)
 	@$(BIN)/python -m pip install --quiet -e ".[dev,bench]"

@@ -19,6 +19,22 @@ def test_us_states_bundled():
     assert len(geo.us_states_for_map()) == 52  # 50 states, DC, PR
 
 
+def test_simplified_map_stays_within_its_tolerance_of_the_published_outlines():
+    """The report's map outlines (``FIGURE_TOLERANCE``) differ from the published ones by less than a
+    band of that width along their outline (area of the symmetric difference < perimeter x tolerance),
+    on the most ragged coasts, with far fewer points; a copy is returned, never the cache."""
+    full, fine = geo.us_states_for_map(), geo.us_states_for_map(geo.FIGURE_TOLERANCE)
+    assert list(fine["state"]) == list(full["state"]) and fine.crs == full.crs
+    coasts = full["state"].isin(["ME", "AK", "LA", "FL", "WA", "MI", "NC"]).to_numpy()
+    a, b = full.geometry[coasts], fine.geometry[coasts]
+    assert (a.symmetric_difference(b).area < a.length * geo.FIGURE_TOLERANCE).all()
+    assert fine.geometry.count_coordinates().sum() < full.geometry.count_coordinates().sum() / 5
+    fine["state"] = "XX"
+    assert "XX" not in set(geo.us_states_for_map(geo.FIGURE_TOLERANCE)["state"])
+    with pytest.raises(ValueError, match="tolerance"):
+        geo.us_states_for_map(-1)
+
+
 def test_mexico_states_bundled():
     mx = geo.mexico_states()
     assert sorted(mx["state_code"]) == [f"{i:02d}" for i in range(1, 33)]

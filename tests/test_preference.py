@@ -104,6 +104,31 @@ def test_model_is_deterministic_and_decomposes_per_reference():
     assert a.score(feats) == pytest.approx(a.intercept + sum(a.weights.get(f, 0.0) for f in feats))
 
 
+def test_cached_model_is_the_fit_and_a_changed_or_edited_file_is_fitted_again(tmp_path, monkeypatch):
+    """``cached_fit`` reads back exactly what ``fit`` gives; a file of other training data, or one whose
+    coefficients were edited (its sha256 no longer verifies), is never used: the model is fitted again."""
+    import json
+
+    data = preference.training_data()
+    data = pd.concat([data[data["label"] == 1].head(60), data[data["label"] == 0].head(60)], ignore_index=True)
+    fits = []
+    real_fit = preference.fit
+    monkeypatch.setattr(preference, "fit", lambda d, **kw: fits.append(len(d)) or real_fit(d, **kw))
+    first = preference.cached_fit(data, tmp_path)
+    again = preference.cached_fit(data, tmp_path)
+    assert fits == [120] and again == first == real_fit(data)
+    (path,) = tmp_path.glob("preference-*.json")
+    assert json.loads(path.read_text())["key"]["training_sha256"] == preference.model_key(data)["training_sha256"]
+    record = json.loads(path.read_text())
+    feature = next(iter(record["model"]["weights"]))
+    record["model"]["weights"][feature] += 1.0
+    path.write_text(json.dumps(record))
+    assert preference.cached_fit(data, tmp_path) == first and fits == [120, 120]
+    other = data.assign(label=1 - data["label"])  # other training data: another key, another fit
+    assert preference.load_model(path, key=preference.model_key(other)) is None
+    assert preference.cached_fit(other, tmp_path).weights[feature] != first.weights[feature] and len(fits) == 3
+
+
 # ------------------------------------------------------------------------------------------------
 # the writer corpora
 def test_writer_corpora_are_complete_and_valid():

@@ -1,27 +1,31 @@
-"""Coverage study of the segregation intervals (issue 18): toolkit.segregation.coverage explains the design.
+"""Coverage study of the segregation intervals (issues 18 and 25): toolkit.segregation.coverage explains the design.
 
-The slow tests recompute the study's table (about 90 s of one core: N_SAMPLES = 400 samples per
-case, N_BOOTSTRAP = 200 replicates) and check that
+The slow tests recompute the study's table case by case (N_SAMPLES = 400 samples per case, doubled
+up to 3,200 by the sequential rule of ``coverage.study_case``, N_BOOTSTRAP = 200 replicates): whole
+where a case rests on at most 800 samples, its first stage elsewhere, and every case whole with
+H2GENDER_FULL_STUDY=1 (``make test-slow``; about 14 minutes of one core). On the table so checked they
+check that
 
 - the default method of each measure (``segregation.MEASURE_METHODS``: "hybrid" for M and H, the
-  jackknife where it holds and the noncentral interval below, issue 25; "iterated" for D (issue 25),
-  "jackknife" for local scores) holds 0.92-0.98 (within two Monte Carlo
-  standard errors, about 0.011 each) in every case of the grid where it is not flagged, and is
-  not flagged, and holds, in the two sparse rows of issue 18 (200 x 2, N = 3,000; 300 x 2,
-  N = 2,500);
-- ``segregation.SPARSE_MEAN_CELL`` is what the study measured (``segregation_coverage.thresholds``),
-  so the ``sparse`` flag means "this method was not measured to hold at this many people per cell";
+  normal interval around the jackknife's estimate where the jackknife holds and around the
+  Miller-Madow estimate below, issue 25; "iterated" for D (issue 25), "jackknife" for local scores) covers
+  0.92-0.98, as printed, in every case of the grid where it is published (not flagged sparse),
+  and is not flagged, and holds, in the two sparse rows of issue 18 (200 x 2, N = 3,000;
+  300 x 2, N = 2,500);
+- ``segregation.SPARSE_MEAN_CELL`` is what the study measured (``segregation_coverage.thresholds``,
+  within two Monte Carlo standard errors: ``coverage.holds``), so the ``sparse`` flag means "this
+  method was not measured to hold at this many people per cell";
 - the defaults beat R's procedure in the sparse rows, and the documented limitation under weak
   segregation (D) is what the study shows.
 
-Two se rather than a Bonferroni correction over the ~40 checks: the seeds are fixed, so the test
-never flakes, and the looser band would let a true coverage of 0.88 pass.
-``python tools/coverage_study.py`` regenerates the committed table
-(toolkit/data/segregation_coverage.csv).
+The fast tests check the same on the committed table (toolkit/data/segregation_coverage.csv,
+``python tools/coverage_study.py`` regenerates it) and the sequential rule it was made with.
+The seeds are fixed, so no test flakes.
 """
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 import pandas as pd
@@ -38,10 +42,16 @@ SPARSE_ROWS = [(200, 2, 3_000), (300, 2, 2_500)]  # issue 18's
 
 @pytest.fixture(scope="module")
 def table() -> pd.DataFrame:
-    out = study.coverage_table()
-    with pd.option_context("display.width", 200, "display.max_rows", 300):
-        print(out.round(4).to_string(index=False))
-    return out
+    # the committed table, which test_committed_table_is_what_the_study_computes recomputes
+    return study.load_table()
+
+
+#: a full recomputation of every case (about 14 minutes of one core: the sequential rule draws up to
+#: 3,200 samples in three cases) is asked for with H2GENDER_FULL_STUDY=1 (``make test-slow``); CI
+#: recomputes every case whose rows rest on at most ``CI_SAMPLES`` samples whole, and the others'
+#: first stage, on which their non-default rows rest (``coverage.study_case``)
+FULL_STUDY = os.environ.get("H2GENDER_FULL_STUDY") == "1"
+CI_SAMPLES = 800
 
 
 def _defaults(table: pd.DataFrame) -> pd.DataFrame:
@@ -53,9 +63,8 @@ def test_default_method_holds_across_the_grid(table):
     default = _defaults(table)
     default = default[(default["measure"] != "ls_sparse_units")
                       & ~default.set_index(["segregation", "measure"]).index.isin(KNOWN)]
-    bad = default[~default["sparse"] & ~study.holds(default)]
-    assert bad.empty, ("the default interval's coverage leaves 0.92-0.98 by more than 2 Monte Carlo se "
-                       f"where it is not flagged sparse:\n{bad.to_string()}")
+    bad = _published_defaults_outside_the_band(table)
+    assert bad.empty, f"the default interval's coverage leaves 0.92-0.98 where it is published:\n{bad.to_string()}"
     # the defaults are flagged only in the sparsest cases of the grid (3 people per cell)
     assert set(default.loc[default["sparse"], "mean_cell"]) <= {3.0}, default[default["sparse"]]
 
@@ -88,32 +97,95 @@ def test_sparse_thresholds_are_what_the_study_measured(table):
 
 
 @pytest.mark.slow
-def test_committed_table_is_what_the_study_computes(table):
-    # toolkit/data/segregation_coverage.csv (tools/coverage_study.py) is what a notebook shows
+@pytest.mark.parametrize("case", range(len(study.CASES)))
+def test_committed_table_is_what_the_study_computes(case):
+    # toolkit/data/segregation_coverage.csv (tools/coverage_study.py) is what a notebook shows and
+    # what the other tests read: case i of the study, seed 100 + i, recomputed
     committed = study.load_table()
-    pd.testing.assert_frame_equal(committed, table.round(6).reset_index(drop=True), check_dtype=False, atol=1e-6)
+    units, groups, size, strength, design = study.CASES[case]
+    rows = committed[(committed["units"] == units) & (committed["groups"] == groups) & (committed["N"] == size)
+                     & (committed["design"] == design)].reset_index(drop=True)
+    assert len(rows), study.CASES[case]
+    whole = FULL_STUDY or rows["samples"].max() <= CI_SAMPLES
+    got = pd.DataFrame(study.study_case(*study.CASES[case], seed=100 + case,
+                                        max_samples=None if whole else study.N_SAMPLES)).round(6)
+    if not whole:  # the first stage only: the rows that rest on it (every method but the defaults)
+        first = rows["samples"] == study.N_SAMPLES
+        assert first.any() and (got["samples"] == study.N_SAMPLES).all()
+        keys = ["measure", "method"]
+        rows, got = rows[first], got.merge(rows.loc[first, keys], on=keys)
+    pd.testing.assert_frame_equal(rows.reset_index(drop=True), got[rows.columns].reset_index(drop=True),
+                                  check_dtype=False, atol=1e-6)
+
+
+def _published_defaults_outside_the_band(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of M, H and D whose default interval is published (not flagged sparse) and whose
+    coverage is outside 0.92-0.98 as printed: no Monte Carlo allowance."""
+    default = _defaults(table)
+    default = default[default["measure"].isin(["M", "H", "D"]) & ~default["sparse"].astype(bool)]
+    return default[(default["coverage"] < BAND[0]) | (default["coverage"] > BAND[1])]
 
 
 def test_committed_defaults_cover_0_92_to_0_98_in_every_row():
-    # issue 25: the default interval of every measure covers 0.92-0.98 in every case of the committed
-    # study, within two Monte Carlo standard errors (``coverage.holds``: 400 samples a case give a
-    # standard error of about 0.011, so a method whose coverage is 0.94 prints below 0.92 in some of
-    # the study's 30-odd default rows by chance alone), or is flagged sparse there, and a
-    # flagged interval is not published by the report (evidence: the channelling finding and the
-    # segregation table drop it). The one exception is named: local scores under weak segregation,
-    # whose interval is conservative (over-covers, never too short; mutual_local's docstring).
+    # issue 25, "Done when": the coverage study's table shows 0.92-0.98 for the defaults in every
+    # row, literally: every row of M, H and D where the default interval is published (a flagged
+    # interval is not: evidence drops it) covers 0.92 <= c <= 0.98 as printed. The table before
+    # issue 25's last round failed this (D 0.905 at 300 x 2, H 0.91 at 50 x 4).
     committed = study.load_table()
+    bad = _published_defaults_outside_the_band(committed)
+    assert bad.empty, f"published default intervals outside 0.92-0.98:\n{bad.to_string()}"
     default = _defaults(committed)
-    default = default[default["measure"] != "ls_sparse_units"]
-    conservative = (default["segregation"] == "weak") & (default["measure"] == "ls")
-    inside = study.holds(default)
-    bad = default[~inside & ~default["sparse"] & ~conservative]
-    assert bad.empty, f"default intervals outside 0.92-0.98 and not flagged:\n{bad.to_string()}"
-    assert (default.loc[conservative, "coverage"] > BAND[0]).all()
-    assert set(default["measure"]) == {"M", "H", "D", "ls"}
+    assert set(default["measure"]) == {"M", "H", "D", "ls", "ls_sparse_units"}
     # flagged only at 3 people per cell, or D near random allocation (weak segregation)
-    flagged = default[default["sparse"]]
+    flagged = default[default["sparse"] & default["measure"].isin(["M", "H", "D"])]
     assert ((flagged["mean_cell"] == 3.0) | ((flagged["measure"] == "D") & (flagged["segregation"] == "weak"))).all()
+    # local scores: inside the band, except the named, conservative case under weak segregation
+    # (units near their floor of 0 over-cover; mutual_local's docstring), which stays above 0.92
+    ls = default[default["measure"] == "ls"]
+    conservative = ls["segregation"] == "weak"
+    assert ls.loc[~conservative, "coverage"].between(*BAND).all(), ls
+    assert (ls.loc[conservative, "coverage"] > BAND[0]).all(), ls
+
+
+def test_the_literal_band_check_fails_on_a_row_just_outside():
+    # the check above has no Monte Carlo allowance: 0.9199 published fails, the same row flagged does not
+    committed = study.load_table()
+    row = _defaults(committed).query("measure == 'D' and not sparse").iloc[[0]]
+    assert _published_defaults_outside_the_band(row.assign(coverage=0.9199)).shape[0] == 1
+    assert _published_defaults_outside_the_band(row.assign(coverage=0.9801)).shape[0] == 1
+    assert _published_defaults_outside_the_band(row.assign(coverage=0.9199, sparse=True)).empty
+    assert _published_defaults_outside_the_band(row.assign(coverage=0.92)).empty
+
+
+def test_committed_table_follows_the_sequential_design():
+    # coverage.study_case: 400 samples, doubled while a default row's coverage -/+ 2 mc_se
+    # holds 0.92 or 0.98, up to 3,200; the added samples serve the defaults' rows only. Each case's
+    # count is a stage of that rule, and a case stopped before the cap is decided (every default row)
+    committed = study.load_table()
+    stages = {study.N_SAMPLES * 2 ** k for k in range(4)}
+    cap = study.N_SAMPLES * study.MAX_SAMPLES_FACTOR
+    for _, case in committed.groupby(["units", "groups", "N", "design", "segregation"]):
+        default = case["method"] == case["measure"].map(DEFAULTS).fillna(DEFAULTS["ls"])
+        indices = case["measure"].isin(["M", "H", "D"])
+        samples = case.loc[default & indices, "samples"].unique()
+        assert len(samples) == 1 and samples[0] in stages, case
+        assert (case.loc[~default & indices, "samples"] == study.N_SAMPLES).all(), case
+        np.testing.assert_allclose(case.loc[indices, "mc_se"], np.sqrt(0.95 * 0.05 / case.loc[indices, "samples"]),
+                                   atol=1e-6)
+        if samples[0] < cap:
+            assert not study._undecided(case.to_dict("records")), case
+
+
+def test_stopping_rule():
+    row = {"measure": "M", "method": DEFAULTS["M"], "sparse": False, "mc_se": 0.011}
+    assert study._undecided([dict(row, coverage=0.93)])  # 0.908-0.952 holds 0.92
+    assert study._undecided([dict(row, coverage=0.97)])  # holds 0.98
+    assert study._undecided([dict(row, coverage=0.905)])  # below, but not surely
+    assert not study._undecided([dict(row, coverage=0.95)])
+    assert not study._undecided([dict(row, coverage=0.85)])  # surely below: more samples would not change that
+    assert study._undecided([dict(row, coverage=0.93, sparse=True)])  # flagged: the flag comes from the table
+    assert not study._undecided([dict(row, coverage=0.93, method="percentile_bc")])  # not a default
+    assert study._undecided([dict(row, coverage=0.95), dict(row, measure="D", method=DEFAULTS["D"], coverage=0.91)])
 
 
 def test_committed_table_gives_the_library_thresholds():
@@ -342,6 +414,53 @@ def test_noncentral_covers_a_planted_m():
     assert 0.90 <= np.mean(hit) <= 0.99, np.mean(hit)
 
 
+def test_study_uses_what_the_verbs_return_in_a_dense_table():
+    # 133 people per cell: the hybrid is the jackknife-corrected estimate with the normal interval
+    # t_J -/+ z se (se: the sd of the plug-in replicates), in the verb and in the study alike
+    p = population(30, 2, 3.0, seed=1)
+    n = np.random.default_rng(2).multinomial(8_000, p.ravel()).reshape(30, 2).astype(float)
+    data = pd.DataFrame({"u": np.repeat(np.arange(30), 2), "g": np.tile(["F", "M"], 30), "n": n.ravel()})
+    assert intervals._hybrid_method(_core._mean_cell(n)) == "jackknife_normal"
+    est, jack = study._stats(n), study._jackknife(n)
+    boot = intervals._bootstrap(study._stats, n, 50, np.random.default_rng(7))
+    want = study.intervals(n, est, boot, jack, "hybrid")
+    got = sg.mutual_total(data, "g", "u", "n", se=True, n_bootstrap=50, seed=7)
+    for i, measure in enumerate(("M", "H")):
+        for key in ("est", "ci_low", "ci_high"):
+            assert got.loc[measure, key] == pytest.approx(want[measure][key][0], rel=1e-9), (measure, key)
+        # by hand: t_J -/+ 1.96 sd of the plug-in replicates, t_J = t - jackknife bias
+        replicates = intervals._MultinomialCells(n.astype(np.int64)).draw(50, np.random.default_rng(7))
+        sd = np.std([_core._mh_counts(t)[i] for t in replicates.reshape(50, 30, 2)], ddof=1)
+        assert got.loc[measure, "se"] == pytest.approx(sd, rel=1e-9)
+        t_j = _core._mh_counts(n)[i] - intervals._jackknife(_core._mh_counts, n)[i]
+        assert [got.loc[measure, "ci_low"], got.loc[measure, "ci_high"]] == pytest.approx(
+            [t_j - stats.norm.ppf(0.975) * sd, t_j + stats.norm.ppf(0.975) * sd], rel=1e-9)
+
+
+def test_hybrid_below_the_switch_is_miller_madow_with_the_normal_interval():
+    # 4 people per cell: est = (G - df) / (2N), G = 2 N M, df = (U - 1)(G - 1) over the non-empty
+    # units (Miller 1955), interval est -/+ 1.96 sd of the plug-in replicates; H = M / E(group)
+    p = population(100, 2, 3.0, seed=4)
+    n = np.random.default_rng(5).multinomial(800, p.ravel()).reshape(100, 2)
+    n = n[n.sum(axis=1) > 0].astype(float)
+    data = pd.DataFrame({"u": np.repeat(np.arange(len(n)), 2), "g": np.tile(["F", "M"], len(n)), "n": n.ravel()})
+    assert intervals._hybrid_method(_core._mean_cell(n)) == "miller_madow_normal"
+    got = sg.mutual_total(data, "g", "u", "n", se=True, n_bootstrap=60, seed=3)
+    m, total = _core._mh_counts(n)[0], n.sum()
+    mm = max(2 * total * m - (len(n) - 1), 0) / (2 * total)
+    shares = n.sum(axis=0) / total
+    e = -(shares * np.log(shares)).sum()
+    replicates = intervals._MultinomialCells(n.astype(np.int64)).draw(60, np.random.default_rng(3)).reshape(60, -1, 2)
+    sd = np.std([_core._mh_counts(t) for t in replicates], axis=0, ddof=1)
+    z = stats.norm.ppf(0.975)
+    for i, (measure, est) in enumerate((("M", mm), ("H", mm / e))):
+        assert got.loc[measure, "est"] == pytest.approx(est, rel=1e-9)
+        assert got.loc[measure, "se"] == pytest.approx(sd[i], rel=1e-9)
+        assert [got.loc[measure, "ci_low"], got.loc[measure, "ci_high"]] == pytest.approx(
+            [est - z * sd[i], est + z * sd[i]], rel=1e-9)
+    assert not got["sparse"].any()  # 4 per cell: above SPARSE_MEAN_CELL["M"]["hybrid"]
+
+
 def test_study_uses_what_the_verbs_return():
     p = population(30, 2, 3.0, seed=1)
     n = np.random.default_rng(2).multinomial(400, p.ravel()).reshape(30, 2)
@@ -395,7 +514,7 @@ def test_the_notebook_view_of_the_study_shows_each_default_against_r():
     table = study.load_table()
     wide = study.default_coverage(table)
     sparse_row = wide[(wide["units"] == 300) & (wide["N"] == 2500)].iloc[0]
-    got = table.query("units == 300 and N == 2500 and measure == 'M' and method == 'noncentral'")["coverage"].item()
+    got = table.query("units == 300 and N == 2500 and measure == 'M' and method == 'hybrid'")["coverage"].item()
     assert sparse_row["M"] == got and sparse_row["M"] > sparse_row["M (R)"]
     assert wide.loc[wide["groups"] > 2, "D"].isna().all(), "D is defined for two groups only"
     fig = study.coverage_figure(table)

@@ -725,6 +725,21 @@ def _variables(sup: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return atoms, totals
 
 
+class _Column:
+    """One column of a group of variables as integer codes (``pandas.factorize``), so that a cell's
+    selection is a look-up in a small boolean table, not a search among strings."""
+
+    def __init__(self, values: np.ndarray):
+        self.codes, uniques = pd.factorize(values)
+        self.position = {v: i for i, v in enumerate(uniques)}
+
+    def isin(self, wanted) -> np.ndarray:
+        """``np.isin(values, wanted)``."""
+        hit = np.zeros(len(self.position) + 1, dtype=bool)  # the extra slot: codes of -1 (missing) stay False
+        hit[[self.position[v] for v in wanted if v in self.position]] = True
+        return hit[self.codes]
+
+
 class _Index:
     """Variables of each (dimension, sex) and of each (population, sex) as arrays, for fast lookup."""
 
@@ -733,6 +748,8 @@ class _Index:
                             g["var"].to_numpy()) for key, g in atoms.groupby(["dim", "sex"], sort=False)}
         self.totals = {key: (g["program"].to_numpy(), g["year"].to_numpy(), g["state"].to_numpy(), g["var"].to_numpy())
                        for key, g in totals.groupby(["pop", "sex"], sort=False)}
+        self._columns = {("atoms", key): tuple(map(_Column, arrays[:-1])) for key, arrays in self.atoms.items()}
+        self._columns.update({("totals", key): tuple(map(_Column, arrays[:-1])) for key, arrays in self.totals.items()})
 
     def terms(self, cell: Cell) -> tuple[np.ndarray, np.ndarray]:
         """The variables of ``cell`` and their coefficients (its weights, or 1); sex "T" is both."""
@@ -750,24 +767,23 @@ class _Index:
         return var[keep], np.array([weight[v] for v in value[keep]], dtype=float)
 
     def vars(self, cell: Cell) -> np.ndarray:
-        years = list(cell.years)
         if cell.dim in ("_total", "_applicants"):
-            got = self.totals.get(("applicants" if cell.dim == "_applicants" else "admitted", cell.sex))
-            if got is None:
-                return np.array([], dtype=int)
-            program, year, state, var = got
-            keep = np.isin(year, years)
+            key = ("totals", ("applicants" if cell.dim == "_applicants" else "admitted", cell.sex))
+            got = self.totals.get(key[1])
         else:
-            got = self.atoms.get((cell.dim, cell.sex))
-            if got is None:
-                return np.array([], dtype=int)
-            program, year, state, value, var = got
-            keep = np.isin(year, years) & np.isin(value, list(cell.values))
+            key = ("atoms", (cell.dim, cell.sex))
+            got = self.atoms.get(key[1])
+        if got is None:
+            return np.array([], dtype=int)
+        program, year, state, *value = self._columns[key]
+        keep = year.isin(cell.years)
+        if value:
+            keep &= value[0].isin(cell.values)
         if cell.states:
-            keep &= np.isin(state, list(cell.states))
+            keep &= state.isin(cell.states)
         if cell.programs:
-            keep &= np.isin(program, list(cell.programs))
-        return var[keep]
+            keep &= program.isin(cell.programs)
+        return got[-1][keep]
 
 
 def _parts(sets: Sequence[frozenset], universe: frozenset) -> list[frozenset]:

@@ -24,7 +24,7 @@ from shapely.affinity import scale, translate
 
 from toolkit import codes
 
-__all__ = ["us_states", "mexico_states", "us_states_for_map", "choropleth", "INEGI_STATES"]
+__all__ = ["us_states", "mexico_states", "us_states_for_map", "choropleth", "INEGI_STATES", "FIGURE_TOLERANCE"]
 
 INEGI_STATES = codes.INEGI_STATES
 
@@ -85,9 +85,29 @@ def mexico_states() -> gpd.GeoDataFrame:
     return _mx().copy()
 
 
-def us_states_for_map() -> gpd.GeoDataFrame:
+#: Douglas-Peucker tolerance (metres) of the report's state maps: one pixel of an 8-inch map of the
+#: United States at 110 dpi is about 5 km, so a quarter of a kilometre changes no pixel that matters
+#: (7 of 500,000 differ) and leaves 1 point in 15 to draw.
+FIGURE_TOLERANCE = 250.0
+
+
+def us_states_for_map(tolerance: float = 0.0) -> gpd.GeoDataFrame:
     """Lower 48 + DC in CONUS Albers (EPSG:5070), with Alaska (scaled to 35%), Hawaii and Puerto
-    Rico (enlarged 1.5x) moved next to them as insets; the other territories are left out."""
+    Rico (enlarged 1.5x) moved next to them as insets; the other territories are left out.
+
+    ``tolerance``: when positive, each state's outline simplified by Douglas-Peucker with that
+    many metres (topology preserved per state; ``FIGURE_TOLERANCE`` for a printed figure). The
+    projection is computed once per process and tolerance; each call returns a copy."""
+    if tolerance < 0:
+        raise ValueError(f"tolerance must be >= 0 metres, got {tolerance}")
+    return _us_for_map(float(tolerance)).copy()
+
+
+@lru_cache(maxsize=4)
+def _us_for_map(tolerance: float) -> gpd.GeoDataFrame:
+    if tolerance > 0:
+        full = _us_for_map(0.0)
+        return full.assign(geometry=full.geometry.simplify(tolerance, preserve_topology=True))
     states = us_states()
     main = states[~states["state"].isin(["AK", "HI", "PR", "GU", "VI", "MP", "AS"])].to_crs(ALBERS)
     parts = [main]

@@ -48,7 +48,9 @@ for title endings and misspellings (the first ones); a text is flagged when any 
 Every step is linear in the text, so a 20 KB post takes milliseconds, however it is crafted.
 
 The model is fitted on first use, deterministically, from the labelled sets committed in
-``toolkit/data`` (``training_data``); nothing is downloaded.
+``toolkit/data`` (``training_data``); nothing is downloaded. Its coefficients are kept as plain JSON in
+the user's cache folder under the sha256 of the training data and of the code (``cached_fit``), read
+back only when both match and the file's own sha256 verifies.
 
 References
 ----------
@@ -75,7 +77,7 @@ from rapidfuzz.process import cdist as _cdist
 from toolkit import labelled_sets
 
 __all__ = ["references", "detect", "Model", "fit", "default_model", "featurize", "training_data",
-           "load_writer_set", "writer_files", "leave_one_writer_out", "choose_threshold", "THRESHOLD",
+           "load_writer_set", "writer_files", "model_key", "save_model", "load_model", "cached_fit", "leave_one_writer_out", "choose_threshold", "THRESHOLD",
            "score_table", "WRITER_FAMILIES", "CHUNK_CHARS", "MAX_REFS",
            "WINDOW", "MIN_WORDS", "MAX_UNKNOWN"]
 
@@ -896,10 +898,99 @@ def fit(data: pd.DataFrame, *, C: float = 1.0, threshold: float | None = None) -
                  n=len(data), C=C)
 
 
+#: the layout of a cached model file (``save_model``); raise it when the layout changes
+MODEL_FILE_FORMAT = 1
+
+
+def model_key(data: pd.DataFrame) -> dict:
+    """What a model fitted by ``fit(data)`` is a function of, as sha256 digests: ``training_sha256``
+    (the table ``data`` as UTF-8 CSV, columns and rows in order), ``code_sha256`` (this module, which
+    featurizes and fits, and the common-word list it reads) and the scikit-learn version. Equal keys
+    give equal weights (``fit`` is deterministic)."""
+    import hashlib
+    from importlib.metadata import version
+    from pathlib import Path
+
+    code = hashlib.sha256(Path(__file__).read_bytes())
+    code.update(resources.files("toolkit").joinpath("data", "common_words.txt").read_bytes())
+    return {"training_sha256": hashlib.sha256(data.to_csv(index=False).encode("utf-8")).hexdigest(),
+            "code_sha256": code.hexdigest(), "sklearn": version("scikit-learn")}
+
+
+def _model_digest(record: dict) -> str:
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(record, sort_keys=True, allow_nan=False).encode("utf-8")).hexdigest()
+
+
+def save_model(model: Model, path, *, key: dict) -> None:
+    """Write ``model`` as plain JSON (coefficients by feature name, intercept, threshold, what it was
+    fitted on) with its ``key`` and the sha256 of both, to a temporary name renamed into place."""
+    import json
+    import os
+    from pathlib import Path
+
+    record = {"format": MODEL_FILE_FORMAT, "key": key,
+              "model": {"weights": model.weights, "intercept": model.intercept, "threshold": model.threshold,
+                        "writers": list(model.writers), "n": model.n, "C": model.C}}
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps({**record, "sha256": _model_digest(record)}, allow_nan=False), encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def load_model(path, *, key: dict) -> Model | None:
+    """The model ``save_model`` wrote at ``path`` when it was fitted under ``key`` and its sha256
+    verifies; None otherwise (absent, another key, edited, truncated or malformed: it is fitted
+    again, never trusted)."""
+    import json
+    from pathlib import Path
+
+    try:
+        record = json.loads(Path(path).read_text(encoding="utf-8"))
+        digest = record.pop("sha256")
+        if record.get("format") != MODEL_FILE_FORMAT or record.get("key") != key or digest != _model_digest(record):
+            return None
+        m = record["model"]
+        weights = {str(f): float(c) for f, c in m["weights"].items()}
+        if not all(map(math.isfinite, [*weights.values(), m["intercept"], m["threshold"]])):
+            return None
+        return Model(weights=weights, intercept=float(m["intercept"]), threshold=float(m["threshold"]),
+                     writers=tuple(m["writers"]), n=int(m["n"]), C=float(m["C"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def cached_fit(data: pd.DataFrame, folder) -> Model:
+    """``fit(data)``, read from ``folder`` when a verified file of the same ``model_key`` is there,
+    else fitted and written there (a folder that cannot be written only costs the fit next time)."""
+    from pathlib import Path
+
+    key = model_key(data)
+    path = Path(folder) / f"preference-{key['training_sha256'][:16]}.json"
+    model = load_model(path, key=key)
+    if model is None:
+        model = fit(data)
+        try:
+            save_model(model, path, key=key)
+        except OSError:
+            pass  # read-only or full cache folder: the fitted model is used all the same
+    return model
+
+
 @lru_cache(maxsize=1)
 def default_model() -> Model:
-    """The model fitted on every committed labelled set (``training_data``), once per process."""
-    return fit(training_data())
+    """The model fitted on every committed labelled set (``training_data``), once per process and
+    kept between processes as a verified JSON file in the user's cache folder (``cached_fit``,
+    ``config.cache_dir() / "models"``): the fit is the same for the same data and code."""
+    from toolkit.config import cache_dir
+
+    return cached_fit(training_data(), cache_dir() / "models")
 
 
 _FLIP_CUES = ("L_neg", "L2_neg", "L_excl", "R_excl", "L_limit", "R_limit")

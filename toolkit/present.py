@@ -229,7 +229,7 @@ def draw_figure(spec: FigureSpec, lang: str, *, synthetic: bool, source: str, k:
     common = {"lang": lang, "synthetic": synthetic, "source": source}
     if spec.kind in ("us_map", "mexico_map"):
         o = spec.options
-        shapes = (geo.us_states_for_map().merge(data, left_on="state", right_on=data.columns[0], how="left")
+        shapes = (geo.us_states_for_map(geo.FIGURE_TOLERANCE).merge(data, left_on="state", right_on=data.columns[0], how="left")
                   if spec.kind == "us_map" else
                   geo.mexico_states().merge(data, left_on="state_code", right_on=data.columns[0], how="left"))
         ax = geo.choropleth(shapes, o["column"], k=k, title=i18n.t(o["title"], lang),

@@ -47,9 +47,10 @@ def dissimilarity(data: pd.DataFrame, group: str, unit: str | Sequence[str], wei
       are equal counts below 0, offsetting the noise of the others) and nearly flat from y = 1 to
       2, so the estimate is a property of the whole table, not a sum of unit-level differences to
       read one by one; with one or two units it can move far from the plug-in D. Coverage
-      in the study (``toolkit/data/segregation_coverage.csv``): 0.9575, 0.9525, 0.9475, 0.94 and
-      0.9375 at 100, 25, 10, 7.5 and 4.2 people per cell, 0.93 in the equal-units table at 3 per
-      cell and 0.9375 under weak segregation, where every other method under-covered;
+      in the study (``toolkit/data/segregation_coverage.csv``, 400 to 3,200 samples a case): 0.94,
+      0.9525, 0.9538, 0.945 and 0.9306 at 100, 25, 10, 7.5 and 4.2 people per cell, 0.9025 in the
+      equal-units table at 3 per cell (flagged) and 0.9488 under weak segregation, where every
+      other method under-covered;
     - "folded_normal": D_f = 1/2 sum_u m_u, where m_u solves s_u h(m_u / s_u) = |x_u|
       for the unit's share difference x_u and its standard error s_u, h(r) = E|Z + r| (the mean of
       a folded normal; ``_d_folded_counts``), so a difference no larger than noise counts 0; then
@@ -64,10 +65,10 @@ def dissimilarity(data: pd.DataFrame, group: str, unit: str | Sequence[str], wei
     - "jackknife": D has a kink wherever a unit's two shares are equal, where the jackknife is
       inconsistent (Efron 1982, ch. 3); it covered 0.75-0.90.
 
-    ``sparse``: fewer than ``SPARSE_MEAN_CELL["D"][method]`` people per cell (3.0 for "iterated",
-    the smallest cell size the study measured; 4.1 for "folded_normal"). At 3 per cell (the
-    study's equal units with women's shares 20% and 80%) the other methods under-covered
-    (0.375-0.585), their single correction removing bias that the plug-in D does not have there.
+    ``sparse``: fewer than ``SPARSE_MEAN_CELL["D"][method]`` people per cell (4.1 for "iterated":
+    at 3 per cell with equal units it covered 0.9025 over 3,200 samples; 25 for "folded_normal").
+    At 3 per cell (the study's equal units with women's shares 20% and 80%) the other methods
+    under-covered (0.325-0.53), their single correction removing bias that the plug-in D does not have there.
 
     Known limitation: when segregation is weak (many units with nearly equal shares), D's
     sampling distribution is not normal even in large samples (Allen et al. 2015): "folded_normal"
