@@ -225,18 +225,13 @@ _ATTRS_ALLOWED = {
     # schema owns the marker and carries attrs through conform()
     "toolkit.schema": {"*"},
     # readers: the provenance of the file read (source file, sheet, layout, row accounting)
-    "toolkit.occupation_shares": {"source_file", "sheet", "layout", "accounting",
-                                  # expected_share's lookup keys: a result still to move to a value
-                                  "match_level", "key", "year"},
+    "toolkit.occupation_shares": {"source_file", "sheet", "layout", "accounting"},
     # the DOL readers' row accounting travels with the table into the store, whose catalogue
     # records it per file at ingest (store.ingest) and adds the rows a later file replaced
     # (store.deduplicate_cases); synth: the planted truth beside the marker
     "toolkit.dol": {"accounting"},
     "toolkit.store": {"accounting"},
     "toolkit.synth": {"truth", "source"},
-    # still to move: protect_rows' flags (disclosure.protect returns them as ProtectedTable fields;
-    # disclosure.py is being changed by issue 22 now)
-    "toolkit.disclosure": {"suppression_k", "column_disclosive"},
 }
 
 

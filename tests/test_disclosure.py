@@ -48,8 +48,10 @@ def test_every_hidden_cell_keeps_the_protection_interval(rows, k):
     small = ((t[["women", "men"]] > 0) & (t[["women", "men"]] < k)).any(axis=1)
     assert out.loc[small.to_numpy(), "suppressed"].all()
     assert out.loc[out["suppressed"], ["women", "men", "total", "share"]].isna().all().all()
-    if out.attrs["column_disclosive"]:
-        return  # the caller refuses the scope
+    if disclosure._suppress(t, KINDS, k=k, shown=None, forced=None, flag="suppressed")[1]:
+        # a column that cannot be protected: no protected or derived value is published
+        assert out["suppressed"].all() and out[["women", "men", "total", "share"]].isna().all().all()
+        return
     cells, sup = _column_cells(t, out, [("women", "F"), ("men", "M")])
     result = disclosure.audit(cells, sup, k=k)
     assert result["safe"].all(), (t.to_dict("list"), result.to_dict("records"))
@@ -94,7 +96,12 @@ def test_the_rest_of_a_margin_is_hidden_when_nothing_else_can_be():
     out = disclosure.protect_rows(_table([3, 40], [50, 60]), KINDS, k=10)
     assert out["suppressed"].all()
     out = disclosure.protect_rows(_table([3], [50]), KINDS, k=10)
-    assert out["suppressed"].all() and out.attrs["column_disclosive"] == ["women", "men", "total"]
+    assert out["suppressed"].all() and out[["women", "men", "total", "share"]].isna().all().all()
+    assert disclosure._suppress(_table([3], [50]), KINDS, k=10, shown=None, forced=None,
+                                flag="suppressed")[1] == ["women", "men", "total"]
+    pt = disclosure.protect(_table([3], [50]).drop(columns="share").rename(columns={"state": "worksite_state"}), "states",
+                            "worksite_state", k=10)
+    assert pt.column_disclosive == ("all",) and pt.table["suppressed"].all()
 
 
 def test_rows_not_shown_count_as_hidden():

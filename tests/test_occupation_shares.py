@@ -295,9 +295,9 @@ def test_expected_share_lookup_and_fallback():
     assert "45-2097" not in set(bm.women_share_by_soc(2022)["soc_code"])
     s = bm.expected_share(["45-2092", "45-2097", "37-2012"], year=2022)
     assert list(s.index) == ["45-2092", "45-2097", "37-2012"]
-    assert s["45-2097"] == pytest.approx(0.265)        # not shipped: falls back to key 45-2090
-    assert s.attrs["key"][1] == "45-2090"
-    assert s["37-2012"] == pytest.approx(0.881)
+    assert s.loc["45-2097", "women_share"] == pytest.approx(0.265)  # not shipped: falls back to key 45-2090
+    assert s.loc["45-2097", "key"] == "45-2090" and s.loc["37-2012", "key"] == "37-2012"
+    assert s.loc["37-2012", "women_share"] == pytest.approx(0.881) and s.loc["37-2012", "match_level"] == "detailed"
     with pytest.raises(DataValidationError):
         bm.expected_share(["452092"])
 

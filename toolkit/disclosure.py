@@ -37,7 +37,8 @@ employer, occupation, ...), protected count columns whose column sums a reader k
 2. Secondary: in every protected column with a non-zero hidden cell, the hidden rows must be
    at least two and their sum S at least k; while not, the visible row with the smallest
    non-zero count of the column is hidden (ties: first in order). If no such row remains the
-   column cannot be published and the scope is refused (``column_disclosive``).
+   column cannot be published: every protected and derived value of the table is hidden
+   (``ProtectedTable.column_disclosive`` says so).
 
 With a column sum known, the hidden cells of a column are non-negative numbers adding to S, so
 each can be anything in [0, S] when there are at least two: the interval contains 0 and a value
@@ -168,8 +169,9 @@ def protect_rows(table: pd.DataFrame, kinds: Mapping[str, str], *, k: int = K_DE
     -------
     DataFrame
         A copy with protected and derived values of hidden rows set to ``<NA>`` and ``flag``; the
-        rows not ``shown`` are left out. ``attrs["column_disclosive"]`` lists protected columns
-        that cannot be protected (every non-zero cell hidden): publish no part of them.
+        rows not ``shown`` are left out. Where a protected column cannot be protected (every
+        non-zero cell hidden and still one given back), every row is hidden: no part of the
+        table's protected and derived values is published (``_suppress`` names those columns).
 
     Raises
     ------
@@ -191,6 +193,16 @@ def protect_rows(table: pd.DataFrame, kinds: Mapping[str, str], *, k: int = K_DE
     2    NC   <NA>        True
     3    VT   <NA>        True
     """
+    out, disclosive = _suppress(table, kinds, k=k, shown=shown, forced=forced, flag=flag)
+    if disclosive:
+        out = _hide_all(out, kinds, flag)
+    return out
+
+
+def _suppress(table: pd.DataFrame, kinds: Mapping[str, str], *, k: int, shown: Sequence[bool] | None,
+              forced: Sequence[bool] | None, flag: str) -> tuple[pd.DataFrame, list[str]]:
+    """``protect_rows``' suppression and the protected columns it could not protect (every non-zero
+    cell hidden and the column's total still giving one back)."""
     k = _check_k(k)
     bad_kinds = {c: v for c, v in kinds.items() if v not in KINDS}
     if bad_kinds:
@@ -236,7 +248,17 @@ def protect_rows(table: pd.DataFrame, kinds: Mapping[str, str], *, k: int = K_DE
     out[flag] = hidden
     if shown is not None:
         out = out[np.asarray(shown, dtype=bool)]
-    out.attrs = {"suppression_k": k, "column_disclosive": disclosive}
+    return out, disclosive
+
+
+def _hide_all(table: pd.DataFrame, kinds: Mapping[str, str], flag: str) -> pd.DataFrame:
+    """Every protected and derived value hidden and every row flagged: a table whose columns cannot
+    all be protected publishes only its public columns."""
+    out = table.copy()
+    for c in out.columns:
+        if kinds.get(c, "public") != "public" and c != flag:
+            out[c] = pd.Series(pd.NA, index=out.index, dtype="object")
+    out[flag] = True
     return out
 
 
@@ -298,9 +320,9 @@ def map_values(values: pd.Series, *, k: int = K_DEFAULT) -> pd.Series:
     [<NA>, <NA>]
     """
     t = pd.DataFrame({"n": pd.to_numeric(values, errors="coerce").fillna(0).astype("int64").to_numpy()})
-    out = protect_rows(t, {"n": "protected"}, k=k)
+    out, disclosive = _suppress(t, {"n": "protected"}, k=k, shown=None, forced=None, flag="suppressed")
     visible = ~out["suppressed"] & (out["n"].fillna(0) > 0)
-    if visible.sum() == 1 or out.attrs["column_disclosive"]:
+    if visible.sum() == 1 or disclosive:
         out.loc[out["n"].fillna(0) > 0, "n"] = pd.NA
     return pd.Series(out["n"].array, index=values.index, name=values.name, dtype="Int64")
 
@@ -413,7 +435,7 @@ def protect_table(name: str, table: pd.DataFrame, *, k: int = K_DEFAULT, shown: 
     applicants - selected) are audited as protected columns too, then left out. With
     ``refuse=True`` (a scope whose women or men are below k, see ``scope_allows``) every protected
     and derived value is hidden. A column the audit cannot protect hides its whole table's
-    protected and derived values (``attrs["column_disclosive"]``).
+    protected and derived values (``_protect_table`` names it).
 
     Examples
     --------
@@ -427,22 +449,24 @@ def protect_table(name: str, table: pd.DataFrame, *, k: int = K_DEFAULT, shown: 
     0     F        <NA>      <NA>  <NA>        True
     1     M        <NA>      <NA>  <NA>        True
     """
+    return _protect_table(name, table, k=k, shown=shown, refuse=refuse, forced=forced)[0]
+
+
+def _protect_table(name: str, table: pd.DataFrame, *, k: int, shown: Sequence[bool] | None, refuse: bool,
+                   forced: Sequence[bool] | None) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """``protect_table`` and why its whole table was hidden: () when it was not, ("refused",) for a
+    refused scope, ("all",) when a column could not be protected."""
     publish = publishable_columns(name, table.drop(columns=["suppressed"], errors="ignore"))
     kinds = {c: ALLOWED_COLUMNS[name][c] for c in publish.columns}
     extra = _complement_columns(name, publish)
     work = publish.assign(**extra)
     kinds.update({c: "protected" for c in extra})
     if not refuse:
-        out = protect_rows(work, kinds, k=k, shown=shown, forced=forced).drop(columns=list(extra))
-        if not out.attrs["column_disclosive"]:
-            return out
+        out, disclosive = _suppress(work, kinds, k=_check_k(k), shown=shown, forced=forced, flag="suppressed")
+        if not disclosive:
+            return out.drop(columns=list(extra)), ()
     out = publish.copy() if shown is None else publish[np.asarray(shown, dtype=bool)].copy()
-    for c in out.columns:
-        if kinds[c] != "public":
-            out[c] = pd.Series(pd.NA, index=out.index, dtype="object")
-    out["suppressed"] = True
-    out.attrs = {"suppression_k": k, "column_disclosive": ["refused" if refuse else "all"]}
-    return out
+    return _hide_all(out, kinds, "suppressed"), ("refused" if refuse else "all",)
 
 
 def share_text(part: float, whole: float, *, k: int = K_DEFAULT, lang: str = "en", digits: int = 1) -> str | None:
@@ -614,9 +638,7 @@ def protect(table: pd.DataFrame, name: str, dim: str, *, k: int = K_DEFAULT, sho
     women = pd.to_numeric(table["women"], errors="coerce").fillna(0)
     men = (pd.to_numeric(table["men"], errors="coerce").fillna(0) if "men" in table else
            pd.to_numeric(table["total"], errors="coerce").fillna(0) - women)
-    out = protect_table(name, table, k=k, shown=shown, refuse=refuse, forced=forced)
-    disclosive = tuple(out.attrs.get("column_disclosive", ()))
-    out.attrs = {}
+    out, disclosive = _protect_table(name, table, k=k, shown=shown, refuse=refuse, forced=forced)
     return ProtectedTable(name=name, dim=dim, k=_check_k(k), table=out.reset_index(drop=True),
                           margins={"F": int(women.sum()), "M": int(men.sum())}, column_disclosive=disclosive,
                           values=tuple(table[dim].astype(str)))

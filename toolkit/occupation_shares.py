@@ -864,14 +864,19 @@ def soc_universe(crosswalk: pd.DataFrame, extra: Iterable[str] = ()) -> list[str
     return sorted(keys)
 
 
-def expected_share(soc_codes: Iterable[str] | str, year: int = 2022) -> pd.Series:
+def expected_share(soc_codes: Iterable[str] | str, year: int = 2022) -> pd.DataFrame:
     """Women's share expected from US employment for each SOC code (shipped table, with fall-back).
 
     A code in the shipped table gets its row. Otherwise the first shipped key that exists among
     NN-NNN0 (broad), NN-NN00 (minor) and NN-0000 (major) is used; those keys were derived with the
     full rule of ``resolve_soc`` (a Census broad occupation such as 45-2090 resolves as
-    ``census_aggregate``), so the result equals a derivation for the code. Codes are returned in
-    the order given; ``attrs["match_level"]`` and ``attrs["key"]`` say which row answered.
+    ``census_aggregate``), so the result equals a derivation for the code.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``soc_code`` in the order given: ``women_share``, ``match_level`` (of the row
+        that answered; "unmatched" when none did) and ``key`` (that row's code).
 
     Raises
     ------
@@ -891,9 +896,8 @@ def expected_share(soc_codes: Iterable[str] | str, year: int = 2022) -> pd.Serie
         values.append(row["women_share"])
         levels.append(row["match_level"])
         keys.append(key)
-    out = pd.Series(values, index=pd.Index(codes, name="soc_code"), name="women_share", dtype="Float64")
-    out.attrs = {"match_level": levels, "key": keys, "year": int(year)}
-    return out
+    return pd.DataFrame({"women_share": pd.array(values, dtype="Float64"), "match_level": pd.array(levels, dtype="string"),
+                         "key": pd.array(keys, dtype="string")}, index=pd.Index(codes, name="soc_code"))
 
 
 # --------------------------------------------------------------------------------------------
